@@ -1,0 +1,44 @@
+"""The one error hierarchy of market-entry.
+
+Every error a user can cause (a bad parameter, a bad scenario file, a report that
+cannot be written) is a :class:`MarketEntryError`. The command line turns these into
+one line on stderr and exit code 2; inside a notebook they print as one line
+instead of a traceback (IPython honours ``_render_traceback_``).
+"""
+
+from __future__ import annotations
+
+
+class MarketEntryError(Exception):
+    """Base class of every error that market-entry raises on purpose."""
+
+    #: exit code the command line uses for this error
+    exit_code = 2
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: a user error is one readable line.
+        return [f"{type(self).__name__}: {self}"]
+
+
+class ParameterError(MarketEntryError, ValueError):
+    """A parameter is unknown, of the wrong type, or outside its valid range."""
+
+
+class ScenarioFileError(MarketEntryError, ValueError):
+    """A scenario file is missing, unreadable, not YAML, or not a mapping of parameters."""
+
+
+class NotebookNotFoundError(MarketEntryError, FileNotFoundError):
+    """The notebook named on the command line does not exist in notebooks/."""
+
+
+class ReportError(MarketEntryError, RuntimeError):
+    """A report could not be produced (the notebook failed or the run was interrupted)."""
+
+    exit_code = 1
+
+
+class ModelError(MarketEntryError, RuntimeError):
+    """The model was asked for something it cannot compute (a bug or an impossible state)."""
+
+    exit_code = 1

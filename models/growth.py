@@ -1,0 +1,72 @@
+"""Subscriber growth: Bass diffusion with churn and a launch delay.
+
+Bass (1969) models adoption in a market of potential ``m`` as ``(p + q F) (1 - F)``
+per period, where ``F`` is the adopted share, ``p`` the coefficient of innovation and
+``q`` of imitation. A subscription is a stock, not a sale: subscribers cancel at a
+monthly churn rate and rejoin the pool of non-subscribers, who may subscribe again.
+The discrete recursion, per month ``t`` from the launch month on, is::
+
+    gross_adds[t] = (p + q * S[t-1] / m[t]) * (m[t] - S[t-1])
+    S[t]          = S[t-1] * (1 - churn) + gross_adds[t]
+
+With ``p + q + churn <= 1`` (guaranteed by the schema's ranges) ``S`` stays within
+``[0, m]`` and is non-increasing in churn.
+
+References
+----------
+Bass, F. M. (1969). A new product growth for model consumer durables. Management
+Science 15(5), 215-227.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._arrays import FloatArray, column
+
+
+def bass_subscribers(
+    market_m: FloatArray,
+    p: ArrayLike,
+    q: ArrayLike,
+    churn: ArrayLike,
+    launch_month: ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """Subscribers and gross adds of a service launched in ``launch_month``.
+
+    Parameters
+    ----------
+    market_m : ndarray (paths, months)
+        Market potential m in each month, millions of people.
+    p, q : float or (paths,)
+        Monthly Bass coefficients of innovation and imitation.
+    churn : float or (paths,)
+        Monthly share of subscribers who cancel.
+    launch_month : int or (paths,)
+        First month in which the service can sign subscribers.
+
+    Returns
+    -------
+    subscribers : ndarray (paths, months)
+        Subscribers at the end of each month, millions.
+    gross_adds : ndarray (paths, months)
+        New subscriptions in each month, millions.
+    """
+    market_m = np.asarray(market_m, dtype=float)
+    paths, months = market_m.shape
+    p_, q_, c_ = (np.broadcast_to(column(x)[:, 0], (paths,)) for x in (p, q, churn))
+    launch = np.broadcast_to(column(launch_month)[:, 0], (paths,))
+    subs = np.zeros((paths, months))
+    adds = np.zeros((paths, months))
+    prev = np.zeros(paths)
+    for t in range(months):  # the recursion needs last month's stock
+        m = market_m[:, t]
+        share = np.divide(prev, m, out=np.zeros(paths), where=m > 0)
+        a = (p_ + q_ * share) * np.maximum(m - prev, 0.0)
+        a = np.where(t >= launch, a, 0.0)
+        now = np.clip(prev * (1.0 - c_) + a, 0.0, m)
+        subs[:, t] = now
+        adds[:, t] = a
+        prev = now
+    return subs, adds

@@ -1,0 +1,209 @@
+"""What the report notebooks call: validation of the parameters cell, display set-up, and
+the report's HTML pieces (executive summary, parameter table, provenance footer).
+
+Notebooks stay thin (DESIGN.md): a parameters cell, one call to
+:func:`validate_notebook`, then calls into this module, :mod:`models.simulation` and
+:mod:`models.charts`. Every text a user supplies (scenario name, notes) is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import subprocess
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .narrative import ExecutiveSummary, executive_summary, money
+from .params import from_namespace, table_rows
+from .report.display import use_report_renderer
+from .results import Results
+from .schema import GROUPS, MODE_LABELS
+
+log = logging.getLogger(__name__)
+
+#: Key of the output metadata that carries a run's headline numbers to the runner.
+METADATA_KEY = "market_entry"
+
+_CSS = """
+<style>
+.me-report{font-family:Helvetica,Arial,sans-serif;line-height:1.45;max-width:60rem}
+.me-report h1{font-size:1.9rem;margin:.2rem 0}
+.me-headline{font-size:1.25rem;font-weight:600;margin:.6rem 0}
+.me-box{border-left:5px solid #009E73;background:#f4faf7;padding:.6rem 1rem;margin:.6rem 0}
+.me-box.stay_out{border-color:#7F7F7F;background:#f6f6f6}
+.me-box.solo{border-color:#D55E00;background:#fdf5ef}
+.me-box.partner{border-color:#0072B2;background:#eff6fb}
+.me-notes{color:#444;font-style:italic;white-space:pre-wrap}
+.me-table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
+.me-table th,.me-table td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
+vertical-align:top}
+.me-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.me-table tr.changed td{background:#fff8e1}
+.me-foot{color:#555;font-size:.8rem;border-top:1px solid #ccc;margin-top:1rem;padding-top:.4rem}
+</style>
+"""
+
+
+class HTMLBlock:
+    """A piece of report HTML that Jupyter and nbconvert display as ``text/html``."""
+
+    def __init__(self, body: str, metadata: Mapping[str, Any] | None = None) -> None:
+        self.body = body
+        self.metadata = dict(metadata or {})
+
+    def _repr_html_(self) -> str | tuple[str, dict[str, Any]]:
+        if self.metadata:
+            return self.body, self.metadata
+        return self.body
+
+    def __str__(self) -> str:
+        return self.body
+
+
+def setup_display() -> None:
+    """Make plotly figures show both in JupyterLab and in the offline HTML report.
+
+    See :mod:`models.report.display`.
+    """
+    use_report_renderer()
+
+
+def validate_notebook(namespace: Mapping[str, Any]):
+    """Validate a notebook's parameters and prepare the display; call with ``globals()``.
+
+    Every public, non-callable name defined before the call is taken as a parameter, so
+    a misspelt ``papermill -p`` name stops the run here with one readable line.
+
+    Returns
+    -------
+    Parameters
+    """
+    params = from_namespace(namespace)
+    setup_display()
+    logging.getLogger("models").setLevel(logging.WARNING)
+    return params
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def title(params, subtitle: str = "China entry decision") -> HTMLBlock:
+    """Report title: the scenario's name and notes (escaped)."""
+    notes = (f'<p class="me-notes">{_e(params.scenario_notes)}</p>'
+             if params.scenario_notes else "")
+    return HTMLBlock(
+        f'{_CSS}<div class="me-report"><p style="color:#666;margin:0">{_e(subtitle)}</p>'
+        f"<h1>{_e(params.scenario_name)}</h1>{notes}</div>"
+    )
+
+
+def summary_block(results: Results) -> HTMLBlock:
+    """The executive summary: recommendation, NPVs, margin and drivers, in words."""
+    es: ExecutiveSummary = executive_summary(results)
+    s = results.summary
+    rows = "".join(
+        f"<tr><td>{_e(MODE_LABELS[m])}</td>"
+        f'<td class="num">{_e(money(s.loc[m, "npv_usd_m"]))}</td>'
+        f'<td class="num">{_fmt_pct(s.loc[m, "irr_year"])}</td>'
+        f'<td class="num">{_fmt_month(s.loc[m, "payback_month"], results)}</td>'
+        f'<td class="num">{_e(money(s.loc[m, "peak_funding_usd_m"]))}</td>'
+        f'<td class="num">{_fmt_pct(s.loc[m, "exit_probability"])}</td></tr>'
+        for m in results.ranking
+    )
+    others = "".join(f"<li>{_e(t)}</li>" for t in es.others)
+    body = (
+        f'<div class="me-report"><div class="me-box {_e(es.recommended)}">'
+        f'<p class="me-headline">{_e(es.headline)}</p><p>{_e(es.reasons)}</p>'
+        f"{'<ul>' + others + '</ul>' if others else ''}</div>"
+        '<table class="me-table"><thead><tr><th>Mode</th><th>NPV</th><th>IRR (yearly)</th>'
+        "<th>Payback</th><th>Peak funding</th><th>P(forced exit) by horizon</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        f"<p style='font-size:.85rem;color:#555'>Expected values over "
+        f"{results.params.horizon_years} years at a "
+        f"{results.params.finance_discount_rate_year:.1%} discount rate, US$ millions; "
+        "risks are carried as expected losses; no terminal value.</p></div>"
+    )
+    return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)})
+
+
+def headline_numbers(results: Results) -> dict[str, Any]:
+    """The numbers the reports index shows for a run (JSON-safe)."""
+    s = results.summary
+    return {
+        "recommended": results.recommended,
+        "npv_usd_m": {m: round(float(s.loc[m, "npv_usd_m"]), 3) for m in s.index},
+    }
+
+
+def _fmt_pct(x: float) -> str:
+    return "n/a" if pd.isna(x) else f"{x:.1%}"
+
+
+def _fmt_month(x: float, results: Results) -> str:
+    if pd.isna(x):
+        return "not within horizon"
+    d = results.dates[int(x)]
+    return f"month {int(x)} ({d.strftime('%b %Y')})"
+
+
+def parameter_table(params) -> HTMLBlock:
+    """Every parameter used, with unit and source; changed values are highlighted."""
+    parts = ['<div class="me-report"><table class="me-table"><thead><tr><th>Parameter</th>'
+             "<th>Value</th><th>Unit</th><th>Default</th><th>Source</th></tr></thead><tbody>"]
+    group = None
+    for row in table_rows(params):
+        if row["group"] != group:
+            group = row["group"]
+            parts.append(f'<tr><th colspan="5">{_e(GROUPS[group])}</th></tr>')
+        cls = ' class="changed"' if row["changed"] else ""
+        parts.append(
+            f"<tr{cls}><td><code>{_e(row['name'])}</code></td>"
+            f'<td class="num">{_e(_fmt_value(row["value"]))}</td><td>{_e(row["unit"])}</td>'
+            f'<td class="num">{_e(_fmt_value(row["default"]))}</td><td>{_e(row["source"])}</td>'
+            "</tr>"
+        )
+    parts.append("</tbody></table><p style='font-size:.8rem'>Highlighted rows differ from the "
+                 "defaults. <code>ref N.N</code> cites docs/references/china_svod_economics.md; "
+                 "<code>data/raw/…</code> cites the project's copy of the public data.</p></div>")
+    return HTMLBlock("".join(parts))
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt_value(x) for x in v) + "]"
+    if isinstance(v, float):
+        return f"{v:,.6g}"
+    text = str(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def git_commit(path: str | Path | None = None) -> str | None:
+    """The current git commit of the project, or None outside a git checkout."""
+    cwd = Path(path) if path else Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd,
+                             capture_output=True, text=True, timeout=5, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=cwd, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def provenance(params) -> HTMLBlock:
+    """Footer: run time, parameter hash, package version and git commit."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    commit = git_commit() or "not available"
+    body = (
+        f'<div class="me-report me-foot">Generated {_e(now)} by market-entry {_e(__version__)}'
+        f" · parameters <code>{_e(params.digest())}</code> · commit <code>{_e(commit)}</code>"
+        f" · scenario “{_e(params.scenario_name)}”.</div>"
+    )
+    return HTMLBlock(body, {METADATA_KEY: {"parameters_hash": params.digest()}})

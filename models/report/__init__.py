@@ -1,0 +1,1 @@
+"""Running notebooks into reports: Papermill execution, offline HTML, run folders."""

@@ -1,0 +1,199 @@
+"""Result objects of a simulation: arrays per entry mode, tidy frames and summaries.
+
+Arrays are shaped (paths, months). Cash-flow lines are expected values in US$ millions,
+signed (money in is positive), and add up to the mode's cash flow. Summaries average
+over paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import finance
+from ._arrays import FloatArray
+from .schema import ENTRY_MODES, MODE_LABELS
+
+#: Cash-flow lines in display order, with their labels.
+LINE_ITEMS: dict[str, str] = {
+    "subscription_revenue": "Subscription revenue (VAT incl.)",
+    "license_fees": "Licence fees (VAT incl.)",
+    "suspension_loss": "Revenue lost to suspensions",
+    "vat": "VAT",
+    "payment_fees": "Payment fees",
+    "partner_share": "Partner's revenue share",
+    "withholding_tax": "Withholding tax",
+    "content": "Content (cash)",
+    "marketing": "Marketing",
+    "delivery": "Delivery",
+    "fixed_costs": "Tech and overhead",
+    "governance": "Partnership governance",
+    "setup": "Set-up",
+    "exit_costs": "Forced-exit costs",
+    "partner_distress": "Partner distress",
+    "income_tax": "Income tax",
+}
+
+#: Order in which ties between modes are broken: the less committing option first.
+_TIE_ORDER = ("stay_out", "license", "partner", "solo")
+
+
+@dataclass(frozen=True)
+class ModeResult:
+    """Monthly arrays of one entry mode.
+
+    Attributes
+    ----------
+    mode : str
+        One of ``solo``, ``partner``, ``license``, ``stay_out``.
+    launch_month : int
+        First month the service can sign subscribers or earn fees.
+    market_m, subscribers_m, gross_adds_m : ndarray (paths, months)
+        Market potential, subscribers and gross adds (millions), while operating.
+    operating : ndarray (paths, months)
+        Probability that the business still operates in each month.
+    lines : dict of str to ndarray (paths, months)
+        Expected cash-flow lines (:data:`LINE_ITEMS`), US$ millions, signed.
+    content_amortisation : ndarray (paths, months)
+        Content expense in the profit-and-loss account, US$ millions (positive).
+    """
+
+    mode: str
+    launch_month: int
+    market_m: FloatArray
+    subscribers_m: FloatArray
+    gross_adds_m: FloatArray
+    operating: FloatArray
+    lines: dict[str, FloatArray] = field(repr=False)
+    content_amortisation: FloatArray = field(repr=False)
+
+    @property
+    def cash_flow(self) -> FloatArray:
+        """Expected net cash flow per month, US$ millions."""
+        return np.sum([self.lines[k] for k in LINE_ITEMS], axis=0)
+
+    @property
+    def expected_subscribers_m(self) -> FloatArray:
+        """Subscribers weighted by the probability of still operating, millions."""
+        return self.subscribers_m * self.operating
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything a simulation produced, for every entry mode.
+
+    Build with :func:`models.simulation.simulate`.
+    """
+
+    params: Any
+    modes: dict[str, ModeResult]
+
+    @property
+    def months(self) -> int:
+        """Number of months simulated."""
+        return next(iter(self.modes.values())).operating.shape[1]
+
+    @cached_property
+    def dates(self) -> pd.PeriodIndex:
+        """Calendar month of each step, starting January of ``start_year``."""
+        return pd.period_range(f"{self.params.start_year}-01", periods=self.months, freq="M")
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per mode: NPV, IRR, payback, peak funding and headline volumes."""
+        rate = self.params.finance_discount_rate_year
+        rows = []
+        for mode, r in self.modes.items():
+            cf = r.cash_flow
+            df = finance.discount_factors(rate, self.months)
+            rows.append(
+                {
+                    "mode": mode,
+                    "label": MODE_LABELS[mode],
+                    "npv_usd_m": float(np.mean(finance.npv(cf, rate))),
+                    "irr_year": float(np.nanmean(finance.irr_year(cf)))
+                    if np.any(np.isfinite(finance.irr_year(cf)))
+                    else np.nan,
+                    "payback_month": float(np.nanmean(finance.payback_month(cf)))
+                    if np.any(np.isfinite(finance.payback_month(cf)))
+                    else np.nan,
+                    "peak_funding_usd_m": float(np.mean(finance.peak_funding(cf))),
+                    "launch_month": r.launch_month if mode != "stay_out" else np.nan,
+                    "subscribers_end_m": float(np.mean(r.expected_subscribers_m[:, -1])),
+                    "revenue_pv_usd_m": float(
+                        np.mean(
+                            np.sum(
+                                (r.lines["subscription_revenue"] + r.lines["license_fees"]) * df,
+                                axis=1,
+                            )
+                        )
+                    ),
+                    "exit_probability": float(np.mean(1.0 - r.operating[:, -1])),
+                }
+            )
+        return pd.DataFrame(rows).set_index("mode")
+
+    @property
+    def ranking(self) -> list[str]:
+        """Modes from best to worst NPV; ties go to the less committing mode."""
+        npv = self.summary["npv_usd_m"].round(6)
+        return sorted(self.modes, key=lambda m: (-npv[m], _TIE_ORDER.index(m)))
+
+    @property
+    def recommended(self) -> str:
+        """The mode with the highest expected NPV."""
+        return self.ranking[0]
+
+    @cached_property
+    def pv_lines(self) -> pd.DataFrame:
+        """Present value of each cash-flow line (columns) for each mode (rows), US$ m.
+
+        Each row sums to the mode's NPV.
+        """
+        rate = self.params.finance_discount_rate_year
+        df = finance.discount_factors(rate, self.months)
+        data = {
+            mode: {k: float(np.mean(np.sum(v * df, axis=1))) for k, v in r.lines.items()}
+            for mode, r in self.modes.items()
+        }
+        return pd.DataFrame.from_dict(data, orient="index")[list(LINE_ITEMS)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy monthly frame: one row per (mode, path, month), one column per variable."""
+        frames = []
+        paths = next(iter(self.modes.values())).operating.shape[0]
+        for mode, r in self.modes.items():
+            cols: dict[str, Any] = {
+                "mode": mode,
+                "path": np.repeat(np.arange(paths), self.months),
+                "month": np.tile(np.arange(self.months), paths),
+                "date": np.tile(self.dates.to_timestamp(), paths),
+                "market_m": r.market_m.ravel(),
+                "subscribers_m": r.subscribers_m.ravel(),
+                "expected_subscribers_m": r.expected_subscribers_m.ravel(),
+                "gross_adds_m": r.gross_adds_m.ravel(),
+                "operating_probability": r.operating.ravel(),
+            }
+            for k in LINE_ITEMS:
+                cols[k] = r.lines[k].ravel()
+            cols["cash_flow"] = r.cash_flow.ravel()
+            cols["cumulative_cash"] = np.cumsum(r.cash_flow, axis=1).ravel()
+            cols["content_amortisation"] = r.content_amortisation.ravel()
+            frames.append(pd.DataFrame(cols))
+        out = pd.concat(frames, ignore_index=True)
+        out["mode"] = pd.Categorical(out["mode"], categories=list(ENTRY_MODES))
+        return out
+
+    def annual(self, mode: str) -> pd.DataFrame:
+        """Yearly sums of one mode's cash-flow lines (mean over paths), US$ millions."""
+        r = self.modes[mode]
+        years = self.params.start_year + np.arange(self.months) // 12
+        data = {k: np.mean(v, axis=0) for k, v in r.lines.items()}
+        data["cash_flow"] = np.mean(r.cash_flow, axis=0)
+        frame = pd.DataFrame(data)
+        frame["year"] = years
+        return frame.groupby("year").sum()

@@ -1,0 +1,123 @@
+"""Named scenarios: YAML files of parameter overrides, and ``-p NAME VALUE`` values.
+
+A scenario file (``data/scenarios/*.yaml``) is a flat mapping of parameter names to
+values and holds only what differs from the schema's defaults, so it also works as
+``papermill -f FILE``. Files are read with YAML's safe loader: tags that would build
+Python objects are refused, as are duplicate keys and anything but a mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .exceptions import ParameterError, ScenarioFileError
+from .params import validate
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe loader that also refuses duplicate keys."""
+
+
+def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def load_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a scenario file and return its mapping, unvalidated.
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file is missing or unreadable, is not valid YAML, uses tags, repeats a key,
+        or is not a mapping of parameter names to values. The message names the file and,
+        where known, the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioFileError(f"scenario file {path}: not found (expected a YAML file of "
+                                "parameter overrides, e.g. data/scenarios/base.yaml)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioFileError(f"scenario file {path}: cannot be read ({exc})") from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "could not determine a constructor" in str(exc):
+            problem = "tags such as !!python/... are not allowed; give plain values"
+        raise ScenarioFileError(f"scenario file {path}{line}: invalid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioFileError(
+            f"scenario file {path}: expected a mapping of parameter names to values, "
+            f"got a {type(data).__name__}"
+        )
+    bad = [k for k in data if not isinstance(k, str)]
+    if bad:
+        raise ScenarioFileError(f"scenario file {path}: key {bad[0]!r} is not a parameter name")
+    return data
+
+
+def load(path: str | Path, overrides: Mapping[str, Any] | None = None):
+    """Load a scenario file, apply ``overrides`` and validate everything.
+
+    The scenario name defaults to the file's stem. Returns a
+    :class:`~models.params.Parameters` object.
+    """
+    path = Path(path)
+    data = load_yaml(path)
+    validate(data, where=f" in {path}")  # report file errors against the file
+    merged = {"scenario_name": path.stem, **data, **(overrides or {})}
+    return validate(merged, where="" if not overrides else " (after -p overrides)")
+
+
+def parse_value(text: str) -> Any:
+    """Parse one ``-p`` value as YAML: numbers (also negative), booleans, lists, text.
+
+    ``-p growth_churn_rate_month 0.08`` gives a float, ``-p market_price_elasticity -2``
+    an int, ``-p growth_churn_rate_month "[0.04, 0.06, 0.1]"`` a range.
+    """
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return text if value is None and text.strip() not in ("", "null", "~") else value
+
+
+def parse_overrides(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Turn ``-p NAME VALUE`` pairs into a mapping, refusing a name given twice."""
+    out: dict[str, Any] = {}
+    for name, text in pairs:
+        if name in out:
+            raise ParameterError(f"parameter {name} is given twice with -p")
+        out[name] = parse_value(text)
+    return out
+
+
+_SLUG = re.compile(r"[^a-z0-9_-]+")
+
+
+def slug(name: str) -> str:
+    """A safe folder name for a scenario: lower case, letters, digits, ``-`` and ``_``."""
+    s = _SLUG.sub("-", name.strip().lower()).strip("-")
+    return s[:60] or "scenario"

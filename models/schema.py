@@ -1,0 +1,582 @@
+"""The parameter schema: the single source of truth for every model input.
+
+Each :class:`ParamSpec` gives a parameter's name, type, unit, valid range, default,
+description and the source of its default. Everything else is derived from this
+table: the validated :class:`models.params.Parameters` object, the notebook's
+``parameters`` cell (a test checks they agree), the scenario files' keys,
+``market-entry params`` and the report's parameter table.
+
+Names are flat (Papermill passes flat names), grouped by prefix, and carry their unit
+where one applies. Money is in US$ millions (``usd_m``) unless the name says otherwise;
+subscribers and users are in millions (``_m``); rates are fractions, not percent.
+
+Sources cite ``data/raw/<file>`` rows or the numbered rows of
+``docs/references/china_svod_economics.md`` (written ``ref 1.3``); where no public
+figure exists the source says ``assumption:`` and why the value was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ParamType = Literal["float", "int", "str"]
+
+#: Display order and titles of the parameter groups.
+GROUPS: dict[str, str] = {
+    "scenario": "Scenario labels",
+    "simulation": "Simulation",
+    "market": "Market",
+    "pricing": "Pricing",
+    "growth": "Subscriber growth",
+    "content": "Content",
+    "regulation": "Regulation",
+    "partner": "Partner",
+    "license": "Licensing",
+    "finance": "Finance",
+}
+
+REF = "docs/references/china_svod_economics.md"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One model input.
+
+    Attributes
+    ----------
+    name : str
+        Flat parameter name, as used in the notebook, scenario files and ``-p``.
+    type : {"float", "int", "str"}
+        Python type of the value.
+    default : float | int | str
+        Default value.
+    unit : str
+        Unit of the value ("" for labels).
+    description : str
+        What the parameter means in the model.
+    source : str
+        Where the default comes from: a data file and row, a cited figure, or
+        ``assumption: <why>``.
+    min, max : float | None
+        Inclusive valid range for numbers; for strings, ``max`` is the maximum length.
+    uncertain : bool
+        Whether the input may be given as a ``[low, mode, high]`` range. A deterministic
+        run uses the mode; the Monte Carlo engine samples the range.
+    """
+
+    name: str
+    type: ParamType
+    default: float | int | str
+    unit: str
+    description: str
+    source: str
+    min: float | None = None
+    max: float | None = None
+    uncertain: bool = False
+
+    @property
+    def group(self) -> str:
+        """The group a parameter belongs to (its prefix; simulation settings are bare)."""
+        if self.name in SIMULATION_NAMES:
+            return "simulation"
+        return self.name.split("_", 1)[0]
+
+    def expected(self) -> str:
+        """Human description of a valid value, used in error messages."""
+        if self.type == "str":
+            return f"a text of at most {int(self.max or 0)} characters"
+        kind = "an integer" if self.type == "int" else "a number"
+        rng = f" in [{_fmt(self.min)}, {_fmt(self.max)}]"
+        unit = f" ({self.unit})" if self.unit else ""
+        also = " or a [low, mode, high] range" if self.uncertain else ""
+        return f"{kind}{rng}{unit}{also}"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+SIMULATION_NAMES = ("horizon_years", "start_year", "n_paths", "seed")
+
+_A = "assumption: "
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    # -- scenario labels ------------------------------------------------------------
+    ParamSpec(
+        "scenario_name", "str", "base", "",
+        "Title of the scenario, shown in the report (escaped; any text).",
+        "user input; `market-entry run` sets it to the scenario file's name if absent",
+        max=120,
+    ),
+    ParamSpec(
+        "scenario_notes", "str", "", "",
+        "Free-text notes shown under the report title (escaped).",
+        "user input", max=4000,
+    ),
+    # -- simulation -----------------------------------------------------------------
+    ParamSpec(
+        "horizon_years", "int", 10, "years",
+        "Length of the modelled period; cash flows beyond it are ignored (no terminal value).",
+        _A + "ten years covers launch, approval delays and a maturing subscriber base",
+        min=1, max=30,
+    ),
+    ParamSpec(
+        "start_year", "int", 2026, "calendar year",
+        "Calendar year of month 0 (the decision date); labels the time axis only.",
+        _A + "the year of the decision being modelled",
+        min=2000, max=2060,
+    ),
+    ParamSpec(
+        "n_paths", "int", 1, "paths",
+        "Number of Monte Carlo paths. Results are arrays shaped (paths, months); the current "
+        "engine computes the single expected path, so only 1 is accepted until the Monte "
+        "Carlo engine lands.",
+        "model setting",
+        min=1, max=1,
+    ),
+    ParamSpec(
+        "seed", "int", 20151, "",
+        "Seed of the random number generator, recorded in every manifest.",
+        _A + "any fixed value makes runs reproducible",
+        min=0, max=2**32 - 1,
+    ),
+    # -- market ---------------------------------------------------------------------
+    ParamSpec(
+        "market_online_video_users_m", "float", 1067.0, "million people",
+        "China's online-video users at month 0: the outer bound of the addressable market.",
+        "data/raw/china_internet_cnnic.csv row 2023-12 (CNNIC: 1,067 M online video users, "
+        "includes short video; verified)",
+        min=1.0, max=2000.0, uncertain=True,
+    ),
+    ParamSpec(
+        "market_user_growth_year", "float", 0.034, "fraction per year",
+        "Yearly growth of online-video users.",
+        "data/raw/china_internet_cnnic.csv: internet users 989 M (2020-12) to 1,092 M "
+        "(2023-12) is 3.4 % a year",
+        min=-0.2, max=0.5, uncertain=True,
+    ),
+    ParamSpec(
+        "market_svod_payer_share", "float", 0.15, "fraction",
+        "Share of online-video users who pay for any video subscription (unique payers).",
+        "derived: iQIYI 111.6 M (2022-12) + Tencent Video 113 M (2024-03) subscriptions in "
+        "data/raw/china_svod_subscribers.csv are 21 % of 1,067 M users before multi-homing; "
+        "under 45 % pay one platform only (ref 1.20), so unique payers are set at 15 %",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "market_foreign_premium_share", "float", 0.10, "fraction",
+        "Share of paying users who would consider a premium foreign service at the "
+        "reference price with the full catalogue.",
+        _A + "no public figure exists; 10 % is a round starting point for the sensitivity "
+        "analysis",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "market_price_elasticity", "float", -1.5, "",
+        "Constant price elasticity of the addressable market: the market scales with "
+        "(price / reference price) ** elasticity.",
+        _A + "premium SVOD facing free, ad-supported local platforms is taken as elastic; "
+        "no China-specific estimate was found",
+        min=-5.0, max=0.0, uncertain=True,
+    ),
+    # -- pricing --------------------------------------------------------------------
+    ParamSpec(
+        "pricing_price_cny_month", "float", 30.0, "CNY per month, VAT included",
+        "Monthly list price of the streamer's own service.",
+        "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021), the top of the local range",
+        min=1.0, max=300.0, uncertain=True,
+    ),
+    ParamSpec(
+        "pricing_reference_price_cny_month", "float", 22.0, "CNY per month, VAT included",
+        "Price of the local benchmark service, against which the price elasticity applies.",
+        "ref 1.3: iQIYI Gold VIP auto-renew monthly CNY 22 (Dec 2021)",
+        min=1.0, max=300.0,
+    ),
+    ParamSpec(
+        "pricing_fx_cny_per_usd", "float", 7.1, "CNY per US$",
+        "Exchange rate used to convert yuan revenues and costs to US dollars.",
+        _A + "approximate 2023-25 level; the references quote 6.6 (2016-17) and 6.88 (Q4 "
+        "2018) and ask for one's own rate",
+        min=1.0, max=20.0, uncertain=True,
+    ),
+    ParamSpec(
+        "pricing_vat_rate", "float", 0.06, "fraction of net price",
+        "Value-added tax included in consumer prices and licence fees.",
+        "PRC VAT of 6 % on value-added telecom and modern services (Caishui [2016] No. 36)",
+        min=0.0, max=0.3,
+    ),
+    ParamSpec(
+        "pricing_payment_fee_rate", "float", 0.05, "fraction of revenue net of VAT",
+        "Blended payment cost: app-store commission and payment processing.",
+        _A + "about a fifth of payments through iOS in-app purchase at 15-30 %, the rest via "
+        "Alipay or WeChat Pay at about 0.6 %",
+        min=0.0, max=0.5,
+    ),
+    ParamSpec(
+        "pricing_trial_share", "float", 0.015, "fraction of subscribers",
+        "Share of subscribers on free trials, who pay nothing.",
+        "ref 1.17: 2 % (end-2018) to 0.8 % (Q3 2019) of iQIYI members were not paying",
+        min=0.0, max=0.9,
+    ),
+    # -- growth ---------------------------------------------------------------------
+    ParamSpec(
+        "growth_p_innovation_month", "float", 0.004, "per month",
+        "Bass coefficient of innovation p: the monthly rate at which non-subscribers adopt "
+        "independently of existing subscribers.",
+        _A + "pending the calibration on data/raw; with q it makes a partner launch grow "
+        "like iQIYI's members in 2016-18 (about 3x, then 1.7x a year; "
+        "data/raw/china_svod_subscribers.csv). Bass's durable-goods means (Sultan, Farley & "
+        "Lehmann 1990: p = 0.03, q = 0.38 a year) cannot outgrow 6 % monthly churn",
+        min=0.0, max=0.1, uncertain=True,
+    ),
+    ParamSpec(
+        "growth_q_imitation_month", "float", 0.12, "per month",
+        "Bass coefficient of imitation q: monthly adoption driven by the subscribed share.",
+        _A + "pending calibration; see growth_p_innovation_month",
+        min=0.0, max=0.5, uncertain=True,
+    ),
+    ParamSpec(
+        "growth_churn_rate_month", "float", 0.06, "fraction per month",
+        "Share of subscribers who cancel each month (they may re-subscribe later).",
+        "ref 1.21: no published Chinese SVOD churn figure; 5-10 % a month is the modelling "
+        "range given there; 6 % is taken",
+        min=0.0, max=0.3, uncertain=True,
+    ),
+    ParamSpec(
+        "growth_cac_usd_per_gross_add", "float", 25.0, "US$ per gross add",
+        "Marketing cost per gross subscriber added.",
+        "derived: Netflix international marketing was US$42 per net add in 2016 (ref 3.7; "
+        "per gross add is lower) and iQIYI's about RMB 45 (US$7) per net add in 2017 "
+        "(ref 2.4); 25 sits between",
+        min=0.0, max=500.0, uncertain=True,
+    ),
+    # -- content --------------------------------------------------------------------
+    ParamSpec(
+        "content_foreign_titles_year", "float", 80.0, "titles per year",
+        "Foreign (own-catalogue) titles submitted for approval each year.",
+        _A + "a curated launch catalogue; all of it must pass full-season pre-approval "
+        "(ref 5.4)",
+        min=0.0, max=5000.0,
+    ),
+    ParamSpec(
+        "content_hours_per_title", "float", 10.0, "hours per title",
+        "Average runtime of a foreign title.",
+        _A + "a ten-episode season of one-hour episodes",
+        min=0.1, max=200.0,
+    ),
+    ParamSpec(
+        "content_rights_usd_m_per_title", "float", 0.3, "US$ m per title",
+        "Average cost of clearing China rights for a foreign title (nil for wholly owned "
+        "originals, high for third-party films and series).",
+        "ref 2.12: US series sold to Chinese sites for US$100-150 k per episode (2011-14); "
+        "averaged over owned and third-party titles",
+        min=0.0, max=50.0, uncertain=True,
+    ),
+    ParamSpec(
+        "content_domestic_title_usd_m", "float", 0.3, "US$ m per title",
+        "Licence cost of one Chinese library title (the quota requires about three per "
+        "approved foreign title).",
+        _A + "older dramas and films license for a fraction of first-run prices, which reach "
+        "RMB 9.5-10 M per episode for top dramas (ref 2.7); US$0.3 M (about RMB 2 M) per "
+        "library title",
+        min=0.0, max=200.0, uncertain=True,
+    ),
+    ParamSpec(
+        "content_subtitle_usd_per_hour", "float", 800.0, "US$ per finished hour",
+        "Cost of Chinese subtitles for one hour of foreign content.",
+        "ref 2.15: GBP 240-1,080 per finished hour (about US$300-1,370)",
+        min=0.0, max=20000.0,
+    ),
+    ParamSpec(
+        "content_dub_share", "float", 0.2, "fraction of hours",
+        "Share of foreign hours also dubbed into Mandarin.",
+        _A + "dubbing is kept for children's and tent-pole titles",
+        min=0.0, max=1.0,
+    ),
+    ParamSpec(
+        "content_dub_usd_per_hour", "float", 12000.0, "US$ per finished hour",
+        "Cost of Mandarin dubbing for one hour.",
+        "ref 2.16: dubbing costs up to 15 times subtitling (15 x US$800)",
+        min=0.0, max=200000.0,
+    ),
+    ParamSpec(
+        "content_reedit_share", "float", 0.25, "fraction of titles",
+        "Share of foreign titles re-edited for approval or format (cuts, new music, "
+        "re-structuring).",
+        _A + "the censor asks for cuts on a minority of titles; no public figure",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "content_reedit_usd_per_source_hour", "float", 5000.0, "US$ per source hour",
+        "Cost of re-editing per hour of source material, e.g. 76 x 45-minute episodes (57 "
+        "hours) cut into 6 x 90-minute films.",
+        "ref 2.13 (Empresses in the Palace: 57 h cut to 9 h over about two years, mostly new "
+        "score and subtitles); the rate itself is an assumption",
+        min=0.0, max=100000.0,
+    ),
+    ParamSpec(
+        "content_originals_usd_m_year", "float", 30.0, "US$ m per year",
+        "Budget for local Chinese originals (solo and partner modes).",
+        "ref 2.6: Ode to Joy S2 cost RMB 150 M (about US$21 M); about two mid-budget "
+        "dramas a year",
+        min=0.0, max=5000.0, uncertain=True,
+    ),
+    ParamSpec(
+        "content_cost_inflation_year", "float", 0.05, "fraction per year",
+        "Yearly growth of all content prices.",
+        _A + "iQIYI's content costs rose fast to 2019 and fell by 2023 (ref 2.2); 5 % is a "
+        "middle path",
+        min=-0.3, max=0.5, uncertain=True,
+    ),
+    ParamSpec(
+        "content_amortisation_months", "int", 24, "months",
+        "Straight-line amortisation period of content in the profit-and-loss account (cash "
+        "is paid up front each content year).",
+        _A + "typical licence window; affects tax timing only",
+        min=1, max=120,
+    ),
+    ParamSpec(
+        "content_lead_months", "int", 6, "months",
+        "How long before launch content is bought and submitted for approval.",
+        "ref 5.4: full-season pre-approval lags of up to about six months",
+        min=0, max=36,
+    ),
+    # -- regulation -----------------------------------------------------------------
+    ParamSpec(
+        "regulation_quota_foreign_ratio", "float", 0.30, "foreign per domestic title",
+        "Foreign titles licensed in a year may be at most this fraction of the domestic "
+        "titles licensed (the foreign-content quota).",
+        "ref 5.3: foreign titles <= 30 % of domestic titles (2014-15 rule); ref 5.5 (2018 "
+        "draft) keeps 30 %",
+        min=0.01, max=10.0,
+    ),
+    ParamSpec(
+        "regulation_approval_pass_rate", "float", 0.7, "fraction of titles",
+        "Share of submitted foreign titles that are approved for streaming.",
+        _A + "no public figure; House of Cards was pulled from Sohu 'for regulatory reasons' "
+        "(data/raw/foreign_digital_services_china.csv, Netflix via iQiyi row)",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_launch_delay_solo_months", "int", 18, "months",
+        "Months before a solo service may launch: a foreign firm cannot hold the online "
+        "audio-visual licence, so it needs a VIE structure and approval.",
+        "ref 5.1 and 5.6 (licence reserved to state-owned or state-controlled firms); ref "
+        "3.11 (Netflix sought permission from Jan 2016 and gave up by Oct 2016); 18 months "
+        "is an assumption",
+        min=0, max=120, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_launch_delay_partner_months", "int", 6, "months",
+        "Months before a partner-run service may launch (the partner holds the licence; "
+        "content still needs approval).",
+        "ref 5.4: content approval lags of up to about six months",
+        min=0, max=120, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_exit_hazard_solo_year", "float", 0.25, "probability per year",
+        "Yearly probability that a solo service is forced to close, once launched.",
+        "data/raw/foreign_digital_services_china.csv: Apple iTunes Movies (solo) was shut "
+        "after 7 months in 2016; 25 % a year is an assumption until the survival fit",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_exit_hazard_partner_year", "float", 0.15, "probability per year",
+        "Yearly probability that a partner-run service is forced to close, once launched.",
+        "data/raw/foreign_digital_services_china.csv: DisneyLife (with Alibaba) was shut "
+        "after 3 months in 2016; the partner's licence lowers the hazard (assumption)",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_exit_hazard_license_year", "float", 0.05, "probability per year",
+        "Yearly probability that licensed content is pulled for good.",
+        "data/raw/foreign_digital_services_china.csv: HBO via Tencent (since 2014-11) and "
+        "Netflix via iQiyi (since 2017-04) still operating; 5 % is an assumption",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_suspension_hazard_solo_year", "float", 0.20, "probability per year",
+        "Yearly probability that a solo service is suspended (goes dark for a while).",
+        _A + "suspensions are more frequent than forced exits; no public count",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_suspension_hazard_partner_year", "float", 0.10, "probability per year",
+        "Yearly probability that a partner-run service is suspended.",
+        _A + "half the solo rate: the licensed partner handles the regulator",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_suspension_months", "float", 3.0, "months",
+        "How long a suspended service stays dark.",
+        "data/raw/foreign_streaming_entry_china_events.csv: DisneyLife went dark in 2016-03 "
+        "and was formally suspended in 2016-04; 3 months is an assumption",
+        min=0.0, max=24.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_suspension_sub_loss", "float", 0.3, "fraction of subscribers",
+        "Share of subscribers lost for good in each suspension.",
+        _A + "refunds were issued when DisneyLife went dark "
+        "(data/raw/foreign_streaming_entry_china_events.csv)",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "regulation_exit_cost_usd_m", "float", 15.0, "US$ m",
+        "One-off cost of a forced exit: severance, contract breakage, write-offs.",
+        _A + "a few months of fixed costs plus contract penalties",
+        min=0.0, max=2000.0, uncertain=True,
+    ),
+    # -- partner --------------------------------------------------------------------
+    ParamSpec(
+        "partner_revenue_share", "float", 0.40, "fraction of revenue net of VAT and fees",
+        "Share of subscription revenue the partner keeps.",
+        _A + "terms of such deals are not public; 40 % leaves the partner a return on its "
+        "platform, licence and distribution",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "partner_reach_multiplier", "float", 2.0, "x",
+        "Multiplier on the Bass innovation coefficient p from the partner's distribution "
+        "(apps, smart TVs, phones).",
+        "ref 4.5 and 4.8: LeTV sold 3 M TVs in 2015 and claimed 730 M monthly users; the "
+        "size of the lift is an assumption",
+        min=1.0, max=10.0, uncertain=True,
+    ),
+    ParamSpec(
+        "partner_tech_cost_share", "float", 0.4, "fraction",
+        "Share of the solo platform's fixed tech and overhead cost the streamer still pays "
+        "when it runs on the partner's cloud.",
+        "ref 4.8: LeCloud had 750 CDN nodes and 30 Tbps; the share is an assumption",
+        min=0.0, max=1.0,
+    ),
+    ParamSpec(
+        "partner_quota_cover_share", "float", 0.8, "fraction",
+        "Share of the domestic titles the quota requires that the partner's library supplies "
+        "at no cost to the streamer.",
+        _A + "LeTV brought its own library (seed case); not all of it fits a premium service",
+        min=0.0, max=1.0,
+    ),
+    ParamSpec(
+        "partner_governance_usd_m_year", "float", 4.0, "US$ m per year",
+        "Cost of running the partnership: joint teams, audits, disputes.",
+        _A + "Netflix's content chief called joint ventures 'very complex and very difficult "
+        "to manage' (seed case)",
+        min=0.0, max=500.0, uncertain=True,
+    ),
+    ParamSpec(
+        "partner_distress_hazard_year", "float", 0.08, "probability per year",
+        "Yearly probability that the partner falls into financial distress.",
+        "ref 4.7: LeEco's cash crisis of Nov 2016, a year after the decision; 8 % is an "
+        "assumption",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "partner_distress_lost_months", "float", 6.0, "months of revenue",
+        "Months of the streamer's net subscription revenue lost (unremitted) when the "
+        "partner is in distress.",
+        _A + "LeEco's related parties owed CNY 7.5 bn by 2017 (ref 4.6)",
+        min=0.0, max=60.0, uncertain=True,
+    ),
+    ParamSpec(
+        "partner_migration_cost_usd_m", "float", 20.0, "US$ m",
+        "One-off cost of moving the service to another platform after partner distress.",
+        _A + "re-platforming and re-licensing",
+        min=0.0, max=2000.0, uncertain=True,
+    ),
+    # -- licensing ------------------------------------------------------------------
+    ParamSpec(
+        "license_titles_year", "float", 30.0, "titles per year",
+        "Titles licensed each year to a Chinese platform (license mode).",
+        _A + "Netflix licensed 'a subset of originals' to iQIYI (ref 3.12)",
+        min=0.0, max=2000.0,
+    ),
+    ParamSpec(
+        "license_fee_usd_m_per_title", "float", 1.0, "US$ m per title",
+        "Licence fee per approved title, VAT included, paid up front each year.",
+        "derived: ref 2.12 (US$100-150 k per episode for US series) times about 8 episodes",
+        min=0.0, max=100.0, uncertain=True,
+    ),
+    ParamSpec(
+        "license_fee_growth_year", "float", 0.03, "fraction per year",
+        "Yearly growth of licence fees.",
+        _A + "below content-cost inflation: the buyer's market is concentrated",
+        min=-0.3, max=0.5, uncertain=True,
+    ),
+    ParamSpec(
+        "license_withholding_tax_rate", "float", 0.10, "fraction of fees net of VAT",
+        "Withholding tax on royalties paid to a non-resident (final tax in China).",
+        "PRC Enterprise Income Tax Law Art. 27 and Implementation Rules Art. 91: 10 %",
+        min=0.0, max=0.5,
+    ),
+    # -- finance --------------------------------------------------------------------
+    ParamSpec(
+        "finance_discount_rate_year", "float", 0.15, "fraction per year",
+        "Discount rate for the streamer's China cash flows.",
+        "ref 6.1: iQIYI's own valuation discount rate, 17.5 % (Feb 2017) to 14.5 % "
+        "(Feb 2018)",
+        min=0.0, max=1.0, uncertain=True,
+    ),
+    ParamSpec(
+        "finance_tax_rate", "float", 0.25, "fraction of profit",
+        "Corporate income tax on the China operation's profit (losses carried forward).",
+        "PRC Enterprise Income Tax Law (2008) Art. 4: 25 %",
+        min=0.0, max=0.6,
+    ),
+    ParamSpec(
+        "finance_fixed_usd_m_year", "float", 35.0, "US$ m per year",
+        "Fixed tech and overhead of an own platform in China: local data centres and CDN "
+        "(data must stay in China), staff, compliance.",
+        "ref 5.7 (Cybersecurity Law Art. 37 data localisation); the amount is an "
+        "assumption",
+        min=0.0, max=2000.0, uncertain=True,
+    ),
+    ParamSpec(
+        "finance_setup_usd_m", "float", 20.0, "US$ m",
+        "One-off set-up cost at month 0 (entity, VIE contracts, integration).",
+        _A + "legal structuring and platform integration",
+        min=0.0, max=2000.0, uncertain=True,
+    ),
+    ParamSpec(
+        "finance_delivery_usd_per_sub_month", "float", 0.3, "US$ per subscriber-month",
+        "Variable cost of serving one subscriber for a month: bandwidth, support.",
+        _A + "CDN and support cost at Chinese bandwidth prices",
+        min=0.0, max=20.0, uncertain=True,
+    ),
+)
+
+SPECS: dict[str, ParamSpec] = {p.name: p for p in PARAMETERS}
+
+ENTRY_MODES: tuple[str, ...] = ("solo", "partner", "license", "stay_out")
+MODE_LABELS: dict[str, str] = {
+    "solo": "Solo",
+    "partner": "Partner",
+    "license": "Licensing",
+    "stay_out": "Stay out",
+}
+
+
+def defaults() -> dict[str, float | int | str]:
+    """Return every parameter's default value, keyed by name."""
+    return {p.name: p.default for p in PARAMETERS}
+
+
+def records() -> list[dict[str, object]]:
+    """Return the schema as a list of plain dicts (for JSON, tables and docs)."""
+    return [
+        {
+            "name": p.name,
+            "group": p.group,
+            "type": p.type,
+            "unit": p.unit,
+            "default": p.default,
+            "min": p.min,
+            "max": p.max,
+            "uncertain": p.uncertain,
+            "description": p.description,
+            "source": p.source,
+        }
+        for p in PARAMETERS
+    ]

@@ -1,0 +1,203 @@
+"""The simulation: every entry mode, month by month, from one validated parameter set.
+
+Four modes (DESIGN.md, model sketch):
+
+``solo``
+    The streamer runs its own service after a long approval (a foreign firm cannot hold
+    the audio-visual licence, ref 5.1): own platform, all revenue, all regulatory risk.
+``partner``
+    A licensed Chinese platform (the LeTV case) runs the service with the streamer: an
+    earlier launch, the partner's reach and library, its cloud; it keeps a revenue share,
+    costs governance, and may fall into distress (LeEco, 2016).
+``license``
+    No own service: titles licensed to a Chinese platform for fees (Netflix and iQIYI,
+    2017), after withholding tax.
+``stay_out``
+    The zero baseline.
+
+This is the deterministic engine: inputs at their mode, events in expectation (see
+:mod:`models.regulation`). Arrays are shaped (paths, months) with one path, so that
+Monte Carlo draws can replace the scalars without changing the equations.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from . import content, finance, growth, market, partner, regulation
+from ._arrays import FloatArray
+from .results import LINE_ITEMS, ModeResult, Results
+from .schema import ENTRY_MODES
+
+log = logging.getLogger(__name__)
+
+
+def simulate(params) -> Results:
+    """Run every entry mode and return their :class:`~models.results.Results`.
+
+    Parameters
+    ----------
+    params : Parameters
+        A validated parameter object (:func:`models.params.validate`).
+    """
+    log.info("simulating %s modes over %d months", len(ENTRY_MODES), params.months)
+    modes = {
+        "solo": _service(params, "solo"),
+        "partner": _service(params, "partner"),
+        "license": _licensing(params),
+        "stay_out": _stay_out(params),
+    }
+    return Results(params=params, modes=modes)
+
+
+def _zeros(params) -> FloatArray:
+    return np.zeros((1, params.months))
+
+
+def _service(params, mode: str) -> ModeResult:
+    """Own subscription service, run alone (``solo``) or with a partner (``partner``)."""
+    p = params
+    months = p.months
+    is_partner = mode == "partner"
+    launch = (
+        p.regulation_launch_delay_partner_months
+        if is_partner
+        else p.regulation_launch_delay_solo_months
+    )
+
+    # market and subscribers
+    users = market.online_video_users(p.market_online_video_users_m, p.market_user_growth_year,
+                                      months)
+    mkt = market.addressable_market(
+        users,
+        p.market_svod_payer_share,
+        p.market_foreign_premium_share,
+        market.price_factor(p.pricing_price_cny_month, p.pricing_reference_price_cny_month,
+                            p.market_price_elasticity),
+        p.regulation_approval_pass_rate,
+    )
+    susp_h = regulation.monthly_hazard(
+        p.regulation_suspension_hazard_partner_year
+        if is_partner
+        else p.regulation_suspension_hazard_solo_year
+    )
+    churn = p.growth_churn_rate_month + regulation.suspension_churn(
+        susp_h, p.regulation_suspension_sub_loss
+    )
+    p_innov = p.growth_p_innovation_month * (p.partner_reach_multiplier if is_partner else 1.0)
+    subs, adds = growth.bass_subscribers(mkt, p_innov, p.growth_q_imitation_month, churn, launch)
+
+    # survival against forced exit
+    exit_h = regulation.monthly_hazard(
+        p.regulation_exit_hazard_partner_year if is_partner else p.regulation_exit_hazard_solo_year
+    )
+    alive = regulation.operating_probability(exit_h, launch, months)
+    exits = regulation.exit_probability(alive, exit_h, launch)
+
+    # revenue, conditional on operating
+    paying = subs * (1.0 - p.pricing_trial_share)
+    gross = paying * p.pricing_price_cny_month / p.pricing_fx_cny_per_usd
+    dark = regulation.dark_share(susp_h, p.regulation_suspension_months)
+    billed = gross * (1.0 - dark)
+    ex_vat = billed / (1.0 + p.pricing_vat_rate)
+    fees = ex_vat * p.pricing_payment_fee_rate
+    net = ex_vat - fees
+    share = net * p.partner_revenue_share if is_partner else np.zeros_like(net)
+
+    # content, bought up front each content year from `content_lead_months` before launch
+    loc = content.localisation_usd_m_per_title(
+        p.content_hours_per_title, p.content_subtitle_usd_per_hour, p.content_dub_share,
+        p.content_dub_usd_per_hour, p.content_reedit_share, p.content_reedit_usd_per_source_hour,
+    )
+    budget = content.yearly_budget(
+        p.content_foreign_titles_year,
+        p.content_rights_usd_m_per_title,
+        loc,
+        p.regulation_approval_pass_rate,
+        p.regulation_quota_foreign_ratio,
+        p.content_domestic_title_usd_m,
+        p.partner_quota_cover_share if is_partner else 0.0,
+        p.content_originals_usd_m_year,
+    )
+    start = max(launch - p.content_lead_months, 0)
+    content_cash = content.yearly_payments(budget.total, start, months,
+                                           p.content_cost_inflation_year)
+    amort = content.amortise(content_cash, p.content_amortisation_months)
+
+    t = np.arange(months).reshape(1, -1)
+    fixed_share = p.partner_tech_cost_share if is_partner else 1.0
+    fixed = np.where(t >= start, p.finance_fixed_usd_m_year / 12.0 * fixed_share, 0.0)
+    governance = (
+        np.full((1, months), p.partner_governance_usd_m_year / 12.0) if is_partner
+        else np.zeros((1, months))
+    )
+    setup = np.where(t == 0, p.finance_setup_usd_m, 0.0)
+    marketing = adds * p.growth_cac_usd_per_gross_add
+    delivery = subs * p.finance_delivery_usd_per_sub_month
+
+    # expected values: operating flows weighted by the probability of still operating
+    lines = {k: np.zeros((1, months)) for k in LINE_ITEMS}
+    lines["subscription_revenue"] = gross * alive
+    lines["suspension_loss"] = -(gross - billed) * alive
+    lines["vat"] = -(billed - ex_vat) * alive
+    lines["payment_fees"] = -fees * alive
+    lines["partner_share"] = -share * alive
+    lines["content"] = -content_cash * alive
+    lines["marketing"] = -marketing * alive
+    lines["delivery"] = -delivery * alive
+    lines["fixed_costs"] = -fixed * alive
+    lines["governance"] = -governance * alive
+    lines["setup"] = -setup
+    lines["exit_costs"] = -exits * p.regulation_exit_cost_usd_m
+    if is_partner:
+        first = partner.first_distress_probability(
+            regulation.monthly_hazard(p.partner_distress_hazard_year), alive, launch
+        )
+        lines["partner_distress"] = -partner.distress_loss(
+            first, net - share, p.partner_distress_lost_months, p.partner_migration_cost_usd_m
+        )
+    taxable = (
+        sum(v for k, v in lines.items() if k not in ("content", "income_tax"))
+        - amort * alive
+    )
+    lines["income_tax"] = -finance.income_tax(taxable, p.finance_tax_rate)
+    return ModeResult(mode, int(launch), mkt, subs, adds, alive, lines, amort * alive)
+
+
+def _licensing(params) -> ModeResult:
+    """Titles licensed to a Chinese platform for yearly fees; no own service."""
+    p = params
+    months = p.months
+    launch = p.content_lead_months  # the buyer pays once titles are approved
+    exit_h = regulation.monthly_hazard(p.regulation_exit_hazard_license_year)
+    alive = regulation.operating_probability(exit_h, launch, months)
+
+    titles = p.license_titles_year
+    fees = content.yearly_payments(
+        titles * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title,
+        launch, months, p.license_fee_growth_year,
+    )
+    ex_vat = fees / (1.0 + p.pricing_vat_rate)
+    wht = ex_vat * p.license_withholding_tax_rate
+    loc = content.localisation_usd_m_per_title(
+        p.content_hours_per_title, p.content_subtitle_usd_per_hour, p.content_dub_share,
+        p.content_dub_usd_per_hour, p.content_reedit_share, p.content_reedit_usd_per_source_hour,
+    )
+    localisation = content.yearly_payments(titles * loc, 0, months, p.content_cost_inflation_year)
+
+    lines = {k: np.zeros((1, months)) for k in LINE_ITEMS}
+    lines["license_fees"] = fees * alive
+    lines["vat"] = -(fees - ex_vat) * alive
+    lines["withholding_tax"] = -wht * alive
+    lines["content"] = -localisation * alive
+    zeros = np.zeros((1, months))
+    return ModeResult("license", int(launch), zeros, zeros, zeros, alive, lines, zeros)
+
+
+def _stay_out(params) -> ModeResult:
+    """The baseline: nothing spent, nothing earned."""
+    z = np.zeros((1, params.months))
+    lines = {k: z.copy() for k in LINE_ITEMS}
+    return ModeResult("stay_out", 0, z, z, z, np.ones_like(z), lines, z)
