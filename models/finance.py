@@ -87,3 +87,57 @@ def payback_month(cash_usd_m: FloatArray) -> FloatArray:
 def peak_funding(cash_usd_m: FloatArray) -> FloatArray:
     """Largest cumulative cash deficit per path, US$ millions (0 if never negative)."""
     return np.maximum(-np.min(np.cumsum(cash_usd_m, axis=1), axis=1), 0.0)
+
+
+def abandonment(
+    cash_usd_m: FloatArray,
+    exit_hazard_month: FloatArray,
+    exit_cost_usd_m: ArrayLike,
+    rate_year: ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """Value of a venture that may be forced out, and that leaves when staying loses more.
+
+    Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
+    ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
+    factor of the end of month ``t``, ``h`` the forced-exit hazard at the end of month
+    ``t`` and ``X`` the exit cost::
+
+        U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t+1]),  U[T] = 0
+
+    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``. Because
+    staying is optional, a higher forced-exit hazard can never raise the value, which
+    would otherwise happen for a loss-making venture, where being forced out saves money.
+
+    Parameters
+    ----------
+    cash_usd_m : ndarray (paths, months)
+        Cash flow of each month, conditional on still operating, US$ millions.
+    exit_hazard_month : ndarray (paths, months)
+        Probability of a forced exit at the end of each month (0 before launch).
+    exit_cost_usd_m : float or (paths,)
+        One-off cost of leaving, forced or not, US$ millions.
+    rate_year : float or (paths,)
+        Yearly discount rate.
+
+    Returns
+    -------
+    value : ndarray (paths,)
+        Net present value under the best exit policy, US$ millions.
+    last_month : ndarray (paths,)
+        Last month the streamer operates by choice (``months - 1`` if it never leaves).
+    """
+    cash = np.asarray(cash_usd_m, dtype=float)
+    paths, months = cash.shape
+    h = np.broadcast_to(exit_hazard_month, cash.shape)
+    d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
+    x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
+    u_next = np.zeros(paths)
+    stay = np.ones((paths, months), dtype=bool)  # stay after month t?
+    for t in range(months - 1, -1, -1):
+        leave_value = -d[:, t] * x
+        if t < months - 1:
+            stay[:, t] = u_next >= leave_value - 1e-12
+        cont = np.where(stay[:, t], u_next, leave_value)
+        u_next = d[:, t] * cash[:, t] + h[:, t] * leave_value + (1.0 - h[:, t]) * cont
+    first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1)
+    return u_next, first_leave.astype(float)

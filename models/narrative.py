@@ -81,7 +81,9 @@ def executive_summary(results: Results) -> ExecutiveSummary:
 
     The reasons compare the recommended mode with the runner-up; when the runner-up is
     staying out (whose cash flows are all zero), they compare it with the next-best way
-    in instead, which is the comparison a strategist asks about.
+    in instead, which is the comparison a strategist asks about. Modes are ranked on
+    their value with the option to leave; the reasons compare their cash-flow lines when
+    run to the horizon, which is what makes a mode worth running or not.
     """
     npv = results.summary["npv_usd_m"].to_dict()
     ranking = results.ranking
@@ -113,14 +115,24 @@ def executive_summary(results: Results) -> ExecutiveSummary:
         reasons = (f"{lead} (difference in present value): {_listed(ds)}." if ds else
                    f"{b} and {MODE_LABELS[other]} have the same cash flows here.")
 
+    summary = results.summary
     others = []
     for mode in entries:
-        if mode == best:
+        leave = summary.loc[mode, "leaves_after_month"]
+        if mode == best and leave != leave:  # NaN: runs to the horizon
             continue
         row = results.pv_lines.loc[mode]
         worst = row.idxmin()
-        others.append(
-            f"{MODE_LABELS[mode]}: NPV {money(npv[mode])}; its largest cost is "
-            f"{_short(LINE_ITEMS[worst])} ({money(row[worst])})."
-        )
+        label = MODE_LABELS[mode]
+        if leave == leave:
+            when = f"after month {int(leave)}" if leave > 0 else "at once"
+            others.append(
+                f"{label}: run to the horizon it would make "
+                f"{money(summary.loc[mode, 'npv_committed_usd_m'])}, its largest cost being "
+                f"{_short(LINE_ITEMS[worst])} ({money(row[worst])}); once committed, the best "
+                f"course is to leave {when}, for {money(npv[mode])}."
+            )
+        else:
+            others.append(f"{label}: NPV {money(npv[mode])}; its largest cost is "
+                          f"{_short(LINE_ITEMS[worst])} ({money(row[worst])}).")
     return ExecutiveSummary(best, second, margin, npv, ds, headline, reasons, others)

@@ -110,25 +110,31 @@ def summary_block(results: Results) -> HTMLBlock:
     s = results.summary
     rows = "".join(
         f"<tr><td>{_e(MODE_LABELS[m])}</td>"
-        f'<td class="num">{_e(money(s.loc[m, "npv_usd_m"]))}</td>'
-        f'<td class="num">{_fmt_pct(s.loc[m, "irr_year"])}</td>'
+        f'<td class="num"><b>{_e(money(s.loc[m, "npv_usd_m"]))}</b></td>'
+        f'<td class="num">{_e(money(s.loc[m, "npv_committed_usd_m"]))}</td>'
+        f'<td class="num">{_e(_fmt_leave(s.loc[m, "leaves_after_month"], results))}</td>'
+        f'<td class="num">{_fmt_irr(s.loc[m, "irr_year"])}</td>'
         f'<td class="num">{_fmt_month(s.loc[m, "payback_month"], results)}</td>'
         f'<td class="num">{_e(money(s.loc[m, "peak_funding_usd_m"]))}</td>'
         f'<td class="num">{_fmt_pct(s.loc[m, "exit_probability"])}</td></tr>'
         for m in results.ranking
     )
     others = "".join(f"<li>{_e(t)}</li>" for t in es.others)
+    p = results.params
     body = (
         f'<div class="me-report"><div class="me-box {_e(es.recommended)}">'
         f'<p class="me-headline">{_e(es.headline)}</p><p>{_e(es.reasons)}</p>'
         f"{'<ul>' + others + '</ul>' if others else ''}</div>"
-        '<table class="me-table"><thead><tr><th>Mode</th><th>NPV</th><th>IRR (yearly)</th>'
-        "<th>Payback</th><th>Peak funding</th><th>P(forced exit) by horizon</th></tr></thead>"
+        '<table class="me-table"><thead><tr><th>Mode</th><th>NPV, free to leave</th>'
+        "<th>NPV run to horizon</th><th>Best to leave</th><th>IRR (yearly)</th>"
+        "<th>Payback</th><th>Peak funding</th><th>P(forced exit)</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
-        f"<p style='font-size:.85rem;color:#555'>Expected values over "
-        f"{results.params.horizon_years} years at a "
-        f"{results.params.finance_discount_rate_year:.1%} discount rate, US$ millions; "
-        "risks are carried as expected losses; no terminal value.</p></div>"
+        "<p style='font-size:.85rem;color:#555'>Expected values in US$ millions over "
+        f"{p.horizon_years} years from January {p.start_year}, discounted at "
+        f"{p.finance_discount_rate_year:.1%} a year; no terminal value. <i>NPV, free to "
+        "leave</i> ranks the modes: the streamer may walk away (paying the exit cost) when "
+        "staying would lose more. The other columns describe the mode run to the horizon "
+        "with regulatory risk carried as expected losses.</p></div>"
     )
     return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)})
 
@@ -140,6 +146,19 @@ def headline_numbers(results: Results) -> dict[str, Any]:
         "recommended": results.recommended,
         "npv_usd_m": {m: round(float(s.loc[m, "npv_usd_m"]), 3) for m in s.index},
     }
+
+
+def _fmt_irr(x: float) -> str:
+    if pd.isna(x):
+        return "n/a"
+    return "over 1,000%" if x > 10 else f"{x:.1%}"
+
+
+def _fmt_leave(x: float, results: Results) -> str:
+    if pd.isna(x):
+        return "never"
+    d = results.dates[int(x)]
+    return f"after month {int(x)} ({d.strftime('%b %Y')})"
 
 
 def _fmt_pct(x: float) -> str:

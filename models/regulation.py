@@ -2,7 +2,8 @@
 
 The deterministic engine carries risk as expected values: every operating cash flow of
 month ``t`` is weighted by the probability that the service still operates, a forced
-exit costs its one-off cost times the probability that it happens that month, and a
+exit costs its one-off cost times the probability that it happens that month (see
+:func:`models.finance.abandonment`, which also lets the streamer leave by choice), and a
 suspension hazard turns into an expected share of dark months and extra churn. The
 Monte Carlo engine will replace these expectations with events drawn per path.
 
@@ -28,22 +29,16 @@ def monthly_hazard(probability_per_year: ArrayLike) -> FloatArray:
     return 1.0 - (1.0 - column(probability_per_year)) ** (1.0 / 12.0)
 
 
-def operating_probability(hazard_month: ArrayLike, launch_month: ArrayLike, months: int) -> FloatArray:
-    """Probability that the service still operates during month ``t``.
-
-    One before launch (the risk before launch is the launch delay itself); from the
-    launch month on, ``(1 - h) ** (t - launch)``, so the first exit can happen at the
-    end of the launch month.
-    """
+def hazard_schedule(hazard_month: ArrayLike, launch_month: ArrayLike, months: int) -> FloatArray:
+    """Hazard of an exit at the end of each month: ``h`` from the launch month on, else 0."""
     t = month_index(months)
-    exposed = np.maximum(t - column(launch_month), 0.0)
-    return (1.0 - column(hazard_month)) ** exposed
+    return np.where(t >= column(launch_month), column(hazard_month), 0.0)
 
 
-def exit_probability(operating: FloatArray, hazard_month: ArrayLike, launch_month: ArrayLike) -> FloatArray:
-    """Probability that the forced exit happens at the end of month ``t``."""
-    t = month_index(operating.shape[1])
-    return np.where(t >= column(launch_month), operating * column(hazard_month), 0.0)
+def survival(hazard: FloatArray) -> FloatArray:
+    """Probability of still operating during each month, given end-of-month hazards."""
+    shifted = np.concatenate([np.zeros((hazard.shape[0], 1)), hazard[:, :-1]], axis=1)
+    return np.cumprod(1.0 - shifted, axis=1)
 
 
 def dark_share(suspension_hazard_month: ArrayLike, suspension_months: ArrayLike) -> FloatArray:

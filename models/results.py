@@ -55,11 +55,18 @@ class ModeResult:
     market_m, subscribers_m, gross_adds_m : ndarray (paths, months)
         Market potential, subscribers and gross adds (millions), while operating.
     operating : ndarray (paths, months)
-        Probability that the business still operates in each month.
+        Probability that the business still operates in each month if run to the horizon.
     lines : dict of str to ndarray (paths, months)
-        Expected cash-flow lines (:data:`LINE_ITEMS`), US$ millions, signed.
+        Expected cash-flow lines (:data:`LINE_ITEMS`) when run to the horizon, with forced
+        exits only, US$ millions, signed.
     content_amortisation : ndarray (paths, months)
         Content expense in the profit-and-loss account, US$ millions (positive).
+    forced_exit : ndarray (paths,)
+        Probability of a forced exit within the horizon.
+    option_value : ndarray (paths,)
+        NPV when the streamer may also leave by choice, US$ millions.
+    last_month : ndarray (paths,)
+        Last month operated under the best exit policy (``months - 1``: never leaves).
     """
 
     mode: str
@@ -70,6 +77,9 @@ class ModeResult:
     operating: FloatArray
     lines: dict[str, FloatArray] = field(repr=False)
     content_amortisation: FloatArray = field(repr=False)
+    forced_exit: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
+    option_value: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
+    last_month: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
 
     @property
     def cash_flow(self) -> FloatArray:
@@ -104,7 +114,11 @@ class Results:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """One row per mode: NPV, IRR, payback, peak funding and headline volumes."""
+        """One row per mode: NPV, IRR, payback, peak funding and headline volumes.
+
+        ``npv_usd_m`` is the value with the option to leave, on which modes are ranked;
+        ``npv_committed_usd_m`` and the other columns describe the mode run to the horizon.
+        """
         rate = self.params.finance_discount_rate_year
         rows = []
         for mode, r in self.modes.items():
@@ -114,7 +128,8 @@ class Results:
                 {
                     "mode": mode,
                     "label": MODE_LABELS[mode],
-                    "npv_usd_m": float(np.mean(finance.npv(cf, rate))),
+                    "npv_usd_m": float(np.mean(r.option_value)),
+                    "npv_committed_usd_m": float(np.mean(finance.npv(cf, rate))),
                     "irr_year": float(np.nanmean(finance.irr_year(cf)))
                     if np.any(np.isfinite(finance.irr_year(cf)))
                     else np.nan,
@@ -132,7 +147,10 @@ class Results:
                             )
                         )
                     ),
-                    "exit_probability": float(np.mean(1.0 - r.operating[:, -1])),
+                    "exit_probability": float(np.mean(r.forced_exit)),
+                    "leaves_after_month": float(np.mean(r.last_month))
+                    if np.all(r.last_month < self.months - 1)
+                    else np.nan,
                 }
             )
         return pd.DataFrame(rows).set_index("mode")
@@ -150,9 +168,8 @@ class Results:
 
     @cached_property
     def pv_lines(self) -> pd.DataFrame:
-        """Present value of each cash-flow line (columns) for each mode (rows), US$ m.
-
-        Each row sums to the mode's NPV.
+        """Present value of each cash-flow line (columns) for each mode (rows), US$ m,
+        when run to the horizon. Each row sums to ``npv_committed_usd_m``.
         """
         rate = self.params.finance_discount_rate_year
         df = finance.discount_factors(rate, self.months)

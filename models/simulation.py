@@ -15,6 +15,10 @@ Four modes (DESIGN.md, model sketch):
 ``stay_out``
     The zero baseline.
 
+Each mode is valued twice: run to the horizon whatever happens (the business plan, whose
+lines the charts show), and with the option to leave by choice when staying would lose
+more (its value, on which modes are ranked; :func:`models.finance.abandonment`).
+
 This is the deterministic engine: inputs at their mode, events in expectation (see
 :mod:`models.regulation`). Arrays are shaped (paths, months) with one path, so that
 Monte Carlo draws can replace the scalars without changing the equations.
@@ -89,12 +93,14 @@ def _service(params, mode: str) -> ModeResult:
     p_innov = p.growth_p_innovation_month * (p.partner_reach_multiplier if is_partner else 1.0)
     subs, adds = growth.bass_subscribers(mkt, p_innov, p.growth_q_imitation_month, churn, launch)
 
-    # survival against forced exit
-    exit_h = regulation.monthly_hazard(
-        p.regulation_exit_hazard_partner_year if is_partner else p.regulation_exit_hazard_solo_year
+    # forced exit: a monthly hazard from launch on
+    exit_h = regulation.hazard_schedule(
+        regulation.monthly_hazard(
+            p.regulation_exit_hazard_partner_year if is_partner
+            else p.regulation_exit_hazard_solo_year
+        ),
+        launch, months,
     )
-    alive = regulation.operating_probability(exit_h, launch, months)
-    exits = regulation.exit_probability(alive, exit_h, launch)
 
     # revenue, conditional on operating
     paying = subs * (1.0 - p.pricing_trial_share)
@@ -137,33 +143,49 @@ def _service(params, mode: str) -> ModeResult:
     marketing = adds * p.growth_cac_usd_per_gross_add
     delivery = subs * p.finance_delivery_usd_per_sub_month
 
-    # expected values: operating flows weighted by the probability of still operating
-    lines = {k: np.zeros((1, months)) for k in LINE_ITEMS}
-    lines["subscription_revenue"] = gross * alive
-    lines["suspension_loss"] = -(gross - billed) * alive
-    lines["vat"] = -(billed - ex_vat) * alive
-    lines["payment_fees"] = -fees * alive
-    lines["partner_share"] = -share * alive
-    lines["content"] = -content_cash * alive
-    lines["marketing"] = -marketing * alive
-    lines["delivery"] = -delivery * alive
-    lines["fixed_costs"] = -fixed * alive
-    lines["governance"] = -governance * alive
-    lines["setup"] = -setup
-    lines["exit_costs"] = -exits * p.regulation_exit_cost_usd_m
+    # cash flows while operating; the exit policy then turns them into expectations
+    cond = {k: np.zeros((1, months)) for k in LINE_ITEMS}
+    cond["subscription_revenue"] = gross
+    cond["suspension_loss"] = -(gross - billed)
+    cond["vat"] = -(billed - ex_vat)
+    cond["payment_fees"] = -fees
+    cond["partner_share"] = -share
+    cond["content"] = -content_cash
+    cond["marketing"] = -marketing
+    cond["delivery"] = -delivery
+    cond["fixed_costs"] = -fixed
+    cond["governance"] = -governance
+    cond["setup"] = -setup
     if is_partner:
         first = partner.first_distress_probability(
-            regulation.monthly_hazard(p.partner_distress_hazard_year), alive, launch
+            regulation.monthly_hazard(p.partner_distress_hazard_year), np.ones((1, months)),
+            launch,
         )
-        lines["partner_distress"] = -partner.distress_loss(
+        cond["partner_distress"] = -partner.distress_loss(
             first, net - share, p.partner_distress_lost_months, p.partner_migration_cost_usd_m
         )
-    taxable = (
-        sum(v for k, v in lines.items() if k not in ("content", "income_tax"))
-        - amort * alive
-    )
-    lines["income_tax"] = -finance.income_tax(taxable, p.finance_tax_rate)
-    return ModeResult(mode, int(launch), mkt, subs, adds, alive, lines, amort * alive)
+    taxable = sum(v for k, v in cond.items() if k != "content") - amort
+    cond["income_tax"] = -finance.income_tax(taxable, p.finance_tax_rate)
+    return _with_exit_policy(params, mode, int(launch), cond, exit_h,
+                             p.regulation_exit_cost_usd_m, mkt, subs, adds, amort)
+
+
+def _with_exit_policy(params, mode, launch, cond, exit_h, exit_cost, mkt, subs, adds,
+                      amort) -> ModeResult:
+    """Expected lines when the mode is run to the horizon (forced exits only), and the
+    mode's value when the streamer may also leave by choice (see
+    :func:`models.finance.abandonment`)."""
+    months = params.months
+    alive = regulation.survival(exit_h)
+    forced = alive * exit_h
+    lines = {k: v * alive for k, v in cond.items()}
+    lines["exit_costs"] = -forced * exit_cost
+    cash = np.sum([cond[k] for k in LINE_ITEMS], axis=0)
+    value, last = finance.abandonment(cash, exit_h, exit_cost, params.finance_discount_rate_year)
+    if np.any(last < months - 1):
+        log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
+    return ModeResult(mode, launch, mkt, subs, adds, alive, lines, amort * alive,
+                      forced_exit=forced.sum(axis=1), option_value=value, last_month=last)
 
 
 def _licensing(params) -> ModeResult:
@@ -171,33 +193,35 @@ def _licensing(params) -> ModeResult:
     p = params
     months = p.months
     launch = p.content_lead_months  # the buyer pays once titles are approved
-    exit_h = regulation.monthly_hazard(p.regulation_exit_hazard_license_year)
-    alive = regulation.operating_probability(exit_h, launch, months)
-
+    exit_h = regulation.hazard_schedule(
+        regulation.monthly_hazard(p.regulation_exit_hazard_license_year), launch, months
+    )
     titles = p.license_titles_year
     fees = content.yearly_payments(
         titles * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title,
         launch, months, p.license_fee_growth_year,
     )
     ex_vat = fees / (1.0 + p.pricing_vat_rate)
-    wht = ex_vat * p.license_withholding_tax_rate
     loc = content.localisation_usd_m_per_title(
         p.content_hours_per_title, p.content_subtitle_usd_per_hour, p.content_dub_share,
         p.content_dub_usd_per_hour, p.content_reedit_share, p.content_reedit_usd_per_source_hour,
     )
-    localisation = content.yearly_payments(titles * loc, 0, months, p.content_cost_inflation_year)
-
-    lines = {k: np.zeros((1, months)) for k in LINE_ITEMS}
-    lines["license_fees"] = fees * alive
-    lines["vat"] = -(fees - ex_vat) * alive
-    lines["withholding_tax"] = -wht * alive
-    lines["content"] = -localisation * alive
+    cond = {k: np.zeros((1, months)) for k in LINE_ITEMS}
+    cond["license_fees"] = fees
+    cond["vat"] = -(fees - ex_vat)
+    cond["withholding_tax"] = -ex_vat * p.license_withholding_tax_rate
+    cond["content"] = -content.yearly_payments(titles * loc, 0, months,
+                                               p.content_cost_inflation_year)
     zeros = np.zeros((1, months))
-    return ModeResult("license", int(launch), zeros, zeros, zeros, alive, lines, zeros)
+    # a licensor that stops walks away from its contracts at no extra cost
+    return _with_exit_policy(params, "license", int(launch), cond, exit_h, 0.0,
+                             zeros, zeros, zeros, zeros)
 
 
 def _stay_out(params) -> ModeResult:
     """The baseline: nothing spent, nothing earned."""
     z = np.zeros((1, params.months))
     lines = {k: z.copy() for k in LINE_ITEMS}
-    return ModeResult("stay_out", 0, z, z, z, np.ones_like(z), lines, z)
+    return ModeResult("stay_out", 0, z, z, z, np.ones_like(z), lines, z,
+                      forced_exit=np.zeros(1), option_value=np.zeros(1),
+                      last_month=np.full(1, params.months - 1.0))

@@ -1,0 +1,51 @@
+# market-entry: every target sets up .venv itself (Python 3.11+ and make are all it needs).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KERNEL := $(VENV)/share/jupyter/kernels/market-entry/kernel.json
+SCENARIO ?= data/scenarios/base.yaml
+
+.PHONY: help install report test lint bench lab clean
+
+help:
+	@echo "make report   run $(SCENARIO) into reports/ and print the HTML path"
+	@echo "make test     run the test suite (unit, property, notebook, CLI, browser)"
+	@echo "make lab      open JupyterLab on notebooks/ with the project's kernel"
+	@echo "make lint     ruff check and format check"
+	@echo "make bench    run the benchmarks"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "market-entry needs Python 3.11 or newer (set PYTHON=python3.11)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name market-entry \
+	  --display-name "Python (market-entry)" >/dev/null
+
+install: $(STAMP) $(KERNEL)
+
+report: install
+	@$(BIN)/market-entry run $(SCENARIO)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check models tests benchmarks notebooks
+	$(BIN)/ruff format --check models tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/bench_model.py
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,209 @@
+"""The ``market-entry`` command.
+
+Exit codes: 0 success; 2 bad input (one line on stderr, nothing written); 1 a report
+that failed (its folder is kept, marked failed); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from .exceptions import MarketEntryError
+from .schema import GROUPS, PARAMETERS, records
+
+log = logging.getLogger("models")
+
+
+def _params_table() -> str:
+    rows = [("name", "default", "range", "unit")]
+    group = None
+    out: list[str] = []
+    for p in PARAMETERS:
+        rng = f"<= {p.max:g} chars" if p.type == "str" else f"[{p.min:g}, {p.max:g}]"
+        rng += " ~" if p.uncertain else ""
+        rows.append((p.name, repr(p.default) if p.type == "str" else f"{p.default:g}", rng,
+                     p.unit))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+
+    def line(r: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
+
+    out.append(line(rows[0]))
+    for p, r in zip(PARAMETERS, rows[1:], strict=True):
+        if p.group != group:
+            group = p.group
+            out.append(f"\n# {GROUPS[group]}")
+        out.append(line(r))
+    out.append("\n~ may be given as a [low, mode, high] range. Descriptions and sources: "
+               "--format markdown or --format json.")
+    return "\n".join(out)
+
+
+def _params_markdown() -> str:
+    lines = ["| parameter | type | default | range | unit | description | source |",
+             "|---|---|---|---|---|---|---|"]
+    group = None
+    for p in PARAMETERS:
+        if p.group != group:
+            group = p.group
+            lines.append(f"| **{GROUPS[group]}** | | | | | | |")
+        rng = f"≤ {p.max:g} chars" if p.type == "str" else f"{p.min:g} to {p.max:g}"
+        if p.uncertain:
+            rng += " (or a range)"
+
+        def cell(s: Any) -> str:
+            return str(s).replace("|", "\\|")
+
+        lines.append(f"| `{p.name}` | {p.type} | {cell(repr(p.default))} | {cell(rng)} | "
+                     f"{cell(p.unit)} | {cell(p.description)} | {cell(p.source)} |")
+    return "\n".join(lines)
+
+
+def parameters_cell() -> str:
+    """Source of the notebook ``parameters`` cell, generated from the schema."""
+    lines = ["# Parameters: edit here in JupyterLab, or pass with papermill -p / -f.",
+             "# Units follow each value; `market-entry params` lists ranges and sources."]
+    group = None
+    for p in PARAMETERS:
+        if p.group != group:
+            group = p.group
+            lines.append(f"\n# {GROUPS[group]}")
+        value = json.dumps(p.default) if p.type == "str" else repr(p.default)
+        unit = p.unit or ("text" if p.type == "str" else "no unit")
+        lines.append(f"{p.name} = {value}  # {unit}")
+    return "\n".join(lines)
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        print(json.dumps(records(), indent=2))
+    elif args.format == "markdown":
+        print(_params_markdown())
+    elif args.format == "notebook":
+        print(parameters_cell())
+    else:
+        print(_params_table())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .report.runner import run_report
+    from .scenario import parse_overrides
+
+    overrides = parse_overrides(args.param or [])
+    progress = False if args.no_progress else None
+    outcome = run_report(args.scenario, overrides, notebook=args.notebook,
+                         reports_dir=args.reports, progress=progress)
+    print(outcome.html)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .report.runner import validate_only
+    from .scenario import parse_overrides
+
+    params = validate_only(args.scenario, parse_overrides(args.param or []))
+    print(f"ok: {len(PARAMETERS)} parameters valid, hash {params.digest()}")
+    return 0
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    import nbformat
+
+    from .exceptions import ScenarioFileError
+    from .report.html import notebook_to_html
+
+    src = Path(args.notebook)
+    try:
+        nb = nbformat.read(src, as_version=4)
+    except (OSError, ValueError) as exc:
+        raise ScenarioFileError(f"notebook file {src}: cannot be read as a notebook ({exc})")
+    dest = Path(args.output) if args.output else src.with_suffix(".html")
+    dest.write_text(notebook_to_html(nb, title=src.stem), encoding="utf-8")
+    print(dest)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .report.index import write_index
+
+    print(write_index(Path(args.reports)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="market-entry",
+        description="Scenario models and offline HTML reports for entering China's "
+        "video-streaming market.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("params", help="list the parameters, their units, ranges and sources")
+    p.add_argument("--format", choices=["table", "json", "markdown", "notebook"],
+                   default="table", help="output format (notebook: the parameters cell)")
+    p.set_defaults(func=cmd_params)
+
+    def scenario_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO.yaml",
+                       help="scenario file (default: data/scenarios/base.yaml)")
+        p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                       help="override a parameter; VALUE is YAML: 0.08, -2, "
+                       "'[0.04, 0.06, 0.1]'")
+
+    p = sub.add_parser("run", help="execute a report notebook for a scenario")
+    scenario_args(p)
+    p.add_argument("--notebook", default="entry_decision", metavar="NAME",
+                   help="notebook in notebooks/ (default: entry_decision)")
+    p.add_argument("--reports", default="reports", metavar="DIR",
+                   help="reports folder (default: ./reports)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("check", help="validate a scenario and overrides without running")
+    scenario_args(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("html", help="convert an executed notebook into an offline HTML report")
+    p.add_argument("notebook", metavar="EXECUTED.ipynb")
+    p.add_argument("-o", "--output", metavar="OUT.html")
+    p.set_defaults(func=cmd_html)
+
+    p = sub.add_parser("index", help="rebuild reports/index.html from the run manifests")
+    p.add_argument("--reports", default="reports", metavar="DIR")
+    p.set_defaults(func=cmd_index)
+    return parser
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``market-entry`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("traitlets", "papermill", "nbconvert", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _terminate)  # a scheduler's stop marks the run failed
+    try:
+        return args.func(args)
+    except MarketEntryError as exc:
+        print(f"market-entry: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("market-entry: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""Run a notebook for a scenario into a report folder, safely.
+
+``reports/<scenario>/<run-id>/`` receives the executed notebook, its HTML and a
+``manifest.json`` (parameters and their hash, timings, versions, status). Everything is
+validated before anything is written; a failed or interrupted run keeps its notebook
+and HTML in a folder whose name ends in ``-failed`` and leaves ``latest`` alone; only a
+successful run moves ``reports/<scenario>/latest`` to itself, atomically. The index
+``reports/index.html`` is rebuilt after every run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .. import __version__
+from ..exceptions import NotebookNotFoundError, ReportError
+from ..notebook import METADATA_KEY, git_commit
+from ..scenario import load, slug
+from .html import notebook_to_html
+from .index import write_index
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+DEFAULT_SCENARIO = PROJECT_ROOT / "data" / "scenarios" / "base.yaml"
+KERNEL = "market-entry"
+
+_VERSIONED = ("numpy", "pandas", "scipy", "statsmodels", "plotly", "papermill", "nbconvert",
+              "ipykernel", "pydantic")
+
+
+@dataclass
+class RunOutcome:
+    """What a run produced."""
+
+    run_dir: Path
+    html: Path | None
+    status: str
+    manifest: dict[str, Any] = field(repr=False)
+
+
+def available_notebooks() -> list[str]:
+    """Names of the report notebooks in ``notebooks/`` (without ``.ipynb``)."""
+    return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+def notebook_path(name: str) -> Path:
+    """Path of a report notebook by name; raises NotebookNotFoundError naming the choices."""
+    stem = name[:-6] if name.endswith(".ipynb") else name
+    path = NOTEBOOKS / f"{stem}.ipynb"
+    if not path.is_file():
+        raise NotebookNotFoundError(
+            f"notebook {name!r}: not found in {NOTEBOOKS}; expected one of "
+            f"{', '.join(available_notebooks()) or '(none)'}"
+        )
+    return path
+
+
+def check_kernel(name: str = KERNEL) -> None:
+    """Fail early, before writing anything, if the project's kernel is not installed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise ReportError(
+            f"Jupyter kernel {name!r} is not installed; run `make install` (it registers the "
+            "project's kernel in .venv)"
+        ) from None
+
+
+def _versions() -> dict[str, str]:
+    out = {"market-entry": __version__, "python": platform.python_version()}
+    for pkg in _VERSIONED:
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _new_run_dir(scenario_dir: Path, digest: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = f"{stamp}-{digest[:6]}"
+    for i in range(100):
+        candidate = scenario_dir / (base if i == 0 else f"{base}-{i}")
+        try:
+            candidate.mkdir(parents=True)
+            return candidate
+        except FileExistsError:
+            continue
+    raise ReportError(f"cannot create a new run folder under {scenario_dir}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _point_latest(scenario_dir: Path, run_dir: Path) -> None:
+    """Swap ``latest`` to ``run_dir`` atomically (a new symlink renamed over the old)."""
+    link = scenario_dir / "latest"
+    tmp = scenario_dir / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(run_dir.name, tmp)
+    os.replace(tmp, link)
+
+
+def _headline(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Collect the numbers the notebook attached to its outputs' metadata."""
+    found: dict[str, Any] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {})
+            for value in [meta, *meta.values()]:
+                if isinstance(value, dict) and METADATA_KEY in value:
+                    found.update(value[METADATA_KEY])
+    return found
+
+
+def run_report(
+    scenario: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    notebook: str = "entry_decision",
+    reports_dir: str | Path = "reports",
+    progress: bool | None = None,
+    kernel_name: str = KERNEL,
+) -> RunOutcome:
+    """Execute ``notebook`` for a scenario and write its report folder.
+
+    Parameters
+    ----------
+    scenario : path, optional
+        Scenario YAML file; defaults to ``data/scenarios/base.yaml``.
+    overrides : dict, optional
+        Parameter values that take precedence over the file (``-p NAME VALUE``).
+    notebook : str
+        Name of a notebook in ``notebooks/``.
+    reports_dir : path
+        Root of the reports tree.
+    progress : bool, optional
+        Show Papermill's progress bar; by default only when stderr is a terminal.
+    kernel_name : str
+        Jupyter kernel to execute with (the project's own, registered by ``make``).
+
+    Returns
+    -------
+    RunOutcome
+        On success. A failed or interrupted run raises :class:`ReportError` (or lets
+        ``KeyboardInterrupt`` through) after its folder, manifest and index are written.
+
+    Raises
+    ------
+    ParameterError, ScenarioFileError, NotebookNotFoundError
+        Before anything is written.
+    """
+    t0 = time.perf_counter()
+    scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
+    nb_path = notebook_path(notebook)
+    params = load(scenario_path, overrides)
+    check_kernel(kernel_name)
+    t_validated = time.perf_counter()
+
+    import papermill as pm  # heavy import, only once validation passed
+
+    reports_dir = Path(reports_dir)
+    scenario_dir = reports_dir / slug(scenario_path.stem)
+    run_dir = _new_run_dir(scenario_dir, params.digest())
+    out_nb = run_dir / f"{nb_path.stem}.ipynb"
+    out_html = run_dir / f"{nb_path.stem}.html"
+    started = datetime.now(UTC)
+    manifest: dict[str, Any] = {
+        "run_id": run_dir.name,
+        "scenario": scenario_dir.name,
+        "scenario_file": str(scenario_path),
+        "scenario_name": params.scenario_name,
+        "notebook": nb_path.name,
+        "status": "running",
+        "started": started.isoformat(timespec="seconds"),
+        "parameters": params.to_dict(),
+        "parameters_hash": params.digest(),
+        "overrides": dict(overrides or {}),
+        "versions": _versions(),
+        "git_commit": git_commit(PROJECT_ROOT),
+        "command": sys.argv,
+    }
+    _write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    log.info("running %s for scenario %s into %s", nb_path.name, scenario_dir.name, run_dir)
+
+    status, error, interrupted = "succeeded", None, None
+    t_exec = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(nb_path),
+            str(out_nb),
+            parameters=params.overrides() | {"scenario_name": params.scenario_name},
+            kernel_name=kernel_name,
+            progress_bar=sys.stderr.isatty() if progress is None else progress,
+            cwd=str(PROJECT_ROOT),
+            log_output=False,
+        )
+    except KeyboardInterrupt as exc:
+        status, error, interrupted = "interrupted", "the run was interrupted", exc
+    except pm.PapermillExecutionError as exc:
+        status, error = "failed", f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # kernel died, timeout, ...: keep what exists, then report
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    t_html = time.perf_counter()
+
+    html_path: Path | None = None
+    headline: dict[str, Any] = {}
+    if out_nb.is_file():
+        nb = nbformat.read(out_nb, as_version=4)
+        headline = _headline(nb)
+        title = f"{params.scenario_name} - market-entry"
+        try:
+            _write_atomic(out_html, notebook_to_html(nb, title=title))
+            html_path = out_html
+        except Exception as exc:  # an HTML failure must not hide the run's own status
+            log.error("could not render %s: %s", out_nb, exc)
+            if status == "succeeded":
+                status, error = "failed", f"HTML export failed: {exc}"
+    t_end = time.perf_counter()
+
+    manifest.update(
+        status=status,
+        error=error,
+        finished=datetime.now(UTC).isoformat(timespec="seconds"),
+        headline=headline,
+        html=html_path.name if html_path else None,
+        html_bytes=html_path.stat().st_size if html_path else None,
+        timings_s={
+            "validate": round(t_validated - t0, 3),
+            "execute": round(t_html - t_exec, 3),
+            "html": round(t_end - t_html, 3),
+            "total": round(t_end - t0, 3),
+        },
+    )
+    if status != "succeeded":
+        failed_dir = run_dir.with_name(run_dir.name + "-failed")
+        os.replace(run_dir, failed_dir)
+        run_dir = failed_dir
+        html_path = run_dir / out_html.name if html_path else None
+        manifest["run_id"] = run_dir.name
+    _write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    if status == "succeeded":
+        _point_latest(scenario_dir, run_dir)
+    write_index(reports_dir)
+
+    if interrupted is not None:
+        log.error("interrupted; partial notebook kept in %s (latest unchanged)", run_dir)
+        raise interrupted
+    if status != "succeeded":
+        raise ReportError(f"notebook {nb_path.name} failed for scenario {scenario_dir.name}: "
+                          f"{error}; see {html_path or run_dir} (latest unchanged)")
+    log.info("report written in %.1f s: %s", t_end - t0, html_path)
+    return RunOutcome(run_dir, html_path, status, manifest)
+
+
+def validate_only(scenario: str | Path | None, overrides: dict[str, Any] | None):
+    """Validate a scenario and overrides without running anything (``market-entry check``)."""
+    return load(scenario if scenario is not None else DEFAULT_SCENARIO, overrides)

@@ -1,0 +1,66 @@
+"""Shared fixtures: the project's paths, a CLI runner, and one real report run per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CLI = BIN / "market-entry"
+PAPERMILL = BIN / "papermill"
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the installed ``market-entry`` command and capture its output."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def tree(path: Path) -> dict[str, bytes | str]:
+    """Snapshot of every file (content) and symlink (target) under ``path``."""
+    out: dict[str, bytes | str] = {}
+    if not path.exists():
+        return out
+    for p in sorted(path.rglob("*")):
+        rel = str(p.relative_to(path))
+        if p.is_symlink():
+            out[rel] = "-> " + os.readlink(p)
+        elif p.is_file():
+            out[rel] = p.read_bytes()
+    return out
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+NASTY_NAME = '<script>alert("x")</script> & co'
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory) -> dict:
+    """One real run through the CLI, with a hostile scenario name, a negative number and a
+    range on the command line. Returns the paths it produced."""
+    reports = tmp_path_factory.mktemp("reports")
+    proc = run_cli(
+        "run", "data/scenarios/letv_2015.yaml", "--reports", str(reports), "--no-progress",
+        "-p", "scenario_name", NASTY_NAME,
+        "-p", "market_price_elasticity", "-2",
+        "-p", "growth_churn_rate_month", "[0.04, 0.06, 0.1]",
+        "-p", "scenario_notes", "<b>bold</b> notes",
+    )
+    assert proc.returncode == 0, proc.stderr
+    html = Path(proc.stdout.strip().splitlines()[-1])
+    return {"proc": proc, "reports": reports, "html": html, "run_dir": html.parent}
+
+
+def has_chromium() -> bool:
+    return shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()

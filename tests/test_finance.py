@@ -1,0 +1,78 @@
+"""Finance: discounting, NPV, IRR, payback, peak funding and tax by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.finance import discount_factors, income_tax, irr_year, npv, payback_month, peak_funding
+from models.finance import abandonment
+from models.regulation import dark_share, hazard_schedule, monthly_hazard, survival
+
+
+def test_npv_by_hand():
+    cf = np.zeros((1, 24))
+    cf[0, 11] = 110.0  # end of month 11 = one year
+    assert npv(cf, 0.10)[0] == pytest.approx(100.0)
+    assert discount_factors(0.0, 5).tolist() == [[1.0] * 5]
+
+
+def test_irr_recovers_a_known_rate():
+    cf = np.zeros((1, 24))
+    cf[0, 0] = -100.0
+    cf[0, 12] = 115.0  # 12 months after the outlay
+    assert irr_year(cf)[0] == pytest.approx(0.15, rel=1e-9)
+
+
+def test_irr_undefined_without_a_sign_change():
+    assert np.isnan(irr_year(np.ones((1, 12)))[0])
+    assert np.isnan(irr_year(-np.ones((1, 12)))[0])
+
+
+def test_payback_and_peak_funding():
+    cf = np.array([[-10.0, -5.0, 4.0, 6.0, 6.0, -1.0, 3.0]])
+    # cumulative: -10, -15, -11, -5, 1, 0, 3 -> last negative is month 3
+    assert payback_month(cf)[0] == 4
+    assert peak_funding(cf)[0] == 15.0
+    assert np.isnan(payback_month(-np.ones((1, 5)))[0])
+    assert payback_month(np.ones((1, 5)))[0] == 0
+
+
+def test_income_tax_carries_losses_forward():
+    taxable = np.array([[-100.0, 60.0, 60.0, 10.0]])
+    tax = income_tax(taxable, 0.25)
+    assert tax.tolist() == [[0.0, 0.0, 5.0, 2.5]]
+
+
+def test_hazards():
+    h = monthly_hazard(0.25)[0, 0]
+    assert 1 - (1 - h) ** 12 == pytest.approx(0.25)
+    hz = hazard_schedule(h, 3, 27)
+    assert np.all(hz[0, :3] == 0.0) and np.allclose(hz[0, 3:], h)
+    alive = survival(hz)
+    assert np.all(alive[0, :4] == 1.0)  # the first exit can come at the end of month 3
+    assert alive[0, 15] == pytest.approx(0.75)
+    # every exit removes exactly what the operating probability loses next month
+    assert np.allclose((alive * hz)[0, :-1], alive[0, :-1] - alive[0, 1:])
+    assert dark_share(0.1, 2.0)[0, 0] == pytest.approx(0.2 / 1.2)
+
+
+def test_abandonment_by_hand():
+    """Two months, no discounting: staying in month 1 loses 10 against an exit cost of 4."""
+    cash = np.array([[5.0, -10.0]])
+    hz = np.zeros((1, 2))
+    value, last = abandonment(cash, hz, 4.0, 0.0)
+    assert last[0] == 0 and value[0] == pytest.approx(5.0 - 4.0)
+    value, last = abandonment(np.array([[5.0, -3.0]]), hz, 4.0, 0.0)
+    assert last[0] == 1 and value[0] == pytest.approx(2.0)  # staying costs less than leaving
+
+
+def test_abandonment_value_with_a_hazard():
+    cash = np.array([[-1.0, 10.0, 10.0]])
+    hz = np.array([[0.5, 0.5, 0.5]])
+    value, last = abandonment(cash, hz, 2.0, 0.0)
+    # month 0: -1; forced out at its end with p 0.5 (pay 2); else month 1: +10, ...
+    u2 = 10 + 0.5 * -2 + 0.5 * 0  # last month: no exit cost at the horizon unless forced
+    u1 = 10 + 0.5 * -2 + 0.5 * u2
+    u0 = -1 + 0.5 * -2 + 0.5 * u1
+    assert value[0] == pytest.approx(u0) and last[0] == 2

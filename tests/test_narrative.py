@@ -1,0 +1,41 @@
+"""The executive summary: words generated from the numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from models.narrative import drivers, executive_summary, money
+from models.params import validate
+from models.simulation import simulate
+
+
+def test_money():
+    assert money(1234.4) == "$1,234 m"
+    assert money(-5.24) == "−$5.2 m"
+    assert money(12, signed=True) == "+$12 m"
+
+
+def test_drivers_are_the_largest_differences():
+    pv = pd.DataFrame({"subscription_revenue": [100.0, 40.0], "content": [-50.0, -10.0],
+                       "marketing": [-1.0, -0.5]}, index=["a", "b"])
+    pv = pv.reindex(columns=list(pv.columns))
+    ds = drivers(pv, "a", "b")
+    assert [d.line for d in ds] == ["subscription_revenue", "content"]  # marketing < 5 %
+    assert ds[0].delta_usd_m == 60.0 and ds[1].delta_usd_m == -40.0
+
+
+def test_summary_names_the_recommended_mode_and_its_margin():
+    r = simulate(validate())
+    es = executive_summary(r)
+    npv = r.summary["npv_usd_m"]
+    assert es.recommended == npv.idxmax()
+    assert es.margin_usd_m == npv.max() - npv.drop(es.recommended).max()
+    assert money(npv.max()) in es.headline
+    assert es.drivers and es.reasons
+
+
+def test_stay_out_when_nothing_pays():
+    r = simulate(validate(license_fee_usd_m_per_title=0.0))
+    es = executive_summary(r)
+    assert es.recommended == "stay_out"
+    assert es.headline.startswith("Recommendation: stay out")

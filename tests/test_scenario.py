@@ -1,0 +1,91 @@
+"""Scenario files: safe YAML, one clear error per problem, -p value parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.exceptions import ParameterError, ScenarioFileError
+from models.scenario import load, load_yaml, parse_overrides, parse_value, slug
+
+from .conftest import ROOT
+
+
+def write(tmp_path, text, name="s.yaml"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_load_applies_file_then_overrides(tmp_path):
+    p = write(tmp_path, "growth_churn_rate_month: 0.08\nhorizon_years: 5\n", "my_case.yaml")
+    params = load(p, {"horizon_years": 7})
+    assert params.growth_churn_rate_month == 0.08
+    assert params.horizon_years == 7
+    assert params.scenario_name == "my_case"
+
+
+def test_empty_file_is_the_defaults(tmp_path):
+    assert load(write(tmp_path, "# nothing\n")).horizon_years == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("horizon_years: [1, 2\n", "invalid YAML"),
+        ("- 1\n- 2\n", "expected a mapping"),
+        ("just text\n", "expected a mapping"),
+        ("x: !!python/object/apply:os.system ['echo hi']\n", "tags such as"),
+        ("horizon_years: 5\nhorizon_years: 6\n", "duplicate key 'horizon_years'"),
+        ("1: 2\n", "is not a parameter name"),
+    ],
+)
+def test_bad_files(tmp_path, text, fragment):
+    p = write(tmp_path, text)
+    with pytest.raises(ScenarioFileError) as info:
+        load_yaml(p)
+    assert fragment in str(info.value) and str(p) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ScenarioFileError, match="not found"):
+        load(tmp_path / "nope.yaml")
+
+
+def test_bad_parameter_in_file_names_the_file(tmp_path):
+    p = write(tmp_path, "growth_churn_rate_month: 2\n")
+    with pytest.raises(ParameterError, match=r"growth_churn_rate_month=2 in .*s\.yaml"):
+        load(p)
+
+
+def test_tags_never_execute(tmp_path):
+    marker = tmp_path / "pwned"
+    p = write(tmp_path, f"x: !!python/object/apply:os.system ['touch {marker}']\n")
+    with pytest.raises(ScenarioFileError):
+        load(p)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0.08", 0.08), ("-2", -2), ("-0.5", -0.5), ("[0.04, 0.06, 0.1]", [0.04, 0.06, 0.1]),
+     ("hello world", "hello world"), ("<b>x</b>", "<b>x</b>"), ("true", True), ("10", 10)],
+)
+def test_parse_value(text, value):
+    assert parse_value(text) == value
+
+
+def test_parse_overrides_refuses_repeats():
+    with pytest.raises(ParameterError, match="given twice"):
+        parse_overrides([("horizon_years", "5"), ("horizon_years", "6")])
+
+
+def test_slug():
+    assert slug("letv_2015") == "letv_2015"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("<script>") == "script"
+
+
+def test_shipped_scenarios_load():
+    for path in (ROOT / "data" / "scenarios").glob("*.yaml"):
+        load(path)

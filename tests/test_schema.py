@@ -1,0 +1,96 @@
+"""The schema is the single source of truth: notebook, scenarios and CLI agree with it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+import yaml
+
+from models.cli import parameters_cell
+from models.params import validate
+from models.schema import GROUPS, PARAMETERS, SPECS, records
+
+from .conftest import ROOT, run_cli
+
+
+def test_every_parameter_is_documented_and_its_default_valid():
+    assert 30 <= len(PARAMETERS) <= 70
+    assert len(SPECS) == len(PARAMETERS), "duplicate names"
+    for p in PARAMETERS:
+        assert p.group in GROUPS, p.name
+        assert p.description.strip(), p.name
+        assert p.source.strip(), p.name
+        if p.type == "str":
+            assert isinstance(p.default, str)
+            continue
+        assert p.unit or p.name in ("seed", "market_price_elasticity"), p.name
+        assert p.min is not None and p.max is not None and p.min <= p.default <= p.max, p.name
+        assert isinstance(p.default, int if p.type == "int" else float), p.name
+    validate()  # the defaults form a valid parameter set
+
+
+def test_sources_point_at_evidence():
+    """Each source cites a data file, a reference row, a named publication, or says why it
+    is an assumption."""
+    evidence = re.compile(r"data/raw/|ref \d+\.\d+|assumption: |PRC |Sultan|user input|model "
+                          r"setting|derived: ")
+    for p in PARAMETERS:
+        assert evidence.search(p.source), f"{p.name}: {p.source}"
+        for path in re.findall(r"data/raw/[\w.]+\.csv", p.source):
+            assert (ROOT / path).is_file(), f"{p.name} cites missing {path}"
+
+
+def test_notebook_parameters_cell_matches_the_schema():
+    nb = nbformat.read(ROOT / "notebooks" / "entry_decision.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    cell = tagged[0].source
+    assert cell == parameters_cell()
+    ns: dict = {}
+    exec(cell, ns)  # noqa: S102 - our own committed notebook
+    ns.pop("__builtins__")
+    assert ns == {p.name: p.default for p in PARAMETERS}
+    for p in PARAMETERS:  # every value carries its unit in a comment
+        line = next(x for x in cell.splitlines() if x.startswith(p.name + " ="))
+        assert "#" in line and (p.unit in line if p.unit else True)
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for c in nb.cells:
+            if c.cell_type == "code":
+                assert not c.outputs and c.execution_count is None, path.name
+        assert nb.metadata.kernelspec.name == "market-entry"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_scenario_files_hold_only_valid_overrides(path):
+    data = yaml.safe_load(path.read_text())
+    assert isinstance(data, dict) and data
+    validate(data)
+    for name, value in data.items():
+        if name not in ("scenario_name", "scenario_notes"):
+            assert value != SPECS[name].default, f"{path.name}: {name} repeats the default"
+
+
+def test_required_scenarios_exist():
+    names = {p.stem for p in (ROOT / "data" / "scenarios").glob("*.yaml")}
+    assert {"base", "letv_2015", "crackdown"} <= names
+
+
+def test_params_command_formats():
+    proc = run_cli("params", "--format", "json")
+    assert proc.returncode == 0
+    rows = json.loads(proc.stdout)
+    assert rows == json.loads(json.dumps(records()))
+    for key in ("name", "type", "unit", "default", "min", "max", "description", "source"):
+        assert all(key in r for r in rows)
+    table = run_cli("params")
+    assert table.returncode == 0 and "growth_churn_rate_month" in table.stdout
+    md = run_cli("params", "--format", "markdown")
+    assert md.stdout.count("\n| `") == len(PARAMETERS)

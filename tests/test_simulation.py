@@ -1,0 +1,149 @@
+"""The simulation across modes: accounting identities and the properties the issue names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.params import validate
+from models.results import LINE_ITEMS
+from models.schema import ENTRY_MODES
+from models.simulation import simulate
+
+
+@pytest.fixture(scope="module")
+def base():
+    return simulate(validate())
+
+
+def test_every_mode_has_arrays_shaped_paths_by_months(base):
+    assert set(base.modes) == set(ENTRY_MODES)
+    for r in base.modes.values():
+        assert r.operating.shape == (1, 120)
+        assert set(r.lines) == set(LINE_ITEMS)
+        for v in r.lines.values():
+            assert v.shape == (1, 120) and np.all(np.isfinite(v))
+
+
+def test_stay_out_is_zero(base):
+    r = base.modes["stay_out"]
+    assert not np.any(r.cash_flow)
+    assert base.summary.loc["stay_out", "npv_usd_m"] == 0.0
+
+
+def test_present_values_of_lines_add_up_to_npv(base):
+    assert np.allclose(base.pv_lines.sum(axis=1), base.summary["npv_committed_usd_m"])
+
+
+def test_the_option_to_leave_is_worth_at_least_nothing(base):
+    s = base.summary
+    assert np.all(s["npv_usd_m"] >= s["npv_committed_usd_m"] - 1e-9)
+    never = s["leaves_after_month"].isna()
+    assert np.allclose(s.loc[never, "npv_usd_m"], s.loc[never, "npv_committed_usd_m"])
+
+
+def test_signs_of_lines(base):
+    for r in base.modes.values():
+        for k in ("subscription_revenue", "license_fees"):
+            assert np.all(r.lines[k] >= 0)
+        for k in set(LINE_ITEMS) - {"subscription_revenue", "license_fees"}:
+            assert np.all(r.lines[k] <= 1e-12), (r.mode, k)
+
+
+def test_recommendation_is_the_best_npv(base):
+    npv = base.summary["npv_usd_m"]
+    assert npv[base.recommended] == npv.max()
+    assert base.ranking[0] == base.recommended and len(base.ranking) == 4
+
+
+def test_solo_waits_longer_than_partner(base):
+    solo, partner = base.modes["solo"], base.modes["partner"]
+    assert solo.launch_month == 18 and partner.launch_month == 6
+    assert not np.any(solo.subscribers_m[:, :18])
+    assert np.any(partner.subscribers_m[:, 6:12])
+
+
+def test_partner_revenue_share_by_hand(base):
+    r = base.modes["partner"]
+    p = base.params
+    net = (r.lines["subscription_revenue"] + r.lines["suspension_loss"] + r.lines["vat"]
+           + r.lines["payment_fees"])
+    assert np.allclose(-r.lines["partner_share"], net * p.partner_revenue_share)
+
+
+def test_licensing_fees_by_hand():
+    p = validate(regulation_exit_hazard_license_year=0.0, license_fee_growth_year=0.0)
+    r = simulate(p).modes["license"]
+    fees = r.lines["license_fees"][0]
+    paid = np.flatnonzero(fees)
+    assert list(paid) == list(range(p.content_lead_months, 120, 12))
+    expected = p.license_titles_year * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title
+    assert np.allclose(fees[paid], expected)
+    wht = -r.lines["withholding_tax"][0, paid]
+    assert np.allclose(wht, expected / (1 + p.pricing_vat_rate) * p.license_withholding_tax_rate)
+
+
+def test_to_frame_is_tidy(base):
+    df = base.to_frame()
+    assert len(df) == 4 * 120
+    assert {"mode", "path", "month", "date", "cash_flow", "subscribers_m"} <= set(df.columns)
+    assert not df.duplicated(["mode", "path", "month"]).any()
+    solo = df[df["mode"] == "solo"]
+    assert np.allclose(solo["cash_flow"].to_numpy(), base.modes["solo"].cash_flow[0])
+
+
+def test_annual_sums_to_monthly(base):
+    a = base.annual("partner")
+    assert len(a) == 10
+    assert np.isclose(a["cash_flow"].sum(), base.modes["partner"].cash_flow.sum())
+
+
+def npv_of(mode: str, column: str = "npv_usd_m", **values) -> float:
+    return float(simulate(validate(values)).summary.loc[mode, column])
+
+
+prob = st.floats(0.0, 0.95)
+
+
+@settings(max_examples=25, deadline=None)
+@given(h1=prob, h2=prob, mode=st.sampled_from(["solo", "partner", "license"]))
+def test_higher_forced_exit_hazard_never_raises_npv(h1, h2, mode):
+    lo, hi = sorted((h1, h2))
+    name = f"regulation_exit_hazard_{mode}_year"
+    assert npv_of(mode, **{name: hi}) <= npv_of(mode, **{name: lo}) + 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(s1=st.floats(0.0, 1.0), s2=st.floats(0.0, 1.0),
+       price=st.floats(10.0, 80.0), churn=st.floats(0.0, 0.3))
+def test_larger_partner_share_never_raises_streamer_npv(s1, s2, price, churn):
+    lo, hi = sorted((s1, s2))
+    common = {"pricing_price_cny_month": price, "growth_churn_rate_month": churn,
+              "market_foreign_premium_share": 0.4}
+    for column in ("npv_usd_m", "npv_committed_usd_m"):
+        assert (npv_of("partner", column, partner_revenue_share=hi, **common)
+                <= npv_of("partner", column, partner_revenue_share=lo, **common) + 1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(c1=st.floats(0.0, 0.3), c2=st.floats(0.0, 0.3))
+def test_more_churn_never_gives_more_subscribers_in_the_model(c1, c2):
+    lo, hi = sorted((c1, c2))
+    a = simulate(validate(growth_churn_rate_month=lo))
+    b = simulate(validate(growth_churn_rate_month=hi))
+    for mode in ("solo", "partner"):
+        assert np.all(b.modes[mode].subscribers_m <= a.modes[mode].subscribers_m + 1e-9)
+
+
+def test_a_profitable_case_has_irr_payback_and_positive_npv():
+    r = simulate(validate(market_foreign_premium_share=0.5, partner_revenue_share=0.2,
+                          content_originals_usd_m_year=0.0, growth_cac_usd_per_gross_add=5.0,
+                          regulation_exit_hazard_partner_year=0.02))
+    s = r.summary.loc["partner"]
+    assert s["npv_usd_m"] > 0
+    assert s["irr_year"] > r.params.finance_discount_rate_year
+    assert 0 < s["payback_month"] < 120
+    assert np.isnan(s["leaves_after_month"])
+    assert s["npv_usd_m"] == pytest.approx(s["npv_committed_usd_m"])
