@@ -21,8 +21,20 @@ MODE_COLORS = {
 }
 
 _COST_COLORS = [
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-    "#999999", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#DDCC77",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#999999",
+    "#882255",
+    "#44AA99",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#DDCC77",
 ]
 
 
@@ -47,11 +59,17 @@ def subscribers(results: Results) -> go.Figure:
     fig = go.Figure()
     for mode in ("solo", "partner"):
         y = results.modes[mode].expected_subscribers_m.mean(axis=0)
-        fig.add_trace(go.Scatter(x=x, y=y, name=MODE_LABELS[mode], mode="lines",
-                                 line={"color": MODE_COLORS[mode], "width": 3},
-                                 hovertemplate="%{y:.2f} m"))
-    return _layout(fig, "Subscribers by mode (expected, millions)",
-                   "subscribers (millions)")
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=MODE_LABELS[mode],
+                mode="lines",
+                line={"color": MODE_COLORS[mode], "width": 3},
+                hovertemplate="%{y:.2f} m",
+            )
+        )
+    return _layout(fig, "Subscribers by mode (expected, millions)", "subscribers (millions)")
 
 
 def cumulative_cash(results: Results) -> go.Figure:
@@ -60,10 +78,20 @@ def cumulative_cash(results: Results) -> go.Figure:
     fig = go.Figure()
     for mode, r in results.modes.items():
         y = np.cumsum(r.cash_flow, axis=1).mean(axis=0)
-        fig.add_trace(go.Scatter(x=x, y=y, name=MODE_LABELS[mode], mode="lines",
-                                 line={"color": MODE_COLORS[mode], "width": 3,
-                                       "dash": "dot" if mode == "stay_out" else "solid"},
-                                 hovertemplate="%{y:,.0f}"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=MODE_LABELS[mode],
+                mode="lines",
+                line={
+                    "color": MODE_COLORS[mode],
+                    "width": 3,
+                    "dash": "dot" if mode == "stay_out" else "solid",
+                },
+                hovertemplate="%{y:,.0f}",
+            )
+        )
     return _layout(fig, "Cumulative cash by mode (US$ m, undiscounted)", "US$ millions")
 
 
@@ -80,18 +108,41 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
     fig = go.Figure()
     costs = [k for k in LINE_ITEMS if (annual[k] < 0).any()]
     for i, k in enumerate(costs):
-        fig.add_trace(go.Bar(x=years, y=-annual[k], name=LINE_ITEMS[k],
-                             marker_color=_COST_COLORS[i % len(_COST_COLORS)],
-                             hovertemplate="%{y:,.1f}"))
+        fig.add_trace(
+            go.Bar(
+                x=years,
+                y=-annual[k],
+                name=LINE_ITEMS[k],
+                marker_color=_COST_COLORS[i % len(_COST_COLORS)],
+                hovertemplate="%{y:,.1f}",
+            )
+        )
     revenue = annual["subscription_revenue"] + annual["license_fees"]
-    fig.add_trace(go.Scatter(x=years, y=revenue, name="Revenue (VAT incl.)", mode="lines+markers",
-                             line={"color": "black", "width": 3}, hovertemplate="%{y:,.1f}"))
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=revenue,
+            name="Revenue (VAT incl.)",
+            mode="lines+markers",
+            line={"color": "black", "width": 3},
+            hovertemplate="%{y:,.1f}",
+        )
+    )
     fig.update_layout(barmode="stack")
-    _layout(fig, f"{MODE_LABELS[mode]}: yearly costs against revenue (US$ m, expected)",
-            "US$ millions")
-    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left",
-                              "yanchor": "top", "font": {"size": 11}},
-                      margin={"r": 200})
+    _layout(
+        fig, f"{MODE_LABELS[mode]}: yearly costs against revenue (US$ m, expected)", "US$ millions"
+    )
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "y": 1,
+            "x": 1.02,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"size": 11},
+        },
+        margin={"r": 200},
+    )
     return fig
 
 
@@ -99,12 +150,18 @@ def npv_by_mode(results: Results) -> go.Figure:
     """Expected NPV of each mode, US$ millions, best first."""
     order = results.ranking
     npv = results.summary["npv_usd_m"]
-    fig = go.Figure(go.Bar(
-        x=[npv[m] for m in order], y=[MODE_LABELS[m] for m in order], orientation="h",
-        marker_color=[MODE_COLORS[m] for m in order],
-        text=[f"{npv[m]:,.0f}" for m in order], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x:,.1f}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=[npv[m] for m in order],
+            y=[MODE_LABELS[m] for m in order],
+            orientation="h",
+            marker_color=[MODE_COLORS[m] for m in order],
+            text=[f"{npv[m]:,.0f}" for m in order],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x:,.1f}<extra></extra>",
+        )
+    )
     _layout(fig, "Net present value by mode (US$ m, expected)", "", "US$ millions")
     fig.update_layout(hovermode="closest", height=320, showlegend=False)
     fig.update_yaxes(autorange="reversed")

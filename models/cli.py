@@ -27,8 +27,7 @@ def _params_table() -> str:
     for p in PARAMETERS:
         rng = f"<= {p.max:g} chars" if p.type == "str" else f"[{p.min:g}, {p.max:g}]"
         rng += " ~" if p.uncertain else ""
-        rows.append((p.name, repr(p.default) if p.type == "str" else f"{p.default:g}", rng,
-                     p.unit))
+        rows.append((p.name, repr(p.default) if p.type == "str" else f"{p.default:g}", rng, p.unit))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
 
     def line(r: tuple[str, ...]) -> str:
@@ -40,14 +39,18 @@ def _params_table() -> str:
             group = p.group
             out.append(f"\n# {GROUPS[group]}")
         out.append(line(r))
-    out.append("\n~ may be given as a [low, mode, high] range. Descriptions and sources: "
-               "--format markdown or --format json.")
+    out.append(
+        "\n~ may be given as a [low, mode, high] range. Descriptions and sources: "
+        "--format markdown or --format json."
+    )
     return "\n".join(out)
 
 
 def _params_markdown() -> str:
-    lines = ["| parameter | type | default | range | unit | description | source |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| parameter | type | default | range | unit | description | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
     group = None
     for p in PARAMETERS:
         if p.group != group:
@@ -60,15 +63,19 @@ def _params_markdown() -> str:
         def cell(s: Any) -> str:
             return str(s).replace("|", "\\|")
 
-        lines.append(f"| `{p.name}` | {p.type} | {cell(repr(p.default))} | {cell(rng)} | "
-                     f"{cell(p.unit)} | {cell(p.description)} | {cell(p.source)} |")
+        lines.append(
+            f"| `{p.name}` | {p.type} | {cell(repr(p.default))} | {cell(rng)} | "
+            f"{cell(p.unit)} | {cell(p.description)} | {cell(p.source)} |"
+        )
     return "\n".join(lines)
 
 
 def parameters_cell() -> str:
     """Source of the notebook ``parameters`` cell, generated from the schema."""
-    lines = ["# Parameters: edit here in JupyterLab, or pass with papermill -p / -f.",
-             "# Units follow each value; `market-entry params` lists ranges and sources."]
+    lines = [
+        "# Parameters: edit here in JupyterLab, or pass with papermill -p / -f.",
+        "# Units follow each value; `market-entry params` lists ranges and sources.",
+    ]
     group = None
     for p in PARAMETERS:
         if p.group != group:
@@ -98,8 +105,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     overrides = parse_overrides(args.param or [])
     progress = False if args.no_progress else None
-    outcome = run_report(args.scenario, overrides, notebook=args.notebook,
-                         reports_dir=args.reports, progress=progress)
+    outcome = run_report(
+        args.scenario,
+        overrides,
+        notebook=args.notebook,
+        reports_dir=args.reports,
+        progress=progress,
+    )
     print(outcome.html)
     return 0
 
@@ -116,14 +128,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_html(args: argparse.Namespace) -> int:
     import nbformat
 
-    from .exceptions import ScenarioFileError
+    from .exceptions import NotebookError
     from .report.html import notebook_to_html
 
     src = Path(args.notebook)
     try:
         nb = nbformat.read(src, as_version=4)
     except (OSError, ValueError) as exc:
-        raise ScenarioFileError(f"notebook file {src}: cannot be read as a notebook ({exc})")
+        msg = f"notebook file {src}: cannot be read as a notebook ({exc})"
+        raise NotebookError(msg) from None
     dest = Path(args.output) if args.output else src.with_suffix(".html")
     dest.write_text(notebook_to_html(nb, title=src.stem), encoding="utf-8")
     print(dest)
@@ -147,23 +160,42 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("params", help="list the parameters, their units, ranges and sources")
-    p.add_argument("--format", choices=["table", "json", "markdown", "notebook"],
-                   default="table", help="output format (notebook: the parameters cell)")
+    p.add_argument(
+        "--format",
+        choices=["table", "json", "markdown", "notebook"],
+        default="table",
+        help="output format (notebook: the parameters cell)",
+    )
     p.set_defaults(func=cmd_params)
 
     def scenario_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO.yaml",
-                       help="scenario file (default: data/scenarios/base.yaml)")
-        p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                       help="override a parameter; VALUE is YAML: 0.08, -2, "
-                       "'[0.04, 0.06, 0.1]'")
+        p.add_argument(
+            "scenario",
+            nargs="?",
+            default=None,
+            metavar="SCENARIO.yaml",
+            help="scenario file (default: data/scenarios/base.yaml)",
+        )
+        p.add_argument(
+            "-p",
+            "--param",
+            nargs=2,
+            action="append",
+            metavar=("NAME", "VALUE"),
+            help="override a parameter; VALUE is YAML: 0.08, -2, '[0.04, 0.06, 0.1]'",
+        )
 
     p = sub.add_parser("run", help="execute a report notebook for a scenario")
     scenario_args(p)
-    p.add_argument("--notebook", default="entry_decision", metavar="NAME",
-                   help="notebook in notebooks/ (default: entry_decision)")
-    p.add_argument("--reports", default="reports", metavar="DIR",
-                   help="reports folder (default: ./reports)")
+    p.add_argument(
+        "--notebook",
+        default="entry_decision",
+        metavar="NAME",
+        help="notebook in notebooks/ (default: entry_decision)",
+    )
+    p.add_argument(
+        "--reports", default="reports", metavar="DIR", help="reports folder (default: ./reports)"
+    )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=cmd_run)
 
@@ -190,8 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``market-entry`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     for noisy in ("traitlets", "papermill", "nbconvert", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _terminate)  # a scheduler's stop marks the run failed

@@ -28,8 +28,8 @@ class ScenarioFileError(MarketEntryError, ValueError):
     """A scenario file is missing, unreadable, not YAML, or not a mapping of parameters."""
 
 
-class NotebookNotFoundError(MarketEntryError, FileNotFoundError):
-    """The notebook named on the command line does not exist in notebooks/."""
+class NotebookError(MarketEntryError, ValueError):
+    """A notebook named on the command line does not exist or cannot be read."""
 
 
 class ReportError(MarketEntryError, RuntimeError):

@@ -94,26 +94,41 @@ def executive_summary(results: Results) -> ExecutiveSummary:
 
     if best == "stay_out":
         first_in = entries[0]
-        headline = (f"Recommendation: stay out. No way in has a positive expected NPV; the "
-                    f"best, {MODE_LABELS[first_in].lower()}, loses {money(-npv[first_in])}.")
+        headline = (
+            f"Recommendation: stay out. No way in has a positive expected NPV; the "
+            f"best, {MODE_LABELS[first_in].lower()}, loses {money(-npv[first_in])}."
+        )
         row = results.pv_lines.loc[first_in]
-        costs = [Driver(k, LINE_ITEMS[k], float(row[k])) for k in row.sort_values().index[:3]
-                 if row[k] < 0]
+        costs = [
+            Driver(k, LINE_ITEMS[k], float(row[k]))
+            for k in row.sort_values().index[:3]
+            if row[k] < 0
+        ]
         ds = costs
-        reasons = (f"Where {MODE_LABELS[first_in].lower()}'s money goes (present value): "
-                   f"{_listed(costs)}, against revenue of "
-                   f"{money(row['subscription_revenue'] + row['license_fees'])}.")
+        reasons = (
+            f"Where {MODE_LABELS[first_in].lower()}'s money goes (present value): "
+            f"{_listed(costs)}, against revenue of "
+            f"{money(row['subscription_revenue'] + row['license_fees'])}."
+        )
     else:
-        headline = (f"Recommendation: {b.lower()}. Expected NPV {money(npv[best])}, "
-                    f"{money(margin)} ahead of {s.lower()} ({money(npv[second])}).")
-        other = second if second != "stay_out" else next(
-            (m for m in entries if m != best), second)
+        headline = (
+            f"Recommendation: {b.lower()}. Expected NPV {money(npv[best])}, "
+            f"{money(margin)} ahead of {s.lower()} ({money(npv[second])})."
+        )
+        other = second if second != "stay_out" else next((m for m in entries if m != best), second)
         ds = drivers(results.pv_lines, best, other)
         o = MODE_LABELS[other].lower()
-        lead = (f"What separates {b.lower()} from {o}" if other == second else
-                f"Against {o}, the next-best way in ({money(npv[other])}), what decides it")
-        reasons = (f"{lead} (difference in present value): {_listed(ds)}." if ds else
-                   f"{b} and {MODE_LABELS[other]} have the same cash flows here.")
+        lead = (
+            f"What separates {b.lower()} from {o}"
+            if other == second
+            else f"Against {o}, the next-best way in ({money(npv[other])}), what decides it"
+        )
+        reasons = (
+            f"{lead} (difference in the present value of each line, both run to the "
+            f"horizon): {_listed(ds)}."
+            if ds
+            else f"{b} and {MODE_LABELS[other]} have the same cash flows here."
+        )
 
     summary = results.summary
     others = []
@@ -133,6 +148,8 @@ def executive_summary(results: Results) -> ExecutiveSummary:
                 f"course is to leave {when}, for {money(npv[mode])}."
             )
         else:
-            others.append(f"{label}: NPV {money(npv[mode])}; its largest cost is "
-                          f"{_short(LINE_ITEMS[worst])} ({money(row[worst])}).")
+            others.append(
+                f"{label}: NPV {money(npv[mode])}; its largest cost is "
+                f"{_short(LINE_ITEMS[worst])} ({money(row[worst])})."
+            )
     return ExecutiveSummary(best, second, margin, npv, ds, headline, reasons, others)

@@ -96,8 +96,7 @@ def _e(text: object) -> str:
 
 def title(params, subtitle: str = "China entry decision") -> HTMLBlock:
     """Report title: the scenario's name and notes (escaped)."""
-    notes = (f'<p class="me-notes">{_e(params.scenario_notes)}</p>'
-             if params.scenario_notes else "")
+    notes = f'<p class="me-notes">{_e(params.scenario_notes)}</p>' if params.scenario_notes else ""
     return HTMLBlock(
         f'{_CSS}<div class="me-report"><p style="color:#666;margin:0">{_e(subtitle)}</p>'
         f"<h1>{_e(params.scenario_name)}</h1>{notes}</div>"
@@ -174,8 +173,10 @@ def _fmt_month(x: float, results: Results) -> str:
 
 def parameter_table(params) -> HTMLBlock:
     """Every parameter used, with unit and source; changed values are highlighted."""
-    parts = ['<div class="me-report"><table class="me-table"><thead><tr><th>Parameter</th>'
-             "<th>Value</th><th>Unit</th><th>Default</th><th>Source</th></tr></thead><tbody>"]
+    parts = [
+        '<div class="me-report"><table class="me-table"><thead><tr><th>Parameter</th>'
+        "<th>Value</th><th>Unit</th><th>Default</th><th>Source</th></tr></thead><tbody>"
+    ]
     group = None
     for row in table_rows(params):
         if row["group"] != group:
@@ -188,9 +189,11 @@ def parameter_table(params) -> HTMLBlock:
             f'<td class="num">{_e(_fmt_value(row["default"]))}</td><td>{_e(row["source"])}</td>'
             "</tr>"
         )
-    parts.append("</tbody></table><p style='font-size:.8rem'>Highlighted rows differ from the "
-                 "defaults. <code>ref N.N</code> cites docs/references/china_svod_economics.md; "
-                 "<code>data/raw/…</code> cites the project's copy of the public data.</p></div>")
+    parts.append(
+        "</tbody></table><p style='font-size:.8rem'>Highlighted rows differ from the "
+        "defaults. <code>ref N.N</code> cites docs/references/china_svod_economics.md; "
+        "<code>data/raw/…</code> cites the project's copy of the public data.</p></div>"
+    )
     return HTMLBlock("".join(parts))
 
 
@@ -207,10 +210,21 @@ def git_commit(path: str | Path | None = None) -> str | None:
     """The current git commit of the project, or None outside a git checkout."""
     cwd = Path(path) if path else Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd,
-                             capture_output=True, text=True, timeout=5, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=cwd, capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")

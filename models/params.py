@@ -96,9 +96,11 @@ def suggest(name: str) -> str | None:
 
 def _plain(value: Any) -> Any:
     """Turn numpy scalars and tuples into plain Python values."""
-    if hasattr(value, "item") and not isinstance(value, str | bytes) and getattr(
-        value, "shape", None
-    ) == ():
+    if (
+        hasattr(value, "item")
+        and not isinstance(value, str | bytes)
+        and getattr(value, "shape", None) == ()
+    ):
         return value.item()
     return value
 
@@ -129,8 +131,9 @@ def _check_range(spec: ParamSpec, value: list | tuple, where: str) -> Range:
         if spec.type == "int" and not float(v).is_integer():
             raise _error(spec, value, where, f"every element must be an integer; got {v!r}")
         if (spec.min is not None and v < spec.min) or (spec.max is not None and v > spec.max):
-            raise _error(spec, value, where,
-                         f"{v!r} is outside the valid range [{spec.min:g}, {spec.max:g}]")
+            raise _error(
+                spec, value, where, f"{v!r} is outside the valid range [{spec.min:g}, {spec.max:g}]"
+            )
     low, mode, high = vals
     if not low <= mode <= high:
         raise _error(spec, value, where, "expected low <= mode <= high")
@@ -138,8 +141,9 @@ def _check_range(spec: ParamSpec, value: list | tuple, where: str) -> Range:
     return cast(low), cast(mode), cast(high)
 
 
-def validate(values: Mapping[str, Any] | None = None, *, where: str = "",
-             **kwargs: Any) -> _ParametersBase:
+def validate(
+    values: Mapping[str, Any] | None = None, *, where: str = "", **kwargs: Any
+) -> _ParametersBase:
     """Validate user input and return the immutable :class:`Parameters` object.
 
     Parameters

@@ -50,14 +50,16 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     if not path.is_file():
-        raise ScenarioFileError(f"scenario file {path}: not found (expected a YAML file of "
-                                "parameter overrides, e.g. data/scenarios/base.yaml)")
+        raise ScenarioFileError(
+            f"scenario file {path}: not found (expected a YAML file of "
+            "parameter overrides, e.g. data/scenarios/base.yaml)"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioFileError(f"scenario file {path}: cannot be read ({exc})") from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""

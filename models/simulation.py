@@ -72,14 +72,18 @@ def _service(params, mode: str) -> ModeResult:
     )
 
     # market and subscribers
-    users = market.online_video_users(p.market_online_video_users_m, p.market_user_growth_year,
-                                      months)
+    users = market.online_video_users(
+        p.market_online_video_users_m, p.market_user_growth_year, months
+    )
     mkt = market.addressable_market(
         users,
         p.market_svod_payer_share,
         p.market_foreign_premium_share,
-        market.price_factor(p.pricing_price_cny_month, p.pricing_reference_price_cny_month,
-                            p.market_price_elasticity),
+        market.price_factor(
+            p.pricing_price_cny_month,
+            p.pricing_reference_price_cny_month,
+            p.market_price_elasticity,
+        ),
         p.regulation_approval_pass_rate,
     )
     susp_h = regulation.monthly_hazard(
@@ -96,10 +100,12 @@ def _service(params, mode: str) -> ModeResult:
     # forced exit: a monthly hazard from launch on
     exit_h = regulation.hazard_schedule(
         regulation.monthly_hazard(
-            p.regulation_exit_hazard_partner_year if is_partner
+            p.regulation_exit_hazard_partner_year
+            if is_partner
             else p.regulation_exit_hazard_solo_year
         ),
-        launch, months,
+        launch,
+        months,
     )
 
     # revenue, conditional on operating
@@ -114,8 +120,12 @@ def _service(params, mode: str) -> ModeResult:
 
     # content, bought up front each content year from `content_lead_months` before launch
     loc = content.localisation_usd_m_per_title(
-        p.content_hours_per_title, p.content_subtitle_usd_per_hour, p.content_dub_share,
-        p.content_dub_usd_per_hour, p.content_reedit_share, p.content_reedit_usd_per_source_hour,
+        p.content_hours_per_title,
+        p.content_subtitle_usd_per_hour,
+        p.content_dub_share,
+        p.content_dub_usd_per_hour,
+        p.content_reedit_share,
+        p.content_reedit_usd_per_source_hour,
     )
     budget = content.yearly_budget(
         p.content_foreign_titles_year,
@@ -128,15 +138,17 @@ def _service(params, mode: str) -> ModeResult:
         p.content_originals_usd_m_year,
     )
     start = max(launch - p.content_lead_months, 0)
-    content_cash = content.yearly_payments(budget.total, start, months,
-                                           p.content_cost_inflation_year)
+    content_cash = content.yearly_payments(
+        budget.total, start, months, p.content_cost_inflation_year
+    )
     amort = content.amortise(content_cash, p.content_amortisation_months)
 
     t = np.arange(months).reshape(1, -1)
     fixed_share = p.partner_tech_cost_share if is_partner else 1.0
     fixed = np.where(t >= start, p.finance_fixed_usd_m_year / 12.0 * fixed_share, 0.0)
     governance = (
-        np.full((1, months), p.partner_governance_usd_m_year / 12.0) if is_partner
+        np.full((1, months), p.partner_governance_usd_m_year / 12.0)
+        if is_partner
         else np.zeros((1, months))
     )
     setup = np.where(t == 0, p.finance_setup_usd_m, 0.0)
@@ -158,7 +170,8 @@ def _service(params, mode: str) -> ModeResult:
     cond["setup"] = -setup
     if is_partner:
         first = partner.first_distress_probability(
-            regulation.monthly_hazard(p.partner_distress_hazard_year), np.ones((1, months)),
+            regulation.monthly_hazard(p.partner_distress_hazard_year),
+            np.ones((1, months)),
             launch,
         )
         cond["partner_distress"] = -partner.distress_loss(
@@ -166,12 +179,23 @@ def _service(params, mode: str) -> ModeResult:
         )
     taxable = sum(v for k, v in cond.items() if k != "content") - amort
     cond["income_tax"] = -finance.income_tax(taxable, p.finance_tax_rate)
-    return _with_exit_policy(params, mode, int(launch), cond, exit_h,
-                             p.regulation_exit_cost_usd_m, mkt, subs, adds, amort)
+    return _with_exit_policy(
+        params,
+        mode,
+        int(launch),
+        cond,
+        exit_h,
+        p.regulation_exit_cost_usd_m,
+        mkt,
+        subs,
+        adds,
+        amort,
+    )
 
 
-def _with_exit_policy(params, mode, launch, cond, exit_h, exit_cost, mkt, subs, adds,
-                      amort) -> ModeResult:
+def _with_exit_policy(
+    params, mode, launch, cond, exit_h, exit_cost, mkt, subs, adds, amort
+) -> ModeResult:
     """Expected lines when the mode is run to the horizon (forced exits only), and the
     mode's value when the streamer may also leave by choice (see
     :func:`models.finance.abandonment`)."""
@@ -184,8 +208,19 @@ def _with_exit_policy(params, mode, launch, cond, exit_h, exit_cost, mkt, subs, 
     value, last = finance.abandonment(cash, exit_h, exit_cost, params.finance_discount_rate_year)
     if np.any(last < months - 1):
         log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
-    return ModeResult(mode, launch, mkt, subs, adds, alive, lines, amort * alive,
-                      forced_exit=forced.sum(axis=1), option_value=value, last_month=last)
+    return ModeResult(
+        mode,
+        launch,
+        mkt,
+        subs,
+        adds,
+        alive,
+        lines,
+        amort * alive,
+        forced_exit=forced.sum(axis=1),
+        option_value=value,
+        last_month=last,
+    )
 
 
 def _licensing(params) -> ModeResult:
@@ -199,29 +234,47 @@ def _licensing(params) -> ModeResult:
     titles = p.license_titles_year
     fees = content.yearly_payments(
         titles * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title,
-        launch, months, p.license_fee_growth_year,
+        launch,
+        months,
+        p.license_fee_growth_year,
     )
     ex_vat = fees / (1.0 + p.pricing_vat_rate)
     loc = content.localisation_usd_m_per_title(
-        p.content_hours_per_title, p.content_subtitle_usd_per_hour, p.content_dub_share,
-        p.content_dub_usd_per_hour, p.content_reedit_share, p.content_reedit_usd_per_source_hour,
+        p.content_hours_per_title,
+        p.content_subtitle_usd_per_hour,
+        p.content_dub_share,
+        p.content_dub_usd_per_hour,
+        p.content_reedit_share,
+        p.content_reedit_usd_per_source_hour,
     )
     cond = {k: np.zeros((1, months)) for k in LINE_ITEMS}
     cond["license_fees"] = fees
     cond["vat"] = -(fees - ex_vat)
     cond["withholding_tax"] = -ex_vat * p.license_withholding_tax_rate
-    cond["content"] = -content.yearly_payments(titles * loc, 0, months,
-                                               p.content_cost_inflation_year)
+    cond["content"] = -content.yearly_payments(
+        titles * loc, 0, months, p.content_cost_inflation_year
+    )
     zeros = np.zeros((1, months))
     # a licensor that stops walks away from its contracts at no extra cost
-    return _with_exit_policy(params, "license", int(launch), cond, exit_h, 0.0,
-                             zeros, zeros, zeros, zeros)
+    return _with_exit_policy(
+        params, "license", int(launch), cond, exit_h, 0.0, zeros, zeros, zeros, zeros
+    )
 
 
 def _stay_out(params) -> ModeResult:
     """The baseline: nothing spent, nothing earned."""
     z = np.zeros((1, params.months))
     lines = {k: z.copy() for k in LINE_ITEMS}
-    return ModeResult("stay_out", 0, z, z, z, np.ones_like(z), lines, z,
-                      forced_exit=np.zeros(1), option_value=np.zeros(1),
-                      last_month=np.full(1, params.months - 1.0))
+    return ModeResult(
+        "stay_out",
+        0,
+        z,
+        z,
+        z,
+        np.ones_like(z),
+        lines,
+        z,
+        forced_exit=np.zeros(1),
+        option_value=np.zeros(1),
+        last_month=np.full(1, params.months - 1.0),
+    )

@@ -19,8 +19,9 @@ PAPERMILL = BIN / "papermill"
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the installed ``market-entry`` command and capture its output."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run(
+        [str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def tree(path: Path) -> dict[str, bytes | str]:
@@ -51,11 +52,23 @@ def report_run(tmp_path_factory) -> dict:
     range on the command line. Returns the paths it produced."""
     reports = tmp_path_factory.mktemp("reports")
     proc = run_cli(
-        "run", "data/scenarios/letv_2015.yaml", "--reports", str(reports), "--no-progress",
-        "-p", "scenario_name", NASTY_NAME,
-        "-p", "market_price_elasticity", "-2",
-        "-p", "growth_churn_rate_month", "[0.04, 0.06, 0.1]",
-        "-p", "scenario_notes", "<b>bold</b> notes",
+        "run",
+        "data/scenarios/letv_2015.yaml",
+        "--reports",
+        str(reports),
+        "--no-progress",
+        "-p",
+        "scenario_name",
+        NASTY_NAME,
+        "-p",
+        "market_price_elasticity",
+        "-2",
+        "-p",
+        "growth_churn_rate_month",
+        "[0.04, 0.06, 0.1]",
+        "-p",
+        "scenario_notes",
+        "<b>bold</b> notes",
     )
     assert proc.returncode == 0, proc.stderr
     html = Path(proc.stdout.strip().splitlines()[-1])

@@ -33,9 +33,16 @@ def test_quota_requires_domestic_titles():
 
 
 def test_yearly_budget_components():
-    b = yearly_budget(foreign_titles=100, rights_usd_m_per_title=0.5, localisation_usd_m=0.05,
-                      pass_rate=0.6, quota_ratio=0.3, domestic_usd_m_per_title=0.2,
-                      quota_covered_share=0.5, originals_usd_m=10)
+    b = yearly_budget(
+        foreign_titles=100,
+        rights_usd_m_per_title=0.5,
+        localisation_usd_m=0.05,
+        pass_rate=0.6,
+        quota_ratio=0.3,
+        domestic_usd_m_per_title=0.2,
+        quota_covered_share=0.5,
+        originals_usd_m=10,
+    )
     assert b.rights[0, 0] == pytest.approx(50)
     assert b.localisation[0, 0] == pytest.approx(5)
     assert b.domestic[0, 0] == pytest.approx(60 / 0.3 * 0.5 * 0.2)

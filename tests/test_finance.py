@@ -5,8 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.finance import discount_factors, income_tax, irr_year, npv, payback_month, peak_funding
-from models.finance import abandonment
+from models.finance import (
+    abandonment,
+    discount_factors,
+    income_tax,
+    irr_year,
+    npv,
+    payback_month,
+    peak_funding,
+)
 from models.regulation import dark_share, hazard_schedule, monthly_hazard, survival
 
 

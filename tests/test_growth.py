@@ -43,8 +43,9 @@ def test_steady_state_with_churn():
 
 def test_paths_are_independent_rows():
     market = np.vstack([np.full(24, 10.0), np.full(24, 20.0)])
-    subs, _ = bass_subscribers(market, p=[0.01, 0.02], q=0.1, churn=[0.05, 0.0],
-                               launch_month=[0, 6])
+    subs, _ = bass_subscribers(
+        market, p=[0.01, 0.02], q=0.1, churn=[0.05, 0.0], launch_month=[0, 6]
+    )
     one, _ = bass_subscribers(market[1:], p=0.02, q=0.1, churn=0.0, launch_month=6)
     assert subs.shape == (2, 24)
     assert np.allclose(subs[1], one[0])
@@ -54,8 +55,14 @@ rates = st.floats(0.0, 0.1)
 
 
 @settings(max_examples=60, deadline=None)
-@given(p=rates, q=st.floats(0.0, 0.5), churn=st.floats(0.0, 0.3), launch=st.integers(0, 70),
-       m0=st.floats(0.1, 1000.0), growth=st.floats(-0.2, 0.5))
+@given(
+    p=rates,
+    q=st.floats(0.0, 0.5),
+    churn=st.floats(0.0, 0.3),
+    launch=st.integers(0, 70),
+    m0=st.floats(0.1, 1000.0),
+    growth=st.floats(-0.2, 0.5),
+)
 def test_subscribers_stay_within_zero_and_the_market(p, q, churn, launch, m0, growth):
     market = online_video_users(m0, growth, MONTHS)
     subs, adds = bass_subscribers(market, p, q, churn, launch)
@@ -65,8 +72,13 @@ def test_subscribers_stay_within_zero_and_the_market(p, q, churn, launch, m0, gr
 
 
 @settings(max_examples=60, deadline=None)
-@given(p=rates, q=st.floats(0.0, 0.5), c1=st.floats(0.0, 0.3), c2=st.floats(0.0, 0.3),
-       growth=st.floats(0.0, 0.5))
+@given(
+    p=rates,
+    q=st.floats(0.0, 0.5),
+    c1=st.floats(0.0, 0.3),
+    c2=st.floats(0.0, 0.3),
+    growth=st.floats(0.0, 0.5),
+)
 def test_more_churn_never_gives_more_subscribers(p, q, c1, c2, growth):
     lo, hi = sorted((c1, c2))
     market = online_video_users(100.0, growth, MONTHS)

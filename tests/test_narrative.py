@@ -16,8 +16,14 @@ def test_money():
 
 
 def test_drivers_are_the_largest_differences():
-    pv = pd.DataFrame({"subscription_revenue": [100.0, 40.0], "content": [-50.0, -10.0],
-                       "marketing": [-1.0, -0.5]}, index=["a", "b"])
+    pv = pd.DataFrame(
+        {
+            "subscription_revenue": [100.0, 40.0],
+            "content": [-50.0, -10.0],
+            "marketing": [-1.0, -0.5],
+        },
+        index=["a", "b"],
+    )
     pv = pv.reindex(columns=list(pv.columns))
     ds = drivers(pv, "a", "b")
     assert [d.line for d in ds] == ["subscription_revenue", "content"]  # marketing < 5 %

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from models.exceptions import ParameterError
 from models.params import from_namespace, suggest, validate
@@ -15,19 +16,25 @@ def test_defaults_and_attribute_access():
     p = validate()
     assert p.horizon_years == 10 and p.months == 120
     assert isinstance(p.growth_churn_rate_month, float)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         p.horizon_years = 3  # frozen
 
 
 @pytest.mark.parametrize(
     ("values", "fragments"),
     [
-        ({"churn_rate_month": 0.1}, ["unknown parameter churn_rate_month=0.1",
-                                     "did you mean growth_churn_rate_month"]),
-        ({"growth_churn_rate_month": "high"}, ["growth_churn_rate_month='high'",
-                                               "a number in [0, 0.3]"]),
-        ({"growth_churn_rate_month": 0.5}, ["growth_churn_rate_month=0.5", "[0, 0.3]",
-                                            "fraction per month"]),
+        (
+            {"churn_rate_month": 0.1},
+            ["unknown parameter churn_rate_month=0.1", "did you mean growth_churn_rate_month"],
+        ),
+        (
+            {"growth_churn_rate_month": "high"},
+            ["growth_churn_rate_month='high'", "a number in [0, 0.3]"],
+        ),
+        (
+            {"growth_churn_rate_month": 0.5},
+            ["growth_churn_rate_month=0.5", "[0, 0.3]", "fraction per month"],
+        ),
         ({"horizon_years": 2.5}, ["horizon_years=2.5", "an integer in [1, 30]"]),
         ({"horizon_years": True}, ["horizon_years=True", "an integer"]),
         ({"growth_churn_rate_month": math.nan}, ["growth_churn_rate_month=nan"]),
@@ -54,17 +61,24 @@ def test_where_is_named():
 
 
 def test_ranges_keep_the_mode_and_the_triple():
-    p = validate(growth_churn_rate_month=[0.04, 0.06, 0.1], regulation_launch_delay_solo_months=(6, 12, 24))
+    p = validate(
+        growth_churn_rate_month=[0.04, 0.06, 0.1], regulation_launch_delay_solo_months=(6, 12, 24)
+    )
     assert p.growth_churn_rate_month == 0.06
     assert p.regulation_launch_delay_solo_months == 12
-    assert p.ranges == {"growth_churn_rate_month": (0.04, 0.06, 0.1),
-                        "regulation_launch_delay_solo_months": (6, 12, 24)}
+    assert p.ranges == {
+        "growth_churn_rate_month": (0.04, 0.06, 0.1),
+        "regulation_launch_delay_solo_months": (6, 12, 24),
+    }
     assert p.to_dict()["growth_churn_rate_month"] == [0.04, 0.06, 0.1]
 
 
 def test_ints_become_floats_and_numpy_scalars_are_accepted():
-    p = validate(growth_churn_rate_month=0, horizon_years=np.int64(5),
-                 pricing_price_cny_month=np.float32(25.0))
+    p = validate(
+        growth_churn_rate_month=0,
+        horizon_years=np.int64(5),
+        pricing_price_cny_month=np.float32(25.0),
+    )
     assert p.growth_churn_rate_month == 0.0 and p.horizon_years == 5
     assert p.pricing_price_cny_month == 25.0
 
@@ -72,8 +86,10 @@ def test_ints_become_floats_and_numpy_scalars_are_accepted():
 def test_digest_is_stable_and_sensitive():
     assert validate().digest() == validate().digest()
     assert validate().digest() != validate(growth_churn_rate_month=0.07).digest()
-    assert validate(growth_churn_rate_month=0.06).digest() != validate(
-        growth_churn_rate_month=[0.05, 0.06, 0.07]).digest()
+    assert (
+        validate(growth_churn_rate_month=0.06).digest()
+        != validate(growth_churn_rate_month=[0.05, 0.06, 0.07]).digest()
+    )
 
 
 def test_overrides_lists_only_changes():
@@ -84,8 +100,15 @@ def test_overrides_lists_only_changes():
 def test_from_namespace_ignores_modules_functions_and_privates():
     import json
 
-    ns = {"json": json, "f": lambda: 1, "_x": 1, "In": [], "Out": {}, "horizon_years": 5,
-          "get_ipython": print}
+    ns = {
+        "json": json,
+        "f": lambda: 1,
+        "_x": 1,
+        "In": [],
+        "Out": {},
+        "horizon_years": 5,
+        "get_ipython": print,
+    }
     assert from_namespace(ns).horizon_years == 5
     ns["horizon_yeras"] = 6
     with pytest.raises(ParameterError, match="did you mean horizon_years"):

@@ -68,8 +68,16 @@ def test_tags_never_execute(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("0.08", 0.08), ("-2", -2), ("-0.5", -0.5), ("[0.04, 0.06, 0.1]", [0.04, 0.06, 0.1]),
-     ("hello world", "hello world"), ("<b>x</b>", "<b>x</b>"), ("true", True), ("10", 10)],
+    [
+        ("0.08", 0.08),
+        ("-2", -2),
+        ("-0.5", -0.5),
+        ("[0.04, 0.06, 0.1]", [0.04, 0.06, 0.1]),
+        ("hello world", "hello world"),
+        ("<b>x</b>", "<b>x</b>"),
+        ("true", True),
+        ("10", 10),
+    ],
 )
 def test_parse_value(text, value):
     assert parse_value(text) == value

@@ -35,8 +35,10 @@ def test_every_parameter_is_documented_and_its_default_valid():
 def test_sources_point_at_evidence():
     """Each source cites a data file, a reference row, a named publication, or says why it
     is an assumption."""
-    evidence = re.compile(r"data/raw/|ref \d+\.\d+|assumption: |PRC |Sultan|user input|model "
-                          r"setting|derived: ")
+    evidence = re.compile(
+        r"data/raw/|ref \d+\.\d+|assumption: |PRC |Sultan|user input|model "
+        r"setting|derived: "
+    )
     for p in PARAMETERS:
         assert evidence.search(p.source), f"{p.name}: {p.source}"
         for path in re.findall(r"data/raw/[\w.]+\.csv", p.source):
@@ -50,7 +52,7 @@ def test_notebook_parameters_cell_matches_the_schema():
     cell = tagged[0].source
     assert cell == parameters_cell()
     ns: dict = {}
-    exec(cell, ns)  # noqa: S102 - our own committed notebook
+    exec(cell, ns)
     ns.pop("__builtins__")
     assert ns == {p.name: p.default for p in PARAMETERS}
     for p in PARAMETERS:  # every value carries its unit in a comment
@@ -67,8 +69,9 @@ def test_notebooks_are_committed_without_outputs():
         assert nb.metadata.kernelspec.name == "market-entry"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "data" / "scenarios").glob("*.yaml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "data" / "scenarios").glob("*.yaml")), ids=lambda p: p.name
+)
 def test_scenario_files_hold_only_valid_overrides(path):
     data = yaml.safe_load(path.read_text())
     assert isinstance(data, dict) and data

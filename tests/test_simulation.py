@@ -68,8 +68,12 @@ def test_solo_waits_longer_than_partner(base):
 def test_partner_revenue_share_by_hand(base):
     r = base.modes["partner"]
     p = base.params
-    net = (r.lines["subscription_revenue"] + r.lines["suspension_loss"] + r.lines["vat"]
-           + r.lines["payment_fees"])
+    net = (
+        r.lines["subscription_revenue"]
+        + r.lines["suspension_loss"]
+        + r.lines["vat"]
+        + r.lines["payment_fees"]
+    )
     assert np.allclose(-r.lines["partner_share"], net * p.partner_revenue_share)
 
 
@@ -79,7 +83,9 @@ def test_licensing_fees_by_hand():
     fees = r.lines["license_fees"][0]
     paid = np.flatnonzero(fees)
     assert list(paid) == list(range(p.content_lead_months, 120, 12))
-    expected = p.license_titles_year * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title
+    expected = (
+        p.license_titles_year * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title
+    )
     assert np.allclose(fees[paid], expected)
     wht = -r.lines["withholding_tax"][0, paid]
     assert np.allclose(wht, expected / (1 + p.pricing_vat_rate) * p.license_withholding_tax_rate)
@@ -116,15 +122,24 @@ def test_higher_forced_exit_hazard_never_raises_npv(h1, h2, mode):
 
 
 @settings(max_examples=25, deadline=None)
-@given(s1=st.floats(0.0, 1.0), s2=st.floats(0.0, 1.0),
-       price=st.floats(10.0, 80.0), churn=st.floats(0.0, 0.3))
+@given(
+    s1=st.floats(0.0, 1.0),
+    s2=st.floats(0.0, 1.0),
+    price=st.floats(10.0, 80.0),
+    churn=st.floats(0.0, 0.3),
+)
 def test_larger_partner_share_never_raises_streamer_npv(s1, s2, price, churn):
     lo, hi = sorted((s1, s2))
-    common = {"pricing_price_cny_month": price, "growth_churn_rate_month": churn,
-              "market_foreign_premium_share": 0.4}
+    common = {
+        "pricing_price_cny_month": price,
+        "growth_churn_rate_month": churn,
+        "market_foreign_premium_share": 0.4,
+    }
     for column in ("npv_usd_m", "npv_committed_usd_m"):
-        assert (npv_of("partner", column, partner_revenue_share=hi, **common)
-                <= npv_of("partner", column, partner_revenue_share=lo, **common) + 1e-9)
+        assert (
+            npv_of("partner", column, partner_revenue_share=hi, **common)
+            <= npv_of("partner", column, partner_revenue_share=lo, **common) + 1e-9
+        )
 
 
 @settings(max_examples=20, deadline=None)
@@ -138,9 +153,15 @@ def test_more_churn_never_gives_more_subscribers_in_the_model(c1, c2):
 
 
 def test_a_profitable_case_has_irr_payback_and_positive_npv():
-    r = simulate(validate(market_foreign_premium_share=0.5, partner_revenue_share=0.2,
-                          content_originals_usd_m_year=0.0, growth_cac_usd_per_gross_add=5.0,
-                          regulation_exit_hazard_partner_year=0.02))
+    r = simulate(
+        validate(
+            market_foreign_premium_share=0.5,
+            partner_revenue_share=0.2,
+            content_originals_usd_m_year=0.0,
+            growth_cac_usd_per_gross_add=5.0,
+            regulation_exit_hazard_partner_year=0.02,
+        )
+    )
     s = r.summary.loc["partner"]
     assert s["npv_usd_m"] > 0
     assert s["irr_year"] > r.params.finance_discount_rate_year

@@ -18,8 +18,9 @@ from plotly.offline import get_plotlyjs
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "market_entry"
 
-_EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(https?:)?//""",
-                       re.IGNORECASE)
+_EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(https?:)?//""", re.IGNORECASE
+)
 
 
 def exporter() -> HTMLExporter:
@@ -37,8 +38,7 @@ def exporter() -> HTMLExporter:
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str | None = None) -> str:
     """Render an executed notebook as one self-contained HTML page."""
-    resources = {"metadata": {"name": title or "market-entry report"},
-                 "plotly_js": get_plotlyjs()}
+    resources = {"metadata": {"name": title or "market-entry report"}, "plotly_js": get_plotlyjs()}
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body
 

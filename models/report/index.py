@@ -49,15 +49,16 @@ def render_index(reports_dir: Path) -> str:
     """The index page as HTML text."""
     reports_dir = Path(reports_dir)
     runs = read_manifests(reports_dir)
-    latest = {
-        p.parent.name: os.readlink(p) for p in reports_dir.glob("*/latest") if p.is_symlink()
-    }
+    latest = {p.parent.name: os.readlink(p) for p in reports_dir.glob("*/latest") if p.is_symlink()}
     rows = []
     for m in runs:
         d: Path = m["_dir"]
         rel = f"{d.parent.name}/{d.name}"
-        link = (f'<a href="{_e(rel + "/" + m["html"])}">{_e(d.name)}</a>' if m.get("html")
-                else _e(d.name))
+        link = (
+            f'<a href="{_e(rel + "/" + m["html"])}">{_e(d.name)}</a>'
+            if m.get("html")
+            else _e(d.name)
+        )
         status = m.get("status", "?")
         badge = " <b>latest</b>" if latest.get(d.parent.name) == d.name else ""
         rec = (m.get("headline") or {}).get("recommended")

@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 
 from .. import __version__
-from ..exceptions import NotebookNotFoundError, ReportError
+from ..exceptions import NotebookError, ReportError
 from ..notebook import METADATA_KEY, git_commit
 from ..scenario import load, slug
 from .html import notebook_to_html
@@ -38,8 +38,17 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 DEFAULT_SCENARIO = PROJECT_ROOT / "data" / "scenarios" / "base.yaml"
 KERNEL = "market-entry"
 
-_VERSIONED = ("numpy", "pandas", "scipy", "statsmodels", "plotly", "papermill", "nbconvert",
-              "ipykernel", "pydantic")
+_VERSIONED = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "plotly",
+    "papermill",
+    "nbconvert",
+    "ipykernel",
+    "pydantic",
+)
 
 
 @dataclass
@@ -58,11 +67,11 @@ def available_notebooks() -> list[str]:
 
 
 def notebook_path(name: str) -> Path:
-    """Path of a report notebook by name; raises NotebookNotFoundError naming the choices."""
+    """Path of a report notebook by name; raises NotebookError naming the choices."""
     stem = name[:-6] if name.endswith(".ipynb") else name
     path = NOTEBOOKS / f"{stem}.ipynb"
     if not path.is_file():
-        raise NotebookNotFoundError(
+        raise NotebookError(
             f"notebook {name!r}: not found in {NOTEBOOKS}; expected one of "
             f"{', '.join(available_notebooks()) or '(none)'}"
         )
@@ -167,7 +176,7 @@ def run_report(
 
     Raises
     ------
-    ParameterError, ScenarioFileError, NotebookNotFoundError
+    ParameterError, ScenarioFileError, NotebookError
         Before anything is written.
     """
     t0 = time.perf_counter()
@@ -267,8 +276,10 @@ def run_report(
         log.error("interrupted; partial notebook kept in %s (latest unchanged)", run_dir)
         raise interrupted
     if status != "succeeded":
-        raise ReportError(f"notebook {nb_path.name} failed for scenario {scenario_dir.name}: "
-                          f"{error}; see {html_path or run_dir} (latest unchanged)")
+        raise ReportError(
+            f"notebook {nb_path.name} failed for scenario {scenario_dir.name}: "
+            f"{error}; see {html_path or run_dir} (latest unchanged)"
+        )
     log.info("report written in %.1f s: %s", t_end - t0, html_path)
     return RunOutcome(run_dir, html_path, status, manifest)
 

@@ -1,0 +1,188 @@
+"""The command line: the success path, every bad input, failures and interruptions."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from models.exceptions import ReportError
+from models.report import runner
+
+from .conftest import CLI, NASTY_NAME, ROOT, run_cli, tree
+
+pytestmark = pytest.mark.slow
+
+
+def test_run_writes_a_complete_report_folder(report_run):
+    proc, run_dir, reports = report_run["proc"], report_run["run_dir"], report_run["reports"]
+    assert proc.stdout.strip() == str(report_run["html"])
+    assert "Traceback" not in proc.stderr
+    assert run_dir.parent == reports / "letv_2015"
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        "entry_decision.html",
+        "entry_decision.ipynb",
+        "manifest.json",
+    ]
+    m = json.loads((run_dir / "manifest.json").read_text())
+    assert m["status"] == "succeeded" and m["error"] is None
+    assert m["parameters"]["market_price_elasticity"] == -2.0  # a negative -p value
+    assert m["parameters"]["growth_churn_rate_month"] == [0.04, 0.06, 0.1]  # a range
+    assert m["parameters"]["partner_distress_hazard_year"] == 0.12  # from the file
+    assert len(m["parameters_hash"]) == 12
+    assert set(m["timings_s"]) == {"validate", "execute", "html", "total"}
+    assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
+    assert m["headline"]["recommended"] in ("solo", "partner", "license", "stay_out")
+    assert m["html_bytes"] == report_run["html"].stat().st_size
+    latest = reports / "letv_2015" / "latest"
+    assert latest.is_symlink() and os.readlink(latest) == run_dir.name
+    nb = nbformat.read(run_dir / "entry_decision.ipynb", as_version=4)
+    assert nb.metadata.papermill.parameters["market_price_elasticity"] == -2
+
+
+def test_user_text_is_escaped_in_report_and_index(report_run):
+    page = report_run["html"].read_text()
+    assert "<script>alert" not in page and "<b>bold</b> notes" not in page
+    assert "&lt;script&gt;alert(" in page and "&lt;b&gt;bold&lt;/b&gt; notes" in page
+    index = (report_run["reports"] / "index.html").read_text()
+    assert NASTY_NAME not in index and html.escape(NASTY_NAME, quote=True) in index
+    assert report_run["run_dir"].name in index
+
+
+def bad_scenario(tmp_path: Path, text: str) -> str:
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    return str(p)
+
+
+BAD_INPUTS = {
+    "unknown parameter": (
+        ["-p", "churn_rate_month", "0.1"],
+        "did you mean growth_churn_rate_month",
+    ),
+    "wrong type": (["-p", "horizon_years", "ten"], "horizon_years='ten'"),
+    "out of range": (["-p", "growth_churn_rate_month", "0.9"], "[0, 0.3]"),
+    "bad range": (["-p", "growth_churn_rate_month", "[0.1, 0.05, 0.2]"], "low <= mode"),
+    "malformed yaml": ("horizon_years: [1, 2\n", "invalid YAML"),
+    "not a mapping": ("- 1\n- 2\n", "expected a mapping"),
+    "yaml tag": ("x: !!python/object/apply:os.system ['echo hi']\n", "tags such as"),
+    "bad value in file": ("growth_churn_rate_month: high\n", "growth_churn_rate_month='high' in"),
+    "missing file": (None, "not found"),
+    "unknown notebook": (["--notebook", "nope"], "notebook 'nope': not found"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path, case):
+    reports = report_run["reports"]
+    before = tree(reports)
+    args, fragment = BAD_INPUTS[case]
+    if isinstance(args, str):
+        cmd = ["run", bad_scenario(tmp_path, args)]
+    elif args is None:
+        cmd = ["run", str(tmp_path / "missing.yaml")]
+    else:
+        cmd = ["run", "data/scenarios/letv_2015.yaml", *args]
+    proc = run_cli(*cmd, "--reports", str(reports))
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("market-entry: error: "), proc.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert tree(reports) == before
+
+
+def test_check_validates_without_running(tmp_path):
+    ok = run_cli("check", "data/scenarios/crackdown.yaml", "-p", "horizon_years", "12")
+    assert ok.returncode == 0 and ok.stdout.startswith("ok:")
+    bad = run_cli("check", "-p", "horizon_years", "0")
+    assert bad.returncode == 2 and "horizon_years=0" in bad.stderr
+
+
+def seeded_reports(report_run, tmp_path) -> Path:
+    reports = tmp_path / "reports"
+    shutil.copytree(report_run["reports"], reports, symlinks=True)
+    return reports
+
+
+def test_a_failing_notebook_is_kept_and_marked_failed(report_run, tmp_path, monkeypatch):
+    reports = seeded_reports(report_run, tmp_path)
+    latest = reports / "letv_2015" / "latest"
+    before = os.readlink(latest)
+    earlier = tree(reports / "letv_2015" / before)
+    nb = nbformat.read(ROOT / "notebooks" / "entry_decision.ipynb", as_version=4)
+    nb.cells.insert(5, nbformat.v4.new_code_cell("raise RuntimeError('content feed broken')"))
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    nbformat.write(nb, books / "entry_decision.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOKS", books)
+
+    with pytest.raises(ReportError, match="content feed broken"):
+        runner.run_report(
+            ROOT / "data/scenarios/letv_2015.yaml", reports_dir=reports, progress=False
+        )
+    failed = [p for p in (reports / "letv_2015").iterdir() if p.name.endswith("-failed")]
+    assert len(failed) == 1
+    m = json.loads((failed[0] / "manifest.json").read_text())
+    assert m["status"] == "failed" and "content feed broken" in m["error"]
+    assert (failed[0] / "entry_decision.html").is_file()
+    assert (failed[0] / "entry_decision.ipynb").is_file()
+    assert os.readlink(latest) == before
+    assert tree(reports / "letv_2015" / before) == earlier
+    assert failed[0].name in (reports / "index.html").read_text()
+
+
+def test_an_interrupted_run_is_marked_and_latest_kept(report_run, tmp_path):
+    reports = seeded_reports(report_run, tmp_path)
+    latest = reports / "letv_2015" / "latest"
+    before = os.readlink(latest)
+    proc = subprocess.Popen(
+        [
+            str(CLI),
+            "run",
+            "data/scenarios/letv_2015.yaml",
+            "--reports",
+            str(reports),
+            "--no-progress",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:  # wait until the run has started executing
+        runs = [
+            p
+            for p in (reports / "letv_2015").iterdir()
+            if p.is_dir() and not p.is_symlink() and p.name != before
+        ]
+        if runs and any(runs[0].glob("*.ipynb")):
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    failed = [p for p in (reports / "letv_2015").iterdir() if p.name.endswith("-failed")]
+    assert len(failed) == 1
+    m = json.loads((failed[0] / "manifest.json").read_text())
+    assert m["status"] == "interrupted"
+    assert os.readlink(latest) == before
+
+
+def test_html_command_converts_a_papermill_output(report_run, tmp_path):
+    src = tmp_path / "copy.ipynb"
+    shutil.copy(report_run["run_dir"] / "entry_decision.ipynb", src)
+    proc = run_cli("html", str(src))
+    assert proc.returncode == 0
+    assert Path(proc.stdout.strip()).read_text().count("plotly-graph-div") >= 4
+    bad = run_cli("html", str(tmp_path / "missing.ipynb"))
+    assert bad.returncode == 2 and "missing.ipynb" in bad.stderr

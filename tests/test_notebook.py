@@ -1,0 +1,92 @@
+"""The report notebook through its real clients: Papermill, the project's kernel, nbconvert."""
+
+from __future__ import annotations
+
+import subprocess
+
+import nbformat
+import pytest
+
+from models.report.html import external_references, notebook_to_html
+
+from .conftest import PAPERMILL, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def papermill(*args: str, tmp_path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(PAPERMILL), "--no-progress-bar", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_plain_papermill_runs_a_scenario_file(tmp_path):
+    out = tmp_path / "out.ipynb"
+    proc = papermill(
+        str(ROOT / "notebooks/entry_decision.ipynb"),
+        str(out),
+        "-f",
+        str(ROOT / "data/scenarios/letv_2015.yaml"),
+        tmp_path=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Executing notebook with kernel: market-entry" in proc.stderr
+    nb = nbformat.read(out, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "partner_distress_hazard_year = 0.12" in injected[0].source
+    mimes = [set(o.get("data", {})) for c in nb.cells for o in c.get("outputs", [])]
+    charts = [m for m in mimes if "application/vnd.plotly.v1+json" in m]
+    assert len(charts) == 4 and all("text/html" in m for m in charts)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    html = notebook_to_html(nb)
+    assert external_references(html) == []
+    assert "LeTV partnership, as seen in 2015" in html
+    assert "Recommendation:" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-p", "churn_rate_month", "0.1"],
+            "unknown parameter churn_rate_month=0.1; did you mean growth_churn_rate_month?",
+        ),
+        (
+            ["-p", "growth_churn_rate_month", "0.9"],
+            "parameter growth_churn_rate_month=0.9: expected a number in [0, 0.3]",
+        ),
+    ],
+)
+def test_plain_papermill_stops_on_bad_parameters(tmp_path, args, message):
+    """Papermill only warns about unknown names; the validation cell stops the run, and
+    the error reads as one line near the top of the failed notebook."""
+    out = tmp_path / "out.ipynb"
+    proc = papermill(
+        str(ROOT / "notebooks/entry_decision.ipynb"), str(out), *args, tmp_path=tmp_path
+    )
+    assert proc.returncode != 0
+    assert message in proc.stderr
+    nb = nbformat.read(out, as_version=4)
+    errors = [
+        (i, o)
+        for i, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
+    assert len(errors) == 1
+    index, err = errors[0]
+    assert index <= 4  # parameters, injected parameters, validation (+ papermill's banner)
+    assert err.ename == "ParameterError" and message in err.evalue
+    assert err.traceback == [f"ParameterError: {err.evalue}"]  # no stack trace
+    assert "papermill-error-cell-tag" in nb.cells[0].metadata.get("tags", [])
+
+
+def test_the_notebook_defines_no_functions_or_classes():
+    nb = nbformat.read(ROOT / "notebooks/entry_decision.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "def " not in code and "class " not in code and "lambda" not in code
