@@ -147,22 +147,38 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
 
 
 def npv_by_mode(results: Results) -> go.Figure:
-    """Expected NPV of each mode, US$ millions, best first."""
+    """NPV of each mode, US$ millions, best first.
+
+    Bars: the value when the streamer may leave by choice (which ranks the modes);
+    diamonds: the NPV if the mode is run to the horizon whatever happens.
+    """
     order = results.ranking
-    npv = results.summary["npv_usd_m"]
+    s = results.summary
+    labels = [MODE_LABELS[m] for m in order]
     fig = go.Figure(
         go.Bar(
-            x=[npv[m] for m in order],
-            y=[MODE_LABELS[m] for m in order],
+            x=[s.loc[m, "npv_usd_m"] for m in order],
+            y=labels,
             orientation="h",
+            name="free to leave",
             marker_color=[MODE_COLORS[m] for m in order],
-            text=[f"{npv[m]:,.0f}" for m in order],
+            text=[f"{s.loc[m, 'npv_usd_m']:,.0f}" for m in order],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x:,.1f}<extra></extra>",
+            hovertemplate="%{x:,.1f}<extra>free to leave</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[s.loc[m, "npv_committed_usd_m"] for m in order],
+            y=labels,
+            mode="markers",
+            name="run to the horizon",
+            marker={"symbol": "diamond-open", "size": 13, "color": "black", "line": {"width": 2}},
+            hovertemplate="%{x:,.1f}<extra>run to the horizon</extra>",
         )
     )
     _layout(fig, "Net present value by mode (US$ m, expected)", "", "US$ millions")
-    fig.update_layout(hovermode="closest", height=320, showlegend=False)
+    fig.update_layout(hovermode="closest", height=340)
     fig.update_yaxes(autorange="reversed")
     return fig

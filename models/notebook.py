@@ -40,11 +40,15 @@ _CSS = """
 .me-box.solo{border-color:#D55E00;background:#fdf5ef}
 .me-box.partner{border-color:#0072B2;background:#eff6fb}
 .me-notes{color:#444;font-style:italic;white-space:pre-wrap}
-.me-table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
-.me-table th,.me-table td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
-vertical-align:top}
-.me-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.me-table tr.changed td{background:#fff8e1}
+.me-report table.me-table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0;
+table-layout:auto;width:auto}
+.me-report table.me-table th,.me-report table.me-table td{border-bottom:1px solid #ddd;
+padding:.25rem .5rem;text-align:left;vertical-align:top;max-width:32rem}
+.me-report table.me-table td.num{text-align:right;font-variant-numeric:tabular-nums;
+white-space:nowrap}
+.me-report table.me-table tr.changed td{background:#fff8e1}
+.me-report table.me-table th[colspan]{background:#f2f2f2}
+.me-report details summary{cursor:pointer;font-weight:600;margin:.6rem 0}
 .me-foot{color:#555;font-size:.8rem;border-top:1px solid #ccc;margin-top:1rem;padding-top:.4rem}
 </style>
 """
@@ -171,15 +175,11 @@ def _fmt_month(x: float, results: Results) -> str:
     return f"month {int(x)} ({d.strftime('%b %Y')})"
 
 
-def parameter_table(params) -> HTMLBlock:
-    """Every parameter used, with unit and source; changed values are highlighted."""
-    parts = [
-        '<div class="me-report"><table class="me-table"><thead><tr><th>Parameter</th>'
-        "<th>Value</th><th>Unit</th><th>Default</th><th>Source</th></tr></thead><tbody>"
-    ]
+def _param_rows(rows: list[dict[str, Any]], grouped: bool) -> str:
+    parts = []
     group = None
-    for row in table_rows(params):
-        if row["group"] != group:
+    for row in rows:
+        if grouped and row["group"] != group:
             group = row["group"]
             parts.append(f'<tr><th colspan="5">{_e(GROUPS[group])}</th></tr>')
         cls = ' class="changed"' if row["changed"] else ""
@@ -189,12 +189,34 @@ def parameter_table(params) -> HTMLBlock:
             f'<td class="num">{_e(_fmt_value(row["default"]))}</td><td>{_e(row["source"])}</td>'
             "</tr>"
         )
-    parts.append(
-        "</tbody></table><p style='font-size:.8rem'>Highlighted rows differ from the "
-        "defaults. <code>ref N.N</code> cites docs/references/china_svod_economics.md; "
+    head = (
+        '<table class="me-table"><thead><tr><th>Parameter</th><th>Value</th><th>Unit</th>'
+        "<th>Default</th><th>Source of the default</th></tr></thead><tbody>"
+    )
+    return head + "".join(parts) + "</tbody></table>"
+
+
+def parameter_table(params) -> HTMLBlock:
+    """The parameters of the run: those changed from the defaults first, then all of them
+    (folded) with unit and source."""
+    rows = list(table_rows(params))
+    changed = [r for r in rows if r["changed"] and r["group"] != "scenario"]
+    first = (
+        (
+            f"<p>{len(changed)} parameters differ from the defaults:</p>"
+            + _param_rows(changed, grouped=False)
+        )
+        if changed
+        else ("<p>Every model parameter is at its default.</p>")
+    )
+    body = (
+        f'<div class="me-report">{first}<details><summary>All {len(rows)} parameters, with '
+        f"units and sources</summary>{_param_rows(rows, grouped=True)}</details>"
+        "<p style='font-size:.8rem'>Highlighted rows differ from the defaults. "
+        "<code>ref N.N</code> cites docs/references/china_svod_economics.md; "
         "<code>data/raw/…</code> cites the project's copy of the public data.</p></div>"
     )
-    return HTMLBlock("".join(parts))
+    return HTMLBlock(body)
 
 
 def _fmt_value(v: Any) -> str:
