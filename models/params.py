@@ -203,15 +203,18 @@ def validate(
 
 
 _NOT_PARAMETERS = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+_PLAIN = (int, float, str, bool, list, tuple, dict, type(None), numbers.Real)
 
 
 def from_namespace(namespace: Mapping[str, Any], *, where: str = "") -> _ParametersBase:
     """Validate the parameters defined in a notebook's global namespace.
 
     Called as ``validate_notebook(globals())`` right after the notebook's ``parameters``
-    cell (and Papermill's injected cell), so every public, non-callable, non-module
-    name defined so far is taken as a parameter. This is what makes Papermill stop on a
-    misspelt ``-p`` name, where Papermill itself only warns.
+    cell (and Papermill's injected cell), so every public name holding plain data
+    (numbers, text, lists) is taken as a parameter. This is what makes Papermill stop on
+    a misspelt ``-p`` name, where Papermill itself only warns. Modules, functions and
+    the objects the notebook itself builds later (``params``, ``results``) are ignored,
+    so "run all" works again in a kernel that has run the notebook before.
     """
     picked = {
         k: v
@@ -220,6 +223,7 @@ def from_namespace(namespace: Mapping[str, Any], *, where: str = "") -> _Paramet
         and k not in _NOT_PARAMETERS
         and not isinstance(v, types.ModuleType)
         and not callable(v)
+        and isinstance(v, _PLAIN)
     }
     return validate(picked, where=where)
 

@@ -90,3 +90,25 @@ def test_the_notebook_defines_no_functions_or_classes():
     nb = nbformat.read(ROOT / "notebooks/entry_decision.ipynb", as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "def " not in code and "class " not in code and "lambda" not in code
+
+
+def test_a_strategist_edits_the_parameters_cell_and_runs_all_twice():
+    """JupyterLab's way: edit the parameters cell, run all, run all again in the same
+    kernel (so the notebook's own objects are already defined)."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "notebooks/entry_decision.ipynb", as_version=4)
+    params_cell = nb.cells[0]
+    params_cell.source = params_cell.source.replace("horizon_years = 10", "horizon_years = 5")
+    params_cell.source = params_cell.source.replace(
+        'scenario_name = "base"', 'scenario_name = "edited in Lab"'
+    )
+    nb.cells = nb.cells + [nbformat.from_dict(c) for c in nb.cells]  # run all, twice
+    NotebookClient(
+        nb, kernel_name="market-entry", timeout=300, resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert html.count("edited in Lab") >= 2
+    assert "over 5 years" in html

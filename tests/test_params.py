@@ -110,6 +110,9 @@ def test_from_namespace_ignores_modules_functions_and_privates():
         "get_ipython": print,
     }
     assert from_namespace(ns).horizon_years == 5
+    ns["params"] = validate()  # objects a previous "run all" left behind are not inputs
+    ns["results"] = object()
+    assert from_namespace(ns).horizon_years == 5
     ns["horizon_yeras"] = 6
     with pytest.raises(ParameterError, match="did you mean horizon_years"):
         from_namespace(ns)
