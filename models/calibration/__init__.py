@@ -1,0 +1,1 @@
+"""Calibration on public data: growth (Bass fits and backtests) and regulatory survival."""
