@@ -28,6 +28,10 @@ class ScenarioFileError(MarketEntryError, ValueError):
     """A scenario file is missing, unreadable, not YAML, or not a mapping of parameters."""
 
 
+class DataFileError(MarketEntryError, ValueError):
+    """A raw data file is missing, empty, or has a wrong column, type or unit."""
+
+
 class NotebookError(MarketEntryError, ValueError):
     """A notebook named on the command line does not exist or cannot be read."""
 
