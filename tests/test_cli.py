@@ -38,7 +38,9 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert m["parameters"]["growth_churn_rate_month"] == [0.04, 0.06, 0.1]  # a range
     assert m["parameters"]["partner_distress_hazard_year"] == 0.12  # from the file
     assert len(m["parameters_hash"]) == 12
-    assert set(m["timings_s"]) == {"validate", "execute", "html", "total"}
+    assert set(m["timings_s"]) == {"validate", "notebooks", "total"}
+    assert m["notebooks"] == ["entry_decision.ipynb"]
+    assert set(m["results"][0]["timings_s"]) == {"execute", "html"}
     assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
     assert m["headline"]["recommended"] in ("solo", "partner", "license", "stay_out")
     assert m["html_bytes"] == report_run["html"].stat().st_size

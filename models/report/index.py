@@ -66,7 +66,7 @@ def render_index(reports_dir: Path) -> str:
         rows.append(
             f'<tr class="{_e(status)}"><td>{_e(d.parent.name)}</td>'
             f"<td>{_e(m.get('scenario_name'))}</td><td>{link}{badge}</td>"
-            f"<td>{_e(m.get('notebook'))}</td><td>{_e(status)}</td>"
+            f"<td>{_e(len(m.get('notebooks', [])))}</td><td>{_e(status)}</td>"
             f"<td>{_e(MODE_LABELS.get(rec, rec) if rec else '')}</td>{cells}"
             f"<td><code>{_e(m.get('parameters_hash'))}</code></td></tr>"
         )
@@ -86,7 +86,7 @@ tr.failed td,tr.interrupted td,tr.running td{{color:#a33}}
 </style></head><body>
 <h1>market-entry reports</h1>
 <p>Every run, newest first. NPVs are expected values in US$ millions. Updated {now}.</p>
-<table><thead><tr><th>Scenario</th><th>Title</th><th>Run</th><th>Notebook</th><th>Status</th>
+<table><thead><tr><th>Scenario</th><th>Title</th><th>Run</th><th>Notebooks</th><th>Status</th>
 <th>Recommended</th>{head}<th>Parameters</th></tr></thead>
 <tbody>
 {body}

@@ -53,17 +53,31 @@ _VERSIONED = (
 
 @dataclass
 class RunOutcome:
-    """What a run produced."""
+    """What a run produced: its folder, the HTML report of each notebook, its manifest."""
 
     run_dir: Path
-    html: Path | None
+    htmls: list[Path]
     status: str
     manifest: dict[str, Any] = field(repr=False)
+
+    @property
+    def html(self) -> Path | None:
+        """The first notebook's report (the main one when a single notebook ran)."""
+        return self.htmls[0] if self.htmls else None
 
 
 def available_notebooks() -> list[str]:
     """Names of the report notebooks in ``notebooks/`` (without ``.ipynb``)."""
     return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+def notebook_paths(names: str | list[str]) -> list[Path]:
+    """Paths of the notebooks named (``"all"``: every notebook, main report first)."""
+    if names == "all" or names == ["all"]:
+        found = available_notebooks()
+        main = [n for n in found if n == "entry_decision"]
+        return [notebook_path(n) for n in main + [n for n in found if n not in main]]
+    return [notebook_path(n) for n in ([names] if isinstance(names, str) else names)]
 
 
 def notebook_path(name: str) -> Path:
@@ -142,16 +156,60 @@ def _headline(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return found
 
 
+def _execute(
+    pm, nb_path: Path, run_dir: Path, params, kernel_name: str, progress: bool | None, title: str
+) -> dict[str, Any]:
+    """Execute one notebook into ``run_dir`` and render its HTML; never raises for a
+    notebook error (KeyboardInterrupt passes through after the HTML is written)."""
+    out_nb = run_dir / f"{nb_path.stem}.ipynb"
+    out_html = run_dir / f"{nb_path.stem}.html"
+    result: dict[str, Any] = {"notebook": nb_path.name, "status": "succeeded", "error": None}
+    t0 = time.perf_counter()
+    interrupted: BaseException | None = None
+    try:
+        pm.execute_notebook(
+            str(nb_path),
+            str(out_nb),
+            parameters=params.overrides() | {"scenario_name": params.scenario_name},
+            kernel_name=kernel_name,
+            progress_bar=sys.stderr.isatty() if progress is None else progress,
+            cwd=str(PROJECT_ROOT),
+            log_output=False,
+        )
+    except KeyboardInterrupt as exc:
+        result.update(status="interrupted", error="the run was interrupted")
+        interrupted = exc
+    except pm.PapermillExecutionError as exc:
+        result.update(status="failed", error=f"{exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel died, timeout, ...: keep what exists, then report
+        result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+    t1 = time.perf_counter()
+    if out_nb.is_file():
+        nb = nbformat.read(out_nb, as_version=4)
+        result["headline"] = _headline(nb)
+        try:
+            _write_atomic(out_html, notebook_to_html(nb, title=title))
+            result.update(html=out_html.name, html_bytes=out_html.stat().st_size)
+        except Exception as exc:  # an HTML failure must not hide the run's own status
+            log.error("could not render %s: %s", out_nb, exc)
+            if result["status"] == "succeeded":
+                result.update(status="failed", error=f"HTML export failed: {exc}")
+    result["timings_s"] = {"execute": round(t1 - t0, 3), "html": round(time.perf_counter() - t1, 3)}
+    if interrupted is not None:
+        result["_interrupted"] = interrupted
+    return result
+
+
 def run_report(
     scenario: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
     *,
-    notebook: str = "entry_decision",
+    notebook: str | list[str] = "entry_decision",
     reports_dir: str | Path = "reports",
     progress: bool | None = None,
     kernel_name: str = KERNEL,
 ) -> RunOutcome:
-    """Execute ``notebook`` for a scenario and write its report folder.
+    """Execute notebooks for a scenario and write one report folder.
 
     Parameters
     ----------
@@ -159,8 +217,8 @@ def run_report(
         Scenario YAML file; defaults to ``data/scenarios/base.yaml``.
     overrides : dict, optional
         Parameter values that take precedence over the file (``-p NAME VALUE``).
-    notebook : str
-        Name of a notebook in ``notebooks/``.
+    notebook : str or list of str
+        Name(s) of notebooks in ``notebooks/``, or ``"all"``.
     reports_dir : path
         Root of the reports tree.
     progress : bool, optional
@@ -181,7 +239,7 @@ def run_report(
     """
     t0 = time.perf_counter()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
-    nb_path = notebook_path(notebook)
+    nb_paths = notebook_paths(notebook)
     params = load(scenario_path, overrides)
     check_kernel(kernel_name)
     t_validated = time.perf_counter()
@@ -191,17 +249,14 @@ def run_report(
     reports_dir = Path(reports_dir)
     scenario_dir = reports_dir / slug(scenario_path.stem)
     run_dir = _new_run_dir(scenario_dir, params.digest())
-    out_nb = run_dir / f"{nb_path.stem}.ipynb"
-    out_html = run_dir / f"{nb_path.stem}.html"
-    started = datetime.now(UTC)
     manifest: dict[str, Any] = {
         "run_id": run_dir.name,
         "scenario": scenario_dir.name,
         "scenario_file": str(scenario_path),
         "scenario_name": params.scenario_name,
-        "notebook": nb_path.name,
+        "notebooks": [p.name for p in nb_paths],
         "status": "running",
-        "started": started.isoformat(timespec="seconds"),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "parameters": params.to_dict(),
         "parameters_hash": params.digest(),
         "overrides": dict(overrides or {}),
@@ -210,54 +265,49 @@ def run_report(
         "command": sys.argv,
     }
     _write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
-    log.info("running %s for scenario %s into %s", nb_path.name, scenario_dir.name, run_dir)
+    log.info(
+        "running %s for scenario %s into %s",
+        ", ".join(p.name for p in nb_paths),
+        scenario_dir.name,
+        run_dir,
+    )
 
-    status, error, interrupted = "succeeded", None, None
-    t_exec = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(nb_path),
-            str(out_nb),
-            parameters=params.overrides() | {"scenario_name": params.scenario_name},
-            kernel_name=kernel_name,
-            progress_bar=sys.stderr.isatty() if progress is None else progress,
-            cwd=str(PROJECT_ROOT),
-            log_output=False,
+    results, interrupted = [], None
+    for nb_path in nb_paths:
+        res = _execute(
+            pm,
+            nb_path,
+            run_dir,
+            params,
+            kernel_name,
+            progress,
+            title=f"{params.scenario_name} - {nb_path.stem} - market-entry",
         )
-    except KeyboardInterrupt as exc:
-        status, error, interrupted = "interrupted", "the run was interrupted", exc
-    except pm.PapermillExecutionError as exc:
-        status, error = "failed", f"{exc.ename}: {exc.evalue}"
-    except Exception as exc:  # kernel died, timeout, ...: keep what exists, then report
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
-    t_html = time.perf_counter()
-
-    html_path: Path | None = None
-    headline: dict[str, Any] = {}
-    if out_nb.is_file():
-        nb = nbformat.read(out_nb, as_version=4)
-        headline = _headline(nb)
-        title = f"{params.scenario_name} - market-entry"
-        try:
-            _write_atomic(out_html, notebook_to_html(nb, title=title))
-            html_path = out_html
-        except Exception as exc:  # an HTML failure must not hide the run's own status
-            log.error("could not render %s: %s", out_nb, exc)
-            if status == "succeeded":
-                status, error = "failed", f"HTML export failed: {exc}"
+        interrupted = res.pop("_interrupted", None)
+        results.append(res)
+        if interrupted is not None:
+            break
+    statuses = {r["status"] for r in results}
+    status = (
+        "interrupted"
+        if "interrupted" in statuses
+        else "failed"
+        if statuses != {"succeeded"}
+        else "succeeded"
+    )
+    errors = [f"{r['notebook']}: {r['error']}" for r in results if r["error"]]
     t_end = time.perf_counter()
-
     manifest.update(
         status=status,
-        error=error,
+        error="; ".join(errors) or None,
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
-        headline=headline,
-        html=html_path.name if html_path else None,
-        html_bytes=html_path.stat().st_size if html_path else None,
+        results=results,
+        headline=next((r["headline"] for r in results if r.get("headline")), {}),
+        html=next((r["html"] for r in results if r.get("html")), None),
+        html_bytes=next((r["html_bytes"] for r in results if r.get("html")), None),
         timings_s={
             "validate": round(t_validated - t0, 3),
-            "execute": round(t_html - t_exec, 3),
-            "html": round(t_end - t_html, 3),
+            "notebooks": round(t_end - t_validated, 3),
             "total": round(t_end - t0, 3),
         },
     )
@@ -265,23 +315,23 @@ def run_report(
         failed_dir = run_dir.with_name(run_dir.name + "-failed")
         os.replace(run_dir, failed_dir)
         run_dir = failed_dir
-        html_path = run_dir / out_html.name if html_path else None
         manifest["run_id"] = run_dir.name
     _write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     if status == "succeeded":
         _point_latest(scenario_dir, run_dir)
     write_index(reports_dir)
+    htmls = [run_dir / r["html"] for r in results if r.get("html")]
 
     if interrupted is not None:
         log.error("interrupted; partial notebook kept in %s (latest unchanged)", run_dir)
         raise interrupted
     if status != "succeeded":
+        where = htmls[-1] if htmls else run_dir
         raise ReportError(
-            f"notebook {nb_path.name} failed for scenario {scenario_dir.name}: "
-            f"{error}; see {html_path or run_dir} (latest unchanged)"
+            f"scenario {scenario_dir.name}: {'; '.join(errors)}; see {where} (latest unchanged)"
         )
-    log.info("report written in %.1f s: %s", t_end - t0, html_path)
-    return RunOutcome(run_dir, html_path, status, manifest)
+    log.info("report written in %.1f s: %s", t_end - t0, ", ".join(map(str, htmls)))
+    return RunOutcome(run_dir, htmls, status, manifest)
 
 
 def validate_only(scenario: str | Path | None, overrides: dict[str, Any] | None):
