@@ -8,6 +8,7 @@ titles and axes.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from .results import LINE_ITEMS, Results
@@ -181,4 +182,96 @@ def npv_by_mode(results: Results) -> go.Figure:
     _layout(fig, "Net present value by mode (US$ m, expected)", "", "US$ millions")
     fig.update_layout(hovermode="closest", height=340)
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def content_build_up(build_up: pd.DataFrame) -> go.Figure:
+    """Yearly content budget by mode, stacked by component (from
+    :func:`models.content_breakdown.build_up`), US$ m at month-0 prices."""
+    fig = go.Figure()
+    for i, (_key, part) in enumerate(build_up.groupby("component", sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=part["mode_label"],
+                y=part["usd_m_year"],
+                name=part["component_label"].iloc[0],
+                marker_color=_COST_COLORS[i],
+                hovertemplate="%{y:,.1f}",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    _layout(fig, "Content budget per year by mode (US$ m, month-0 prices)", "US$ m per year")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def quota_effect(quota: pd.DataFrame) -> go.Figure:
+    """Cost of the domestic titles the quota requires as the quota ratio varies (from
+    :func:`models.content_breakdown.quota_effect`)."""
+    fig = go.Figure()
+    for mode, part in quota.groupby("mode", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=part["quota_ratio"],
+                y=part["usd_m_year"],
+                mode="lines+markers",
+                name=MODE_LABELS[mode],
+                line={"color": MODE_COLORS[mode]},
+                customdata=part["domestic_titles"],
+                hovertemplate="%{y:,.1f} (%{customdata:,.0f} titles)",
+            )
+        )
+    current = quota.loc[quota["current"], "quota_ratio"]
+    if not current.empty:
+        fig.add_vline(
+            x=float(current.iloc[0]),
+            line_dash="dot",
+            line_color="#555",
+            annotation_text="current rule",
+            annotation_position="top",
+        )
+    _layout(
+        fig,
+        "Domestic titles the quota requires (US$ m per year)",
+        "US$ m per year",
+        "allowed foreign titles per domestic title",
+    )
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def cash_vs_amortised(table: pd.DataFrame, label: str) -> go.Figure:
+    """Content cash paid up front against content expensed, by year (from
+    :func:`models.content_breakdown.cash_vs_amortised`)."""
+    x = table.index.astype(str)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=table["cash_paid"],
+            name="cash paid",
+            marker_color="#0072B2",
+            hovertemplate="%{y:,.1f}",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=table["amortised"],
+            name="amortised (expense)",
+            marker_color="#E69F00",
+            hovertemplate="%{y:,.1f}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=table["cumulative_gap"],
+            name="cash ahead of expense",
+            mode="lines+markers",
+            line={"color": "black"},
+            hovertemplate="%{y:,.1f}",
+        )
+    )
+    _layout(fig, f"{label}: content cash against amortised cost (US$ m, expected)", "US$ millions")
     return fig

@@ -133,3 +133,39 @@ def amortise(cash_usd_m: FloatArray, amortisation_months: int) -> FloatArray:
     if n < c.shape[1]:
         lagged[:, n:] = c[:, :-n]
     return (c - lagged) / n
+
+
+def mode_budget(params, mode: str) -> ContentBudget:
+    """Yearly content budget of an entry mode at month-0 prices, US$ millions.
+
+    ``solo`` and ``partner`` license, localise and submit the foreign catalogue, buy the
+    domestic titles the quota requires (the partner's library covers part of them) and
+    commission originals; ``license`` only localises the titles it licenses out;
+    ``stay_out`` spends nothing.
+    """
+    p = params
+    loc = localisation_usd_m_per_title(
+        p.content_hours_per_title,
+        p.content_subtitle_usd_per_hour,
+        p.content_dub_share,
+        p.content_dub_usd_per_hour,
+        p.content_reedit_share,
+        p.content_reedit_usd_per_source_hour,
+    )
+    if mode in ("solo", "partner"):
+        return yearly_budget(
+            p.content_foreign_titles_year,
+            p.content_rights_usd_m_per_title,
+            loc,
+            p.regulation_approval_pass_rate,
+            p.regulation_quota_foreign_ratio,
+            p.content_domestic_title_usd_m,
+            p.partner_quota_cover_share if mode == "partner" else 0.0,
+            p.content_originals_usd_m_year,
+        )
+    zero = column(0.0)
+    if mode == "license":
+        return ContentBudget(zero, column(p.license_titles_year) * loc, zero, zero)
+    if mode == "stay_out":
+        return ContentBudget(zero, zero, zero, zero)
+    raise ValueError(f"unknown entry mode {mode!r}")

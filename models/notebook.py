@@ -219,6 +219,34 @@ def parameter_table(params) -> HTMLBlock:
     return HTMLBlock(body)
 
 
+def table(
+    frame: pd.DataFrame, *, caption: str = "", index: bool = False, digits: int = 2
+) -> HTMLBlock:
+    """A data frame as a report table: numbers rounded and right-aligned, text escaped."""
+
+    def fmt(v: Any) -> str:
+        if isinstance(v, float):
+            return "" if pd.isna(v) else f"{v:,.{digits}f}"
+        return str(v)
+
+    html = frame.to_html(
+        classes="me-table",
+        index=index,
+        escape=True,
+        na_rep="",
+        formatters={c: fmt for c in frame.columns},
+        border=0,
+    )
+    cap = f'<p style="font-size:.85rem;color:#555">{_e(caption)}</p>' if caption else ""
+    return HTMLBlock(f'<div class="me-report">{html}{cap}</div>')
+
+
+def bullets(lines: list[str]) -> HTMLBlock:
+    """A list of generated sentences (escaped)."""
+    items = "".join(f"<li>{_e(x)}</li>" for x in lines)
+    return HTMLBlock(f'<div class="me-report"><ul>{items}</ul></div>')
+
+
 def _fmt_value(v: Any) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(_fmt_value(x) for x in v) + "]"

@@ -119,24 +119,7 @@ def _service(params, mode: str) -> ModeResult:
     share = net * p.partner_revenue_share if is_partner else np.zeros_like(net)
 
     # content, bought up front each content year from `content_lead_months` before launch
-    loc = content.localisation_usd_m_per_title(
-        p.content_hours_per_title,
-        p.content_subtitle_usd_per_hour,
-        p.content_dub_share,
-        p.content_dub_usd_per_hour,
-        p.content_reedit_share,
-        p.content_reedit_usd_per_source_hour,
-    )
-    budget = content.yearly_budget(
-        p.content_foreign_titles_year,
-        p.content_rights_usd_m_per_title,
-        loc,
-        p.regulation_approval_pass_rate,
-        p.regulation_quota_foreign_ratio,
-        p.content_domestic_title_usd_m,
-        p.partner_quota_cover_share if is_partner else 0.0,
-        p.content_originals_usd_m_year,
-    )
+    budget = content.mode_budget(p, mode)
     start = max(launch - p.content_lead_months, 0)
     content_cash = content.yearly_payments(
         budget.total, start, months, p.content_cost_inflation_year
@@ -239,20 +222,12 @@ def _licensing(params) -> ModeResult:
         p.license_fee_growth_year,
     )
     ex_vat = fees / (1.0 + p.pricing_vat_rate)
-    loc = content.localisation_usd_m_per_title(
-        p.content_hours_per_title,
-        p.content_subtitle_usd_per_hour,
-        p.content_dub_share,
-        p.content_dub_usd_per_hour,
-        p.content_reedit_share,
-        p.content_reedit_usd_per_source_hour,
-    )
     cond = {k: np.zeros((1, months)) for k in LINE_ITEMS}
     cond["license_fees"] = fees
     cond["vat"] = -(fees - ex_vat)
     cond["withholding_tax"] = -ex_vat * p.license_withholding_tax_rate
     cond["content"] = -content.yearly_payments(
-        titles * loc, 0, months, p.content_cost_inflation_year
+        content.mode_budget(p, "license").total, 0, months, p.content_cost_inflation_year
     )
     zeros = np.zeros((1, months))
     # a licensor that stops walks away from its contracts at no extra cost

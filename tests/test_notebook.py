@@ -86,10 +86,15 @@ def test_plain_papermill_stops_on_bad_parameters(tmp_path, args, message):
     assert "papermill-error-cell-tag" in nb.cells[0].metadata.get("tags", [])
 
 
-def test_the_notebook_defines_no_functions_or_classes():
-    nb = nbformat.read(ROOT / "notebooks/entry_decision.ipynb", as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "def " not in code and "class " not in code and "lambda" not in code
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_are_thin(path):
+    """No function, class or loop in a notebook; one validation call after the parameters."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    body = "\n".join(code)
+    for word in ("def ", "class ", "lambda", "for ", "while "):
+        assert word not in body, f"{path.name} has {word.strip()!r}"
+    assert "validate_notebook(globals())" in code[1]
 
 
 def test_a_strategist_edits_the_parameters_cell_and_runs_all_twice():

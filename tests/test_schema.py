@@ -45,8 +45,12 @@ def test_sources_point_at_evidence():
             assert (ROOT / path).is_file(), f"{p.name} cites missing {path}"
 
 
-def test_notebook_parameters_cell_matches_the_schema():
-    nb = nbformat.read(ROOT / "notebooks" / "entry_decision.ipynb", as_version=4)
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_parameters_cell_matches_the_schema(path):
+    nb = nbformat.read(path, as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     cell = tagged[0].source
@@ -61,7 +65,8 @@ def test_notebook_parameters_cell_matches_the_schema():
 
 
 def test_notebooks_are_committed_without_outputs():
-    for path in (ROOT / "notebooks").glob("*.ipynb"):
+    assert len(NOTEBOOKS) >= 2
+    for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         for c in nb.cells:
             if c.cell_type == "code":

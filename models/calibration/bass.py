@@ -259,9 +259,7 @@ def _check_series(series: object, what: str, min_obs: int) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         raise ParameterError(f"{what} must be numeric, got dtype {series.dtype}")
     if len(series) < min_obs:
-        raise ParameterError(
-            f"{what} needs at least {min_obs} observations, got {len(series)}"
-        )
+        raise ParameterError(f"{what} needs at least {min_obs} observations, got {len(series)}")
     values = series.to_numpy(dtype=float)
     if np.isnan(values).any():
         raise ParameterError(f"{what} has {int(np.isnan(values).sum())} missing value(s) (NaN)")
@@ -465,9 +463,7 @@ def fit_bass(
     start_period, initial = _check_start(start_period, initial)
     total = initial + float(a.sum())
     if total <= 0.0:
-        raise ParameterError(
-            f"initial + total adoptions must be positive, got {total:.6g}"
-        )
+        raise ParameterError(f"initial + total adoptions must be positive, got {total:.6g}")
     t = start_period + np.arange(len(a), dtype=float)
     scale = float(np.max(initial + np.cumsum(a)))
 

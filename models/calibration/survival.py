@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -49,6 +50,7 @@ import pandas as pd
 from scipy.stats import chi2, norm
 from statsmodels.duration.hazard_regression import PHReg, PHRegResults
 from statsmodels.duration.survfunc import SurvfuncRight
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from ..exceptions import ModelError
 
@@ -92,7 +94,7 @@ _OVERLAP_MARK = "company level"
 _LAST_CONFIRMED = re.compile(r"last_confirmed=(\d{4}-\d{2})")
 _CROSS_BORDER = re.compile(r"\s*cross-border", re.IGNORECASE)
 _REENTRY = re.compile(r"re-entry", re.IGNORECASE)
-_ALT_CODING = re.compile(r"could also be coded ([\w -]+)", re.IGNORECASE)
+_ALT_CODING = re.compile(r"could (?:also )?be coded ([\w -]+)", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- preparation
@@ -223,6 +225,8 @@ def prepare(
         confirmed = notes.str.extract(_LAST_CONFIRMED, expand=False)
         use = (out["end_type"].str.strip() == "operating") & confirmed.notna()
         shortened = _months_between(out["entry_date"], confirmed)
+        if (shortened[use] < 0).any():
+            raise ModelError("a last_confirmed month precedes its entry_date")
         out.loc[use, "duration_months"] = shortened[use]
         log.info("censored %d operating rows at their last_confirmed month", int(use.sum()))
 
@@ -256,7 +260,7 @@ def prepare(
     out["firm"] = out["company"].map(firm)
     out["cross_border"] = notes.str.match(_CROSS_BORDER).to_numpy()
     lead = ["service", "company", "category", "firm", "mode", "duration_months", "event"]
-    lead.append("cross_border")
+    lead += ["cross_border"]
     out = out[lead + [c for c in df.columns if c not in lead]].reset_index(drop=True)
     out.attrs["dropped"] = dropped
     out.attrs["events"] = event_types
@@ -290,10 +294,7 @@ def _groups(prepared: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFr
     if by not in prepared.columns:
         raise ModelError(f"cannot group by {by!r}: no such column")
     keys = list(pd.unique(prepared[by]))
-    if by == "mode":
-        keys = [m for m in MODES if m in keys]
-    else:
-        keys = sorted(keys, key=str)
+    keys = [m for m in MODES if m in keys] if by == "mode" else sorted(keys, key=str)
     return [(str(k), prepared.loc[prepared[by] == k]) for k in keys]
 
 
@@ -303,7 +304,7 @@ def _groups(prepared: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFr
 def _loglog_interval(s: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, ...]:
     """Pointwise log-log interval of S(t): ``S ** exp(-+ z se / (S log S))``.
 
-    Kalbfleisch & Prentice (2002), eq. 1.10; stays inside [0, 1]. NaN where S is 0 or 1
+    Kalbfleisch & Prentice (2002); the interval stays inside [0, 1]. NaN where S is 0 or 1
     or the Greenwood variance is undefined.
     """
     z = norm.ppf(1.0 - alpha / 2.0)
@@ -389,7 +390,8 @@ def km_medians(
     for key, g in _groups(prepared, by):
         sf = SurvfuncRight(g["duration_months"].to_numpy(float), g["event"].to_numpy(float))
         median = float(sf.quantile(0.5)) if len(sf.surv_times) else np.nan
-        lo, hi = sf.quantile_ci(0.5, alpha=alpha) if np.isfinite(median) else (np.nan, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) where S reaches 0
+            lo, hi = sf.quantile_ci(0.5, alpha=alpha) if np.isfinite(median) else (np.nan,) * 2
         rows[key] = {
             "n": len(g),
             "events": int(g["event"].sum()),
@@ -503,7 +505,8 @@ def exponential_check(
 
     If the constant hazard of :func:`monthly_hazards` fits, ``exp_survival`` lies inside
     the KM interval ``[km_lower, km_upper]``; ``inside`` says whether it does (NA when
-    the KM interval is undefined, e.g. before the first event of a group).
+    the KM interval is undefined or degenerate: beyond the longest follow-up of the
+    group, or before its first event, where KM is 1 with no variance).
 
     Returns
     -------
@@ -521,7 +524,8 @@ def exponential_check(
             km = survival_at(curve, mode, t) if t <= longest else pd.Series(np.nan, ["survival"])
             lo, hi = km.get("lower", np.nan), km.get("upper", np.nan)
             s_exp = float(np.exp(-h["hazard_month"] * t))
-            ok = pd.NA if not (np.isfinite(lo) and np.isfinite(hi)) else bool(lo <= s_exp <= hi)
+            defined = np.isfinite(lo) and np.isfinite(hi) and km["survival"] < 1.0
+            ok = bool(lo <= s_exp <= hi) if defined else pd.NA
             rows.append(
                 {
                     "mode": mode,
@@ -539,6 +543,19 @@ def exponential_check(
 
 
 # --------------------------------------------------------------------------- Cox model
+
+
+def _informative_events(prepared: pd.DataFrame, mode: str) -> int:
+    """Events of ``mode`` at times when a service of another mode is still at risk.
+
+    Only these carry information on the mode's hazard ratio in a Cox model: an event
+    with only its own mode at risk adds the same factor, 1, to the partial likelihood
+    whatever the coefficient.
+    """
+    own = prepared["mode"] == mode
+    others = prepared.loc[~own, "duration_months"].to_numpy(float)
+    times = prepared.loc[own & (prepared["event"] == 1), "duration_months"].to_numpy(float)
+    return int(sum(bool(np.any(others >= t)) for t in times))
 
 
 def cox_model(
@@ -559,10 +576,13 @@ def cox_model(
     small-sample correction, so with about 25 clusters the robust errors are themselves
     rough.
 
-    A mode with no event has an infinite log hazard ratio (monotone likelihood: the
-    partial likelihood rises without bound as its coefficient goes to minus infinity),
-    so it is left out of the fit and reported with NaN. With the default forced-exit
-    events ``license`` has none, which is why the reference defaults to ``partner``.
+    A mode with no *informative* event (:func:`_informative_events`: none, or only
+    events at times when every service still at risk is of that mode) has a log hazard
+    ratio of minus infinity (monotone likelihood: the partial likelihood rises without
+    bound as its coefficient falls), so it is left out of the fit and reported with
+    NaN. With the default forced-exit events ``license`` has no event; with
+    ``events="any"`` its one event (Blizzard, 211 months) is the longest spell, when
+    nothing else is at risk. Hence the reference defaults to ``partner``.
 
     Category is *not* adjusted for: with about a dozen events spread over eight
     categories, and mode nearly determined by category (games, consoles and video are
@@ -587,9 +607,9 @@ def cox_model(
     Returns
     -------
     table : DataFrame
-        Indexed by mode, reference first: ``n, events, coef, std_err, hazard_ratio,
-        lower, upper, p_value`` (Wald, on the log scale); the reference row has ratio 1
-        and NaN errors; an eventless mode has NaN throughout.
+        Indexed by mode, reference first: ``n, events, informative_events, coef,
+        std_err, hazard_ratio, lower, upper, p_value`` (Wald, on the log scale); the
+        reference row has ratio 1 and NaN errors; a mode left out has NaN estimates.
     result : PHRegResults
         The fitted statsmodels result (its exog columns are the non-reference modes).
     """
@@ -598,16 +618,21 @@ def cox_model(
     if reference not in MODES:
         raise ModelError(f"reference must be one of {list(MODES)}, got {reference!r}")
     counts = prepared.groupby("mode")["event"].agg(["size", "sum"]).reindex(list(MODES))
-    if not counts.loc[reference, "sum"] > 0:
+    counts["informative"] = [
+        _informative_events(prepared, m) if strata is None else counts.loc[m, "sum"] for m in MODES
+    ]
+    if not counts.loc[reference, "informative"] > 0:
         raise ModelError(
-            f"reference mode {reference!r} has no events, so no hazard ratio is defined "
-            "against it; choose a reference with events"
+            f"reference mode {reference!r} has no event while other modes are at risk, so no"
+            " hazard ratio is defined against it; choose a reference with such events"
         )
     eventless = [m for m in MODES if m != reference and counts.loc[m, "size"] > 0]
-    eventless = [m for m in eventless if counts.loc[m, "sum"] == 0]
+    eventless = [m for m in eventless if counts.loc[m, "informative"] == 0]
     if eventless:
         log.warning(
-            "mode(s) %s have no events: left out of the Cox fit (HR not estimable)", eventless
+            "mode(s) %s have no event while other modes are at risk: left out of the Cox fit"
+            " (HR not estimable)",
+            eventless,
         )
     data = prepared.loc[~prepared["mode"].isin(eventless)]
     terms = [m for m in MODES if m != reference and m in set(data["mode"])]
@@ -622,18 +647,28 @@ def cox_model(
         ties=ties,
     )
     groups = None if cluster is None else data[cluster].astype(str).to_numpy()
-    result = model.fit(groups=groups)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = model.fit(groups=groups)
+    for w in caught:
+        log.debug("PHReg: %s", w.message)
+    failed = any(issubclass(w.category, ConvergenceWarning) for w in caught)
     if groups is not None:
         log.info("Cox errors clustered by %s: %d clusters", cluster, len(set(groups)))
 
     z = norm.ppf(1.0 - alpha / 2.0)
     coef = np.asarray(result.params, dtype=float)
-    se = np.asarray(result.bse, dtype=float)
-    if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(se))):
-        raise ModelError("the Cox fit did not converge to finite coefficients")
+    with np.errstate(invalid="ignore"):  # sqrt of a negative variance when not converged
+        se = np.asarray(result.bse, dtype=float)
+    if failed or not (np.all(np.isfinite(coef)) and np.all(np.isfinite(se))):
+        raise ModelError(
+            f"the Cox fit against {reference!r} did not converge (monotone likelihood: a"
+            " hazard ratio runs off to 0 or infinity); choose another reference"
+        )
     table = pd.DataFrame(index=pd.Index([reference, *terms, *eventless], name="mode"))
     table["n"] = counts["size"].reindex(table.index).fillna(0).astype(int)
     table["events"] = counts["sum"].reindex(table.index).fillna(0).astype(int)
+    table["informative_events"] = counts["informative"].reindex(table.index).fillna(0).astype(int)
     table["coef"] = pd.Series(coef, terms)
     table.loc[reference, "coef"] = 0.0
     table["std_err"] = pd.Series(se, terms)
@@ -747,7 +782,8 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     alt = notes.str.extract(_ALT_CODING, expand=False)
     if alt.notna().any():
         listed = ", ".join(
-            f"{p.loc[i, 'service']} ({p.loc[i, 'mode']}, could be {a.strip()})"
+            f"{p.loc[i, 'service']} (coded {p.loc[i, 'mode']}, {p.loc[i, 'end_type']};"
+            f" could be {a.strip()})"
             for i, a in alt.dropna().items()
         )
         out.append(f"Codings are uncertain for {int(alt.notna().sum())} rows: {listed}.")
