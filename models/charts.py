@@ -275,3 +275,104 @@ def cash_vs_amortised(table: pd.DataFrame, label: str) -> go.Figure:
     )
     _layout(fig, f"{label}: content cash against amortised cost (US$ m, expected)", "US$ millions")
     return fig
+
+
+def survival_curves(km: pd.DataFrame) -> go.Figure:
+    """Kaplan-Meier curves of staying in China without a forced exit, by entry mode, with
+    pointwise 95 % bands (from :func:`models.calibration.survival.kaplan_meier`)."""
+    fig = go.Figure()
+    for mode, part in km.groupby("group", sort=False):
+        color = MODE_COLORS.get(str(mode), "#333")
+        label = MODE_LABELS.get(str(mode), str(mode))
+        x = part["time"].to_numpy()
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["upper"],
+                mode="lines",
+                line={"width": 0},
+                line_shape="hv",
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=label,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["lower"],
+                mode="lines",
+                line={"width": 0},
+                line_shape="hv",
+                fill="tonexty",
+                fillcolor=_alpha(color),
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=label,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["survival"],
+                mode="lines",
+                name=label,
+                line={"color": color, "width": 3},
+                line_shape="hv",
+                legendgroup=label,
+                customdata=part["n_at_risk"],
+                hovertemplate="%{y:.2f} (at risk: %{customdata})",
+            )
+        )
+    _layout(
+        fig,
+        "Share of services not yet blocked or shut, by entry mode (Kaplan-Meier)",
+        "share still operating",
+        "months in China",
+    )
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def hazard_ranges(table: pd.DataFrame) -> go.Figure:
+    """Fitted yearly forced-exit probability per mode with its 95 % range, against the
+    scenario's value (from :func:`models.calibration.hazards.compare`)."""
+    fig = go.Figure()
+    labels = [MODE_LABELS[m] for m in table["mode"]]
+    fig.add_trace(
+        go.Scatter(
+            x=table["fitted_p_year"],
+            y=labels,
+            mode="markers",
+            name="fitted (95 % range)",
+            marker={"size": 12, "color": [MODE_COLORS[m] for m in table["mode"]]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": table["high"] - table["fitted_p_year"],
+                "arrayminus": table["fitted_p_year"] - table["low"],
+            },
+            hovertemplate="%{x:.1%}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=table["scenario_p_year"],
+            y=labels,
+            mode="markers",
+            name="this scenario",
+            hovertemplate="%{x:.1%}",
+            marker={"symbol": "x", "size": 13, "color": "black"},
+        )
+    )
+    _layout(fig, "Yearly probability of a forced exit: fitted and used", "", "probability per year")
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_layout(hovermode="closest", height=320)
+    return fig
+
+
+def _alpha(hex_color: str, a: float = 0.18) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{a})"

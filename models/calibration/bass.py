@@ -543,7 +543,9 @@ def adoptions_from_stock(stock: pd.Series, churn: float = 0.0) -> pd.Series:
     return pd.Series(s[1:] - (1.0 - c) * s[:-1], index=stock.index[1:], name="adoptions")
 
 
-def monthly_rates(p: ArrayLike, q: ArrayLike, periods_per_year: float) -> tuple[float, float]:
+def monthly_rates(
+    p: ArrayLike, q: ArrayLike, periods_per_year: float
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Convert Bass ``p`` and ``q`` per period of the data to per month.
 
     The continuous Bass model ``dF/dt = (p + q F)(1 - F)`` is linear in the time unit: with
@@ -563,7 +565,7 @@ def monthly_rates(p: ArrayLike, q: ArrayLike, periods_per_year: float) -> tuple[
     Returns
     -------
     (p_month, q_month)
-        Coefficients per month.
+        Coefficients per month: floats for scalar input, arrays otherwise.
     """
     try:
         ppy = float(periods_per_year)
@@ -577,4 +579,4 @@ def monthly_rates(p: ArrayLike, q: ArrayLike, periods_per_year: float) -> tuple[
     p_m, q_m = np.asarray(p, dtype=float) / k, np.asarray(q, dtype=float) / k
     if p_m.ndim == 0 and q_m.ndim == 0:
         return float(p_m), float(q_m)
-    return p_m, q_m  # type: ignore[return-value]
+    return p_m, q_m

@@ -118,9 +118,12 @@ def firm(company: str) -> str:
 
 
 def _months_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Whole months from ``start`` to ``end``, both ``YYYY-MM`` strings (NaN if missing)."""
-    s = pd.to_datetime(start, format="%Y-%m", errors="coerce")
-    e = pd.to_datetime(end, format="%Y-%m", errors="coerce")
+    """Whole months from ``start`` to ``end``: ``YYYY-MM`` strings or monthly Periods.
+
+    NaN where either is missing.
+    """
+    s = pd.to_datetime(start.astype(str), format="%Y-%m", errors="coerce")
+    e = pd.to_datetime(end.astype(str), format="%Y-%m", errors="coerce")
     return (e.dt.year - s.dt.year) * 12.0 + (e.dt.month - s.dt.month)
 
 
@@ -407,8 +410,10 @@ def km_medians(
 def survival_at(curve: pd.DataFrame, group: str, t: float) -> pd.Series:
     """Read a step KM curve of :func:`kaplan_meier` at ``t`` months.
 
-    Returns ``survival, lower, upper`` of the last step at or before ``t``; NaN when
-    ``t`` lies beyond the group's longest follow-up, where the curve is undefined.
+    Returns ``survival, lower, upper`` of the last step at or before ``t``. The curve
+    holds event times only, so it cannot tell where follow-up ends: beyond a group's
+    longest duration KM is undefined, and the caller must check ``t`` against it (as
+    :func:`exponential_check` does).
     """
     g = curve.loc[curve["group"] == group]
     if g.empty:
