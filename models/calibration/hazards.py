@@ -95,7 +95,8 @@ def sensitivity(raw: pd.DataFrame) -> pd.DataFrame:
         "as coded (defaults)": base,
         "without cross-border services": base[~base["cross_border"]],
         "operating rows censored at last confirmation": survival.prepare(
-            raw, censor_at_last_confirmed=True),
+            raw, censor_at_last_confirmed=True
+        ),
         "DisneyLife coded as licensing": survival.prepare(recoded),
         "any exit counts (voluntary, sold)": survival.prepare(raw, events="any"),
     }
