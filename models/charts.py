@@ -376,3 +376,74 @@ def _alpha(hex_color: str, a: float = 0.18) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{a})"
+
+
+_SERIES_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+
+
+def growth_fits(series: dict, fits: dict) -> go.Figure:
+    """Observed subscriber stocks (filled markers: verified; open: not) and the fitted
+    Bass-with-churn paths, millions, from :mod:`models.calibration.growth`."""
+    fig = go.Figure()
+    for i, (name, s) in enumerate(series.items()):
+        color = _SERIES_COLORS[i % len(_SERIES_COLORS)]
+        fit = fits[name]
+        months = int(fit.months.max()) + 1
+        dates = pd.period_range(pd.Timestamp(s.launch), periods=months, freq="M")
+        fig.add_trace(
+            go.Scatter(
+                x=dates.to_timestamp(how="end"),
+                y=fit.predict(months),
+                mode="lines",
+                name=f"{name} fit",
+                legendgroup=name,
+                line={"color": color, "width": 2},
+                hovertemplate="%{y:.1f}",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=s.stock.index,
+                y=s.stock.to_numpy(),
+                mode="markers",
+                name=f"{name} reported",
+                legendgroup=name,
+                showlegend=False,
+                hovertemplate="%{y:.1f}",
+                marker={
+                    "color": [color if v else "white" for v in s.verified],
+                    "line": {"color": color, "width": 2},
+                    "size": 8,
+                },
+            )
+        )
+    _layout(
+        fig,
+        "Subscribers reported and fitted (millions; open markers: not verified)",
+        "subscribers (millions)",
+    )
+    fig.update_layout(hovermode="closest", height=480)
+    return fig
+
+
+def backtest_scores(table: pd.DataFrame) -> go.Figure:
+    """MASE of each forecasting method per series (lower is better; 1 = as good as the
+    in-sample naive forecast), from :func:`models.calibration.growth.backtest_table`."""
+    from .calibration.growth import METHOD_LABELS
+
+    fig = go.Figure()
+    for i, (method, part) in enumerate(table.groupby("method", sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=part["series"],
+                y=part["mase"],
+                name=METHOD_LABELS[method],
+                marker_color=_SERIES_COLORS[i % len(_SERIES_COLORS)],
+                hovertemplate="MASE %{y:.2f}",
+            )
+        )
+    fig.add_hline(y=1.0, line_dash="dot", line_color="#555")
+    _layout(fig, "Backtest: forecast error on held-out periods (MASE, lower is better)", "MASE")
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_yaxes(type="log")
+    return fig

@@ -55,7 +55,7 @@ def _params_markdown() -> str:
     for p in PARAMETERS:
         if p.group != group:
             group = p.group
-            lines.append(f"| **{GROUPS[group]}** | | | | | | |")
+            lines.append(f"| **{GROUPS[group]}** | | | | | | | |")
         rng = f"≤ {p.max:g} chars" if p.type == "str" else f"{p.min:g} to {p.max:g}"
         if p.uncertain:
             rng += " (or a range)"

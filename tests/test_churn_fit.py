@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.calibration.churn_fit import fit_churn_bass, months_since
+from models.calibration.churn_fit import fit_churn_bass, months_since, stock_path
 from models.exceptions import ModelError
 from models.growth import bass_subscribers
 
@@ -78,3 +78,11 @@ def test_months_since():
 def test_bad_input(stock, churn, fragment):
     with pytest.raises(ModelError, match=fragment):
         fit_churn_bass(stock, "2016-01", churn)
+
+
+@pytest.mark.parametrize(
+    ("m", "p", "q", "c"), [(50, 0.006, 0.12, 0.04), (1, 0.1, 0.5, 0.3), (10, 0.0, 0.2, 0.0)]
+)
+def test_fast_path_equals_the_model_recursion(m, p, q, c):
+    subs, _ = bass_subscribers(np.full((1, 90), float(m)), p, q, c, 0)
+    assert np.allclose(stock_path(m, p, q, c, 90), subs[0], rtol=1e-12, atol=1e-12)

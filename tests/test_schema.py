@@ -36,8 +36,8 @@ def test_sources_point_at_evidence():
     """Each source cites a data file, a reference row, a named publication, or says why it
     is an assumption."""
     evidence = re.compile(
-        r"data/raw/|ref \d+\.\d+|assumption: |PRC |Sultan|user input|model "
-        r"setting|derived: "
+        r"data/raw/|ref \d+\.\d+|assumption: |PRC |user input|model "
+        r"setting|derived: |fit: "
     )
     for p in PARAMETERS:
         assert evidence.search(p.source), f"{p.name}: {p.source}"

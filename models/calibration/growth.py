@@ -1,0 +1,307 @@
+"""Subscriber-growth calibration on the public series: fits, backtests and the analogue
+that feeds the model's defaults.
+
+Series (``data/raw``): iQIYI and Tencent Video subscribing members (China's SVOD
+leaders) and Netflix's paid memberships in APAC, EMEA and LATAM (a foreign premium
+service entering new regions, from SEC filings). Two fits per series:
+
+- classic Bass (:func:`.bass.fit_bass`, NLS) on net adds between consecutive
+  observations, whose p and q describe net growth;
+- the model's own recursion, Bass with a fixed monthly churn
+  (:func:`.churn_fit.fit_churn_bass`), on the stock at every observed date. This is the
+  fit whose monthly p and q the simulation can use.
+
+Launch months (month 0 of each recursion) are public launch dates: iQIYI (as Qiyi)
+April 2010, Tencent Video April 2011, Netflix LATAM September 2011, EMEA (UK and
+Ireland) January 2012, APAC January 2016 (ref 3.10, "virtually everywhere but China").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import data
+from ..exceptions import MarketEntryError
+from . import backtest as bt
+from .bass import adoptions_from_stock, fit_bass, monthly_rates
+from .churn_fit import ChurnBassFit, fit_churn_bass, months_since
+
+log = logging.getLogger(__name__)
+
+#: The analogue whose churn-Bass fit gives the defaults of p and q, and why.
+ANALOGUE = "Netflix APAC"
+WHY_ANALOGUE = (
+    "Netflix APAC is a foreign premium service entering Asian markets from a standing start "
+    "(January 2016), reported by the SEC quarter by quarter; iQIYI and Tencent Video are "
+    "domestic incumbents whose early years the data do not cover and whose year-end counts "
+    "are partly unverified."
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One subscriber series: stocks (millions) by date, launch month, periods a year."""
+
+    name: str
+    stock: pd.Series
+    verified: pd.Series
+    launch: str
+    periods_per_year: int
+    note: str
+
+
+def analogue_series() -> dict[str, Series]:
+    """The subscriber series used for calibration, loaded from ``data/raw``."""
+    svod = data.svod_subscribers()
+    nf = data.netflix_regional()
+    out: dict[str, Series] = {}
+    for name, launch in (("iQIYI", "2010-04"), ("Tencent Video", "2011-04")):
+        rows = svod[svod["platform"] == name]
+        year_end = rows[(rows["as_of"].dt.month == 12) & (rows["as_of"].dt.day == 31)]
+        out[name] = Series(
+            name,
+            pd.Series(year_end["subscribers_m"].to_numpy(), index=year_end["as_of"]),
+            pd.Series(year_end["verified"].to_numpy(), index=year_end["as_of"]),
+            launch,
+            1,
+            "year-end subscribing members",
+        )
+    for region, launch in (("APAC", "2016-01"), ("EMEA", "2012-01"), ("LATAM", "2011-09")):
+        col = f"{region.lower()}_paid_k"
+        rows = nf.dropna(subset=[col])
+        out[f"Netflix {region}"] = Series(
+            f"Netflix {region}",
+            pd.Series(rows[col].to_numpy() / 1000.0, index=rows["period_end"]),
+            pd.Series(rows["verified"].to_numpy(), index=rows["period_end"]),
+            launch,
+            4,
+            "quarter-end paid memberships",
+        )
+    return out
+
+
+def _consecutive(s: Series) -> pd.Series:
+    """The longest run of the series without gaps in its period (years or quarters)."""
+    freq = "Y" if s.periods_per_year == 1 else "Q"
+    periods = pd.PeriodIndex([pd.Period(d, freq=freq) for d in s.stock.index])
+    keyed = pd.Series(s.stock.to_numpy(), index=[p.ordinal for p in periods])
+    run = data.consecutive(keyed)
+    return s.stock.iloc[[list(keyed.index).index(k) for k in run.index]]
+
+
+def classic_fit(s: Series):
+    """Classic Bass (NLS) on net adds of the longest consecutive run; None if too short."""
+    stock = _consecutive(s)
+    if len(stock) < 5:
+        return None
+    adds = adoptions_from_stock(stock)
+    first = pd.Period(stock.index[0], freq="M")
+    months = (first - pd.Period(pd.Timestamp(s.launch), freq="M")).n
+    start = int(months // (12 // s.periods_per_year)) + 2  # first net add's period
+    try:
+        return fit_bass(adds, "nls", start_period=start, initial=float(stock.iloc[0]))
+    except MarketEntryError as exc:
+        log.warning("%s: classic Bass fit failed: %s", s.name, exc)
+        return None
+
+
+def churn_fit(s: Series, churn: float, *, verified_only: bool = False) -> ChurnBassFit:
+    """The model's Bass-with-churn recursion fitted to the series' stocks."""
+    stock = s.stock[s.verified] if verified_only else s.stock
+    return fit_churn_bass(stock, s.launch, churn)
+
+
+def fits_table(series: dict[str, Series], churn: float) -> pd.DataFrame:
+    """Per series: both fits, monthly p and q with standard errors, for every row and for
+    verified rows only."""
+    rows = []
+    for s in series.values():
+        classic = classic_fit(s)
+        k = s.periods_per_year
+        row = {
+            "series": s.name,
+            "observations": len(s.stock),
+            "verified": int(s.verified.sum()),
+            "launch": s.launch,
+        }
+        if classic is not None:
+            p_m, q_m = monthly_rates(classic.p, classic.q, k)
+            row.update(bass_m=classic.m, bass_p_month=p_m, bass_q_month=q_m)
+        for label, only in (("all", False), ("verified", True)):
+            if only and s.verified.sum() < 4:
+                continue
+            f = churn_fit(s, churn, verified_only=only)
+            row.update(
+                {
+                    f"churn_{label}_m": f.m,
+                    f"churn_{label}_p": f.p,
+                    f"churn_{label}_p_se": f.bse["p"],
+                    f"churn_{label}_q": f.q,
+                    f"churn_{label}_q_se": f.bse["q"],
+                }
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def holdout_periods(s: Series, holdout_years: int, min_train: int = 6) -> int:
+    """Periods held out: ``holdout_years`` of the series, fewer if the consecutive run
+    would leave under ``min_train`` observations to fit on (0 if none can be held out)."""
+    n = len(_consecutive(s))
+    return max(min(holdout_years * s.periods_per_year, n - min_train), 0)
+
+
+def churn_backtest(s: Series, churn: float, holdout: int) -> pd.DataFrame:
+    """Forecast the last ``holdout`` stocks with the churn-Bass fit on the rest."""
+    stock = _consecutive(s)
+    train, test = stock.iloc[:-holdout], stock.iloc[-holdout:]
+    fit = fit_churn_bass(train, s.launch, churn)
+    months = months_since(test.index, s.launch)
+    path = fit.predict(int(months.max()) + 1)
+    return pd.DataFrame(
+        {
+            "method": "churn_bass",
+            "horizon": np.arange(1, holdout + 1),
+            "label": test.index,
+            "actual": test.to_numpy(),
+            "forecast": path[months],
+        }
+    )
+
+
+def backtest_table(series: dict[str, Series], churn: float, holdout_years: int) -> pd.DataFrame:
+    """MAPE and MASE of each method per series on the last ``holdout_years`` years held out:
+    classic Bass, the model's churn-Bass, ETS with damped trend, naive and drift."""
+    rows = []
+    for s in series.values():
+        stock = _consecutive(s)
+        holdout = holdout_periods(s, holdout_years)
+        if holdout < 1:
+            log.info("%s: too short to hold anything out", s.name)
+            continue
+        b = bt.backtest(stock.reset_index(drop=True), holdout, initial=None)
+        scores = b.scores.copy()
+        cb = churn_backtest(s, churn, holdout)
+        train = stock.iloc[:-holdout].to_numpy()
+        scores.loc["churn_bass"] = [
+            bt.mape(cb["actual"], cb["forecast"]),
+            bt.mase(cb["actual"], cb["forecast"], train),
+        ]
+        for method, r in scores.iterrows():
+            rows.append(
+                {
+                    "series": s.name,
+                    "holdout": holdout,
+                    "method": method,
+                    "mape_pct": r["mape_pct"],
+                    "mase": r["mase"],
+                }
+            )
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        best = table.loc[table.groupby("series")["mase"].idxmin(), ["series", "method"]]
+        table["winner"] = table.apply(
+            lambda r: best.set_index("series").loc[r["series"], "method"] == r["method"], axis=1
+        )
+    return table
+
+
+def overconfidence(s: Series, churn: float, holdout_years: int) -> float:
+    """Out-of-sample over in-sample error of the churn-Bass fit (relative RMSE ratio).
+
+    Above 1, the fit's standard errors understate how far forecasts miss; the default
+    ranges of p and q are widened by this factor.
+    """
+    stock = _consecutive(s)
+    holdout = holdout_periods(s, holdout_years)
+    cb = churn_backtest(s, churn, holdout)
+    fit = fit_churn_bass(stock.iloc[:-holdout], s.launch, churn)
+    rel_in = np.sqrt(np.mean((fit.resid / fit.observed) ** 2))
+    rel_out = np.sqrt(np.mean(((cb["forecast"] - cb["actual"]) / cb["actual"]) ** 2))
+    return float(max(rel_out / rel_in, 1.0)) if rel_in > 0 else float("inf")
+
+
+def default_growth(
+    series: dict[str, Series], churn: float, holdout_years: int, z: float = 1.96
+) -> pd.DataFrame:
+    """Defaults of p and q (monthly) from the analogue's verified-row churn-Bass fit, with
+    ranges of ``z`` standard errors widened by the backtest's overconfidence factor."""
+    s = series[ANALOGUE]
+    fit = churn_fit(s, churn, verified_only=True)
+    widen = overconfidence(s, churn, holdout_years)
+    rows = []
+    for name, est in (("growth_p_innovation_month", fit.p), ("growth_q_imitation_month", fit.q)):
+        se = fit.bse[name.split("_")[1][0]]
+        half = z * se * widen
+        rows.append(
+            {
+                "parameter": name,
+                "value": est,
+                "std_err": se,
+                "widen": widen,
+                "low": max(est - half, 0.0),
+                "high": est + half,
+            }
+        )
+    return pd.DataFrame(rows).set_index("parameter")
+
+
+def churn_fits(series: dict[str, Series], churn: float) -> dict[str, ChurnBassFit]:
+    """The churn-Bass fit of every series (all rows; verified rows for the analogue)."""
+    return {
+        name: churn_fit(s, churn, verified_only=(name == ANALOGUE)) for name, s in series.items()
+    }
+
+
+METHOD_LABELS = {
+    "bass": "classic Bass (NLS)",
+    "churn_bass": "Bass with churn (the model)",
+    "ets_damped": "ETS, damped trend",
+    "naive": "naive",
+    "drift": "naive with drift",
+}
+
+
+def backtest_findings(table: pd.DataFrame) -> list[str]:
+    """Plain sentences on who wins each backtest, and how the model's recursion fares."""
+    out = []
+    for name, part in table.groupby("series", sort=False):
+        part = part.set_index("method")
+        best = part["mase"].idxmin()
+        model = part.loc["churn_bass"]
+        out.append(
+            f"{name} (last {int(part['holdout'].iloc[0])} periods held out): "
+            f"{METHOD_LABELS[best]} wins with MASE {part.loc[best, 'mase']:.2f} "
+            f"(MAPE {part.loc[best, 'mape_pct']:.1f} %); the model's Bass with churn scores "
+            f"MASE {model['mase']:.2f} (MAPE {model['mape_pct']:.1f} %)"
+            + (
+                ", worse than the naive forecast."
+                if model["mase"] > part.loc["naive", "mase"]
+                else ", better than the naive forecast."
+            )
+        )
+    return out
+
+
+def fits_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`fits_table` with readable column names, monthly rates, for the report."""
+    cols = {
+        "series": "Series",
+        "observations": "Obs.",
+        "verified": "Verified",
+        "launch": "Launch",
+        "bass_q_month": "Classic Bass q /month (net adds)",
+        "churn_all_m": "m, all rows (M)",
+        "churn_all_p": "p, all rows",
+        "churn_all_q": "q, all rows",
+        "churn_all_q_se": "q s.e.",
+        "churn_verified_m": "m, verified (M)",
+        "churn_verified_p": "p, verified",
+        "churn_verified_q": "q, verified",
+        "churn_verified_q_se": "q s.e. (verified)",
+    }
+    return table.reindex(columns=list(cols)).rename(columns=cols)
