@@ -4,13 +4,17 @@ Bass (1969) models adoption in a market of potential ``m`` as ``(p + q F) (1 - F
 per period, where ``F`` is the adopted share, ``p`` the coefficient of innovation and
 ``q`` of imitation. A subscription is a stock, not a sale: subscribers cancel at a
 monthly churn rate and rejoin the pool of non-subscribers, who may subscribe again.
-The discrete recursion, per month ``t`` from the launch month on, is::
+Each month ``t`` from the launch month on::
 
-    gross_adds[t] = (p + q * S[t-1] / m[t]) * (m[t] - S[t-1])
-    S[t]          = S[t-1] * (1 - churn) + gross_adds[t]
+    kept[t]       = min(S[t-1] * (1 - churn), m[t])
+    gross_adds[t] = (1 - exp(-(p + q * S[t-1] / m[t]))) * (m[t] - kept[t])
+    S[t]          = kept[t] + gross_adds[t]
 
-With ``p + q + churn <= 1`` (guaranteed by the schema's ranges) ``S`` stays within
-``[0, m]`` and is non-increasing in churn.
+Churn comes first and those who left can sign up again in the same month; the Bass
+hazard ``p + q F`` becomes a probability through ``1 - exp(-x)`` (a constant hazard
+over the month), so that sign-ups never exceed the pool whatever the rates. For small
+rates ``1 - exp(-x)`` is ``x``, the textbook discrete form. ``S`` stays within
+``[0, m]``, rises with last month's stock and falls with churn, for any rates.
 
 References
 ----------
@@ -63,9 +67,10 @@ def bass_subscribers(
     for t in range(months):  # the recursion needs last month's stock
         m = market_m[:, t]
         share = np.divide(prev, m, out=np.zeros(paths), where=m > 0)
-        a = (p_ + q_ * share) * np.maximum(m - prev, 0.0)
+        kept = np.minimum(prev * (1.0 - c_), m)
+        a = -np.expm1(-(p_ + q_ * share)) * np.maximum(m - kept, 0.0)
         a = np.where(t >= launch, a, 0.0)
-        now = np.clip(prev * (1.0 - c_) + a, 0.0, m)
+        now = kept + a
         subs[:, t] = now
         adds[:, t] = a
         prev = now

@@ -303,7 +303,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "growth_p_innovation_month",
         "float",
-        0.0012,
+        0.00127,
         "per month",
         "Bass coefficient of innovation p: the monthly rate at which non-subscribers adopt "
         "independently of existing subscribers.",
@@ -314,12 +314,12 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=0.1,
         uncertain=True,
-        default_range=(0.0009, 0.0016),
+        default_range=(0.0009, 0.00163),
     ),
     ParamSpec(
         "growth_q_imitation_month",
         "float",
-        0.111,
+        0.112,
         "per month",
         "Bass coefficient of imitation q: monthly adoption driven by the subscribed share.",
         "fit: the model's Bass-with-churn recursion (6 % a month) on Netflix APAC paid "
@@ -329,7 +329,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=0.5,
         uncertain=True,
-        default_range=(0.086, 0.137),
+        default_range=(0.086, 0.138),
     ),
     ParamSpec(
         "growth_churn_rate_month",

@@ -77,11 +77,25 @@ def test_nls_recovers_exact_parameters(m, p, q):
 
 @pytest.mark.parametrize(("m", "p", "q"), TRUTHS)
 def test_ols_is_exact_on_the_discrete_bass_recursion(m, p, q):
-    """Bass's regression is the discrete model; on data from the discrete recursion of
-    models.growth (churn 0) it recovers m, p, q exactly."""
-    _, adds = bass_subscribers(np.full((1, 20), m), p, q, churn=0.0, launch_month=0)
-    fit = fit_bass(pd.Series(adds[0]), "ols")
+    """Bass's regression is the discrete model a_t = (p + q N/m)(m - N); on data from
+    that recursion it recovers m, p, q exactly."""
+    cum, adds = 0.0, []
+    for _ in range(20):
+        a = (p + q * cum / m) * (m - cum)
+        adds.append(a)
+        cum += a
+    fit = fit_bass(pd.Series(adds), "ols")
     assert np.allclose([fit.m, fit.p, fit.q], [m, p, q], rtol=1e-8)
+
+
+def test_ols_on_the_model_recursion_is_close():
+    """The model turns the Bass hazard into a monthly probability 1 - exp(-x); with
+    monthly-sized rates OLS on its adoptions is close to the truth."""
+    m, p, q = 100.0, 0.003, 0.03
+    _, adds = bass_subscribers(np.full((1, 240), m), p, q, churn=0.0, launch_month=0)
+    fit = fit_bass(pd.Series(adds[0]), "ols")
+    assert fit.m == pytest.approx(m, rel=0.02)
+    assert fit.q == pytest.approx(q, rel=0.05)
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,13 @@ def test_first_months_by_hand():
     market = np.full((1, 4), 100.0)
     subs, adds = bass_subscribers(market, p=0.01, q=0.2, churn=0.05, launch_month=1)
     assert subs[0, 0] == 0.0 and adds[0, 0] == 0.0  # before launch
-    # month 1: adds = (0.01 + 0.2 * 0) * 100 = 1
-    assert np.isclose(adds[0, 1], 1.0) and np.isclose(subs[0, 1], 1.0)
-    # month 2: adds = (0.01 + 0.2 * 0.01) * 99 = 1.188; subs = 1 * 0.95 + 1.188
-    assert np.isclose(adds[0, 2], 1.188) and np.isclose(subs[0, 2], 2.138)
+    # month 1: nobody to keep; sign-ups (1 - exp(-0.01)) * 100
+    a1 = (1 - np.exp(-0.01)) * 100
+    assert np.isclose(adds[0, 1], a1) and np.isclose(subs[0, 1], a1)
+    # month 2: keep 95 %, then the hazard 0.01 + 0.2 * F acts on the rest of the market
+    kept = a1 * 0.95
+    a2 = (1 - np.exp(-(0.01 + 0.2 * a1 / 100))) * (100 - kept)
+    assert np.isclose(adds[0, 2], a2) and np.isclose(subs[0, 2], kept + a2)
 
 
 def test_without_churn_it_is_the_discrete_bass_model():
@@ -34,11 +37,14 @@ def test_without_churn_it_is_the_discrete_bass_model():
 
 
 def test_steady_state_with_churn():
-    """At equilibrium, churn equals gross adds: c s = (p + q s)(1 - s)."""
+    """At equilibrium the stock is a fixed point: s = k + (1 - exp(-(p + q s)))(1 - k)
+    with k = s (1 - c)."""
     p, q, c = 0.004, 0.12, 0.065
     subs, _ = bass_subscribers(np.full((1, 2000), 1.0), p, q, c, 0)
     s = subs[0, -1]
-    assert np.isclose(c * s, (p + q * s) * (1 - s), atol=1e-9)
+    k = s * (1 - c)
+    assert np.isclose(s, k + (1 - np.exp(-(p + q * s))) * (1 - k), atol=1e-12)
+    assert 0.3 < s < 0.7
 
 
 def test_paths_are_independent_rows():

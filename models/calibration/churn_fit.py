@@ -15,6 +15,7 @@ needed for the same net growth.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,8 +88,8 @@ def stock_path(m: float, p: float, q: float, churn: float, months: int) -> np.nd
     out = np.empty(months)
     s = 0.0
     for t in range(months):
-        adds = (p + q * s / m) * max(m - s, 0.0) if m > 0 else 0.0
-        s = min(max(s * (1.0 - churn) + adds, 0.0), m)
+        kept = min(s * (1.0 - churn), m)
+        s = kept + -math.expm1(-(p + q * s / m)) * max(m - kept, 0.0) if m > 0 else 0.0
         out[t] = s
     return out
 
