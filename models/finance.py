@@ -45,23 +45,30 @@ def npv(cash_usd_m: FloatArray, rate_year: ArrayLike) -> FloatArray:
 
 
 def irr_year(cash_usd_m: FloatArray) -> FloatArray:
-    """Yearly internal rate of return per path; NaN where it is not defined.
+    """Yearly internal rate of return per path; NaN where it is not defined or not unique.
 
-    Solved on monthly flows with Brent's method over monthly rates from -99 % to
-    +1,000 %; NaN when the flows never change sign or no root lies in that bracket.
+    The NPV of the monthly flows is scanned over monthly rates from -50 % to +1,000 %;
+    the IRR is reported only when the NPV changes sign exactly once on that grid (else
+    the flows have no IRR or several), and then solved with Brent's method.
     """
     out = np.full(cash_usd_m.shape[0], np.nan)
     t = np.arange(cash_usd_m.shape[1]) + 1.0
+    grid = np.concatenate([np.linspace(-0.5, 0.0, 26)[:-1], np.geomspace(1e-4, 10.0, 60)])
     for i, cf in enumerate(np.asarray(cash_usd_m, dtype=float)):
         if not (np.any(cf > 1e-12) and np.any(cf < -1e-12)):
             continue
 
         def f(r: float, cf: np.ndarray = cf) -> float:
-            return float(np.sum(cf / (1.0 + r) ** t))
+            with np.errstate(over="ignore", invalid="ignore"):
+                return float(np.sum(cf * np.exp(-t * np.log1p(r))))
 
-        lo, hi = -0.99, 10.0
-        if np.sign(f(lo)) == np.sign(f(hi)):
+        values = np.array([f(r) for r in grid])
+        ok = np.isfinite(values)
+        signs = np.sign(values[ok])
+        changes = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+        if len(changes) != 1:
             continue
+        lo, hi = grid[ok][changes[0]], grid[ok][changes[0] + 1]
         monthly = brentq(f, lo, hi, xtol=1e-12)
         out[i] = (1.0 + monthly) ** 12 - 1.0
     return out
@@ -94,6 +101,7 @@ def abandonment(
     exit_hazard_month: FloatArray,
     exit_cost_usd_m: ArrayLike,
     rate_year: ArrayLike,
+    first_exit_month: ArrayLike = 0,
 ) -> tuple[FloatArray, FloatArray]:
     """Value of a venture that may be forced out, and that leaves when staying loses more.
 
@@ -104,9 +112,11 @@ def abandonment(
 
         U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t+1]),  U[T] = 0
 
-    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``. Because
-    staying is optional, a higher forced-exit hazard can never raise the value, which
-    would otherwise happen for a loss-making venture, where being forced out saves money.
+    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``, and may leave
+    by choice only from ``first_exit_month`` on (the launch: before it, entry is a
+    commitment and nothing is learnt). Because staying is optional, a higher forced-exit
+    hazard can never raise the value, which would otherwise happen for a loss-making
+    venture, where being forced out saves money.
 
     Parameters
     ----------
@@ -118,6 +128,8 @@ def abandonment(
         One-off cost of leaving, forced or not, US$ millions.
     rate_year : float or (paths,)
         Yearly discount rate.
+    first_exit_month : int or (paths,)
+        First month at whose end the streamer may leave by choice.
 
     Returns
     -------
@@ -131,12 +143,13 @@ def abandonment(
     h = np.broadcast_to(exit_hazard_month, cash.shape)
     d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
     x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
+    first = np.broadcast_to(column(first_exit_month)[:, 0], (paths,))
     u_next = np.zeros(paths)
     stay = np.ones((paths, months), dtype=bool)  # stay after month t?
     for t in range(months - 1, -1, -1):
         leave_value = -d[:, t] * x
         if t < months - 1:
-            stay[:, t] = u_next >= leave_value - 1e-12
+            stay[:, t] = (u_next >= leave_value - 1e-12) | (t < first)
         cont = np.where(stay[:, t], u_next, leave_value)
         u_next = d[:, t] * cash[:, t] + h[:, t] * leave_value + (1.0 - h[:, t]) * cont
     first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1)

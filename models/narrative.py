@@ -73,7 +73,14 @@ def _phrase(d: Driver) -> str:
 
 def _listed(ds: list[Driver]) -> str:
     parts = [_phrase(d) for d in ds]
+    if not parts:
+        return "nothing"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _active(results: Results, mode: str) -> bool:
+    """Whether a mode does anything at all (a licence of zero titles does not)."""
+    return mode != "stay_out" and bool(results.pv_lines.loc[mode].abs().sum() > 1e-9)
 
 
 def executive_summary(results: Results) -> ExecutiveSummary:
@@ -82,40 +89,47 @@ def executive_summary(results: Results) -> ExecutiveSummary:
     The reasons compare the recommended mode with the runner-up; when the runner-up is
     staying out (whose cash flows are all zero), they compare it with the next-best way
     in instead, which is the comparison a strategist asks about. Modes are ranked on
-    their value with the option to leave; the reasons compare their cash-flow lines when
-    run to the horizon, which is what makes a mode worth running or not.
+    their NPV under the best exit policy, and the reasons compare the present values of
+    their lines under that policy, so the drivers add up to the gap.
     """
-    npv = results.summary["npv_usd_m"].to_dict()
+    summary = results.summary
+    npv = summary["npv_usd_m"].to_dict()
     ranking = results.ranking
     best, second = ranking[0], ranking[1]
     margin = npv[best] - npv[second]
     b, s = MODE_LABELS[best], MODE_LABELS[second]
-    entries = [m for m in ranking if m != "stay_out"]
+    entries = [m for m in ranking if _active(results, m)]
 
-    if best == "stay_out":
-        first_in = entries[0]
-        headline = (
-            f"Recommendation: stay out. No way in has a positive expected NPV; the "
-            f"best, {MODE_LABELS[first_in].lower()}, loses {money(-npv[first_in])}."
-        )
-        row = results.pv_lines.loc[first_in]
-        costs = [
-            Driver(k, LINE_ITEMS[k], float(row[k]))
-            for k in row.sort_values().index[:3]
-            if row[k] < 0
-        ]
-        ds = costs
-        reasons = (
-            f"Where {MODE_LABELS[first_in].lower()}'s money goes (present value): "
-            f"{_listed(costs)}, against revenue of "
-            f"{money(row['subscription_revenue'] + row['license_fees'])}."
-        )
+    if best == "stay_out" or not _active(results, best):
+        best = "stay_out"
+        if not entries:
+            headline = "Recommendation: stay out. No way in does anything under these parameters."
+            ds, reasons = [], "Every entry mode has zero cash flows."
+        else:
+            first_in = entries[0]
+            label = MODE_LABELS[first_in].lower()
+            headline = (
+                f"Recommendation: stay out. No way in has a positive expected NPV; "
+                f"the best, {label}, comes to {money(npv[first_in])}."
+            )
+            row = results.pv_lines.loc[first_in]
+            ds = [
+                Driver(k, LINE_ITEMS[k], float(row[k]))
+                for k in row.sort_values().index[:3]
+                if row[k] < 0
+            ]
+            revenue = row["subscription_revenue"] + row["license_fees"]
+            reasons = (
+                f"Where {label}'s money goes (present value): {_listed(ds)}, against "
+                f"revenue of {money(revenue)}."
+            )
     else:
         headline = (
             f"Recommendation: {b.lower()}. Expected NPV {money(npv[best])}, "
             f"{money(margin)} ahead of {s.lower()} ({money(npv[second])})."
         )
-        other = second if second != "stay_out" else next((m for m in entries if m != best), second)
+        others_in = [m for m in entries if m != best]
+        other = second if second != "stay_out" or not others_in else others_in[0]
         ds = drivers(results.pv_lines, best, other)
         o = MODE_LABELS[other].lower()
         lead = (
@@ -124,13 +138,11 @@ def executive_summary(results: Results) -> ExecutiveSummary:
             else f"Against {o}, the next-best way in ({money(npv[other])}), what decides it"
         )
         reasons = (
-            f"{lead} (difference in the present value of each line, both run to the "
-            f"horizon): {_listed(ds)}."
+            f"{lead} (difference in the present value of each line): {_listed(ds)}."
             if ds
             else f"{b} and {MODE_LABELS[other]} have the same cash flows here."
         )
 
-    summary = results.summary
     others = []
     for mode in entries:
         leave = summary.loc[mode, "leaves_after_month"]
@@ -139,17 +151,23 @@ def executive_summary(results: Results) -> ExecutiveSummary:
         row = results.pv_lines.loc[mode]
         worst = row.idxmin()
         label = MODE_LABELS[mode]
+        cost = (
+            f"Its largest cost is {_short(LINE_ITEMS[worst])} ({money(row[worst])})."
+            if row[worst] < 0
+            else ""
+        )
         if leave == leave:
-            when = f"after month {int(leave)}" if leave > 0 else "at once"
+            launch = summary.loc[mode, "launch_month"]
+            when = (
+                f"right after its launch in month {int(leave)}"
+                if leave == launch
+                else f"after month {int(leave)}"
+            )
             others.append(
-                f"{label}: run to the horizon it would make "
-                f"{money(summary.loc[mode, 'npv_committed_usd_m'])}, its largest cost being "
-                f"{_short(LINE_ITEMS[worst])} ({money(row[worst])}); once committed, the best "
-                f"course is to leave {when}, for {money(npv[mode])}."
+                f"{label}: NPV {money(npv[mode])}. Once committed, the best course is to "
+                f"leave {when}; run to the horizon it would make "
+                f"{money(summary.loc[mode, 'npv_committed_usd_m'])}. {cost}".strip()
             )
         else:
-            others.append(
-                f"{label}: NPV {money(npv[mode])}; its largest cost is "
-                f"{_short(LINE_ITEMS[worst])} ({money(row[worst])})."
-            )
+            others.append(f"{label}: NPV {money(npv[mode])}. {cost}".strip())
     return ExecutiveSummary(best, second, margin, npv, ds, headline, reasons, others)

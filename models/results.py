@@ -55,18 +55,20 @@ class ModeResult:
     market_m, subscribers_m, gross_adds_m : ndarray (paths, months)
         Market potential, subscribers and gross adds (millions), while operating.
     operating : ndarray (paths, months)
-        Probability that the business still operates in each month if run to the horizon.
+        Probability that the business still operates in each month under the best exit
+        policy.
     lines : dict of str to ndarray (paths, months)
-        Expected cash-flow lines (:data:`LINE_ITEMS`) when run to the horizon, with forced
-        exits only, US$ millions, signed.
+        Expected cash-flow lines (:data:`LINE_ITEMS`) under the best exit policy, US$
+        millions, signed (money in is positive).
     content_amortisation : ndarray (paths, months)
         Content expense in the profit-and-loss account, US$ millions (positive).
     forced_exit : ndarray (paths,)
         Probability of a forced exit within the horizon.
-    option_value : ndarray (paths,)
-        NPV when the streamer may also leave by choice, US$ millions.
     last_month : ndarray (paths,)
         Last month operated under the best exit policy (``months - 1``: never leaves).
+    committed_lines : dict of str to ndarray (paths, months)
+        Expected lines when the mode is run to the horizon whatever happens (forced
+        exits only).
     """
 
     mode: str
@@ -78,7 +80,7 @@ class ModeResult:
     lines: dict[str, FloatArray] = field(repr=False)
     content_amortisation: FloatArray = field(repr=False)
     forced_exit: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
-    option_value: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
+    committed_lines: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     last_month: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
 
     @property
@@ -116,37 +118,32 @@ class Results:
     def summary(self) -> pd.DataFrame:
         """One row per mode: NPV, IRR, payback, peak funding and headline volumes.
 
-        ``npv_usd_m`` is the value with the option to leave, on which modes are ranked;
-        ``npv_committed_usd_m`` and the other columns describe the mode run to the horizon.
+        Every column follows the best exit policy, on which modes are ranked, except
+        ``npv_committed_usd_m``: the NPV if the mode is run to the horizon whatever happens.
         """
         rate = self.params.finance_discount_rate_year
+        df = finance.discount_factors(rate, self.months)
         rows = []
         for mode, r in self.modes.items():
             cf = r.cash_flow
-            df = finance.discount_factors(rate, self.months)
+            committed = np.sum([r.committed_lines[k] for k in LINE_ITEMS], axis=0)
+            irr = finance.irr_year(cf)
+            payback = finance.payback_month(cf)
+            revenue = r.lines["subscription_revenue"] + r.lines["license_fees"]
             rows.append(
                 {
                     "mode": mode,
                     "label": MODE_LABELS[mode],
-                    "npv_usd_m": float(np.mean(r.option_value)),
-                    "npv_committed_usd_m": float(np.mean(finance.npv(cf, rate))),
-                    "irr_year": float(np.nanmean(finance.irr_year(cf)))
-                    if np.any(np.isfinite(finance.irr_year(cf)))
-                    else np.nan,
-                    "payback_month": float(np.nanmean(finance.payback_month(cf)))
-                    if np.any(np.isfinite(finance.payback_month(cf)))
+                    "npv_usd_m": float(np.mean(finance.npv(cf, rate))),
+                    "npv_committed_usd_m": float(np.mean(finance.npv(committed, rate))),
+                    "irr_year": float(np.nanmean(irr)) if np.isfinite(irr).any() else np.nan,
+                    "payback_month": float(np.nanmean(payback))
+                    if np.isfinite(payback).any()
                     else np.nan,
                     "peak_funding_usd_m": float(np.mean(finance.peak_funding(cf))),
                     "launch_month": r.launch_month if mode != "stay_out" else np.nan,
                     "subscribers_end_m": float(np.mean(r.expected_subscribers_m[:, -1])),
-                    "revenue_pv_usd_m": float(
-                        np.mean(
-                            np.sum(
-                                (r.lines["subscription_revenue"] + r.lines["license_fees"]) * df,
-                                axis=1,
-                            )
-                        )
-                    ),
+                    "revenue_pv_usd_m": float(np.mean(np.sum(revenue * df, axis=1))),
                     "exit_probability": float(np.mean(r.forced_exit)),
                     "leaves_after_month": float(np.mean(r.last_month))
                     if np.all(r.last_month < self.months - 1)
@@ -169,7 +166,7 @@ class Results:
     @cached_property
     def pv_lines(self) -> pd.DataFrame:
         """Present value of each cash-flow line (columns) for each mode (rows), US$ m,
-        when run to the horizon. Each row sums to ``npv_committed_usd_m``.
+        under the best exit policy. Each row sums to the mode's ``npv_usd_m``.
         """
         rate = self.params.finance_discount_rate_year
         df = finance.discount_factors(rate, self.months)

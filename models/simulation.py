@@ -15,9 +15,10 @@ Four modes (DESIGN.md, model sketch):
 ``stay_out``
     The zero baseline.
 
-Each mode is valued twice: run to the horizon whatever happens (the business plan, whose
-lines the charts show), and with the option to leave by choice when staying would lose
-more (its value, on which modes are ranked; :func:`models.finance.abandonment`).
+Each mode is valued with the option to leave by choice, from its launch on, once staying
+would lose more than leaving (:func:`models.finance.abandonment`): its lines, charts and
+NPV follow that policy, and modes are ranked on it. The NPV of running the mode to the
+horizon whatever happens is kept alongside.
 
 This is the deterministic engine: inputs at their mode, events in expectation (see
 :mod:`models.regulation`). Arrays are shaped (paths, months) with one path, so that
@@ -179,16 +180,23 @@ def _service(params, mode: str) -> ModeResult:
 def _with_exit_policy(
     params, mode, launch, cond, exit_h, exit_cost, mkt, subs, adds, amort
 ) -> ModeResult:
-    """Expected lines when the mode is run to the horizon (forced exits only), and the
-    mode's value when the streamer may also leave by choice (see
-    :func:`models.finance.abandonment`)."""
+    """Expected lines under the best exit policy (forced exits, and leaving by choice
+    from the launch on once staying would lose more; :func:`models.finance.abandonment`),
+    and the lines when the mode is run to the horizon whatever happens."""
     months = params.months
     alive = regulation.survival(exit_h)
-    forced = alive * exit_h
-    lines = {k: v * alive for k, v in cond.items()}
-    lines["exit_costs"] = -forced * exit_cost
+    committed = {k: v * alive for k, v in cond.items()}
+    committed["exit_costs"] = -alive * exit_h * exit_cost
     cash = np.sum([cond[k] for k in LINE_ITEMS], axis=0)
-    value, last = finance.abandonment(cash, exit_h, exit_cost, params.finance_discount_rate_year)
+    _, last = finance.abandonment(
+        cash, exit_h, exit_cost, params.finance_discount_rate_year, first_exit_month=launch
+    )
+    t = np.arange(months).reshape(1, -1)
+    stays = t <= last.reshape(-1, 1)
+    operating = alive * stays
+    voluntary = np.where((t == last.reshape(-1, 1)) & (t < months - 1), alive * (1.0 - exit_h), 0.0)
+    lines = {k: v * operating for k, v in cond.items()}
+    lines["exit_costs"] = -(operating * exit_h + voluntary) * exit_cost
     if np.any(last < months - 1):
         log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
     return ModeResult(
@@ -197,12 +205,12 @@ def _with_exit_policy(
         mkt,
         subs,
         adds,
-        alive,
+        operating,
         lines,
-        amort * alive,
-        forced_exit=forced.sum(axis=1),
-        option_value=value,
+        amort * operating,
+        forced_exit=(operating * exit_h).sum(axis=1),
         last_month=last,
+        committed_lines=committed,
     )
 
 
@@ -250,6 +258,6 @@ def _stay_out(params) -> ModeResult:
         lines,
         z,
         forced_exit=np.zeros(1),
-        option_value=np.zeros(1),
         last_month=np.full(1, params.months - 1.0),
+        committed_lines={k: z.copy() for k in LINE_ITEMS},
     )

@@ -31,6 +31,22 @@ def test_irr_recovers_a_known_rate():
     assert irr_year(cf)[0] == pytest.approx(0.15, rel=1e-9)
 
 
+def test_irr_over_thirty_years():
+    cf = np.zeros((1, 360))
+    cf[0, 0] = -100.0
+    cf[0, 1:] = 1.0  # a perpetuity-like stream over 30 years
+    r = irr_year(cf)[0]
+    t = np.arange(360) + 1.0
+    monthly = (1 + r) ** (1 / 12) - 1
+    assert np.isclose(np.sum(cf[0] / (1 + monthly) ** t), 0.0, atol=1e-8)
+
+
+def test_irr_is_not_reported_when_several_rates_solve():
+    cf = np.zeros((1, 25))
+    cf[0, 0], cf[0, 12], cf[0, 24] = -100.0, 230.0, -132.0  # roots near 10 % and 20 %
+    assert np.isnan(irr_year(cf)[0])
+
+
 def test_irr_undefined_without_a_sign_change():
     assert np.isnan(irr_year(np.ones((1, 12)))[0])
     assert np.isnan(irr_year(-np.ones((1, 12)))[0])

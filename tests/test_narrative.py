@@ -45,3 +45,13 @@ def test_stay_out_when_nothing_pays():
     es = executive_summary(r)
     assert es.recommended == "stay_out"
     assert es.headline.startswith("Recommendation: stay out")
+
+
+def test_a_mode_that_does_nothing_is_not_a_way_in():
+    """Licensing zero titles ties with staying out; the summary must not crash or call it
+    the best way in."""
+    r = simulate(validate(license_titles_year=0.0))
+    es = executive_summary(r)
+    assert es.headline.startswith("Recommendation: stay out")
+    assert "licensing" not in es.headline.lower()
+    assert all(not t.startswith("Licensing") for t in es.others)

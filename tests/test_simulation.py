@@ -34,7 +34,39 @@ def test_stay_out_is_zero(base):
 
 
 def test_present_values_of_lines_add_up_to_npv(base):
-    assert np.allclose(base.pv_lines.sum(axis=1), base.summary["npv_committed_usd_m"])
+    assert np.allclose(base.pv_lines.sum(axis=1), base.summary["npv_usd_m"])
+
+
+@pytest.mark.parametrize("mode", ["solo", "partner", "license"])
+def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
+    """The expected lines under the exit policy reproduce the value of
+    finance.abandonment, computed independently from the cash flows while operating."""
+    from models import finance
+
+    r = base.modes[mode]
+    p = base.params
+    hazard = {
+        "solo": p.regulation_exit_hazard_solo_year,
+        "partner": p.regulation_exit_hazard_partner_year,
+        "license": p.regulation_exit_hazard_license_year,
+    }[mode]
+    from models.regulation import hazard_schedule, monthly_hazard
+
+    h = hazard_schedule(monthly_hazard(hazard), r.launch_month, p.months)
+    alive = np.cumprod(np.concatenate([[1.0], 1 - h[0, :-1]]))
+    cond = {
+        k: np.divide(v[0], alive, out=np.zeros(p.months), where=alive > 0)
+        for k, v in r.committed_lines.items()
+        if k != "exit_costs"
+    }
+    cash = np.sum(list(cond.values()), axis=0).reshape(1, -1)
+    cost = 0.0 if mode == "license" else p.regulation_exit_cost_usd_m
+    value, last = finance.abandonment(
+        cash, h, cost, p.finance_discount_rate_year, first_exit_month=r.launch_month
+    )
+    assert value[0] == pytest.approx(base.summary.loc[mode, "npv_usd_m"], rel=1e-9, abs=1e-9)
+    assert last[0] == r.last_month[0]
+    assert last[0] >= r.launch_month
 
 
 def test_the_option_to_leave_is_worth_at_least_nothing(base):
@@ -168,3 +200,10 @@ def test_a_profitable_case_has_irr_payback_and_positive_npv():
     assert 0 < s["payback_month"] < 120
     assert np.isnan(s["leaves_after_month"])
     assert s["npv_usd_m"] == pytest.approx(s["npv_committed_usd_m"])
+
+
+@pytest.mark.parametrize("years", [1, 14, 30])
+def test_every_valid_horizon_runs(years):
+    r = simulate(validate(horizon_years=years))
+    assert r.summary["npv_usd_m"].notna().all()
+    assert r.modes["solo"].operating.shape == (1, years * 12)
