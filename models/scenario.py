@@ -17,6 +17,7 @@ import yaml
 
 from .exceptions import ParameterError, ScenarioFileError
 from .params import validate
+from .schema import SPECS
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -93,17 +94,41 @@ def load(path: str | Path, overrides: Mapping[str, Any] | None = None):
     return validate(merged, where="" if not overrides else " (after -p overrides)")
 
 
-def parse_value(text: str) -> Any:
-    """Parse one ``-p`` value as YAML: numbers (also negative), booleans, lists, text.
+def parse_value(text: str, name: str | None = None) -> Any:
+    """Parse one ``-p`` value by the parameter's type in the schema.
 
-    ``-p growth_churn_rate_month 0.08`` gives a float, ``-p market_price_elasticity -2``
-    an int, ``-p growth_churn_rate_month "[0.04, 0.06, 0.1]"`` a range.
+    Text parameters take the text verbatim (``-p scenario_name 'Plan #2: B'``). Numbers
+    are read as int or float (``-2``, ``0.08``, ``1.2e4``); a value in brackets is a
+    ``[low, mode, high]`` range read as YAML flow (``"[0.04, 0.06, 0.1]"``). Anything
+    else is returned as text, for the validation to refuse with its usual message.
     """
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
+    spec = SPECS.get(name) if name else None
+    if spec is not None and spec.type == "str":
         return text
-    return text if value is None and text.strip() not in ("", "null", "~") else value
+    stripped = text.strip()
+    for cast in (int, float):
+        try:
+            return cast(stripped)
+        except ValueError:
+            pass
+    if stripped.startswith("[") and stripped.endswith("]"):
+        try:
+            value = yaml.safe_load(stripped)
+        except yaml.YAMLError:
+            return text
+        if isinstance(value, list):
+            return [_number(v) for v in value]
+    return text
+
+
+def _number(v: Any) -> Any:
+    if isinstance(v, str):
+        for cast in (int, float):
+            try:
+                return cast(v)
+            except ValueError:
+                pass
+    return v
 
 
 def parse_overrides(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -112,7 +137,7 @@ def parse_overrides(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     for name, text in pairs:
         if name in out:
             raise ParameterError(f"parameter {name} is given twice with -p")
-        out[name] = parse_value(text)
+        out[name] = parse_value(text, name)
     return out
 
 

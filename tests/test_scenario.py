@@ -67,20 +67,28 @@ def test_tags_never_execute(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "value"),
+    ("name", "text", "value"),
     [
-        ("0.08", 0.08),
-        ("-2", -2),
-        ("-0.5", -0.5),
-        ("[0.04, 0.06, 0.1]", [0.04, 0.06, 0.1]),
-        ("hello world", "hello world"),
-        ("<b>x</b>", "<b>x</b>"),
-        ("true", True),
-        ("10", 10),
+        ("growth_churn_rate_month", "0.08", 0.08),
+        ("market_price_elasticity", "-2", -2),
+        ("market_price_elasticity", "-0.5", -0.5),
+        ("content_dub_usd_per_hour", "1.2e4", 12000.0),
+        ("growth_churn_rate_month", "1e-3", 0.001),
+        ("growth_churn_rate_month", "[0.04, 0.06, 0.1]", [0.04, 0.06, 0.1]),
+        ("growth_churn_rate_month", "[4e-2, 0.06, 1e-1]", [0.04, 0.06, 0.1]),
+        ("horizon_years", "10", 10),
+        ("horizon_years", "ten", "ten"),
+        ("scenario_name", "Plan #2: B", "Plan #2: B"),
+        ("scenario_name", "2015", "2015"),
+        ("scenario_name", "yes", "yes"),
+        ("scenario_name", "- draft", "- draft"),
+        ("scenario_notes", "", ""),
+        ("scenario_name", "<b>x</b>", "<b>x</b>"),
+        ("growth_churn_rate_month", "12:30", "12:30"),
     ],
 )
-def test_parse_value(text, value):
-    assert parse_value(text) == value
+def test_parse_value_by_schema_type(name, text, value):
+    assert parse_value(text, name) == value
 
 
 def test_parse_overrides_refuses_repeats():
