@@ -13,6 +13,7 @@ pydantic's wording.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import hashlib
 import json
@@ -206,25 +207,58 @@ _NOT_PARAMETERS = {"In", "Out", "exit", "quit", "get_ipython", "open"}
 _PLAIN = (int, float, str, bool, list, tuple, dict, type(None), numbers.Real)
 
 
+def parameter_cell_names(history: Any) -> set[str] | None:
+    """Names assigned in the parameter cells run so far, from IPython's ``In`` history.
+
+    A parameter cell starts with the comment ``# Parameters``: the notebook's own
+    ``parameters`` cell and the cell Papermill injects after it both do. Returns None
+    when there is no such history (plain Python, or the header was removed).
+    """
+    if not isinstance(history, list):
+        return None
+    names: set[str] = set()
+    found = False
+    for source in history:
+        if not (isinstance(source, str) and source.lstrip().startswith("# Parameters")):
+            continue
+        found = True
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+            )
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names if found else None
+
+
 def from_namespace(namespace: Mapping[str, Any], *, where: str = "") -> _ParametersBase:
     """Validate the parameters defined in a notebook's global namespace.
 
     Called as ``validate_notebook(globals())`` right after the notebook's ``parameters``
-    cell (and Papermill's injected cell), so every public name holding plain data
-    (numbers, text, lists) is taken as a parameter. This is what makes Papermill stop on
-    a misspelt ``-p`` name, where Papermill itself only warns. Modules, functions and
-    the objects the notebook itself builds later (``params``, ``results``) are ignored,
-    so "run all" works again in a kernel that has run the notebook before.
+    cell (and Papermill's injected cell). In a kernel, the names checked are those
+    assigned in the parameter cells (:func:`parameter_cell_names`), so a misspelt
+    ``papermill -p`` name stops the run here, where Papermill itself only warns, while a
+    strategist's own variables elsewhere in the notebook do not. Without IPython's
+    history, every public name holding plain data (numbers, text, lists) is checked.
     """
-    picked = {
-        k: v
-        for k, v in namespace.items()
-        if not k.startswith("_")
-        and k not in _NOT_PARAMETERS
-        and not isinstance(v, types.ModuleType)
-        and not callable(v)
-        and isinstance(v, _PLAIN)
-    }
+    names = parameter_cell_names(namespace.get("In"))
+    if names is not None:
+        picked = {k: namespace[k] for k in names if k in namespace}
+    else:
+        picked = {
+            k: v
+            for k, v in namespace.items()
+            if not k.startswith("_")
+            and k not in _NOT_PARAMETERS
+            and not isinstance(v, types.ModuleType)
+            and not callable(v)
+            and isinstance(v, _PLAIN)
+        }
     return validate(picked, where=where)
 
 

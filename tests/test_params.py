@@ -126,3 +126,32 @@ def test_suggest():
 def test_error_renders_as_one_line_in_ipython():
     err = ParameterError("parameter x=1: expected y")
     assert err._render_traceback_() == ["ParameterError: parameter x=1: expected y"]
+
+
+def test_in_a_kernel_only_parameter_cells_are_checked():
+    """A strategist's own variable does not break the next run-all; a misspelt name in
+    Papermill's injected cell does stop the run."""
+    ns = {
+        "In": [
+            "",
+            "# Parameters: edit here\nhorizon_years = 5  # years\n",
+            "# Parameters\nhorizon_years = 7\n",
+            "params = 1",
+            "mode = 'solo'",
+        ],
+        "horizon_years": 7,
+        "mode": "solo",
+    }
+    assert from_namespace(ns).horizon_years == 7
+    ns["In"].append("# Parameters\nhorizon_yeras = 8\n")
+    ns["horizon_yeras"] = 8
+    with pytest.raises(ParameterError, match="did you mean horizon_years"):
+        from_namespace(ns)
+
+
+def test_parameter_cell_names():
+    from models.params import parameter_cell_names
+
+    assert parameter_cell_names(None) is None
+    assert parameter_cell_names(["x = 1"]) is None
+    assert parameter_cell_names(["# Parameters\na = 1\nb: int = 2\nc, d = 3, 4"]) == {"a", "b"}
