@@ -128,17 +128,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_html(args: argparse.Namespace) -> int:
     import nbformat
 
-    from .exceptions import NotebookError
+    from .exceptions import NotebookError, OutputError
     from .report.html import notebook_to_html
 
     src = Path(args.notebook)
+    if not src.is_file():
+        raise NotebookError(f"notebook file {src}: not found")
     try:
         nb = nbformat.read(src, as_version=4)
-    except (OSError, ValueError) as exc:
-        msg = f"notebook file {src}: cannot be read as a notebook ({exc})"
-        raise NotebookError(msg) from None
+        nbformat.validate(nb)
+    except Exception as exc:  # OSError, JSON, nbformat validation: all mean "not a notebook"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise NotebookError(f"notebook file {src}: not a readable notebook ({first})") from None
+    if not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
+        raise NotebookError(
+            f"notebook file {src}: has no outputs; execute it first, e.g. "
+            f"papermill {src} executed.ipynb"
+        )
     dest = Path(args.output) if args.output else src.with_suffix(".html")
-    dest.write_text(notebook_to_html(nb, title=src.stem), encoding="utf-8")
+    if not dest.parent.is_dir():
+        raise OutputError(f"output {dest}: folder {dest.parent} does not exist")
+    try:
+        dest.write_text(notebook_to_html(nb, title=src.stem), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"output {dest}: cannot be written ({exc.strerror})") from None
     print(dest)
     return 0
 

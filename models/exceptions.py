@@ -36,6 +36,14 @@ class NotebookError(MarketEntryError, ValueError):
     """A notebook named on the command line does not exist or cannot be read."""
 
 
+class OutputError(MarketEntryError, OSError):
+    """An output location (reports folder, HTML file) cannot be written."""
+
+
+class SetupError(MarketEntryError, RuntimeError):
+    """The environment lacks something the run needs (e.g. the project's Jupyter kernel)."""
+
+
 class ReportError(MarketEntryError, RuntimeError):
     """A report could not be produced (the notebook failed or the run was interrupted)."""
 

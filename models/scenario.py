@@ -50,6 +50,11 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         where known, the line.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ScenarioFileError(
+            f"scenario file {path}: is a folder; expected a YAML file of "
+            "parameter overrides, e.g. data/scenarios/base.yaml"
+        )
     if not path.is_file():
         raise ScenarioFileError(
             f"scenario file {path}: not found (expected a YAML file of "
@@ -141,10 +146,13 @@ def parse_overrides(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return out
 
 
-_SLUG = re.compile(r"[^a-z0-9_-]+")
+_SLUG = re.compile(r"[^\w-]+")
 
 
 def slug(name: str) -> str:
-    """A safe folder name for a scenario: lower case, letters, digits, ``-`` and ``_``."""
-    s = _SLUG.sub("-", name.strip().lower()).strip("-")
+    """A safe folder name for a scenario: letters (any script), digits, ``-`` and ``_``.
+
+    Case is kept, so that ``Base.yaml`` and ``base.yaml`` do not share a folder.
+    """
+    s = _SLUG.sub("-", name.strip()).strip("-.")
     return s[:60] or "scenario"

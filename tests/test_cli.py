@@ -79,6 +79,7 @@ BAD_INPUTS = {
     "bad value in file": ("growth_churn_rate_month: high\n", "growth_churn_rate_month='high' in"),
     "missing file": (None, "not found"),
     "unknown notebook": (["--notebook", "nope"], "notebook 'nope': not found"),
+    "scenario is a folder": ("DIR", "is a folder"),
 }
 
 
@@ -87,7 +88,9 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path
     reports = report_run["reports"]
     before = tree(reports)
     args, fragment = BAD_INPUTS[case]
-    if isinstance(args, str):
+    if args == "DIR":
+        cmd = ["run", str(tmp_path)]
+    elif isinstance(args, str):
         cmd = ["run", bad_scenario(tmp_path, args)]
     elif args is None:
         cmd = ["run", str(tmp_path / "missing.yaml")]
@@ -100,6 +103,16 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path
     assert fragment in lines[0]
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     assert tree(reports) == before
+
+
+def test_reports_folder_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for cmd in (["run", "--reports", str(blocker)], ["index", "--reports", str(blocker)]):
+        proc = run_cli(*cmd)
+        assert proc.returncode == 2, proc.stderr
+        assert "exists and is not a folder" in proc.stderr and "Traceback" not in proc.stderr
+    assert blocker.read_text() == "not a folder"
 
 
 def test_check_validates_without_running(tmp_path):
@@ -186,5 +199,15 @@ def test_html_command_converts_a_papermill_output(report_run, tmp_path):
     proc = run_cli("html", str(src))
     assert proc.returncode == 0
     assert Path(proc.stdout.strip()).read_text().count("plotly-graph-div") >= 4
-    bad = run_cli("html", str(tmp_path / "missing.ipynb"))
-    assert bad.returncode == 2 and "missing.ipynb" in bad.stderr
+    cases = {
+        "missing": (tmp_path / "missing.ipynb", "not found"),
+        "json": (tmp_path / "x.json", "not a readable notebook"),
+        "unexecuted": (ROOT / "notebooks" / "entry_decision.ipynb", "has no outputs"),
+    }
+    (tmp_path / "x.json").write_text('{"a": 1}')
+    for path, fragment in cases.values():
+        bad = run_cli("html", str(path))
+        assert bad.returncode == 2 and fragment in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr
+    bad = run_cli("html", str(src), "-o", str(tmp_path / "nodir" / "x.html"))
+    assert bad.returncode == 2 and "does not exist" in bad.stderr

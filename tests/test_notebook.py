@@ -93,8 +93,18 @@ def test_notebooks_are_thin(path):
 
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    logic = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For,
-             ast.While, ast.ListComp, ast.DictComp, ast.GeneratorExp, ast.If)
+    logic = (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.Lambda,
+        ast.For,
+        ast.While,
+        ast.ListComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+        ast.If,
+    )
     for source in code:
         found = [type(n).__name__ for n in ast.walk(ast.parse(source)) if isinstance(n, logic)]
         assert not found, f"{path.name}: {found} in {source[:60]!r}"

@@ -47,6 +47,11 @@ def test_bad_files(tmp_path, text, fragment):
     assert "\n" not in str(info.value)
 
 
+def test_a_folder_is_not_a_scenario(tmp_path):
+    with pytest.raises(ScenarioFileError, match="is a folder"):
+        load(tmp_path)
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(ScenarioFileError, match="not found"):
         load(tmp_path / "nope.yaml")
@@ -100,6 +105,9 @@ def test_slug():
     assert slug("letv_2015") == "letv_2015"
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("<script>") == "script"
+    assert slug("北京") == "北京" and slug("東京") == "東京"  # no shared folder
+    assert slug("Base") != slug("base")
+    assert slug("..") == "scenario"
 
 
 def test_shipped_scenarios_load():

@@ -96,7 +96,10 @@ tr.failed td,tr.interrupted td,tr.running td{{color:#a33}}
 
 def write_index(reports_dir: Path) -> Path:
     """Rebuild ``reports_dir/index.html`` atomically and return its path."""
+    from .runner import check_writable
+
     reports_dir = Path(reports_dir)
+    check_writable(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / "index.html"
     tmp = path.with_name(f".index.html.tmp-{os.getpid()}")

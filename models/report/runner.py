@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 
 from .. import __version__
-from ..exceptions import NotebookError, ReportError
+from ..exceptions import NotebookError, OutputError, ReportError, SetupError
 from ..notebook import METADATA_KEY, git_commit
 from ..scenario import load, slug
 from .html import notebook_to_html
@@ -99,10 +99,24 @@ def check_kernel(name: str = KERNEL) -> None:
     try:
         KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel:
-        raise ReportError(
+        raise SetupError(
             f"Jupyter kernel {name!r} is not installed; run `make install` (it registers the "
             "project's kernel in .venv)"
         ) from None
+
+
+def check_writable(folder: Path) -> None:
+    """Fail before anything is written if ``folder`` cannot hold reports."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"reports folder {folder}: exists and is not a folder")
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"reports folder {folder}: cannot be created or written "
+            f"({existing} is not a writable folder)"
+        )
 
 
 def _versions() -> dict[str, str]:
@@ -185,11 +199,14 @@ def _execute(
         result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
     t1 = time.perf_counter()
     if out_nb.is_file():
-        nb = nbformat.read(out_nb, as_version=4)
-        result["headline"] = _headline(nb)
         try:
+            nb = nbformat.read(out_nb, as_version=4)
+            result["headline"] = _headline(nb)
             _write_atomic(out_html, notebook_to_html(nb, title=title))
             result.update(html=out_html.name, html_bytes=out_html.stat().st_size)
+        except KeyboardInterrupt as exc:  # keep going: the folder must still be marked
+            result.update(status="interrupted", error="the run was interrupted")
+            interrupted = exc
         except Exception as exc:  # an HTML failure must not hide the run's own status
             log.error("could not render %s: %s", out_nb, exc)
             if result["status"] == "succeeded":
@@ -241,12 +258,13 @@ def run_report(
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
     nb_paths = notebook_paths(notebook)
     params = load(scenario_path, overrides)
+    reports_dir = Path(reports_dir)
+    check_writable(reports_dir)
     check_kernel(kernel_name)
     t_validated = time.perf_counter()
 
     import papermill as pm  # heavy import, only once validation passed
 
-    reports_dir = Path(reports_dir)
     scenario_dir = reports_dir / slug(scenario_path.stem)
     run_dir = _new_run_dir(scenario_dir, params.digest())
     manifest: dict[str, Any] = {
