@@ -15,87 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from .exceptions import MarketEntryError
-from .schema import GROUPS, PARAMETERS, records
+from .param_docs import parameters_cell, params_markdown, params_table
+from .schema import PARAMETERS, records
 
 log = logging.getLogger("models")
-
-
-def _params_table() -> str:
-    rows = [("name", "default", "range", "unit")]
-    group = None
-    out: list[str] = []
-    for p in PARAMETERS:
-        rng = f"<= {p.max:g} chars" if p.type == "str" else f"[{p.min:g}, {p.max:g}]"
-        rng += " ~" if p.uncertain else ""
-        rows.append((p.name, repr(p.default) if p.type == "str" else f"{p.default:g}", rng, p.unit))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-
-    def line(r: tuple[str, ...]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
-
-    out.append(line(rows[0]))
-    for p, r in zip(PARAMETERS, rows[1:], strict=True):
-        if p.group != group:
-            group = p.group
-            out.append(f"\n# {GROUPS[group]}")
-        out.append(line(r))
-    out.append(
-        "\n~ may be given as a [low, mode, high] range. Descriptions and sources: "
-        "--format markdown or --format json."
-    )
-    return "\n".join(out)
-
-
-def _params_markdown() -> str:
-    lines = [
-        "| parameter | type | default | range | unit | description | source |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    group = None
-    for p in PARAMETERS:
-        if p.group != group:
-            group = p.group
-            lines.append(f"| **{GROUPS[group]}** | | | | | | | |")
-        rng = f"≤ {p.max:g} chars" if p.type == "str" else f"{p.min:g} to {p.max:g}"
-        if p.uncertain:
-            rng += " (or a range)"
-
-        def cell(s: Any) -> str:
-            return str(s).replace("|", "\\|")
-
-        lines.append(
-            f"| `{p.name}` | {p.type} | {cell(repr(p.default))} | {cell(rng)} | "
-            f"{cell(p.unit)} | {cell(p.description)} | {cell(p.source)} |"
-        )
-    return "\n".join(lines)
-
-
-def parameters_cell() -> str:
-    """Source of the notebook ``parameters`` cell, generated from the schema."""
-    lines = [
-        "# Parameters: edit here in JupyterLab, or pass with papermill -p / -f.",
-        "# Units follow each value; `market-entry params` lists ranges and sources.",
-    ]
-    group = None
-    for p in PARAMETERS:
-        if p.group != group:
-            group = p.group
-            lines.append(f"\n# {GROUPS[group]}")
-        value = json.dumps(p.default) if p.type == "str" else repr(p.default)
-        unit = p.unit or ("text" if p.type == "str" else "no unit")
-        lines.append(f"{p.name} = {value}  # {unit}")
-    return "\n".join(lines)
 
 
 def cmd_params(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(records(), indent=2))
     elif args.format == "markdown":
-        print(_params_markdown())
+        print(params_markdown())
     elif args.format == "notebook":
         print(parameters_cell())
     else:
-        print(_params_table())
+        print(params_table())
     return 0
 
 

@@ -50,7 +50,6 @@ def addressable_market(
     foreign_share: ArrayLike,
     price_multiplier: ArrayLike,
     catalogue_share: ArrayLike,
-    reach_multiplier: ArrayLike = 1.0,
 ) -> FloatArray:
     """Bass market potential m of a premium foreign service, millions of people.
 
@@ -66,8 +65,6 @@ def addressable_market(
         :func:`price_factor` of the service's price.
     catalogue_share : float or (paths,)
         Share of the foreign catalogue approved for streaming; the market scales with it.
-    reach_multiplier : float or (paths,)
-        Extra reach, e.g. a partner's distribution (1 = none).
 
     Returns
     -------
@@ -80,6 +77,5 @@ def addressable_market(
         * column(foreign_share)
         * column(price_multiplier)
         * column(catalogue_share)
-        * column(reach_multiplier)
     )
     return np.minimum(m, users_m)

@@ -8,12 +8,9 @@ Notebooks stay thin (DESIGN.md): a parameters cell, one call to
 
 from __future__ import annotations
 
-import html
 import logging
-import subprocess
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,13 +19,13 @@ from . import __version__
 from .narrative import ExecutiveSummary, executive_summary, money
 from .params import from_namespace, table_rows
 from .report.display import use_report_renderer
+from .report.provenance import METADATA_KEY, git_commit
+from .report.util import esc
 from .results import Results
 from .schema import GROUPS, MODE_LABELS
 
 log = logging.getLogger(__name__)
 
-#: Key of the output metadata that carries a run's headline numbers to the runner.
-METADATA_KEY = "market_entry"
 
 _CSS = """
 <style>
@@ -94,8 +91,7 @@ def validate_notebook(namespace: Mapping[str, Any]):
     return params
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+_e = esc
 
 
 def title(params, subtitle: str = "China entry decision") -> HTMLBlock:
@@ -241,6 +237,55 @@ def table(
     return HTMLBlock(f'<div class="me-report">{html}{cap}</div>')
 
 
+def how_to_read(params) -> HTMLBlock:
+    """The model's main assumptions in words, with this run's numbers."""
+    p = params
+    ratio = p.regulation_quota_foreign_ratio
+    items = [
+        (
+            "Money",
+            f"is in US$ millions, converted from yuan at {p.pricing_fx_cny_per_usd:g} CNY "
+            f"per US$; subscription revenue is shown including VAT ({p.pricing_vat_rate:.0%}), "
+            "which is then deducted with payment fees.",
+        ),
+        (
+            "Subscribers",
+            f"follow a Bass diffusion with {p.growth_churn_rate_month:.1%} monthly "
+            f"churn from each mode's launch: month {p.regulation_launch_delay_partner_months} with "
+            "a partner, which holds the licence and multiplies the innovation rate by "
+            f"{p.partner_reach_multiplier:g}; month {p.regulation_launch_delay_solo_months} alone, "
+            "after approval. Suspensions add expected churn and dark months.",
+        ),
+        (
+            "Regulatory risk",
+            "is carried as expected losses: each month's cash flow is weighted "
+            "by the chance that the business still operates, with yearly forced-exit "
+            f"probabilities of {p.regulation_exit_hazard_solo_year:.1%} (solo), "
+            f"{p.regulation_exit_hazard_partner_year:.1%} (partner) and "
+            f"{p.regulation_exit_hazard_license_year:.1%} (licensing).",
+        ),
+        (
+            "The foreign-content quota",
+            f"({ratio:.0%}) makes every approved foreign title "
+            f"require {1 / ratio:.1f} domestic titles; a partner's library covers "
+            f"{p.partner_quota_cover_share:.0%} of them.",
+        ),
+        (
+            "The option to leave",
+            "a mode that loses money is valued as if the streamer left, "
+            f"paying US${p.regulation_exit_cost_usd_m:g} m, as soon as staying would cost more "
+            "(never before launch), as Netflix turned to licensing in 2016.",
+        ),
+        (
+            "No terminal value",
+            f"cash flows after {p.horizon_years} years are ignored, which "
+            "favours modes that pay back early (licensing) over those that build a lasting base.",
+        ),
+    ]
+    body = "".join(f"<li><b>{_e(k)}</b> {_e(v)}</li>" for k, v in items)
+    return HTMLBlock(f'<div class="me-report"><ul>{body}</ul></div>')
+
+
 def bullets(lines: list[str]) -> HTMLBlock:
     """A list of generated sentences (escaped)."""
     items = "".join(f"<li>{_e(x)}</li>" for x in lines)
@@ -254,30 +299,6 @@ def _fmt_value(v: Any) -> str:
         return f"{v:,.6g}"
     text = str(v)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def git_commit(path: str | Path | None = None) -> str | None:
-    """The current git commit of the project, or None outside a git checkout."""
-    cwd = Path(path) if path else Path(__file__).resolve().parent.parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def provenance(params) -> HTMLBlock:

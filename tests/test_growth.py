@@ -100,4 +100,4 @@ def test_market_pieces():
     m = addressable_market(users, 0.2, 0.1, price_factor(22.0, 22.0, -1.5), 0.5)
     assert np.isclose(m[0, 0], 1000 * 0.2 * 0.1 * 0.5)
     # never more than the users themselves
-    assert np.all(addressable_market(users, 1.0, 1.0, 5.0, 1.0, 3.0) <= users)
+    assert np.all(addressable_market(users, 1.0, 1.0, 5.0, 1.0) <= users)

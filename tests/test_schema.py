@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from models.cli import parameters_cell
+from models.param_docs import parameters_cell
 from models.params import validate
 from models.schema import GROUPS, PARAMETERS, SPECS, records
 

@@ -6,7 +6,6 @@ Built from the runs' ``manifest.json`` files only, so it can be rebuilt at any t
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import ENTRY_MODES, MODE_LABELS
+from .util import esc, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ def read_manifests(reports_dir: Path) -> list[dict[str, Any]]:
     return runs
 
 
-def _e(x: object) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
+_e = esc
 
 
 def _npv(m: dict[str, Any], mode: str) -> str:
@@ -54,10 +53,9 @@ def render_index(reports_dir: Path) -> str:
     for m in runs:
         d: Path = m["_dir"]
         rel = f"{d.parent.name}/{d.name}"
-        link = (
-            f'<a href="{_e(rel + "/" + m["html"])}">{_e(d.name)}</a>'
-            if m.get("html")
-            else _e(d.name)
+        pages = [r["html"] for r in m.get("results", []) if r.get("html")]
+        link = _e(d.name) + "".join(
+            f' <a href="{_e(rel + "/" + h)}">{_e(h.removesuffix(".html"))}</a>' for h in pages
         )
         status = m.get("status", "?")
         badge = " <b>latest</b>" if latest.get(d.parent.name) == d.name else ""
@@ -102,7 +100,5 @@ def write_index(reports_dir: Path) -> Path:
     check_writable(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / "index.html"
-    tmp = path.with_name(f".index.html.tmp-{os.getpid()}")
-    tmp.write_text(render_index(reports_dir), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, render_index(reports_dir))
     return path

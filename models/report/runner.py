@@ -26,14 +26,14 @@ import nbformat
 
 from .. import __version__
 from ..exceptions import NotebookError, OutputError, ReportError, SetupError
-from ..notebook import METADATA_KEY, git_commit
 from ..scenario import load, slug
 from .html import notebook_to_html
 from .index import write_index
+from .provenance import METADATA_KEY, PROJECT_ROOT, git_commit
+from .util import write_atomic
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 DEFAULT_SCENARIO = PROJECT_ROOT / "data" / "scenarios" / "base.yaml"
 KERNEL = "market-entry"
@@ -142,10 +142,7 @@ def _new_run_dir(scenario_dir: Path, digest: str) -> Path:
     raise ReportError(f"cannot create a new run folder under {scenario_dir}")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+_write_atomic = write_atomic
 
 
 def _point_latest(scenario_dir: Path, run_dir: Path) -> None:

@@ -1,0 +1,37 @@
+"""Where a report came from: the git commit of the code, and the key under which a
+notebook hands its headline numbers to the runner (output metadata)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+#: Key of the output metadata that carries a run's headline numbers to the runner.
+METADATA_KEY = "market_entry"
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def git_commit(path: str | Path | None = None) -> str | None:
+    """The current git commit of the project (``+changes`` if the tree is modified), or
+    None outside a git checkout."""
+    cwd = Path(path) if path else PROJECT_ROOT
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
