@@ -228,7 +228,7 @@ def quota_effect(quota: pd.DataFrame) -> go.Figure:
             line_dash="dot",
             line_color="#555",
             annotation_text="current rule",
-            annotation_position="top",
+            annotation_position="bottom right",
         )
     _layout(
         fig,

@@ -46,7 +46,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         reports_dir=args.reports,
         progress=progress,
     )
-    print(outcome.html)
+    for html in outcome.htmls:
+        print(html)
     return 0
 
 
@@ -138,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--notebook",
         default="entry_decision",
         metavar="NAME",
-        help="notebook in notebooks/ (default: entry_decision)",
+        help="notebook in notebooks/, or 'all' (default: entry_decision)",
     )
     p.add_argument(
         "--reports", default="reports", metavar="DIR", help="reports folder (default: ./reports)"

@@ -48,8 +48,8 @@ NASTY_NAME = '<script>alert("x")</script> & co'
 
 @pytest.fixture(scope="session")
 def report_run(tmp_path_factory) -> dict:
-    """One real run through the CLI, with a hostile scenario name, a negative number and a
-    range on the command line. Returns the paths it produced."""
+    """One real run of every notebook through the CLI, with a hostile scenario name, a
+    negative number and a range on the command line. Returns the paths it produced."""
     reports = tmp_path_factory.mktemp("reports")
     proc = run_cli(
         "run",
@@ -57,6 +57,8 @@ def report_run(tmp_path_factory) -> dict:
         "--reports",
         str(reports),
         "--no-progress",
+        "--notebook",
+        "all",
         "-p",
         "scenario_name",
         NASTY_NAME,
@@ -71,8 +73,9 @@ def report_run(tmp_path_factory) -> dict:
         "<b>bold</b> notes",
     )
     assert proc.returncode == 0, proc.stderr
-    html = Path(proc.stdout.strip().splitlines()[-1])
-    return {"proc": proc, "reports": reports, "html": html, "run_dir": html.parent}
+    htmls = [Path(line) for line in proc.stdout.strip().splitlines()]
+    html = htmls[0]
+    return {"proc": proc, "reports": reports, "html": html, "htmls": htmls, "run_dir": html.parent}
 
 
 def has_chromium() -> bool:

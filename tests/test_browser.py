@@ -78,6 +78,33 @@ def test_every_chart_renders_offline_and_nothing_leaves_the_file(browser, report
         context.close()
 
 
+CHARTS = {"entry_decision": 4, "content_cost": 3, "regulatory_risk": 2, "subscriber_growth": 2}
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_every_report_of_a_run_renders_offline(browser, report_run, name):
+    page_path = next(p for p in report_run["htmls"] if p.stem == name)
+    context, page, outside, errors = open_offline(browser, page_path)
+    try:
+        graphs = page.locator(".plotly-graph-div")
+        assert graphs.count() == CHARTS[name]
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')]"
+            ".every(g => g.querySelector('.main-svg') && g._fullLayout)",
+            timeout=15000,
+        )
+        for i in range(CHARTS[name]):
+            drawn = graphs.nth(i).locator(
+                ".scatterlayer .trace path.js-line, .barlayer .point, .scatterlayer .point"
+            )
+            assert drawn.count() > 0
+        assert outside == [] and errors == []
+        assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0
+        assert "Traceback" not in page.locator("body").inner_text()
+    finally:
+        context.close()
+
+
 def test_report_reads_as_a_report(browser, report_run):
     html_text = report_run["html"].read_text()
     assert html_text.count("plotly.js v") == 1  # plotly.js inlined exactly once

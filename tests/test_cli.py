@@ -24,14 +24,14 @@ pytestmark = pytest.mark.slow
 
 def test_run_writes_a_complete_report_folder(report_run):
     proc, run_dir, reports = report_run["proc"], report_run["run_dir"], report_run["reports"]
-    assert proc.stdout.strip() == str(report_run["html"])
+    names = ["entry_decision", "content_cost", "regulatory_risk", "subscriber_growth"]
+    assert [p.stem for p in report_run["htmls"]] == names  # main report first
+    assert proc.stdout.split() == [str(p) for p in report_run["htmls"]]
     assert "Traceback" not in proc.stderr
     assert run_dir.parent == reports / "letv_2015"
-    assert sorted(p.name for p in run_dir.iterdir()) == [
-        "entry_decision.html",
-        "entry_decision.ipynb",
-        "manifest.json",
-    ]
+    assert sorted(p.name for p in run_dir.iterdir()) == sorted(
+        [f"{n}.html" for n in names] + [f"{n}.ipynb" for n in names] + ["manifest.json"]
+    )
     m = json.loads((run_dir / "manifest.json").read_text())
     assert m["status"] == "succeeded" and m["error"] is None
     assert m["parameters"]["market_price_elasticity"] == -2.0  # a negative -p value
@@ -39,7 +39,8 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert m["parameters"]["partner_distress_hazard_year"] == 0.12  # from the file
     assert len(m["parameters_hash"]) == 12
     assert set(m["timings_s"]) == {"validate", "notebooks", "total"}
-    assert m["notebooks"] == ["entry_decision.ipynb"]
+    assert m["notebooks"] == [f"{n}.ipynb" for n in names]
+    assert [r["status"] for r in m["results"]] == ["succeeded"] * 4
     assert set(m["results"][0]["timings_s"]) == {"execute", "html"}
     assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
     assert m["headline"]["recommended"] in ("solo", "partner", "license", "stay_out")
@@ -57,6 +58,8 @@ def test_user_text_is_escaped_in_report_and_index(report_run):
     index = (report_run["reports"] / "index.html").read_text()
     assert NASTY_NAME not in index and html.escape(NASTY_NAME, quote=True) in index
     assert report_run["run_dir"].name in index
+    for page in report_run["htmls"]:  # the index links every report of the run
+        assert f'{report_run["run_dir"].name}/{page.name}"' in index
 
 
 def bad_scenario(tmp_path: Path, text: str) -> str:
