@@ -12,7 +12,6 @@ from .schema import GROUPS, PARAMETERS
 def params_table() -> str:
     """The parameters as a plain-text table for a terminal."""
     rows = [("name", "default", "range", "unit")]
-    group = None
     out: list[str] = []
     for p in PARAMETERS:
         rng = f"<= {p.max:g} chars" if p.type == "str" else f"[{p.min:g}, {p.max:g}]"
@@ -24,10 +23,9 @@ def params_table() -> str:
         return "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
 
     out.append(line(rows[0]))
-    for p, r in zip(PARAMETERS, rows[1:], strict=True):
-        if p.group != group:
-            group = p.group
-            out.append(f"\n# {GROUPS[group]}")
+    for (title, _), r in zip(_grouped(), rows[1:], strict=True):
+        if title:
+            out.append(f"\n# {title}")
         out.append(line(r))
     out.append(
         "\n~ may be given as a [low, mode, high] range. Descriptions and sources: "
@@ -36,26 +34,35 @@ def params_table() -> str:
     return "\n".join(out)
 
 
-def params_markdown() -> str:
-    """The parameters as a Markdown table, with descriptions and sources."""
-    lines = [
-        "| parameter | type | default | range | unit | description | source |",
-        "|---|---|---|---|---|---|---|",
-    ]
+def _grouped():
+    """Yield (group title when a new group starts, else None; spec) in schema order."""
     group = None
     for p in PARAMETERS:
-        if p.group != group:
-            group = p.group
-            lines.append(f"| **{GROUPS[group]}** | | | | | | | |")
+        title = GROUPS[p.group] if p.group != group else None
+        group = p.group
+        yield title, p
+
+
+def params_markdown() -> str:
+    """The parameters as a Markdown table, with descriptions, sources and ranges."""
+
+    def cell(s: Any) -> str:
+        return str(s).replace("|", "\\|")
+
+    lines = [
+        "| parameter | type | default | valid range | default's uncertainty | unit | "
+        "description | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for title, p in _grouped():
+        if title:
+            lines.append(f"| **{title}** | | | | | | | |")
         rng = f"≤ {p.max:g} chars" if p.type == "str" else f"{p.min:g} to {p.max:g}"
         if p.uncertain:
             rng += " (or a range)"
-
-        def cell(s: Any) -> str:
-            return str(s).replace("|", "\\|")
-
+        spread = f"{p.default_range[0]:g} to {p.default_range[1]:g}" if p.default_range else ""
         lines.append(
-            f"| `{p.name}` | {p.type} | {cell(repr(p.default))} | {cell(rng)} | "
+            f"| `{p.name}` | {p.type} | {cell(repr(p.default))} | {cell(rng)} | {spread} | "
             f"{cell(p.unit)} | {cell(p.description)} | {cell(p.source)} |"
         )
     return "\n".join(lines)
@@ -67,11 +74,9 @@ def parameters_cell() -> str:
         "# Parameters: edit here in JupyterLab, or pass with papermill -p / -f.",
         "# Units follow each value; `market-entry params` lists ranges and sources.",
     ]
-    group = None
-    for p in PARAMETERS:
-        if p.group != group:
-            group = p.group
-            lines.append(f"\n# {GROUPS[group]}")
+    for title, p in _grouped():
+        if title:
+            lines.append(f"\n# {title}")
         value = json.dumps(p.default) if p.type == "str" else repr(p.default)
         unit = p.unit or ("text" if p.type == "str" else "no unit")
         lines.append(f"{p.name} = {value}  # {unit}")
