@@ -54,27 +54,56 @@ def _layout(fig: go.Figure, title: str, ytitle: str, xtitle: str = "") -> go.Fig
     return fig
 
 
+def _leaves(results: Results, mode: str) -> int | None:
+    last = int(np.mean(results.modes[mode].last_month))
+    return last if last < results.months - 1 else None
+
+
 def subscribers(results: Results) -> go.Figure:
-    """Expected subscribers of the modes that run a service, millions, by month."""
+    """Expected subscribers of the modes that run a service, millions, by month.
+
+    Solid: under the best exit policy; dotted: if the mode were run on after the month
+    it is best left (its business plan, weighted by the chance of no forced exit).
+    """
     x = results.dates.to_timestamp()
     fig = go.Figure()
     for mode in ("solo", "partner"):
-        y = results.modes[mode].expected_subscribers_m.mean(axis=0)
+        r = results.modes[mode]
+        plan = (r.subscribers_m * r.survival).mean(axis=0)
+        leave = _leaves(results, mode)
+        cut = len(x) if leave is None else leave + 1
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=y,
+                x=x[:cut],
+                y=plan[:cut],
                 name=MODE_LABELS[mode],
                 mode="lines",
                 line={"color": MODE_COLORS[mode], "width": 3},
                 hovertemplate="%{y:.2f} m",
             )
         )
-    return _layout(fig, "Subscribers by mode (expected, millions)", "subscribers (millions)")
+        if leave is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=x[leave:],
+                    y=plan[leave:],
+                    mode="lines",
+                    name=f"{MODE_LABELS[mode]} if run on",
+                    line={"color": MODE_COLORS[mode], "width": 2, "dash": "dot"},
+                    hovertemplate="%{y:.2f} m",
+                )
+            )
+    return _layout(
+        fig,
+        "Subscribers by mode (expected, millions; dotted: if run on after the "
+        "month it is best left)",
+        "subscribers (millions)",
+    )
 
 
 def cumulative_cash(results: Results) -> go.Figure:
-    """Cumulative expected cash flow of every mode, US$ millions, by month."""
+    """Cumulative expected cash flow of every mode under its best exit policy (solid) and,
+    for a mode best left early, if run to the horizon (dotted), US$ millions."""
     x = results.dates.to_timestamp()
     fig = go.Figure()
     for mode, r in results.modes.items():
@@ -85,14 +114,26 @@ def cumulative_cash(results: Results) -> go.Figure:
                 y=y,
                 name=MODE_LABELS[mode],
                 mode="lines",
+                hovertemplate="%{y:,.0f}",
                 line={
                     "color": MODE_COLORS[mode],
                     "width": 3,
-                    "dash": "dot" if mode == "stay_out" else "solid",
+                    "dash": "dash" if mode == "stay_out" else "solid",
                 },
-                hovertemplate="%{y:,.0f}",
             )
         )
+        if _leaves(results, mode) is not None:
+            committed = np.sum([r.committed_lines[k] for k in LINE_ITEMS], axis=0)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=np.cumsum(committed, axis=1).mean(axis=0),
+                    mode="lines",
+                    name=f"{MODE_LABELS[mode]} if run to the horizon",
+                    hovertemplate="%{y:,.0f}",
+                    line={"color": MODE_COLORS[mode], "width": 2, "dash": "dot"},
+                )
+            )
     return _layout(fig, "Cumulative cash by mode (US$ m, undiscounted)", "US$ millions")
 
 

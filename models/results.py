@@ -69,6 +69,8 @@ class ModeResult:
     committed_lines : dict of str to ndarray (paths, months)
         Expected lines when the mode is run to the horizon whatever happens (forced
         exits only).
+    survival : ndarray (paths, months)
+        Probability of no forced exit by each month (the mode run to the horizon).
     """
 
     mode: str
@@ -81,6 +83,7 @@ class ModeResult:
     content_amortisation: FloatArray = field(repr=False)
     forced_exit: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
     committed_lines: dict[str, FloatArray] = field(repr=False, default_factory=dict)
+    survival: FloatArray | None = field(repr=False, default=None)
     last_month: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
 
     @property

@@ -211,6 +211,7 @@ def _with_exit_policy(
         forced_exit=(operating * exit_h).sum(axis=1),
         last_month=last,
         committed_lines=committed,
+        survival=alive,
     )
 
 
@@ -260,4 +261,5 @@ def _stay_out(params) -> ModeResult:
         forced_exit=np.zeros(1),
         last_month=np.full(1, params.months - 1.0),
         committed_lines={k: z.copy() for k in LINE_ITEMS},
+        survival=np.ones_like(z),
     )
