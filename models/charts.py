@@ -275,9 +275,9 @@ def quota_effect(quota: pd.DataFrame) -> go.Figure:
         fig,
         "Domestic titles the quota requires (US$ m per year)",
         "US$ m per year",
-        "allowed foreign titles per domestic title",
+        "foreign titles allowed, as a share of domestic titles licensed",
     )
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     return fig
 
 

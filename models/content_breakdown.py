@@ -120,14 +120,21 @@ def reedit_example(
 
 
 def cash_vs_amortised(results: Results, mode: str) -> pd.DataFrame:
-    """Yearly content cash paid against content expensed (amortised), expected US$ m."""
+    """Yearly content cash paid against content expensed (amortised) when the mode is run
+    to the horizon, expected US$ m (under an early exit the remaining book value would
+    be written off at once)."""
     r = results.modes[mode]
     years = results.params.start_year + np.arange(results.months) // 12
+    amortised = (
+        r.committed_amortisation
+        if r.committed_amortisation is not None
+        else (r.content_amortisation)
+    )
     frame = pd.DataFrame(
         {
             "year": years,
-            "cash_paid": -r.lines["content"].mean(axis=0) + 0.0,
-            "amortised": r.content_amortisation.mean(axis=0),
+            "cash_paid": -r.committed_lines["content"].mean(axis=0) + 0.0,
+            "amortised": amortised.mean(axis=0),
         }
     )
     out = frame.groupby("year").sum()

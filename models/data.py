@@ -12,6 +12,7 @@ partly on secondary reports; ``unverified`` is a commonly quoted figure not conf
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,14 @@ def _parse(kind: str, text: str) -> object:
         return pd.Period(pd.Timestamp(_month(text)), freq="M")
     if kind == "date":
         return pd.Timestamp(text)
+    if kind == "day_or_month":  # YYYY-MM-DD, or YYYY-MM meaning the end of that month
+        if len(text) == 7:
+            return (
+                pd.Period(pd.Timestamp(_month(text)), freq="M").to_timestamp(how="end").normalize()
+            )
+        if len(text) != 10:
+            raise ValueError("expected YYYY-MM-DD or YYYY-MM")
+        return pd.Timestamp(text)
     return text
 
 
@@ -67,6 +76,7 @@ _WHAT = {
     "int": "a whole number",
     "month": "a month YYYY-MM",
     "date": "a date YYYY-MM-DD",
+    "day_or_month": "a date YYYY-MM-DD or a month YYYY-MM",
     "str": "text",
     "status": "a status",
 }
@@ -121,6 +131,11 @@ def read_table(path: Path, columns: dict[str, Column]) -> pd.DataFrame:
                     f"data file {name} line {line}: column {col} is "
                     f"{text!r}; expected {_WHAT[spec.kind]}"
                 ) from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise DataFileError(
+                    f"data file {name} line {line}: column {col} is {text!r}; expected a "
+                    "finite number"
+                )
             if isinstance(value, int | float) and (
                 (spec.min is not None and value < spec.min)
                 or (spec.max is not None and value > spec.max)
@@ -172,13 +187,17 @@ svod_subscribers = _loader(
     "china_svod_subscribers.csv",
     {
         "platform": Column(S),
-        "as_of": Column("str"),
+        "as_of": Column("day_or_month"),
         "subscribers_m": Column(F, min=0, max=2000),
         "metric": Column(S),
         "status": Column("status"),
         "source": Column(S),
     },
-    lambda f: _with_dates(f, "as_of").sort_values(["platform", "as_of"]).reset_index(drop=True),
+    lambda f: (
+        f.assign(as_of=pd.to_datetime(f["as_of"]))
+        .sort_values(["platform", "as_of"])
+        .reset_index(drop=True)
+    ),
 )
 
 #: China's internet and online-video users (CNNIC), millions and percent.
@@ -234,19 +253,6 @@ foreign_services = _loader(
         "note": Column(S, required=False),
     },
 )
-
-
-def _with_dates(frame: pd.DataFrame, col: str) -> pd.DataFrame:
-    """Parse dates given as YYYY-MM-DD or YYYY-MM (end of month)."""
-
-    def parse(text: str) -> pd.Timestamp:
-        if len(text) == 7:
-            return pd.Period(text, freq="M").to_timestamp(how="end").normalize()
-        return pd.Timestamp(text)
-
-    frame = frame.copy()
-    frame[col] = frame[col].map(parse)
-    return frame
 
 
 def year_end_series(

@@ -71,6 +71,8 @@ class ModeResult:
         exits only).
     survival : ndarray (paths, months)
         Probability of no forced exit by each month (the mode run to the horizon).
+    committed_amortisation : ndarray (paths, months)
+        Content expense when the mode is run to the horizon, US$ millions (positive).
     """
 
     mode: str
@@ -84,6 +86,7 @@ class ModeResult:
     forced_exit: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
     committed_lines: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     survival: FloatArray | None = field(repr=False, default=None)
+    committed_amortisation: FloatArray | None = field(repr=False, default=None)
     last_month: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
 
     @property

@@ -157,7 +157,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Number of Monte Carlo paths. Results are arrays shaped (paths, months); the current "
         "engine computes the single expected path, so only 1 is accepted until the Monte "
         "Carlo engine lands.",
-        "model setting",
+        "model setting: the deterministic engine computes the expected path",
         min=1,
         max=1,
     ),
@@ -202,9 +202,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         0.15,
         "fraction",
         "Share of online-video users who pay for any video subscription (unique payers).",
-        "derived: iQIYI 111.6 M (2022-12) + Tencent Video 113 M (2024-03) subscriptions in "
-        "data/raw/china_svod_subscribers.csv are 21 % of 1,067 M users before multi-homing; "
-        "under 45 % pay one platform only (ref 1.20), so unique payers are set at 15 %",
+        "derived from rows not fully verified: iQIYI 111.6 M (2022-12, unverified) and Tencent "
+        "Video 113 M (2024-03, partly verified) in data/raw/china_svod_subscribers.csv are 21 "
+        "% of 1,067 M users before multi-homing; assumption: under 45 % pay one platform only "
+        "(ref 1.20), so unique payers are set at 15 %",
         min=0.0,
         max=1.0,
         uncertain=True,
@@ -349,9 +350,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         25.0,
         "US$ per gross add",
         "Marketing cost per gross subscriber added.",
-        "derived: Netflix international marketing was US$42 per net add in 2016 (ref 3.7; "
-        "per gross add is lower) and iQIYI's about RMB 45 (US$7) per net add in 2017 "
-        "(ref 2.4); 25 sits between",
+        _A + "between Netflix's international US$42 per net add in 2016 (ref 3.7; per gross "
+        "add is lower) and iQIYI's about RMB 45 (US$7) per net add in 2017 (ref 2.4): a "
+        "foreign brand pays more than the incumbent to win a subscriber",
         min=0.0,
         max=500.0,
         uncertain=True,
@@ -384,8 +385,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "US$ m per title",
         "Average cost of clearing China rights for a foreign title (nil for wholly owned "
         "originals, high for third-party films and series).",
-        "ref 2.12: US series sold to Chinese sites for US$100-150 k per episode (2011-14); "
-        "averaged over owned and third-party titles",
+        "ref 2.12: The Big Bang Theory sold to a Chinese site for about US$150 k per episode "
+        "(2011); assumption: rights cost nothing for wholly owned originals, so the average "
+        "over owned and third-party titles is set at US$30 k per episode for 10 episodes",
         min=0.0,
         max=50.0,
         uncertain=True,
@@ -464,7 +466,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         30.0,
         "US$ m per year",
         "Budget for local Chinese originals (solo and partner modes).",
-        "ref 2.6: Ode to Joy S2 cost RMB 150 M (about US$21 M); about two mid-budget dramas a year",
+        "ref 2.6: Ode to Joy S2 cost RMB 150 M (about US$21 M); assumption: one such drama "
+        "and a smaller one (RMB 5-6 M per episode, Candle in the Tomb) a year, about US$30 M",
         min=0.0,
         max=5000.0,
         uncertain=True,
@@ -625,8 +628,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         3.0,
         "months",
         "How long a suspended service stays dark.",
-        "data/raw/foreign_streaming_entry_china_events.csv: DisneyLife went dark in 2016-03 "
-        "and was formally suspended in 2016-04; 3 months is an assumption",
+        _A + "no public record of a suspension that ended: the 2016 cases "
+        "(data/raw/foreign_streaming_entry_china_events.csv) ended in exits, counted in the "
+        "exit hazards; 3 months is a quarter of lost revenue while approvals are re-sought",
         min=0.0,
         max=24.0,
         uncertain=True,
@@ -765,7 +769,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         1.0,
         "US$ m per title",
         "Licence fee per approved title, VAT included, paid up front each year.",
-        "derived: ref 2.12 (US$100-150 k per episode for US series) times about 8 episodes",
+        "ref 2.12: about US$150 k per episode for a hit US series (2011); assumption: a "
+        "licensee pays for approved hits, about 7 episodes' worth per title on average",
         min=0.0,
         max=100.0,
         uncertain=True,

@@ -212,6 +212,7 @@ def _with_exit_policy(
         last_month=last,
         committed_lines=committed,
         survival=alive,
+        committed_amortisation=amort * alive,
     )
 
 

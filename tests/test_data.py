@@ -84,6 +84,23 @@ def test_malformed_files_are_refused_in_one_line(tmp_path, text, fragment):
     assert "\n" not in msg and str(p) in msg and fragment in msg
 
 
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("iQIYI,not-a-date,10,m,verified,s", "column as_of is 'not-a-date'"),
+        ("iQIYI,2019-13-31,10,m,verified,s", "column as_of is '2019-13-31'"),
+        ("iQIYI,2019-12-31,nan,m,verified,s", "expected a finite number"),
+        ("iQIYI,2019-12-31,inf,m,verified,s", "column subscribers_m is 'inf'"),
+    ],
+)
+def test_bad_dates_and_non_finite_numbers(tmp_path, row, fragment):
+    p = tmp_path / "svod.csv"
+    p.write_text(HEADER + row + "\n")
+    with pytest.raises(DataFileError, match="line 2") as info:
+        data.svod_subscribers(p)
+    assert fragment in str(info.value)
+
+
 def test_wrong_types_in_other_files(tmp_path):
     p = tmp_path / "services.csv"
     src = (ROOT / "data/raw/foreign_digital_services_china.csv").read_text().splitlines()
