@@ -11,7 +11,8 @@ from models.schema import SPECS
 
 @pytest.fixture(scope="module")
 def fitted_hazards():
-    return hazards.default_hazards(survival.prepare(data.foreign_services()))
+    raw = data.foreign_services()
+    return hazards.default_hazards(survival.prepare(raw), raw=raw)
 
 
 @pytest.mark.parametrize("mode", ["solo", "partner", "license"])

@@ -61,14 +61,13 @@ def analogue_series() -> dict[str, Series]:
     out: dict[str, Series] = {}
     for name, launch in (("iQIYI", "2010-04"), ("Tencent Video", "2011-04")):
         rows = svod[svod["platform"] == name]
-        year_end = rows[(rows["as_of"].dt.month == 12) & (rows["as_of"].dt.day == 31)]
         out[name] = Series(
             name,
-            pd.Series(year_end["subscribers_m"].to_numpy(), index=year_end["as_of"]),
-            pd.Series(year_end["verified"].to_numpy(), index=year_end["as_of"]),
+            pd.Series(rows["subscribers_m"].to_numpy(), index=rows["as_of"]),
+            pd.Series(rows["verified"].to_numpy(), index=rows["as_of"]),
             launch,
             1,
-            "year-end subscribing members",
+            "subscribing members (year ends used for the yearly series)",
         )
     for region, launch in (("APAC", "2016-01"), ("EMEA", "2012-01"), ("LATAM", "2011-09")):
         col = f"{region.lower()}_paid_k"
@@ -84,13 +83,45 @@ def analogue_series() -> dict[str, Series]:
     return out
 
 
+def _period(date, k: int) -> pd.Period:
+    return pd.Period(date, freq="Y" if k == 1 else "Q")
+
+
+def regular(s: Series) -> tuple[pd.Series, pd.Series]:
+    """The series on a regular grid (years or quarters) for the methods that need one.
+
+    Period-end observations only (31 December for yearly series); a single missing
+    period between two observations is filled by linear interpolation and flagged; the
+    longest such run is kept. Returns the levels and a flag of filled periods, both
+    indexed by period.
+    """
+    k = s.periods_per_year
+    ends = [
+        d
+        for d in s.stock.index
+        if (k == 1 and d.month == 12 and d.day == 31)
+        or (k == 4 and d.month in (3, 6, 9, 12) and d.is_month_end)
+    ]
+    obs = pd.Series(s.stock[ends].to_numpy(), index=[_period(d, k) for d in ends])
+    obs = obs[~obs.index.duplicated(keep="last")].sort_index()
+    if obs.empty:
+        return obs, pd.Series(dtype=bool)
+    full = pd.period_range(obs.index[0], obs.index[-1], freq=obs.index.freq)
+    grid = obs.reindex(full)
+    missing = grid.isna()
+    # a run breaks where two or more periods in a row are missing
+    breaks = missing & (missing.shift(1, fill_value=False) | missing.shift(-1, fill_value=False))
+    run_id = breaks.cumsum()
+    best = max((part for _, part in grid[~breaks].groupby(run_id[~breaks])), key=len)
+    filled = best.isna()
+    return best.interpolate(), filled
+
+
 def _consecutive(s: Series) -> pd.Series:
-    """The longest run of the series without gaps in its period (years or quarters)."""
-    freq = "Y" if s.periods_per_year == 1 else "Q"
-    periods = pd.PeriodIndex([pd.Period(d, freq=freq) for d in s.stock.index])
-    keyed = pd.Series(s.stock.to_numpy(), index=[p.ordinal for p in periods])
-    run = data.consecutive(keyed)
-    return s.stock.iloc[[list(keyed.index).index(k) for k in run.index]]
+    """Levels on the regular grid, indexed by the period-end dates (filled periods
+    included)."""
+    levels, _ = regular(s)
+    return pd.Series(levels.to_numpy(), index=levels.index.to_timestamp(how="end").normalize())
 
 
 def classic_fit(s: Series):
@@ -149,16 +180,24 @@ def fits_table(series: dict[str, Series], churn: float) -> pd.DataFrame:
 
 
 def holdout_periods(s: Series, holdout_years: int, min_train: int = 6) -> int:
-    """Periods held out: ``holdout_years`` of the series, fewer if the consecutive run
-    would leave under ``min_train`` observations to fit on (0 if none can be held out)."""
+    """Periods held out: ``holdout_years`` of the series, fewer if the regular run would
+    leave under ``min_train`` observations to fit on (0 if none can be held out)."""
     n = len(_consecutive(s))
     return max(min(holdout_years * s.periods_per_year, n - min_train), 0)
 
 
+def _start_period(s: Series, first: pd.Timestamp) -> int:
+    """Period number (1 = the launch period) of the first level of the regular run."""
+    months = (pd.Period(first, freq="M") - pd.Period(pd.Timestamp(s.launch), freq="M")).n
+    return round((months + 1) / (12 // s.periods_per_year))
+
+
 def churn_backtest(s: Series, churn: float, holdout: int) -> pd.DataFrame:
-    """Forecast the last ``holdout`` stocks with the churn-Bass fit on the rest."""
+    """Forecast the last ``holdout`` levels with the churn-Bass fit on every observation
+    before them (observations at any dates; filled periods are not used)."""
     stock = _consecutive(s)
-    train, test = stock.iloc[:-holdout], stock.iloc[-holdout:]
+    test = stock.iloc[-holdout:]
+    train = s.stock[s.stock.index < test.index[0]]
     fit = fit_churn_bass(train, s.launch, churn)
     months = months_since(test.index, s.launch)
     path = fit.predict(int(months.max()) + 1)
@@ -174,7 +213,7 @@ def churn_backtest(s: Series, churn: float, holdout: int) -> pd.DataFrame:
 
 
 def backtest_table(series: dict[str, Series], churn: float, holdout_years: int) -> pd.DataFrame:
-    """MAPE and MASE of each method per series on the last ``holdout_years`` years held out:
+    """MAPE and MASE of each method per series, the final ``holdout_years`` held out:
     classic Bass, the model's churn-Bass, ETS with damped trend, naive and drift."""
     rows = []
     for s in series.values():
@@ -183,7 +222,12 @@ def backtest_table(series: dict[str, Series], churn: float, holdout_years: int) 
         if holdout < 1:
             log.info("%s: too short to hold anything out", s.name)
             continue
-        b = bt.backtest(stock.reset_index(drop=True), holdout, initial=None)
+        b = bt.backtest(
+            stock.reset_index(drop=True),
+            holdout,
+            initial=None,
+            start_period=_start_period(s, stock.index[0]),
+        )
         scores = b.scores.copy()
         cb = churn_backtest(s, churn, holdout)
         train = stock.iloc[:-holdout].to_numpy()
@@ -191,10 +235,19 @@ def backtest_table(series: dict[str, Series], churn: float, holdout_years: int) 
             bt.mape(cb["actual"], cb["forecast"]),
             bt.mase(cb["actual"], cb["forecast"], train),
         ]
+        held = stock.index[-holdout:]
+        fmt = (
+            (lambda d: str(d.year))
+            if s.periods_per_year == 1
+            else (lambda d: f"{d.year}Q{d.quarter}")
+        )
+        span = f"{fmt(held[0])}-{fmt(held[-1])}"
         for method, r in scores.iterrows():
             rows.append(
                 {
                     "series": s.name,
+                    "fitted_on": f"{fmt(stock.index[0])}-{fmt(stock.index[-holdout - 1])}",
+                    "held_out": span,
                     "holdout": holdout,
                     "method": method,
                     "mape_pct": r["mape_pct"],
@@ -204,38 +257,50 @@ def backtest_table(series: dict[str, Series], churn: float, holdout_years: int) 
     table = pd.DataFrame(rows)
     if not table.empty:
         best = table.loc[table.groupby("series")["mase"].idxmin(), ["series", "method"]]
-        table["winner"] = table.apply(
-            lambda r: best.set_index("series").loc[r["series"], "method"] == r["method"], axis=1
-        )
+        winners = dict(zip(best["series"], best["method"], strict=True))
+        table["winner"] = [
+            winners[s] == m for s, m in zip(table["series"], table["method"], strict=True)
+        ]
     return table
 
 
 def overconfidence(s: Series, churn: float, holdout_years: int) -> float:
-    """Out-of-sample over in-sample error of the churn-Bass fit (relative RMSE ratio).
+    """Out-of-sample over in-sample error of the verified-row churn-Bass fit.
 
-    Above 1, the fit's standard errors understate how far forecasts miss; the default
-    ranges of p and q are widened by this factor.
+    The verified observations of the last ``holdout_years`` are held out; the fit on the
+    verified observations before them forecasts them. The ratio of relative RMSEs (at
+    least 1) says how much the fit's own standard errors understate forecast misses.
     """
-    stock = _consecutive(s)
-    holdout = holdout_periods(s, holdout_years)
-    cb = churn_backtest(s, churn, holdout)
-    fit = fit_churn_bass(stock.iloc[:-holdout], s.launch, churn)
+    stock = s.stock[s.verified]
+    cutoff = stock.index[-1] - pd.DateOffset(years=holdout_years)
+    train, test = stock[stock.index <= cutoff], stock[stock.index > cutoff]
+    if len(train) < 4 or test.empty:
+        log.warning("%s: too few verified rows to backtest; ranges not widened", s.name)
+        return 1.0
+    fit = fit_churn_bass(train, s.launch, churn)
+    months = months_since(test.index, s.launch)
+    forecast = fit.predict(int(months.max()) + 1)[months]
     rel_in = np.sqrt(np.mean((fit.resid / fit.observed) ** 2))
-    rel_out = np.sqrt(np.mean(((cb["forecast"] - cb["actual"]) / cb["actual"]) ** 2))
+    rel_out = np.sqrt(np.mean(((forecast - test.to_numpy()) / test.to_numpy()) ** 2))
     return float(max(rel_out / rel_in, 1.0)) if rel_in > 0 else float("inf")
 
 
 def default_growth(
     series: dict[str, Series], churn: float, holdout_years: int, z: float = 1.96
 ) -> pd.DataFrame:
-    """Defaults of p and q (monthly) from the analogue's verified-row churn-Bass fit, with
-    ranges of ``z`` standard errors widened by the backtest's overconfidence factor."""
+    """Defaults of p and q (monthly) from the analogue's verified-row churn-Bass fit.
+
+    The range is ``z`` standard errors widened by the backtest's overconfidence factor
+    (:func:`overconfidence`), stretched if needed to include the fit on all rows
+    (verified or not), so that the choice of rows is inside the range too.
+    """
     s = series[ANALOGUE]
     fit = churn_fit(s, churn, verified_only=True)
+    every = churn_fit(s, churn, verified_only=False)
     widen = overconfidence(s, churn, holdout_years)
     rows = []
-    for name, est in (("growth_p_innovation_month", fit.p), ("growth_q_imitation_month", fit.q)):
-        se = fit.bse[name.split("_")[1][0]]
+    for name, key in (("growth_p_innovation_month", "p"), ("growth_q_imitation_month", "q")):
+        est, se, other = getattr(fit, key), fit.bse[key], getattr(every, key)
         half = z * se * widen
         rows.append(
             {
@@ -243,8 +308,9 @@ def default_growth(
                 "value": est,
                 "std_err": se,
                 "widen": widen,
-                "low": max(est - half, 0.0),
-                "high": est + half,
+                "all_rows": other,
+                "low": max(min(est - half, other), 0.0),
+                "high": max(est + half, other),
             }
         )
     return pd.DataFrame(rows).set_index("parameter")

@@ -23,7 +23,9 @@ PARAMETER = {
 }
 
 
-def default_hazards(prepared: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+def default_hazards(
+    prepared: pd.DataFrame, alpha: float = 0.05, raw: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Yearly forced-exit probability per mode: point value, low and high (fractions).
 
     Parameters
@@ -32,27 +34,46 @@ def default_hazards(prepared: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
         Output of :func:`models.calibration.survival.prepare`.
     alpha : float
         1 - confidence of the range.
+    raw : DataFrame, optional
+        The record as loaded; when given, each range is stretched to include the point
+        values of the other readings of the record (:func:`sensitivity`, except counting
+        every exit, which is another event), so that coding choices sit inside it too.
     """
     h = survival.monthly_hazards(prepared, alpha=alpha)
     rows = []
     for mode in PARAMETER:
         r = h.loc[mode]
-        if r["events"] > 0:
-            value = r["p_year"]
-        else:
-            value = survival.yearly_probability(0.5 / r["exposure_months"])
+        value = r["p_year"] if r["events"] > 0 else survival.yearly_probability(value_month(r))
         rows.append(
             {
                 "mode": mode,
                 "parameter": PARAMETER[mode],
                 "events": int(r["events"]),
                 "exposure_months": float(r["exposure_months"]),
+                "hazard_month": float(value_month(r)),
                 "p_year": float(value),
                 "low": float(r["p_year_lower"]),
                 "high": float(r["p_year_upper"]),
             }
         )
-    return pd.DataFrame(rows).set_index("mode")
+    out = pd.DataFrame(rows).set_index("mode")
+    if raw is not None:
+        variants = sensitivity(raw)
+        variants = variants[~variants["variant"].str.startswith("any exit")]
+        for mode in PARAMETER:
+            out.loc[mode, "low"] = min(out.loc[mode, "low"], variants[mode].min())
+            out.loc[mode, "high"] = max(out.loc[mode, "high"], variants[mode].max())
+    return out
+
+
+def value_month(row: pd.Series) -> float:
+    """Monthly hazard behind a row of :func:`models.calibration.survival.monthly_hazards`:
+    the MLE, or half an event over the exposure when there is none (NaN without exposure)."""
+    if row["exposure_months"] <= 0:
+        return float("nan")
+    if row["events"] > 0:
+        return float(row["events"] / row["exposure_months"])
+    return 0.5 / float(row["exposure_months"])
 
 
 def compare(params, defaults: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +119,7 @@ def sensitivity(raw: pd.DataFrame) -> pd.DataFrame:
             raw, censor_at_last_confirmed=True
         ),
         "DisneyLife coded as licensing": survival.prepare(recoded),
+        "verified rows only": survival.prepare(raw[raw["verified"]]) if "verified" in raw else base,
         "any exit counts (voluntary, sold)": survival.prepare(raw, events="any"),
     }
     rows = []
