@@ -131,9 +131,11 @@ def summary_block(results: Results) -> HTMLBlock:
         "<p style='font-size:.85rem;color:#555'>Expected values in US$ millions over "
         f"{p.horizon_years} years from January {p.start_year}, discounted at "
         f"{p.finance_discount_rate_year:.1%} a year; no terminal value. <i>NPV, free to "
-        "leave</i> ranks the modes: the streamer may walk away (paying the exit cost) when "
-        "staying would lose more. The other columns describe the mode run to the horizon "
-        "with regulatory risk carried as expected losses.</p></div>"
+        "leave</i> ranks the modes: from its launch on, the streamer may walk away (paying "
+        "the exit cost) when staying would lose more. Every column but <i>NPV run to "
+        "horizon</i> follows that policy, with regulatory risk carried as expected losses; "
+        "P(forced exit) is therefore lower for a mode left early, which is exposed for fewer "
+        "months.</p></div>"
     )
     return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)})
 

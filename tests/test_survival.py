@@ -283,7 +283,7 @@ def test_caveats_are_written_from_the_numbers(prepared):
         "confounded with category",
         "Microsoft 9",
         "2 rows are re-entries",
-        "last_confirmed",
+        "last confirmed earlier than",
     ):
         assert needle in joined, needle
 

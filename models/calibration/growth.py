@@ -340,7 +340,7 @@ def backtest_findings(table: pd.DataFrame) -> list[str]:
         best = part["mase"].idxmin()
         model = part.loc["churn_bass"]
         out.append(
-            f"{name} (last {int(part['holdout'].iloc[0])} periods held out): "
+            f"{name} (held out {part['held_out'].iloc[0]}): "
             f"{METHOD_LABELS[best]} wins with MASE {part.loc[best, 'mase']:.2f} "
             f"(MAPE {part.loc[best, 'mape_pct']:.1f} %); the model's Bass with churn scores "
             f"MASE {model['mase']:.2f} (MAPE {model['mape_pct']:.1f} %)"

@@ -728,9 +728,10 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     )
     for mode in hz.index[(hz["events"] == 0) & (hz["n"] > 0)]:
         out.append(
-            f"{mode} has no event in {hz.loc[mode, 'exposure_months']:,.0f} months: its hazard"
-            f" is 0 with a 95 % upper bound of {hz.loc[mode, 'upper']:.4f} per month"
-            f" ({hz.loc[mode, 'p_year_upper']:.1%} a year), and no Cox hazard ratio exists for it."
+            f"{mode} has no event in {hz.loc[mode, 'exposure_months']:,.0f} months: the"
+            f" estimate is 0 with a 95 % upper bound of {hz.loc[mode, 'upper']:.4f} per month"
+            f" ({hz.loc[mode, 'p_year_upper']:.1%} a year); the model's default takes half an"
+            " event over that exposure instead of 0, and no Cox hazard ratio exists for it."
         )
     out.append(
         f"The sample is small ({k} events) and selected: famous, mostly US brands whose exits"
@@ -782,7 +783,7 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
         listed = ", ".join(f"{s} {confirmed[i]}" for i, s in stale["service"].items())
         out.append(
             f"{len(stale)} operating rows were last confirmed earlier than {CENSOR_MONTH}"
-            f" ({listed}); prepare(censor_at_last_confirmed=True) is the sensitivity check."
+            f" ({listed}); censoring them there is one of the sensitivity checks."
         )
     alt = notes.str.extract(_ALT_CODING, expand=False)
     if alt.notna().any():
