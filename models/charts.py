@@ -286,24 +286,13 @@ def cash_vs_amortised(table: pd.DataFrame, label: str) -> go.Figure:
     :func:`models.content_breakdown.cash_vs_amortised`)."""
     x = table.index.astype(str)
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=table["cash_paid"],
-            name="cash paid",
-            marker_color="#0072B2",
-            hovertemplate="%{y:,.1f}",
+    for column, name, color in (
+        ("cash_paid", "cash paid", "#0072B2"),
+        ("amortised", "amortised (expense)", "#E69F00"),
+    ):
+        fig.add_trace(
+            go.Bar(x=x, y=table[column], name=name, marker_color=color, hovertemplate="%{y:,.1f}")
         )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=table["amortised"],
-            name="amortised (expense)",
-            marker_color="#E69F00",
-            hovertemplate="%{y:,.1f}",
-        )
-    )
     fig.add_trace(
         go.Scatter(
             x=x,

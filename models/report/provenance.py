@@ -12,26 +12,19 @@ METADATA_KEY = "market_entry"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=5, check=True
+    ).stdout.strip()
+
+
 def git_commit(path: str | Path | None = None) -> str | None:
     """The current git commit of the project (``+changes`` if the tree is modified), or
     None outside a git checkout."""
     cwd = Path(path) if path else PROJECT_ROOT
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
+        commit = _git("rev-parse", "--short=12", "HEAD", cwd=cwd)
+        dirty = _git("status", "--porcelain", "--untracked-files=no", cwd=cwd)
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    return commit + ("+changes" if dirty else "")
