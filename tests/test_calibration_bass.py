@@ -328,3 +328,19 @@ def test_unidentified_market_warns(caplog):
         fit = fit_bass(adoptions_from_stock(stock), initial=stock.iloc[0])
     assert np.isclose(fit.m, 111.6, rtol=1e-6)
     assert "estimate of m is at its bound" in caplog.text
+
+
+def test_a_late_short_noisy_series_is_anchored_to_its_first_stock():
+    """Observed from period 8 only, with 3 % noise: held to the stock reached before the
+    first observation, NLS identifies m instead of running to a bound."""
+    from models.calibration.bass import bass_cdf
+
+    m, p, q = 60.0, 0.01, 0.35
+    t = np.arange(8, 21, dtype=float)
+    rng = np.random.default_rng(3)
+    adds = bass_adoptions(t, m, p, q) * np.exp(rng.normal(0, 0.03, len(t)))
+    initial = m * float(bass_cdf(np.array([7.0]), p, q)[0])
+    fit = fit_bass(pd.Series(adds, index=t.astype(int)), "nls", start_period=8, initial=initial)
+    assert fit.m == pytest.approx(m, rel=0.1)
+    assert not np.isclose(fit.m, initial + adds.sum(), rtol=1e-3)  # not at its lower bound
+    assert np.isfinite(fit.bse["m"])

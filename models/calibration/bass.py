@@ -340,7 +340,13 @@ def _grid_starts(t: np.ndarray, y: np.ndarray, m_lo: float) -> list[np.ndarray]:
 def _nls_estimate(
     a: np.ndarray, t: np.ndarray, initial: float, scale: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, bool]:
-    """Srinivasan-Mason NLS; returns (m, p, q), covariance, fitted, sigma2, converged."""
+    """Srinivasan-Mason NLS; returns (m, p, q), covariance, fitted, sigma2, converged.
+
+    For a series observed after adoption began (first period > 1) with a known
+    ``initial`` cumulative, the cumulative curve is also held to it: one more residual,
+    ``initial - m F(t0 - 1)``. Without it m is not identified on a late, short series
+    (the fit runs to a bound).
+    """
     y = a / scale
     m_lo = float(np.max(initial + np.cumsum(a))) / scale  # the largest cumulative seen
     lower = np.array([m_lo, P_BOUNDS[0], Q_BOUNDS[0]])
@@ -354,11 +360,20 @@ def _nls_estimate(
         log.debug("OLS gives no valid start; NLS starts from the grid only")
     starts += _grid_starts(t, y, m_lo)
 
+    anchored = initial > 0.0 and t[0] > 1.0
+    t_prev = np.array([t[0] - 1.0])
+
     def resid(x: np.ndarray) -> np.ndarray:
-        return y - bass_adoptions(t, *x)
+        r = y - bass_adoptions(t, *x)
+        if anchored:
+            r = np.append(r, initial / scale - x[0] * bass_cdf(t_prev, x[1], x[2]))
+        return r
 
     def jac(x: np.ndarray) -> np.ndarray:
-        return -_adoption_jacobian(t, *x)
+        j = -_adoption_jacobian(t, *x)
+        if anchored:
+            j = np.vstack([j, -_anchor_row(t_prev, *x)])
+        return j
 
     best = None
     span = upper - lower
@@ -395,10 +410,20 @@ def _nls_estimate(
 
     est = best.x * np.array([scale, 1.0, 1.0])
     fitted = bass_adoptions(t, *est)
-    n = len(a)
-    sigma2 = float(np.sum((a - fitted) ** 2) / (n - 3))
-    cov = sigma2 * _inverse_gram(_adoption_jacobian(t, *est))
+    sq = np.sum((a - fitted) ** 2)
+    j = _adoption_jacobian(t, *est)
+    if anchored:
+        sq += (initial - est[0] * float(bass_cdf(t_prev, est[1], est[2])[0])) ** 2
+        j = np.vstack([j, _anchor_row(t_prev, *est)])
+    sigma2 = float(sq / max(len(j) - 3, 1))
+    cov = sigma2 * _inverse_gram(j)
     return est, cov, fitted, sigma2, converged
+
+
+def _anchor_row(t_prev: np.ndarray, m: float, p: float, q: float) -> np.ndarray:
+    """Jacobian row of the cumulative ``m F(t)`` at ``t_prev`` with respect to (m, p, q)."""
+    dp, dq = _cdf_gradient(t_prev, p, q)
+    return np.column_stack([bass_cdf(t_prev, p, q), m * dp, m * dq])
 
 
 def _inverse_gram(j: np.ndarray) -> np.ndarray:

@@ -161,7 +161,10 @@ def fits_table(series: dict[str, Series], churn: float) -> pd.DataFrame:
         }
         if classic is not None:
             p_m, q_m = monthly_rates(classic.p, classic.q, k)
-            row.update(bass_m=classic.m, bass_p_month=p_m, bass_q_month=q_m)
+            at_bound = bool(np.isclose(classic.m, float(s.stock.max()), rtol=1e-4))
+            row.update(
+                bass_m=classic.m, bass_m_at_bound=at_bound, bass_p_month=p_m, bass_q_month=q_m
+            )
         for label, only in (("all", False), ("verified", True)):
             if only and s.verified.sum() < 4:
                 continue
@@ -360,6 +363,7 @@ def fits_summary(table: pd.DataFrame) -> pd.DataFrame:
         "observations": "Obs.",
         "verified": "Verified",
         "launch": "Launch",
+        "bass_m_shown": "Classic Bass m (M)",
         "bass_q_month": "Classic Bass q /month (net adds)",
         "churn_all_m": "m, all rows (M)",
         "churn_all_p": "p, all rows",
@@ -370,4 +374,10 @@ def fits_summary(table: pd.DataFrame) -> pd.DataFrame:
         "churn_verified_q": "q, verified",
         "churn_verified_q_se": "q s.e. (verified)",
     }
+    table = table.copy()
+    if "bass_m" in table:
+        table["bass_m_shown"] = [
+            "" if pd.isna(m) else f"{m:,.1f}" + (" (at bound: not identified)" if b else "")
+            for m, b in zip(table["bass_m"], table.get("bass_m_at_bound", False), strict=True)
+        ]
     return table.reindex(columns=list(cols)).rename(columns=cols)
