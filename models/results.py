@@ -109,6 +109,15 @@ class Results:
 
     params: Any
     modes: dict[str, ModeResult]
+    draws: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def rate(self) -> Any:
+        """Yearly discount rate: the parameter, or one value per path where drawn."""
+        name = "finance_discount_rate_year"
+        if self.draws is not None and name in self.draws:
+            return self.draws[name].to_numpy(dtype=float)
+        return getattr(self.params, name)
 
     @property
     def months(self) -> int:
@@ -127,7 +136,7 @@ class Results:
         Every column follows the best exit policy, on which modes are ranked, except
         ``npv_committed_usd_m``: the NPV if the mode is run to the horizon whatever happens.
         """
-        rate = self.params.finance_discount_rate_year
+        rate = self.rate
         df = finance.discount_factors(rate, self.months)
         rows = []
         for mode, r in self.modes.items():
@@ -174,7 +183,7 @@ class Results:
         """Present value of each cash-flow line (columns) for each mode (rows), US$ m,
         under the best exit policy. Each row sums to the mode's ``npv_usd_m``.
         """
-        rate = self.params.finance_discount_rate_year
+        rate = self.rate
         df = finance.discount_factors(rate, self.months)
         data = {
             mode: {k: float(np.mean(np.sum(v * df, axis=1))) for k, v in r.lines.items()}

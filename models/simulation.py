@@ -30,41 +30,89 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+import pandas as pd
 
 from . import content, finance, growth, market, partner, regulation
-from ._arrays import FloatArray
+from ._arrays import FloatArray, column
+from .exceptions import ParameterError
 from .results import LINE_ITEMS, ModeResult, Results
-from .schema import ENTRY_MODES
+from .schema import ENTRY_MODES, SPECS
 
 log = logging.getLogger(__name__)
 
 
-def simulate(params) -> Results:
+def simulate(params, draws: pd.DataFrame | None = None) -> Results:
     """Run every entry mode and return their :class:`~models.results.Results`.
 
     Parameters
     ----------
     params : Parameters
         A validated parameter object (:func:`models.params.validate`).
+    draws : DataFrame, optional
+        One row per path, one column per uncertain parameter: values that replace the
+        parameter's value on that path (integers are rounded). Without draws, one path
+        with every input at its value.
     """
-    log.info("simulating %s modes over %d months", len(ENTRY_MODES), params.months)
+    inputs = _Inputs(params, draws)
+    log.info(
+        "simulating %d modes over %d months and %d paths",
+        len(ENTRY_MODES),
+        params.months,
+        inputs.paths,
+    )
     modes = {
-        "solo": _service(params, "solo"),
-        "partner": _service(params, "partner"),
-        "license": _licensing(params),
-        "stay_out": _stay_out(params),
+        "solo": _service(inputs, "solo"),
+        "partner": _service(inputs, "partner"),
+        "license": _licensing(inputs),
+        "stay_out": _stay_out(inputs),
     }
-    return Results(params=params, modes=modes)
+    return Results(params=params, modes=modes, draws=draws)
 
 
-def _zeros(params) -> FloatArray:
-    return np.zeros((1, params.months))
+class _Inputs:
+    """Parameter values for the equations: a float, or a (paths, 1) column where draws
+    give one value per path."""
+
+    def __init__(self, params, draws: pd.DataFrame | None) -> None:
+        self._params = params
+        self._columns: dict[str, np.ndarray] = {}
+        self.paths = 1
+        if draws is not None:
+            if len(draws) == 0:
+                raise ParameterError("draws: expected at least one path, got none")
+            for name in draws.columns:
+                spec = SPECS.get(str(name))
+                if spec is None or not spec.uncertain:
+                    raise ParameterError(
+                        f"draws: column {name!r} is not an uncertain parameter; expected "
+                        "names marked uncertain in `market-entry params`"
+                    )
+                values = draws[name].to_numpy(dtype=float)
+                if spec.type == "int":
+                    values = np.rint(values)
+                self._columns[str(name)] = values.reshape(-1, 1)
+            self.paths = len(draws)
+        self.months = params.months
+
+    def __getattr__(self, name: str):
+        columns = self.__dict__.get("_columns", {})
+        if name in columns:
+            return columns[name]
+        return getattr(self.__dict__["_params"], name)
 
 
-def _service(params, mode: str) -> ModeResult:
+def _per_path(x, paths: int, months: int) -> FloatArray:
+    """A scalar, a column or a (1 or paths, months) array as a full (paths, months) array."""
+    return np.broadcast_to(np.asarray(x, dtype=float), (paths, months)).copy()
+
+
+def _mean_month(x) -> int:
+    return int(np.rint(np.mean(x)))
+
+
+def _service(p: _Inputs, mode: str) -> ModeResult:
     """Own subscription service, run alone (``solo``) or with a partner (``partner``)."""
-    p = params
-    months = p.months
+    months, paths = p.months, p.paths
     is_partner = mode == "partner"
     launch = (
         p.regulation_launch_delay_partner_months
@@ -87,6 +135,7 @@ def _service(params, mode: str) -> ModeResult:
         ),
         p.regulation_approval_pass_rate,
     )
+    mkt = _per_path(mkt, paths, months)
     susp_h = regulation.monthly_hazard(
         p.regulation_suspension_hazard_partner_year
         if is_partner
@@ -121,7 +170,7 @@ def _service(params, mode: str) -> ModeResult:
 
     # content, bought up front each content year from `content_lead_months` before launch
     budget = content.mode_budget(p, mode)
-    start = max(launch - p.content_lead_months, 0)
+    start = np.maximum(np.asarray(launch) - p.content_lead_months, 0)
     content_cash = content.yearly_payments(
         budget.total, start, months, p.content_cost_inflation_year
     )
@@ -129,18 +178,20 @@ def _service(params, mode: str) -> ModeResult:
 
     t = np.arange(months).reshape(1, -1)
     fixed_share = p.partner_tech_cost_share if is_partner else 1.0
-    fixed = np.where(t >= start, p.finance_fixed_usd_m_year / 12.0 * fixed_share, 0.0)
-    governance = (
-        np.full((1, months), p.partner_governance_usd_m_year / 12.0)
-        if is_partner
-        else np.zeros((1, months))
+    fixed = np.where(
+        t >= column(start), column(p.finance_fixed_usd_m_year) / 12.0 * fixed_share, 0.0
     )
-    setup = np.where(t == 0, p.finance_setup_usd_m, 0.0)
+    governance = (
+        _per_path(column(p.partner_governance_usd_m_year) / 12.0, paths, months)
+        if is_partner
+        else np.zeros((paths, months))
+    )
+    setup = np.where(t == 0, column(p.finance_setup_usd_m), 0.0)
     marketing = adds * p.growth_cac_usd_per_gross_add
     delivery = subs * p.finance_delivery_usd_per_sub_month
 
     # cash flows while operating; the exit policy then turns them into expectations
-    cond = {k: np.zeros((1, months)) for k in LINE_ITEMS}
+    cond = {k: np.zeros((paths, months)) for k in LINE_ITEMS}
     cond["subscription_revenue"] = gross
     cond["suspension_loss"] = -(gross - billed)
     cond["vat"] = -(billed - ex_vat)
@@ -164,9 +215,9 @@ def _service(params, mode: str) -> ModeResult:
     taxable = sum(v for k, v in cond.items() if k != "content") - amort
     cond["income_tax"] = -finance.income_tax(taxable, p.finance_tax_rate)
     return _with_exit_policy(
-        params,
+        p,
         mode,
-        int(launch),
+        launch,
         cond,
         exit_h,
         p.regulation_exit_cost_usd_m,
@@ -184,9 +235,11 @@ def _with_exit_policy(
     from the launch on once staying would lose more; :func:`models.finance.abandonment`),
     and the lines when the mode is run to the horizon whatever happens."""
     months = params.months
+    exit_h = _per_path(exit_h, params.paths, months)
+    cond = {k: _per_path(v, params.paths, months) for k, v in cond.items()}
     alive = regulation.survival(exit_h)
     committed = {k: v * alive for k, v in cond.items()}
-    committed["exit_costs"] = -alive * exit_h * exit_cost
+    committed["exit_costs"] = -alive * exit_h * column(exit_cost)
     cash = np.sum([cond[k] for k in LINE_ITEMS], axis=0)
     _, last = finance.abandonment(
         cash, exit_h, exit_cost, params.finance_discount_rate_year, first_exit_month=launch
@@ -196,30 +249,29 @@ def _with_exit_policy(
     operating = alive * stays
     voluntary = np.where((t == last.reshape(-1, 1)) & (t < months - 1), alive * (1.0 - exit_h), 0.0)
     lines = {k: v * operating for k, v in cond.items()}
-    lines["exit_costs"] = -(operating * exit_h + voluntary) * exit_cost
+    lines["exit_costs"] = -(operating * exit_h + voluntary) * column(exit_cost)
     if np.any(last < months - 1):
         log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
     return ModeResult(
         mode,
-        launch,
-        mkt,
-        subs,
-        adds,
+        _mean_month(launch),
+        _per_path(mkt, params.paths, months),
+        _per_path(subs, params.paths, months),
+        _per_path(adds, params.paths, months),
         operating,
         lines,
-        amort * operating,
+        _per_path(amort, params.paths, months) * operating,
         forced_exit=(operating * exit_h).sum(axis=1),
         last_month=last,
         committed_lines=committed,
         survival=alive,
-        committed_amortisation=amort * alive,
+        committed_amortisation=_per_path(amort, params.paths, months) * alive,
     )
 
 
-def _licensing(params) -> ModeResult:
+def _licensing(p: _Inputs) -> ModeResult:
     """Titles licensed to a Chinese platform for yearly fees; no own service."""
-    p = params
-    months = p.months
+    months, paths = p.months, p.paths
     launch = p.content_lead_months  # the buyer pays once titles are approved
     exit_h = regulation.hazard_schedule(
         regulation.monthly_hazard(p.regulation_exit_hazard_license_year), launch, months
@@ -232,23 +284,21 @@ def _licensing(params) -> ModeResult:
         p.license_fee_growth_year,
     )
     ex_vat = fees / (1.0 + p.pricing_vat_rate)
-    cond = {k: np.zeros((1, months)) for k in LINE_ITEMS}
+    cond = {k: np.zeros((paths, months)) for k in LINE_ITEMS}
     cond["license_fees"] = fees
     cond["vat"] = -(fees - ex_vat)
     cond["withholding_tax"] = -ex_vat * p.license_withholding_tax_rate
     cond["content"] = -content.yearly_payments(
         content.mode_budget(p, "license").total, 0, months, p.content_cost_inflation_year
     )
-    zeros = np.zeros((1, months))
+    zeros = np.zeros((paths, months))
     # a licensor that stops walks away from its contracts at no extra cost
-    return _with_exit_policy(
-        params, "license", int(launch), cond, exit_h, 0.0, zeros, zeros, zeros, zeros
-    )
+    return _with_exit_policy(p, "license", launch, cond, exit_h, 0.0, zeros, zeros, zeros, zeros)
 
 
 def _stay_out(params) -> ModeResult:
     """The baseline: nothing spent, nothing earned."""
-    z = np.zeros((1, params.months))
+    z = np.zeros((params.paths, params.months))
     lines = {k: z.copy() for k in LINE_ITEMS}
     return ModeResult(
         "stay_out",
@@ -259,8 +309,8 @@ def _stay_out(params) -> ModeResult:
         np.ones_like(z),
         lines,
         z,
-        forced_exit=np.zeros(1),
-        last_month=np.full(1, params.months - 1.0),
+        forced_exit=np.zeros(params.paths),
+        last_month=np.full(params.paths, params.months - 1.0),
         committed_lines={k: z.copy() for k in LINE_ITEMS},
         survival=np.ones_like(z),
     )

@@ -235,3 +235,59 @@ def test_every_valid_horizon_runs(years):
     r = simulate(validate(horizon_years=years))
     assert r.summary["npv_usd_m"].notna().all()
     assert r.modes["solo"].operating.shape == (1, years * 12)
+
+
+DRAWN = {
+    "growth_churn_rate_month": [0.03, 0.06, 0.12],
+    "pricing_price_cny_month": [18.0, 30.0, 55.0],
+    "regulation_exit_hazard_solo_year": [0.0, 0.088, 0.4],
+    "regulation_launch_delay_solo_months": [6, 18, 30],
+    "partner_revenue_share": [0.1, 0.4, 0.7],
+    "market_foreign_premium_share": [0.05, 0.3, 0.6],
+    "license_fee_usd_m_per_title": [0.2, 1.0, 3.0],
+    "finance_discount_rate_year": [0.08, 0.15, 0.25],
+    "regulation_exit_cost_usd_m": [0.0, 15.0, 80.0],
+}
+
+
+def test_each_drawn_path_equals_its_own_deterministic_run():
+    """The oracle: a simulation over drawn paths gives, path by path, what the
+    single-path model gives with those values."""
+    import pandas as pd
+
+    draws = pd.DataFrame(DRAWN)
+    many = simulate(validate(), draws)
+    for i in range(len(draws)):
+        one = simulate(validate({k: v[i] for k, v in DRAWN.items()}))
+        for mode in ENTRY_MODES:
+            a, b = many.modes[mode], one.modes[mode]
+            for k in LINE_ITEMS:
+                assert np.allclose(a.lines[k][i], b.lines[k][0]), (i, mode, k)
+                assert np.allclose(a.committed_lines[k][i], b.committed_lines[k][0])
+            assert np.allclose(a.subscribers_m[i], b.subscribers_m[0])
+            assert a.last_month[i] == b.last_month[0]
+    assert many.modes["solo"].operating.shape == (3, 120)
+
+
+def test_summary_averages_the_paths():
+    import pandas as pd
+
+    draws = pd.DataFrame(DRAWN)
+    many = simulate(validate(), draws)
+    singles = [
+        simulate(validate({k: v[i] for k, v in DRAWN.items()})).summary for i in range(len(draws))
+    ]
+    for mode in ENTRY_MODES:
+        expected = np.mean([s.loc[mode, "npv_usd_m"] for s in singles])
+        assert many.summary.loc[mode, "npv_usd_m"] == pytest.approx(expected)
+
+
+def test_draws_of_certain_or_unknown_parameters_are_refused():
+    import pandas as pd
+
+    from models.exceptions import ParameterError
+
+    with pytest.raises(ParameterError, match="pricing_vat_rate"):
+        simulate(validate(), pd.DataFrame({"pricing_vat_rate": [0.06]}))
+    with pytest.raises(ParameterError, match="nope"):
+        simulate(validate(), pd.DataFrame({"nope": [1.0]}))
