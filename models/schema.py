@@ -755,6 +755,43 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=2000.0,
         uncertain=True,
     ),
+    ParamSpec(
+        "partner_reach_gain_usd_m_year",
+        "float",
+        10.0,
+        "US$ m per year",
+        "What the deal is worth to the partner beyond its revenue share: a foreign premium "
+        "brand and catalogue on its platform, and a step towards international reach.",
+        _A + "international reach was LeTV's stated motive (seed case); no public figure, "
+        "so a modest value left to the sensitivity analysis",
+        min=0.0,
+        max=1000.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "partner_serving_usd_per_sub_month",
+        "float",
+        0.2,
+        "US$ per subscriber-month",
+        "The partner's cost of serving one of the streamer's subscribers for a month on its "
+        "cloud (CDN, support, billing).",
+        _A + "below the streamer's own delivery cost: LeCloud ran 750 CDN nodes (ref 4.8)",
+        min=0.0,
+        max=20.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "partner_library_usd_m_per_title",
+        "float",
+        0.1,
+        "US$ m per title per year",
+        "The partner's opportunity cost of each library title it supplies towards the "
+        "streamer's quota.",
+        _A + "a third of the licence price of a library title (content_domestic_title_usd_m)",
+        min=0.0,
+        max=100.0,
+        uncertain=True,
+    ),
     # -- licensing ------------------------------------------------------------------
     ParamSpec(
         "license_titles_year",
