@@ -315,32 +315,21 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
         color = MODE_COLORS.get(str(mode), "#333")
         label = MODE_LABELS.get(str(mode), str(mode))
         x = part["time"].to_numpy()
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=part["upper"],
-                mode="lines",
-                line={"width": 0},
-                line_shape="hv",
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=label,
+        for edge, fill in (("upper", None), ("lower", "tonexty")):  # the 95 % band
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=part[edge],
+                    mode="lines",
+                    line={"width": 0},
+                    line_shape="hv",
+                    fill=fill,
+                    fillcolor=_alpha(color),
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=label,
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=part["lower"],
-                mode="lines",
-                line={"width": 0},
-                line_shape="hv",
-                fill="tonexty",
-                fillcolor=_alpha(color),
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=label,
-            )
-        )
         fig.add_trace(
             go.Scatter(
                 x=x,

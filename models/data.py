@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .exceptions import DataFileError
@@ -253,39 +252,3 @@ foreign_services = _loader(
         "note": Column(S, required=False),
     },
 )
-
-
-def year_end_series(
-    frame: pd.DataFrame, platform: str, *, verified_only: bool = False
-) -> pd.Series:
-    """A platform's subscribers at each year end (millions), indexed by year.
-
-    Only observations dated 31 December are used; gaps stay gaps (no interpolation).
-    """
-    rows = frame[
-        (frame["platform"] == platform)
-        & (frame["as_of"].dt.month == 12)
-        & (frame["as_of"].dt.day == 31)
-    ]
-    if verified_only:
-        rows = rows[rows["verified"]]
-    s = pd.Series(
-        rows["subscribers_m"].to_numpy(),
-        index=rows["as_of"].dt.year.to_numpy(),
-        name=f"{platform} subscribers (millions)",
-    )
-    s.index.name = "year"
-    return s
-
-
-def consecutive(series: pd.Series) -> pd.Series:
-    """The longest run of consecutive integer periods in ``series`` (years, quarters)."""
-    idx = np.asarray(series.index)
-    best = (0, 0)
-    start = 0
-    for i in range(1, len(idx) + 1):
-        if i == len(idx) or idx[i] != idx[i - 1] + 1:
-            if i - start > best[1] - best[0]:
-                best = (start, i)
-            start = i
-    return series.iloc[best[0] : best[1]]

@@ -108,6 +108,14 @@ SIMULATION_NAMES = ("horizon_years", "start_year", "n_paths", "seed")
 
 _A = "assumption: "
 
+_GROWTH_FIT = (
+    "fit: the model's Bass-with-churn recursion (6 % a month) on Netflix APAC paid "
+    "memberships, verified quarters 2018Q4-2023Q2 "
+    "(data/raw/netflix_paid_memberships_regional_quarterly.csv); range: 95 % interval "
+    "widened 15x by the backtest of the verified rows and stretched to the all-rows fit "
+    "(notebooks/subscriber_growth.ipynb)"
+)
+
 PARAMETERS: tuple[ParamSpec, ...] = (
     # -- scenario labels ------------------------------------------------------------
     ParamSpec(
@@ -308,11 +316,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "per month",
         "Bass coefficient of innovation p: the monthly rate at which non-subscribers adopt "
         "independently of existing subscribers.",
-        "fit: the model's Bass-with-churn recursion (6 % a month) on Netflix APAC paid "
-        "memberships, verified quarters 2018Q4-2023Q2 "
-        "(data/raw/netflix_paid_memberships_regional_quarterly.csv); range: 95 % interval "
-        "widened 15x by the backtest of the verified rows and stretched to the all-rows fit "
-        "(notebooks/subscriber_growth.ipynb)",
+        _GROWTH_FIT,
         min=0.0,
         max=0.1,
         uncertain=True,
@@ -324,11 +328,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         0.112,
         "per month",
         "Bass coefficient of imitation q: monthly adoption driven by the subscribed share.",
-        "fit: the model's Bass-with-churn recursion (6 % a month) on Netflix APAC paid "
-        "memberships, verified quarters 2018Q4-2023Q2 "
-        "(data/raw/netflix_paid_memberships_regional_quarterly.csv); range: 95 % interval "
-        "widened 15x by the backtest of the verified rows and stretched to the all-rows fit "
-        "(notebooks/subscriber_growth.ipynb)",
+        _GROWTH_FIT,
         min=0.0,
         max=0.5,
         uncertain=True,

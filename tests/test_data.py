@@ -41,16 +41,6 @@ def test_real_files_load_with_types_and_flags():
     assert {p.name: digest(p) for p in (ROOT / "data/raw").glob("*")} == before
 
 
-def test_year_end_series_and_consecutive_run():
-    s = data.year_end_series(data.svod_subscribers(), "iQIYI")
-    assert list(s.index) == list(range(2015, 2023)) and s[2018] == 87.4
-    t = data.year_end_series(data.svod_subscribers(), "Tencent Video")
-    assert list(data.consecutive(t).index) == [2019, 2020, 2021]
-    assert list(
-        data.year_end_series(data.svod_subscribers(), "iQIYI", verified_only=True).index
-    ) == [2017, 2019, 2020]
-
-
 HEADER = "platform,as_of,subscribers_m,metric,status,source\n"
 
 

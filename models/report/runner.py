@@ -142,9 +142,6 @@ def _new_run_dir(scenario_dir: Path, digest: str) -> Path:
     raise ReportError(f"cannot create a new run folder under {scenario_dir}")
 
 
-_write_atomic = write_atomic
-
-
 def _point_latest(scenario_dir: Path, run_dir: Path) -> None:
     """Swap ``latest`` to ``run_dir`` atomically (a new symlink renamed over the old)."""
     link = scenario_dir / "latest"
@@ -199,7 +196,7 @@ def _execute(
         try:
             nb = nbformat.read(out_nb, as_version=4)
             result["headline"] = _headline(nb)
-            _write_atomic(out_html, notebook_to_html(nb, title=title))
+            write_atomic(out_html, notebook_to_html(nb, title=title))
             result.update(html=out_html.name, html_bytes=out_html.stat().st_size)
         except KeyboardInterrupt as exc:  # keep going: the folder must still be marked
             result.update(status="interrupted", error="the run was interrupted")
@@ -279,7 +276,7 @@ def run_report(
         "git_commit": git_commit(PROJECT_ROOT),
         "command": sys.argv,
     }
-    _write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     log.info(
         "running %s for scenario %s into %s",
         ", ".join(p.name for p in nb_paths),
@@ -331,7 +328,7 @@ def run_report(
         os.replace(run_dir, failed_dir)
         run_dir = failed_dir
         manifest["run_id"] = run_dir.name
-    _write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     if status == "succeeded":
         _point_latest(scenario_dir, run_dir)
     write_index(reports_dir)
