@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ParamType = Literal["float", "int", "str"]
+ParamType = Literal["float", "int", "str", "pairs"]
 
 #: Display order and titles of the parameter groups.
 GROUPS: dict[str, str] = {
@@ -48,8 +48,9 @@ class ParamSpec:
     ----------
     name : str
         Flat parameter name, as used in the notebook, scenario files and ``-p``.
-    type : {"float", "int", "str"}
-        Python type of the value.
+    type : {"float", "int", "str", "pairs"}
+        Python type of the value; ``pairs`` is a list of ``[name, name, number]`` triples
+        (the rank correlations between uncertain inputs).
     default : float | int | str
         Default value.
     unit : str
@@ -62,11 +63,18 @@ class ParamSpec:
     min, max : float | None
         Inclusive valid range for numbers; for strings, ``max`` is the maximum length.
     uncertain : bool
-        Whether the input may be given as a ``[low, mode, high]`` range. A deterministic
-        run uses the mode; the Monte Carlo engine samples the range.
+        Whether the input may be given as a ``[low, mode, high]`` range (PERT) or as a
+        mapping naming a distribution (:mod:`models.sampling`). A deterministic run uses
+        the mode; the Monte Carlo engine samples the distribution.
     default_range : (float, float), optional
-        Uncertainty range of the default (low, high) where a fit or a cited range gives
-        one; the source says where it comes from.
+        Uncertainty range of the default (low, high). Unless a scenario gives the input
+        a value or a distribution of its own, the Monte Carlo engine samples
+        PERT(low, default, high). Inputs without one (decisions such as the price and
+        the revenue share, and conventions such as the discount rate) stay fixed.
+    range_source : str
+        Where ``default_range`` comes from, when ``source`` does not already say it.
+    choices : tuple of str, optional
+        The allowed values of a text parameter.
     """
 
     name: str
@@ -79,6 +87,8 @@ class ParamSpec:
     max: float | None = None
     uncertain: bool = False
     default_range: tuple[float, float] | None = None
+    range_source: str = ""
+    choices: tuple[str, ...] | None = None
 
     @property
     def group(self) -> str:
@@ -89,12 +99,19 @@ class ParamSpec:
 
     def expected(self) -> str:
         """Human description of a valid value, used in error messages."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.type == "str":
             return f"a text of at most {int(self.max or 0)} characters"
+        if self.type == "pairs":
+            return (
+                "a list of [name, name, rank correlation] triples naming uncertain "
+                "parameters, each correlation in [-1, 1]"
+            )
         kind = "an integer" if self.type == "int" else "a number"
         rng = f" in [{_fmt(self.min)}, {_fmt(self.max)}]"
         unit = f" ({self.unit})" if self.unit else ""
-        also = " or a [low, mode, high] range" if self.uncertain else ""
+        also = " or a [low, mode, high] range or a distribution" if self.uncertain else ""
         return f"{kind}{rng}{unit}{also}"
 
 
@@ -104,7 +121,15 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-SIMULATION_NAMES = ("horizon_years", "start_year", "n_paths", "seed")
+SIMULATION_NAMES = (
+    "horizon_years",
+    "start_year",
+    "n_paths",
+    "seed",
+    "sampling_method",
+    "correlations",
+    "sobol_samples",
+)
 
 _A = "assumption: "
 
@@ -115,6 +140,8 @@ _GROWTH_FIT = (
     "widened 15x by the backtest of the verified rows and stretched to the all-rows fit "
     "(notebooks/subscriber_growth.ipynb)"
 )
+
+N_PATHS_DEFAULT = 5_000
 
 PARAMETERS: tuple[ParamSpec, ...] = (
     # -- scenario labels ------------------------------------------------------------
@@ -160,14 +187,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "n_paths",
         "int",
-        1,
+        N_PATHS_DEFAULT,
         "paths",
-        "Number of Monte Carlo paths. Results are arrays shaped (paths, months); the current "
-        "engine computes the single expected path, so only 1 is accepted until the Monte "
-        "Carlo engine lands.",
-        "model setting: the deterministic engine computes the expected path",
+        "Number of Monte Carlo paths: each draws every uncertain input and its own "
+        "regulatory, content and partner events. 1 runs the deterministic model only.",
+        "model setting: the Monte Carlo standard error of the mean NPV is a few per cent of "
+        "its spread at this size, and the report stays within seconds "
+        "(benchmarks/bench_model.py); 100,000 is a good final run",
         min=1,
-        max=1,
+        max=2_000_000,
     ),
     ParamSpec(
         "seed",
@@ -178,6 +206,41 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "any fixed value makes runs reproducible",
         min=0,
         max=2**32 - 1,
+    ),
+    ParamSpec(
+        "sampling_method",
+        "str",
+        "lhs",
+        "",
+        "How uncertain inputs are sampled: 'lhs' (Latin hypercube, scipy.stats.qmc) or "
+        "'mc' (plain Monte Carlo).",
+        "model setting: a Latin hypercube covers each input's range evenly and lowers the "
+        "standard error of means for the same paths (McKay et al. 1979)",
+        max=3,
+        choices=("lhs", "mc"),
+    ),
+    ParamSpec(
+        "correlations",
+        "pairs",
+        (),
+        "",
+        "Rank (Spearman) correlations between uncertain inputs, as [name, name, value] "
+        "triples; imposed by Iman-Conover, which keeps every input's distribution.",
+        _A + "none by default: the public data give no joint evidence; a scenario may say "
+        "e.g. that a stricter regulator also approves fewer titles",
+        max=200,
+    ),
+    ParamSpec(
+        "sobol_samples",
+        "int",
+        128,
+        "base samples",
+        "Base sample size N of the Sobol analysis (Saltelli's scheme runs N (2k + 2) "
+        "deterministic models for k uncertain inputs); 0 skips it.",
+        "model setting: at 128 the total indices of the leading inputs have 95 % "
+        "intervals of about +/-0.05, within a few seconds",
+        min=0,
+        max=65_536,
     ),
     # -- market ---------------------------------------------------------------------
     ParamSpec(
@@ -191,6 +254,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=1.0,
         max=2000.0,
         uncertain=True,
+        default_range=(900.0, 1100.0),
+        range_source="range: assumption: 900 M leaves out viewers of short video only, 1,100 M extends the 2020-23 trend a year",
     ),
     ParamSpec(
         "market_user_growth_year",
@@ -203,6 +268,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=-0.2,
         max=0.5,
         uncertain=True,
+        default_range=(0.0, 0.06),
+        range_source="range: assumption: saturation (0 %) to the 2017-20 pace (about 6 %, same file)",
     ),
     ParamSpec(
         "market_svod_payer_share",
@@ -217,6 +284,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.08, 0.25),
+        range_source="range: assumption: 8 % (only the two leaders' members counted once) to 25 % (every platform's members counted)",
     ),
     ParamSpec(
         "market_foreign_premium_share",
@@ -229,6 +298,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.03, 0.25),
+        range_source="range: assumption: deliberately wide (3-25 %) because no figure exists; the sensitivity analysis shows what hangs on it",
     ),
     ParamSpec(
         "market_price_elasticity",
@@ -242,6 +313,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=-5.0,
         max=0.0,
         uncertain=True,
+        default_range=(-2.5, -0.5),
+        range_source="range: assumption: from inelastic (-0.5) to strongly elastic (-2.5)",
     ),
     # -- pricing --------------------------------------------------------------------
     ParamSpec(
@@ -276,6 +349,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=1.0,
         max=20.0,
         uncertain=True,
+        default_range=(6.3, 7.6),
+        range_source="range: 6.3-7.6, the span of CNY per US$ over 2016-2025 (refs quote 6.6 and 6.88)",
     ),
     ParamSpec(
         "pricing_vat_rate",
@@ -345,6 +420,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=0.3,
         uncertain=True,
+        default_range=(0.05, 0.1),
+        range_source="range: the 5-10 % modelling range of ref 1.21",
     ),
     ParamSpec(
         "growth_cac_usd_per_gross_add",
@@ -358,6 +435,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=500.0,
         uncertain=True,
+        default_range=(10.0, 45.0),
+        range_source="range: assumption: from a local platform's cost to just above Netflix's US$42 per net add (ref 3.7)",
     ),
     # -- content --------------------------------------------------------------------
     ParamSpec(
@@ -393,6 +472,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=50.0,
         uncertain=True,
+        default_range=(0.15, 1.0),
+        range_source="range: assumption: half to three times the default (a season of a hit at ref 2.12's price)",
     ),
     ParamSpec(
         "content_domestic_title_usd_m",
@@ -407,6 +488,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=200.0,
         uncertain=True,
+        default_range=(0.1, 1.0),
+        range_source="range: assumption: a third to three times the default",
     ),
     ParamSpec(
         "content_subtitle_usd_per_hour",
@@ -449,6 +532,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.1, 0.5),
+        range_source="range: assumption: 10-50 % of titles",
     ),
     ParamSpec(
         "content_reedit_usd_per_source_hour",
@@ -473,6 +558,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=5000.0,
         uncertain=True,
+        default_range=(15.0, 60.0),
+        range_source="range: assumption: one smaller drama to two of Ode to Joy's scale (ref 2.6)",
     ),
     ParamSpec(
         "content_cost_inflation_year",
@@ -485,6 +572,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=-0.3,
         max=0.5,
         uncertain=True,
+        default_range=(-0.05, 0.15),
+        range_source="range: assumption: falling as after 2019 to rising as before (ref 2.2)",
     ),
     ParamSpec(
         "content_amortisation_months",
@@ -531,6 +620,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.4, 0.9),
+        range_source="range: assumption: 40 % (the crackdown scenario) to 90 %",
     ),
     ParamSpec(
         "regulation_launch_delay_solo_months",
@@ -545,6 +636,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0,
         max=120,
         uncertain=True,
+        default_range=(12, 36),
+        range_source="range: assumption: one to three years of licence talks",
     ),
     ParamSpec(
         "regulation_launch_delay_partner_months",
@@ -557,6 +650,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0,
         max=120,
         uncertain=True,
+        default_range=(3, 12),
+        range_source="range: assumption: one approval batch to two (ref 5.4)",
     ),
     ParamSpec(
         "regulation_exit_hazard_solo_year",
@@ -613,6 +708,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.05, 0.4),
+        range_source="range: assumption: a quarter to twice the default",
     ),
     ParamSpec(
         "regulation_suspension_hazard_partner_year",
@@ -624,6 +721,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.02, 0.2),
+        range_source="range: assumption: a fifth to twice the default",
     ),
     ParamSpec(
         "regulation_suspension_months",
@@ -637,6 +736,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=24.0,
         uncertain=True,
+        default_range=(1.0, 12.0),
+        range_source="range: assumption: a month to a year",
     ),
     ParamSpec(
         "regulation_suspension_sub_loss",
@@ -649,6 +750,41 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.1, 0.6),
+        range_source="range: assumption: 10-60 % of subscribers",
+    ),
+    ParamSpec(
+        "regulation_crackdown_hazard_year",
+        "float",
+        0.25,
+        "probability per year",
+        "Yearly probability of a content crackdown: a tightening of the rules for foreign "
+        "content that pulls part of the catalogue (every mode, the licensee's too).",
+        "ref 5.2, 5.3, 5.5: foreign content was tightened in 2014 (permits and the 30 % "
+        "quota), 2015 (unregistered titles barred) and 2018 (draft category quotas); "
+        "assumption: three in about twelve years (2014-2025) is 0.25 a year",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.1, 0.5),
+        range_source="range: assumption: one in ten years to the 2014-2018 pace (about one "
+        "every two years)",
+    ),
+    ParamSpec(
+        "regulation_crackdown_catalogue_loss",
+        "float",
+        0.1,
+        "fraction of catalogue",
+        "Share of the approved catalogue pulled by one content crackdown; the market "
+        "potential and licence fees shrink in proportion from then on.",
+        _A + "a crackdown hits a minority of titles: in April 2014 four US series, The Big "
+        "Bang Theory among them, were ordered off Chinese sites (press reports, not yet in "
+        "the references); 10 % of a catalogue of about 80 titles is eight",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.03, 0.3),
+        range_source="range: assumption: a few titles to nearly a third of the catalogue",
     ),
     ParamSpec(
         "regulation_exit_cost_usd_m",
@@ -660,6 +796,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=2000.0,
         uncertain=True,
+        default_range=(5.0, 40.0),
+        range_source="range: assumption: a third to nearly three times the default",
     ),
     # -- partner --------------------------------------------------------------------
     ParamSpec(
@@ -686,6 +824,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=1.0,
         max=10.0,
         uncertain=True,
+        default_range=(1.2, 3.0),
+        range_source="range: assumption: a small lift to three times the solo rate",
     ),
     ParamSpec(
         "partner_tech_cost_share",
@@ -720,6 +860,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=500.0,
         uncertain=True,
+        default_range=(2.0, 8.0),
+        range_source="range: assumption: half to twice the default",
     ),
     ParamSpec(
         "partner_distress_hazard_year",
@@ -731,6 +873,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=1.0,
         uncertain=True,
+        default_range=(0.02, 0.2),
+        range_source="range: assumption: a stable partner (2 %) to one as leveraged as LeEco in 2015 (20 %, ref 4.10)",
     ),
     ParamSpec(
         "partner_distress_lost_months",
@@ -743,6 +887,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=60.0,
         uncertain=True,
+        default_range=(2.0, 12.0),
+        range_source="range: assumption: two months to a year of unremitted revenue",
     ),
     ParamSpec(
         "partner_migration_cost_usd_m",
@@ -754,6 +900,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=2000.0,
         uncertain=True,
+        default_range=(10.0, 40.0),
+        range_source="range: assumption: half to twice the default",
     ),
     ParamSpec(
         "partner_reach_gain_usd_m_year",
@@ -814,6 +962,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=100.0,
         uncertain=True,
+        default_range=(0.4, 2.0),
+        range_source="range: assumption: a library title's price to a hit's",
     ),
     ParamSpec(
         "license_fee_growth_year",
@@ -825,6 +975,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=-0.3,
         max=0.5,
         uncertain=True,
+        default_range=(-0.05, 0.08),
+        range_source="range: assumption: a buyer's market pushing fees down to fees rising faster than content costs",
     ),
     ParamSpec(
         "license_withholding_tax_rate",
@@ -869,6 +1021,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=2000.0,
         uncertain=True,
+        default_range=(20.0, 60.0),
+        range_source="range: assumption: a lean local office to a full data-localised platform",
     ),
     ParamSpec(
         "finance_setup_usd_m",
@@ -880,6 +1034,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=2000.0,
         uncertain=True,
+        default_range=(10.0, 40.0),
+        range_source="range: assumption: half to twice the default",
     ),
     ParamSpec(
         "finance_delivery_usd_per_sub_month",
@@ -891,6 +1047,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=20.0,
         uncertain=True,
+        default_range=(0.15, 0.6),
+        range_source="range: assumption: half to twice the default",
     ),
 )
 
@@ -938,6 +1096,8 @@ def records() -> list[dict[str, object]]:
             "max": p.max,
             "uncertain": p.uncertain,
             "default_range": list(p.default_range) if p.default_range else None,
+            "range_source": p.range_source,
+            "choices": list(p.choices) if p.choices else None,
             "description": p.description,
             "source": p.source,
         }
