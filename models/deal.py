@@ -24,7 +24,6 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from . import content, finance
-from .params import validate
 from .schema import MODE_LABELS
 from .simulation import simulate
 
@@ -46,7 +45,7 @@ def partner_cash_flow(results) -> np.ndarray:
 
 def npvs_at_share(params, share: float) -> tuple[float, float]:
     """(streamer's NPV of the partner mode, partner's NPV) at a revenue share, US$ m."""
-    p = validate({**params.to_dict(), "partner_revenue_share": float(share)})
+    p = params.replace(partner_revenue_share=float(share))
     res = simulate(p)
     streamer = float(res.summary.loc["partner", "npv_usd_m"])
     partner = float(np.mean(finance.npv(partner_cash_flow(res), p.finance_discount_rate_year)))

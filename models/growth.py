@@ -36,6 +36,7 @@ def bass_subscribers(
     q: ArrayLike,
     churn: ArrayLike,
     launch_month: ArrayLike,
+    shock: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Subscribers and gross adds of a service launched in ``launch_month``.
 
@@ -49,6 +50,9 @@ def bass_subscribers(
         Monthly share of subscribers who cancel.
     launch_month : int or (paths,)
         First month in which the service can sign subscribers.
+    shock : ndarray (paths, months), optional
+        Share of subscribers lost at the start of month ``t``, before churn (a
+        suspension; :mod:`models.events`).
 
     Returns
     -------
@@ -67,7 +71,10 @@ def bass_subscribers(
     for t in range(months):  # the recursion needs last month's stock
         m = market_m[:, t]
         share = np.divide(prev, m, out=np.zeros(paths), where=m > 0)
-        kept = np.minimum(prev * (1.0 - c_), m)
+        kept = prev * (1.0 - c_)
+        if shock is not None:
+            kept = kept * (1.0 - shock[:, t])
+        kept = np.minimum(kept, m)
         a = -np.expm1(-(p_ + q_ * share)) * np.maximum(m - kept, 0.0)
         a = np.where(t >= launch, a, 0.0)
         now = kept + a

@@ -295,6 +295,9 @@ def bullets(lines: list[str]) -> HTMLBlock:
 
 
 def _fmt_value(v: Any) -> str:
+    if isinstance(v, Mapping) and "dist" in v:  # a distribution: normal(mean=0.1, sd=0.02)
+        args = ", ".join(f"{k}={_fmt_value(x)}" for k, x in v.items() if k != "dist")
+        return f"{v['dist']}({args})"
     if isinstance(v, list):
         return "[" + ", ".join(_fmt_value(x) for x in v) + "]"
     if isinstance(v, float):

@@ -55,24 +55,30 @@ class ModeResult:
     market_m, subscribers_m, gross_adds_m : ndarray (paths, months)
         Market potential, subscribers and gross adds (millions), while operating.
     operating : ndarray (paths, months)
-        Probability that the business still operates in each month under the best exit
-        policy.
-    lines : dict of str to ndarray (paths, months)
-        Expected cash-flow lines (:data:`LINE_ITEMS`) under the best exit policy, US$
-        millions, signed (money in is positive).
+        Probability (with drawn events: 1 or 0) that the business still operates in
+        each month under the best exit policy.
+    conditional : dict of str to ndarray
+        Cash-flow lines (:data:`LINE_ITEMS`) while operating, before the exit policy and
+        forced exits weigh them, US$ millions, signed (money in is positive); arrays of
+        shape (paths, months) or broadcastable to it (zero lines are (1, 1)). Exit
+        costs are not among them.
+    exit_costs : ndarray (paths, months)
+        Exit costs under the best exit policy (negative), US$ millions.
     content_amortisation : ndarray (paths, months)
         Content expense in the profit-and-loss account, US$ millions (positive).
     forced_exit : ndarray (paths,)
-        Probability of a forced exit within the horizon.
+        Probability of a forced exit within the horizon (drawn events: 1 or 0).
     last_month : ndarray (paths,)
         Last month operated under the best exit policy (``months - 1``: never leaves).
-    committed_lines : dict of str to ndarray (paths, months)
-        Expected lines when the mode is run to the horizon whatever happens (forced
-        exits only).
     survival : ndarray (paths, months)
         Probability of no forced exit by each month (the mode run to the horizon).
+    committed_exit_costs : ndarray (paths, months)
+        Forced-exit costs when the mode is run to the horizon (negative), US$ millions.
     committed_amortisation : ndarray (paths, months)
         Content expense when the mode is run to the horizon, US$ millions (positive).
+
+    The lines themselves (:attr:`lines`, :attr:`committed_lines`) are built on first use
+    from these, so a Monte Carlo chunk that needs only totals never allocates them.
     """
 
     mode: str
@@ -81,18 +87,51 @@ class ModeResult:
     subscribers_m: FloatArray
     gross_adds_m: FloatArray
     operating: FloatArray
-    lines: dict[str, FloatArray] = field(repr=False)
+    conditional: dict[str, FloatArray] = field(repr=False)
+    exit_costs: FloatArray = field(repr=False)
     content_amortisation: FloatArray = field(repr=False)
-    forced_exit: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
-    committed_lines: dict[str, FloatArray] = field(repr=False, default_factory=dict)
-    survival: FloatArray | None = field(repr=False, default=None)
+    forced_exit: FloatArray = field(repr=False)
+    last_month: FloatArray = field(repr=False)
+    survival: FloatArray = field(repr=False)
+    committed_exit_costs: FloatArray = field(repr=False)
     committed_amortisation: FloatArray | None = field(repr=False, default=None)
-    last_month: FloatArray = field(repr=False, default_factory=lambda: np.zeros(1))
 
-    @property
+    def _weighted(self, weight: FloatArray, exit_costs: FloatArray) -> dict[str, FloatArray]:
+        shape = weight.shape
+        out = {
+            k: np.broadcast_to(0.0, shape) if v.size == 1 and not v.any() else v * weight
+            for k, v in self.conditional.items()
+        }
+        out["exit_costs"] = np.broadcast_to(exit_costs, shape)
+        return {k: out[k] for k in LINE_ITEMS}
+
+    @cached_property
+    def lines(self) -> dict[str, FloatArray]:
+        """Cash-flow lines under the best exit policy, US$ millions, signed (money in is
+        positive): expected values, or one path's outcome with drawn events."""
+        return self._weighted(self.operating, self.exit_costs)
+
+    @cached_property
+    def committed_lines(self) -> dict[str, FloatArray]:
+        """Lines when the mode is run to the horizon whatever happens (forced exits
+        only), US$ millions."""
+        return self._weighted(self.survival, self.committed_exit_costs)
+
+    @cached_property
+    def conditional_cash_flow(self) -> FloatArray:
+        """Sum of the conditional lines (while operating), US$ millions."""
+        total = sum(self.conditional.values())
+        return np.broadcast_to(total, self.operating.shape)
+
+    @cached_property
     def cash_flow(self) -> FloatArray:
-        """Expected net cash flow per month, US$ millions."""
-        return np.sum([self.lines[k] for k in LINE_ITEMS], axis=0)
+        """Net cash flow per month under the best exit policy, US$ millions."""
+        return self.conditional_cash_flow * self.operating + self.exit_costs
+
+    @cached_property
+    def committed_cash_flow(self) -> FloatArray:
+        """Net cash flow per month when run to the horizon, US$ millions."""
+        return self.conditional_cash_flow * self.survival + self.committed_exit_costs
 
     @property
     def expected_subscribers_m(self) -> FloatArray:
@@ -141,7 +180,7 @@ class Results:
         rows = []
         for mode, r in self.modes.items():
             cf = r.cash_flow
-            committed = np.sum([r.committed_lines[k] for k in LINE_ITEMS], axis=0)
+            committed = r.committed_cash_flow
             irr = finance.irr_year(cf)
             payback = finance.payback_month(cf)
             revenue = r.lines["subscription_revenue"] + r.lines["license_fees"]

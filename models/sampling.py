@@ -53,12 +53,13 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import linalg, special, stats
+from scipy import interpolate, linalg, special, stats
 from scipy.stats import qmc
 
 from ._arrays import FloatArray
@@ -87,6 +88,9 @@ PSD_TOLERANCE = 1e-10
 
 # u from LHS or numpy is in [0, 1); 0 maps an unbounded distribution to -inf.
 _U_FLOOR = 2.0**-53
+
+#: Size of the quantile table :meth:`Distribution.ppf` interpolates in for large samples.
+PPF_TABLE = 4097
 
 
 # -- distributions ----------------------------------------------------------------------
@@ -163,8 +167,25 @@ class Distribution:
     bounds: tuple[float, float] = (-math.inf, math.inf)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
-        """Quantiles (parameter unit) at probabilities ``u`` in [0, 1]."""
-        return np.clip(self.dist.ppf(u), *self.bounds)
+        """Quantiles (parameter unit) at probabilities ``u`` in [0, 1].
+
+        Exact (scipy) for up to :data:`PPF_TABLE` values. For more, a monotone cubic
+        (PCHIP) interpolation in a table of :data:`PPF_TABLE` exact quantiles evenly
+        spaced in ``logit(u)`` (dense in both tails): scipy's Beta inverse costs about
+        1.5 microseconds a value, which made drawing 100,000 paths of 38 inputs take 6 s.
+        The interpolation error is below 1e-7 of the distribution's spread (tested).
+        """
+        u = np.asarray(u, dtype=float)
+        if u.size <= PPF_TABLE:
+            return np.clip(self.dist.ppf(u), *self.bounds)
+        x = special.logit(np.clip(u, _U_FLOOR, 1.0 - _U_FLOOR))
+        return np.clip(self._ppf_table(x), *self.bounds)
+
+    @cached_property
+    def _ppf_table(self) -> interpolate.PchipInterpolator:
+        x = np.linspace(special.logit(_U_FLOOR), -special.logit(_U_FLOOR), PPF_TABLE)
+        y = np.clip(self.dist.ppf(special.expit(x)), *self.bounds)
+        return interpolate.PchipInterpolator(x, y, extrapolate=True)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         """Probability that the parameter is at most ``x`` (parameter unit)."""

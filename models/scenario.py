@@ -4,6 +4,15 @@ A scenario file (``data/scenarios/*.yaml``) is a flat mapping of parameter names
 values and holds only what differs from the schema's defaults, so it also works as
 ``papermill -f FILE``. Files are read with YAML's safe loader: tags that would build
 Python objects are refused, as are duplicate keys and anything but a mapping.
+
+An uncertain input may be a number (fixed), a ``[low, mode, high]`` range (PERT) or a
+mapping naming a distribution, and ``correlations`` lists rank correlations between
+sampled inputs::
+
+    market_foreign_premium_share: {dist: triangular, low: 0.03, mode: 0.08, high: 0.2}
+    growth_churn_rate_month: [0.04, 0.06, 0.1]
+    correlations:
+      - [market_foreign_premium_share, growth_churn_rate_month, -0.3]
 """
 
 from __future__ import annotations
@@ -103,9 +112,13 @@ def parse_value(text: str, name: str | None = None) -> Any:
     """Parse one ``-p`` value by the parameter's type in the schema.
 
     Text parameters take the text verbatim (``-p scenario_name 'Plan #2: B'``). Numbers
-    are read as int or float (``-2``, ``0.08``, ``1.2e4``); a value in brackets is a
-    ``[low, mode, high]`` range read as YAML flow (``"[0.04, 0.06, 0.1]"``). Anything
-    else is returned as text, for the validation to refuse with its usual message.
+    are read as int or float (``-2``, ``0.08``, ``1.2e4``). A value in brackets or braces
+    is read as YAML flow (safe loader, no duplicate keys): a ``[low, mode, high]`` range
+    (``"[0.04, 0.06, 0.1]"``), a distribution (``"{dist: normal, mean: 0.1, sd: 0.02}"``)
+    or, for ``correlations``, a list of triples (``"[[name_a, name_b, -0.3]]"``); numbers
+    inside are read as numbers even in forms YAML 1.1 leaves as text (``4e-2``).
+    Anything else is returned as text, for the validation to refuse with its usual
+    message.
     """
     spec = SPECS.get(name) if name else None
     if spec is not None and spec.type == "str":
@@ -116,14 +129,26 @@ def parse_value(text: str, name: str | None = None) -> Any:
             return cast(stripped)
         except ValueError:
             pass
-    if stripped.startswith("[") and stripped.endswith("]"):
+    flow = (stripped.startswith("[") and stripped.endswith("]")) or (
+        stripped.startswith("{") and stripped.endswith("}")
+    )
+    if flow:
         try:
-            value = yaml.safe_load(stripped)
+            value = yaml.load(stripped, Loader=_StrictLoader)
         except yaml.YAMLError:
             return text
-        if isinstance(value, list):
-            return [_number(v) for v in value]
+        if isinstance(value, list | dict):
+            return _numbers(value)
     return text
+
+
+def _numbers(value: Any) -> Any:
+    """Numbers that YAML 1.1 read as text (``4e-2``), in nested lists and mappings."""
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    return _number(value)
 
 
 def _number(v: Any) -> Any:

@@ -255,7 +255,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=2000.0,
         uncertain=True,
         default_range=(900.0, 1100.0),
-        range_source="range: assumption: 900 M leaves out viewers of short video only, 1,100 M extends the 2020-23 trend a year",
+        range_source="range: assumption: 900 M leaves out viewers of short video only, "
+        "1,100 M extends the 2020-23 trend a year",
     ),
     ParamSpec(
         "market_user_growth_year",
@@ -269,7 +270,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=0.5,
         uncertain=True,
         default_range=(0.0, 0.06),
-        range_source="range: assumption: saturation (0 %) to the 2017-20 pace (about 6 %, same file)",
+        range_source="range: assumption: saturation (0 %) to the 2017-20 pace (about 6 %, "
+        "same file)",
     ),
     ParamSpec(
         "market_svod_payer_share",
@@ -285,7 +287,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=1.0,
         uncertain=True,
         default_range=(0.08, 0.25),
-        range_source="range: assumption: 8 % (only the two leaders' members counted once) to 25 % (every platform's members counted)",
+        range_source="range: assumption: 8 % (only the two leaders' members counted once) "
+        "to 25 % (every platform's members counted)",
     ),
     ParamSpec(
         "market_foreign_premium_share",
@@ -299,7 +302,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=1.0,
         uncertain=True,
         default_range=(0.03, 0.25),
-        range_source="range: assumption: deliberately wide (3-25 %) because no figure exists; the sensitivity analysis shows what hangs on it",
+        range_source="range: assumption: deliberately wide (3-25 %) because no figure "
+        "exists; the sensitivity analysis shows what hangs on it",
     ),
     ParamSpec(
         "market_price_elasticity",
@@ -350,7 +354,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=20.0,
         uncertain=True,
         default_range=(6.3, 7.6),
-        range_source="range: 6.3-7.6, the span of CNY per US$ over 2016-2025 (refs quote 6.6 and 6.88)",
+        range_source="range: 6.3-7.6, the span of CNY per US$ over 2016-2025 (refs quote "
+        "6.6 and 6.88)",
     ),
     ParamSpec(
         "pricing_vat_rate",
@@ -436,7 +441,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=500.0,
         uncertain=True,
         default_range=(10.0, 45.0),
-        range_source="range: assumption: from a local platform's cost to just above Netflix's US$42 per net add (ref 3.7)",
+        range_source="range: assumption: from a local platform's cost to just above "
+        "Netflix's US$42 per net add (ref 3.7)",
     ),
     # -- content --------------------------------------------------------------------
     ParamSpec(
@@ -473,7 +479,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=50.0,
         uncertain=True,
         default_range=(0.15, 1.0),
-        range_source="range: assumption: half to three times the default (a season of a hit at ref 2.12's price)",
+        range_source="range: assumption: half to three times the default (a season of a "
+        "hit at ref 2.12's price)",
     ),
     ParamSpec(
         "content_domestic_title_usd_m",
@@ -767,8 +774,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=1.0,
         uncertain=True,
         default_range=(0.1, 0.5),
-        range_source="range: assumption: one in ten years to the 2014-2018 pace (about one "
-        "every two years)",
+        range_source="range: assumption: one in ten years to the 2014-2018 pace (about one"
+        " every two years)",
     ),
     ParamSpec(
         "regulation_crackdown_catalogue_loss",
@@ -874,7 +881,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=1.0,
         uncertain=True,
         default_range=(0.02, 0.2),
-        range_source="range: assumption: a stable partner (2 %) to one as leveraged as LeEco in 2015 (20 %, ref 4.10)",
+        range_source="range: assumption: a stable partner (2 %) to one as leveraged as "
+        "LeEco in 2015 (20 %, ref 4.10)",
     ),
     ParamSpec(
         "partner_distress_lost_months",
@@ -976,7 +984,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=0.5,
         uncertain=True,
         default_range=(-0.05, 0.08),
-        range_source="range: assumption: a buyer's market pushing fees down to fees rising faster than content costs",
+        range_source="range: assumption: a buyer's market pushing fees down to fees rising"
+        " faster than content costs",
     ),
     ParamSpec(
         "license_withholding_tax_rate",
@@ -1068,6 +1077,78 @@ PARAMETERS = (
 )
 
 SPECS: dict[str, ParamSpec] = {p.name: p for p in PARAMETERS}
+
+#: Short names of the uncertain inputs, for charts and sentences ("... unless <label>
+#: falls below X").
+LABELS: dict[str, str] = {
+    "market_online_video_users_m": "online-video users",
+    "market_user_growth_year": "growth of online-video users",
+    "market_svod_payer_share": "share of users who pay for video",
+    "market_foreign_premium_share": "share of payers open to a foreign service",
+    "market_price_elasticity": "price elasticity",
+    "pricing_price_cny_month": "monthly price",
+    "pricing_fx_cny_per_usd": "yuan per dollar",
+    "growth_p_innovation_month": "Bass innovation p",
+    "growth_q_imitation_month": "Bass imitation q",
+    "growth_churn_rate_month": "monthly churn",
+    "growth_cac_usd_per_gross_add": "marketing cost per sign-up",
+    "content_rights_usd_m_per_title": "rights cost per foreign title",
+    "content_domestic_title_usd_m": "cost per domestic title",
+    "content_reedit_share": "share of titles re-edited",
+    "content_originals_usd_m_year": "originals budget",
+    "content_cost_inflation_year": "content-cost inflation",
+    "regulation_approval_pass_rate": "share of titles approved",
+    "regulation_launch_delay_solo_months": "solo launch delay",
+    "regulation_launch_delay_partner_months": "partner launch delay",
+    "regulation_exit_hazard_solo_year": "solo's yearly forced-exit risk",
+    "regulation_exit_hazard_partner_year": "partner's yearly forced-exit risk",
+    "regulation_exit_hazard_license_year": "licensing's yearly forced-exit risk",
+    "regulation_suspension_hazard_solo_year": "solo's yearly suspension risk",
+    "regulation_suspension_hazard_partner_year": "partner's yearly suspension risk",
+    "regulation_suspension_months": "length of a suspension",
+    "regulation_suspension_sub_loss": "subscribers lost per suspension",
+    "regulation_crackdown_hazard_year": "yearly content-crackdown risk",
+    "regulation_crackdown_catalogue_loss": "catalogue lost per crackdown",
+    "regulation_exit_cost_usd_m": "exit cost",
+    "partner_revenue_share": "partner's revenue share",
+    "partner_reach_multiplier": "partner's reach multiplier",
+    "partner_governance_usd_m_year": "partnership governance cost",
+    "partner_distress_hazard_year": "partner's yearly distress risk",
+    "partner_distress_lost_months": "months of revenue lost in distress",
+    "partner_migration_cost_usd_m": "migration cost after distress",
+    "partner_reach_gain_usd_m_year": "partner's gain from reach",
+    "partner_serving_usd_per_sub_month": "partner's serving cost",
+    "partner_library_usd_m_per_title": "partner's library cost",
+    "license_fee_usd_m_per_title": "licence fee per title",
+    "license_fee_growth_year": "licence-fee growth",
+    "finance_discount_rate_year": "discount rate",
+    "finance_fixed_usd_m_year": "fixed platform cost",
+    "finance_setup_usd_m": "set-up cost",
+    "finance_delivery_usd_per_sub_month": "delivery cost per subscriber",
+}
+
+
+def label(name: str) -> str:
+    """Short reader-facing name of a parameter (its name if none is set)."""
+    return LABELS.get(name, name)
+
+
+def format_value(name: str, value: float) -> str:
+    """A parameter value with its unit, as a reader would write it (5.2 %, US$12 m)."""
+    spec = SPECS[name]
+    unit = spec.unit
+    if unit.startswith("fraction") or unit.startswith("probability"):
+        return f"{value:.1%}"
+    if unit.startswith("US$ m"):
+        return f"US${value:,.1f} m" + unit[len("US$ m") :]
+    if unit.startswith("US$ per"):
+        return f"US${value:,.2f}" + unit[len("US$") :]
+    if spec.type == "int":
+        return f"{value:.0f} {unit}".strip()
+    if unit == "months":
+        return f"{value:.1f} months"
+    return f"{value:.3g} {unit}".strip()
+
 
 ENTRY_MODES: tuple[str, ...] = ("solo", "partner", "license", "stay_out")
 MODE_LABELS: dict[str, str] = {

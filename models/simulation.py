@@ -20,9 +20,14 @@ would lose more than leaving (:func:`models.finance.abandonment`): its lines, ch
 NPV follow that policy, and modes are ranked on it. The NPV of running the mode to the
 horizon whatever happens is kept alongside.
 
-This is the deterministic engine: inputs at their mode, events in expectation (see
-:mod:`models.regulation`). Arrays are shaped (paths, months) with one path, so that
-Monte Carlo draws can replace the scalars without changing the equations.
+Without events, this is the deterministic engine: inputs at their mode (or at the
+values of ``draws``), events in expectation (:mod:`models.events`). With ``events``
+(common uniforms), every path gets its own forced exit, suspensions, content crackdowns
+and partner distress; the exit policy of each path is then the one chosen at launch
+from that path's inputs with events in expectation, since nobody can foresee the events
+(:func:`_with_exit_policy`). Arrays are shaped (paths, months). The Monte Carlo driver,
+which chunks the paths and keeps only what the report needs, is
+:mod:`models.montecarlo`.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from . import content, finance, growth, market, partner, regulation
+from . import content, events, finance, growth, market, partner
 from ._arrays import FloatArray, column
 from .exceptions import ParameterError
 from .results import LINE_ITEMS, ModeResult, Results
@@ -41,7 +46,9 @@ from .schema import ENTRY_MODES, SPECS
 log = logging.getLogger(__name__)
 
 
-def simulate(params, draws: pd.DataFrame | None = None) -> Results:
+def simulate(
+    params, draws: pd.DataFrame | None = None, uniforms: events.Uniforms | None = None
+) -> Results:
     """Run every entry mode and return their :class:`~models.results.Results`.
 
     Parameters
@@ -52,20 +59,33 @@ def simulate(params, draws: pd.DataFrame | None = None) -> Results:
         One row per path, one column per uncertain parameter: values that replace the
         parameter's value on that path (integers are rounded). Without draws, one path
         with every input at its value.
+    uniforms : events.Uniforms, optional
+        Common random numbers, one row per path (:func:`models.events.uniforms`): events
+        are drawn from them. Without them, events are in expectation.
     """
     inputs = _Inputs(params, draws)
+    if uniforms is not None and uniforms.paths != inputs.paths:
+        if inputs.paths != 1:
+            raise ParameterError(
+                f"uniforms: {uniforms.paths} paths for {inputs.paths} rows of draws; "
+                "expected one row of uniforms per path"
+            )
+        inputs.paths = uniforms.paths
     log.info(
         "simulating %d modes over %d months and %d paths",
         len(ENTRY_MODES),
         params.months,
         inputs.paths,
     )
-    modes = {
-        "solo": _service(inputs, "solo"),
-        "partner": _service(inputs, "partner"),
-        "license": _licensing(inputs),
-        "stay_out": _stay_out(inputs),
-    }
+    modes = {}
+    for mode in ("solo", "partner", "license"):
+        build = _licensing if mode == "license" else _service
+        if uniforms is None:
+            modes[mode] = build(inputs, mode)
+        else:
+            plan = build(inputs, mode, plan_only=True)
+            modes[mode] = build(inputs, mode, uniforms, plan)
+    modes["stay_out"] = _stay_out(inputs)
     return Results(params=params, modes=modes, draws=draws)
 
 
@@ -93,6 +113,8 @@ class _Inputs:
                 self._columns[str(name)] = values.reshape(-1, 1)
             self.paths = len(draws)
         self.months = params.months
+        #: event-independent parts of each mode, shared by the planning and drawn passes
+        self.cache: dict[str, tuple] = {}
 
     def __getattr__(self, name: str):
         columns = self.__dict__.get("_columns", {})
@@ -102,16 +124,33 @@ class _Inputs:
 
 
 def _per_path(x, paths: int, months: int) -> FloatArray:
-    """A scalar, a column or a (1 or paths, months) array as a full (paths, months) array."""
-    return np.broadcast_to(np.asarray(x, dtype=float), (paths, months)).copy()
+    """A scalar, a column or a (1 or paths, months) array as a (paths, months) array.
+
+    A read-only view where ``x`` has fewer rows or columns: nothing is copied, so lines
+    that are zero or the same on every path cost no memory.
+    """
+    return np.broadcast_to(np.asarray(x, dtype=float), (paths, months))
+
+
+_ZERO = np.zeros((1, 1))
 
 
 def _mean_month(x) -> int:
     return int(np.rint(np.mean(x)))
 
 
-def _service(p: _Inputs, mode: str) -> ModeResult:
-    """Own subscription service, run alone (``solo``) or with a partner (``partner``)."""
+def _service(
+    p: _Inputs,
+    mode: str,
+    uniforms: events.Uniforms | None = None,
+    last=None,
+    plan_only: bool = False,
+) -> ModeResult:
+    """Own subscription service, run alone (``solo``) or with a partner (``partner``).
+
+    Events in expectation, or drawn from ``uniforms`` with the exit policy ``last``
+    (last month operated by choice, per path) fixed beforehand.
+    """
     months, paths = p.months, p.paths
     is_partner = mode == "partner"
     launch = (
@@ -120,7 +159,77 @@ def _service(p: _Inputs, mode: str) -> ModeResult:
         else p.regulation_launch_delay_solo_months
     )
 
-    # market and subscribers
+    base = p.cache.get(mode)
+    if base is None:
+        base = p.cache[mode] = _service_base(p, mode, launch)
+    mkt, content_cash, amort, fixed, governance, setup = base
+    risk = (
+        events.expected_service(p, mode, launch, months)
+        if uniforms is None
+        else events.drawn_service(p, mode, launch, months, uniforms)
+    )
+    mkt = _per_path(mkt * risk.catalogue, paths, months)
+    churn = p.growth_churn_rate_month + risk.extra_churn
+    p_innov = p.growth_p_innovation_month * (p.partner_reach_multiplier if is_partner else 1.0)
+    subs, adds = growth.bass_subscribers(
+        mkt, p_innov, p.growth_q_imitation_month, churn, launch, shock=risk.sub_shock
+    )
+
+    # revenue, conditional on operating
+    paying = subs * (1.0 - p.pricing_trial_share)
+    gross = paying * (column(p.pricing_price_cny_month) / column(p.pricing_fx_cny_per_usd))
+    billed = gross * (1.0 - risk.dark)
+    ex_vat = billed / (1.0 + p.pricing_vat_rate)
+    fees = ex_vat * p.pricing_payment_fee_rate
+    net = ex_vat - fees
+    share = net * p.partner_revenue_share if is_partner else _ZERO
+    marketing = adds * p.growth_cac_usd_per_gross_add
+    delivery = subs * p.finance_delivery_usd_per_sub_month
+
+    # cash flows while operating; the exit policy then turns them into expectations
+    cond = dict.fromkeys(LINE_ITEMS, _ZERO)
+    cond["subscription_revenue"] = gross
+    cond["suspension_loss"] = billed - gross
+    cond["vat"] = ex_vat - billed
+    cond["payment_fees"] = -fees
+    cond["partner_share"] = -share
+    cond["content"] = -content_cash
+    cond["marketing"] = -marketing
+    cond["delivery"] = -delivery
+    cond["fixed_costs"] = -fixed
+    cond["governance"] = -governance
+    cond["setup"] = -setup
+    if is_partner:
+        cond["partner_distress"] = -partner.distress_loss(
+            risk.distress,
+            net - share,
+            p.partner_distress_lost_months,
+            p.partner_migration_cost_usd_m,
+        )
+    pre_tax = net - share - marketing - delivery - fixed - governance - setup
+    pre_tax = pre_tax + cond["partner_distress"]
+    cond["income_tax"] = -finance.income_tax(pre_tax - amort, p.finance_tax_rate)
+    return _with_exit_policy(
+        p,
+        mode,
+        launch,
+        cond,
+        risk,
+        p.regulation_exit_cost_usd_m,
+        mkt,
+        subs,
+        adds,
+        amort,
+        last,
+        plan_only,
+    )
+
+
+def _service_base(p: _Inputs, mode: str, launch):
+    """The parts of an own service that no event changes: market before crackdowns,
+    content cash and amortisation, fixed, governance and set-up costs."""
+    months = p.months
+    is_partner = mode == "partner"
     users = market.online_video_users(
         p.market_online_video_users_m, p.market_user_growth_year, months
     )
@@ -135,39 +244,6 @@ def _service(p: _Inputs, mode: str) -> ModeResult:
         ),
         p.regulation_approval_pass_rate,
     )
-    mkt = _per_path(mkt, paths, months)
-    susp_h = regulation.monthly_hazard(
-        p.regulation_suspension_hazard_partner_year
-        if is_partner
-        else p.regulation_suspension_hazard_solo_year
-    )
-    churn = p.growth_churn_rate_month + regulation.suspension_churn(
-        susp_h, p.regulation_suspension_sub_loss
-    )
-    p_innov = p.growth_p_innovation_month * (p.partner_reach_multiplier if is_partner else 1.0)
-    subs, adds = growth.bass_subscribers(mkt, p_innov, p.growth_q_imitation_month, churn, launch)
-
-    # forced exit: a monthly hazard from launch on
-    exit_h = regulation.hazard_schedule(
-        regulation.monthly_hazard(
-            p.regulation_exit_hazard_partner_year
-            if is_partner
-            else p.regulation_exit_hazard_solo_year
-        ),
-        launch,
-        months,
-    )
-
-    # revenue, conditional on operating
-    paying = subs * (1.0 - p.pricing_trial_share)
-    gross = paying * p.pricing_price_cny_month / p.pricing_fx_cny_per_usd
-    dark = regulation.dark_share(susp_h, p.regulation_suspension_months)
-    billed = gross * (1.0 - dark)
-    ex_vat = billed / (1.0 + p.pricing_vat_rate)
-    fees = ex_vat * p.pricing_payment_fee_rate
-    net = ex_vat - fees
-    share = net * p.partner_revenue_share if is_partner else np.zeros_like(net)
-
     # content, bought up front each content year from `content_lead_months` before launch
     budget = content.mode_budget(p, mode)
     start = np.maximum(np.asarray(launch) - p.content_lead_months, 0)
@@ -175,82 +251,48 @@ def _service(p: _Inputs, mode: str) -> ModeResult:
         budget.total, start, months, p.content_cost_inflation_year
     )
     amort = content.amortise(content_cash, p.content_amortisation_months)
-
     t = np.arange(months).reshape(1, -1)
     fixed_share = p.partner_tech_cost_share if is_partner else 1.0
     fixed = np.where(
         t >= column(start), column(p.finance_fixed_usd_m_year) / 12.0 * fixed_share, 0.0
     )
-    governance = (
-        _per_path(column(p.partner_governance_usd_m_year) / 12.0, paths, months)
-        if is_partner
-        else np.zeros((paths, months))
-    )
+    governance = column(p.partner_governance_usd_m_year) / 12.0 if is_partner else _ZERO
     setup = np.where(t == 0, column(p.finance_setup_usd_m), 0.0)
-    marketing = adds * p.growth_cac_usd_per_gross_add
-    delivery = subs * p.finance_delivery_usd_per_sub_month
-
-    # cash flows while operating; the exit policy then turns them into expectations
-    cond = {k: np.zeros((paths, months)) for k in LINE_ITEMS}
-    cond["subscription_revenue"] = gross
-    cond["suspension_loss"] = -(gross - billed)
-    cond["vat"] = -(billed - ex_vat)
-    cond["payment_fees"] = -fees
-    cond["partner_share"] = -share
-    cond["content"] = -content_cash
-    cond["marketing"] = -marketing
-    cond["delivery"] = -delivery
-    cond["fixed_costs"] = -fixed
-    cond["governance"] = -governance
-    cond["setup"] = -setup
-    if is_partner:
-        first = partner.first_distress_probability(
-            regulation.monthly_hazard(p.partner_distress_hazard_year),
-            np.ones((1, months)),
-            launch,
-        )
-        cond["partner_distress"] = -partner.distress_loss(
-            first, net - share, p.partner_distress_lost_months, p.partner_migration_cost_usd_m
-        )
-    taxable = sum(v for k, v in cond.items() if k != "content") - amort
-    cond["income_tax"] = -finance.income_tax(taxable, p.finance_tax_rate)
-    return _with_exit_policy(
-        p,
-        mode,
-        launch,
-        cond,
-        exit_h,
-        p.regulation_exit_cost_usd_m,
-        mkt,
-        subs,
-        adds,
-        amort,
-    )
+    return mkt, content_cash, amort, fixed, governance, setup
 
 
 def _with_exit_policy(
-    params, mode, launch, cond, exit_h, exit_cost, mkt, subs, adds, amort
+    params, mode, launch, cond, risk, exit_cost, mkt, subs, adds, amort, last=None, plan_only=False
 ) -> ModeResult:
-    """Expected lines under the best exit policy (forced exits, and leaving by choice
-    from the launch on once staying would lose more; :func:`models.finance.abandonment`),
-    and the lines when the mode is run to the horizon whatever happens."""
+    """Lines under the best exit policy (forced exits, and leaving by choice from the
+    launch on once staying would lose more; :func:`models.finance.abandonment`), and the
+    lines when the mode is run to the horizon whatever happens.
+
+    The policy (``last``, the last month operated by choice on each path) is computed
+    here from the expected-event cash flows unless given: with drawn events it is the
+    plan made at launch from the same path's inputs, which cannot foresee the events.
+    With ``plan_only``, only that policy is returned.
+    """
     months = params.months
-    exit_h = _per_path(exit_h, params.paths, months)
-    cond = {k: _per_path(v, params.paths, months) for k, v in cond.items()}
-    alive = regulation.survival(exit_h)
-    committed = {k: v * alive for k, v in cond.items()}
-    committed["exit_costs"] = -alive * exit_h * column(exit_cost)
-    cash = np.sum([cond[k] for k in LINE_ITEMS], axis=0)
-    _, last = finance.abandonment(
-        cash, exit_h, exit_cost, params.finance_discount_rate_year, first_exit_month=launch
-    )
+    paths = params.paths
+    alive = _per_path(risk.alive, paths, months)
+    exit_at = _per_path(risk.exit_at, paths, months)
+    if last is None:
+        cash = _per_path(sum(cond[k] for k in LINE_ITEMS), paths, months)
+        _, last = finance.abandonment(
+            cash,
+            _per_path(risk.exit_hazard, paths, months),
+            exit_cost,
+            params.finance_discount_rate_year,
+            first_exit_month=launch,
+        )
+        if plan_only:
+            return last
     t = np.arange(months).reshape(1, -1)
     stays = t <= last.reshape(-1, 1)
     operating = alive * stays
-    voluntary = np.where((t == last.reshape(-1, 1)) & (t < months - 1), alive * (1.0 - exit_h), 0.0)
-    lines = {k: v * operating for k, v in cond.items()}
-    lines["exit_costs"] = -(operating * exit_h + voluntary) * column(exit_cost)
-    if np.any(last < months - 1):
+    voluntary = np.where((t == last.reshape(-1, 1)) & (t < months - 1), alive - exit_at, 0.0)
+    if paths == 1 and last[0] < months - 1:
         log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
     return ModeResult(
         mode,
@@ -259,58 +301,77 @@ def _with_exit_policy(
         _per_path(subs, params.paths, months),
         _per_path(adds, params.paths, months),
         operating,
-        lines,
-        _per_path(amort, params.paths, months) * operating,
-        forced_exit=(operating * exit_h).sum(axis=1),
+        {k: v for k, v in cond.items() if k != "exit_costs"},
+        exit_costs=-(exit_at * stays + voluntary) * column(exit_cost),
+        content_amortisation=_per_path(amort, params.paths, months) * operating,
+        forced_exit=(exit_at * stays).sum(axis=1),
         last_month=last,
-        committed_lines=committed,
         survival=alive,
+        committed_exit_costs=_per_path(-exit_at * column(exit_cost), paths, months),
         committed_amortisation=_per_path(amort, params.paths, months) * alive,
     )
 
 
-def _licensing(p: _Inputs) -> ModeResult:
-    """Titles licensed to a Chinese platform for yearly fees; no own service."""
+def _licensing(
+    p: _Inputs,
+    mode: str = "license",
+    uniforms: events.Uniforms | None = None,
+    last=None,
+    plan_only: bool = False,
+) -> ModeResult:
+    """Titles licensed to a Chinese platform for yearly fees; no own service.
+
+    Content crackdowns cut the fees of the titles they pull; events as in
+    :func:`_service`.
+    """
     months, paths = p.months, p.paths
     launch = p.content_lead_months  # the buyer pays once titles are approved
-    exit_h = regulation.hazard_schedule(
-        regulation.monthly_hazard(p.regulation_exit_hazard_license_year), launch, months
+    risk = (
+        events.expected_license(p, launch, months)
+        if uniforms is None
+        else events.drawn_license(p, launch, months, uniforms)
     )
     titles = p.license_titles_year
-    fees = content.yearly_payments(
-        titles * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title,
-        launch,
-        months,
-        p.license_fee_growth_year,
+    fees = (
+        content.yearly_payments(
+            titles * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title,
+            launch,
+            months,
+            p.license_fee_growth_year,
+        )
+        * risk.catalogue
     )
     ex_vat = fees / (1.0 + p.pricing_vat_rate)
-    cond = {k: np.zeros((paths, months)) for k in LINE_ITEMS}
+    cond = dict.fromkeys(LINE_ITEMS, _ZERO)
     cond["license_fees"] = fees
     cond["vat"] = -(fees - ex_vat)
     cond["withholding_tax"] = -ex_vat * p.license_withholding_tax_rate
     cond["content"] = -content.yearly_payments(
         content.mode_budget(p, "license").total, 0, months, p.content_cost_inflation_year
     )
-    zeros = np.zeros((paths, months))
+    zeros = _per_path(_ZERO, paths, months)
     # a licensor that stops walks away from its contracts at no extra cost
-    return _with_exit_policy(p, "license", launch, cond, exit_h, 0.0, zeros, zeros, zeros, zeros)
+    return _with_exit_policy(
+        p, "license", launch, cond, risk, 0.0, zeros, zeros, zeros, zeros, last, plan_only
+    )
 
 
 def _stay_out(params) -> ModeResult:
     """The baseline: nothing spent, nothing earned."""
-    z = np.zeros((params.paths, params.months))
-    lines = {k: z.copy() for k in LINE_ITEMS}
+    z = _per_path(_ZERO, params.paths, params.months)
     return ModeResult(
         "stay_out",
         0,
         z,
         z,
         z,
-        np.ones_like(z),
-        lines,
-        z,
+        _per_path(1.0, params.paths, params.months),
+        dict.fromkeys(LINE_ITEMS, _ZERO),
+        exit_costs=z,
+        content_amortisation=z,
         forced_exit=np.zeros(params.paths),
         last_month=np.full(params.paths, params.months - 1.0),
-        committed_lines={k: z.copy() for k in LINE_ITEMS},
-        survival=np.ones_like(z),
+        survival=_per_path(1.0, params.paths, params.months),
+        committed_exit_costs=z,
+        committed_amortisation=z,
     )

@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 from models.param_docs import parameters_cell
-from models.params import validate
+from models.params import from_namespace, validate
 from models.schema import GROUPS, PARAMETERS, SPECS, records
 
 from .conftest import ROOT, run_cli
 
 
 def test_every_parameter_is_documented_and_its_default_valid():
-    assert 30 <= len(PARAMETERS) <= 70
+    assert 30 <= len(PARAMETERS) <= 90
     assert len(SPECS) == len(PARAMETERS), "duplicate names"
     for p in PARAMETERS:
         assert p.group in GROUPS, p.name
@@ -25,7 +25,14 @@ def test_every_parameter_is_documented_and_its_default_valid():
         assert p.source.strip(), p.name
         if p.type == "str":
             assert isinstance(p.default, str)
+            assert p.choices is None or p.default in p.choices, p.name
             continue
+        if p.type == "pairs":
+            assert tuple(p.default) == () and not p.uncertain, p.name
+            continue
+        if p.default_range is not None:
+            low, high = p.default_range
+            assert p.uncertain and p.min <= low <= p.default <= high <= p.max, p.name
         assert p.unit or p.name in ("seed", "market_price_elasticity"), p.name
         assert p.min is not None and p.max is not None and p.min <= p.default <= p.max, p.name
         assert isinstance(p.default, int if p.type == "int" else float), p.name
@@ -58,10 +65,16 @@ def test_notebook_parameters_cell_matches_the_schema(path):
     ns: dict = {}
     exec(cell, ns)
     ns.pop("__builtins__")
-    assert ns == {p.name: p.default for p in PARAMETERS}
+    assert ns == {p.name: list(p.default) if p.type == "pairs" else p.default for p in PARAMETERS}
+    assert ns["correlations"] == [] and ns["sampling_method"] == "lhs"
+    # the cell, run as it stands, is the defaults: every uncertain input stays sampled
+    assert from_namespace(ns).digest() == validate().digest()
+    assert from_namespace(ns).distributions.keys() == validate().distributions.keys()
     for p in PARAMETERS:  # every value carries its unit in a comment
         line = next(x for x in cell.splitlines() if x.startswith(p.name + " ="))
         assert "#" in line and (p.unit in line if p.unit else True)
+        if p.choices:
+            assert all(f'"{c}"' in line.split("#", 1)[1] for c in p.choices), line
 
 
 def test_notebooks_are_committed_without_outputs():
@@ -102,3 +115,15 @@ def test_params_command_formats():
     assert table.returncode == 0 and "growth_churn_rate_month" in table.stdout
     md = run_cli("params", "--format", "markdown")
     assert md.stdout.count("\n| `") == len(PARAMETERS)
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["market_foreign_premium_share"]["default_range"] == [0.03, 0.25]
+    assert by_name["sampling_method"]["choices"] == ["lhs", "mc"]
+    churn = next(x for x in table.stdout.splitlines() if x.startswith("growth_churn_rate_month"))
+    assert "0.05 to 0.1" in churn  # the default's uncertainty range
+    assert "range: the 5-10 % modelling range of ref 1.21" in table.stdout  # its source
+    method = next(x for x in table.stdout.splitlines() if x.startswith("sampling_method"))
+    assert "lhs | mc" in method
+    md_line = next(x for x in md.stdout.splitlines() if x.startswith("| `market_svod_payer_share`"))
+    assert "0.08 to 0.25 (range: assumption: 8 %" in md_line
+    assert "| `sampling_method` | str | 'lhs' | `lhs`, `mc` |" in md.stdout
+    assert "| `correlations` | pairs | [] |" in md.stdout

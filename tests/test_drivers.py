@@ -1,0 +1,68 @@
+"""Sensitivity of the decision: tornado, Sobol indices and switching values on the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models import drivers
+from models.params import validate
+
+
+@pytest.fixture(scope="module")
+def params():
+    # a licence fee wide enough that licensing can lose to staying out
+    return validate(license_fee_usd_m_per_title=[0.0, 1.0, 3.0])
+
+
+def test_npv_by_mode_matches_single_runs(params):
+    frame = pd.DataFrame({"license_fee_usd_m_per_title": [0.5, 2.0]})
+    many = drivers.npv_by_mode(params, frame)
+    for i, fee in enumerate([0.5, 2.0]):
+        one = drivers.npv_by_mode(
+            validate(license_fee_usd_m_per_title=fee),
+            pd.DataFrame(index=[0]),
+        )
+        assert many.iloc[i].to_numpy() == pytest.approx(one.iloc[0].to_numpy())
+
+
+def test_tornado(params):
+    table = drivers.tornado(params, "license", "stay_out")
+    assert set(table["input"]) == set(params.distributions)
+    assert table["swing"].is_monotonic_decreasing
+    top = table.iloc[0]
+    assert top["input"] == "license_fee_usd_m_per_title"
+    assert top["npv_high"] > top["npv_low"]  # a higher fee earns more
+    # the swing ends are the input's 5th and 95th percentiles
+    d = params.distributions["license_fee_usd_m_per_title"]
+    assert top["low"] == pytest.approx(float(d.ppf(np.array([0.05]))[0]))
+    # inputs that licensing does not use do not move its margin over staying out
+    solo_only = table.set_index("input").loc["regulation_exit_hazard_solo_year"]
+    assert solo_only["swing"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_switching_value_is_where_the_margin_vanishes(params):
+    table = drivers.switching_values(params, "license", ["license_fee_usd_m_per_title"])
+    row = table.iloc[0]
+    assert row["direction"] == "below" and row["winner"] == "stay_out"
+    at = drivers.npv_by_mode(params, pd.DataFrame({"license_fee_usd_m_per_title": [row["value"]]}))
+    assert float(drivers.margin(at, "license").iloc[0]) == pytest.approx(0.0, abs=1e-6)
+    assert "falls below US$" in row["sentence"]
+
+
+def test_switching_value_absent_says_so():
+    p = validate()
+    table = drivers.switching_values(p, "license", ["regulation_exit_hazard_solo_year"])
+    assert np.isnan(table.iloc[0]["value"])
+    assert "stays best whatever" in table.iloc[0]["sentence"]
+
+
+def test_sobol_on_the_model(params):
+    table = drivers.sobol(params, "license", "stay_out", n=64)
+    assert table.iloc[0]["input"] == "license_fee_usd_m_per_title"
+    assert table.iloc[0]["ST"] > 0.5
+    # inputs licensing does not use have no effect
+    solo = table.set_index("input").loc["regulation_exit_hazard_solo_year"]
+    assert abs(solo["ST"]) < 1e-9
+    assert drivers.sobol(validate(sobol_samples=0), "license", "stay_out").empty

@@ -1,0 +1,120 @@
+"""Events per path and month: common random numbers, hand-computed spells, and the
+agreement of drawn events with their expectation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models import events, finance, regulation
+from models.params import validate
+from models.simulation import simulate
+
+
+def test_uniforms_do_not_depend_on_chunking():
+    whole = events.uniforms(7, 0, 3000, 24)
+    part = events.uniforms(7, 1020, 10, 24)  # straddles the first block boundary
+    for kind in events.KINDS:
+        assert np.array_equal(getattr(part, kind), getattr(whole, kind)[1020:1030])
+    other = events.uniforms(8, 0, 3000, 24)
+    assert not np.array_equal(other.exit, whole.exit)
+    # the kinds are independent streams, not copies of one another
+    assert abs(np.corrcoef(whole.exit.ravel(), whole.crackdown.ravel())[0, 1]) < 0.01
+
+
+def test_first_event_hand_case():
+    u = np.array([[0.9, 0.01, 0.5, 0.01], [0.9, 0.9, 0.9, 0.9], [0.01, 0.9, 0.9, 0.01]])
+    assert events.first_event(u, 0.05, 0).tolist() == [1.0, 4.0, 0.0]
+    assert events.first_event(u, 0.05, 2).tolist() == [3.0, 4.0, 3.0]
+
+
+def test_suspension_spell_hand_case():
+    u = np.full((1, 8), 0.9)
+    u[0, 2] = 0.0  # a suspension starts in month 2 ...
+    u[0, 3] = 0.0  # ... and cannot start again while it runs
+    dark, starts = events.suspensions(u, 0.5, 2.5, 0)
+    assert dark[0].tolist() == [0, 0, 1, 1, 0.5, 0, 0, 0]
+    assert starts[0].tolist() == [0, 0, 1, 0, 0, 0, 0, 0]
+    # before the start month nothing happens
+    dark, starts = events.suspensions(u, 0.5, 2.5, 3)
+    assert starts[0].tolist() == [0, 0, 0, 1, 0, 0, 0, 0]
+
+
+def test_higher_hazard_sees_a_superset_of_events():
+    """Common random numbers: the same uniforms, a higher hazard, more events."""
+    months = 120
+    u = events.uniforms(1, 0, 2000, months)
+    low = validate(
+        regulation_exit_hazard_solo_year=0.05,
+        regulation_crackdown_hazard_year=0.1,
+        regulation_suspension_hazard_solo_year=0.1,
+    )
+    high = validate(
+        regulation_exit_hazard_solo_year=0.3,
+        regulation_crackdown_hazard_year=0.4,
+        regulation_suspension_hazard_solo_year=0.5,
+    )
+    a = events.drawn_service(low, "solo", 18, months, u)
+    b = events.drawn_service(high, "solo", 18, months, u)
+    assert np.all(b.alive <= a.alive)  # forced out no later
+    assert (b.alive < a.alive).any()
+    assert np.all(b.catalogue <= a.catalogue)  # every crackdown of `low` hits `high` too
+    h_low = regulation.monthly_hazard(0.1)
+    h_high = regulation.monthly_hazard(0.5)
+    assert np.all((u.suspension < h_high) >= (u.suspension < h_low))
+    # partner (lower hazard than solo, same uniforms): a subset of solo's exit months
+    c = events.drawn_service(high, "partner", 18, months, u)
+    assert np.all(c.alive >= b.alive)
+
+
+@pytest.mark.parametrize("mode", ["solo", "partner"])
+def test_drawn_events_average_to_their_expectation(mode):
+    months, n = 120, 20_000
+    p = validate(
+        regulation_exit_hazard_solo_year=0.2,
+        regulation_exit_hazard_partner_year=0.1,
+        regulation_crackdown_hazard_year=0.3,
+        regulation_crackdown_catalogue_loss=0.2,
+        partner_distress_hazard_year=0.2,
+    )
+    u = events.uniforms(3, 0, n, months)
+    drawn = events.drawn_service(p, mode, 12, months, u)
+    exp = events.expected_service(p, mode, 12, months)
+    se = 4 * np.sqrt(0.25 / n)
+    assert np.allclose(drawn.alive.mean(axis=0), exp.alive[0], atol=se)
+    assert np.allclose(drawn.exit_at.mean(axis=0), exp.exit_at[0], atol=se)
+    assert np.allclose(drawn.catalogue.mean(axis=0), exp.catalogue[0], atol=se)
+    assert np.allclose(
+        drawn.distress.mean(axis=0), np.broadcast_to(exp.distress, (1, months))[0], atol=se
+    )
+    # dark share: the renewal process's long-run share h D / (1 + h D), late in the horizon
+    assert drawn.dark[:, 60:].mean() == pytest.approx(float(exp.dark[0, 0]), abs=0.01)
+
+
+def test_licensing_monte_carlo_mean_equals_the_expected_run():
+    """Licensing is linear in its events (exit, crackdowns) and never leaves by choice,
+    so its mean over drawn events is its expected-event value, up to Monte Carlo error."""
+    p = validate(
+        regulation_exit_hazard_license_year=0.1,
+        regulation_crackdown_hazard_year=0.4,
+        regulation_crackdown_catalogue_loss=0.2,
+    )
+    n = 8000
+    u = events.uniforms(p.seed, 0, n, p.months)
+    drawn = simulate(p, None, u).modes["license"]
+    npv = finance.npv(drawn.cash_flow, p.finance_discount_rate_year)
+    expected = simulate(p).summary.loc["license", "npv_usd_m"]
+    assert npv.mean() == pytest.approx(expected, abs=4 * npv.std() / np.sqrt(n))
+    assert npv.std() > 1.0  # the events really vary between paths
+
+
+def test_drawn_paths_are_zero_one_and_respect_the_policy():
+    p = validate(regulation_exit_hazard_solo_year=0.5)
+    u = events.uniforms(p.seed, 0, 500, p.months)
+    r = simulate(p, None, u)
+    solo = r.modes["solo"]
+    assert set(np.unique(solo.operating)) <= {0.0, 1.0}
+    assert set(np.unique(solo.forced_exit)) <= {0.0, 1.0}
+    # the deterministic plan leaves solo right after launch: nothing runs past it
+    plan = simulate(p).modes["solo"].last_month[0]
+    assert np.all(solo.operating[:, int(plan) + 1 :] == 0)
