@@ -1,20 +1,49 @@
-"""Benchmark of the deterministic engine: time per scenario and per mode, and peak memory.
+"""Benchmark of the model: the vectorised engine per mode, the Monte Carlo run, the
+per-path oracle, and the deterministic single path.
+
+Sections:
+
+1. the vectorised engine on one chunk of paths with drawn inputs and events, timed per
+   mode builder (:func:`models.simulation._service` / ``_licensing``: the plan with
+   events in expectation, then the run with drawn events), in path-months per second;
+2. the full Monte Carlo run (:func:`models.montecarlo.run`, all modes) at ``N / 10`` and
+   ``N`` paths, each in a fresh process: seconds, path-months per second, the peak of
+   traced allocations (:mod:`tracemalloc`, in a second, traced run) and the growth of
+   the peak resident set (:func:`resource.getrusage`), and the ratio of the peaks, which
+   shows that memory stays bounded while the number of paths grows tenfold;
+3. the per-path Python oracle (:mod:`models.reference`) against the engine on the same
+   draws and uniforms, and the engine's speed-up over it;
+4. the deterministic engine, one path, per horizon.
 
 Prints figures and ratios; timings are not asserted anywhere (machines are shared).
-Run with ``make bench``.
+Run with ``make bench``, or ``python benchmarks/bench_model.py --quick`` for a smoke run.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import resource
+import subprocess
+import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from statistics import median
+from typing import Any
 
+import numpy as np
+
+from models import events, finance, montecarlo, reference
 from models.params import validate
-from models.simulation import _licensing, _service, _stay_out, simulate
+from models.schema import ENTRY_MODES
+from models.simulation import _Inputs, _licensing, _service, _stay_out, simulate
+
+MIB = 2**20
 
 
-def timed(fn, repeat: int = 7) -> float:
+def timed(fn: Callable[[], Any], repeat: int = 7) -> float:
+    """Median wall time of ``repeat`` calls of ``fn``, seconds."""
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -23,33 +52,248 @@ def timed(fn, repeat: int = 7) -> float:
     return median(times)
 
 
-def main() -> None:
-    print("market-entry benchmark: deterministic engine (1 path)")
-    print(f"{'horizon':>8} {'months':>7} {'simulate (ms)':>14} {'path-months/s':>14}")
+def _rate(count: float, seconds: float) -> str:
+    return f"{count / seconds:>14,.0f}" if seconds > 0 else f"{'-':>14}"
+
+
+def _drawn_inputs(params, n: int):
+    """Drawn inputs and uniforms of paths ``0 .. n - 1``, as the Monte Carlo run has them."""
+    draws = montecarlo.draw_inputs(params, n)
+    u = events.uniforms(params.seed, 0, n, params.months)
+    return (draws if draws.shape[1] else None), u
+
+
+# --- 1. the vectorised engine, per mode -------------------------------------------------
+
+
+def bench_modes(params, paths: int, repeat: int) -> float:
+    """Time each mode builder on one chunk; return the engine's seconds per path."""
+    months = params.months
+    draws, u = _drawn_inputs(params, paths)
+    print(f"1. Vectorised engine per mode: {paths:,} paths x {months} months, drawn events")
+    print(
+        f"   {'mode':<10} {'plan (ms)':>10} {'drawn (ms)':>11} {'total (ms)':>11}"
+        f" {'path-months/s':>14}"
+    )
+    total = 0.0
+    for mode in ("solo", "partner", "license"):
+        build = _licensing if mode == "license" else _service
+        plans, runs = [], []
+        for _ in range(repeat):
+            # fresh inputs: the event-independent base of a mode is cached on them, and
+            # is built (and timed) in the plan
+            inputs = _Inputs(params, draws)
+            t0 = time.perf_counter()
+            plan = build(inputs, mode, plan_only=True)
+            t1 = time.perf_counter()
+            build(inputs, mode, u, plan)
+            t2 = time.perf_counter()
+            plans.append(t1 - t0)
+            runs.append(t2 - t1)
+        plan_s, run_s = median(plans), median(runs)
+        total += plan_s + run_s
+        print(
+            f"   {mode:<10} {plan_s * 1e3:>10.1f} {run_s * 1e3:>11.1f}"
+            f" {(plan_s + run_s) * 1e3:>11.1f} {_rate(paths * months, plan_s + run_s)}"
+        )
+    inputs = _Inputs(params, draws)
+    t = timed(lambda: _stay_out(inputs), repeat)
+    total += t
+    print(f"   {'stay_out':<10} {'':>10} {'':>11} {t * 1e3:>11.1f}   (zeros: broadcast views)")
+    t_u = timed(lambda: events.uniforms(params.seed, 0, paths, months), repeat)
+    print(f"   {'uniforms':<10} {'':>10} {'':>11} {t_u * 1e3:>11.1f}")
+    t_sim = timed(lambda: simulate(params, draws, u), repeat)
+    frame = montecarlo.draw_inputs(params, paths)
+    t_chunk = timed(
+        lambda: montecarlo._chunk(params, frame, 0, paths, min(paths, montecarlo.FAN_PATHS)),
+        max(1, repeat // 2),
+    )
+    print(
+        f"   sum of modes {total * 1e3:.1f} ms; simulate() {t_sim * 1e3:.1f} ms"
+        f" ({_rate(4 * paths * months, t_sim).strip()} path-months/s over the 4 modes);"
+        f"\n   one Monte Carlo chunk with its reductions (_chunk) {t_chunk * 1e3:.1f} ms"
+    )
+    return t_sim / paths
+
+
+# --- 2. the full Monte Carlo run -----------------------------------------------------------
+
+
+def _mc_child(n: int) -> None:
+    """In a fresh process: time one run, then trace a second one; print JSON."""
+    params = validate()
+    montecarlo.run(params, 64)  # warm-up: imports, caches, thread pool
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    montecarlo.run(params, n)
+    seconds = time.perf_counter() - t0
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    montecarlo.run(params, n)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    out = {
+        "n": n,
+        "months": params.months,
+        "seconds": seconds,
+        "peak": peak,
+        "rss_growth": (rss1 - rss0) * 1024,  # ru_maxrss is in KiB on Linux
+        "rss": rss1 * 1024,
+    }
+    print(json.dumps(out))
+
+
+def bench_monte_carlo(sizes: list[int]) -> None:
+    print(
+        "\n2. Monte Carlo run (montecarlo.run: inputs drawn, 4 modes, events drawn),"
+        " one fresh process per size"
+    )
+    print(
+        f"   {'paths':>9} {'months':>7} {'seconds':>8} {'path-months/s':>14}"
+        f" {'tracemalloc peak':>17} {'RSS growth':>11} {'max RSS':>9}"
+    )
+    rows = []
+    for n in sizes:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--mc-child", str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        rows.append(r)
+        print(
+            f"   {n:>9,} {r['months']:>7} {r['seconds']:>8.2f}"
+            f" {_rate(n * r['months'], r['seconds'])}"
+            f" {r['peak'] / MIB:>13.1f} MiB {r['rss_growth'] / MIB:>7.1f} MiB"
+            f" {r['rss'] / MIB:>5.0f} MiB"
+        )
+    small, large = rows[0], rows[-1]
+    ratio_n = large["n"] / small["n"]
+    print(
+        f"   path-months count one path in one month (all 4 modes at once)."
+        f"\n   {large['n']:,} vs {small['n']:,} paths ({ratio_n:.0f}x):"
+        f" time x{large['seconds'] / small['seconds']:.1f},"
+        f" tracemalloc peak x{large['peak'] / small['peak']:.2f},"
+        f" max RSS x{large['rss'] / small['rss']:.2f}"
+        f"\n   Memory is bounded: one chunk of {montecarlo.CHUNK:,} paths per worker"
+        f" ({montecarlo.WORKERS}), fan arrays for at most {montecarlo.FAN_PATHS:,} paths,"
+        "\n   plus the drawn inputs and a few numbers per path."
+    )
+
+
+# --- 3. the oracle ----------------------------------------------------------------------------
+
+
+def bench_oracle(params, paths: int, engine_s_per_path: float, big: int) -> None:
+    months = params.months
+    draws, u = _drawn_inputs(params, paths)
+    print(
+        f"\n3. Oracle (models.reference, a per-path Python loop) vs engine:"
+        f" the same {paths:,} paths"
+    )
+    t0 = time.perf_counter()
+    oracle = reference.simulate_paths(params, draws, u)
+    t_oracle = time.perf_counter() - t0
+    t_engine = timed(lambda: simulate(params, draws, u), 5)
+    res = simulate(params, draws, u)
+    diff = max(
+        float(np.max(np.abs(finance.npv(res.modes[m].cash_flow, res.rate) - oracle[m].npv)))
+        for m in ENTRY_MODES
+    )
+    per_path = t_oracle / paths
+    print(f"   {'':<28} {'seconds':>9} {'ms per path':>12} {'path-months/s':>14}")
+    print(
+        f"   {'oracle':<28} {t_oracle:>9.3f} {per_path * 1e3:>12.3f}"
+        f" {_rate(4 * paths * months, t_oracle)}"
+    )
+    print(
+        f"   {'engine, same paths':<28} {t_engine:>9.4f} {t_engine / paths * 1e3:>12.4f}"
+        f" {_rate(4 * paths * months, t_engine)}"
+    )
+    print(
+        f"   {'engine, one full chunk':<28} {'':>9} {engine_s_per_path * 1e3:>12.4f}"
+        f" {_rate(4 * months, engine_s_per_path)}"
+    )
+    print(
+        f"   speed-up of the engine: x{t_oracle / t_engine:,.0f} on these {paths:,} paths,"
+        f" x{per_path / engine_s_per_path:,.0f} per path at full chunks"
+        f"\n   oracle extrapolated to {big:,} paths: {per_path * big / 60:,.1f} min"
+        f" (engine: {engine_s_per_path * big:,.1f} s)"
+        f"\n   largest |NPV difference| engine vs oracle: {diff:.2e} US$ m"
+    )
+
+
+# --- 4. the deterministic single path -----------------------------------------------------
+
+
+def bench_deterministic(repeat: int) -> None:
+    print("\n4. Deterministic engine, one path (simulate(params), events in expectation)")
+    print(f"   {'horizon':>8} {'months':>7} {'simulate (ms)':>14} {'path-months/s':>14}")
     base = None
     for years in (5, 10, 20, 30):
         p = validate(horizon_years=years)
-        t = timed(lambda p=p: simulate(p))
+        t = timed(lambda p=p: simulate(p), repeat)
         base = base or t
-        print(f"{years:>7}y {p.months:>7} {t * 1e3:>14.2f} {4 * p.months / t:>14,.0f}")
+        print(f"   {years:>7}y {p.months:>7} {t * 1e3:>14.2f} {_rate(4 * p.months, t)}")
     p = validate()
-    print("\nper mode, 10 years:")
+    print("   per mode, 10 years:")
     for name, fn in [
-        ("solo", lambda: _service(p, "solo")),
-        ("partner", lambda: _service(p, "partner")),
-        ("license", lambda: _licensing(p)),
-        ("stay_out", lambda: _stay_out(p)),
+        ("solo", lambda: _service(_Inputs(p, None), "solo")),
+        ("partner", lambda: _service(_Inputs(p, None), "partner")),
+        ("license", lambda: _licensing(_Inputs(p, None))),
+        ("stay_out", lambda: _stay_out(_Inputs(p, None))),
     ]:
-        t = timed(fn)
-        print(f"  {name:<9} {t * 1e3:8.2f} ms  {p.months / t:>12,.0f} path-months/s")
+        t = timed(fn, repeat)
+        print(f"     {name:<9} {t * 1e3:8.2f} ms  {_rate(p.months, t)} path-months/s")
+    t_oracle = timed(lambda: reference.simulate_path(p), repeat)
+    print(f"     oracle (all modes) {t_oracle * 1e3:8.2f} ms")
     tracemalloc.start()
     r = simulate(p)
     _ = r.summary, r.pv_lines, r.to_frame()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"\npeak memory of simulate + summaries + tidy frame: {peak / 2**20:.2f} MiB")
-    t30 = timed(lambda: simulate(validate(horizon_years=30)))
-    print(f"ratio 30y / 5y time: {t30 / base:.2f} (months ratio 6.00)")
+    print(f"   peak memory of simulate + summaries + tidy frame: {peak / MIB:.2f} MiB")
+    t30 = timed(lambda: simulate(validate(horizon_years=30)), repeat)
+    print(f"   ratio 30y / 5y time: {t30 / base:.2f} (months ratio 6.00)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--paths",
+        type=int,
+        default=None,
+        help="largest Monte Carlo run; it also runs a tenth of it (default 100,000)",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument(
+        "--oracle-paths", type=int, default=None, help="paths run by the oracle (default 200)"
+    )
+    parser.add_argument("--mc-child", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.mc_child is not None:
+        _mc_child(args.mc_child)
+        return
+
+    big = args.paths or (10_000 if args.quick else 100_000)
+    sizes = sorted({max(1, big // 10), big})
+    oracle_paths = args.oracle_paths or (20 if args.quick else 200)
+    chunk = min(montecarlo.CHUNK, 1024 if args.quick else montecarlo.CHUNK)
+    repeat = 3 if args.quick else 7
+
+    params = validate()
+    print(
+        f"market-entry benchmark: {params.months} months, {len(ENTRY_MODES)} modes,"
+        f" {len(params.distributions)} uncertain inputs drawn"
+        f"{' (quick)' if args.quick else ''}\n"
+    )
+    started = time.perf_counter()
+    engine_s_per_path = bench_modes(params, chunk, repeat)
+    bench_monte_carlo(sizes)
+    bench_oracle(params, oracle_paths, engine_s_per_path, big)
+    bench_deterministic(repeat)
+    print(f"\nbenchmark done in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import voi
+from . import metrics, voi
 from .decision import Decision
 from .narrative import money
 from .notebook import HTMLBlock, table
@@ -21,6 +21,27 @@ from .schema import MODE_LABELS, format_value
 
 def _name(mode: str) -> str:
     return MODE_LABELS[mode].lower()
+
+
+def entering(d: Decision) -> list[str]:
+    """The modes that enter, best first."""
+    return [m for m in d.ranking if m != "stay_out"]
+
+
+def own_services(d: Decision) -> list[str]:
+    """The modes that run a service of their own (and so have subscribers), best first."""
+    return [m for m in d.ranking if m in ("solo", "partner")]
+
+
+def dominance_sentences(d: Decision) -> list[str]:
+    """First-order stochastic dominance between modes, in words; say so when none."""
+    found = metrics.dominance_in_words(d.dominance)
+    if not found:
+        return [
+            "No mode stochastically dominates another: each pair's chances cross somewhere, "
+            "so the choice depends on the appetite for risk as well as on the mean."
+        ]
+    return found
 
 
 def headline(d: Decision) -> str:
@@ -233,7 +254,9 @@ def voi_table(d: Decision) -> HTMLBlock:
         {
             "Knowing ...": list(e["group"]),
             "is worth up to": [money(max(x, 0.0)) for x in e["evppi_usd_m"]],
-            "share of perfect foresight": [f"{x:.0%}" for x in e["share_of_evpi"]],
+            "share of perfect foresight": [
+                f"{x:.0%}" if np.isfinite(x) else "n/a" for x in e["share_of_evpi"]
+            ],
             "futures where it changes the choice": [f"{x:.0%}" for x in e["switch_share"]],
         }
     )

@@ -177,8 +177,8 @@ def dominance_in_words(dom: pd.DataFrame) -> list[str]:
         for b in dom.columns:
             if dom.loc[a, b]:
                 out.append(
-                    f"{MODE_LABELS.get(a, a)} dominates {MODE_LABELS.get(b, b)}: at every "
-                    f"level, the chance of doing worse than it is lower with "
-                    f"{MODE_LABELS.get(a, a).lower()}."
+                    f"{MODE_LABELS.get(a, a)} stochastically dominates "
+                    f"{MODE_LABELS.get(b, b).lower()}: whatever NPV one hopes to reach, "
+                    f"{MODE_LABELS.get(a, a).lower()} is at least as likely to reach it."
                 )
     return out

@@ -103,8 +103,13 @@ def title(params, subtitle: str = "China entry decision") -> HTMLBlock:
     )
 
 
-def summary_block(results: Results) -> HTMLBlock:
-    """The executive summary: recommendation, NPVs, margin and drivers, in words."""
+def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
+    """The executive summary: recommendation, NPVs, margin and drivers, in words.
+
+    With ``headline``, the block carries the numbers the reports index shows; the main
+    report passes False because its Monte Carlo summary carries them
+    (:func:`models.decision_report.summary_block`).
+    """
     es: ExecutiveSummary = executive_summary(results)
     s = results.summary
     rows = "".join(
@@ -137,7 +142,7 @@ def summary_block(results: Results) -> HTMLBlock:
         "P(forced exit) is therefore lower for a mode left early, which is exposed for fewer "
         "months.</p></div>"
     )
-    return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)})
+    return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)} if headline else None)
 
 
 def headline_numbers(results: Results) -> dict[str, Any]:

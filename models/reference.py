@@ -317,9 +317,9 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     months = v.months
     is_partner = mode == "partner"
     # market potential
-    price_factor = (
-        v("pricing_price_cny_month") / v("pricing_reference_price_cny_month")
-    ) ** v("market_price_elasticity")
+    price_factor = (v("pricing_price_cny_month") / v("pricing_reference_price_cny_month")) ** v(
+        "market_price_elasticity"
+    )
     market = []
     for t in range(months):
         users = v("market_online_video_users_m") * (1.0 + v("market_user_growth_year")) ** (
@@ -352,12 +352,10 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
 
     # content bought up front each content year from `content_lead_months` before launch
     start = max(launch - v("content_lead_months"), 0)
-    content = _yearly(
-        _content_budget(v, mode), start, months, v("content_cost_inflation_year")
-    )
+    content = _yearly(_content_budget(v, mode), start, months, v("content_cost_inflation_year"))
     amort = _amortise(content, int(v("content_amortisation_months")))
-    fixed_month = v("finance_fixed_usd_m_year") / 12.0 * (
-        v("partner_tech_cost_share") if is_partner else 1.0
+    fixed_month = (
+        v("finance_fixed_usd_m_year") / 12.0 * (v("partner_tech_cost_share") if is_partner else 1.0)
     )
     governance = v("partner_governance_usd_m_year") / 12.0 if is_partner else 0.0
 
@@ -379,8 +377,10 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     lines: dict[str, list[float]] = {k: [] for k in names}
     taxable = []
     for t in range(months):
-        gross = subs[t] * (1.0 - v("pricing_trial_share")) * (
-            v("pricing_price_cny_month") / v("pricing_fx_cny_per_usd")
+        gross = (
+            subs[t]
+            * (1.0 - v("pricing_trial_share"))
+            * (v("pricing_price_cny_month") / v("pricing_fx_cny_per_usd"))
         )
         billed = gross * (1.0 - risk["dark"][t])
         ex_vat = billed / (1.0 + v("pricing_vat_rate"))

@@ -137,11 +137,13 @@ def fan_chart(
     return fig
 
 
-def tornado(table: pd.DataFrame, recommended: str, runner_up: str) -> go.Figure:
-    """The margin of the recommended mode over the runner-up when each input moves
-    alone from its 5th to its 95th percentile (largest swings on top)."""
-    top = table.head(TOP).iloc[::-1]
-    base = float(table["gap_base"].iloc[0]) if len(table) else 0.0
+def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = "gap") -> go.Figure:
+    """The margin of the recommended mode over the runner-up (``value="gap"``) or its
+    NPV (``value="npv"``) when each input moves alone from its 5th to its 95th
+    percentile (largest swings on top)."""
+    swing = "swing" if value == "gap" else "npv_swing"
+    top = table.sort_values(swing, ascending=False).head(TOP).iloc[::-1]
+    base = float(table[f"{value}_base"].iloc[0]) if len(table) else 0.0
     fig = go.Figure()
     for side, colour, name in (
         ("low", "#56B4E9", "input at P5"),
@@ -150,7 +152,7 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 y=top["label"],
-                x=top[f"gap_{side}"] - base,
+                x=top[f"{value}_{side}"] - base,
                 base=base,
                 orientation="h",
                 name=name,
@@ -162,12 +164,13 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str) -> go.Figure:
     fig.add_vline(x=base, line={"color": "#444", "width": 1})
     fig.add_vline(x=0, line={"color": "#C00", "dash": "dot", "width": 1.5})
     r, s = MODE_LABELS[recommended], MODE_LABELS[runner_up].lower()
-    _layout(
-        fig,
-        f"What moves {r}'s lead over {s} (US$ m; red: the answer flips)",
-        "",
-        f"NPV of {r.lower()} minus {s}, US$ millions",
-    )
+    if value == "gap":
+        title = f"What moves {r}'s lead over {s} (US$ m; red: the answer flips)"
+        xtitle = f"NPV of {r.lower()} minus {s}, US$ millions"
+    else:
+        title = f"What moves {r}'s NPV (US$ m; red: zero)"
+        xtitle = f"NPV of {r.lower()}, US$ millions"
+    _layout(fig, title, "", xtitle)
     fig.update_layout(barmode="overlay", height=max(340, 28 * len(top) + 140), hovermode="closest")
     return fig
 

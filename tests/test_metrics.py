@@ -81,7 +81,8 @@ def test_dominance():
     assert not dom.loc["a", "c"] and not dom.loc["c", "a"]
     assert not dom.loc["c", "b"] and not dom.loc["b", "c"]
     assert metrics.dominance_in_words(dom) == [
-        "a dominates b: at every level, the chance of doing worse than it is lower with a."
+        "a stochastically dominates b: whatever NPV one hopes to reach, a is at least as "
+        "likely to reach it."
     ]
 
 

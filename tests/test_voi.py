@@ -302,6 +302,11 @@ def test_other_malformed_calls_are_refused(small):
         evppi(npv, inputs.assign(y=inputs["x"] ** 2), method="bins")
     with pytest.raises(ParameterError, match="index does not match"):
         evppi(npv, inputs.set_axis(range(1000, 1200)))
+    with pytest.raises(ParameterError, match="shape \\(10,\\); expected \\(200, inputs\\)"):
+        evppi(npv, np.zeros(10))
+    with pytest.raises(ParameterError, match="each input named once"):
+        evppi(npv, pd.concat([inputs, inputs], axis=1))
+    assert evppi(npv, inputs["x"].to_numpy()).value == pytest.approx(evppi(npv, inputs).value)
 
 
 # --------------------------------------------------------------------------- table, words

@@ -1,0 +1,84 @@
+"""The analysed decision, its sentences and its charts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models import decision, risk_charts
+from models import decision_report as dr
+from models.params import validate
+
+#: A scenario where the answer is close: a partnership wins in some futures.
+CLOSE = {
+    "market_foreign_premium_share": [0.1, 0.35, 0.6],
+    "license_fee_usd_m_per_title": 0.4,
+    "growth_churn_rate_month": 0.04,
+    "content_originals_usd_m_year": 10.0,
+    "regulation_launch_delay_partner_months": 3,
+    "partner_revenue_share": 0.3,
+    "sobol_samples": 32,
+}
+
+
+@pytest.fixture(scope="module")
+def base():
+    return decision.analyse(validate(n_paths=400, sobol_samples=16))
+
+
+@pytest.fixture(scope="module")
+def close():
+    return decision.analyse(validate({**CLOSE, "n_paths": 2000}))
+
+
+def test_recommendation_and_how_sure(base, close):
+    for d in (base, close):
+        assert d.recommended == d.ranking[0]
+        assert d.npv_table["mean"].is_monotonic_decreasing
+        assert d.npv_table["prob_best"].sum() == pytest.approx(1.0)
+        assert 0 <= d.probability_right <= 1
+    assert close.recommended == "license"
+    assert 0.5 < close.probability_right < 1.0  # a partnership wins in some futures
+    text = dr.headline(close)
+    assert text.startswith("Recommendation: licensing.")
+    assert f"{close.probability_right:.0%} of 2,000 simulated futures" in text
+
+
+def test_main_risk_and_what_could_change(close):
+    risk = dr.main_risk(close)
+    assert "loses money in" in risk and "worst 5 %" in risk
+    flips = dr.what_could_change(close)
+    assert any("unless" in s and "partner does better" in s for s in flips)
+
+
+def test_deal_zone_and_value_of_information(close):
+    assert close.deal_zone.exists
+    assert 0 <= close.deal_zone.low < close.deal_zone.high <= 1
+    assert close.evpi > 1.0
+    assert (close.evppi["evppi_usd_m"] <= close.evpi + 1e-9).all()
+    sentences = dr.voi_sentences(close)
+    assert sentences[0].startswith("Perfect foresight of every input and event is worth up to")
+
+
+def test_headline_numbers_for_the_index(base):
+    nums = dr.headline_numbers(base)
+    assert nums["recommended"] == base.recommended
+    assert nums["n_paths"] == 400
+    assert set(nums["npv_usd_m"]) == {"solo", "partner", "license", "stay_out"}
+
+
+def test_charts_summarise_and_do_not_grow_with_paths(base, close):
+    small = risk_charts.npv_distributions(base.mc, base.ranking)
+    assert all(len(t.x) == risk_charts.BINS for t in small.data)
+    big = decision.analyse(validate(n_paths=4000, sobol_samples=16))
+    sizes = [
+        len(risk_charts.fan_chart(d.mc, "cash", dr.entering(d), "t", "y").to_json())
+        for d in (base, big)
+    ]
+    assert sizes[1] == pytest.approx(sizes[0], rel=0.1)
+    centres, shares = risk_charts.histogram(close.mc.npv[["license", "partner"]])
+    assert np.allclose(shares.sum(), 1.0)
+    assert len(centres) == risk_charts.BINS
+    q = risk_charts.fan_quantiles(close.mc.fan_cash["license"])
+    assert q.shape == (5, close.params.months)
+    assert np.all(np.diff(q, axis=0) >= -1e-9)  # P5 <= P25 <= median <= P75 <= P95

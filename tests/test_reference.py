@@ -1,0 +1,244 @@
+"""The vectorised engine equals the per-path Python oracle (:mod:`models.reference`).
+
+The oracle is written separately from the engine, with plain floats and loops, so the
+two agreeing on identical inputs and uniforms checks every equation of the array code:
+deterministic runs month by month and line by line, drawn inputs and events path by
+path, and runs with hazards high enough that every kind of event happens.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models import events, finance, montecarlo, reference
+from models.exceptions import ParameterError
+from models.params import validate
+from models.schema import ENTRY_MODES
+from models.simulation import simulate
+
+MODES = ("solo", "partner", "license", "stay_out")
+
+#: Tolerances: deterministic monthly flows, and per-path outcomes of drawn runs.
+MONTHLY = {"rtol": 1e-9, "atol": 1e-9}
+PER_PATH = {"rtol": 1e-8, "atol": 1e-8}
+
+#: A market where the own services pay: they stay past their launch on most paths, so
+#: the exit policy, forced exits and voluntary exits after launch all matter. The
+#: discount rate is drawn too.
+BULLISH = {
+    "market_foreign_premium_share": 0.25,
+    "market_svod_payer_share": 0.3,
+    "growth_q_imitation_month": 0.25,
+    "growth_p_innovation_month": 0.003,
+    "growth_churn_rate_month": 0.03,
+    "content_originals_usd_m_year": 5.0,
+    "finance_discount_rate_year": [0.06, 0.1, 0.16],
+}
+
+#: Hazards high enough that every kind of event happens on some path.
+HIGH_HAZARDS = {
+    "regulation_exit_hazard_solo_year": 0.6,
+    "regulation_exit_hazard_partner_year": 0.3,
+    "regulation_exit_hazard_license_year": 0.5,
+    "regulation_suspension_hazard_solo_year": 0.8,
+    "regulation_suspension_hazard_partner_year": 0.8,
+    "partner_distress_hazard_year": 0.5,
+    "regulation_crackdown_hazard_year": 0.9,
+}
+
+DETERMINISTIC = {
+    "base": {},
+    "bullish": BULLISH,
+    "high-hazards": HIGH_HAZARDS,
+    "launch-after-horizon": {"horizon_years": 1},
+    "launch-at-once": {
+        "regulation_launch_delay_solo_months": 0,
+        "regulation_launch_delay_partner_months": 0,
+        "horizon_years": 3,
+    },
+}
+
+
+def _rows(x, paths: int, months: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(x, dtype=float), (paths, months))
+
+
+def _per_path(x, paths: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(x, dtype=float), (paths,))
+
+
+def _drawn(overrides: dict, n: int = 40):
+    """Parameters, drawn inputs and uniforms of ``n`` paths, the engine's results and
+    the oracle's."""
+    p = validate(**overrides)
+    draws = montecarlo.draw_inputs(p, n)
+    u = events.uniforms(p.seed, 0, n, p.months)
+    return p, draws, u, simulate(p, draws, u), reference.simulate_paths(p, draws, u)
+
+
+@pytest.mark.parametrize("overrides", DETERMINISTIC.values(), ids=DETERMINISTIC.keys())
+def test_deterministic_run_matches_the_oracle_month_by_month(overrides):
+    p = validate(**overrides)
+    engine = simulate(p)
+    oracle = reference.simulate_path(p)
+    assert set(oracle) == set(ENTRY_MODES) == set(MODES)
+    months = p.months
+    for mode in MODES:
+        e, o = engine.modes[mode], oracle[mode]
+        cf = e.cash_flow[0]
+        np.testing.assert_allclose(cf, o.cash_flow, **MONTHLY, err_msg=mode)
+        np.testing.assert_allclose(
+            e.committed_cash_flow[0], o.committed_cash_flow, **MONTHLY, err_msg=mode
+        )
+        np.testing.assert_allclose(
+            _rows(e.subscribers_m, 1, months)[0], o.subscribers_m, **MONTHLY, err_msg=mode
+        )
+        np.testing.assert_allclose(
+            _rows(e.operating, 1, months)[0], o.operating, **MONTHLY, err_msg=mode
+        )
+        assert e.last_month[0] == o.last_month, mode
+        assert float(e.forced_exit[0]) == pytest.approx(o.forced_exit, rel=1e-9, abs=1e-12)
+        npv = finance.npv(e.cash_flow, p.finance_discount_rate_year)[0]
+        assert npv == pytest.approx(o.npv, rel=1e-9, abs=1e-9), mode
+        # line by line, so that a disagreement names its equation
+        for name, line in e.conditional.items():
+            expected = o.lines.get(name, [0.0] * months)
+            np.testing.assert_allclose(
+                _rows(line, 1, months)[0], expected, **MONTHLY, err_msg=f"{mode}: {name}"
+            )
+        assert set(o.lines) <= set(e.conditional), mode
+
+
+@pytest.mark.parametrize("overrides", [{}, BULLISH], ids=["base", "bullish"])
+def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
+    p, draws, _, engine, oracle = _drawn(overrides)
+    n, months = len(draws), p.months
+    rate = engine.rate
+    for mode in MODES:
+        e, o = engine.modes[mode], oracle[mode]
+        cf = _rows(e.cash_flow, n, months)
+        committed = _rows(e.committed_cash_flow, n, months)
+        np.testing.assert_allclose(finance.npv(cf, rate), o.npv, **PER_PATH, err_msg=mode)
+        np.testing.assert_allclose(
+            finance.npv(committed, rate), o.npv_committed, **PER_PATH, err_msg=mode
+        )
+        np.testing.assert_array_equal(_per_path(e.last_month, n), o.last_month, err_msg=mode)
+        np.testing.assert_allclose(
+            _per_path(e.forced_exit, n), o.forced_exit, **PER_PATH, err_msg=mode
+        )
+        np.testing.assert_allclose(cf, o.cash_flow, **PER_PATH, err_msg=mode)
+        np.testing.assert_allclose(committed, o.committed_cash_flow, **PER_PATH, err_msg=mode)
+        np.testing.assert_allclose(
+            _rows(e.subscribers_m, n, months), o.subscribers_m, **PER_PATH, err_msg=mode
+        )
+    if overrides:
+        # not vacuous: the services stay past their launch on some paths, and solo
+        # leaves by choice after its launch on some
+        for mode in ("solo", "partner"):
+            launch = np.array([r.launch_month for r in oracle[mode].paths])
+            assert np.any(oracle[mode].last_month > launch), mode
+        last, launch = oracle["solo"].last_month, [r.launch_month for r in oracle["solo"].paths]
+        assert np.any((last > launch) & (last < months - 1))
+        assert "finance_discount_rate_year" in draws
+
+
+@pytest.mark.parametrize("overrides", [{}, BULLISH], ids=["base", "bullish"])
+def test_the_monte_carlo_run_matches_the_oracle(overrides):
+    """End to end: :func:`models.montecarlo.run` draws the same inputs and uniforms."""
+    p = validate(**overrides)
+    n = 24
+    mc = montecarlo.run(p, n)
+    u = events.uniforms(p.seed, 0, n, p.months)
+    oracle = reference.simulate_paths(p, mc.draws, u)
+    for mode in MODES:
+        o = oracle[mode]
+        np.testing.assert_allclose(mc.npv[mode], o.npv, **PER_PATH, err_msg=mode)
+        np.testing.assert_allclose(
+            mc.npv_committed[mode], o.npv_committed, **PER_PATH, err_msg=mode
+        )
+        forced = o.forced_exit > 0.5
+        exit_month = np.where(forced, o.operating.sum(axis=1) - 1.0, np.nan)
+        np.testing.assert_array_equal(mc.forced_exit_month[mode], exit_month, err_msg=mode)
+        leave = np.where(~forced & (o.last_month < p.months - 1), o.last_month, np.nan)
+        np.testing.assert_array_equal(mc.leave_month[mode], leave, err_msg=mode)
+
+
+def test_every_kind_of_event_happens_and_still_matches():
+    p, draws, _, engine, oracle = _drawn({**BULLISH, **HIGH_HAZARDS})
+    n, months = len(draws), p.months
+    rate = engine.rate
+    for mode in MODES:
+        e, o = engine.modes[mode], oracle[mode]
+        np.testing.assert_allclose(
+            finance.npv(_rows(e.cash_flow, n, months), rate), o.npv, **PER_PATH, err_msg=mode
+        )
+        np.testing.assert_allclose(
+            finance.npv(_rows(e.committed_cash_flow, n, months), rate),
+            o.npv_committed,
+            **PER_PATH,
+            err_msg=mode,
+        )
+        np.testing.assert_array_equal(_per_path(e.last_month, n), o.last_month, err_msg=mode)
+        np.testing.assert_array_equal(_per_path(e.forced_exit, n), o.forced_exit, err_msg=mode)
+        for name, line in e.conditional.items():
+            np.testing.assert_allclose(
+                _rows(line, n, months),
+                np.array([r.lines.get(name, [0.0] * months) for r in o.paths]),
+                **PER_PATH,
+                err_msg=f"{mode}: {name}",
+            )
+
+    def risk(mode: str, key: str) -> np.ndarray:
+        return np.array([r.risk[key] for r in oracle[mode].paths])
+
+    # the events happen while the mode operates under its exit policy (not vacuous)
+    for mode in ("solo", "partner", "license"):
+        ops = oracle[mode].operating
+        assert np.any(oracle[mode].forced_exit == 1.0), f"{mode}: no forced exit"
+        assert np.any((risk(mode, "catalogue") < 1.0) & (ops > 0)), f"{mode}: no crackdown"
+        assert np.any(engine.modes[mode].forced_exit == 1.0), mode
+    for mode in ("solo", "partner"):
+        ops = oracle[mode].operating
+        assert np.any((risk(mode, "sub_shock") > 0) & (ops > 0)), f"{mode}: no suspension"
+        lost = _rows(engine.modes[mode].conditional["suspension_loss"], n, months)
+        assert np.any((lost < 0) & (ops > 0)), f"{mode}: no revenue lost to a suspension"
+    ops = oracle["partner"].operating
+    assert np.any((risk("partner", "distress") == 1.0) & (ops > 0)), "no partner distress"
+    distress = _rows(engine.modes["partner"].conditional["partner_distress"], n, months)
+    assert np.any((distress < 0) & (ops > 0))
+
+
+def test_one_row_of_draws_is_shared_by_every_path_of_uniforms():
+    p = validate(**HIGH_HAZARDS)
+    u = events.uniforms(p.seed, 0, 5, p.months)
+    engine = simulate(p, None, u)
+    oracle = reference.simulate_paths(p, None, u)
+    for mode in MODES:
+        np.testing.assert_allclose(
+            _rows(engine.modes[mode].cash_flow, 5, p.months),
+            oracle[mode].cash_flow,
+            **PER_PATH,
+            err_msg=mode,
+        )
+
+
+def test_exit_policy_equals_finance_abandonment():
+    rng = np.random.default_rng(7)
+    months = 60
+    for _ in range(25):
+        cash = rng.normal(0.0, 5.0, months) + rng.normal(0.0, 3.0)
+        hazard = np.where(np.arange(months) >= 6, rng.uniform(0.0, 0.1), 0.0)
+        cost, rate = rng.uniform(0.0, 30.0), rng.uniform(0.0, 0.3)
+        value, last = finance.abandonment(
+            cash.reshape(1, -1), hazard.reshape(1, -1), cost, rate, first_exit_month=6
+        )
+        v, t = reference.exit_policy(cash.tolist(), hazard.tolist(), cost, rate, 6)
+        assert v == pytest.approx(value[0], rel=1e-12, abs=1e-12)
+        assert t == last[0]
+
+
+def test_draws_must_name_uncertain_parameters():
+    p = validate()
+    with pytest.raises(ParameterError, match="not an uncertain parameter"):
+        reference.simulate_path(p, {"horizon_years": 3})
