@@ -79,10 +79,15 @@ def main_risk(d: Decision) -> str:
         if beats.empty:
             return "Main risk: none within the model; staying out earns and risks nothing."
         m = str(beats.idxmax())
+        if beats.max() < 0.005:
+            return (
+                f"Main risk: little. No way in beat staying out in more than "
+                f"{beats.max():.1%} of the {d.mc.n_paths:,} futures."
+            )
         return (
             f"Main risk: missing out. {MODE_LABELS[m]} would have done better than staying "
-            f"out in {beats.max():.0%} of futures (its best 5 % average "
-            f"{money(d.npv_table.loc[m, 'p95'])} or more)."
+            f"out in {beats.max():.0%} of futures; in its best 5 % it makes "
+            f"{money(d.npv_table.loc[m, 'p95'])} or more."
         )
     row = d.npv_table.loc[rec]
     parts = [

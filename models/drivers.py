@@ -34,6 +34,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from . import finance, sensitivity
+from .montecarlo import CHUNK
 from .schema import MODE_LABELS, SPECS, format_value, label
 from .simulation import simulate
 
@@ -49,9 +50,13 @@ def npv_by_mode(params, inputs: pd.DataFrame) -> pd.DataFrame:
     ``inputs`` holds one row per input set and one column per uncertain parameter to
     override; the other parameters keep their values. US$ m.
     """
-    res = simulate(params, inputs.reset_index(drop=True))
-    out = {m: finance.npv(r.cash_flow, res.rate) for m, r in res.modes.items()}
-    return pd.DataFrame(out, index=inputs.index)
+    frame = inputs.reset_index(drop=True)
+    parts = []
+    for a in range(0, max(len(frame), 1), CHUNK):  # bounded memory, as montecarlo.run
+        res = simulate(params, frame.iloc[a : a + CHUNK] if len(frame) else None)
+        parts.append({m: finance.npv(r.cash_flow, res.rate) for m, r in res.modes.items()})
+    out = {m: np.concatenate([p[m] for p in parts]) for m in parts[0]}
+    return pd.DataFrame(out, index=inputs.index if len(frame) else None)
 
 
 def _base(params, names: Sequence[str]) -> dict[str, float]:

@@ -39,8 +39,10 @@ from .simulation import simulate
 
 log = logging.getLogger(__name__)
 
-#: Paths simulated at once: four blocks of uniforms, about 100 MB of arrays at 120 months.
-CHUNK = 4 * events.BLOCK
+#: Paths simulated at once: two blocks of uniforms. At 120 months one chunk's arrays
+#: peak near 150 MB per thread; 4,096 paths ran 9 % faster but needed 280 MB more
+#: (benchmarks/bench_model.py).
+CHUNK = 2 * events.BLOCK
 
 #: Threads that simulate chunks side by side (numpy releases the GIL in its loops).
 WORKERS = min(2, os.cpu_count() or 1)

@@ -76,6 +76,8 @@ class ModeResult:
         Forced-exit costs when the mode is run to the horizon (negative), US$ millions.
     committed_amortisation : ndarray (paths, months)
         Content expense when the mode is run to the horizon, US$ millions (positive).
+    conditional_total : ndarray (paths, months), optional
+        The sum of the conditional lines, when the engine computed it already.
 
     The lines themselves (:attr:`lines`, :attr:`committed_lines`) are built on first use
     from these, so a Monte Carlo chunk that needs only totals never allocates them.
@@ -95,6 +97,7 @@ class ModeResult:
     survival: FloatArray = field(repr=False)
     committed_exit_costs: FloatArray = field(repr=False)
     committed_amortisation: FloatArray | None = field(repr=False, default=None)
+    conditional_total: FloatArray | None = field(repr=False, default=None)
 
     def _weighted(self, weight: FloatArray, exit_costs: FloatArray) -> dict[str, FloatArray]:
         shape = weight.shape
@@ -119,8 +122,11 @@ class ModeResult:
 
     @cached_property
     def conditional_cash_flow(self) -> FloatArray:
-        """Sum of the conditional lines (while operating), US$ millions."""
-        total = sum(self.conditional.values())
+        """Sum of the conditional lines (while operating), US$ millions: the engine's own
+        total where it passed one (``conditional_total``), else the sum of the lines."""
+        total = self.conditional_total
+        if total is None:
+            total = sum(self.conditional.values())
         return np.broadcast_to(total, self.operating.shape)
 
     @cached_property

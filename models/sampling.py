@@ -311,6 +311,14 @@ def parse_spec(
 
 def _kind(name: str, spec: Mapping, where: str) -> str:
     if "dist" not in spec:
+        if any(":" in str(k) for k in spec):
+            raise _fail(
+                name,
+                spec,
+                where,
+                "missing key 'dist'; write each entry as 'key: value' with a space after "
+                "the colon, e.g. {dist: triangular, low: 0.05, mode: 0.1, high: 0.2}",
+            )
         raise _fail(name, spec, where, f"missing key 'dist'; expected one of {_names()}")
     kind = spec["dist"]
     if isinstance(kind, str) and kind.strip().lower() in DISTRIBUTIONS:

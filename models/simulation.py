@@ -162,7 +162,7 @@ def _service(
     base = p.cache.get(mode)
     if base is None:
         base = p.cache[mode] = _service_base(p, mode, launch)
-    mkt, content_cash, amort, fixed, governance, setup = base
+    mkt, content_out, amort, fixed_out, governance_out, setup_out, overhead_out = base
     risk = (
         events.expected_service(p, mode, launch, months)
         if uniforms is None
@@ -175,40 +175,48 @@ def _service(
         mkt, p_innov, p.growth_q_imitation_month, churn, launch, shock=risk.sub_shock
     )
 
-    # revenue, conditional on operating
-    paying = subs * (1.0 - p.pricing_trial_share)
-    gross = paying * (column(p.pricing_price_cny_month) / column(p.pricing_fx_cny_per_usd))
+    # revenue, conditional on operating. Each full-array operation costs time at many
+    # paths, so per-path factors are combined first: net = billed (1 - fee) / (1 + VAT).
+    gross = subs * (
+        column(1.0 - p.pricing_trial_share)
+        * column(p.pricing_price_cny_month)
+        / column(p.pricing_fx_cny_per_usd)
+    )
     billed = gross * (1.0 - risk.dark)
-    ex_vat = billed / (1.0 + p.pricing_vat_rate)
-    fees = ex_vat * p.pricing_payment_fee_rate
-    net = ex_vat - fees
-    share = net * p.partner_revenue_share if is_partner else _ZERO
-    marketing = adds * p.growth_cac_usd_per_gross_add
-    delivery = subs * p.finance_delivery_usd_per_sub_month
-
-    # cash flows while operating; the exit policy then turns them into expectations
-    cond = dict.fromkeys(LINE_ITEMS, _ZERO)
-    cond["subscription_revenue"] = gross
-    cond["suspension_loss"] = billed - gross
-    cond["vat"] = ex_vat - billed
-    cond["payment_fees"] = -fees
-    cond["partner_share"] = -share
-    cond["content"] = -content_cash
-    cond["marketing"] = -marketing
-    cond["delivery"] = -delivery
-    cond["fixed_costs"] = -fixed
-    cond["governance"] = -governance
-    cond["setup"] = -setup
+    vat_in = column(1.0 + p.pricing_vat_rate)
+    net = billed * ((1.0 - column(p.pricing_payment_fee_rate)) / vat_in)
+    share_out = net * -column(p.partner_revenue_share) if is_partner else _ZERO
+    kept = net + share_out  # the streamer's net revenue
+    marketing_out = adds * -column(p.growth_cac_usd_per_gross_add)
+    delivery_out = subs * -column(p.finance_delivery_usd_per_sub_month)
+    pre_tax = kept + marketing_out + delivery_out + overhead_out
+    distress_out = _ZERO
     if is_partner:
-        cond["partner_distress"] = -partner.distress_loss(
+        distress_out = -partner.distress_loss(
             risk.distress,
-            net - share,
+            kept,
             p.partner_distress_lost_months,
             p.partner_migration_cost_usd_m,
         )
-    pre_tax = net - share - marketing - delivery - fixed - governance - setup
-    pre_tax = pre_tax + cond["partner_distress"]
-    cond["income_tax"] = -finance.income_tax(pre_tax - amort, p.finance_tax_rate)
+        pre_tax = pre_tax + distress_out
+    tax = finance.income_tax(pre_tax - amort, p.finance_tax_rate)
+    cash = pre_tax + content_out - tax  # the month's cash flow while operating
+
+    cond = dict.fromkeys(LINE_ITEMS, _ZERO)
+    if not plan_only:
+        cond["subscription_revenue"] = gross
+        cond["suspension_loss"] = billed - gross
+        cond["vat"] = billed * -(column(p.pricing_vat_rate) / vat_in)
+        cond["payment_fees"] = billed * -(column(p.pricing_payment_fee_rate) / vat_in)
+        cond["partner_share"] = share_out
+        cond["content"] = content_out
+        cond["marketing"] = marketing_out
+        cond["delivery"] = delivery_out
+        cond["fixed_costs"] = fixed_out
+        cond["governance"] = governance_out
+        cond["setup"] = setup_out
+        cond["partner_distress"] = distress_out
+        cond["income_tax"] = -tax
     return _with_exit_policy(
         p,
         mode,
@@ -222,12 +230,14 @@ def _service(
         amort,
         last,
         plan_only,
+        cash,
     )
 
 
 def _service_base(p: _Inputs, mode: str, launch):
     """The parts of an own service that no event changes: market before crackdowns,
-    content cash and amortisation, fixed, governance and set-up costs."""
+    content cash (out, negative) and amortisation, fixed, governance and set-up costs
+    (out, negative) and their sum."""
     months = p.months
     is_partner = mode == "partner"
     users = market.online_video_users(
@@ -256,13 +266,27 @@ def _service_base(p: _Inputs, mode: str, launch):
     fixed = np.where(
         t >= column(start), column(p.finance_fixed_usd_m_year) / 12.0 * fixed_share, 0.0
     )
-    governance = column(p.partner_governance_usd_m_year) / 12.0 if is_partner else _ZERO
-    setup = np.where(t == 0, column(p.finance_setup_usd_m), 0.0)
-    return mkt, content_cash, amort, fixed, governance, setup
+    governance_out = -column(p.partner_governance_usd_m_year) / 12.0 if is_partner else _ZERO
+    setup_out = np.where(t == 0, -column(p.finance_setup_usd_m), 0.0)
+    fixed_out = -fixed
+    overhead_out = fixed_out + governance_out + setup_out
+    return mkt, -content_cash, amort, fixed_out, governance_out, setup_out, overhead_out
 
 
 def _with_exit_policy(
-    params, mode, launch, cond, risk, exit_cost, mkt, subs, adds, amort, last=None, plan_only=False
+    params,
+    mode,
+    launch,
+    cond,
+    risk,
+    exit_cost,
+    mkt,
+    subs,
+    adds,
+    amort,
+    last=None,
+    plan_only=False,
+    cash=None,
 ) -> ModeResult:
     """Lines under the best exit policy (forced exits, and leaving by choice from the
     launch on once staying would lose more; :func:`models.finance.abandonment`), and the
@@ -277,8 +301,10 @@ def _with_exit_policy(
     paths = params.paths
     alive = _per_path(risk.alive, paths, months)
     exit_at = _per_path(risk.exit_at, paths, months)
+    if cash is None:
+        cash = sum(v for k, v in cond.items() if k != "exit_costs")
+    cash = _per_path(cash, paths, months)
     if last is None:
-        cash = _per_path(sum(cond[k] for k in LINE_ITEMS), paths, months)
         _, last = finance.abandonment(
             cash,
             _per_path(risk.exit_hazard, paths, months),
@@ -302,6 +328,7 @@ def _with_exit_policy(
         _per_path(adds, params.paths, months),
         operating,
         {k: v for k, v in cond.items() if k != "exit_costs"},
+        conditional_total=cash,
         exit_costs=-(exit_at * stays + voluntary) * column(exit_cost),
         content_amortisation=_per_path(amort, params.paths, months) * operating,
         forced_exit=(exit_at * stays).sum(axis=1),

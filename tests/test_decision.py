@@ -82,3 +82,11 @@ def test_charts_summarise_and_do_not_grow_with_paths(base, close):
     q = risk_charts.fan_quantiles(close.mc.fan_cash["license"])
     assert q.shape == (5, close.params.months)
     assert np.all(np.diff(q, axis=0) >= -1e-9)  # P5 <= P25 <= median <= P75 <= P95
+
+
+def test_stay_out_is_said_plainly():
+    d = decision.analyse(validate(license_fee_usd_m_per_title=0.05, n_paths=300, sobol_samples=16))
+    assert d.recommended == "stay_out"
+    assert dr.headline(d).startswith("Recommendation: stay out. Staying out is the best choice")
+    assert dr.main_risk(d).startswith("Main risk: little.")
+    assert any("licence-fee growth rises above" in s for s in dr.what_could_change(d))

@@ -433,3 +433,11 @@ def test_sample_refuses_bad_arguments():
     with pytest.raises(ParameterError, match="expected a Distribution"):
         sample({"a": [0, 1, 2]}, 10, seed=1)
     assert sample({}, 4, seed=1).shape == (4, 0)
+
+
+def test_a_mapping_typed_without_spaces_gets_a_hint():
+    from models.scenario import parse_value
+
+    spec = parse_value("market_foreign_premium_share", "{dist:triangular,low:0.1}")
+    with pytest.raises(ParameterError, match="space after the colon"):
+        parse_parameter("market_foreign_premium_share", spec)

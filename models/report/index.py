@@ -60,12 +60,16 @@ def render_index(reports_dir: Path) -> str:
         status = m.get("status", "?")
         badge = " <b>latest</b>" if latest.get(d.parent.name) == d.name else ""
         rec = (m.get("headline") or {}).get("recommended")
+        sure = (m.get("headline") or {}).get("probability_best")
+        rec_text = MODE_LABELS.get(rec, rec) if rec else ""
+        if rec and sure is not None:
+            rec_text += f" ({sure:.0%} of {m['headline'].get('n_paths', 0):,} futures)"
         cells = "".join(f'<td class="num">{_npv(m, mode)}</td>' for mode in ENTRY_MODES)
         rows.append(
             f'<tr class="{_e(status)}"><td>{_e(d.parent.name)}</td>'
             f"<td>{_e(m.get('scenario_name'))}</td><td>{link}{badge}</td>"
             f"<td>{_e(len(m.get('notebooks', [])))}</td><td>{_e(status)}</td>"
-            f"<td>{_e(MODE_LABELS.get(rec, rec) if rec else '')}</td>{cells}"
+            f"<td>{_e(rec_text)}</td>{cells}"
             f"<td><code>{_e(m.get('parameters_hash'))}</code></td></tr>"
         )
     head = "".join(f"<th>NPV {_e(MODE_LABELS[m])}</th>" for m in ENTRY_MODES)
@@ -83,7 +87,8 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}
 tr.failed td,tr.interrupted td,tr.running td{{color:#a33}}
 </style></head><body>
 <h1>market-entry reports</h1>
-<p>Every run, newest first. NPVs are expected values in US$ millions. Updated {now}.</p>
+<p>Every run, newest first. NPVs are means over the simulated futures in US$ millions;
+the recommendation shows the share of futures in which it is the best mode. Updated {now}.</p>
 <table><thead><tr><th>Scenario</th><th>Title</th><th>Run</th><th>Notebooks</th><th>Status</th>
 <th>Recommended</th>{head}<th>Parameters</th></tr></thead>
 <tbody>
