@@ -438,6 +438,6 @@ def test_sample_refuses_bad_arguments():
 def test_a_mapping_typed_without_spaces_gets_a_hint():
     from models.scenario import parse_value
 
-    spec = parse_value("market_foreign_premium_share", "{dist:triangular,low:0.1}")
+    spec = parse_value("{dist:triangular,low:0.1}", "market_foreign_premium_share")
     with pytest.raises(ParameterError, match="space after the colon"):
         parse_parameter("market_foreign_premium_share", spec)
