@@ -24,6 +24,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from . import content, finance
+from .narrative import money
 from .schema import MODE_LABELS
 from .simulation import simulate
 
@@ -86,16 +87,21 @@ class DealZone:
         """The zone as a sentence a negotiator can use."""
         alt = MODE_LABELS[self.alternative].lower()
         if self.exists:
+            below = (
+                "the partner gains even at no share"
+                if self.low <= 0
+                else f"below {self.low:.0%} the partner loses money"
+            )
             return (
                 f"A deal works for both sides if the partner keeps between {self.low:.0%} "
-                f"and {self.high:.0%} of revenue: below {self.low:.0%} the partner loses "
-                f"money, above {self.high:.0%} the streamer does better with {alt} "
-                f"(NPV {self.alternative_npv:,.0f} US$ m)."
+                f"and {self.high:.0%} of revenue: {below}; above {self.high:.0%} the "
+                f"streamer does better with {alt} (NPV {money(self.alternative_npv)}). "
+                "Expected case."
             )
         if self.high is None:
             return (
                 f"No deal zone: at any share the streamer does better with {alt} "
-                f"(NPV {self.alternative_npv:,.0f} US$ m) than with the partner."
+                f"(NPV {money(self.alternative_npv)}) than with the partner."
             )
         if self.low is None:
             return "No deal zone: the partner loses money at any revenue share."

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import deal, drivers, metrics, montecarlo, voi
@@ -113,6 +114,23 @@ class Decision:
         return self.ranking[1]
 
     @property
+    def lead(self) -> tuple[float, float, float]:
+        """Mean NPV lead of the recommended mode over the runner-up, its Monte Carlo
+        standard error and the share of futures in which it beats the runner-up."""
+        return metrics.paired_difference(self.mc.npv, self.recommended, self.runner_up)
+
+    @property
+    def too_close(self) -> bool:
+        """Whether the lead is within two standard errors: more paths may reverse it."""
+        lead, se, _ = self.lead
+        return bool(np.isfinite(se) and abs(lead) < 2 * se)
+
+    @property
+    def expected_best(self) -> str:
+        """The best mode of the expected case (the basis of the switching values)."""
+        return self.expected.ranking[0]
+
+    @property
     def probability_right(self) -> float:
         """Share of paths on which the recommended mode is also the best mode."""
         return float(self.npv_table.loc[self.recommended, "prob_best"])
@@ -138,8 +156,13 @@ def analyse(params, n_paths: int | None = None) -> Decision:
     entering = [m for m in ranking if m != "stay_out"]
     tornado = timed("tornado", drivers.tornado, params, rec, second)
     sobol = timed("sobol", drivers.sobol, params, rec, second)
-    candidates = _switching_candidates(tornado)
-    switching = timed("switching values", drivers.switching_values, params, rec, candidates)
+    # switching values are where the expected case's answer flips: about its own best
+    expected_best = expected.ranking[0]
+    basis = tornado if expected_best == rec else drivers.tornado(params, expected_best, second)
+    candidates = _switching_candidates(basis)
+    switching = timed(
+        "switching values", drivers.switching_values, params, expected_best, candidates
+    )
     zone = timed("deal zone", deal.deal_zone, params)
     inputs = mc.inputs
     groups = {

@@ -23,6 +23,29 @@ def _name(mode: str) -> str:
     return MODE_LABELS[mode].lower()
 
 
+def _object(mode: str) -> str:
+    """A mode as the object of 'ahead of', 'beats': 'staying out' reads better."""
+    return "staying out" if mode == "stay_out" else _name(mode)
+
+
+def _futures(n: int) -> str:
+    return "1 simulated future" if n == 1 else f"{n:,} simulated futures"
+
+
+def pct(p: float) -> str:
+    """A probability for prose: never rounds a rare event to 0 % or a near-certain one
+    to 100 %."""
+    if p <= 0:
+        return "0 %"
+    if p >= 1:
+        return "100 %"
+    if p < 0.01:
+        return "under 1 %"
+    if p > 0.99:
+        return "over 99 %"
+    return f"{p:.0%}".replace("%", " %")
+
+
 def entering(d: Decision) -> list[str]:
     """The modes that enter, best first."""
     return [m for m in d.ranking if m != "stay_out"]
@@ -54,19 +77,27 @@ def headline(d: Decision) -> str:
         best_in = next((m for m in d.ranking if m != "stay_out"), None)
         tail = (
             f" The best way in, {_name(best_in)}, averages {money(t.loc[best_in, 'mean'])} "
-            f"and loses money in {t.loc[best_in, 'prob_loss']:.0%} of futures."
+            f"and loses money in {pct(t.loc[best_in, 'prob_loss'])} of futures."
             if best_in
             else ""
         )
         return (
             f"Recommendation: stay out. Staying out is the best choice in "
-            f"{d.probability_right:.0%} of {n:,} simulated futures.{tail}"
+            f"{pct(d.probability_right)} of {_futures(n)}.{tail}"
+        )
+    lead, se, beats = d.lead
+    if d.too_close:
+        return (
+            f"Too close to call at {_futures(n)}: {_name(rec)} leads "
+            f"{_object(second)} by {money(lead)} on average, within twice its Monte Carlo "
+            f"error (±{se:,.1f}); {_name(rec)} beats it in {pct(beats)} of futures. Run more "
+            "paths (n_paths) before choosing between them."
         )
     return (
-        f"Recommendation: {_name(rec)}. It is the best choice in {d.probability_right:.0%} "
-        f"of {n:,} simulated futures, with an expected NPV of {money(row['mean'])} "
-        f"(90 % range {money(row['p5'])} to {money(row['p95'])}), "
-        f"{money(row['mean'] - t.loc[second, 'mean'])} ahead of {_name(second)}."
+        f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
+        f"of {_futures(n)} and beats {_object(second)} in {pct(beats)}, with an "
+        f"expected NPV of {money(row['mean'])} (90 % range {money(row['p5'])} to "
+        f"{money(row['p95'])}), {money(lead)} ahead of {_object(second)}."
     )
 
 
@@ -90,10 +121,17 @@ def main_risk(d: Decision) -> str:
             f"{money(d.npv_table.loc[m, 'p95'])} or more."
         )
     row = d.npv_table.loc[rec]
-    parts = [
-        f"Main risk: {MODE_LABELS[rec]} loses money in {row['prob_loss']:.0%} of futures; "
-        f"in the worst 5 % it averages {money(row['cvar5'])}."
-    ]
+    tail = (
+        f"even its worst 5 % of futures average a gain of {money(row['cvar5'])}"
+        if row["cvar5"] >= 0
+        else f"in its worst 5 % of futures it averages {money(row['cvar5'])}"
+    )
+    loses = (
+        f"never loses money in the {d.mc.n_paths:,} futures"
+        if row["prob_loss"] <= 0
+        else f"loses money in {pct(row['prob_loss'])} of futures"
+    )
+    parts = [f"Main risk: {MODE_LABELS[rec]} {loses}; {tail}."]
     tor = d.tornado
     if not tor.empty:
         down = tor[["npv_low", "npv_high"]].min(axis=1) - tor["npv_base"]
@@ -101,17 +139,17 @@ def main_risk(d: Decision) -> str:
         if down.iloc[i] < -1e-6:
             r = tor.iloc[i]
             side = "low" if r["npv_low"] <= r["npv_high"] else "high"
-            pct = "5th" if side == "low" else "95th"
+            nth = "5th" if side == "low" else "95th"
             parts.append(
-                f"The input that hurts it most is the {r['label']}: at its {pct} "
-                f"percentile ({format_value(r['input'], r[side])}) the expected NPV falls "
-                f"from {money(r['npv_base'])} to {money(r[f'npv_{side}'])}."
+                f"The input that hurts it most is the {r['label']}: at its {nth} "
+                f"percentile ({format_value(r['input'], r[side])}) its NPV in the expected "
+                f"case falls from {money(r['npv_base'])} to {money(r[f'npv_{side}'])}."
             )
     exits = d.exit_by_year
     if rec in exits and exits[rec].iloc[-1] > 0.005:
         parts.append(
             f"The regulator forces it out within {len(exits)} years in "
-            f"{exits[rec].iloc[-1]:.0%} of futures."
+            f"{pct(exits[rec].iloc[-1])} of futures."
         )
     return " ".join(parts)
 
@@ -123,10 +161,21 @@ def what_could_change(d: Decision) -> list[str]:
         return ["No input is uncertain under this scenario, so nothing can flip the answer."]
     flips = sw[sw["value"].notna()].sort_values("plausible", ascending=False, kind="stable")
     steady = sw[sw["value"].isna()]
-    out = list(flips["sentence"])
+    out = []
+    if d.expected_best != d.recommended:
+        out.append(
+            f"The expected case (every input at its most likely value, events as expected "
+            f"losses) ranks {_name(d.expected_best)} first, while over the simulated futures "
+            f"{_name(d.recommended)} has the higher mean: the spread of outcomes, not the "
+            "most likely case, decides. The values below are where the expected case flips."
+        )
+    out += ["In the expected case, " + s[0].lower() + s[1:] for s in flips["sentence"]]
     if not steady.empty:
         names = ", ".join(steady["label"])
-        out.append(f"No value of the {names} changes the answer on its own.")
+        out.append(
+            f"In the expected case, no single value of the {names} changes the answer "
+            "(each searched over its whole valid range, the other inputs held)."
+        )
     return out
 
 
@@ -177,13 +226,16 @@ def npv_table(d: Decision) -> HTMLBlock:
     frame = pd.DataFrame(
         {
             "Mode": [MODE_LABELS[m] for m in t.index],
-            "Mean NPV": [f"{money(r['mean'])} ± {r['se']:,.1f}" for _, r in t.iterrows()],
+            "Mean NPV": [
+                f"{money(r['mean'])} ± {r['se']:,.1f}" if np.isfinite(r["se"]) else money(r["mean"])
+                for _, r in t.iterrows()
+            ],
             "Median": [money(x) for x in t["median"]],
             "P5": [money(x) for x in t["p5"]],
             "P95": [money(x) for x in t["p95"]],
-            "P(loss)": [f"{x:.1%}" for x in t["prob_loss"]],
+            "P(loss)": [pct(x) for x in t["prob_loss"]],
             "Worst 5 % (CVaR)": [money(x) for x in t["cvar5"]],
-            "P(best)": [f"{x:.1%}" for x in t["prob_best"]],
+            "P(best)": [pct(x) for x in t["prob_best"]],
         }
     )
     return table(

@@ -40,6 +40,25 @@ from .simulation import simulate
 
 log = logging.getLogger(__name__)
 
+#: Columns of :func:`tornado`'s table.
+_TORNADO_COLUMNS = [
+    "input",
+    "label",
+    "low",
+    "high",
+    "npv_low",
+    "npv_high",
+    "gap_low",
+    "gap_high",
+    "swing",
+    "npv_swing",
+    "margin_low",
+    "margin_high",
+    "margin_swing",
+    "npv_base",
+    "gap_base",
+]
+
 #: Percentiles of the one-at-a-time swings.
 SWING = (0.05, 0.95)
 
@@ -116,7 +135,7 @@ def tornado(params, recommended: str, runner_up: str) -> pd.DataFrame:
             }
         )
     if not out:
-        return pd.DataFrame(columns=["input", "label", "swing"])
+        return pd.DataFrame(columns=_TORNADO_COLUMNS)
     return pd.DataFrame(out).sort_values("swing", ascending=False, ignore_index=True)
 
 
@@ -234,6 +253,6 @@ def _sentence(
     )
     return (
         f"{best} stays best unless the {label(name)} {verb} {format_value(name, value)} "
-        f"(now {format_value(name, centre)}{where}); then {MODE_LABELS[winner].lower()} "
-        "does better."
+        f"(now {format_value(name, centre)}{where}); then "
+        f"{'staying out' if winner == 'stay_out' else MODE_LABELS[winner].lower()} does better."
     )

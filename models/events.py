@@ -22,14 +22,16 @@ partner distress
 
 **Common random numbers.** Every path holds one uniform per kind of event and month
 (:class:`Uniforms`); an event happens in month ``t`` when the uniform is below that
-month's hazard. All modes read the same uniforms, so a mode with a higher hazard sees
-a superset of the events of a mode with a lower one, and comparisons between modes
-(and between runs that change one input) are not blurred by independent noise. The
+month's hazard. All modes read the same uniforms, so in the months where two modes both
+operate, the one with the higher forced-exit or crackdown hazard sees every event of the
+other and more; suspensions, which cannot start while one runs, share only their
+triggers. Comparisons between modes (and between runs that change one input) are not
+blurred by independent noise. The
 uniforms of path ``i`` depend only on the seed and ``i``: they are drawn in blocks of
 :data:`BLOCK` paths, each from its own named stream (:func:`models.sampling.stream`), so
 chunking the paths does not change any path.
 
-**Events in expectation** (:func:`expected`) give the deterministic run: the probability
+**Events in expectation** (:func:`expected_service`) give the deterministic run: the probability
 of operating instead of a 0/1 flag, the expected share of dark months instead of dark
 spells, extra churn instead of subscriber losses, and the expected catalogue instead of
 a pulled one. The Monte Carlo mean of a cash flow is close to, but not equal to, its

@@ -66,7 +66,7 @@ def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for mode in npv.columns:
         x = npv[mode].to_numpy(dtype=float)
-        sd = float(np.std(x, ddof=1)) if n > 1 else 0.0
+        sd = float(np.std(x, ddof=1)) if n > 1 else float("nan")
         rows[mode] = {
             "label": MODE_LABELS.get(mode, mode),
             "mean": float(x.mean()),
@@ -85,6 +85,18 @@ def ranking(npv: pd.DataFrame) -> list[str]:
     """Modes from the highest mean NPV to the lowest; ties go to the less committing."""
     mean = _check(npv).mean().round(6)
     return sorted(npv.columns, key=lambda m: (-mean[m], _TIE_ORDER.index(m)))
+
+
+def paired_difference(npv: pd.DataFrame, a: str, b: str) -> tuple[float, float, float]:
+    """Mean NPV of ``a`` minus ``b``, its Monte Carlo standard error, and ``P(a > b)``.
+
+    The standard error is that of the mean of the per-path differences: both modes are
+    valued on the same futures, so their noise largely cancels (common random numbers).
+    NaN for a single path.
+    """
+    d = (_check(npv)[a] - npv[b]).to_numpy(dtype=float)
+    se = float(np.std(d, ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
+    return float(d.mean()), se, float(np.mean(d > 1e-9))
 
 
 def best_on_path(npv: pd.DataFrame) -> pd.Series:

@@ -8,8 +8,9 @@ chunks of :data:`CHUNK` with events drawn from common random numbers
 mode under its exit policy and run to the horizon, the peak funding, the months of a
 forced exit or of leaving by choice, and a few event flags. Monthly arrays are kept for
 the first :data:`FAN_PATHS` paths only (fan charts), as ``float32``; means over all
-paths are accumulated exactly. Memory therefore stays bounded whatever ``n_paths`` is:
-one chunk's arrays plus a few numbers per path.
+paths are accumulated exactly. Monthly arrays therefore stay bounded whatever
+``n_paths`` is (one chunk's per thread); what grows is about 1 KB per path of drawn
+inputs and per-path outcomes.
 
 Reproducibility: inputs come from the stream ``inputs`` of ``seed`` and events from the
 streams ``events/<block>``, so the same parameters give the same result bit for bit, and
@@ -73,9 +74,10 @@ class MonteCarlo:
         Last month operated before leaving by choice; NaN if the mode stays (or is
         forced out first).
     flags : pandas.DataFrame
-        Per-path event summaries: ``partner_distress`` (1 if the partner fell into
-        distress while the partnership ran), ``crackdowns`` (content crackdowns within
-        the horizon), ``solo_suspended`` (months dark, solo).
+        Per-path event summaries, drawn whatever any mode's exit policy:
+        ``partner_distress`` (1 if the partner's distress event falls within the horizon
+        after the partner's launch), ``crackdowns`` (content crackdowns within the
+        horizon), ``solo_dark_months`` (months with any dark time while solo runs).
     subscribers_end : pandas.DataFrame
         Subscribers in the last month (0 once out), millions.
     fan_subscribers, fan_cash : dict of str to ndarray (kept paths, months), float32
@@ -253,16 +255,24 @@ def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, 
                 out["pv_sum"].loc[mode, k] = np.einsum(
                     "pt,pt->", np.broadcast_to(v, cf.shape), weight
                 )
+            elif v.any():  # a constant line (a pinned input): the same every month
+                out["pv_sum"].loc[mode, k] = float(v.ravel()[0]) * float(weight.sum())
         out["pv_sum"].loc[mode, "exit_costs"] = np.einsum(
             "pt,pt->", np.broadcast_to(r.exit_costs, cf.shape), df
         )
         if stop:
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
-    partner, solo = res.modes["partner"], res.modes["solo"]
-    distress = np.broadcast_to(partner.conditional["partner_distress"], (paths, months))
-    out["partner_distress"] = np.any((distress * partner.operating) < 0, axis=1)
-    out["crackdowns"] = np.sum(u.crackdown < _crackdown_hazard(params, chunk), axis=1)
+    solo = res.modes["solo"]
+    # the raw events, not their effect under a policy (which depends on the path's inputs)
+    launch = _value(params, chunk, "regulation_launch_delay_partner_months")
+    if chunk is not None and "regulation_launch_delay_partner_months" in chunk:
+        launch = np.rint(launch)
+    distress_h = monthly_hazard(_value(params, chunk, "partner_distress_hazard_year"))
+    first = events.first_event(u.distress, distress_h, launch)
+    out["partner_distress"] = (first < months).astype(float)
+    crackdown_h = monthly_hazard(_value(params, chunk, "regulation_crackdown_hazard_year"))
+    out["crackdowns"] = np.sum(u.crackdown < crackdown_h, axis=1)
     dark = np.broadcast_to(solo.conditional["suspension_loss"], (paths, months))
     out["solo_dark_months"] = np.sum((dark * solo.operating) < 0, axis=1)
     return out
@@ -272,6 +282,12 @@ def draw_inputs(params, n: int) -> pd.DataFrame:
     """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain)."""
     dists = params.distributions
     pairs = list(params.correlations) or None
+    if pairs and n <= len(dists):
+        raise ParameterError(
+            f"parameter n_paths={n}: too few paths to impose the correlations on "
+            f"{len(dists)} sampled inputs (Iman-Conover reorders them all); expected more "
+            f"than {len(dists)} paths"
+        )
     return sampling.sample(
         dists,
         n,
@@ -281,11 +297,8 @@ def draw_inputs(params, n: int) -> pd.DataFrame:
     )
 
 
-def _crackdown_hazard(params, chunk: pd.DataFrame | None) -> np.ndarray:
-    name = "regulation_crackdown_hazard_year"
-    yearly = (
-        chunk[name].to_numpy(dtype=float)
-        if chunk is not None and name in chunk
-        else np.asarray(getattr(params, name), dtype=float)
-    )
-    return monthly_hazard(yearly)
+def _value(params, chunk: pd.DataFrame | None, name: str) -> np.ndarray:
+    """A parameter's value per path of the chunk (drawn) or its fixed value."""
+    if chunk is not None and name in chunk:
+        return chunk[name].to_numpy(dtype=float)
+    return np.asarray(getattr(params, name), dtype=float)

@@ -522,6 +522,27 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
     lines, subs = _lines(v, mode, launch, risk)
     cond = _sum_lines(lines, months)
     _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch)
+    if u is not None and v.params.exit_plan == "expected":
+        # the expected case's plan, as months after launch (nothing about the path known)
+        e = _Values(v.params, {})
+        e_launch = int(
+            e(
+                "content_lead_months"
+                if mode == "license"
+                else f"regulation_launch_delay_{mode}_months"
+            )
+        )
+        e_risk = _expected_risk(e, mode, e_launch)
+        e_lines, _ = _lines(e, mode, e_launch, e_risk)
+        e_exit_cost = 0.0 if mode == "license" else e("regulation_exit_cost_usd_m")
+        _, e_last = exit_policy(
+            _sum_lines(e_lines, months),
+            e_risk["exit_hazard"],
+            e_exit_cost,
+            e("finance_discount_rate_year"),
+            e_launch,
+        )
+        last = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)
     if u is not None:  # nobody foresees the events: the plan stands, the events are drawn
         risk = _drawn_risk(v, mode, launch, u)
         lines, subs = _lines(v, mode, launch, risk)

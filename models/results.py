@@ -67,7 +67,8 @@ class ModeResult:
     content_amortisation : ndarray (paths, months)
         Content expense in the profit-and-loss account, US$ millions (positive).
     forced_exit : ndarray (paths,)
-        Probability of a forced exit within the horizon (drawn events: 1 or 0).
+        Probability of a forced exit while the mode operates under its exit policy
+        (drawn events: 1 or 0).
     last_month : ndarray (paths,)
         Last month operated under the best exit policy (``months - 1``: never leaves).
     survival : ndarray (paths, months)

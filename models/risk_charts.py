@@ -141,6 +141,17 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = 
     """The margin of the recommended mode over the runner-up (``value="gap"``) or its
     NPV (``value="npv"``) when each input moves alone from its 5th to its 95th
     percentile (largest swings on top)."""
+    if table.empty:
+        fig = go.Figure()
+        fig.add_annotation(
+            text="No uncertain inputs under this scenario: nothing to swing.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        return _layout(fig, "What moves the answer (no uncertain inputs)", "")
     swing = "swing" if value == "gap" else "npv_swing"
     top = table.sort_values(swing, ascending=False).head(TOP).iloc[::-1]
     base = float(table[f"{value}_base"].iloc[0]) if len(table) else 0.0
@@ -158,17 +169,17 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = 
                 name=name,
                 marker_color=colour,
                 customdata=np.round(top[side].to_numpy(dtype=float), 6),
-                hovertemplate="%{y} = %{customdata:.4g}: margin %{x:,.1f}<extra></extra>",
+                hovertemplate="%{y} = %{customdata:.4g}: change %{x:+,.1f}<extra></extra>",
             )
         )
     fig.add_vline(x=base, line={"color": "#444", "width": 1})
     fig.add_vline(x=0, line={"color": "#C00", "dash": "dot", "width": 1.5})
     r, s = MODE_LABELS[recommended], MODE_LABELS[runner_up].lower()
     if value == "gap":
-        title = f"What moves {r}'s lead over {s} (US$ m; red: the answer flips)"
+        title = f"Expected case: what moves {r}'s lead over {s} (US$ m; red: zero lead)"
         xtitle = f"NPV of {r.lower()} minus {s}, US$ millions"
     else:
-        title = f"What moves {r}'s NPV (US$ m; red: zero)"
+        title = f"Expected case: what moves {r}'s NPV (US$ m; red: zero)"
         xtitle = f"NPV of {r.lower()}, US$ millions"
     _layout(fig, title, "", xtitle)
     fig.update_layout(barmode="overlay", height=max(340, 28 * len(top) + 140), hovermode="closest")

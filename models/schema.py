@@ -127,6 +127,7 @@ SIMULATION_NAMES = (
     "n_paths",
     "seed",
     "sampling_method",
+    "exit_plan",
     "correlations",
     "sobol_samples",
 )
@@ -190,7 +191,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         N_PATHS_DEFAULT,
         "paths",
         "Number of Monte Carlo paths: each draws every uncertain input and its own "
-        "regulatory, content and partner events. 1 runs the deterministic model only.",
+        "regulatory, content and partner events. The expected case is always run too.",
         "model setting: the Monte Carlo standard error of a mean NPV is 1.4 % of the NPV's "
         "standard deviation (1 / sqrt(5,000)) and the main report takes about 10 s "
         "(benchmarks/bench_model.py); 100,000 paths suit a final run",
@@ -218,6 +219,21 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "standard error of means for the same paths (McKay et al. 1979)",
         max=3,
         choices=("lhs", "mc"),
+    ),
+    ParamSpec(
+        "exit_plan",
+        "str",
+        "expected",
+        "",
+        "What a Monte Carlo path's plan to leave by choice knows: 'expected' (the expected "
+        "case's plan, as months after launch: nothing about the path is foreseen) or 'path' "
+        "(planned from the path's own inputs, as if they were known at launch: an upper "
+        "bound on the option to leave). Events are never foreseen.",
+        "model setting: the decision is taken before market, costs or the regulator are "
+        "known; 'path' overstates the option (by about US$100 m on the partner's mean in a "
+        "review's test case)",
+        max=8,
+        choices=("expected", "path"),
     ),
     ParamSpec(
         "correlations",

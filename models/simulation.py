@@ -83,10 +83,37 @@ def simulate(
         if uniforms is None:
             modes[mode] = build(inputs, mode)
         else:
-            plan = build(inputs, mode, plan_only=True)
-            modes[mode] = build(inputs, mode, uniforms, plan)
+            modes[mode] = build(inputs, mode, uniforms, _plan(params, inputs, mode, build))
     modes["stay_out"] = _stay_out(inputs)
     return Results(params=params, modes=modes, draws=draws)
+
+
+def _launch_month(p, mode: str):
+    """Launch month of a mode: a number, or a (paths, 1) column where drawn."""
+    if mode == "license":
+        return p.content_lead_months
+    return getattr(p, f"regulation_launch_delay_{mode}_months")
+
+
+def _plan(params, inputs: _Inputs, mode: str, build) -> np.ndarray:
+    """The exit policy a Monte Carlo path follows: last month operated by choice.
+
+    ``exit_plan="expected"`` (the default): the plan of the expected case, made at the
+    decision date from the inputs' most likely values, as a number of months after
+    launch, so that a path whose launch is drawn later leaves as long after its own
+    launch; nothing about the path is foreseen. ``exit_plan="path"``: planned from the
+    path's own drawn inputs, as if market, costs and hazards were known at launch (an
+    upper bound on the value of the option to leave). Events are never foreseen.
+    """
+    if params.exit_plan == "path":
+        return build(inputs, mode, plan_only=True)
+    last = float(build(_Inputs(params, None), mode, plan_only=True)[0])
+    months = params.months
+    if last >= months - 1:
+        return np.full(inputs.paths, months - 1.0)
+    after = last - float(_launch_month(params, mode))
+    launch = np.broadcast_to(column(_launch_month(inputs, mode))[:, 0], (inputs.paths,))
+    return np.minimum(launch + after, months - 1.0)
 
 
 class _Inputs:

@@ -11,12 +11,12 @@ from models.params import validate
 
 #: A scenario where the answer is close: a partnership wins in some futures.
 CLOSE = {
-    "market_foreign_premium_share": [0.1, 0.35, 0.6],
-    "license_fee_usd_m_per_title": 0.4,
-    "growth_churn_rate_month": 0.04,
-    "content_originals_usd_m_year": 10.0,
-    "regulation_launch_delay_partner_months": 3,
-    "partner_revenue_share": 0.3,
+    "content_originals_usd_m_year": 0.0,
+    "market_foreign_premium_share": 0.5,
+    "partner_revenue_share": 0.2,
+    "finance_fixed_usd_m_year": 10.0,
+    "content_foreign_titles_year": 30.0,
+    "license_fee_usd_m_per_title": 0.3,
     "sobol_samples": 32,
 }
 
@@ -41,14 +41,40 @@ def test_recommendation_and_how_sure(base, close):
     assert 0.5 < close.probability_right < 1.0  # a partnership wins in some futures
     text = dr.headline(close)
     assert text.startswith("Recommendation: licensing.")
-    assert f"{close.probability_right:.0%} of 2,000 simulated futures" in text
+    assert f"{dr.pct(close.probability_right)} of 2,000 simulated futures" in text
+    lead, se, beats = close.lead
+    assert f"beats {dr._object(close.runner_up)} in {dr.pct(beats)}" in text
+    assert lead == pytest.approx(
+        close.npv_table.loc["license", "mean"] - close.npv_table.loc[close.runner_up, "mean"]
+    )
+    assert 0 < se < abs(lead) / 2 and not close.too_close
+
+
+def test_a_lead_within_noise_is_called_too_close():
+    d = decision.analyse(validate({**CLOSE, "n_paths": 60, "sobol_samples": 0}))
+    lead, se, _ = d.lead
+    if abs(lead) < 2 * se:
+        assert dr.headline(d).startswith("Too close to call at 60 simulated futures")
+    else:
+        assert dr.headline(d).startswith("Recommendation:")
+
+
+def test_percentages_are_never_rounded_to_certainty():
+    assert dr.pct(0.004) == "under 1 %"
+    assert dr.pct(0.996) == "over 99 %"
+    assert dr.pct(0.0) == "0 %" and dr.pct(1.0) == "100 %"
+    assert dr.pct(0.26) == "26 %"
 
 
 def test_main_risk_and_what_could_change(close):
     risk = dr.main_risk(close)
-    assert "loses money in" in risk and "worst 5 %" in risk
+    assert "worst 5 %" in risk and "in the expected case" in risk
     flips = dr.what_could_change(close)
-    assert any("unless" in s and "partner does better" in s for s in flips)
+    assert any(
+        s.startswith("In the expected case, licensing stays best unless")
+        and "partner does better" in s
+        for s in flips
+    )
 
 
 def test_deal_zone_and_value_of_information(close):

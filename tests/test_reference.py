@@ -110,7 +110,11 @@ def test_deterministic_run_matches_the_oracle_month_by_month(overrides):
         assert set(o.lines) <= set(e.conditional), mode
 
 
-@pytest.mark.parametrize("overrides", [{}, BULLISH], ids=["base", "bullish"])
+@pytest.mark.parametrize(
+    "overrides",
+    [{}, BULLISH, {**BULLISH, "exit_plan": "path"}],
+    ids=["base", "bullish", "bullish-path-plan"],
+)
 def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
     p, draws, _, engine, oracle = _drawn(overrides)
     n, months = len(draws), p.months
@@ -139,7 +143,12 @@ def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
             launch = np.array([r.launch_month for r in oracle[mode].paths])
             assert np.any(oracle[mode].last_month > launch), mode
         last, launch = oracle["solo"].last_month, [r.launch_month for r in oracle["solo"].paths]
-        assert np.any((last > launch) & (last < months - 1))
+        if overrides.get("exit_plan") == "path":  # plans differ from path to path
+            assert np.any((last > launch) & (last < months - 1))
+            assert len(np.unique(last - np.asarray(launch))) > 1
+        else:  # one plan, as months after each path's own launch
+            plan = np.where(last >= months - 1, -1, last - np.asarray(launch))
+            assert len(np.unique(plan)) == 1
         assert "finance_discount_rate_year" in draws
 
 
