@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -124,6 +125,8 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
         for m in results.ranking
     )
     others = "".join(f"<li>{_e(t)}</li>" for t in es.others)
+    if not headline:  # inside the main report, below the Monte Carlo recommendation
+        es = replace(es, headline=es.headline.replace("Recommendation:", "Expected case:", 1))
     p = results.params
     body = (
         f'<div class="me-report"><div class="me-box {_e(es.recommended)}">'
