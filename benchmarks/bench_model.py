@@ -72,6 +72,11 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     draws, u = _drawn_inputs(params, paths)
     print(f"1. Vectorised engine per mode: {paths:,} paths x {months} months, drawn events")
     print(
+        "   plan: each path's own exit plan with its event-free base (exit_plan='path');\n"
+        "   the default exit_plan='expected' plans once on one path, and simulate() below\n"
+        "   times that default"
+    )
+    print(
         f"   {'mode':<10} {'plan (ms)':>10} {'drawn (ms)':>11} {'total (ms)':>11}"
         f" {'path-months/s':>14}"
     )
