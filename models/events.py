@@ -46,12 +46,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import regulation
+from . import partner, regulation
 from ._arrays import FloatArray, column, month_index
 from .sampling import stream
 
 #: Paths per block of uniforms: path ``i``'s uniforms come from block ``i // BLOCK``.
 BLOCK = 1024
+
+_ZERO = np.zeros((1, 1))
 
 #: The kinds of event, in the order their uniforms are drawn.
 KINDS = ("exit", "suspension", "crackdown", "distress")
@@ -185,125 +187,103 @@ def suspensions(
     return dark, starts
 
 
+def _expected_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int) -> dict:
+    """Forced exit and content crackdowns in expectation: what every mode has."""
+    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
+    alive = regulation.survival(exit_h)
+    catalogue = expected_catalogue(
+        _monthly(p.regulation_crackdown_hazard_year),
+        p.regulation_crackdown_catalogue_loss,
+        months,
+    )
+    return {
+        "alive": alive,
+        "exit_at": alive * exit_h,
+        "exit_hazard": exit_h,
+        "catalogue": catalogue,
+    }
+
+
+def _drawn_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int, u: Uniforms):
+    """Forced exit and content crackdowns drawn from the common uniforms."""
+    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
+    exit_month = column(first_event(u.exit, exit_h, launch))
+    t = month_index(months)
+    catalogue = drawn_catalogue(
+        u.crackdown,
+        _monthly(p.regulation_crackdown_hazard_year),
+        p.regulation_crackdown_catalogue_loss,
+    )
+    return {
+        "alive": (t <= exit_month).astype(float),
+        "exit_at": (t == exit_month).astype(float),
+        "exit_hazard": exit_h,
+        "catalogue": catalogue,
+    }
+
+
+def _suspension_hazard(p, mode: str) -> FloatArray:
+    return _monthly(getattr(p, f"regulation_suspension_hazard_{mode}_year"))
+
+
 def expected_service(p, mode: str, launch: ArrayLike, months: int) -> ServiceRisk:
     """Events of an own service (``solo`` or ``partner``) in expectation."""
-    is_partner = mode == "partner"
-    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
-    alive = regulation.survival(
-        np.broadcast_to(exit_h, np.broadcast_shapes(exit_h.shape, (1, months)))
+    susp_h = _suspension_hazard(p, mode)
+    distress = (
+        partner.first_distress_probability(
+            _monthly(p.partner_distress_hazard_year), np.ones((1, months)), launch
+        )
+        if mode == "partner"
+        else _ZERO
     )
-    susp_h = _monthly(
-        p.regulation_suspension_hazard_partner_year
-        if is_partner
-        else p.regulation_suspension_hazard_solo_year
-    )
-    if is_partner:
-        distress_h = _monthly(p.partner_distress_hazard_year)
-        k = month_index(months) - column(launch)
-        distress = np.where(k >= 0, (1.0 - distress_h) ** np.maximum(k, 0.0) * distress_h, 0.0)
-    else:
-        distress = np.zeros((1, months))
     return ServiceRisk(
-        alive=alive,
-        exit_at=alive * exit_h,
-        exit_hazard=exit_h,
+        **_expected_exit_and_crackdowns(p, mode, launch, months),
         dark=regulation.dark_share(susp_h, p.regulation_suspension_months),
         sub_shock=None,
         extra_churn=regulation.suspension_churn(susp_h, p.regulation_suspension_sub_loss),
-        catalogue=expected_catalogue(
-            _monthly(p.regulation_crackdown_hazard_year),
-            p.regulation_crackdown_catalogue_loss,
-            months,
-        ),
         distress=distress,
     )
 
 
 def drawn_service(p, mode: str, launch: ArrayLike, months: int, u: Uniforms) -> ServiceRisk:
     """Events of an own service (``solo`` or ``partner``) drawn from common uniforms."""
-    is_partner = mode == "partner"
-    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
-    exit_month = first_event(u.exit, exit_h, launch)
-    t = month_index(months)
-    alive = (t <= column(exit_month)).astype(float)
-    exit_at = (t == column(exit_month)).astype(float)
-    susp_h = _monthly(
-        p.regulation_suspension_hazard_partner_year
-        if is_partner
-        else p.regulation_suspension_hazard_solo_year
+    dark, starts = suspensions(
+        u.suspension, _suspension_hazard(p, mode), p.regulation_suspension_months, launch
     )
-    dark, starts = suspensions(u.suspension, susp_h, p.regulation_suspension_months, launch)
-    if is_partner:
+    distress = _ZERO
+    if mode == "partner":
         first = first_event(u.distress, _monthly(p.partner_distress_hazard_year), launch)
-        distress = (t == column(first)).astype(float)
-    else:
-        distress = np.zeros((u.paths, months))
+        distress = (month_index(months) == column(first)).astype(float)
     return ServiceRisk(
-        alive=alive,
-        exit_at=exit_at,
-        exit_hazard=exit_h,
+        **_drawn_exit_and_crackdowns(p, mode, launch, months, u),
         dark=dark,
         sub_shock=starts * column(p.regulation_suspension_sub_loss),
-        extra_churn=np.zeros((1, 1)),
-        catalogue=drawn_catalogue(
-            u.crackdown,
-            _monthly(p.regulation_crackdown_hazard_year),
-            p.regulation_crackdown_catalogue_loss,
-        ),
+        extra_churn=_ZERO,
         distress=distress,
     )
 
 
 def expected_license(p, launch: ArrayLike, months: int) -> ServiceRisk:
     """Events of licensing in expectation: forced exit and content crackdowns only."""
-    exit_h = regulation.hazard_schedule(
-        _monthly(p.regulation_exit_hazard_license_year), launch, months
-    )
-    alive = regulation.survival(exit_h)
-    zero = np.zeros((1, 1))
     return ServiceRisk(
-        alive=alive,
-        exit_at=alive * exit_h,
-        exit_hazard=exit_h,
-        dark=zero,
+        **_expected_exit_and_crackdowns(p, "license", launch, months),
+        dark=_ZERO,
         sub_shock=None,
-        extra_churn=zero,
-        catalogue=expected_catalogue(
-            _monthly(p.regulation_crackdown_hazard_year),
-            p.regulation_crackdown_catalogue_loss,
-            months,
-        ),
-        distress=zero,
+        extra_churn=_ZERO,
+        distress=_ZERO,
     )
 
 
 def drawn_license(p, launch: ArrayLike, months: int, u: Uniforms) -> ServiceRisk:
     """Events of licensing drawn from the common uniforms."""
-    exit_h = regulation.hazard_schedule(
-        _monthly(p.regulation_exit_hazard_license_year), launch, months
-    )
-    exit_month = first_event(u.exit, exit_h, launch)
-    t = month_index(months)
-    zero = np.zeros((1, 1))
     return ServiceRisk(
-        alive=(t <= column(exit_month)).astype(float),
-        exit_at=(t == column(exit_month)).astype(float),
-        exit_hazard=exit_h,
-        dark=zero,
+        **_drawn_exit_and_crackdowns(p, "license", launch, months, u),
+        dark=_ZERO,
         sub_shock=None,
-        extra_churn=zero,
-        catalogue=drawn_catalogue(
-            u.crackdown,
-            _monthly(p.regulation_crackdown_hazard_year),
-            p.regulation_crackdown_catalogue_loss,
-        ),
-        distress=zero,
+        extra_churn=_ZERO,
+        distress=_ZERO,
     )
 
 
 def _exit_hazard(p, mode: str):
-    return {
-        "solo": p.regulation_exit_hazard_solo_year,
-        "partner": p.regulation_exit_hazard_partner_year,
-        "license": p.regulation_exit_hazard_license_year,
-    }[mode]
+    return getattr(p, f"regulation_exit_hazard_{mode}_year")
