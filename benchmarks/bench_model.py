@@ -4,14 +4,14 @@ per-path oracle, and the deterministic single path.
 Sections:
 
 1. the vectorised engine on one chunk of paths with drawn inputs and events, timed per
-   mode builder (:func:`models.simulation._service` / ``_licensing``: the plan with
+   mode builder (:func:`models.economics.simulation._service` / ``_licensing``: the plan with
    events in expectation, then the run with drawn events), in path-months per second;
-2. the full Monte Carlo run (:func:`models.montecarlo.run`, all modes) at ``N / 10`` and
+2. the full Monte Carlo run (:func:`models.uncertainty.montecarlo.run`, all modes) at ``N / 10`` and
    ``N`` paths, each in a fresh process: seconds, path-months per second, the peak of
    traced allocations (:mod:`tracemalloc`, in a second, traced run) and the growth of
    the peak resident set (:func:`resource.getrusage`), and the ratio of the peaks, which
    shows that memory stays bounded while the number of paths grows tenfold;
-3. the per-path Python oracle (:mod:`models.reference`) against the engine on the same
+3. the per-path Python oracle (:mod:`tests.oracle.reference`) against the engine on the same
    draws and uniforms, and the engine's speed-up over it;
 4. the deterministic engine, one path, per horizon.
 
@@ -34,10 +34,12 @@ from typing import Any
 
 import numpy as np
 
-from models import events, finance, montecarlo, reference
-from models.params import validate
-from models.schema import ENTRY_MODES
-from models.simulation import _Inputs, _licensing, _service, _stay_out, simulate
+from models.economics import events, finance
+from models.economics.simulation import _Inputs, _licensing, _service, _stay_out, simulate
+from models.inputs.params import validate
+from models.inputs.schema import ENTRY_MODES
+from models.uncertainty import montecarlo
+from tests.oracle import reference
 
 MIB = 2**20
 
@@ -194,7 +196,7 @@ def bench_oracle(params, paths: int, engine_s_per_path: float, big: int) -> None
     months = params.months
     draws, u = _drawn_inputs(params, paths)
     print(
-        f"\n3. Oracle (models.reference, a per-path Python loop) vs engine:"
+        f"\n3. Oracle (tests.oracle.reference, a per-path Python loop) vs engine:"
         f" the same {paths:,} paths"
     )
     t0 = time.perf_counter()

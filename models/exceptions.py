@@ -54,3 +54,10 @@ class ModelError(MarketEntryError, RuntimeError):
     """The model was asked for something it cannot compute (a bug or an impossible state)."""
 
     exit_code = 1
+
+
+class ModelWarning(UserWarning):
+    """A caveat about a fit or a result (a fit that did not converge, an undefined
+    score): worth knowing, not an error. Filter it like any warning, e.g.
+    ``warnings.filterwarnings("ignore", category=ModelWarning)``; the reports state the
+    caveats in their own words and filter it."""

@@ -18,8 +18,8 @@ from models.calibration.bass import (
     fit_bass,
     monthly_rates,
 )
+from models.economics.growth import bass_subscribers
 from models.exceptions import MarketEntryError, ModelError, ParameterError
-from models.growth import bass_subscribers
 
 TRUTHS = [(100.0, 0.03, 0.38), (50.0, 0.01, 0.5)]
 PERIODS = np.arange(1, 21, dtype=float)

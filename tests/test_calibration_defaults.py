@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import data
-from models.calibration import growth, hazards, survival
-from models.schema import SPECS
+from models.calibration import data, growth, hazards, survival
+from models.inputs.schema import SPECS
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from models.calibration.churn_fit import fit_churn_bass, months_since, stock_path
+from models.economics.growth import bass_subscribers
 from models.exceptions import ModelError
-from models.growth import bass_subscribers
 
 TRUTH = {"m": 50.0, "p": 0.006, "q": 0.12}
 CHURN = 0.04

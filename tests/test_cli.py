@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from models.exceptions import ReportError
-from models.report import runner
+from models.runner import run as runner
 
 from .conftest import CLI, NASTY_NAME, ROOT, run_cli, tree
 

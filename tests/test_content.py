@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.content import (
+from models.economics.content import (
     amortise,
     domestic_titles_required,
     localisation_usd_m_per_title,

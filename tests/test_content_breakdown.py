@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import content, content_breakdown
-from models.params import validate
-from models.simulation import simulate
+from models.analysis import content_breakdown
+from models.economics import content
+from models.economics.simulation import simulate
+from models.inputs.params import validate
 
 
 def test_build_up_matches_the_budget_the_simulation_pays():

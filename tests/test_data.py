@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from models import data
+from models.calibration import data
 from models.exceptions import DataFileError
 
 from .conftest import ROOT

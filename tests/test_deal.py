@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.deal import deal_zone, npvs_at_share, partner_cash_flow, walk_away
-from models.params import validate
-from models.simulation import simulate
+from models.analysis.deal import deal_zone, npvs_at_share, partner_cash_flow, walk_away
+from models.economics.simulation import simulate
+from models.inputs.params import validate
 
 PROFITABLE = {
     "market_foreign_premium_share": 0.5,

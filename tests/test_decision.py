@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import decision, risk_charts
-from models import decision_report as dr
-from models.params import validate
+from models.analysis import decision
+from models.inputs.params import validate
+from models.reporting import decision_blocks as dr
+from models.reporting import risk_charts
 
 #: A scenario where the answer is close: a partnership wins in some futures.
 CLOSE = {

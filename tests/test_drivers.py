@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import drivers
-from models.params import validate
+from models.analysis import drivers
+from models.inputs.params import validate
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import events, finance, regulation
-from models.params import validate
-from models.simulation import simulate
+from models.economics import events, finance, regulation
+from models.economics.simulation import simulate
+from models.inputs.params import validate
 
 
 def test_uniforms_do_not_depend_on_chunking():

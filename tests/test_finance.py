@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.finance import (
+from models.economics.finance import (
     abandonment,
     discount_factors,
     income_tax,
@@ -14,7 +14,7 @@ from models.finance import (
     payback_month,
     peak_funding,
 )
-from models.regulation import dark_share, hazard_schedule, monthly_hazard, survival
+from models.economics.regulation import dark_share, hazard_schedule, monthly_hazard, survival
 
 
 def test_npv_by_hand():

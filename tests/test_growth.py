@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.growth import bass_subscribers
-from models.market import addressable_market, online_video_users, price_factor
+from models.economics.growth import bass_subscribers
+from models.economics.market import addressable_market, online_video_users, price_factor
 
 MONTHS = 60
 

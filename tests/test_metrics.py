@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import metrics
+from models.analysis import metrics
 from models.exceptions import ModelError
 
 

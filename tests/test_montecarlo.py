@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import metrics, montecarlo
-from models.params import validate
-from models.results import LINE_ITEMS
+from models.analysis import metrics
+from models.economics.results import LINE_ITEMS
+from models.inputs.params import validate
+from models.uncertainty import montecarlo
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.narrative import drivers, executive_summary, money
-from models.params import validate
-from models.simulation import simulate
+from models.economics.simulation import simulate
+from models.format import money
+from models.inputs.params import validate
+from models.reporting.narrative import drivers, executive_summary
 
 
 def test_money():

@@ -7,7 +7,7 @@ import subprocess
 import nbformat
 import pytest
 
-from models.report.html import external_references, notebook_to_html
+from models.runner.html import external_references, notebook_to_html
 
 from .conftest import PAPERMILL, ROOT
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from models.exceptions import ParameterError
-from models.params import from_namespace, suggest, validate
+from models.inputs.params import from_namespace, suggest, validate
 
 
 def test_defaults_and_attribute_access():
@@ -151,7 +151,7 @@ def test_in_a_kernel_only_parameter_cells_are_checked():
 
 
 def test_parameter_cell_names():
-    from models.params import parameter_cell_names
+    from models.inputs.params import parameter_cell_names
 
     assert parameter_cell_names(None) is None
     assert parameter_cell_names(["x = 1"]) is None

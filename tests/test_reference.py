@@ -1,4 +1,4 @@
-"""The vectorised engine equals the per-path Python oracle (:mod:`models.reference`).
+"""The vectorised engine equals the per-path Python oracle (:mod:`tests.oracle.reference`).
 
 The oracle is written separately from the engine, with plain floats and loops, so the
 two agreeing on identical inputs and uniforms checks every equation of the array code:
@@ -11,11 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import events, finance, montecarlo, reference
+from models.economics import events, finance
+from models.economics.simulation import simulate
 from models.exceptions import ParameterError
-from models.params import validate
-from models.schema import ENTRY_MODES
-from models.simulation import simulate
+from models.inputs.params import validate
+from models.inputs.schema import ENTRY_MODES
+from models.uncertainty import montecarlo
+from tests.oracle import reference
 
 MODES = ("solo", "partner", "license", "stay_out")
 
@@ -154,7 +156,7 @@ def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
 
 @pytest.mark.parametrize("overrides", [{}, BULLISH], ids=["base", "bullish"])
 def test_the_monte_carlo_run_matches_the_oracle(overrides):
-    """End to end: :func:`models.montecarlo.run` draws the same inputs and uniforms."""
+    """End to end: :func:`models.uncertainty.montecarlo.run` draws the same inputs and uniforms."""
     p = validate(**overrides)
     n = 24
     mc = montecarlo.run(p, n)

@@ -11,21 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
+from models._rng import stream
 from models.exceptions import ParameterError
-from models.params import validate
-from models.sampling import (
-    Distribution,
+from models.inputs.correlation import (
     check_correlation,
     correlation_matrix,
-    from_ranges,
-    iman_conover,
     nearest_psd,
-    parse_parameter,
-    parse_spec,
-    sample,
     smallest_eigenvalue,
-    stream,
 )
+from models.inputs.distributions import Distribution, from_ranges, parse_parameter, parse_spec
+from models.inputs.params import validate
+from models.uncertainty.sampling import iman_conover, sample
 
 # name -> (spec, min, max): every distribution, bounded and truncated
 SPECS = {
@@ -419,6 +415,13 @@ def test_correlation_matrix_is_symmetric_and_nearest_psd_is_explicit():
     assert sample(d, 100, seed=1, correlation=fixed).shape == (100, 3)
 
 
+def test_nearest_psd_reproduces_highams_example():
+    # Higham (2002), section 4: the nearest correlation matrix to [[1 1 0] [1 1 1] [0 1 1]]
+    a = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 1.0], [0.0, 1.0, 1.0]])
+    want = np.array([[1.0, 0.7607, 0.1573], [0.7607, 1.0, 0.7607], [0.1573, 0.7607, 1.0]])
+    np.testing.assert_allclose(nearest_psd(a), want, atol=1e-4)
+
+
 def test_sample_refuses_bad_arguments():
     d = {"a": dist("pert")}
     for kwargs, fragment in [
@@ -436,7 +439,7 @@ def test_sample_refuses_bad_arguments():
 
 
 def test_a_mapping_typed_without_spaces_gets_a_hint():
-    from models.scenario import parse_value
+    from models.inputs.scenario import parse_value
 
     spec = parse_value("{dist:triangular,low:0.1}", "market_foreign_premium_share")
     with pytest.raises(ParameterError, match="space after the colon"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.exceptions import ParameterError, ScenarioFileError
-from models.scenario import load, load_yaml, parse_overrides, parse_value, slug
+from models.inputs.scenario import load, load_yaml, parse_overrides, parse_value, slug
 
 from .conftest import ROOT
 

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 import yaml
 
-from models.param_docs import parameters_cell
-from models.params import from_namespace, validate
-from models.schema import GROUPS, PARAMETERS, SPECS, records
+from models.inputs.param_docs import parameters_cell
+from models.inputs.params import from_namespace, validate
+from models.inputs.schema import GROUPS, PARAMETERS, SPECS, records
 
 from .conftest import ROOT, run_cli
 

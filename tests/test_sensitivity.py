@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from models.analysis.sensitivity import sobol, switching_value, tornado
 from models.exceptions import ModelError
-from models.sensitivity import sobol, switching_value, tornado
 
 PI = np.pi
 A, B = 7.0, 0.1

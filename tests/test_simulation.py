@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.params import validate
-from models.results import LINE_ITEMS
-from models.schema import ENTRY_MODES
-from models.simulation import simulate
+from models.economics.results import LINE_ITEMS
+from models.economics.simulation import simulate
+from models.inputs.params import validate
+from models.inputs.schema import ENTRY_MODES
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_present_values_of_lines_add_up_to_npv(base):
 def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
     """The expected lines under the exit policy reproduce the value of
     finance.abandonment, computed independently from the cash flows while operating."""
-    from models import finance
+    from models.economics import finance
 
     r = base.modes[mode]
     p = base.params
@@ -50,7 +50,7 @@ def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
         "partner": p.regulation_exit_hazard_partner_year,
         "license": p.regulation_exit_hazard_license_year,
     }[mode]
-    from models.regulation import hazard_schedule, monthly_hazard
+    from models.economics.regulation import hazard_schedule, monthly_hazard
 
     h = hazard_schedule(monthly_hazard(hazard), r.launch_month, p.months)
     alive = np.cumprod(np.concatenate([[1.0], 1 - h[0, :-1]]))

@@ -143,7 +143,7 @@ def test_poisson_interval_and_yearly_probability():
     lo, hi = poisson_rate_interval(3, 120.0, alpha=0.10)
     assert lo == pytest.approx(chi2.ppf(0.05, 6) / 240)
     assert hi == pytest.approx(chi2.ppf(0.95, 8) / 240)
-    # the inverse of models.regulation.monthly_hazard
+    # the inverse of models.economics.regulation.monthly_hazard
     assert yearly_probability(1 - (1 - 0.25) ** (1 / 12)) == pytest.approx(0.25)
 
 
@@ -200,7 +200,7 @@ def test_prepare_options(raw):
 
 
 def test_prepare_accepts_the_project_loader(raw):
-    from models.data import foreign_services  # months as Periods, blanks as None
+    from models.calibration.data import foreign_services
 
     loaded = prepare(foreign_services(), censor_at_last_confirmed=True)
     read = prepare(raw, censor_at_last_confirmed=True)

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from models import sampling
 from models.exceptions import ParameterError
-from models.params import from_namespace, validate
-from models.scenario import load, parse_overrides, parse_value
-from models.schema import PARAMETERS, SPECS
+from models.inputs.params import from_namespace, validate
+from models.inputs.scenario import load, parse_overrides, parse_value
+from models.inputs.schema import PARAMETERS, SPECS
+from models.uncertainty import sampling
 
 SHARE = "market_foreign_premium_share"  # fraction, default 0.1, default range 0.03-0.25
 CHURN = "growth_churn_rate_month"  # fraction per month, default 0.06, range 0.05-0.1
@@ -410,8 +410,8 @@ def test_replace_keeps_what_is_sampled_and_correlated():
 
 
 def test_the_report_table_shows_specs_and_correlations():
-    from models.notebook import parameter_table
-    from models.params import table_rows
+    from models.inputs.params import table_rows
+    from models.reporting.blocks import parameter_table
 
     p = validate(
         {SHARE: {"dist": "normal", "mean": 0.1, "sd": 0.02}, "correlations": [[SHARE, CHURN, 0.2]]}

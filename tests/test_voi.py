@@ -14,8 +14,7 @@ from hypothesis.extra.numpy import arrays
 from scipy import integrate
 from scipy.stats import norm
 
-from models.exceptions import ParameterError
-from models.voi import (
+from models.analysis.voi import (
     EVPPI,
     MIN_PATHS,
     evpi,
@@ -24,6 +23,7 @@ from models.voi import (
     in_words,
     natural_spline_basis,
 )
+from models.exceptions import ParameterError
 
 N = 50_000
 

@@ -1,1 +1,2 @@
-"""Calibration on public data: growth (Bass fits and backtests) and regulatory survival."""
+"""Calibration: loaders of data/raw and the fits behind the defaults (Bass growth,
+survival hazards, backtests). Imports only models.economics, models.inputs and helpers."""

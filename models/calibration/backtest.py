@@ -48,9 +48,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from ..exceptions import MarketEntryError, ParameterError
-from .bass import METHODS as BASS_METHODS
-from .bass import BassFit, _check_series, _check_start, fit_bass
+from models.calibration.bass import METHODS as BASS_METHODS
+from models.calibration.bass import BassFit, _check_series, _check_start, fit_bass
+from models.exceptions import MarketEntryError, ParameterError
 
 log = logging.getLogger(__name__)
 

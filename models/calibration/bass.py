@@ -29,7 +29,7 @@ adoption data rarely have; read the intervals as indicative.
 
 Subscription services report a stock of subscribers, not sales: :func:`adoptions_from_stock`
 turns stocks into adoptions, and :func:`monthly_rates` converts yearly ``p``, ``q`` to the
-monthly rates of :mod:`models.growth`.
+monthly rates of :mod:`models.economics.growth`.
 
 References
 ----------
@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike
 from scipy.optimize import least_squares
 from scipy.stats import norm
 
-from ..exceptions import ModelError, ParameterError
+from models.exceptions import ModelError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -542,7 +542,7 @@ def adoptions_from_stock(stock: pd.Series, churn: float = 0.0) -> pd.Series:
     subscriber base as the adopted population: the usual practice when churn is not
     reported (it is not published for Chinese SVOD services). The resulting ``p`` and
     ``q`` describe net growth and should not be combined with a separate churn rate (as in
-    :mod:`models.growth`) without refitting on gross adds.
+    :mod:`models.economics.growth`) without refitting on gross adds.
 
     Parameters
     ----------
@@ -577,7 +577,7 @@ def monthly_rates(
     ``k = 12 / periods_per_year`` months per period, ``t = tau / k`` gives
     ``dF/dtau = (p/k + (q/k) F)(1 - F)``. So ``p_month = p / k`` and ``q_month = q / k``
     reproduce the same curve exactly in continuous time (``F_month(tau) = F(tau / k)``).
-    The monthly recursion of :mod:`models.growth` is a discrete (Euler) approximation of
+    The monthly recursion of :mod:`models.economics.growth` is a discrete (Euler) approximation of
     that curve, accurate when ``p_month + q_month`` is small.
 
     Parameters

@@ -3,7 +3,7 @@
 Subscription services report stocks, not sales. Classic Bass fits (:mod:`.bass`) treat
 net adds as adoptions, which is the usual practice when churn is not reported, but the
 p and q they return describe net growth. The simulation grows subscribers with gross
-adds and a separate monthly churn (:func:`models.growth.bass_subscribers`), so its
+adds and a separate monthly churn (:func:`models.economics.growth.bass_subscribers`), so its
 defaults must come from a fit of that same recursion: given the churn rate, find the
 market m and the monthly p and q whose simulated stock best matches the observed stock
 (nonlinear least squares on levels, observations at any dates).
@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from ..exceptions import ModelError
-from ..growth import bass_subscribers
+from models.economics.growth import bass_subscribers
+from models.exceptions import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class ChurnBassFit:
 
 
 def stock_path(m: float, p: float, q: float, churn: float, months: int) -> np.ndarray:
-    """One path of :func:`models.growth.bass_subscribers` (constant market, launch at 0)
+    """One path of :func:`models.economics.growth.bass_subscribers` (constant market, launch at 0)
     in plain floats: the same recursion, a hundred times faster for one path, which is
     what a least-squares fit evaluates thousands of times."""
     out = np.empty(months)

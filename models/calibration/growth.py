@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import data
-from ..exceptions import MarketEntryError
-from . import backtest as bt
-from .bass import adoptions_from_stock, fit_bass, monthly_rates
-from .churn_fit import ChurnBassFit, fit_churn_bass, months_since
+from models.calibration import backtest as bt
+from models.calibration import data
+from models.calibration.bass import adoptions_from_stock, fit_bass, monthly_rates
+from models.calibration.churn_fit import ChurnBassFit, fit_churn_bass, months_since
+from models.exceptions import MarketEntryError
 
 log = logging.getLogger(__name__)
 

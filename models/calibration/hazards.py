@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import survival
+from models.calibration import survival
 
 #: The model's parameter for each mode.
 PARAMETER = {
@@ -100,7 +100,7 @@ def sensitivity(raw: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     raw : DataFrame
-        The record as loaded (:func:`models.data.foreign_services`).
+        The record as loaded (:func:`models.calibration.data.foreign_services`).
 
     Returns
     -------

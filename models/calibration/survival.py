@@ -52,7 +52,7 @@ from statsmodels.duration.hazard_regression import PHReg, PHRegResults
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from ..exceptions import ModelError
+from models.exceptions import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -444,7 +444,7 @@ def poisson_rate_interval(events: int, exposure: float, alpha: float = 0.05) -> 
 def yearly_probability(hazard_month: float | np.ndarray | pd.Series) -> float | np.ndarray:
     """Probability of the event within 12 months, ``1 - (1 - h) ** 12``.
 
-    The inverse of :func:`models.regulation.monthly_hazard`, so a ``p_year`` column can
+    The inverse of :func:`models.economics.regulation.monthly_hazard`, so a ``p_year`` column can
     be used as a ``regulation_exit_hazard_*_year`` parameter as it is.
     """
     return 1.0 - (1.0 - hazard_month) ** 12

@@ -1,0 +1,208 @@
+"""The decision under uncertainty: everything the main report needs, computed once.
+
+:func:`analyse` runs the expected case (:func:`models.economics.simulation.simulate`), the Monte
+Carlo run (:mod:`models.uncertainty.montecarlo`), and from them the decision metrics
+(:mod:`models.analysis.metrics`), the drivers (:mod:`models.analysis.drivers`), the deal zone
+(:mod:`models.analysis.deal`) and the value of information (:mod:`models.analysis.voi`). The
+recommendation is the mode with the highest mean NPV over the Monte Carlo paths; "how
+sure" is the share of paths on which it is also the best mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.analysis import deal, drivers, metrics, voi
+from models.economics.results import Results
+from models.economics.simulation import simulate
+from models.uncertainty import montecarlo
+from models.uncertainty.montecarlo import MonteCarlo
+
+log = logging.getLogger(__name__)
+
+#: Inputs (and event flags) whose perfect knowledge the report values, by question.
+VOI_GROUPS: dict[str, tuple[str, ...]] = {
+    "the regulator's stance": (
+        "regulation_exit_hazard_solo_year",
+        "regulation_exit_hazard_partner_year",
+        "regulation_exit_hazard_license_year",
+        "regulation_suspension_hazard_solo_year",
+        "regulation_suspension_hazard_partner_year",
+        "regulation_crackdown_hazard_year",
+    ),
+    "whether the partner falls into distress": ("partner_distress", "partner_distress_hazard_year"),
+    "the market's size": (
+        "market_online_video_users_m",
+        "market_user_growth_year",
+        "market_svod_payer_share",
+        "market_foreign_premium_share",
+    ),
+    "subscriber demand (growth and churn)": (
+        "growth_p_innovation_month",
+        "growth_q_imitation_month",
+        "growth_churn_rate_month",
+    ),
+}
+
+#: Inputs for which the report gives switching values.
+SWITCHING_INPUTS = 4
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The analysed decision.
+
+    Attributes
+    ----------
+    params : Parameters
+    expected : Results
+        The expected case: inputs at their deterministic values, events in expectation.
+    mc : MonteCarlo
+        Per-path outcomes of every mode.
+    ranking : list of str
+        Modes by mean Monte Carlo NPV, best first.
+    npv_table : DataFrame
+        :func:`models.analysis.metrics.npv_table` plus ``prob_best``.
+    beats, dominance : DataFrame
+        :func:`models.analysis.metrics.beat_matrix` and :func:`models.analysis.metrics.dominance`.
+    exit_by_year : DataFrame
+        :func:`models.analysis.metrics.forced_exit_by_year` for the modes that enter.
+    peak_funding : DataFrame
+        :func:`models.analysis.metrics.peak_funding_table`.
+    tornado, sobol, switching : DataFrame
+        :mod:`models.analysis.drivers` tables (recommended against runner-up).
+    deal_zone : DealZone
+        :func:`models.analysis.deal.deal_zone` in the expected case.
+    evpi : float
+        Expected value of perfect information, US$ m.
+    evppi : DataFrame
+        :func:`models.analysis.voi.evppi_table` over :data:`VOI_GROUPS`.
+    seconds : dict of str to float
+        Wall time of each step.
+    """
+
+    params: Any
+    expected: Results = field(repr=False)
+    mc: MonteCarlo = field(repr=False)
+    ranking: list[str]
+    npv_table: pd.DataFrame = field(repr=False)
+    beats: pd.DataFrame = field(repr=False)
+    dominance: pd.DataFrame = field(repr=False)
+    exit_by_year: pd.DataFrame = field(repr=False)
+    peak_funding: pd.DataFrame = field(repr=False)
+    tornado: pd.DataFrame = field(repr=False)
+    sobol: pd.DataFrame = field(repr=False)
+    switching: pd.DataFrame = field(repr=False)
+    deal_zone: deal.DealZone = field(repr=False)
+    evpi: float
+    evppi: pd.DataFrame = field(repr=False)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def recommended(self) -> str:
+        """The mode with the highest mean NPV."""
+        return self.ranking[0]
+
+    @property
+    def runner_up(self) -> str:
+        """The second mode by mean NPV."""
+        return self.ranking[1]
+
+    @property
+    def lead(self) -> tuple[float, float, float]:
+        """Mean NPV lead of the recommended mode over the runner-up, its Monte Carlo
+        standard error and the share of futures in which it beats the runner-up."""
+        return metrics.paired_difference(self.mc.npv, self.recommended, self.runner_up)
+
+    @property
+    def too_close(self) -> bool:
+        """Whether the lead is within two standard errors: more paths may reverse it."""
+        lead, se, _ = self.lead
+        return bool(np.isfinite(se) and abs(lead) < 2 * se)
+
+    @property
+    def expected_best(self) -> str:
+        """The best mode of the expected case (the basis of the switching values)."""
+        return self.expected.ranking[0]
+
+    @property
+    def probability_right(self) -> float:
+        """Share of paths on which the recommended mode is also the best mode."""
+        return float(self.npv_table.loc[self.recommended, "prob_best"])
+
+
+def analyse(params, n_paths: int | None = None) -> Decision:
+    """Run everything the main report shows; see the module docstring."""
+    clock: dict[str, float] = {}
+
+    def timed(name: str, fn, *args, **kwargs):
+        start = time.perf_counter()
+        out = fn(*args, **kwargs)
+        clock[name] = time.perf_counter() - start
+        return out
+
+    expected = timed("expected case", simulate, params)
+    mc = timed("monte carlo", montecarlo.run, params, n_paths)
+    ranking = metrics.ranking(mc.npv)
+    table = metrics.npv_table(mc.npv)
+    table["prob_best"] = metrics.probability_best(mc.npv)
+    table = table.loc[ranking]
+    rec, second = ranking[0], ranking[1]
+    entering = [m for m in ranking if m != "stay_out"]
+    tornado = timed("tornado", drivers.tornado, params, rec, second)
+    sobol = timed("sobol", drivers.sobol, params, rec, second)
+    # switching values are where the expected case's answer flips: about its own best
+    expected_best = expected.ranking[0]
+    basis = tornado if expected_best == rec else drivers.tornado(params, expected_best, second)
+    candidates = _switching_candidates(basis)
+    switching = timed(
+        "switching values", drivers.switching_values, params, expected_best, candidates
+    )
+    zone = timed("deal zone", deal.deal_zone, params)
+    inputs = mc.inputs
+    groups = {
+        name: [c for c in cols if c in inputs.columns and inputs[c].std() > 0]
+        for name, cols in VOI_GROUPS.items()
+    }
+    groups = {k: v for k, v in groups.items() if v}
+    evpi = voi.evpi(mc.npv)
+    evppi = (
+        timed("value of information", voi.evppi_table, mc.npv, groups, inputs)
+        if groups and mc.n_paths >= voi.MIN_PATHS
+        else pd.DataFrame()
+    )
+    log.info("analysis times (s): %s", {k: round(v, 2) for k, v in clock.items()})
+    return Decision(
+        params=params,
+        expected=expected,
+        mc=mc,
+        ranking=ranking,
+        npv_table=table,
+        beats=metrics.beat_matrix(mc.npv).loc[ranking, ranking],
+        dominance=metrics.dominance(mc.npv).loc[ranking, ranking],
+        exit_by_year=metrics.forced_exit_by_year(
+            mc.forced_exit_month[entering], params.horizon_years
+        ),
+        peak_funding=metrics.peak_funding_table(mc.peak_funding[entering]),
+        tornado=tornado,
+        sobol=sobol,
+        switching=switching,
+        deal_zone=zone,
+        evpi=evpi,
+        evppi=evppi,
+        seconds=clock,
+    )
+
+
+def _switching_candidates(tornado: pd.DataFrame) -> list[str]:
+    """The inputs that move the recommended mode's margin over the best other mode most."""
+    if tornado.empty:
+        return []
+    order = tornado.sort_values("margin_swing", ascending=False)
+    return list(order["input"][:SWITCHING_INPUTS])

@@ -1,0 +1,196 @@
+"""Decision metrics from Monte Carlo outcomes: which mode, how sure, how bad it can get.
+
+Every function takes per-path outcomes (a DataFrame, one row per path, one column per
+mode, US$ m) and returns a small table. Percentiles are empirical (``numpy.quantile``,
+linear interpolation); the Monte Carlo standard error of a mean is ``sd / sqrt(n)``,
+which is conservative for a Latin hypercube sample (its error is at most that of plain
+Monte Carlo; McKay et al. 1979).
+
+References
+----------
+Rockafellar, R. T. and Uryasev, S. (2002). Conditional value-at-risk for general loss
+distributions. *Journal of Banking & Finance* 26(7), 1443-1471 (CVaR).
+Hadar, J. and Russell, W. R. (1969). Rules for ordering uncertain prospects. *American
+Economic Review* 59(1), 25-34 (stochastic dominance).
+Dvoretzky, A., Kiefer, J. and Wolfowitz, J. (1956); Massart, P. (1990). The tight
+constant in the DKW inequality. *Annals of Probability* 18(3), 1269-1283.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.economics.results import _TIE_ORDER
+from models.exceptions import ModelError
+from models.inputs.schema import MODE_LABELS
+
+#: Tail probability of CVaR and of the low percentile.
+TAIL = 0.05
+
+
+def _check(npv: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(npv, pd.DataFrame) or npv.empty:
+        raise ModelError("npv: expected a DataFrame with one row per path and one column per mode")
+    if npv.isna().any().any():
+        bad = npv.columns[npv.isna().any()].tolist()
+        raise ModelError(f"npv: missing values in {', '.join(map(str, bad))}; expected numbers")
+    return npv
+
+
+def cvar(values: np.ndarray, tail: float = TAIL) -> float:
+    """Conditional value at risk: the mean of the worst ``tail`` share of outcomes.
+
+    With ``n`` outcomes sorted ascending, the worst ``tail * n`` are averaged, the last
+    one with a fractional weight (Rockafellar & Uryasev 2002, for a discrete sample).
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    k = tail * len(x)
+    whole = int(np.floor(k))
+    total = x[:whole].sum() + (k - whole) * (x[whole] if whole < len(x) else 0.0)
+    return float(total / k)
+
+
+def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
+    """Per mode: mean with its standard error, median, P5, P95, P(loss) and CVaR 5 %.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: modes. Columns ``mean``, ``se`` (Monte Carlo standard error of the mean),
+        ``median``, ``p5``, ``p95``, ``prob_loss`` (share of paths with NPV < 0),
+        ``cvar5`` (mean of the worst 5 %), ``sd``; US$ m except the probability.
+    """
+    npv = _check(npv)
+    n = len(npv)
+    rows = {}
+    for mode in npv.columns:
+        x = npv[mode].to_numpy(dtype=float)
+        sd = float(np.std(x, ddof=1)) if n > 1 else float("nan")
+        rows[mode] = {
+            "label": MODE_LABELS.get(mode, mode),
+            "mean": float(x.mean()),
+            "se": sd / np.sqrt(n),
+            "median": float(np.median(x)),
+            "p5": float(np.quantile(x, TAIL)),
+            "p95": float(np.quantile(x, 1 - TAIL)),
+            "prob_loss": float(np.mean(x < -1e-9)),
+            "cvar5": cvar(x),
+            "sd": sd,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def ranking(npv: pd.DataFrame) -> list[str]:
+    """Modes from the highest mean NPV to the lowest; ties go to the less committing."""
+    mean = _check(npv).mean().round(6)
+    return sorted(npv.columns, key=lambda m: (-mean[m], _TIE_ORDER.index(m)))
+
+
+def paired_difference(npv: pd.DataFrame, a: str, b: str) -> tuple[float, float, float]:
+    """Mean NPV of ``a`` minus ``b``, its Monte Carlo standard error, and ``P(a > b)``.
+
+    The standard error is that of the mean of the per-path differences: both modes are
+    valued on the same futures, so their noise largely cancels (common random numbers).
+    NaN for a single path.
+    """
+    d = (_check(npv)[a] - npv[b]).to_numpy(dtype=float)
+    se = float(np.std(d, ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
+    return float(d.mean()), se, float(np.mean(d > 1e-9))
+
+
+def best_on_path(npv: pd.DataFrame) -> pd.Series:
+    """The best mode on each path (ties to the less committing mode)."""
+    npv = _check(npv)
+    order = sorted(npv.columns, key=_TIE_ORDER.index)
+    values = npv[order].to_numpy(dtype=float)
+    return pd.Series(np.asarray(order)[np.argmax(values, axis=1)], index=npv.index)
+
+
+def probability_best(npv: pd.DataFrame) -> pd.Series:
+    """Share of paths on which each mode has the highest NPV (sums to 1)."""
+    best = best_on_path(npv)
+    return best.value_counts(normalize=True).reindex(npv.columns, fill_value=0.0)
+
+
+def beat_matrix(npv: pd.DataFrame) -> pd.DataFrame:
+    """``P(row mode's NPV > column mode's NPV)``, from the same paths (common draws)."""
+    npv = _check(npv)
+    modes = list(npv.columns)
+    x = npv.to_numpy(dtype=float)
+    out = np.full((len(modes), len(modes)), np.nan)
+    for i in range(len(modes)):
+        for j in range(len(modes)):
+            if i != j:
+                out[i, j] = np.mean(x[:, i] > x[:, j] + 1e-9)
+    return pd.DataFrame(out, index=modes, columns=modes)
+
+
+def forced_exit_by_year(exit_month: pd.DataFrame, years: int) -> pd.DataFrame:
+    """Probability that the regulator has forced each mode out by the end of year 1..N.
+
+    ``exit_month`` holds the month of the forced exit per path (NaN: none), as in
+    :attr:`models.uncertainty.montecarlo.MonteCarlo.forced_exit_month`.
+    """
+    rows = {}
+    for y in range(1, years + 1):
+        rows[y] = (exit_month <= 12 * y - 1).mean()
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "year"
+    return out
+
+
+def peak_funding_table(peak: pd.DataFrame) -> pd.DataFrame:
+    """Per mode: mean, median, P95 and maximum of the peak funding need, US$ m."""
+    return pd.DataFrame(
+        {
+            "mean": peak.mean(),
+            "median": peak.median(),
+            "p95": peak.quantile(1 - TAIL),
+            "max": peak.max(),
+        }
+    )
+
+
+def dkw_band(n: int, alpha: float = 0.05) -> float:
+    """Half-width of the DKW-Massart confidence band of an empirical CDF of ``n`` draws."""
+    return float(np.sqrt(np.log(2.0 / alpha) / (2.0 * n)))
+
+
+def dominance(npv: pd.DataFrame) -> pd.DataFrame:
+    """First-order stochastic dominance between modes, judged on the empirical CDFs.
+
+    Row mode ``A`` dominates column mode ``B`` when ``F_A(x) <= F_B(x)`` for every NPV
+    ``x`` (every investor who prefers more money prefers A) and the CDFs differ. With
+    Monte Carlo noise, a crossing smaller than the DKW band of the sample
+    (:func:`dkw_band`) is not counted as a violation, and a gap smaller than it is not
+    counted as a difference. Entries: ``True`` (A dominates B), ``False``.
+    """
+    npv = _check(npv)
+    modes = list(npv.columns)
+    n = len(npv)
+    tol = dkw_band(n)
+    grid = np.unique(npv.to_numpy(dtype=float))
+    cdfs = {m: np.searchsorted(np.sort(npv[m].to_numpy()), grid, side="right") / n for m in modes}
+    out = pd.DataFrame(False, index=modes, columns=modes)
+    for a in modes:
+        for b in modes:
+            if a == b:
+                continue
+            diff = cdfs[a] - cdfs[b]
+            out.loc[a, b] = bool(diff.max() <= tol and diff.min() < -tol)
+    return out
+
+
+def dominance_in_words(dom: pd.DataFrame) -> list[str]:
+    """Sentences for each dominance found, e.g. 'Licensing dominates Solo: ...'."""
+    out = []
+    for a in dom.index:
+        for b in dom.columns:
+            if dom.loc[a, b]:
+                out.append(
+                    f"{MODE_LABELS.get(a, a)} stochastically dominates "
+                    f"{MODE_LABELS.get(b, b).lower()}: whatever NPV one hopes to reach, "
+                    f"{MODE_LABELS.get(a, a).lower()} is at least as likely to reach it."
+                )
+    return out

@@ -1,0 +1,289 @@
+"""Regulatory, content and partner events: drawn per path and month, or in expectation.
+
+Four kinds of event hit a venture in China (DESIGN.md, model sketch; issue 3):
+
+forced exit
+    The regulator blocks or shuts the service (Apple's iTunes Movies and DisneyLife in
+    2016): revenue stops, the exit cost is paid. A monthly hazard from the launch on,
+    per mode (``regulation_exit_hazard_*_year``).
+suspension
+    The service goes dark for ``regulation_suspension_months`` (the last month partly),
+    bills nothing while dark and loses ``regulation_suspension_sub_loss`` of its
+    subscribers for good when it goes dark. A new suspension can start only once the
+    last is over (an alternating renewal process).
+content crackdown
+    A tightening of the rules for foreign content pulls
+    ``regulation_crackdown_catalogue_loss`` of the catalogue, in every mode: the market
+    potential and the licence fees shrink by that share from the month of the event on.
+partner distress
+    The partner falls into financial distress, as LeEco did in November 2016 (ref 4.7):
+    the streamer loses ``partner_distress_lost_months`` of remittances and pays to
+    migrate the service (:mod:`models.economics.partner`). Once per path at most.
+
+**Common random numbers.** Every path holds one uniform per kind of event and month
+(:class:`Uniforms`); an event happens in month ``t`` when the uniform is below that
+month's hazard. All modes read the same uniforms, so in the months where two modes both
+operate, the one with the higher forced-exit or crackdown hazard sees every event of the
+other and more; suspensions, which cannot start while one runs, share only their
+triggers. Comparisons between modes (and between runs that change one input) are not
+blurred by independent noise. The
+uniforms of path ``i`` depend only on the seed and ``i``: they are drawn in blocks of
+:data:`BLOCK` paths, each from its own named stream (:func:`models._rng.stream`), so
+chunking the paths does not change any path.
+
+**Events in expectation** (:func:`expected_service`) give the deterministic run: the probability
+of operating instead of a 0/1 flag, the expected share of dark months instead of dark
+spells, extra churn instead of subscriber losses, and the expected catalogue instead of
+a pulled one. The Monte Carlo mean of a cash flow is close to, but not equal to, its
+expected-event value: the deterministic run is a quick summary, the Monte Carlo run is
+what the decision metrics use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from models._arrays import FloatArray, column, month_index
+from models._rng import stream
+from models.economics import partner, regulation
+
+#: Paths per block of uniforms: path ``i``'s uniforms come from block ``i // BLOCK``.
+BLOCK = 1024
+
+_ZERO = np.zeros((1, 1))
+
+#: The kinds of event, in the order their uniforms are drawn.
+KINDS = ("exit", "suspension", "crackdown", "distress")
+
+
+@dataclass(frozen=True)
+class Uniforms:
+    """Common random numbers of a chunk of paths: one (paths, months) array per kind."""
+
+    exit: FloatArray
+    suspension: FloatArray
+    crackdown: FloatArray
+    distress: FloatArray
+
+    @property
+    def paths(self) -> int:
+        """Number of paths."""
+        return self.exit.shape[0]
+
+
+def uniforms(seed: int, first_path: int, paths: int, months: int) -> Uniforms:
+    """The uniforms of paths ``first_path .. first_path + paths - 1``.
+
+    Reproducible from ``seed`` alone and independent of how the paths are chunked: block
+    ``b`` (paths ``b * BLOCK`` to ``(b + 1) * BLOCK - 1``) is drawn from the stream
+    ``events/b`` of ``seed``.
+    """
+    first_block, last_block = first_path // BLOCK, (first_path + paths - 1) // BLOCK
+    blocks = []
+    for b in range(first_block, last_block + 1):
+        rng = np.random.default_rng(stream(seed, f"events/{b}"))
+        blocks.append(rng.random((len(KINDS), BLOCK, months)))
+    allu = np.concatenate(blocks, axis=1)
+    start = first_path - first_block * BLOCK
+    allu = allu[:, start : start + paths, :]
+    return Uniforms(*(np.ascontiguousarray(allu[k]) for k in range(len(KINDS))))
+
+
+@dataclass(frozen=True)
+class ServiceRisk:
+    """What the events do to one mode, month by month, on each path.
+
+    Drawn (:func:`drawn_service`, 0/1 flags) or in expectation (:func:`expected_service`,
+    probabilities). Arrays are (paths, months) or broadcastable columns.
+
+    Attributes
+    ----------
+    alive : ndarray
+        1 (or the probability) while no forced exit has happened before month ``t``.
+    exit_at : ndarray
+        1 (or the probability) if the forced exit happens at the end of month ``t``:
+        ``alive * hazard`` in expectation.
+    exit_hazard : ndarray
+        The forced-exit hazard schedule, for the exit policy (always in expectation).
+    dark : ndarray
+        Share of month ``t`` the service is suspended.
+    sub_shock : ndarray
+        Share of subscribers lost at the start of month ``t`` (a suspension starting).
+    extra_churn : ndarray
+        Extra monthly churn (suspension losses in expectation; 0 when drawn).
+    catalogue : ndarray
+        Share of the catalogue still available in month ``t`` (content crackdowns).
+    distress : ndarray
+        1 (or the probability) if the partner's first distress falls in month ``t``,
+        given the service still operates.
+    """
+
+    alive: FloatArray
+    exit_at: FloatArray
+    exit_hazard: FloatArray
+    dark: FloatArray
+    sub_shock: FloatArray | None
+    extra_churn: FloatArray
+    catalogue: FloatArray
+    distress: FloatArray
+
+
+def _monthly(yearly: ArrayLike) -> FloatArray:
+    return regulation.monthly_hazard(yearly)
+
+
+def first_event(u: FloatArray, hazard: ArrayLike, start: ArrayLike) -> FloatArray:
+    """Month of the first event at or after ``start`` (``months`` if none), per path.
+
+    An event happens in month ``t`` when ``u[t] < hazard[t]``.
+    """
+    months = u.shape[1]
+    hit = (u < hazard) & (month_index(months) >= column(start))
+    return np.where(hit.any(axis=1), np.argmax(hit, axis=1), months).astype(float)
+
+
+def expected_catalogue(
+    crackdown_hazard_month: ArrayLike, loss: ArrayLike, months: int
+) -> FloatArray:
+    """Expected catalogue share after Bernoulli crackdowns: ``(1 - h L) ** (t + 1)``."""
+    return (1.0 - column(crackdown_hazard_month) * column(loss)) ** (month_index(months) + 1.0)
+
+
+def drawn_catalogue(
+    u: FloatArray, crackdown_hazard_month: ArrayLike, loss: ArrayLike
+) -> FloatArray:
+    """Catalogue share on each path: ``(1 - L) ** N(t)``, N the crackdowns up to ``t``."""
+    n = np.cumsum(u < column(crackdown_hazard_month), axis=1)
+    return (1.0 - column(loss)) ** n
+
+
+def suspensions(
+    u: FloatArray, hazard_month: ArrayLike, duration_months: ArrayLike, start: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Dark share of each month and 0/1 starts of suspensions, per path.
+
+    From ``start`` on, a suspension starts in month ``t`` when none is running and
+    ``u[t] < hazard``; it lasts ``duration_months`` (whole months, then the fraction
+    left in the last one). A zero duration darkens nothing but still counts as a start
+    (its subscriber loss applies).
+    """
+    paths, months = u.shape
+    h = np.broadcast_to(column(hazard_month)[:, 0], (paths,))
+    d = np.broadcast_to(column(duration_months)[:, 0], (paths,))
+    s0 = np.broadcast_to(column(start)[:, 0], (paths,))
+    dark = np.zeros((paths, months))
+    starts = np.zeros((paths, months))
+    remaining = np.zeros(paths)
+    for t in range(months):
+        begin = (remaining <= 0.0) & (u[:, t] < h) & (t >= s0)
+        remaining = np.where(begin, d, remaining)
+        starts[:, t] = begin
+        share = np.minimum(remaining, 1.0)
+        dark[:, t] = share
+        remaining = remaining - share
+    return dark, starts
+
+
+def _expected_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int) -> dict:
+    """Forced exit and content crackdowns in expectation: what every mode has."""
+    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
+    alive = regulation.survival(exit_h)
+    catalogue = expected_catalogue(
+        _monthly(p.regulation_crackdown_hazard_year),
+        p.regulation_crackdown_catalogue_loss,
+        months,
+    )
+    return {
+        "alive": alive,
+        "exit_at": alive * exit_h,
+        "exit_hazard": exit_h,
+        "catalogue": catalogue,
+    }
+
+
+def _drawn_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int, u: Uniforms):
+    """Forced exit and content crackdowns drawn from the common uniforms."""
+    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
+    exit_month = column(first_event(u.exit, exit_h, launch))
+    t = month_index(months)
+    catalogue = drawn_catalogue(
+        u.crackdown,
+        _monthly(p.regulation_crackdown_hazard_year),
+        p.regulation_crackdown_catalogue_loss,
+    )
+    return {
+        "alive": (t <= exit_month).astype(float),
+        "exit_at": (t == exit_month).astype(float),
+        "exit_hazard": exit_h,
+        "catalogue": catalogue,
+    }
+
+
+def _suspension_hazard(p, mode: str) -> FloatArray:
+    return _monthly(getattr(p, f"regulation_suspension_hazard_{mode}_year"))
+
+
+def expected_service(p, mode: str, launch: ArrayLike, months: int) -> ServiceRisk:
+    """Events of an own service (``solo`` or ``partner``) in expectation."""
+    susp_h = _suspension_hazard(p, mode)
+    distress = (
+        partner.first_distress_probability(
+            _monthly(p.partner_distress_hazard_year), np.ones((1, months)), launch
+        )
+        if mode == "partner"
+        else _ZERO
+    )
+    return ServiceRisk(
+        **_expected_exit_and_crackdowns(p, mode, launch, months),
+        dark=regulation.dark_share(susp_h, p.regulation_suspension_months),
+        sub_shock=None,
+        extra_churn=regulation.suspension_churn(susp_h, p.regulation_suspension_sub_loss),
+        distress=distress,
+    )
+
+
+def drawn_service(p, mode: str, launch: ArrayLike, months: int, u: Uniforms) -> ServiceRisk:
+    """Events of an own service (``solo`` or ``partner``) drawn from common uniforms."""
+    dark, starts = suspensions(
+        u.suspension, _suspension_hazard(p, mode), p.regulation_suspension_months, launch
+    )
+    distress = _ZERO
+    if mode == "partner":
+        first = first_event(u.distress, _monthly(p.partner_distress_hazard_year), launch)
+        distress = (month_index(months) == column(first)).astype(float)
+    return ServiceRisk(
+        **_drawn_exit_and_crackdowns(p, mode, launch, months, u),
+        dark=dark,
+        sub_shock=starts * column(p.regulation_suspension_sub_loss),
+        extra_churn=_ZERO,
+        distress=distress,
+    )
+
+
+def expected_license(p, launch: ArrayLike, months: int) -> ServiceRisk:
+    """Events of licensing in expectation: forced exit and content crackdowns only."""
+    return ServiceRisk(
+        **_expected_exit_and_crackdowns(p, "license", launch, months),
+        dark=_ZERO,
+        sub_shock=None,
+        extra_churn=_ZERO,
+        distress=_ZERO,
+    )
+
+
+def drawn_license(p, launch: ArrayLike, months: int, u: Uniforms) -> ServiceRisk:
+    """Events of licensing drawn from the common uniforms."""
+    return ServiceRisk(
+        **_drawn_exit_and_crackdowns(p, "license", launch, months, u),
+        dark=_ZERO,
+        sub_shock=None,
+        extra_churn=_ZERO,
+        distress=_ZERO,
+    )
+
+
+def _exit_hazard(p, mode: str):
+    return getattr(p, f"regulation_exit_hazard_{mode}_year")

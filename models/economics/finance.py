@@ -1,0 +1,156 @@
+"""Finance: income tax with loss carry-forward, discounting, NPV, IRR, payback and peak
+funding.
+
+Cash flows are US$ millions per month, shaped (paths, months), and fall at the end of
+each month: month ``t`` is discounted by ``(1 + r) ** ((t + 1) / 12)`` for a yearly rate
+``r``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.optimize import brentq
+
+from models._arrays import FloatArray, column, month_index
+
+
+def income_tax(taxable_usd_m: FloatArray, rate: ArrayLike) -> FloatArray:
+    """Income tax per month with losses carried forward without expiry (positive = paid).
+
+    PRC law lets losses be carried forward five years; over the horizons modelled here
+    the launch losses are used well within that, so expiry is not modelled.
+    """
+    taxable = np.asarray(taxable_usd_m, dtype=float)
+    paths, months = taxable.shape
+    r = np.broadcast_to(column(rate)[:, 0], (paths,))
+    tax = np.zeros_like(taxable)
+    pool = np.zeros(paths)  # losses not yet used, positive
+    for t in range(months):
+        income = taxable[:, t]
+        used = np.minimum(pool, np.maximum(income, 0.0))
+        tax[:, t] = r * (np.maximum(income, 0.0) - used)
+        pool = pool - used + np.maximum(-income, 0.0)
+    return tax
+
+
+def discount_factors(rate_year: ArrayLike, months: int) -> FloatArray:
+    """End-of-month discount factors ``(1 + r) ** (-(t + 1) / 12)``, shape (paths, months)."""
+    return (1.0 + column(rate_year)) ** (-(month_index(months) + 1.0) / 12.0)
+
+
+def npv(cash_usd_m: FloatArray, rate_year: ArrayLike) -> FloatArray:
+    """Net present value of monthly cash flows at a yearly rate, one value per path."""
+    return np.sum(cash_usd_m * discount_factors(rate_year, cash_usd_m.shape[1]), axis=1)
+
+
+def irr_year(cash_usd_m: FloatArray) -> FloatArray:
+    """Yearly internal rate of return per path; NaN where it is not defined or not unique.
+
+    The NPV of the monthly flows is scanned over monthly rates from -50 % to +1,000 %;
+    the IRR is reported only when the NPV changes sign exactly once on that grid (else
+    the flows have no IRR or several), and then solved with Brent's method.
+    """
+    out = np.full(cash_usd_m.shape[0], np.nan)
+    t = np.arange(cash_usd_m.shape[1]) + 1.0
+    grid = np.concatenate([np.linspace(-0.5, 0.0, 26)[:-1], np.geomspace(1e-4, 10.0, 60)])
+    for i, cf in enumerate(np.asarray(cash_usd_m, dtype=float)):
+        if not (np.any(cf > 1e-12) and np.any(cf < -1e-12)):
+            continue
+
+        def f(r: float, cf: np.ndarray = cf) -> float:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return float(np.sum(cf * np.exp(-t * np.log1p(r))))
+
+        values = np.array([f(r) for r in grid])
+        ok = np.isfinite(values)
+        signs = np.sign(values[ok])
+        changes = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+        if len(changes) != 1:
+            continue
+        lo, hi = grid[ok][changes[0]], grid[ok][changes[0] + 1]
+        monthly = brentq(f, lo, hi, xtol=1e-12)
+        out[i] = (1.0 + monthly) ** 12 - 1.0
+    return out
+
+
+def payback_month(cash_usd_m: FloatArray) -> FloatArray:
+    """First month from which cumulative cash stays at or above zero; NaN if never.
+
+    A project that never spends (cumulative cash never negative) pays back at month 0.
+    """
+    cum = np.cumsum(cash_usd_m, axis=1)
+    months = cum.shape[1]
+    out = np.full(cum.shape[0], np.nan)
+    for i, row in enumerate(cum):
+        negative = np.flatnonzero(row < -1e-9)
+        if negative.size == 0:
+            out[i] = 0.0 if np.any(np.abs(cash_usd_m[i]) > 1e-12) else np.nan
+        elif negative[-1] < months - 1:
+            out[i] = float(negative[-1] + 1)
+    return out
+
+
+def peak_funding(cash_usd_m: FloatArray) -> FloatArray:
+    """Largest cumulative cash deficit per path, US$ millions (0 if never negative)."""
+    return np.maximum(-np.min(np.cumsum(cash_usd_m, axis=1), axis=1), 0.0)
+
+
+def abandonment(
+    cash_usd_m: FloatArray,
+    exit_hazard_month: FloatArray,
+    exit_cost_usd_m: ArrayLike,
+    rate_year: ArrayLike,
+    first_exit_month: ArrayLike = 0,
+) -> tuple[FloatArray, FloatArray]:
+    """Value of a venture that may be forced out, and that leaves when staying loses more.
+
+    Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
+    ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
+    factor of the end of month ``t``, ``h`` the forced-exit hazard at the end of month
+    ``t`` and ``X`` the exit cost::
+
+        U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t+1]),  U[T] = 0
+
+    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``, and may leave
+    by choice only from ``first_exit_month`` on (the launch: before it, entry is a
+    commitment and nothing is learnt). Because staying is optional, a higher forced-exit
+    hazard can never raise the value, which would otherwise happen for a loss-making
+    venture, where being forced out saves money.
+
+    Parameters
+    ----------
+    cash_usd_m : ndarray (paths, months)
+        Cash flow of each month, conditional on still operating, US$ millions.
+    exit_hazard_month : ndarray (paths, months)
+        Probability of a forced exit at the end of each month (0 before launch).
+    exit_cost_usd_m : float or (paths,)
+        One-off cost of leaving, forced or not, US$ millions.
+    rate_year : float or (paths,)
+        Yearly discount rate.
+    first_exit_month : int or (paths,)
+        First month at whose end the streamer may leave by choice.
+
+    Returns
+    -------
+    value : ndarray (paths,)
+        Net present value under the best exit policy, US$ millions.
+    last_month : ndarray (paths,)
+        Last month the streamer operates by choice (``months - 1`` if it never leaves).
+    """
+    cash = np.asarray(cash_usd_m, dtype=float)
+    paths, months = cash.shape
+    h = np.broadcast_to(exit_hazard_month, cash.shape)
+    d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
+    x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
+    first = np.broadcast_to(column(first_exit_month)[:, 0], (paths,))
+    u_next = np.zeros(paths)
+    stay = np.ones((paths, months), dtype=bool)  # stay after month t?
+    for t in range(months - 1, -1, -1):
+        leave_value = -d[:, t] * x
+        if t < months - 1:
+            stay[:, t] = (u_next >= leave_value - 1e-12) | (t < first)
+        cont = np.where(stay[:, t], u_next, leave_value)
+        u_next = d[:, t] * cash[:, t] + h[:, t] * leave_value + (1.0 - h[:, t]) * cont
+    first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1)
+    return u_next, first_leave.astype(float)

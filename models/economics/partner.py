@@ -1,0 +1,45 @@
+"""The partner: revenue share, and counterparty risk (the LeEco case).
+
+A partner keeps a share of subscription revenue net of VAT and payment fees. It may
+fall into financial distress, as LeEco did in November 2016 (ref 4.7): the streamer
+then loses some months of unremitted revenue and pays to migrate the service. In the
+deterministic engine this is an expected loss: the probability of the first distress
+in month ``t`` times its cost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from models._arrays import FloatArray, column, month_index
+
+
+def first_distress_probability(
+    distress_hazard_month: ArrayLike, operating: FloatArray, launch_month: ArrayLike
+) -> FloatArray:
+    """Probability that the partner's first distress falls in month ``t``.
+
+    Distress matters only while the service operates: ``operating[t] * (1 - h) **
+    (t - launch) * h`` from the launch month on.
+    """
+    t = month_index(operating.shape[1])
+    h = column(distress_hazard_month)
+    k = t - column(launch_month)
+    return np.where(k >= 0, operating * (1.0 - h) ** np.maximum(k, 0.0) * h, 0.0)
+
+
+def distress_loss(
+    first_distress: FloatArray,
+    streamer_net_revenue_usd_m: FloatArray,
+    lost_months: ArrayLike,
+    migration_cost_usd_m: ArrayLike,
+) -> FloatArray:
+    """Expected loss from partner distress in each month, US$ millions (positive).
+
+    ``P(first distress in t) * (lost_months * monthly net revenue kept by the streamer
+    + migration cost)``. ``streamer_net_revenue_usd_m`` is conditional on operating.
+    """
+    return first_distress * (
+        column(lost_months) * streamer_net_revenue_usd_m + column(migration_cost_usd_m)
+    )

@@ -1,0 +1,274 @@
+"""Result objects of a simulation: arrays per entry mode, tidy frames and summaries.
+
+Arrays are shaped (paths, months). Cash-flow lines are expected values in US$ millions,
+signed (money in is positive), and add up to the mode's cash flow. Summaries average
+over paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models._arrays import FloatArray
+from models.economics import finance
+from models.inputs.schema import ENTRY_MODES, MODE_LABELS
+
+#: Cash-flow lines in display order, with their labels.
+LINE_ITEMS: dict[str, str] = {
+    "subscription_revenue": "Subscription revenue (VAT incl.)",
+    "license_fees": "Licence fees (VAT incl.)",
+    "suspension_loss": "Revenue lost to suspensions",
+    "vat": "VAT",
+    "payment_fees": "Payment fees",
+    "partner_share": "Partner's revenue share",
+    "withholding_tax": "Withholding tax",
+    "content": "Content (cash)",
+    "marketing": "Marketing",
+    "delivery": "Delivery",
+    "fixed_costs": "Tech and overhead",
+    "governance": "Partnership governance",
+    "setup": "Set-up",
+    "exit_costs": "Forced-exit costs",
+    "partner_distress": "Partner distress",
+    "income_tax": "Income tax",
+}
+
+#: Order in which ties between modes are broken: the less committing option first.
+_TIE_ORDER = ("stay_out", "license", "partner", "solo")
+
+
+@dataclass(frozen=True)
+class ModeResult:
+    """Monthly arrays of one entry mode.
+
+    Attributes
+    ----------
+    mode : str
+        One of ``solo``, ``partner``, ``license``, ``stay_out``.
+    launch_month : int
+        First month the service can sign subscribers or earn fees.
+    market_m, subscribers_m, gross_adds_m : ndarray (paths, months)
+        Market potential, subscribers and gross adds (millions), while operating.
+    operating : ndarray (paths, months)
+        Probability (with drawn events: 1 or 0) that the business still operates in
+        each month under the best exit policy.
+    conditional : dict of str to ndarray
+        Cash-flow lines (:data:`LINE_ITEMS`) while operating, before the exit policy and
+        forced exits weigh them, US$ millions, signed (money in is positive); arrays of
+        shape (paths, months) or broadcastable to it (zero lines are (1, 1)). Exit
+        costs are not among them.
+    exit_costs : ndarray (paths, months)
+        Exit costs under the best exit policy (negative), US$ millions.
+    content_amortisation : ndarray (paths, months)
+        Content expense in the profit-and-loss account, US$ millions (positive).
+    forced_exit : ndarray (paths,)
+        Probability of a forced exit while the mode operates under its exit policy
+        (drawn events: 1 or 0).
+    last_month : ndarray (paths,)
+        Last month operated under the best exit policy (``months - 1``: never leaves).
+    survival : ndarray (paths, months)
+        Probability of no forced exit by each month (the mode run to the horizon).
+    committed_exit_costs : ndarray (paths, months)
+        Forced-exit costs when the mode is run to the horizon (negative), US$ millions.
+    committed_amortisation : ndarray (paths, months)
+        Content expense when the mode is run to the horizon, US$ millions (positive).
+    conditional_total : ndarray (paths, months), optional
+        The sum of the conditional lines, when the engine computed it already.
+
+    The lines themselves (:attr:`lines`, :attr:`committed_lines`) are built on first use
+    from these, so a Monte Carlo chunk that needs only totals never allocates them.
+    """
+
+    mode: str
+    launch_month: int
+    market_m: FloatArray
+    subscribers_m: FloatArray
+    gross_adds_m: FloatArray
+    operating: FloatArray
+    conditional: dict[str, FloatArray] = field(repr=False)
+    exit_costs: FloatArray = field(repr=False)
+    content_amortisation: FloatArray = field(repr=False)
+    forced_exit: FloatArray = field(repr=False)
+    last_month: FloatArray = field(repr=False)
+    survival: FloatArray = field(repr=False)
+    committed_exit_costs: FloatArray = field(repr=False)
+    committed_amortisation: FloatArray | None = field(repr=False, default=None)
+    conditional_total: FloatArray | None = field(repr=False, default=None)
+
+    def _weighted(self, weight: FloatArray, exit_costs: FloatArray) -> dict[str, FloatArray]:
+        shape = weight.shape
+        out = {
+            k: np.broadcast_to(0.0, shape) if v.size == 1 and not v.any() else v * weight
+            for k, v in self.conditional.items()
+        }
+        out["exit_costs"] = np.broadcast_to(exit_costs, shape)
+        return {k: out[k] for k in LINE_ITEMS}
+
+    @cached_property
+    def lines(self) -> dict[str, FloatArray]:
+        """Cash-flow lines under the best exit policy, US$ millions, signed (money in is
+        positive): expected values, or one path's outcome with drawn events."""
+        return self._weighted(self.operating, self.exit_costs)
+
+    @cached_property
+    def committed_lines(self) -> dict[str, FloatArray]:
+        """Lines when the mode is run to the horizon whatever happens (forced exits
+        only), US$ millions."""
+        return self._weighted(self.survival, self.committed_exit_costs)
+
+    @cached_property
+    def conditional_cash_flow(self) -> FloatArray:
+        """Sum of the conditional lines (while operating), US$ millions: the engine's own
+        total where it passed one (``conditional_total``), else the sum of the lines."""
+        total = self.conditional_total
+        if total is None:
+            total = sum(self.conditional.values())
+        return np.broadcast_to(total, self.operating.shape)
+
+    @cached_property
+    def cash_flow(self) -> FloatArray:
+        """Net cash flow per month under the best exit policy, US$ millions."""
+        return self.conditional_cash_flow * self.operating + self.exit_costs
+
+    @cached_property
+    def committed_cash_flow(self) -> FloatArray:
+        """Net cash flow per month when run to the horizon, US$ millions."""
+        return self.conditional_cash_flow * self.survival + self.committed_exit_costs
+
+    @property
+    def expected_subscribers_m(self) -> FloatArray:
+        """Subscribers weighted by the probability of still operating, millions."""
+        return self.subscribers_m * self.operating
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything a simulation produced, for every entry mode.
+
+    Build with :func:`models.economics.simulation.simulate`.
+    """
+
+    params: Any
+    modes: dict[str, ModeResult]
+    draws: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def rate(self) -> Any:
+        """Yearly discount rate: the parameter, or one value per path where drawn."""
+        name = "finance_discount_rate_year"
+        if self.draws is not None and name in self.draws:
+            return self.draws[name].to_numpy(dtype=float)
+        return getattr(self.params, name)
+
+    @property
+    def months(self) -> int:
+        """Number of months simulated."""
+        return next(iter(self.modes.values())).operating.shape[1]
+
+    @cached_property
+    def dates(self) -> pd.PeriodIndex:
+        """Calendar month of each step, starting January of ``start_year``."""
+        return pd.period_range(f"{self.params.start_year}-01", periods=self.months, freq="M")
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per mode: NPV, IRR, payback, peak funding and headline volumes.
+
+        Every column follows the best exit policy, on which modes are ranked, except
+        ``npv_committed_usd_m``: the NPV if the mode is run to the horizon whatever happens.
+        """
+        rate = self.rate
+        df = finance.discount_factors(rate, self.months)
+        rows = []
+        for mode, r in self.modes.items():
+            cf = r.cash_flow
+            committed = r.committed_cash_flow
+            irr = finance.irr_year(cf)
+            payback = finance.payback_month(cf)
+            revenue = r.lines["subscription_revenue"] + r.lines["license_fees"]
+            rows.append(
+                {
+                    "mode": mode,
+                    "label": MODE_LABELS[mode],
+                    "npv_usd_m": float(np.mean(finance.npv(cf, rate))),
+                    "npv_committed_usd_m": float(np.mean(finance.npv(committed, rate))),
+                    "irr_year": float(np.nanmean(irr)) if np.isfinite(irr).any() else np.nan,
+                    "payback_month": float(np.nanmean(payback))
+                    if np.isfinite(payback).any()
+                    else np.nan,
+                    "peak_funding_usd_m": float(np.mean(finance.peak_funding(cf))),
+                    "launch_month": r.launch_month if mode != "stay_out" else np.nan,
+                    "subscribers_end_m": float(np.mean(r.expected_subscribers_m[:, -1])),
+                    "revenue_pv_usd_m": float(np.mean(np.sum(revenue * df, axis=1))),
+                    "exit_probability": float(np.mean(r.forced_exit)),
+                    "leaves_after_month": float(np.mean(r.last_month))
+                    if np.all(r.last_month < self.months - 1)
+                    else np.nan,
+                }
+            )
+        return pd.DataFrame(rows).set_index("mode")
+
+    @property
+    def ranking(self) -> list[str]:
+        """Modes from best to worst NPV; ties go to the less committing mode."""
+        npv = self.summary["npv_usd_m"].round(6)
+        return sorted(self.modes, key=lambda m: (-npv[m], _TIE_ORDER.index(m)))
+
+    @property
+    def recommended(self) -> str:
+        """The mode with the highest expected NPV."""
+        return self.ranking[0]
+
+    @cached_property
+    def pv_lines(self) -> pd.DataFrame:
+        """Present value of each cash-flow line (columns) for each mode (rows), US$ m,
+        under the best exit policy. Each row sums to the mode's ``npv_usd_m``.
+        """
+        rate = self.rate
+        df = finance.discount_factors(rate, self.months)
+        data = {
+            mode: {k: float(np.mean(np.sum(v * df, axis=1))) for k, v in r.lines.items()}
+            for mode, r in self.modes.items()
+        }
+        return pd.DataFrame.from_dict(data, orient="index")[list(LINE_ITEMS)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy monthly frame: one row per (mode, path, month), one column per variable."""
+        frames = []
+        paths = next(iter(self.modes.values())).operating.shape[0]
+        for mode, r in self.modes.items():
+            cols: dict[str, Any] = {
+                "mode": mode,
+                "path": np.repeat(np.arange(paths), self.months),
+                "month": np.tile(np.arange(self.months), paths),
+                "date": np.tile(self.dates.to_timestamp(), paths),
+                "market_m": r.market_m.ravel(),
+                "subscribers_m": r.subscribers_m.ravel(),
+                "expected_subscribers_m": r.expected_subscribers_m.ravel(),
+                "gross_adds_m": r.gross_adds_m.ravel(),
+                "operating_probability": r.operating.ravel(),
+            }
+            for k in LINE_ITEMS:
+                cols[k] = r.lines[k].ravel()
+            cols["cash_flow"] = r.cash_flow.ravel()
+            cols["cumulative_cash"] = np.cumsum(r.cash_flow, axis=1).ravel()
+            cols["content_amortisation"] = r.content_amortisation.ravel()
+            frames.append(pd.DataFrame(cols))
+        out = pd.concat(frames, ignore_index=True)
+        out["mode"] = pd.Categorical(out["mode"], categories=list(ENTRY_MODES))
+        return out
+
+    def annual(self, mode: str) -> pd.DataFrame:
+        """Yearly sums of one mode's cash-flow lines (mean over paths), US$ millions."""
+        r = self.modes[mode]
+        years = self.params.start_year + np.arange(self.months) // 12
+        data = {k: np.mean(v, axis=0) for k, v in r.lines.items()}
+        data["cash_flow"] = np.mean(r.cash_flow, axis=0)
+        frame = pd.DataFrame(data)
+        frame["year"] = years
+        return frame.groupby("year").sum()

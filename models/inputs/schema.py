@@ -1,0 +1,1203 @@
+"""The parameter schema: the single source of truth for every model input.
+
+Each :class:`ParamSpec` gives a parameter's name, type, unit, valid range, default,
+description and the source of its default. Everything else is derived from this
+table: the validated :class:`models.inputs.params.Parameters` object, the notebook's
+``parameters`` cell (a test checks they agree), the scenario files' keys,
+``market-entry params`` and the report's parameter table.
+
+Names are flat (Papermill passes flat names), grouped by prefix, and carry their unit
+where one applies. Money is in US$ millions (``usd_m``) unless the name says otherwise;
+subscribers and users are in millions (``_m``); rates are fractions, not percent.
+
+Sources cite ``data/raw/<file>`` rows or the numbered rows of
+``docs/references/china_svod_economics.md`` (written ``ref 1.3``); where no public
+figure exists the source says ``assumption:`` and why the value was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ParamType = Literal["float", "int", "str", "pairs"]
+
+#: Display order and titles of the parameter groups.
+GROUPS: dict[str, str] = {
+    "scenario": "Scenario labels",
+    "simulation": "Simulation",
+    "market": "Market",
+    "pricing": "Pricing",
+    "growth": "Subscriber growth",
+    "content": "Content",
+    "regulation": "Regulation",
+    "partner": "Partner",
+    "license": "Licensing",
+    "finance": "Finance",
+    "calibration": "Calibration reports",
+}
+
+REF = "docs/references/china_svod_economics.md"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One model input.
+
+    Attributes
+    ----------
+    name : str
+        Flat parameter name, as used in the notebook, scenario files and ``-p``.
+    type : {"float", "int", "str", "pairs"}
+        Python type of the value; ``pairs`` is a list of ``[name, name, number]`` triples
+        (the rank correlations between uncertain inputs).
+    default : float | int | str
+        Default value.
+    unit : str
+        Unit of the value ("" for labels).
+    description : str
+        What the parameter means in the model.
+    source : str
+        Where the default comes from: a data file and row, a cited figure, or
+        ``assumption: <why>``.
+    min, max : float | None
+        Inclusive valid range for numbers; for strings, ``max`` is the maximum length.
+    uncertain : bool
+        Whether the input may be given as a ``[low, mode, high]`` range (PERT) or as a
+        mapping naming a distribution (:mod:`models.uncertainty.sampling`). A deterministic run uses
+        the mode; the Monte Carlo engine samples the distribution.
+    default_range : (float, float), optional
+        Uncertainty range of the default (low, high). Unless a scenario gives the input
+        a value or a distribution of its own, the Monte Carlo engine samples
+        PERT(low, default, high). Inputs without one (decisions such as the price and
+        the revenue share, and conventions such as the discount rate) stay fixed.
+    range_source : str
+        Where ``default_range`` comes from, when ``source`` does not already say it.
+    choices : tuple of str, optional
+        The allowed values of a text parameter.
+    """
+
+    name: str
+    type: ParamType
+    default: float | int | str
+    unit: str
+    description: str
+    source: str
+    min: float | None = None
+    max: float | None = None
+    uncertain: bool = False
+    default_range: tuple[float, float] | None = None
+    range_source: str = ""
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def group(self) -> str:
+        """The group a parameter belongs to (its prefix; simulation settings are bare)."""
+        if self.name in SIMULATION_NAMES:
+            return "simulation"
+        return self.name.split("_", 1)[0]
+
+    def expected(self) -> str:
+        """Human description of a valid value, used in error messages."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.type == "str":
+            return f"a text of at most {int(self.max or 0)} characters"
+        if self.type == "pairs":
+            return (
+                "a list of [name, name, rank correlation] triples naming uncertain "
+                "parameters, each correlation in [-1, 1]"
+            )
+        kind = "an integer" if self.type == "int" else "a number"
+        rng = f" in [{_fmt(self.min)}, {_fmt(self.max)}]"
+        unit = f" ({self.unit})" if self.unit else ""
+        also = " or a [low, mode, high] range or a distribution" if self.uncertain else ""
+        return f"{kind}{rng}{unit}{also}"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+SIMULATION_NAMES = (
+    "horizon_years",
+    "start_year",
+    "n_paths",
+    "seed",
+    "sampling_method",
+    "exit_plan",
+    "correlations",
+    "sobol_samples",
+)
+
+_A = "assumption: "
+
+_GROWTH_FIT = (
+    "fit: the model's Bass-with-churn recursion (6 % a month) on Netflix APAC paid "
+    "memberships, verified quarters 2018Q4-2023Q2 "
+    "(data/raw/netflix_paid_memberships_regional_quarterly.csv); range: 95 % interval "
+    "widened 15x by the backtest of the verified rows and stretched to the all-rows fit "
+    "(notebooks/subscriber_growth.ipynb)"
+)
+
+N_PATHS_DEFAULT = 5_000
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    # -- scenario labels ------------------------------------------------------------
+    ParamSpec(
+        "scenario_name",
+        "str",
+        "base",
+        "",
+        "Title of the scenario, shown in the report (escaped; any text).",
+        "user input; `market-entry run` sets it to the scenario file's name if absent",
+        max=120,
+    ),
+    ParamSpec(
+        "scenario_notes",
+        "str",
+        "",
+        "",
+        "Free-text notes shown under the report title (escaped).",
+        "user input",
+        max=4000,
+    ),
+    # -- simulation -----------------------------------------------------------------
+    ParamSpec(
+        "horizon_years",
+        "int",
+        10,
+        "years",
+        "Length of the modelled period; cash flows beyond it are ignored (no terminal value).",
+        _A + "ten years covers launch, approval delays and a maturing subscriber base",
+        min=1,
+        max=30,
+    ),
+    ParamSpec(
+        "start_year",
+        "int",
+        2026,
+        "calendar year",
+        "Calendar year of month 0 (the decision date); labels the time axis only.",
+        _A + "the year of the decision being modelled",
+        min=2000,
+        max=2060,
+    ),
+    ParamSpec(
+        "n_paths",
+        "int",
+        N_PATHS_DEFAULT,
+        "paths",
+        "Number of Monte Carlo paths: each draws every uncertain input and its own "
+        "regulatory, content and partner events. The expected case is always run too.",
+        "model setting: the Monte Carlo standard error of a mean NPV is 1.4 % of the NPV's "
+        "standard deviation (1 / sqrt(5,000)) and the main report takes about 10 s "
+        "(benchmarks/bench_model.py); 100,000 paths suit a final run",
+        min=1,
+        max=2_000_000,
+    ),
+    ParamSpec(
+        "seed",
+        "int",
+        20151,
+        "",
+        "Seed of the random number generator, recorded in every manifest.",
+        _A + "any fixed value makes runs reproducible",
+        min=0,
+        max=2**32 - 1,
+    ),
+    ParamSpec(
+        "sampling_method",
+        "str",
+        "lhs",
+        "",
+        "How uncertain inputs are sampled: 'lhs' (Latin hypercube, scipy.stats.qmc) or "
+        "'mc' (plain Monte Carlo).",
+        "model setting: a Latin hypercube covers each input's range evenly and lowers the "
+        "standard error of means for the same paths (McKay et al. 1979)",
+        max=3,
+        choices=("lhs", "mc"),
+    ),
+    ParamSpec(
+        "exit_plan",
+        "str",
+        "expected",
+        "",
+        "What a Monte Carlo path's plan to leave by choice knows: 'expected' (the expected "
+        "case's plan, as months after launch: nothing about the path is foreseen) or 'path' "
+        "(planned from the path's own inputs, as if they were known at launch: an upper "
+        "bound on the option to leave). Events are never foreseen.",
+        "model setting: the decision is taken before market, costs or the regulator are "
+        "known; 'path' overstates the option (by about US$100 m on the partner's mean in a "
+        "review's test case)",
+        max=8,
+        choices=("expected", "path"),
+    ),
+    ParamSpec(
+        "correlations",
+        "pairs",
+        (),
+        "",
+        "Rank (Spearman) correlations between uncertain inputs, as [name, name, value] "
+        "triples; imposed by Iman-Conover, which keeps every input's distribution.",
+        _A + "none by default: the public data give no joint evidence; a scenario may say "
+        "e.g. that a stricter regulator also approves fewer titles",
+        max=200,
+    ),
+    ParamSpec(
+        "sobol_samples",
+        "int",
+        256,
+        "base samples",
+        "Base sample size N of the Sobol analysis (Saltelli's scheme without second-order "
+        "indices runs N (k + 2) deterministic models for k uncertain inputs); 0 skips it.",
+        "model setting: at 256 the leading input's indices have 95 % intervals of about "
+        "+/-0.1 (total) and +/-0.15 (first order) in the base case, in 1-2 s; raise it for "
+        "a final run",
+        min=0,
+        max=65_536,
+    ),
+    # -- market ---------------------------------------------------------------------
+    ParamSpec(
+        "market_online_video_users_m",
+        "float",
+        1067.0,
+        "million people",
+        "China's online-video users at month 0: the outer bound of the addressable market.",
+        "data/raw/china_internet_cnnic.csv row 2023-12 (CNNIC: 1,067 M online video users, "
+        "includes short video; verified)",
+        min=1.0,
+        max=2000.0,
+        uncertain=True,
+        default_range=(900.0, 1100.0),
+        range_source="range: assumption: 900 M leaves out viewers of short video only, "
+        "1,100 M extends the 2020-23 trend a year",
+    ),
+    ParamSpec(
+        "market_user_growth_year",
+        "float",
+        0.034,
+        "fraction per year",
+        "Yearly growth of online-video users.",
+        "data/raw/china_internet_cnnic.csv: internet users 989 M (2020-12) to 1,092 M "
+        "(2023-12) is 3.4 % a year",
+        min=-0.2,
+        max=0.5,
+        uncertain=True,
+        default_range=(0.0, 0.06),
+        range_source="range: assumption: saturation (0 %) to the 2017-20 pace (about 6 %, "
+        "same file)",
+    ),
+    ParamSpec(
+        "market_svod_payer_share",
+        "float",
+        0.15,
+        "fraction",
+        "Share of online-video users who pay for any video subscription (unique payers).",
+        "derived from rows not fully verified: iQIYI 111.6 M (2022-12, unverified) and Tencent "
+        "Video 113 M (2024-03, partly verified) in data/raw/china_svod_subscribers.csv are 21 "
+        "% of 1,067 M users before multi-homing; assumption: under 45 % pay one platform only "
+        "(ref 1.20), so unique payers are set at 15 %",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.08, 0.25),
+        range_source="range: assumption: 8 % (only the two leaders' members counted once) "
+        "to 25 % (every platform's members counted)",
+    ),
+    ParamSpec(
+        "market_foreign_premium_share",
+        "float",
+        0.10,
+        "fraction",
+        "Share of paying users who would consider a premium foreign service at the "
+        "reference price with the full catalogue.",
+        _A + "no public figure exists; 10 % is a round starting point for the sensitivity analysis",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.03, 0.25),
+        range_source="range: assumption: deliberately wide (3-25 %) because no figure "
+        "exists; the sensitivity analysis shows what hangs on it",
+    ),
+    ParamSpec(
+        "market_price_elasticity",
+        "float",
+        -1.5,
+        "",
+        "Constant price elasticity of the addressable market: the market scales with "
+        "(price / reference price) ** elasticity.",
+        _A + "premium SVOD facing free, ad-supported local platforms is taken as elastic; "
+        "no China-specific estimate was found",
+        min=-5.0,
+        max=0.0,
+        uncertain=True,
+        default_range=(-2.5, -0.5),
+        range_source="range: assumption: from inelastic (-0.5) to strongly elastic (-2.5)",
+    ),
+    # -- pricing --------------------------------------------------------------------
+    ParamSpec(
+        "pricing_price_cny_month",
+        "float",
+        30.0,
+        "CNY per month, VAT included",
+        "Monthly list price of the streamer's own service.",
+        "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021), the top of the local range",
+        min=1.0,
+        max=300.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "pricing_reference_price_cny_month",
+        "float",
+        22.0,
+        "CNY per month, VAT included",
+        "Price of the local benchmark service, against which the price elasticity applies.",
+        "ref 1.3: iQIYI Gold VIP auto-renew monthly CNY 22 (Dec 2021)",
+        min=1.0,
+        max=300.0,
+    ),
+    ParamSpec(
+        "pricing_fx_cny_per_usd",
+        "float",
+        7.1,
+        "CNY per US$",
+        "Exchange rate used to convert yuan revenues and costs to US dollars.",
+        _A + "approximate 2023-25 level; the references quote 6.6 (2016-17) and 6.88 (Q4 "
+        "2018) and ask for one's own rate",
+        min=1.0,
+        max=20.0,
+        uncertain=True,
+        default_range=(6.3, 7.6),
+        range_source="range: 6.3-7.6, the span of CNY per US$ over 2016-2025 (refs quote "
+        "6.6 and 6.88)",
+    ),
+    ParamSpec(
+        "pricing_vat_rate",
+        "float",
+        0.06,
+        "fraction of net price",
+        "Value-added tax included in consumer prices and licence fees.",
+        "PRC VAT of 6 % on value-added telecom and modern services (Caishui [2016] No. 36)",
+        min=0.0,
+        max=0.3,
+    ),
+    ParamSpec(
+        "pricing_payment_fee_rate",
+        "float",
+        0.05,
+        "fraction of revenue net of VAT",
+        "Blended payment cost: app-store commission and payment processing.",
+        _A + "about a fifth of payments through iOS in-app purchase at 15-30 %, the rest via "
+        "Alipay or WeChat Pay at about 0.6 %",
+        min=0.0,
+        max=0.5,
+    ),
+    ParamSpec(
+        "pricing_trial_share",
+        "float",
+        0.015,
+        "fraction of subscribers",
+        "Share of subscribers on free trials, who pay nothing.",
+        "ref 1.17: 2 % (end-2018) to 0.8 % (Q3 2019) of iQIYI members were not paying",
+        min=0.0,
+        max=0.9,
+    ),
+    # -- growth ---------------------------------------------------------------------
+    ParamSpec(
+        "growth_p_innovation_month",
+        "float",
+        0.00127,
+        "per month",
+        "Bass coefficient of innovation p: the monthly rate at which non-subscribers adopt "
+        "independently of existing subscribers.",
+        _GROWTH_FIT,
+        min=0.0,
+        max=0.1,
+        uncertain=True,
+        default_range=(0.0, 0.00337),
+    ),
+    ParamSpec(
+        "growth_q_imitation_month",
+        "float",
+        0.112,
+        "per month",
+        "Bass coefficient of imitation q: monthly adoption driven by the subscribed share.",
+        _GROWTH_FIT,
+        min=0.0,
+        max=0.5,
+        uncertain=True,
+        default_range=(0.0, 0.263),
+    ),
+    ParamSpec(
+        "growth_churn_rate_month",
+        "float",
+        0.06,
+        "fraction per month",
+        "Share of subscribers who cancel each month (they may re-subscribe later).",
+        "ref 1.21: no published Chinese SVOD churn figure; 5-10 % a month is the modelling "
+        "range given there; 6 % is taken",
+        min=0.0,
+        max=0.3,
+        uncertain=True,
+        default_range=(0.05, 0.1),
+        range_source="range: the 5-10 % modelling range of ref 1.21",
+    ),
+    ParamSpec(
+        "growth_cac_usd_per_gross_add",
+        "float",
+        25.0,
+        "US$ per gross add",
+        "Marketing cost per gross subscriber added.",
+        _A + "between Netflix's international US$42 per net add in 2016 (ref 3.7; per gross "
+        "add is lower) and iQIYI's about RMB 45 (US$7) per net add in 2017 (ref 2.4): a "
+        "foreign brand pays more than the incumbent to win a subscriber",
+        min=0.0,
+        max=500.0,
+        uncertain=True,
+        default_range=(10.0, 45.0),
+        range_source="range: assumption: from a local platform's cost to just above "
+        "Netflix's US$42 per net add (ref 3.7)",
+    ),
+    # -- content --------------------------------------------------------------------
+    ParamSpec(
+        "content_foreign_titles_year",
+        "float",
+        80.0,
+        "titles per year",
+        "Foreign (own-catalogue) titles submitted for approval each year.",
+        _A + "a curated launch catalogue; all of it must pass full-season pre-approval (ref 5.4)",
+        min=0.0,
+        max=5000.0,
+    ),
+    ParamSpec(
+        "content_hours_per_title",
+        "float",
+        10.0,
+        "hours per title",
+        "Average runtime of a foreign title.",
+        _A + "a ten-episode season of one-hour episodes",
+        min=0.1,
+        max=200.0,
+    ),
+    ParamSpec(
+        "content_rights_usd_m_per_title",
+        "float",
+        0.3,
+        "US$ m per title",
+        "Average cost of clearing China rights for a foreign title (nil for wholly owned "
+        "originals, high for third-party films and series).",
+        "ref 2.12: The Big Bang Theory sold to a Chinese site for about US$150 k per episode "
+        "(2011); assumption: rights cost nothing for wholly owned originals, so the average "
+        "over owned and third-party titles is set at US$30 k per episode for 10 episodes",
+        min=0.0,
+        max=50.0,
+        uncertain=True,
+        default_range=(0.15, 1.0),
+        range_source="range: assumption: half to three times the default (a season of a "
+        "hit at ref 2.12's price)",
+    ),
+    ParamSpec(
+        "content_domestic_title_usd_m",
+        "float",
+        0.3,
+        "US$ m per title",
+        "Licence cost of one Chinese library title (the quota requires about three per "
+        "approved foreign title).",
+        _A + "older dramas and films license for a fraction of first-run prices, which reach "
+        "RMB 9.5-10 M per episode for top dramas (ref 2.7); US$0.3 M (about RMB 2 M) per "
+        "library title",
+        min=0.0,
+        max=200.0,
+        uncertain=True,
+        default_range=(0.1, 1.0),
+        range_source="range: assumption: a third to three times the default",
+    ),
+    ParamSpec(
+        "content_subtitle_usd_per_hour",
+        "float",
+        800.0,
+        "US$ per finished hour",
+        "Cost of Chinese subtitles for one hour of foreign content.",
+        "ref 2.15: GBP 240-1,080 per finished hour (about US$300-1,370)",
+        min=0.0,
+        max=20000.0,
+    ),
+    ParamSpec(
+        "content_dub_share",
+        "float",
+        0.2,
+        "fraction of hours",
+        "Share of foreign hours also dubbed into Mandarin.",
+        _A + "dubbing is kept for children's and tent-pole titles",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
+        "content_dub_usd_per_hour",
+        "float",
+        12000.0,
+        "US$ per finished hour",
+        "Cost of Mandarin dubbing for one hour.",
+        "ref 2.16: dubbing costs up to 15 times subtitling (15 x US$800)",
+        min=0.0,
+        max=200000.0,
+    ),
+    ParamSpec(
+        "content_reedit_share",
+        "float",
+        0.25,
+        "fraction of titles",
+        "Share of foreign titles re-edited for approval or format (cuts, new music, "
+        "re-structuring).",
+        _A + "the censor asks for cuts on a minority of titles; no public figure",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.1, 0.5),
+        range_source="range: assumption: 10-50 % of titles",
+    ),
+    ParamSpec(
+        "content_reedit_usd_per_source_hour",
+        "float",
+        5000.0,
+        "US$ per source hour",
+        "Cost of re-editing per hour of source material, e.g. 76 x 45-minute episodes (57 "
+        "hours) cut into 6 x 90-minute films.",
+        "ref 2.13 (Empresses in the Palace: 57 h cut to 9 h over about two years, mostly new "
+        "score and subtitles); the rate itself is an assumption",
+        min=0.0,
+        max=100000.0,
+    ),
+    ParamSpec(
+        "content_originals_usd_m_year",
+        "float",
+        30.0,
+        "US$ m per year",
+        "Budget for local Chinese originals (solo and partner modes).",
+        "ref 2.6: Ode to Joy S2 cost RMB 150 M (about US$21 M); assumption: one such drama "
+        "and a smaller one (RMB 5-6 M per episode, Candle in the Tomb) a year, about US$30 M",
+        min=0.0,
+        max=5000.0,
+        uncertain=True,
+        default_range=(15.0, 60.0),
+        range_source="range: assumption: one smaller drama to two of Ode to Joy's scale (ref 2.6)",
+    ),
+    ParamSpec(
+        "content_cost_inflation_year",
+        "float",
+        0.05,
+        "fraction per year",
+        "Yearly growth of all content prices.",
+        _A + "iQIYI's content costs rose fast to 2019 and fell by 2023 (ref 2.2); 5 % is a "
+        "middle path",
+        min=-0.3,
+        max=0.5,
+        uncertain=True,
+        default_range=(-0.05, 0.15),
+        range_source="range: assumption: falling as after 2019 to rising as before (ref 2.2)",
+    ),
+    ParamSpec(
+        "content_amortisation_months",
+        "int",
+        24,
+        "months",
+        "Straight-line amortisation period of content in the profit-and-loss account (cash "
+        "is paid up front each content year).",
+        _A + "typical licence window; affects tax timing only",
+        min=1,
+        max=120,
+    ),
+    ParamSpec(
+        "content_lead_months",
+        "int",
+        6,
+        "months",
+        "How long before launch content is bought and submitted for approval.",
+        "ref 5.4: full-season pre-approval lags of up to about six months",
+        min=0,
+        max=36,
+    ),
+    # -- regulation -----------------------------------------------------------------
+    ParamSpec(
+        "regulation_quota_foreign_ratio",
+        "float",
+        0.30,
+        "foreign per domestic title",
+        "Foreign titles licensed in a year may be at most this fraction of the domestic "
+        "titles licensed (the foreign-content quota).",
+        "ref 5.3: foreign titles <= 30 % of domestic titles (2014-15 rule); ref 5.5 (2018 "
+        "draft) keeps 30 %",
+        min=0.01,
+        max=10.0,
+    ),
+    ParamSpec(
+        "regulation_approval_pass_rate",
+        "float",
+        0.7,
+        "fraction of titles",
+        "Share of submitted foreign titles that are approved for streaming.",
+        _A + "no public figure; House of Cards was pulled from Sohu 'for regulatory reasons' "
+        "(data/raw/foreign_digital_services_china.csv, Netflix via iQiyi row)",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.4, 0.9),
+        range_source="range: assumption: 40 % (the crackdown scenario) to 90 %",
+    ),
+    ParamSpec(
+        "regulation_launch_delay_solo_months",
+        "int",
+        18,
+        "months",
+        "Months before a solo service may launch: a foreign firm cannot hold the online "
+        "audio-visual licence, so it needs a VIE structure and approval.",
+        "ref 5.1 and 5.6 (licence reserved to state-owned or state-controlled firms); ref "
+        "3.11 (Netflix sought permission from Jan 2016 and gave up by Oct 2016); 18 months "
+        "is an assumption",
+        min=0,
+        max=120,
+        uncertain=True,
+        default_range=(12, 36),
+        range_source="range: assumption: one to three years of licence talks",
+    ),
+    ParamSpec(
+        "regulation_launch_delay_partner_months",
+        "int",
+        6,
+        "months",
+        "Months before a partner-run service may launch (the partner holds the licence; "
+        "content still needs approval).",
+        "ref 5.4: content approval lags of up to about six months",
+        min=0,
+        max=120,
+        uncertain=True,
+        default_range=(3, 12),
+        range_source="range: assumption: one approval batch to two (ref 5.4)",
+    ),
+    ParamSpec(
+        "regulation_exit_hazard_solo_year",
+        "float",
+        0.088,
+        "probability per year",
+        "Yearly probability that a solo service is forced to close, once launched.",
+        "fit: forced exits (blocked or shut by a regulator) of foreign services in China, "
+        "solo rows of data/raw/foreign_digital_services_china.csv: 9 events in 1,179 months "
+        "(8 of them cross-border blocks), constant hazard; range: exact 95 % Poisson "
+        "interval, stretched to 1.4 % (the rate without cross-border services) "
+        "(notebooks/regulatory_risk.ipynb)",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.014, 0.161),
+    ),
+    ParamSpec(
+        "regulation_exit_hazard_partner_year",
+        "float",
+        0.019,
+        "probability per year",
+        "Yearly probability that a partner-run service is forced to close, once launched.",
+        "fit: forced exits (blocked or shut by a regulator) of foreign services in China, "
+        "jv_or_partner rows of data/raw/foreign_digital_services_china.csv: 2 events in "
+        "1,277 months, constant hazard; range: exact 95 % Poisson interval "
+        "(notebooks/regulatory_risk.ipynb)",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.002, 0.066),
+    ),
+    ParamSpec(
+        "regulation_exit_hazard_license_year",
+        "float",
+        0.012,
+        "probability per year",
+        "Yearly probability that licensed content is pulled for good.",
+        "fit: licensing rows of data/raw/foreign_digital_services_china.csv: no forced exit "
+        "in 484 months; half an event over the exposure as point value; range: exact 95 % "
+        "Poisson interval (notebooks/regulatory_risk.ipynb)",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.0, 0.088),
+    ),
+    ParamSpec(
+        "regulation_suspension_hazard_solo_year",
+        "float",
+        0.20,
+        "probability per year",
+        "Yearly probability that a solo service is suspended (goes dark for a while).",
+        _A + "suspensions are more frequent than forced exits; no public count",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.05, 0.4),
+        range_source="range: assumption: a quarter to twice the default",
+    ),
+    ParamSpec(
+        "regulation_suspension_hazard_partner_year",
+        "float",
+        0.10,
+        "probability per year",
+        "Yearly probability that a partner-run service is suspended.",
+        _A + "half the solo rate: the licensed partner handles the regulator",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.02, 0.2),
+        range_source="range: assumption: a fifth to twice the default",
+    ),
+    ParamSpec(
+        "regulation_suspension_months",
+        "float",
+        3.0,
+        "months",
+        "How long a suspended service stays dark.",
+        _A + "no public record of a suspension that ended: the 2016 cases "
+        "(data/raw/foreign_streaming_entry_china_events.csv) ended in exits, counted in the "
+        "exit hazards; 3 months is a quarter of lost revenue while approvals are re-sought",
+        min=0.0,
+        max=24.0,
+        uncertain=True,
+        default_range=(1.0, 12.0),
+        range_source="range: assumption: a month to a year",
+    ),
+    ParamSpec(
+        "regulation_suspension_sub_loss",
+        "float",
+        0.3,
+        "fraction of subscribers",
+        "Share of subscribers lost for good in each suspension.",
+        _A + "refunds were issued when DisneyLife went dark "
+        "(data/raw/foreign_streaming_entry_china_events.csv)",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.1, 0.6),
+        range_source="range: assumption: 10-60 % of subscribers",
+    ),
+    ParamSpec(
+        "regulation_crackdown_hazard_year",
+        "float",
+        0.25,
+        "probability per year",
+        "Yearly probability of a content crackdown: a tightening of the rules for foreign "
+        "content that pulls part of the catalogue (every mode, the licensee's too).",
+        "ref 5.2, 5.3, 5.5: foreign content was tightened in 2014 (permits and the 30 % "
+        "quota), 2015 (unregistered titles barred) and 2018 (draft category quotas); "
+        "assumption: three in about twelve years (2014-2025) is 0.25 a year",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.1, 0.5),
+        range_source="range: assumption: one in ten years to the 2014-2018 pace (about one"
+        " every two years)",
+    ),
+    ParamSpec(
+        "regulation_crackdown_catalogue_loss",
+        "float",
+        0.1,
+        "fraction of catalogue",
+        "Share of the approved catalogue pulled by one content crackdown; the market "
+        "potential and licence fees shrink in proportion from then on.",
+        _A + "a crackdown hits a minority of titles: in April 2014 four US series, The Big "
+        "Bang Theory among them, were ordered off Chinese sites (press reports, not yet in "
+        "the references); 10 % of a catalogue of about 80 titles is eight",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.03, 0.3),
+        range_source="range: assumption: a few titles to nearly a third of the catalogue",
+    ),
+    ParamSpec(
+        "regulation_exit_cost_usd_m",
+        "float",
+        15.0,
+        "US$ m",
+        "One-off cost of a forced exit: severance, contract breakage, write-offs.",
+        _A + "a few months of fixed costs plus contract penalties",
+        min=0.0,
+        max=2000.0,
+        uncertain=True,
+        default_range=(5.0, 40.0),
+        range_source="range: assumption: a third to nearly three times the default",
+    ),
+    # -- partner --------------------------------------------------------------------
+    ParamSpec(
+        "partner_revenue_share",
+        "float",
+        0.40,
+        "fraction of revenue net of VAT and fees",
+        "Share of subscription revenue the partner keeps.",
+        _A + "terms of such deals are not public; 40 % leaves the partner a return on its "
+        "platform, licence and distribution",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "partner_reach_multiplier",
+        "float",
+        2.0,
+        "x",
+        "Multiplier on the Bass innovation coefficient p from the partner's distribution "
+        "(apps, smart TVs, phones).",
+        "ref 4.5 and 4.8: LeTV sold 3 M TVs in 2015 and claimed 730 M monthly users; the "
+        "size of the lift is an assumption",
+        min=1.0,
+        max=10.0,
+        uncertain=True,
+        default_range=(1.2, 3.0),
+        range_source="range: assumption: a small lift to three times the solo rate",
+    ),
+    ParamSpec(
+        "partner_tech_cost_share",
+        "float",
+        0.4,
+        "fraction",
+        "Share of the solo platform's fixed tech and overhead cost the streamer still pays "
+        "when it runs on the partner's cloud.",
+        "ref 4.8: LeCloud had 750 CDN nodes and 30 Tbps; the share is an assumption",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
+        "partner_quota_cover_share",
+        "float",
+        0.8,
+        "fraction",
+        "Share of the domestic titles the quota requires that the partner's library supplies "
+        "at no cost to the streamer.",
+        _A + "LeTV brought its own library (seed case); not all of it fits a premium service",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
+        "partner_governance_usd_m_year",
+        "float",
+        4.0,
+        "US$ m per year",
+        "Cost of running the partnership: joint teams, audits, disputes.",
+        _A + "Netflix's content chief called joint ventures 'very complex and very difficult "
+        "to manage' (seed case)",
+        min=0.0,
+        max=500.0,
+        uncertain=True,
+        default_range=(2.0, 8.0),
+        range_source="range: assumption: half to twice the default",
+    ),
+    ParamSpec(
+        "partner_distress_hazard_year",
+        "float",
+        0.08,
+        "probability per year",
+        "Yearly probability that the partner falls into financial distress.",
+        "ref 4.7: LeEco's cash crisis of Nov 2016, a year after the decision; 8 % is an assumption",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.02, 0.2),
+        range_source="range: assumption: a stable partner (2 %) to one as leveraged as "
+        "LeEco in 2015 (20 %, ref 4.10)",
+    ),
+    ParamSpec(
+        "partner_distress_lost_months",
+        "float",
+        6.0,
+        "months of revenue",
+        "Months of the streamer's net subscription revenue lost (unremitted) when the "
+        "partner is in distress.",
+        _A + "LeEco's related parties owed CNY 7.5 bn by 2017 (ref 4.6)",
+        min=0.0,
+        max=60.0,
+        uncertain=True,
+        default_range=(2.0, 12.0),
+        range_source="range: assumption: two months to a year of unremitted revenue",
+    ),
+    ParamSpec(
+        "partner_migration_cost_usd_m",
+        "float",
+        20.0,
+        "US$ m",
+        "One-off cost of moving the service to another platform after partner distress.",
+        _A + "re-platforming and re-licensing",
+        min=0.0,
+        max=2000.0,
+        uncertain=True,
+        default_range=(10.0, 40.0),
+        range_source="range: assumption: half to twice the default",
+    ),
+    ParamSpec(
+        "partner_reach_gain_usd_m_year",
+        "float",
+        10.0,
+        "US$ m per year",
+        "What the deal is worth to the partner beyond its revenue share: a foreign premium "
+        "brand and catalogue on its platform, and a step towards international reach.",
+        _A + "international reach was LeTV's stated motive (seed case); no public figure, "
+        "so a modest value left to the sensitivity analysis",
+        min=0.0,
+        max=1000.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "partner_serving_usd_per_sub_month",
+        "float",
+        0.2,
+        "US$ per subscriber-month",
+        "The partner's cost of serving one of the streamer's subscribers for a month on its "
+        "cloud (CDN, support, billing).",
+        _A + "below the streamer's own delivery cost: LeCloud ran 750 CDN nodes (ref 4.8)",
+        min=0.0,
+        max=20.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "partner_library_usd_m_per_title",
+        "float",
+        0.1,
+        "US$ m per title per year",
+        "The partner's opportunity cost of each library title it supplies towards the "
+        "streamer's quota.",
+        _A + "a third of the licence price of a library title (content_domestic_title_usd_m)",
+        min=0.0,
+        max=100.0,
+        uncertain=True,
+    ),
+    # -- licensing ------------------------------------------------------------------
+    ParamSpec(
+        "license_titles_year",
+        "float",
+        30.0,
+        "titles per year",
+        "Titles licensed each year to a Chinese platform (license mode).",
+        _A + "Netflix licensed 'a subset of originals' to iQIYI (ref 3.12)",
+        min=0.0,
+        max=2000.0,
+    ),
+    ParamSpec(
+        "license_fee_usd_m_per_title",
+        "float",
+        1.0,
+        "US$ m per title",
+        "Licence fee per approved title, VAT included, paid up front each year.",
+        "ref 2.12: about US$150 k per episode for a hit US series (2011); assumption: a "
+        "licensee pays for approved hits, about 7 episodes' worth per title on average",
+        min=0.0,
+        max=100.0,
+        uncertain=True,
+        default_range=(0.4, 2.0),
+        range_source="range: assumption: a library title's price to a hit's",
+    ),
+    ParamSpec(
+        "license_fee_growth_year",
+        "float",
+        0.03,
+        "fraction per year",
+        "Yearly growth of licence fees.",
+        _A + "below content-cost inflation: the buyer's market is concentrated",
+        min=-0.3,
+        max=0.5,
+        uncertain=True,
+        default_range=(-0.05, 0.08),
+        range_source="range: assumption: a buyer's market pushing fees down to fees rising"
+        " faster than content costs",
+    ),
+    ParamSpec(
+        "license_withholding_tax_rate",
+        "float",
+        0.10,
+        "fraction of fees net of VAT",
+        "Withholding tax on royalties paid to a non-resident (final tax in China).",
+        "PRC Enterprise Income Tax Law Art. 27 and Implementation Rules Art. 91: 10 %",
+        min=0.0,
+        max=0.5,
+    ),
+    # -- finance --------------------------------------------------------------------
+    ParamSpec(
+        "finance_discount_rate_year",
+        "float",
+        0.15,
+        "fraction per year",
+        "Discount rate for the streamer's China cash flows.",
+        "ref 6.1: iQIYI's own valuation discount rate, 17.5 % (Feb 2017) to 14.5 % (Feb 2018)",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "finance_tax_rate",
+        "float",
+        0.25,
+        "fraction of profit",
+        "Corporate income tax on the China operation's profit (losses carried forward).",
+        "PRC Enterprise Income Tax Law (2008) Art. 4: 25 %",
+        min=0.0,
+        max=0.6,
+    ),
+    ParamSpec(
+        "finance_fixed_usd_m_year",
+        "float",
+        35.0,
+        "US$ m per year",
+        "Fixed tech and overhead of an own platform in China: local data centres and CDN "
+        "(data must stay in China), staff, compliance.",
+        "ref 5.7 (Cybersecurity Law Art. 37 data localisation); the amount is an assumption",
+        min=0.0,
+        max=2000.0,
+        uncertain=True,
+        default_range=(20.0, 60.0),
+        range_source="range: assumption: a lean local office to a full data-localised platform",
+    ),
+    ParamSpec(
+        "finance_setup_usd_m",
+        "float",
+        20.0,
+        "US$ m",
+        "One-off set-up cost at month 0 (entity, VIE contracts, integration).",
+        _A + "legal structuring and platform integration",
+        min=0.0,
+        max=2000.0,
+        uncertain=True,
+        default_range=(10.0, 40.0),
+        range_source="range: assumption: half to twice the default",
+    ),
+    ParamSpec(
+        "finance_delivery_usd_per_sub_month",
+        "float",
+        0.3,
+        "US$ per subscriber-month",
+        "Variable cost of serving one subscriber for a month: bandwidth, support.",
+        _A + "CDN and support cost at Chinese bandwidth prices",
+        min=0.0,
+        max=20.0,
+        uncertain=True,
+        default_range=(0.15, 0.6),
+        range_source="range: assumption: half to twice the default",
+    ),
+)
+
+PARAMETERS = (
+    *PARAMETERS,
+    ParamSpec(
+        "calibration_holdout_years",
+        "int",
+        2,
+        "years",
+        "Years held out at the end of each subscriber series to backtest the growth fits "
+        "(fewer where a series is too short).",
+        _A + "two years test forecasts over the horizon that matters for launch decisions",
+        min=1,
+        max=5,
+    ),
+)
+
+SPECS: dict[str, ParamSpec] = {p.name: p for p in PARAMETERS}
+
+#: Short names of the uncertain inputs, for charts and sentences ("... unless <label>
+#: falls below X").
+LABELS: dict[str, str] = {
+    "market_online_video_users_m": "online-video users",
+    "market_user_growth_year": "growth of online-video users",
+    "market_svod_payer_share": "share of users who pay for video",
+    "market_foreign_premium_share": "share of payers open to a foreign service",
+    "market_price_elasticity": "price elasticity",
+    "pricing_price_cny_month": "monthly price",
+    "pricing_fx_cny_per_usd": "yuan per dollar",
+    "growth_p_innovation_month": "Bass innovation p",
+    "growth_q_imitation_month": "Bass imitation q",
+    "growth_churn_rate_month": "monthly churn",
+    "growth_cac_usd_per_gross_add": "marketing cost per sign-up",
+    "content_rights_usd_m_per_title": "rights cost per foreign title",
+    "content_domestic_title_usd_m": "cost per domestic title",
+    "content_reedit_share": "share of titles re-edited",
+    "content_originals_usd_m_year": "originals budget",
+    "content_cost_inflation_year": "content-cost inflation",
+    "regulation_approval_pass_rate": "share of titles approved",
+    "regulation_launch_delay_solo_months": "solo launch delay",
+    "regulation_launch_delay_partner_months": "partner launch delay",
+    "regulation_exit_hazard_solo_year": "solo's yearly forced-exit risk",
+    "regulation_exit_hazard_partner_year": "partner's yearly forced-exit risk",
+    "regulation_exit_hazard_license_year": "licensing's yearly forced-exit risk",
+    "regulation_suspension_hazard_solo_year": "solo's yearly suspension risk",
+    "regulation_suspension_hazard_partner_year": "partner's yearly suspension risk",
+    "regulation_suspension_months": "length of a suspension",
+    "regulation_suspension_sub_loss": "subscribers lost per suspension",
+    "regulation_crackdown_hazard_year": "yearly content-crackdown risk",
+    "regulation_crackdown_catalogue_loss": "catalogue lost per crackdown",
+    "regulation_exit_cost_usd_m": "exit cost",
+    "partner_revenue_share": "partner's revenue share",
+    "partner_reach_multiplier": "partner's reach multiplier",
+    "partner_governance_usd_m_year": "partnership governance cost",
+    "partner_distress_hazard_year": "partner's yearly distress risk",
+    "partner_distress_lost_months": "months of revenue lost in distress",
+    "partner_migration_cost_usd_m": "migration cost after distress",
+    "partner_reach_gain_usd_m_year": "partner's gain from reach",
+    "partner_serving_usd_per_sub_month": "partner's serving cost",
+    "partner_library_usd_m_per_title": "partner's library cost",
+    "license_fee_usd_m_per_title": "licence fee per title",
+    "license_fee_growth_year": "licence-fee growth",
+    "finance_discount_rate_year": "discount rate",
+    "finance_fixed_usd_m_year": "fixed platform cost",
+    "finance_setup_usd_m": "set-up cost",
+    "finance_delivery_usd_per_sub_month": "delivery cost per subscriber",
+}
+
+
+def label(name: str) -> str:
+    """Short reader-facing name of a parameter (its name if none is set)."""
+    return LABELS.get(name, name)
+
+
+def format_value(name: str, value: float) -> str:
+    """A parameter value with its unit, as a reader would write it (5.2 %, US$12 m)."""
+    spec = SPECS[name]
+    unit = spec.unit
+    if unit.startswith("fraction") or unit.startswith("probability"):
+        return f"{value:.1%}"
+    if unit.startswith("US$ m"):
+        return f"US${value:,.1f} m" + unit[len("US$ m") :]
+    if unit.startswith("US$ per"):
+        return f"US${value:,.2f}" + unit[len("US$") :]
+    if spec.type == "int":
+        return f"{value:.0f} {unit}".strip()
+    if unit == "months":
+        return f"{value:.1f} months"
+    return f"{value:.3g} {unit}".strip()
+
+
+ENTRY_MODES: tuple[str, ...] = ("solo", "partner", "license", "stay_out")
+MODE_LABELS: dict[str, str] = {
+    "solo": "Solo",
+    "partner": "Partner",
+    "license": "Licensing",
+    "stay_out": "Stay out",
+}
+
+
+def defaults() -> dict[str, float | int | str]:
+    """Return every parameter's default value, keyed by name."""
+    return {p.name: p.default for p in PARAMETERS}
+
+
+def records() -> list[dict[str, object]]:
+    """Return the schema as a list of plain dicts (for JSON, tables and docs)."""
+    return [
+        {
+            "name": p.name,
+            "group": p.group,
+            "type": p.type,
+            "unit": p.unit,
+            "default": p.default,
+            "min": p.min,
+            "max": p.max,
+            "uncertain": p.uncertain,
+            "default_range": list(p.default_range) if p.default_range else None,
+            "range_source": p.range_source,
+            "choices": list(p.choices) if p.choices else None,
+            "description": p.description,
+            "source": p.source,
+        }
+        for p in PARAMETERS
+    ]

@@ -1,1 +1,0 @@
-"""Running notebooks into reports: Papermill execution, offline HTML, run folders."""

@@ -1,0 +1,302 @@
+"""The report's HTML pieces: title, executive summary of the expected case, tables,
+bullets, the parameter table and the provenance footer.
+
+Notebooks stay thin (DESIGN.md): a parameters cell, one call to
+:func:`models.reporting.notebook.validate_notebook`, then calls into this module,
+:mod:`models.reporting.decision_blocks` and the chart modules. Every text a user
+supplies (scenario name, notes) is escaped here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from models._version import __version__
+from models.economics.results import Results
+from models.format import esc, money
+from models.inputs.params import table_rows
+from models.inputs.schema import GROUPS, MODE_LABELS
+from models.reporting.narrative import ExecutiveSummary, executive_summary
+from models.reporting.provenance import METADATA_KEY, git_commit
+
+log = logging.getLogger(__name__)
+
+
+_CSS = """
+<style>
+.me-report{font-family:Helvetica,Arial,sans-serif;line-height:1.45;max-width:60rem}
+.me-report h1{font-size:1.9rem;margin:.2rem 0}
+.me-headline{font-size:1.25rem;font-weight:600;margin:.6rem 0}
+.me-box{border-left:5px solid #009E73;background:#f4faf7;padding:.6rem 1rem;margin:.6rem 0}
+.me-box.stay_out{border-color:#7F7F7F;background:#f6f6f6}
+.me-box.solo{border-color:#D55E00;background:#fdf5ef}
+.me-box.partner{border-color:#0072B2;background:#eff6fb}
+.me-notes{color:#444;font-style:italic;white-space:pre-wrap}
+.me-report table.me-table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0;
+table-layout:auto;width:auto}
+.me-report table.me-table th,.me-report table.me-table td{border-bottom:1px solid #ddd;
+padding:.25rem .5rem;text-align:left;vertical-align:top;max-width:32rem}
+.me-report table.me-table td.num{text-align:right;font-variant-numeric:tabular-nums;
+white-space:nowrap}
+.me-report table.me-table tr.changed td{background:#fff8e1}
+.me-report table.me-table th[colspan]{background:#f2f2f2}
+.me-report details summary{cursor:pointer;font-weight:600;margin:.6rem 0}
+.me-foot{color:#555;font-size:.8rem;border-top:1px solid #ccc;margin-top:1rem;padding-top:.4rem}
+</style>
+"""
+
+
+class HTMLBlock:
+    """A piece of report HTML that Jupyter and nbconvert display as ``text/html``."""
+
+    def __init__(self, body: str, metadata: Mapping[str, Any] | None = None) -> None:
+        self.body = body
+        self.metadata = dict(metadata or {})
+
+    def _repr_html_(self) -> str | tuple[str, dict[str, Any]]:
+        if self.metadata:
+            return self.body, self.metadata
+        return self.body
+
+    def __str__(self) -> str:
+        return self.body
+
+
+_e = esc
+
+
+def title(params, subtitle: str = "China entry decision") -> HTMLBlock:
+    """Report title: the scenario's name and notes (escaped)."""
+    notes = f'<p class="me-notes">{_e(params.scenario_notes)}</p>' if params.scenario_notes else ""
+    return HTMLBlock(
+        f'{_CSS}<div class="me-report"><p style="color:#666;margin:0">{_e(subtitle)}</p>'
+        f"<h1>{_e(params.scenario_name)}</h1>{notes}</div>"
+    )
+
+
+def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
+    """The executive summary: recommendation, NPVs, margin and drivers, in words.
+
+    With ``headline``, the block carries the numbers the reports index shows; the main
+    report passes False because its Monte Carlo summary carries them
+    (:func:`models.reporting.decision_blocks.summary_block`).
+    """
+    es: ExecutiveSummary = executive_summary(results)
+    s = results.summary
+    rows = "".join(
+        f"<tr><td>{_e(MODE_LABELS[m])}</td>"
+        f'<td class="num"><b>{_e(money(s.loc[m, "npv_usd_m"]))}</b></td>'
+        f'<td class="num">{_e(money(s.loc[m, "npv_committed_usd_m"]))}</td>'
+        f'<td class="num">{_e(_fmt_leave(s.loc[m, "leaves_after_month"], results))}</td>'
+        f'<td class="num">{_fmt_irr(s.loc[m, "irr_year"])}</td>'
+        f'<td class="num">{_fmt_month(s.loc[m, "payback_month"], results)}</td>'
+        f'<td class="num">{_e(money(s.loc[m, "peak_funding_usd_m"]))}</td>'
+        f'<td class="num">{_fmt_pct(s.loc[m, "exit_probability"])}</td></tr>'
+        for m in results.ranking
+    )
+    others = "".join(f"<li>{_e(t)}</li>" for t in es.others)
+    if not headline:  # inside the main report, below the Monte Carlo recommendation
+        es = replace(es, headline=es.headline.replace("Recommendation:", "Expected case:", 1))
+    p = results.params
+    body = (
+        f'<div class="me-report"><div class="me-box {_e(es.recommended)}">'
+        f'<p class="me-headline">{_e(es.headline)}</p><p>{_e(es.reasons)}</p>'
+        f"{'<ul>' + others + '</ul>' if others else ''}</div>"
+        '<table class="me-table"><thead><tr><th>Mode</th><th>NPV, free to leave</th>'
+        "<th>NPV run to horizon</th><th>Best to leave</th><th>IRR (yearly)</th>"
+        "<th>Payback</th><th>Peak funding</th><th>P(forced exit)</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        "<p style='font-size:.85rem;color:#555'>Expected values in US$ millions over "
+        f"{p.horizon_years} years from January {p.start_year}, discounted at "
+        f"{p.finance_discount_rate_year:.1%} a year; no terminal value. <i>NPV, free to "
+        "leave</i> ranks the modes: from its launch on, the streamer may walk away (paying "
+        "the exit cost) when staying would lose more. Every column but <i>NPV run to "
+        "horizon</i> follows that policy, with regulatory risk carried as expected losses; "
+        "P(forced exit) is therefore lower for a mode left early, which is exposed for fewer "
+        "months.</p></div>"
+    )
+    return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)} if headline else None)
+
+
+def headline_numbers(results: Results) -> dict[str, Any]:
+    """The numbers the reports index shows for a run (JSON-safe)."""
+    s = results.summary
+    return {
+        "recommended": results.recommended,
+        "npv_usd_m": {m: round(float(s.loc[m, "npv_usd_m"]), 3) for m in s.index},
+    }
+
+
+def _fmt_irr(x: float) -> str:
+    if pd.isna(x):
+        return "n/a"
+    return "over 1,000%" if x > 10 else f"{x:.1%}"
+
+
+def _fmt_leave(x: float, results: Results) -> str:
+    if pd.isna(x):
+        return "never"
+    d = results.dates[int(x)]
+    return f"after month {int(x)} ({d.strftime('%b %Y')})"
+
+
+def _fmt_pct(x: float) -> str:
+    return "n/a" if pd.isna(x) else f"{x:.1%}"
+
+
+def _fmt_month(x: float, results: Results) -> str:
+    if pd.isna(x):
+        return "not within horizon"
+    d = results.dates[int(x)]
+    return f"month {int(x)} ({d.strftime('%b %Y')})"
+
+
+def _param_rows(rows: list[dict[str, Any]], grouped: bool) -> str:
+    parts = []
+    group = None
+    for row in rows:
+        if grouped and row["group"] != group:
+            group = row["group"]
+            parts.append(f'<tr><th colspan="5">{_e(GROUPS[group])}</th></tr>')
+        cls = ' class="changed"' if row["changed"] else ""
+        parts.append(
+            f"<tr{cls}><td><code>{_e(row['name'])}</code></td>"
+            f'<td class="num">{_e(_fmt_value(row["value"]))}</td><td>{_e(row["unit"])}</td>'
+            f'<td class="num">{_e(_fmt_value(row["default"]))}</td><td>{_e(row["source"])}</td>'
+            "</tr>"
+        )
+    head = (
+        '<table class="me-table"><thead><tr><th>Parameter</th><th>Value</th><th>Unit</th>'
+        "<th>Default</th><th>Source of the default</th></tr></thead><tbody>"
+    )
+    return head + "".join(parts) + "</tbody></table>"
+
+
+def parameter_table(params) -> HTMLBlock:
+    """The parameters of the run: those changed from the defaults first, then all of them
+    (folded) with unit and source."""
+    rows = list(table_rows(params))
+    changed = [r for r in rows if r["changed"] and r["group"] != "scenario"]
+    first = (
+        (
+            f"<p>{len(changed)} parameters differ from the defaults:</p>"
+            + _param_rows(changed, grouped=False)
+        )
+        if changed
+        else ("<p>Every model parameter is at its default.</p>")
+    )
+    body = (
+        f'<div class="me-report">{first}<details><summary>All {len(rows)} parameters, with '
+        f"units and sources</summary>{_param_rows(rows, grouped=True)}</details>"
+        "<p style='font-size:.8rem'>Highlighted rows differ from the defaults. "
+        "<code>ref N.N</code> cites docs/references/china_svod_economics.md; "
+        "<code>data/raw/…</code> cites the project's copy of the public data.</p></div>"
+    )
+    return HTMLBlock(body)
+
+
+def table(
+    frame: pd.DataFrame, *, caption: str = "", index: bool = False, digits: int = 2
+) -> HTMLBlock:
+    """A data frame as a report table: numbers rounded and right-aligned, text escaped."""
+
+    def fmt(v: Any) -> str:
+        if isinstance(v, float):
+            return "" if pd.isna(v) else f"{v:,.{digits}f}"
+        return str(v)
+
+    html = frame.to_html(
+        classes="me-table",
+        index=index,
+        escape=True,
+        na_rep="",
+        formatters={c: fmt for c in frame.columns},
+        border=0,
+    )
+    cap = f'<p style="font-size:.85rem;color:#555">{_e(caption)}</p>' if caption else ""
+    return HTMLBlock(f'<div class="me-report">{html}{cap}</div>')
+
+
+def how_to_read(params) -> HTMLBlock:
+    """The model's main assumptions in words, with this run's numbers."""
+    p = params
+    ratio = p.regulation_quota_foreign_ratio
+    items = [
+        (
+            "Money",
+            f"is in US$ millions, converted from yuan at {p.pricing_fx_cny_per_usd:g} CNY "
+            f"per US$; subscription revenue is shown including VAT ({p.pricing_vat_rate:.0%}), "
+            "which is then deducted with payment fees.",
+        ),
+        (
+            "Subscribers",
+            f"follow a Bass diffusion with {p.growth_churn_rate_month:.1%} monthly "
+            f"churn from each mode's launch: month {p.regulation_launch_delay_partner_months} with "
+            "a partner, which holds the licence and multiplies the innovation rate by "
+            f"{p.partner_reach_multiplier:g}; month {p.regulation_launch_delay_solo_months} alone, "
+            "after approval. Suspensions add expected churn and dark months.",
+        ),
+        (
+            "Regulatory risk",
+            "is carried as expected losses: each month's cash flow is weighted "
+            "by the chance that the business still operates, with yearly forced-exit "
+            f"probabilities of {p.regulation_exit_hazard_solo_year:.1%} (solo), "
+            f"{p.regulation_exit_hazard_partner_year:.1%} (partner) and "
+            f"{p.regulation_exit_hazard_license_year:.1%} (licensing).",
+        ),
+        (
+            "The foreign-content quota",
+            f"({ratio:.0%}) makes every approved foreign title "
+            f"require {1 / ratio:.1f} domestic titles; a partner's library covers "
+            f"{p.partner_quota_cover_share:.0%} of them.",
+        ),
+        (
+            "The option to leave",
+            "a mode that loses money is valued as if the streamer left, "
+            f"paying US${p.regulation_exit_cost_usd_m:g} m, as soon as staying would cost more "
+            "(never before launch), as Netflix turned to licensing in 2016.",
+        ),
+        (
+            "No terminal value",
+            f"cash flows after {p.horizon_years} years are ignored, which "
+            "favours modes that pay back early (licensing) over those that build a lasting base.",
+        ),
+    ]
+    body = "".join(f"<li><b>{_e(k)}</b> {_e(v)}</li>" for k, v in items)
+    return HTMLBlock(f'<div class="me-report"><ul>{body}</ul></div>')
+
+
+def bullets(lines: list[str]) -> HTMLBlock:
+    """A list of generated sentences (escaped)."""
+    items = "".join(f"<li>{_e(x)}</li>" for x in lines)
+    return HTMLBlock(f'<div class="me-report"><ul>{items}</ul></div>')
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, Mapping) and "dist" in v:  # a distribution: normal(mean=0.1, sd=0.02)
+        args = ", ".join(f"{k}={_fmt_value(x)}" for k, x in v.items() if k != "dist")
+        return f"{v['dist']}({args})"
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt_value(x) for x in v) + "]"
+    if isinstance(v, float):
+        return f"{v:,.6g}"
+    text = str(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def provenance(params) -> HTMLBlock:
+    """Footer: run time, parameter hash, package version and git commit."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    commit = git_commit() or "not available"
+    body = (
+        f'<div class="me-report me-foot">Generated {_e(now)} by market-entry {_e(__version__)}'
+        f" · parameters <code>{_e(params.digest())}</code> · commit <code>{_e(commit)}</code>"
+        f" · scenario “{_e(params.scenario_name)}”.</div>"
+    )
+    return HTMLBlock(body, {METADATA_KEY: {"parameters_hash": params.digest()}})

@@ -1,0 +1,161 @@
+"""Charts of the calibration reports: survival of foreign services in China, fitted
+hazards, subscriber growth fits and their backtests (:mod:`models.calibration`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.calibration.growth import METHOD_LABELS
+from models.inputs.schema import MODE_LABELS
+from models.reporting.style import MODE_COLORS, SERIES_COLORS, alpha, layout
+
+
+def survival_curves(km: pd.DataFrame) -> go.Figure:
+    """Kaplan-Meier curves of staying in China without a forced exit, by entry mode, with
+    pointwise 95 % bands (from :func:`models.calibration.survival.kaplan_meier`)."""
+    fig = go.Figure()
+    for mode, part in km.groupby("group", sort=False):
+        color = MODE_COLORS.get(str(mode), "#333")
+        label = MODE_LABELS.get(str(mode), str(mode))
+        x = part["time"].to_numpy()
+        for edge, fill in (("upper", None), ("lower", "tonexty")):  # the 95 % band
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=part[edge],
+                    mode="lines",
+                    line={"width": 0},
+                    line_shape="hv",
+                    fill=fill,
+                    fillcolor=alpha(color),
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=label,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["survival"],
+                mode="lines",
+                name=label,
+                line={"color": color, "width": 3},
+                line_shape="hv",
+                legendgroup=label,
+                customdata=part["n_at_risk"],
+                hovertemplate="%{y:.2f} (at risk: %{customdata})",
+            )
+        )
+    layout(
+        fig,
+        "Share of services not yet blocked or shut, by entry mode (Kaplan-Meier)",
+        "share still operating",
+        "months in China",
+    )
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def hazard_ranges(table: pd.DataFrame) -> go.Figure:
+    """Fitted yearly forced-exit probability per mode with its 95 % range, against the
+    scenario's value (from :func:`models.calibration.hazards.compare`)."""
+    fig = go.Figure()
+    labels = [MODE_LABELS[m] for m in table["mode"]]
+    fig.add_trace(
+        go.Scatter(
+            x=table["fitted_p_year"],
+            y=labels,
+            mode="markers",
+            name="fitted (95 % range)",
+            marker={"size": 12, "color": [MODE_COLORS[m] for m in table["mode"]]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": table["high"] - table["fitted_p_year"],
+                "arrayminus": table["fitted_p_year"] - table["low"],
+            },
+            hovertemplate="%{x:.1%}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=table["scenario_p_year"],
+            y=labels,
+            mode="markers",
+            name="this scenario",
+            hovertemplate="%{x:.1%}",
+            marker={"symbol": "x", "size": 13, "color": "black"},
+        )
+    )
+    layout(fig, "Yearly probability of a forced exit: fitted and used", "", "probability per year")
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_layout(hovermode="closest", height=320)
+    return fig
+
+
+def growth_fits(series: dict, fits: dict) -> go.Figure:
+    """Observed subscriber stocks (filled markers: verified; open: not) and the fitted
+    Bass-with-churn paths, millions, from :mod:`models.calibration.growth`."""
+    fig = go.Figure()
+    for i, (name, s) in enumerate(series.items()):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
+        fit = fits[name]
+        months = int(fit.months.max()) + 1
+        dates = pd.period_range(pd.Timestamp(s.launch), periods=months, freq="M")
+        fig.add_trace(
+            go.Scatter(
+                x=dates.to_timestamp(how="end"),
+                y=fit.predict(months),
+                mode="lines",
+                name=f"{name} fit",
+                legendgroup=name,
+                line={"color": color, "width": 2},
+                hovertemplate="%{y:.1f}",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=s.stock.index,
+                y=s.stock.to_numpy(),
+                mode="markers",
+                name=f"{name} reported",
+                legendgroup=name,
+                showlegend=False,
+                hovertemplate="%{y:.1f}",
+                marker={
+                    "color": [color if v else "white" for v in s.verified],
+                    "line": {"color": color, "width": 2},
+                    "size": 8,
+                },
+            )
+        )
+    layout(
+        fig,
+        "Subscribers reported and fitted (millions; open markers: not verified)",
+        "subscribers (millions)",
+    )
+    fig.update_layout(hovermode="closest", height=480)
+    return fig
+
+
+def backtest_scores(table: pd.DataFrame) -> go.Figure:
+    """MASE of each forecasting method per series (lower is better; 1 = as good as the
+    in-sample naive forecast), from :func:`models.calibration.growth.backtest_table`."""
+    fig = go.Figure()
+    for i, (method, part) in enumerate(table.groupby("method", sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=part["series"],
+                y=part["mase"],
+                name=METHOD_LABELS[method],
+                marker_color=SERIES_COLORS[i % len(SERIES_COLORS)],
+                hovertemplate="MASE %{y:.2f}",
+            )
+        )
+    fig.add_hline(y=1.0, line_dash="dot", line_color="#555")
+    layout(fig, "Backtest: forecast error on held-out periods (MASE, lower is better)", "MASE")
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_yaxes(type="log")
+    return fig

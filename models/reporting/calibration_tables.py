@@ -1,0 +1,113 @@
+"""Calibration tables with readable headings and units, for the reports.
+
+The analysis functions return frames with code-style columns (good for tests and
+reuse); these functions only rename, select and format them for a reader.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.calibration.growth import METHOD_LABELS
+from models.inputs.schema import MODE_LABELS
+
+
+def _modes(index: pd.Index) -> list[str]:
+    return [MODE_LABELS.get(str(m), str(m)) for m in index]
+
+
+def growth_backtests(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per series and method: what was fitted, what was held out, the errors."""
+    out = pd.DataFrame(
+        {
+            "Series": table["series"],
+            "Fitted on": table["fitted_on"],
+            "Held out": table["held_out"],
+            "Method": table["method"].map(METHOD_LABELS),
+            "MAPE (%)": table["mape_pct"],
+            "MASE": table["mase"],
+            "Best": np.where(table["winner"], "best", ""),
+        }
+    )
+    return out
+
+
+def growth_defaults(table: pd.DataFrame) -> pd.DataFrame:
+    """The growth defaults with their evidence (monthly rates)."""
+    return pd.DataFrame(
+        {
+            "Parameter": table.index,
+            "Default (verified-row fit)": table["value"].to_numpy(),
+            "Std. error": table["std_err"].to_numpy(),
+            "Widening from backtest (x)": table["widen"].to_numpy(),
+            "Fit on all rows": table["all_rows"].to_numpy(),
+            "Range low": table["low"].to_numpy(),
+            "Range high": table["high"].to_numpy(),
+        }
+    )
+
+
+def hazard_defaults(table: pd.DataFrame) -> pd.DataFrame:
+    """Forced exits per mode and the default hazards derived from them."""
+    return pd.DataFrame(
+        {
+            "Mode": _modes(table.index),
+            "Forced exits": table["events"].to_numpy(),
+            "Exposure (service-months)": table["exposure_months"].map("{:,.0f}".format).to_numpy(),
+            "Hazard per month": table["hazard_month"].map("{:.4f}".format).to_numpy(),
+            "Probability per year": table["p_year"].map("{:.1%}".format).to_numpy(),
+            "Range": [
+                f"{lo:.1%} to {hi:.1%}" for lo, hi in zip(table["low"], table["high"], strict=True)
+            ],
+        }
+    )
+
+
+def km_medians(table: pd.DataFrame) -> pd.DataFrame:
+    """Median months before a forced exit, with 'not reached' instead of infinities."""
+
+    def months(v: float) -> str:
+        return "not reached" if pd.isna(v) or np.isinf(v) else f"{v:.0f}"
+
+    return pd.DataFrame(
+        {
+            "Mode": _modes(table.index),
+            "Services": table["n"].to_numpy(),
+            "Forced exits": table["events"].to_numpy(),
+            "Median (months)": table["median"].map(months).to_numpy(),
+            "95 % low": table["median_lower"].map(months).to_numpy(),
+            "95 % high": table["median_upper"].map(months).to_numpy(),
+        }
+    )
+
+
+def exponential_check(table: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan-Meier against the constant-hazard curve at the same months."""
+    inside = table["inside"].map({True: "yes", False: "no"}).fillna("no events")
+    return pd.DataFrame(
+        {
+            "Mode": _modes(pd.Index(table["mode"])),
+            "Months": table["time"].astype(int).to_numpy(),
+            "Kaplan-Meier": table["km_survival"].to_numpy(),
+            "KM 95 % low": table["km_lower"].to_numpy(),
+            "KM 95 % high": table["km_upper"].to_numpy(),
+            "Constant hazard": table["exp_survival"].to_numpy(),
+            "Inside KM band": inside.to_numpy(),
+        }
+    )
+
+
+def cox(table: pd.DataFrame) -> pd.DataFrame:
+    """Hazard ratios of the Cox model (reference: the row with ratio 1)."""
+    return pd.DataFrame(
+        {
+            "Mode": _modes(table.index),
+            "Services": table["n"].to_numpy(),
+            "Forced exits": table["events"].to_numpy(),
+            "Hazard ratio": table["hazard_ratio"].to_numpy(),
+            "95 % low": table["lower"].to_numpy(),
+            "95 % high": table["upper"].to_numpy(),
+            "p-value": table["p_value"].to_numpy(),
+        }
+    )

@@ -1,0 +1,268 @@
+"""Plotly figures of a simulation, one function per chart; no I/O.
+
+The house style (colours, layout) is :mod:`models.reporting.style`; the calibration
+reports' charts are :mod:`models.reporting.calibration_charts`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.economics.results import LINE_ITEMS, Results
+from models.inputs.schema import MODE_LABELS
+from models.reporting.style import COST_COLORS, MODE_COLORS, layout
+
+
+def _leaves(results: Results, mode: str) -> int | None:
+    last = int(np.mean(results.modes[mode].last_month))
+    return last if last < results.months - 1 else None
+
+
+def subscribers(results: Results) -> go.Figure:
+    """Expected subscribers of the modes that run a service, millions, by month.
+
+    Solid: under the best exit policy; dotted: if the mode were run on after the month
+    it is best left (its business plan, weighted by the chance of no forced exit).
+    """
+    x = results.dates.to_timestamp()
+    fig = go.Figure()
+    for mode in ("solo", "partner"):
+        r = results.modes[mode]
+        plan = (r.subscribers_m * r.survival).mean(axis=0)
+        leave = _leaves(results, mode)
+        cut = len(x) if leave is None else leave + 1
+        fig.add_trace(
+            go.Scatter(
+                x=x[:cut],
+                y=plan[:cut],
+                name=MODE_LABELS[mode],
+                mode="lines",
+                line={"color": MODE_COLORS[mode], "width": 3},
+                hovertemplate="%{y:.2f} m",
+            )
+        )
+        if leave is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=x[leave:],
+                    y=plan[leave:],
+                    mode="lines",
+                    name=f"{MODE_LABELS[mode]} if run on",
+                    line={"color": MODE_COLORS[mode], "width": 2, "dash": "dot"},
+                    hovertemplate="%{y:.2f} m",
+                )
+            )
+    return layout(
+        fig,
+        "Subscribers by mode (expected, millions; dotted: if run on after the "
+        "month it is best left)",
+        "subscribers (millions)",
+    )
+
+
+def cumulative_cash(results: Results) -> go.Figure:
+    """Cumulative expected cash flow of every mode under its best exit policy (solid) and,
+    for a mode best left early, if run to the horizon (dotted), US$ millions."""
+    x = results.dates.to_timestamp()
+    fig = go.Figure()
+    for mode, r in results.modes.items():
+        y = np.cumsum(r.cash_flow, axis=1).mean(axis=0)
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=MODE_LABELS[mode],
+                mode="lines",
+                hovertemplate="%{y:,.0f}",
+                line={
+                    "color": MODE_COLORS[mode],
+                    "width": 3,
+                    "dash": "dash" if mode == "stay_out" else "solid",
+                },
+            )
+        )
+        if _leaves(results, mode) is not None:
+            committed = np.sum([r.committed_lines[k] for k in LINE_ITEMS], axis=0)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=np.cumsum(committed, axis=1).mean(axis=0),
+                    mode="lines",
+                    name=f"{MODE_LABELS[mode]} if run to the horizon",
+                    hovertemplate="%{y:,.0f}",
+                    line={"color": MODE_COLORS[mode], "width": 2, "dash": "dot"},
+                )
+            )
+    return layout(fig, "Cumulative cash by mode (US$ m, undiscounted)", "US$ millions")
+
+
+def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
+    """Yearly costs of one mode stacked by line, with its revenue as a line, US$ m.
+
+    ``mode`` defaults to the recommended mode, or the best way in when the
+    recommendation is to stay out (which has no costs to show).
+    """
+    if mode is None:
+        mode = next(m for m in results.ranking if m != "stay_out")
+    annual = results.annual(mode)
+    years = annual.index.astype(str)
+    fig = go.Figure()
+    costs = [k for k in LINE_ITEMS if (annual[k] < 0).any()]
+    for i, k in enumerate(costs):
+        fig.add_trace(
+            go.Bar(
+                x=years,
+                y=-annual[k],
+                name=LINE_ITEMS[k],
+                marker_color=COST_COLORS[i % len(COST_COLORS)],
+                hovertemplate="%{y:,.1f}",
+            )
+        )
+    revenue = annual["subscription_revenue"] + annual["license_fees"]
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=revenue,
+            name="Revenue (VAT incl.)",
+            mode="lines+markers",
+            line={"color": "black", "width": 3},
+            hovertemplate="%{y:,.1f}",
+        )
+    )
+    fig.update_layout(barmode="stack")
+    layout(
+        fig, f"{MODE_LABELS[mode]}: yearly costs against revenue (US$ m, expected)", "US$ millions"
+    )
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "y": 1,
+            "x": 1.02,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"size": 11},
+        },
+        margin={"r": 200},
+    )
+    return fig
+
+
+def npv_by_mode(results: Results) -> go.Figure:
+    """NPV of each mode, US$ millions, best first.
+
+    Bars: the value when the streamer may leave by choice (which ranks the modes);
+    diamonds: the NPV if the mode is run to the horizon whatever happens.
+    """
+    order = results.ranking
+    s = results.summary
+    labels = [MODE_LABELS[m] for m in order]
+    fig = go.Figure(
+        go.Bar(
+            x=[s.loc[m, "npv_usd_m"] for m in order],
+            y=labels,
+            orientation="h",
+            name="free to leave",
+            marker_color=[MODE_COLORS[m] for m in order],
+            text=[f"{s.loc[m, 'npv_usd_m']:,.0f}" for m in order],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x:,.1f}<extra>free to leave</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[s.loc[m, "npv_committed_usd_m"] for m in order],
+            y=labels,
+            mode="markers",
+            name="run to the horizon",
+            marker={"symbol": "diamond-open", "size": 13, "color": "black", "line": {"width": 2}},
+            hovertemplate="%{x:,.1f}<extra>run to the horizon</extra>",
+        )
+    )
+    layout(fig, "Net present value by mode (US$ m, expected)", "", "US$ millions")
+    fig.update_layout(hovermode="closest", height=340)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def content_build_up(build_up: pd.DataFrame) -> go.Figure:
+    """Yearly content budget by mode, stacked by component (from
+    :func:`models.analysis.content_breakdown.build_up`), US$ m at month-0 prices."""
+    fig = go.Figure()
+    for i, (_key, part) in enumerate(build_up.groupby("component", sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=part["mode_label"],
+                y=part["usd_m_year"],
+                name=part["component_label"].iloc[0],
+                marker_color=COST_COLORS[i],
+                hovertemplate="%{y:,.1f}",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    layout(fig, "Content budget per year by mode (US$ m, month-0 prices)", "US$ m per year")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def quota_effect(quota: pd.DataFrame) -> go.Figure:
+    """Cost of the domestic titles the quota requires as the quota ratio varies (from
+    :func:`models.analysis.content_breakdown.quota_effect`)."""
+    fig = go.Figure()
+    for mode, part in quota.groupby("mode", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=part["quota_ratio"],
+                y=part["usd_m_year"],
+                mode="lines+markers",
+                name=MODE_LABELS[mode],
+                line={"color": MODE_COLORS[mode]},
+                customdata=part["domestic_titles"],
+                hovertemplate="%{y:,.1f} (%{customdata:,.0f} titles)",
+            )
+        )
+    current = quota.loc[quota["current"], "quota_ratio"]
+    if not current.empty:
+        fig.add_vline(
+            x=float(current.iloc[0]),
+            line_dash="dot",
+            line_color="#555",
+            annotation_text="current rule",
+            annotation_position="bottom right",
+        )
+    layout(
+        fig,
+        "Domestic titles the quota requires (US$ m per year)",
+        "US$ m per year",
+        "foreign titles allowed, as a share of domestic titles licensed",
+    )
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+def cash_vs_amortised(table: pd.DataFrame, label: str) -> go.Figure:
+    """Content cash paid up front against content expensed, by year (from
+    :func:`models.analysis.content_breakdown.cash_vs_amortised`)."""
+    x = table.index.astype(str)
+    fig = go.Figure()
+    for column, name, color in (
+        ("cash_paid", "cash paid", "#0072B2"),
+        ("amortised", "amortised (expense)", "#E69F00"),
+    ):
+        fig.add_trace(
+            go.Bar(x=x, y=table[column], name=name, marker_color=color, hovertemplate="%{y:,.1f}")
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=table["cumulative_gap"],
+            name="cash ahead of expense",
+            mode="lines+markers",
+            line={"color": "black"},
+            hovertemplate="%{y:,.1f}",
+        )
+    )
+    layout(fig, f"{label}: content cash against amortised cost (US$ m, expected)", "US$ millions")
+    return fig

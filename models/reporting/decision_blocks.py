@@ -1,0 +1,354 @@
+"""The risk section of the main report: generated sentences and HTML tables.
+
+Sentences are pure text built from a :class:`models.analysis.decision.Decision` (and tested as
+such); the blocks escape them and lay them out with the report's styles
+(:mod:`models.reporting.blocks`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.analysis import metrics, voi
+from models.analysis.decision import Decision
+from models.format import esc, money, pct
+from models.inputs.schema import MODE_LABELS, format_value
+from models.reporting.blocks import HTMLBlock, table
+from models.reporting.provenance import METADATA_KEY
+
+
+def _name(mode: str) -> str:
+    return MODE_LABELS[mode].lower()
+
+
+def _object(mode: str) -> str:
+    """A mode as the object of 'ahead of', 'beats': 'staying out' reads better."""
+    return "staying out" if mode == "stay_out" else _name(mode)
+
+
+def _futures(n: int) -> str:
+    return "1 simulated future" if n == 1 else f"{n:,} simulated futures"
+
+
+def entering(d: Decision) -> list[str]:
+    """The modes that enter, best first."""
+    return [m for m in d.ranking if m != "stay_out"]
+
+
+def own_services(d: Decision) -> list[str]:
+    """The modes that run a service of their own (and so have subscribers), best first."""
+    return [m for m in d.ranking if m in ("solo", "partner")]
+
+
+def dominance_sentences(d: Decision) -> list[str]:
+    """First-order stochastic dominance between modes, in words; say so when none."""
+    found = metrics.dominance_in_words(d.dominance)
+    if not found:
+        return [
+            "No mode stochastically dominates another: each pair's chances cross somewhere, "
+            "so the choice depends on the appetite for risk as well as on the mean."
+        ]
+    return found
+
+
+def headline(d: Decision) -> str:
+    """The recommendation with how sure it is."""
+    t = d.npv_table
+    rec, second = d.recommended, d.runner_up
+    row = t.loc[rec]
+    n = d.mc.n_paths
+    if rec == "stay_out":
+        best_in = next((m for m in d.ranking if m != "stay_out"), None)
+        tail = (
+            f" The best way in, {_name(best_in)}, averages {money(t.loc[best_in, 'mean'])} "
+            f"and loses money in {pct(t.loc[best_in, 'prob_loss'])} of futures."
+            if best_in
+            else ""
+        )
+        return (
+            f"Recommendation: stay out. Staying out is the best choice in "
+            f"{pct(d.probability_right)} of {_futures(n)}.{tail}"
+        )
+    lead, se, beats = d.lead
+    if d.too_close:
+        return (
+            f"Too close to call at {_futures(n)}: {_name(rec)} leads "
+            f"{_object(second)} by {money(lead)} on average, within twice its Monte Carlo "
+            f"error (±{se:,.1f}); {_name(rec)} beats it in {pct(beats)} of futures. Run more "
+            "paths (n_paths) before choosing between them."
+        )
+    return (
+        f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
+        f"of {_futures(n)} and beats {_object(second)} in {pct(beats)}, with an "
+        f"expected NPV of {money(row['mean'])} (90 % range {money(row['p5'])} to "
+        f"{money(row['p95'])}), {money(lead)} ahead of {_object(second)}."
+    )
+
+
+def main_risk(d: Decision) -> str:
+    """The recommended mode's downside: its chance of a loss, its bad tail, and the input
+    that hurts it most."""
+    rec = d.recommended
+    if rec == "stay_out":
+        beats = d.beats.loc[[m for m in d.ranking if m != "stay_out"], "stay_out"]
+        if beats.empty:
+            return "Main risk: none within the model; staying out earns and risks nothing."
+        m = str(beats.idxmax())
+        if beats.max() < 0.005:
+            return (
+                f"Main risk: little. No way in beat staying out in more than "
+                f"{beats.max():.1%} of the {d.mc.n_paths:,} futures."
+            )
+        return (
+            f"Main risk: missing out. {MODE_LABELS[m]} would have done better than staying "
+            f"out in {beats.max():.0%} of futures; in its best 5 % it makes "
+            f"{money(d.npv_table.loc[m, 'p95'])} or more."
+        )
+    row = d.npv_table.loc[rec]
+    tail = (
+        f"even its worst 5 % of futures average a gain of {money(row['cvar5'])}"
+        if row["cvar5"] >= 0
+        else f"in its worst 5 % of futures it averages {money(row['cvar5'])}"
+    )
+    loses = (
+        f"never loses money in the {d.mc.n_paths:,} futures"
+        if row["prob_loss"] <= 0
+        else f"loses money in {pct(row['prob_loss'])} of futures"
+    )
+    parts = [f"Main risk: {MODE_LABELS[rec]} {loses}; {tail}."]
+    tor = d.tornado
+    if not tor.empty:
+        down = tor[["npv_low", "npv_high"]].min(axis=1) - tor["npv_base"]
+        i = int(down.to_numpy().argmin())
+        if down.iloc[i] < -1e-6:
+            r = tor.iloc[i]
+            side = "low" if r["npv_low"] <= r["npv_high"] else "high"
+            nth = "5th" if side == "low" else "95th"
+            parts.append(
+                f"The input that hurts it most is the {r['label']}: at its {nth} "
+                f"percentile ({format_value(r['input'], r[side])}) its NPV in the expected "
+                f"case falls from {money(r['npv_base'])} to {money(r[f'npv_{side}'])}."
+            )
+    exits = d.exit_by_year
+    if rec in exits and exits[rec].iloc[-1] > 0.005:
+        parts.append(
+            f"The regulator forces it out within {len(exits)} years in "
+            f"{pct(exits[rec].iloc[-1])} of futures."
+        )
+    return " ".join(parts)
+
+
+def what_could_change(d: Decision) -> list[str]:
+    """Switching values in words, the flips first."""
+    sw = d.switching
+    if sw.empty:
+        return ["No input is uncertain under this scenario, so nothing can flip the answer."]
+    flips = sw[sw["value"].notna()].sort_values("plausible", ascending=False, kind="stable")
+    steady = sw[sw["value"].isna()]
+    out = []
+    if d.expected_best != d.recommended:
+        out.append(
+            f"The expected case (every input at its most likely value, events as expected "
+            f"losses) ranks {_name(d.expected_best)} first, while over the simulated futures "
+            f"{_name(d.recommended)} has the higher mean: the spread of outcomes, not the "
+            "most likely case, decides. The values below are where the expected case flips."
+        )
+    out += ["In the expected case, " + s[0].lower() + s[1:] for s in flips["sentence"]]
+    if not steady.empty:
+        names = ", ".join(steady["label"])
+        out.append(
+            f"In the expected case, no single value of the {names} changes the answer "
+            "(each searched over its whole valid range, the other inputs held)."
+        )
+    return out
+
+
+def voi_sentences(d: Decision) -> list[str]:
+    """EVPI and EVPPI in words, largest first."""
+    out = [
+        voi.in_words("everything (every input and event)", d.evpi).replace(
+            "Knowing everything (every input and event) before deciding",
+            "Perfect foresight of every input and event",
+        )
+    ]
+    for _, r in d.evppi.iterrows():
+        out.append(voi.in_words(r["group"], float(max(r["evppi_usd_m"], 0.0))))
+    return out
+
+
+def summary_block(d: Decision) -> HTMLBlock:
+    """The executive summary under uncertainty: the answer, how sure, the main risk,
+    what could change it, the deal zone and what information is worth."""
+    rec = d.recommended
+    changes = what_could_change(d)
+    items = [main_risk(d), changes[0], d.deal_zone.in_words(), voi_sentences(d)[0]]
+    if len(d.evppi):
+        top = d.evppi.iloc[0]
+        items.append(voi.in_words(top["group"], float(max(top["evppi_usd_m"], 0.0))))
+    li = "".join(f"<li>{esc(x)}</li>" for x in items)
+    body = (
+        f'<div class="me-report"><div class="me-box {esc(rec)}">'
+        f'<p class="me-headline">{esc(headline(d))}</p><ul>{li}</ul></div></div>'
+    )
+    return HTMLBlock(body, {METADATA_KEY: headline_numbers(d)})
+
+
+def headline_numbers(d: Decision) -> dict:
+    """The numbers the reports index shows for a run (JSON-safe)."""
+    t = d.npv_table
+    return {
+        "recommended": d.recommended,
+        "probability_best": round(d.probability_right, 4),
+        "n_paths": d.mc.n_paths,
+        "npv_usd_m": {m: round(float(t.loc[m, "mean"]), 3) for m in t.index},
+    }
+
+
+def npv_table(d: Decision) -> HTMLBlock:
+    """Per mode: mean NPV with its Monte Carlo standard error, percentiles and risks."""
+    t = d.npv_table
+    frame = pd.DataFrame(
+        {
+            "Mode": [MODE_LABELS[m] for m in t.index],
+            "Mean NPV": [
+                f"{money(r['mean'])} ± {r['se']:,.1f}" if np.isfinite(r["se"]) else money(r["mean"])
+                for _, r in t.iterrows()
+            ],
+            "Median": [money(x) for x in t["median"]],
+            "P5": [money(x) for x in t["p5"]],
+            "P95": [money(x) for x in t["p95"]],
+            "P(loss)": [pct(x) for x in t["prob_loss"]],
+            "Worst 5 % (CVaR)": [money(x) for x in t["cvar5"]],
+            "P(best)": [pct(x) for x in t["prob_best"]],
+        }
+    )
+    return table(
+        frame,
+        caption=(
+            f"US$ millions over {d.mc.n_paths:,} paths. ± is the Monte Carlo standard error "
+            "of the mean (about one in three chances that the mean of an endless run lies "
+            "outside it). P5 and P95: 5 % of futures are worse, 5 % better. CVaR: the "
+            "average of the worst 5 %. P(best): the share of futures in which the mode beats "
+            "all others."
+        ),
+    )
+
+
+def beats_table(d: Decision) -> HTMLBlock:
+    """Chance that the row mode's NPV beats the column mode's, on the same futures."""
+    b = d.beats
+    frame = pd.DataFrame(
+        {
+            MODE_LABELS[c]: ["" if np.isnan(b.loc[r, c]) else f"{b.loc[r, c]:.0%}" for r in b.index]
+            for c in b.columns
+        }
+    )
+    frame.insert(0, "Chance that ... beats", [MODE_LABELS[r] for r in b.index])
+    return table(
+        frame,
+        caption=(
+            "Every mode is valued on the same simulated futures (common random numbers), so "
+            "these compare like with like."
+        ),
+    )
+
+
+def exit_table(d: Decision) -> HTMLBlock:
+    """Probability of a forced exit by the end of selected years."""
+    e = d.exit_by_year
+    years = sorted({1, 2, 3, 5, len(e)} & set(e.index))
+    frame = pd.DataFrame({f"by year {y}": [f"{e.loc[y, m]:.1%}" for m in e.columns] for y in years})
+    frame.insert(0, "Mode", [MODE_LABELS[m] for m in e.columns])
+    return table(
+        frame,
+        caption=(
+            "Share of futures in which the regulator has forced the mode out, under its exit "
+            "policy (a mode left by choice early is exposed for fewer months)."
+        ),
+    )
+
+
+def funding_table(d: Decision) -> HTMLBlock:
+    """Peak funding need per mode: mean, median, P95 and worst path."""
+    f = d.peak_funding
+    frame = pd.DataFrame(
+        {
+            "Mode": [MODE_LABELS[m] for m in f.index],
+            "Mean": [money(x) for x in f["mean"]],
+            "Median": [money(x) for x in f["median"]],
+            "P95": [money(x) for x in f["p95"]],
+            "Worst path": [money(x) for x in f["max"]],
+        }
+    )
+    return table(
+        frame,
+        caption="The deepest cumulative cash deficit a mode needs funded, undiscounted, US$ m.",
+    )
+
+
+def voi_table(d: Decision) -> HTMLBlock:
+    """EVPPI per group of inputs."""
+    if d.evppi.empty:
+        return table(pd.DataFrame({"": ["Too few paths or inputs for partial information."]}))
+    e = d.evppi
+    frame = pd.DataFrame(
+        {
+            "Knowing ...": list(e["group"]),
+            "is worth up to": [money(max(x, 0.0)) for x in e["evppi_usd_m"]],
+            "share of perfect foresight": [
+                f"{x:.0%}" if np.isfinite(x) else "n/a" for x in e["share_of_evpi"]
+            ],
+            "futures where it changes the choice": [f"{x:.0%}" for x in e["switch_share"]],
+        }
+    )
+    return table(
+        frame,
+        caption=(
+            f"Perfect foresight of everything is worth {money(d.evpi)}. Partial values by "
+            "regression on each group's inputs (Strong, Oakley & Brennan 2014)."
+        ),
+    )
+
+
+def how_to_read(d: Decision) -> HTMLBlock:
+    """What the risk numbers mean and how they were made."""
+    p = d.params
+    n_inputs = d.mc.draws.shape[1]
+    corr = len(p.correlations)
+    items = [
+        (
+            "Simulated futures.",
+            f"{d.mc.n_paths:,} paths, each drawing all {n_inputs} uncertain inputs "
+            f"({'Latin hypercube' if p.sampling_method == 'lhs' else 'plain Monte Carlo'} "
+            f"sampling, seed {p.seed}"
+            + (f", {corr} rank correlation(s)" if corr else ", inputs independent")
+            + ") and its own forced exit, suspensions, content crackdowns and partner "
+            "distress, month by month. Every mode sees the same events where its hazard "
+            "allows (common random numbers).",
+        ),
+        (
+            "Leaving early.",
+            "Each mode's exit policy is planned at launch from that future's inputs with "
+            "events in expectation; events then happen as drawn, and a forced exit ends the "
+            "mode whatever the plan.",
+        ),
+        (
+            "The expected case",
+            "(the charts further down) sets every input at its most likely value and "
+            "carries events as expected losses: a quick summary, close to but not equal to "
+            "the Monte Carlo mean.",
+        ),
+        (
+            "Drivers.",
+            "The tornado, the Sobol indices and the switching values use the expected case, "
+            "moving inputs one at a time (tornado, switching) or all together (Sobol, which "
+            "treats the inputs as independent).",
+        ),
+        (
+            "Run time.",
+            "; ".join(f"{k} {v:.1f} s" for k, v in d.seconds.items()) + ".",
+        ),
+    ]
+    body = "".join(f"<li><b>{esc(k)}</b> {esc(v)}</li>" for k, v in items)
+    return HTMLBlock(f'<div class="me-report"><ul>{body}</ul></div>')

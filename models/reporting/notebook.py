@@ -1,0 +1,42 @@
+"""What a report notebook calls first: validate its parameters cell and set up display.
+
+:func:`validate_notebook` is the notebook's only entry point that is not a table or a
+chart: it turns the cell's names into a validated ``Parameters`` object (one readable
+line on a bad value) and installs the plotly renderer that works both in JupyterLab
+and in the offline HTML report.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from models.exceptions import ModelWarning
+from models.inputs.params import from_namespace
+from models.reporting.display import use_report_renderer
+
+
+def setup_display() -> None:
+    """Make plotly figures show both in JupyterLab and in the offline HTML report.
+
+    See :mod:`models.reporting.display`.
+    """
+    use_report_renderer()
+
+
+def validate_notebook(namespace: Mapping[str, Any]):
+    """Validate a notebook's parameters and prepare the display; call with ``globals()``.
+
+    Every public, non-callable name defined before the call is taken as a parameter, so
+    a misspelt ``papermill -p`` name stops the run here with one readable line.
+
+    Returns
+    -------
+    Parameters
+    """
+    params = from_namespace(namespace)
+    setup_display()
+    # the report states the model's caveats in its own words
+    warnings.filterwarnings("ignore", category=ModelWarning)
+    return params

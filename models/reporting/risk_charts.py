@@ -1,0 +1,269 @@
+"""Plotly figures of the decision under uncertainty; no I/O.
+
+Every figure is built from summaries, never from raw paths: NPV distributions are
+binned before plotting, fan charts carry five percentiles per month, tornado and Sobol
+charts one bar per input. A report at 100,000 paths is therefore as small as one at
+1,000. Colours and layout follow :mod:`models.reporting.charts`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.analysis.deal import DealZone
+from models.inputs.schema import MODE_LABELS
+from models.reporting.style import MODE_COLORS, alpha, layout
+from models.uncertainty.montecarlo import MonteCarlo
+
+#: Percentiles of the fan charts: outer band, inner band, median.
+FAN = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+#: Bins of the NPV histograms.
+BINS = 60
+
+#: Bars in the tornado and Sobol charts.
+TOP = 12
+
+
+def histogram(values: pd.DataFrame, bins: int = BINS) -> tuple[np.ndarray, pd.DataFrame]:
+    """Shares of paths per NPV bin for each column, on one set of bin edges.
+
+    Returns the bin centres and a frame of shares (each column sums to 1).
+    """
+    x = values.to_numpy(dtype=float)
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 1.0
+    edges = np.linspace(lo, hi, bins + 1)
+    shares = {
+        c: np.histogram(values[c].to_numpy(dtype=float), edges)[0] / len(values)
+        for c in values.columns
+    }
+    return (edges[:-1] + edges[1:]) / 2, pd.DataFrame(shares)
+
+
+def npv_distributions(mc: MonteCarlo, order: list[str]) -> go.Figure:
+    """Distribution of each entering mode's NPV across paths (binned), with its mean."""
+    modes = [m for m in order if m != "stay_out"]
+    centres, shares = histogram(mc.npv[modes])
+    fig = go.Figure()
+    for m in modes:
+        fig.add_trace(
+            go.Scatter(
+                x=np.round(centres, 2),
+                y=np.round(shares[m].to_numpy(), 5),
+                mode="lines",
+                line={"color": MODE_COLORS[m], "width": 2, "shape": "hvh"},
+                fill="tozeroy",
+                fillcolor=alpha(MODE_COLORS[m], 0.15),
+                name=MODE_LABELS[m],
+                hovertemplate="NPV %{x:,.0f}: %{y:.1%} of paths<extra>"
+                + MODE_LABELS[m]
+                + "</extra>",
+            )
+        )
+        mean = float(mc.npv[m].mean())
+        fig.add_vline(x=mean, line={"color": MODE_COLORS[m], "dash": "dot", "width": 1.5})
+    fig.add_vline(x=0, line={"color": "#444", "width": 1})
+    layout(
+        fig,
+        f"NPV across {mc.n_paths:,} simulated futures (US$ m; dotted: mean)",
+        "share of paths",
+        "NPV, US$ millions",
+    )
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def fan_quantiles(paths: np.ndarray) -> np.ndarray:
+    """The :data:`FAN` percentiles of each month, shape (5, months)."""
+    return np.quantile(np.asarray(paths, dtype=float), FAN, axis=0)
+
+
+def fan_chart(
+    mc: MonteCarlo, variable: str, modes: list[str], title: str, ytitle: str
+) -> go.Figure:
+    """Median and 50 % / 90 % bands per month for each mode.
+
+    ``variable`` is ``"subscribers"`` or ``"cash"`` (cumulative cash).
+    """
+    arrays = mc.fan_subscribers if variable == "subscribers" else mc.fan_cash
+    dates = mc.dates.to_timestamp()
+    fig = go.Figure()
+    for m in modes:
+        q = np.round(fan_quantiles(arrays[m]), 3)
+        colour = MODE_COLORS[m]
+        for lo, hi, a, band in ((0, 4, 0.12, "P5-P95"), (1, 3, 0.25, "P25-P75")):
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=q[hi],
+                    mode="lines",
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=m,
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=q[lo],
+                    mode="lines",
+                    line={"width": 0},
+                    fill="tonexty",
+                    fillcolor=alpha(colour, a),
+                    name=f"{MODE_LABELS[m]} {band}",
+                    legendgroup=m,
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=q[2],
+                mode="lines",
+                line={"color": colour, "width": 2.5},
+                name=f"{MODE_LABELS[m]} (median; bands 50 % and 90 %)",
+                legendgroup=m,
+                hovertemplate="%{y:,.1f}<extra>" + MODE_LABELS[m] + " median</extra>",
+            )
+        )
+    layout(fig, title, ytitle)
+    return fig
+
+
+def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = "gap") -> go.Figure:
+    """The margin of the recommended mode over the runner-up (``value="gap"``) or its
+    NPV (``value="npv"``) when each input moves alone from its 5th to its 95th
+    percentile (largest swings on top)."""
+    if table.empty:
+        fig = go.Figure()
+        fig.add_annotation(
+            text="No uncertain inputs under this scenario: nothing to swing.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        return layout(fig, "What moves the answer (no uncertain inputs)", "")
+    swing = "swing" if value == "gap" else "npv_swing"
+    top = table.sort_values(swing, ascending=False).head(TOP).iloc[::-1]
+    base = float(table[f"{value}_base"].iloc[0]) if len(table) else 0.0
+    fig = go.Figure()
+    for side, colour, name in (
+        ("low", "#56B4E9", "input at P5"),
+        ("high", "#E69F00", "input at P95"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=top["label"],
+                x=top[f"{value}_{side}"] - base,
+                base=base,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                customdata=np.round(top[side].to_numpy(dtype=float), 6),
+                hovertemplate="%{y} = %{customdata:.4g}: change %{x:+,.1f}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=base, line={"color": "#444", "width": 1})
+    fig.add_vline(x=0, line={"color": "#C00", "dash": "dot", "width": 1.5})
+    r, s = MODE_LABELS[recommended], MODE_LABELS[runner_up].lower()
+    if value == "gap":
+        title = f"Expected case: what moves {r}'s lead over {s} (US$ m; red: zero lead)"
+        xtitle = f"NPV of {r.lower()} minus {s}, US$ millions"
+    else:
+        title = f"Expected case: what moves {r}'s NPV (US$ m; red: zero)"
+        xtitle = f"NPV of {r.lower()}, US$ millions"
+    layout(fig, title, "", xtitle)
+    fig.update_layout(barmode="overlay", height=max(340, 28 * len(top) + 140), hovermode="closest")
+    return fig
+
+
+def sobol_indices(table: pd.DataFrame) -> go.Figure:
+    """First-order and total Sobol indices with their 95 % intervals."""
+    top = table.head(TOP).iloc[::-1]
+    fig = go.Figure()
+    for col, colour, name in (
+        ("S1", "#0072B2", "first order (alone)"),
+        ("ST", "#CC79A7", "total (with interactions)"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=top["label"],
+                x=top[col].clip(lower=0).round(4),
+                error_x={"type": "data", "array": top[f"{col}_conf"].round(4), "thickness": 1},
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                hovertemplate="%{y}: %{x:.2f}<extra>" + name + "</extra>",
+            )
+        )
+    layout(
+        fig,
+        "Share of the margin's variance due to each input (Sobol indices)",
+        "",
+        "share of variance",
+    )
+    fig.update_layout(barmode="group", height=max(340, 34 * len(top) + 140), hovermode="closest")
+    fig.update_xaxes(range=[0, 1.05], tickformat=".0%")
+    return fig
+
+
+def deal_zone(zone: DealZone) -> go.Figure:
+    """Both sides' NPV against the partner's revenue share, with the zone shaded."""
+    c = zone.curve
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=c["share"],
+            y=c["streamer_npv"].round(3),
+            mode="lines",
+            name="streamer: partnership",
+            line={"color": MODE_COLORS["partner"], "width": 2.5},
+            hovertemplate="share %{x:.0%}: %{y:,.1f}<extra>streamer</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=c["share"],
+            y=c["partner_npv"].round(3),
+            mode="lines",
+            name="partner",
+            line={"color": "#E69F00", "width": 2.5},
+            hovertemplate="share %{x:.0%}: %{y:,.1f}<extra>partner</extra>",
+        )
+    )
+    alt = MODE_LABELS[zone.alternative].lower()
+    fig.add_hline(
+        y=zone.alternative_npv,
+        line={"color": MODE_COLORS[zone.alternative], "dash": "dash"},
+        annotation_text=f"streamer's walk-away: {alt}",
+        annotation_position="top left",
+    )
+    fig.add_hline(y=0, line={"color": "#444", "width": 1})
+    if zone.exists:
+        fig.add_vrect(
+            x0=zone.low,
+            x1=zone.high,
+            fillcolor="#009E73",
+            opacity=0.15,
+            line_width=0,
+            annotation_text="deal zone",
+            annotation_position="top left",
+        )
+    layout(
+        fig,
+        "The deal zone: revenue shares both sides accept (US$ m, expected case)",
+        "NPV, US$ millions",
+        "partner's share of net subscription revenue",
+    )
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_layout(hovermode="x unified")
+    return fig

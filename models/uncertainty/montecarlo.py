@@ -1,0 +1,306 @@
+"""The Monte Carlo run: every uncertain input drawn, events drawn, in bounded memory.
+
+:func:`run` draws ``n_paths`` joint values of the uncertain inputs
+(:attr:`models.inputs.params.Parameters.distributions`, Latin hypercube or plain Monte Carlo,
+rank-correlated by Iman-Conover; :mod:`models.uncertainty.sampling`), then simulates the paths in
+chunks of :data:`CHUNK` with events drawn from common random numbers
+(:mod:`models.economics.events`) and keeps, per path, only what the decision needs: the NPV of each
+mode under its exit policy and run to the horizon, the peak funding, the months of a
+forced exit or of leaving by choice, and a few event flags. Monthly arrays are kept for
+the first :data:`FAN_PATHS` paths only (fan charts), as ``float32``; means over all
+paths are accumulated exactly. Monthly arrays therefore stay bounded whatever
+``n_paths`` is (one chunk's per thread); what grows is about 1 KB per path of drawn
+inputs and per-path outcomes.
+
+Reproducibility: inputs come from the stream ``inputs`` of ``seed`` and events from the
+streams ``events/<block>``, so the same parameters give the same result bit for bit, and
+path ``i``'s events do not depend on how many paths are run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models._rng import stream
+from models.economics import events, finance
+from models.economics.regulation import monthly_hazard
+from models.economics.results import LINE_ITEMS
+from models.economics.simulation import simulate
+from models.exceptions import ParameterError
+from models.inputs.schema import ENTRY_MODES
+from models.uncertainty import sampling
+
+log = logging.getLogger(__name__)
+
+#: Paths simulated at once: two blocks of uniforms. At 120 months one chunk's arrays
+#: peak near 150 MB per thread; 4,096 paths ran 9 % faster but needed 280 MB more
+#: (benchmarks/bench_model.py).
+CHUNK = 2 * events.BLOCK
+
+#: Threads that simulate chunks side by side (numpy releases the GIL in its loops).
+WORKERS = min(2, os.cpu_count() or 1)
+
+#: Paths whose monthly subscribers and cumulative cash are kept for the fan charts.
+FAN_PATHS = 10_000
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """What a Monte Carlo run keeps: per-path outcomes of every mode, and fan arrays.
+
+    Attributes
+    ----------
+    params : Parameters
+        The validated parameters (the deterministic values and the distributions).
+    draws : pandas.DataFrame
+        The drawn inputs, one row per path, one column per uncertain input (their units).
+    npv : pandas.DataFrame
+        NPV of each mode (columns) on each path (rows) under its exit policy, US$ m.
+    npv_committed : pandas.DataFrame
+        NPV if the mode is run to the horizon whatever happens (forced exits only), US$ m.
+    peak_funding : pandas.DataFrame
+        Largest cumulative cash deficit under the exit policy, US$ m (0 if never negative).
+    forced_exit_month : pandas.DataFrame
+        Month (0-based) at whose end the regulator forced the mode out; NaN if never.
+    leave_month : pandas.DataFrame
+        Last month operated before leaving by choice; NaN if the mode stays (or is
+        forced out first).
+    flags : pandas.DataFrame
+        Per-path event summaries, drawn whatever any mode's exit policy:
+        ``partner_distress`` (1 if the partner's distress event falls within the horizon
+        after the partner's launch), ``crackdowns`` (content crackdowns within the
+        horizon), ``solo_dark_months`` (months with any dark time while solo runs).
+    subscribers_end : pandas.DataFrame
+        Subscribers in the last month (0 once out), millions.
+    fan_subscribers, fan_cash : dict of str to ndarray (kept paths, months), float32
+        Subscribers (millions) and cumulative cash (US$ m) of the first
+        :data:`FAN_PATHS` paths, per mode.
+    mean_cash_flow : pandas.DataFrame
+        Mean monthly cash flow over all paths (rows: months; columns: modes), US$ m.
+    pv_lines : pandas.DataFrame
+        Mean present value of each cash-flow line (columns) per mode (rows), US$ m.
+    seconds : float
+        Wall time of the run.
+    """
+
+    params: Any
+    draws: pd.DataFrame = field(repr=False)
+    npv: pd.DataFrame = field(repr=False)
+    npv_committed: pd.DataFrame = field(repr=False)
+    peak_funding: pd.DataFrame = field(repr=False)
+    forced_exit_month: pd.DataFrame = field(repr=False)
+    leave_month: pd.DataFrame = field(repr=False)
+    flags: pd.DataFrame = field(repr=False)
+    subscribers_end: pd.DataFrame = field(repr=False)
+    fan_subscribers: dict[str, np.ndarray] = field(repr=False)
+    fan_cash: dict[str, np.ndarray] = field(repr=False)
+    mean_cash_flow: pd.DataFrame = field(repr=False)
+    pv_lines: pd.DataFrame = field(repr=False)
+    seconds: float = 0.0
+
+    @property
+    def n_paths(self) -> int:
+        """Number of paths."""
+        return len(self.npv)
+
+    @property
+    def months(self) -> int:
+        """Number of months simulated."""
+        return len(self.mean_cash_flow)
+
+    @cached_property
+    def dates(self) -> pd.PeriodIndex:
+        """Calendar month of each step."""
+        return pd.period_range(f"{self.params.start_year}-01", periods=self.months, freq="M")
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """Drawn inputs and event flags side by side, one row per path (for EVPPI)."""
+        return pd.concat([self.draws.reset_index(drop=True), self.flags], axis=1)
+
+
+def run(
+    params,
+    n_paths: int | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> MonteCarlo:
+    """Simulate ``n_paths`` paths (default ``params.n_paths``) with drawn inputs and events.
+
+    Parameters
+    ----------
+    params : Parameters
+        Validated parameters; their ``distributions`` are sampled, ``seed``,
+        ``sampling_method`` and ``correlations`` control the sample.
+    n_paths : int, optional
+        Number of paths; defaults to the ``n_paths`` parameter.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each chunk (e.g. to drive a bar);
+        progress is also logged at INFO level.
+
+    Returns
+    -------
+    MonteCarlo
+    """
+    n = int(params.n_paths if n_paths is None else n_paths)
+    if n < 1:
+        raise ParameterError(f"parameter n_paths={n}: expected an integer >= 1")
+    started = time.perf_counter()
+    draws = draw_inputs(params, n)
+    months = params.months
+    modes = list(ENTRY_MODES)
+    keep = min(n, FAN_PATHS)
+    per_path = {key: np.full((n, len(modes)), np.nan) for key in _PER_PATH}
+    flags = {k: np.zeros(n) for k in _FLAGS}
+    fan_s = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
+    fan_c = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
+    cash_sum = np.zeros((months, len(modes)))
+    pv_sum = pd.DataFrame(0.0, index=modes, columns=list(LINE_ITEMS))
+    workers = max(1, min(WORKERS, (n + CHUNK - 1) // CHUNK))
+    log.info(
+        "Monte Carlo: %d paths x %d months x %d modes on %d threads",
+        n,
+        months,
+        len(modes),
+        workers,
+    )
+    starts = range(0, n, CHUNK)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = pool.map(lambda a: _chunk(params, draws, a, min(a + CHUNK, n), keep), starts)
+        for a, part in zip(starts, parts, strict=True):
+            b = min(a + CHUNK, n)
+            for key in _PER_PATH:
+                per_path[key][a:b] = part[key]
+            for key in _FLAGS:
+                flags[key][a:b] = part[key]
+            cash_sum += part["cash_sum"]
+            pv_sum += part["pv_sum"]
+            if a < keep:
+                stop = min(b, keep)
+                for mode in modes:
+                    fan_s[mode][a:stop] = part["fan_s"][mode]
+                    fan_c[mode][a:stop] = part["fan_c"][mode]
+            log.info("Monte Carlo: %d of %d paths", b, n)
+            if progress is not None:
+                progress(b, n)
+
+    def frame(key: str) -> pd.DataFrame:
+        return pd.DataFrame(per_path[key], columns=modes, index=pd.RangeIndex(n, name="path"))
+
+    seconds = time.perf_counter() - started
+    log.info("Monte Carlo: %d paths in %.1f s", n, seconds)
+    return MonteCarlo(
+        params=params,
+        draws=draws,
+        npv=frame("npv"),
+        npv_committed=frame("committed"),
+        peak_funding=frame("peak"),
+        forced_exit_month=frame("exit"),
+        leave_month=frame("leave"),
+        flags=pd.DataFrame(flags, index=pd.RangeIndex(n, name="path")),
+        subscribers_end=frame("subs"),
+        fan_subscribers=fan_s,
+        fan_cash=fan_c,
+        mean_cash_flow=pd.DataFrame(cash_sum / n, columns=modes),
+        pv_lines=pv_sum / n,
+        seconds=seconds,
+    )
+
+
+_PER_PATH = ("npv", "committed", "peak", "exit", "leave", "subs")
+_FLAGS = ("partner_distress", "crackdowns", "solo_dark_months")
+
+
+def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, Any]:
+    """Simulate paths ``a .. b - 1`` and reduce them to what :class:`MonteCarlo` keeps."""
+    months = params.months
+    modes = list(ENTRY_MODES)
+    paths = b - a
+    u = events.uniforms(params.seed, a, paths, months)
+    chunk = draws.iloc[a:b] if draws.shape[1] else None
+    res = simulate(params, chunk, u)
+    rate = res.rate
+    df = np.broadcast_to(finance.discount_factors(rate, months), (paths, months))
+    out: dict[str, Any] = {key: np.full((paths, len(modes)), np.nan) for key in _PER_PATH}
+    out["cash_sum"] = np.zeros((months, len(modes)))
+    out["pv_sum"] = pd.DataFrame(0.0, index=modes, columns=list(LINE_ITEMS))
+    out["fan_s"], out["fan_c"] = {}, {}
+    stop = max(0, min(b, keep) - a)
+    for j, mode in enumerate(modes):
+        r = res.modes[mode]
+        cf = r.cash_flow
+        out["npv"][:, j] = finance.npv(cf, rate)
+        out["committed"][:, j] = finance.npv(r.committed_cash_flow, rate)
+        cum = np.cumsum(cf, axis=1)
+        out["peak"][:, j] = np.maximum(-np.min(cum, axis=1), 0.0)
+        ops = np.broadcast_to(r.operating, cf.shape)
+        forced = np.broadcast_to(r.forced_exit, (paths,)) > 0.5
+        out["exit"][:, j] = np.where(forced, ops.sum(axis=1) - 1.0, np.nan)
+        last = np.broadcast_to(r.last_month, (paths,))
+        out["leave"][:, j] = np.where(~forced & (last < months - 1), last, np.nan)
+        subs = r.subscribers_m * ops
+        out["subs"][:, j] = subs[:, -1]
+        out["cash_sum"][:, j] = cf.sum(axis=0)
+        weight = ops * df
+        for k, v in r.conditional.items():
+            if v.size > 1:
+                out["pv_sum"].loc[mode, k] = np.einsum(
+                    "pt,pt->", np.broadcast_to(v, cf.shape), weight
+                )
+            elif v.any():  # a constant line (a pinned input): the same every month
+                out["pv_sum"].loc[mode, k] = float(v.ravel()[0]) * float(weight.sum())
+        out["pv_sum"].loc[mode, "exit_costs"] = np.einsum(
+            "pt,pt->", np.broadcast_to(r.exit_costs, cf.shape), df
+        )
+        if stop:
+            out["fan_s"][mode] = subs[:stop].astype(np.float32)
+            out["fan_c"][mode] = cum[:stop].astype(np.float32)
+    solo = res.modes["solo"]
+    # the raw events, not their effect under a policy (which depends on the path's inputs)
+    launch = _value(params, chunk, "regulation_launch_delay_partner_months")
+    if chunk is not None and "regulation_launch_delay_partner_months" in chunk:
+        launch = np.rint(launch)
+    distress_h = monthly_hazard(_value(params, chunk, "partner_distress_hazard_year"))
+    first = events.first_event(u.distress, distress_h, launch)
+    out["partner_distress"] = (first < months).astype(float)
+    crackdown_h = monthly_hazard(_value(params, chunk, "regulation_crackdown_hazard_year"))
+    out["crackdowns"] = np.sum(u.crackdown < crackdown_h, axis=1)
+    dark = np.broadcast_to(solo.conditional["suspension_loss"], (paths, months))
+    out["solo_dark_months"] = np.sum((dark * solo.operating) < 0, axis=1)
+    return out
+
+
+def draw_inputs(params, n: int) -> pd.DataFrame:
+    """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain)."""
+    dists = params.distributions
+    pairs = list(params.correlations) or None
+    if pairs and n <= len(dists):
+        raise ParameterError(
+            f"parameter n_paths={n}: too few paths to impose the correlations on "
+            f"{len(dists)} sampled inputs (Iman-Conover reorders them all); expected more "
+            f"than {len(dists)} paths"
+        )
+    return sampling.sample(
+        dists,
+        n,
+        seed=stream(params.seed, "inputs"),
+        method=params.sampling_method,
+        correlation=pairs if dists else None,
+    )
+
+
+def _value(params, chunk: pd.DataFrame | None, name: str) -> np.ndarray:
+    """A parameter's value per path of the chunk (drawn) or its fixed value."""
+    if chunk is not None and name in chunk:
+        return chunk[name].to_numpy(dtype=float)
+    return np.asarray(getattr(params, name), dtype=float)

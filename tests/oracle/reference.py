@@ -1,0 +1,695 @@
+"""A straightforward per-path Python loop of the same model: the oracle and the baseline.
+
+This module exists for two reasons only:
+
+* as the **test oracle** of the vectorised engine (:mod:`models.economics.simulation`): written
+  separately from it, equation by equation, with plain Python floats, :mod:`math` and
+  loops over paths and months, so that an error in the array code (a broadcast over the
+  wrong axis, a month off by one, a line left out) shows up as a disagreement between
+  the two (``tests/test_reference.py``);
+* as the **baseline** of the benchmark (``benchmarks/bench_model.py``), which reports the
+  speed-up of the vectorised engine over it on the same draws.
+
+It is deliberately slow and simple: no numpy in the model equations (numpy is used only
+to read inputs and uniforms out of arrays and to stack the results), no caching, no
+sharing of intermediate results between modes, every month a plain loop iteration. Do
+not use it for real runs: one path takes milliseconds here, microseconds in the engine.
+
+The model, per path (DESIGN.md, model sketch; the docstrings of the engine's modules
+give the reasoning behind each equation):
+
+* market: ``users[t] = U0 (1 + g) ** (t / 12)``, potential ``m[t] = min(users[t] * payer
+  * foreign * (price / reference) ** elasticity * pass_rate, users[t])``, times the
+  catalogue share left after content crackdowns;
+* subscribers: Bass with churn, from the launch month on (:mod:`models.economics.growth`), with the
+  suspension shock when events are drawn and extra churn when they are in expectation;
+* revenue net of the dark share, VAT, payment fees and the partner's share; content paid
+  up front each content year and amortised straight-line; fixed, governance and set-up
+  costs; the partner's distress loss; income tax with losses carried forward;
+* the exit policy by backward induction over the expected-event cash flows (the plan at
+  launch), then the run under that policy, with forced and voluntary exit costs;
+* licensing (fees per approved title, VAT, withholding tax, localisation) and staying
+  out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.exceptions import ParameterError
+from models.inputs.schema import SPECS
+
+#: The entry modes, in the engine's order.
+MODES = ("solo", "partner", "license", "stay_out")
+
+#: The kinds of event whose uniforms a path holds.
+KINDS = ("exit", "suspension", "crackdown", "distress")
+
+#: What :attr:`PathResult.risk` keeps of the events.
+_RISK_KEYS = ("alive", "exit_at", "dark", "sub_shock", "catalogue", "distress")
+
+#: Tie tolerance of the exit rule: stay while the value of staying is at least that of
+#: leaving, up to rounding (the engine's :func:`models.economics.finance.abandonment` uses it).
+_TIE = 1e-12
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """One entry mode on one path.
+
+    Attributes
+    ----------
+    mode : str
+        ``solo``, ``partner``, ``license`` or ``stay_out``.
+    launch_month : int
+        First month the mode can sign subscribers or earn fees.
+    cash_flow : list of float
+        Net cash flow of each month under the exit policy, US$ millions.
+    committed_cash_flow : list of float
+        Net cash flow of each month when the mode is run to the horizon whatever happens.
+    conditional_cash_flow : list of float
+        Cash flow of each month while operating (before exits weigh it).
+    subscribers_m : list of float
+        Subscribers at the end of each month while operating, millions.
+    operating : list of float
+        Probability (drawn events: 1 or 0) of operating in each month under the policy.
+    npv : float
+        NPV of ``cash_flow``.
+    npv_committed : float
+        NPV of ``committed_cash_flow``.
+    last_month : int
+        Last month operated by choice (``months - 1``: never leaves by choice).
+    forced_exit : float
+        Probability (drawn events: 1 or 0) of a forced exit while the policy operates.
+    lines : dict of str to list of float
+        The cash-flow lines while operating (money in positive), as the engine names them.
+    risk : dict of str to list of float
+        What the events do, month by month: ``alive``, ``exit_at``, ``dark``,
+        ``sub_shock``, ``catalogue``, ``distress`` (as
+        :class:`models.economics.events.ServiceRisk`).
+    """
+
+    mode: str
+    launch_month: int
+    cash_flow: list[float]
+    committed_cash_flow: list[float]
+    conditional_cash_flow: list[float]
+    subscribers_m: list[float]
+    operating: list[float]
+    npv: float
+    npv_committed: float
+    last_month: int
+    forced_exit: float
+    lines: dict[str, list[float]] = field(repr=False)
+    risk: dict[str, list[float]] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ModePaths:
+    """One entry mode over many paths: :class:`PathResult` fields stacked by path.
+
+    Arrays are (paths, months) or (paths,).
+    """
+
+    cash_flow: np.ndarray
+    committed_cash_flow: np.ndarray
+    subscribers_m: np.ndarray
+    operating: np.ndarray
+    npv: np.ndarray
+    npv_committed: np.ndarray
+    last_month: np.ndarray
+    forced_exit: np.ndarray
+    paths: list[PathResult] = field(repr=False)
+
+
+class _Values:
+    """The inputs of one path: a parameter's value, or the path's drawn value."""
+
+    def __init__(self, params: Any, values: Mapping[str, float]) -> None:
+        self.params = params
+        self.values: dict[str, float] = {}
+        for name, value in values.items():
+            spec = SPECS.get(str(name))
+            if spec is None or not spec.uncertain:
+                raise ParameterError(
+                    f"values: {name!r} is not an uncertain parameter; expected names "
+                    "marked uncertain in `market-entry params`"
+                )
+            x = float(value)
+            # integers are rounded half to even, as the engine does (numpy.rint)
+            self.values[str(name)] = float(round(x)) if spec.type == "int" else x
+        self.months = int(params.months)
+
+    def __call__(self, name: str) -> float:
+        if name in self.values:
+            return self.values[name]
+        return float(getattr(self.params, name))
+
+
+# --- small helpers ------------------------------------------------------------------
+
+
+def _monthly(probability_per_year: float) -> float:
+    """Constant monthly hazard with the same yearly probability."""
+    return 1.0 - (1.0 - probability_per_year) ** (1.0 / 12.0)
+
+
+def _discount(rate_year: float, t: int) -> float:
+    """Discount factor of the end of month ``t``."""
+    return (1.0 + rate_year) ** (-(t + 1.0) / 12.0)
+
+
+def _npv(cash: Sequence[float], rate_year: float) -> float:
+    total = 0.0
+    for t, c in enumerate(cash):
+        total += c * _discount(rate_year, t)
+    return total
+
+
+def _yearly(amount: float, first_month: float, months: int, growth_year: float) -> list[float]:
+    """``amount`` (at month-0 prices) paid every 12 months from ``first_month``."""
+    first = max(first_month, 0.0)
+    out = []
+    for t in range(months):
+        due = t >= first and (t - first) % 12 == 0
+        out.append(amount * (1.0 + growth_year) ** (t / 12.0) if due else 0.0)
+    return out
+
+
+def _amortise(cash: Sequence[float], n: int) -> list[float]:
+    """Straight-line: the payment of month ``s`` is expensed in months ``s .. s + n - 1``."""
+    out = []
+    for t in range(len(cash)):
+        total = 0.0
+        for s in range(max(0, t - n + 1), t + 1):
+            total += cash[s]
+        out.append(total / n)
+    return out
+
+
+def _content_budget(v: _Values, mode: str) -> float:
+    """Yearly content budget of a mode at month-0 prices, US$ millions."""
+    per_hour = (
+        v("content_subtitle_usd_per_hour")
+        + v("content_dub_share") * v("content_dub_usd_per_hour")
+        + v("content_reedit_share") * v("content_reedit_usd_per_source_hour")
+    )
+    localisation = v("content_hours_per_title") * per_hour / 1e6
+    if mode == "license":
+        return v("license_titles_year") * localisation
+    titles = v("content_foreign_titles_year")
+    covered = v("partner_quota_cover_share") if mode == "partner" else 0.0
+    approved = titles * v("regulation_approval_pass_rate")
+    domestic = approved / v("regulation_quota_foreign_ratio") * (1.0 - covered)
+    return (
+        titles * v("content_rights_usd_m_per_title")
+        + titles * localisation
+        + domestic * v("content_domestic_title_usd_m")
+        + v("content_originals_usd_m_year")
+    )
+
+
+def _exit_hazard_year(v: _Values, mode: str) -> float:
+    return v(f"regulation_exit_hazard_{mode}_year")
+
+
+# --- events ---------------------------------------------------------------------------
+
+
+def _expected_risk(v: _Values, mode: str, launch: int) -> dict[str, Any]:
+    """Events in expectation: probabilities, expected dark share, extra churn."""
+    months = v.months
+    h = _monthly(_exit_hazard_year(v, mode))
+    hazard = [h if t >= launch else 0.0 for t in range(months)]
+    alive, exit_at = [], []
+    survive = 1.0
+    for t in range(months):
+        alive.append(survive)
+        exit_at.append(survive * hazard[t])
+        survive *= 1.0 - hazard[t]
+    hc = _monthly(v("regulation_crackdown_hazard_year"))
+    loss = v("regulation_crackdown_catalogue_loss")
+    catalogue = [(1.0 - hc * loss) ** (t + 1.0) for t in range(months)]
+    risk = {
+        "alive": alive,
+        "exit_at": exit_at,
+        "exit_hazard": hazard,
+        "dark": [0.0] * months,
+        "sub_shock": [0.0] * months,
+        "extra_churn": 0.0,
+        "catalogue": catalogue,
+        "distress": [0.0] * months,
+    }
+    if mode == "license":
+        return risk
+    hs = _monthly(v(f"regulation_suspension_hazard_{mode}_year"))
+    hd = hs * v("regulation_suspension_months")
+    risk["dark"] = [hd / (1.0 + hd)] * months  # alternating renewal: share of time down
+    risk["extra_churn"] = hs * v("regulation_suspension_sub_loss")
+    if mode == "partner":
+        dh = _monthly(v("partner_distress_hazard_year"))
+        risk["distress"] = [
+            (1.0 - dh) ** (t - launch) * dh if t >= launch else 0.0 for t in range(months)
+        ]
+    return risk
+
+
+def _first(u: Sequence[float], hazard: float, start: int, months: int) -> int:
+    """First month at or after ``start`` with ``u[t] < hazard`` (``months`` if none)."""
+    for t in range(months):
+        if t >= start and u[t] < hazard:
+            return t
+    return months
+
+
+def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[float]]):
+    """Events drawn from the path's uniforms: 0/1 flags, dark spells, pulled titles."""
+    months = v.months
+    h = _monthly(_exit_hazard_year(v, mode))
+    hazard = [h if t >= launch else 0.0 for t in range(months)]
+    exit_month = _first(u["exit"], h, launch, months)
+    hc = _monthly(v("regulation_crackdown_hazard_year"))
+    keep = 1.0 - v("regulation_crackdown_catalogue_loss")
+    catalogue, crackdowns = [], 0
+    for t in range(months):
+        if u["crackdown"][t] < hc:
+            crackdowns += 1
+        catalogue.append(keep**crackdowns)
+    risk = {
+        "alive": [1.0 if t <= exit_month else 0.0 for t in range(months)],
+        "exit_at": [1.0 if t == exit_month else 0.0 for t in range(months)],
+        "exit_hazard": hazard,
+        "dark": [0.0] * months,
+        "sub_shock": [0.0] * months,
+        "extra_churn": 0.0,
+        "catalogue": catalogue,
+        "distress": [0.0] * months,
+    }
+    if mode == "license":
+        return risk
+    hs = _monthly(v(f"regulation_suspension_hazard_{mode}_year"))
+    duration = v("regulation_suspension_months")
+    loss = v("regulation_suspension_sub_loss")
+    remaining = 0.0  # dark months left of the running suspension
+    for t in range(months):
+        if remaining <= 0.0 and u["suspension"][t] < hs and t >= launch:
+            remaining = duration
+            risk["sub_shock"][t] = loss
+        share = min(remaining, 1.0)
+        risk["dark"][t] = share
+        remaining -= share
+    if mode == "partner":
+        first = _first(u["distress"], _monthly(v("partner_distress_hazard_year")), launch, months)
+        risk["distress"] = [1.0 if t == first else 0.0 for t in range(months)]
+    return risk
+
+
+# --- the modes ------------------------------------------------------------------------
+
+
+def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
+    """Cash-flow lines of an own service while operating, and its subscribers."""
+    months = v.months
+    is_partner = mode == "partner"
+    # market potential
+    price_factor = (v("pricing_price_cny_month") / v("pricing_reference_price_cny_month")) ** v(
+        "market_price_elasticity"
+    )
+    market = []
+    for t in range(months):
+        users = v("market_online_video_users_m") * (1.0 + v("market_user_growth_year")) ** (
+            t / 12.0
+        )
+        m = (
+            users
+            * v("market_svod_payer_share")
+            * v("market_foreign_premium_share")
+            * price_factor
+            * v("regulation_approval_pass_rate")
+        )
+        market.append(min(m, users) * risk["catalogue"][t])
+
+    # Bass diffusion with churn; a suspension sheds subscribers before churn
+    p = v("growth_p_innovation_month") * (v("partner_reach_multiplier") if is_partner else 1.0)
+    q = v("growth_q_imitation_month")
+    churn = v("growth_churn_rate_month") + risk["extra_churn"]
+    subs, adds = [], []
+    prev = 0.0
+    for t in range(months):
+        m = market[t]
+        share = prev / m if m > 0 else 0.0
+        kept = prev * (1.0 - churn) * (1.0 - risk["sub_shock"][t])
+        kept = min(kept, m)
+        new = -math.expm1(-(p + q * share)) * max(m - kept, 0.0) if t >= launch else 0.0
+        prev = kept + new
+        subs.append(prev)
+        adds.append(new)
+
+    # content bought up front each content year from `content_lead_months` before launch
+    start = max(launch - v("content_lead_months"), 0)
+    content = _yearly(_content_budget(v, mode), start, months, v("content_cost_inflation_year"))
+    amort = _amortise(content, int(v("content_amortisation_months")))
+    fixed_month = (
+        v("finance_fixed_usd_m_year") / 12.0 * (v("partner_tech_cost_share") if is_partner else 1.0)
+    )
+    governance = v("partner_governance_usd_m_year") / 12.0 if is_partner else 0.0
+
+    names = (
+        "subscription_revenue",
+        "suspension_loss",
+        "vat",
+        "payment_fees",
+        "partner_share",
+        "content",
+        "marketing",
+        "delivery",
+        "fixed_costs",
+        "governance",
+        "setup",
+        "partner_distress",
+        "income_tax",
+    )
+    lines: dict[str, list[float]] = {k: [] for k in names}
+    taxable = []
+    for t in range(months):
+        gross = (
+            subs[t]
+            * (1.0 - v("pricing_trial_share"))
+            * (v("pricing_price_cny_month") / v("pricing_fx_cny_per_usd"))
+        )
+        billed = gross * (1.0 - risk["dark"][t])
+        ex_vat = billed / (1.0 + v("pricing_vat_rate"))
+        fees = ex_vat * v("pricing_payment_fee_rate")
+        net = ex_vat - fees
+        share = net * v("partner_revenue_share") if is_partner else 0.0
+        marketing = adds[t] * v("growth_cac_usd_per_gross_add")
+        delivery = subs[t] * v("finance_delivery_usd_per_sub_month")
+        fixed = fixed_month if t >= start else 0.0
+        setup = v("finance_setup_usd_m") if t == 0 else 0.0
+        distress = 0.0
+        if is_partner:
+            distress = risk["distress"][t] * (
+                v("partner_distress_lost_months") * (net - share)
+                + v("partner_migration_cost_usd_m")
+            )
+        lines["subscription_revenue"].append(gross)
+        lines["suspension_loss"].append(billed - gross)
+        lines["vat"].append(ex_vat - billed)
+        lines["payment_fees"].append(-fees)
+        lines["partner_share"].append(-share)
+        lines["content"].append(-content[t])
+        lines["marketing"].append(-marketing)
+        lines["delivery"].append(-delivery)
+        lines["fixed_costs"].append(-fixed)
+        lines["governance"].append(-governance)
+        lines["setup"].append(-setup)
+        lines["partner_distress"].append(-distress)
+        pre_tax = net - share - marketing - delivery - fixed - governance - setup - distress
+        taxable.append(pre_tax - amort[t])
+
+    # income tax, losses carried forward without expiry
+    rate = v("finance_tax_rate")
+    losses = 0.0
+    for t in range(months):
+        income = taxable[t]
+        used = min(losses, max(income, 0.0))
+        lines["income_tax"].append(-rate * (max(income, 0.0) - used))
+        losses = losses - used + max(-income, 0.0)
+    return lines, subs
+
+
+def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
+    """Cash-flow lines of licensing titles to a Chinese platform."""
+    months = v.months
+    fees = _yearly(
+        v("license_titles_year")
+        * v("regulation_approval_pass_rate")
+        * v("license_fee_usd_m_per_title"),
+        launch,
+        months,
+        v("license_fee_growth_year"),
+    )
+    content = _yearly(_content_budget(v, "license"), 0, months, v("content_cost_inflation_year"))
+    lines: dict[str, list[float]] = {
+        "license_fees": [],
+        "vat": [],
+        "withholding_tax": [],
+        "content": [],
+    }
+    for t in range(months):
+        fee = fees[t] * risk["catalogue"][t]
+        ex_vat = fee / (1.0 + v("pricing_vat_rate"))
+        lines["license_fees"].append(fee)
+        lines["vat"].append(-(fee - ex_vat))
+        lines["withholding_tax"].append(-ex_vat * v("license_withholding_tax_rate"))
+        lines["content"].append(-content[t])
+    return lines, [0.0] * months
+
+
+def _lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
+    if mode == "license":
+        return _license_lines(v, launch, risk)
+    return _service_lines(v, mode, launch, risk)
+
+
+def _sum_lines(lines: Mapping[str, Sequence[float]], months: int) -> list[float]:
+    return [sum(line[t] for line in lines.values()) for t in range(months)]
+
+
+def exit_policy(
+    cash: Sequence[float],
+    hazard: Sequence[float],
+    exit_cost: float,
+    rate_year: float,
+    first_exit_month: int,
+) -> tuple[float, int]:
+    """Value and last month operated of the best exit policy, by backward induction.
+
+    ``U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t + 1])``, with
+    ``U[T] = 0``; the streamer stays after month ``t`` while ``U[t + 1] >= -D[t] X`` or
+    ``t`` is before ``first_exit_month`` (ties: stay).
+
+    Parameters
+    ----------
+    cash : sequence of float
+        Cash flow of each month while operating (events in expectation).
+    hazard : sequence of float
+        Forced-exit hazard at the end of each month.
+    exit_cost : float
+        Cost of leaving, forced or not.
+    rate_year : float
+        Yearly discount rate.
+    first_exit_month : int
+        First month at whose end the streamer may leave by choice.
+
+    Returns
+    -------
+    value : float
+        NPV under the best policy.
+    last_month : int
+        Last month operated by choice (``len(cash) - 1`` if the streamer never leaves).
+    """
+    months = len(cash)
+    stay = [True] * months
+    value = 0.0  # U[t + 1]
+    for t in range(months - 1, -1, -1):
+        d = _discount(rate_year, t)
+        leave = -d * exit_cost
+        if t < months - 1:
+            stay[t] = value >= leave - _TIE or t < first_exit_month
+        after = value if stay[t] else leave
+        value = d * cash[t] + hazard[t] * leave + (1.0 - hazard[t]) * after
+    last = next((t for t in range(months) if not stay[t]), months - 1)
+    return value, last
+
+
+def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) -> PathResult:
+    """Plan the exit policy with events in expectation, then run the mode under it."""
+    months = v.months
+    if mode == "license":
+        launch, exit_cost = int(v("content_lead_months")), 0.0
+    else:
+        launch = int(v(f"regulation_launch_delay_{mode}_months"))
+        exit_cost = v("regulation_exit_cost_usd_m")
+    rate = v("finance_discount_rate_year")
+
+    risk = _expected_risk(v, mode, launch)
+    lines, subs = _lines(v, mode, launch, risk)
+    cond = _sum_lines(lines, months)
+    _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch)
+    if u is not None and v.params.exit_plan == "expected":
+        # the expected case's plan, as months after launch (nothing about the path known)
+        e = _Values(v.params, {})
+        e_launch = int(
+            e(
+                "content_lead_months"
+                if mode == "license"
+                else f"regulation_launch_delay_{mode}_months"
+            )
+        )
+        e_risk = _expected_risk(e, mode, e_launch)
+        e_lines, _ = _lines(e, mode, e_launch, e_risk)
+        e_exit_cost = 0.0 if mode == "license" else e("regulation_exit_cost_usd_m")
+        _, e_last = exit_policy(
+            _sum_lines(e_lines, months),
+            e_risk["exit_hazard"],
+            e_exit_cost,
+            e("finance_discount_rate_year"),
+            e_launch,
+        )
+        last = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)
+    if u is not None:  # nobody foresees the events: the plan stands, the events are drawn
+        risk = _drawn_risk(v, mode, launch, u)
+        lines, subs = _lines(v, mode, launch, risk)
+        cond = _sum_lines(lines, months)
+
+    cash, committed, operating = [], [], []
+    forced = 0.0
+    for t in range(months):
+        alive, exit_at = risk["alive"][t], risk["exit_at"][t]
+        stays = 1.0 if t <= last else 0.0
+        # leaving by choice at the end of `last`, unless forced out that very month
+        voluntary = alive - exit_at if t == last and t < months - 1 else 0.0
+        operating.append(alive * stays)
+        forced += exit_at * stays
+        cash.append(cond[t] * alive * stays - (exit_at * stays + voluntary) * exit_cost)
+        committed.append(cond[t] * alive - exit_at * exit_cost)
+    return PathResult(
+        mode=mode,
+        launch_month=launch,
+        cash_flow=cash,
+        committed_cash_flow=committed,
+        conditional_cash_flow=cond,
+        subscribers_m=subs,
+        operating=operating,
+        npv=_npv(cash, rate),
+        npv_committed=_npv(committed, rate),
+        last_month=last,
+        forced_exit=forced,
+        lines=lines,
+        risk={k: risk[k] for k in _RISK_KEYS},
+    )
+
+
+def _stay_out(months: int) -> PathResult:
+    zeros = [0.0] * months
+    return PathResult(
+        mode="stay_out",
+        launch_month=0,
+        cash_flow=zeros,
+        committed_cash_flow=zeros,
+        conditional_cash_flow=zeros,
+        subscribers_m=zeros,
+        operating=[1.0] * months,
+        npv=0.0,
+        npv_committed=0.0,
+        last_month=months - 1,
+        forced_exit=0.0,
+        lines={},
+        risk={},
+    )
+
+
+# --- public API -----------------------------------------------------------------------
+
+
+def simulate_path(
+    params: Any,
+    values: Mapping[str, float] | None = None,
+    u: Mapping[str, Sequence[float]] | None = None,
+) -> dict[str, PathResult]:
+    """Every entry mode on one path.
+
+    Parameters
+    ----------
+    params : Parameters
+        Validated parameters (:func:`models.inputs.params.validate`).
+    values : mapping of str to float, optional
+        Values of uncertain parameters on this path (a row of the engine's ``draws``);
+        integers are rounded half to even, as the engine does.
+    u : mapping of str to sequence of float, optional
+        The path's uniforms per kind of event (``exit``, ``suspension``, ``crackdown``,
+        ``distress``), one per month. Without them, events are in expectation.
+
+    Returns
+    -------
+    dict of str to PathResult
+        One result per mode (:data:`MODES`).
+    """
+    v = _Values(params, values or {})
+    if u is not None:
+        for kind in KINDS:
+            if len(u[kind]) < v.months:
+                raise ParameterError(
+                    f"uniforms: {len(u[kind])} months of {kind!r} for {v.months} months"
+                )
+    out = {mode: _run_mode(v, mode, u) for mode in ("solo", "partner", "license")}
+    out["stay_out"] = _stay_out(v.months)
+    return out
+
+
+def simulate_paths(
+    params: Any, draws: pd.DataFrame | None = None, uniforms: Any = None
+) -> dict[str, ModePaths]:
+    """Every entry mode on every path, one path after the other.
+
+    Parameters
+    ----------
+    params : Parameters
+        Validated parameters.
+    draws : DataFrame, optional
+        One row per path, one column per uncertain parameter (as for
+        :func:`models.economics.simulation.simulate`).
+    uniforms : models.economics.events.Uniforms, optional
+        One row of uniforms per path (a single row of draws is then shared by all).
+        Without them, events are in expectation.
+
+    Returns
+    -------
+    dict of str to ModePaths
+        Per mode, the path results stacked into arrays.
+    """
+    rows: list[dict[str, float]] = [{}]
+    if draws is not None:
+        if len(draws) == 0:
+            raise ParameterError("draws: expected at least one path, got none")
+        rows = [
+            {str(k): float(x) for k, x in zip(draws.columns, row, strict=True)}
+            for row in draws.itertuples(index=False, name=None)
+        ]
+    n = len(rows)
+    if uniforms is not None and uniforms.paths != n:
+        if n != 1:
+            raise ParameterError(
+                f"uniforms: {uniforms.paths} paths for {n} rows of draws; "
+                "expected one row of uniforms per path"
+            )
+        n = uniforms.paths
+        rows = rows * n
+    results = []
+    for i in range(n):
+        u = None
+        if uniforms is not None:
+            u = {kind: getattr(uniforms, kind)[i].tolist() for kind in KINDS}
+        results.append(simulate_path(params, rows[i], u))
+    return {mode: _stack([r[mode] for r in results]) for mode in MODES}
+
+
+def _stack(paths: list[PathResult]) -> ModePaths:
+    return ModePaths(
+        cash_flow=np.array([p.cash_flow for p in paths]),
+        committed_cash_flow=np.array([p.committed_cash_flow for p in paths]),
+        subscribers_m=np.array([p.subscribers_m for p in paths]),
+        operating=np.array([p.operating for p in paths]),
+        npv=np.array([p.npv for p in paths]),
+        npv_committed=np.array([p.npv_committed for p in paths]),
+        last_month=np.array([float(p.last_month) for p in paths]),
+        forced_exit=np.array([p.forced_exit for p in paths]),
+        paths=paths,
+    )
