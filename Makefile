@@ -6,11 +6,12 @@ STAMP  := $(VENV)/.installed
 KERNEL := $(VENV)/share/jupyter/kernels/market-entry/kernel.json
 SCENARIO ?= data/scenarios/base.yaml
 
-.PHONY: help install report test lint bench lab clean
+.PHONY: help install report test test-fast lint bench lab clean
 
 help:
 	@echo "make report   run $(SCENARIO) into reports/ and print the HTML path"
 	@echo "make test     run the test suite (unit, property, notebook, CLI, browser)"
+	@echo "make test-fast  the tests without Papermill, kernels and Chromium (about 45 s)"
 	@echo "make lab      open JupyterLab on notebooks/ with the project's kernel"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    run the benchmarks"
@@ -37,11 +38,16 @@ report: install
 test: install
 	$(BIN)/python -m pytest
 
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
 lint: install
 	$(BIN)/ruff check models tests benchmarks notebooks
 	$(BIN)/ruff format --check models tests benchmarks
+	$(BIN)/lint-imports
 
 bench: install
+	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_model.py
 
 lab: install

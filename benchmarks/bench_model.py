@@ -29,10 +29,13 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from statistics import median
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.oracle, from the checkout
 
 from models.economics import events, finance
 from models.economics.simulation import _Inputs, _licensing, _service, _stay_out, simulate
@@ -257,7 +260,7 @@ def bench_deterministic(repeat: int) -> None:
     print(f"     oracle (all modes) {t_oracle * 1e3:8.2f} ms")
     tracemalloc.start()
     r = simulate(p)
-    _ = r.summary, r.pv_lines, r.to_frame()
+    _ = r.summary, r.pv_lines, r.to_df()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"   peak memory of simulate + summaries + tidy frame: {peak / MIB:.2f} MiB")

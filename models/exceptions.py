@@ -8,6 +8,9 @@ instead of a traceback (IPython honours ``_render_traceback_``).
 
 from __future__ import annotations
 
+import logging
+import warnings
+
 
 class MarketEntryError(Exception):
     """Base class of every error that market-entry raises on purpose."""
@@ -61,3 +64,12 @@ class ModelWarning(UserWarning):
     score): worth knowing, not an error. Filter it like any warning, e.g.
     ``warnings.filterwarnings("ignore", category=ModelWarning)``; the reports state the
     caveats in their own words and filter it."""
+
+
+def warn_model(message: str, *args: object) -> None:
+    """Issue a caveat as a :class:`ModelWarning` (``message % args``), also logged at
+    DEBUG level under ``models``; the warning points at the caller's caller, the code
+    that asked for the fit."""
+    text = message % args if args else message
+    logging.getLogger("models").debug("%s", text)
+    warnings.warn(text, ModelWarning, stacklevel=3)

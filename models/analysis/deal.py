@@ -83,6 +83,10 @@ class DealZone:
     alternative_npv: float
     curve: pd.DataFrame
 
+    def to_df(self) -> pd.DataFrame:
+        """The curves: the streamer's and the partner's NPV (US$ m) at each share."""
+        return self.curve.copy()
+
     def in_words(self) -> str:
         """The zone as a sentence a negotiator can use."""
         alt = MODE_LABELS[self.alternative].lower()

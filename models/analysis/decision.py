@@ -104,6 +104,14 @@ class Decision:
     evppi: pd.DataFrame = field(repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def to_df(self) -> pd.DataFrame:
+        """Per mode, best first: mean NPV and its standard error, median, P5, P95,
+        P(loss), CVaR and P(best) over the Monte Carlo paths, and the expected case's
+        NPV (``expected_npv_usd_m``), US$ m and fractions."""
+        table = self.npv_table.copy()
+        table["expected_npv_usd_m"] = self.expected.summary["npv_usd_m"].reindex(table.index)
+        return table
+
     @property
     def recommended(self) -> str:
         """The mode with the highest mean NPV."""

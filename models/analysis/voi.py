@@ -81,10 +81,11 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from models.exceptions import ModelError, ParameterError
+from models.exceptions import ModelError, ParameterError, warn_model
 from models.format import amount
 
 log = logging.getLogger(__name__)
+
 
 #: Fewest Monte Carlo paths for which :func:`evppi` will fit a regression.
 MIN_PATHS = 50
@@ -147,6 +148,23 @@ class EVPPI:
 
     def __float__(self) -> float:
         return self.value
+
+    def to_df(self) -> pd.DataFrame:
+        """One row: the estimate, its standard error and how it was fitted, US$ m, with
+        the share of paths on which each option would be chosen (``choice_<option>``)."""
+        row = {
+            "evppi_usd_m": self.value,
+            "se_usd_m": self.se,
+            "unclipped_usd_m": self.unclipped,
+            "evpi_usd_m": self.evpi,
+            "method": self.method,
+            "inputs": ", ".join(self.columns),
+            "n_paths": self.n_paths,
+            "n_terms": self.n_terms,
+            "default_choice": self.default_choice,
+        }
+        row.update({f"choice_{k}": v for k, v in self.choice_shares.items()})
+        return pd.DataFrame([row])
 
     @property
     def share_of_evpi(self) -> float:
@@ -290,30 +308,36 @@ def _knot_quantiles(k: int) -> np.ndarray:
 def natural_spline_basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
     """Natural cubic spline basis of ``x`` without the constant: (len(x), len(knots) - 1).
 
-    The truncated-power form of Hastie, Tibshirani & Friedman (2009, eqs. 5.4-5.5): the
-    linear term and ``d_k - d_{K-1}`` for ``k = 1..K-2``, with
-    ``d_k(x) = ((x - xi_k)^3_+ - (x - xi_K)^3_+) / (xi_K - xi_k)``; cubic between the
-    knots, linear beyond the boundary knots. ``x`` is rescaled so the knots span [0, 1].
+    Cubic between the knots, linear beyond the boundary knots (Hastie, Tibshirani &
+    Friedman 2009, sec. 5.2.1): formulaic's ``natural_cubic_spline`` (the mgcv "cr"
+    basis that patsy introduced) with the boundary knots as its bounds, centred so that
+    the regression's intercept carries the constant, and extended past the bounds. Two
+    knots give the linear term only.
 
     Parameters
     ----------
     x : numpy.ndarray
         One input's value on each path (any unit).
     knots : numpy.ndarray
-        Strictly increasing knots, at least 2 (2 knots give the linear term only).
+        Strictly increasing knots, at least 2; the first and last are the boundaries.
     """
     knots = np.asarray(knots, dtype=float)
     if knots.ndim != 1 or len(knots) < 2 or np.any(np.diff(knots) <= 0):
         raise ParameterError(f"knots={knots}; expected at least 2 strictly increasing values")
-    span = knots[-1] - knots[0]
-    u = (np.asarray(x, dtype=float) - knots[0]) / span
-    xi = (knots - knots[0]) / span
-    cols = [u]
-    if len(xi) > 2:
-        last = np.maximum(u - xi[-1], 0.0) ** 3
-        d = [(np.maximum(u - xk, 0.0) ** 3 - last) / (xi[-1] - xk) for xk in xi[:-1]]
-        cols += [d[k] - d[-1] for k in range(len(xi) - 2)]
-    return np.column_stack(cols)
+    x = np.asarray(x, dtype=float)
+    if len(knots) == 2:
+        return ((x - knots[0]) / (knots[-1] - knots[0])).reshape(-1, 1)
+    from formulaic.transforms.cubic_spline import natural_cubic_spline
+
+    columns = natural_cubic_spline(
+        x,
+        knots=knots[1:-1],
+        lower_bound=knots[0],
+        upper_bound=knots[-1],
+        constraints="center",
+        extrapolation="extend",
+    )
+    return np.column_stack(list(columns.values()))
 
 
 def _continuous_basis(x: np.ndarray, df: int) -> np.ndarray:
@@ -656,7 +680,7 @@ def evppi(
         se = math.sqrt(se**2 + spread / n)
     value = float(np.clip(raw, 0.0, total))
     if raw > total * 1.01 + 1e-12:
-        log.warning(
+        warn_model(
             "evppi of %s: estimate %.4g US$ m exceeds EVPI %.4g and is clipped to it; "
             "the fit has %d terms for %d paths and is probably overfitting",
             list(frame.columns),

@@ -50,9 +50,10 @@ from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
 from models.calibration.bass import METHODS as BASS_METHODS
 from models.calibration.bass import BassFit, _check_series, _check_start, fit_bass
-from models.exceptions import MarketEntryError, ParameterError
+from models.exceptions import MarketEntryError, ParameterError, warn_model
 
 log = logging.getLogger(__name__)
+
 
 FORECAST_METHODS = ("bass", "ets_damped", "naive", "drift")
 MIN_TRAIN = 2  # the drift forecast and the MASE scale need two training levels
@@ -95,7 +96,7 @@ def mape(actual: ArrayLike, forecast: ArrayLike) -> float:
     """
     a, f = _pair(actual, forecast)
     if np.any(a == 0.0):
-        log.warning("MAPE is undefined when an actual value is 0; returning NaN")
+        warn_model("MAPE is undefined when an actual value is 0; returning NaN")
         return float("nan")
     return float(100.0 * np.mean(np.abs(a - f) / np.abs(a)))
 
@@ -130,7 +131,7 @@ def mase(actual: ArrayLike, forecast: ArrayLike, train: ArrayLike, m: int = 1) -
         raise ParameterError(f"train needs more than m = {m} values, got {y.size}")
     scale = float(np.mean(np.abs(y[m:] - y[:-m])))
     if not scale > 0.0:
-        log.warning("MASE scale is 0 (training data constant at lag %d); returning NaN", m)
+        warn_model("MASE scale is 0 (training data constant at lag %d); returning NaN", m)
         return float("nan")
     return float(np.mean(np.abs(a - f)) / scale)
 
@@ -169,7 +170,7 @@ def ets_damped_forecast(train: np.ndarray, horizon: int) -> np.ndarray:
         )
         out = np.asarray(model.fit().forecast(horizon), dtype=float)
     for w in caught:
-        log.warning("ETS: %s", w.message)
+        warn_model("ETS: %s", w.message)
     if not np.all(np.isfinite(out)):
         raise ValueError("ETS produced non-finite forecasts")
     return out
@@ -229,6 +230,10 @@ class Backtest:
     winner: str | None
     bass_fit: BassFit | None = None
     failures: dict[str, str] = field(default_factory=dict)
+
+    def to_df(self) -> pd.DataFrame:
+        """The tidy forecasts: one row per method and horizon."""
+        return self.forecasts.copy()
 
 
 def backtest(
@@ -320,7 +325,7 @@ def backtest(
             fc = forecaster(train, holdout)
         except (MarketEntryError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            log.warning("backtest: %s could not be fitted (%s); scoring NaN", name, reason)
+            warn_model("backtest: %s could not be fitted (%s); scoring NaN", name, reason)
             failures[name] = reason
             fc = np.full(holdout, np.nan)
         if np.all(np.isfinite(fc)):

@@ -52,9 +52,10 @@ from numpy.typing import ArrayLike
 from scipy.optimize import least_squares
 from scipy.stats import norm
 
-from models.exceptions import ModelError, ParameterError
+from models.exceptions import ModelError, ParameterError, warn_model
 
 log = logging.getLogger(__name__)
+
 
 METHODS = ("ols", "nls")
 PARAMS = ("m", "p", "q")
@@ -214,6 +215,10 @@ class BassFit:
         z = float(norm.ppf(1.0 - alpha / 2.0))
         est = self.params
         return pd.DataFrame({"lower": est - z * self.bse, "upper": est + z * self.bse})
+
+    def to_df(self, alpha: float = 0.05) -> pd.DataFrame:
+        """:meth:`summary`: one row per parameter (estimate, standard error, bounds)."""
+        return self.summary(alpha)
 
     def summary(self, alpha: float = 0.05) -> pd.DataFrame:
         """Estimates, standard errors and confidence bounds, one row per parameter."""
@@ -396,13 +401,13 @@ def _nls_estimate(
     assert best is not None  # the grid always yields starts
     converged = bool(best.status > 0)
     if not converged:
-        log.warning("Bass NLS did not converge: %s", best.message)
+        warn_model("Bass NLS did not converge: %s", best.message)
     at_bound = np.isclose(best.x, lower, rtol=1e-6, atol=0.0) | np.isclose(
         best.x, upper, rtol=1e-6, atol=0.0
     )
     for name, flag in zip(PARAMS, at_bound, strict=True):
         if flag:
-            log.warning(
+            warn_model(
                 "Bass NLS estimate of %s is at its bound; the data do not identify it and "
                 "its standard error is not meaningful",
                 name,
@@ -431,7 +436,7 @@ def _inverse_gram(j: np.ndarray) -> np.ndarray:
     _, s, vt = np.linalg.svd(j, full_matrices=False)
     tol = np.finfo(float).eps * max(j.shape) * s[0]
     if s[-1] <= tol:
-        log.warning("Bass NLS Jacobian is rank-deficient; standard errors are NaN")
+        warn_model("Bass NLS Jacobian is rank-deficient; standard errors are NaN")
         return np.full((j.shape[1], j.shape[1]), np.nan)
     return (vt.T / s**2) @ vt
 
@@ -496,7 +501,7 @@ def fit_bass(
         est, cov, fitted, sigma2 = _ols_estimate(a, initial, scale)
         converged = True
         if est[0] < scale:
-            log.warning(
+            warn_model(
                 "OLS market potential m = %.4g is below the cumulative adoptions observed "
                 "(%.4g); consider method='nls'",
                 est[0],

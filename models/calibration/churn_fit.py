@@ -23,9 +23,10 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from models.economics.growth import bass_subscribers
-from models.exceptions import ModelError
+from models.exceptions import ModelError, warn_model
 
 log = logging.getLogger(__name__)
+
 
 NAMES = ("m", "p", "q")
 
@@ -74,6 +75,13 @@ class ChurnBassFit:
         z = norm.ppf(1 - alpha / 2)
         est = self.params
         return pd.DataFrame({"lower": est - z * self.bse, "upper": est + z * self.bse})
+
+    def to_df(self, alpha: float = 0.05) -> pd.DataFrame:
+        """One row per parameter: estimate, standard error and confidence bounds."""
+        return pd.concat(
+            [self.params.rename("estimate"), self.bse.rename("std_err"), self.conf_int(alpha)],
+            axis=1,
+        )
 
     def predict(self, months: int) -> np.ndarray:
         """Subscribers in months 0..months-1 after launch (constant market m)."""
@@ -152,7 +160,7 @@ def fit_churn_bass(stock: pd.Series, launch: str | pd.Timestamp, churn: float) -
         cov = np.linalg.inv(jac.T @ jac) * sigma2
         bse = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     except np.linalg.LinAlgError:
-        log.warning("singular Jacobian: standard errors unavailable")
+        warn_model("singular Jacobian: standard errors unavailable")
         bse = np.full(3, np.nan)
     m, p, q = theta[0] * scale, theta[1], theta[2]
     fitted = pd.Series(simulate(theta), index=stock.index)

@@ -28,9 +28,10 @@ from models.calibration import backtest as bt
 from models.calibration import data
 from models.calibration.bass import adoptions_from_stock, fit_bass, monthly_rates
 from models.calibration.churn_fit import ChurnBassFit, fit_churn_bass, months_since
-from models.exceptions import MarketEntryError
+from models.exceptions import MarketEntryError, warn_model
 
 log = logging.getLogger(__name__)
+
 
 #: The analogue whose churn-Bass fit gives the defaults of p and q, and why.
 ANALOGUE = "Netflix APAC"
@@ -136,7 +137,7 @@ def classic_fit(s: Series):
     try:
         return fit_bass(adds, "nls", start_period=start, initial=float(stock.iloc[0]))
     except MarketEntryError as exc:
-        log.warning("%s: classic Bass fit failed: %s", s.name, exc)
+        warn_model("%s: classic Bass fit failed: %s", s.name, exc)
         return None
 
 
@@ -278,7 +279,7 @@ def overconfidence(s: Series, churn: float, holdout_years: int) -> float:
     cutoff = stock.index[-1] - pd.DateOffset(years=holdout_years)
     train, test = stock[stock.index <= cutoff], stock[stock.index > cutoff]
     if len(train) < 4 or test.empty:
-        log.warning("%s: too few verified rows to backtest; ranges not widened", s.name)
+        warn_model("%s: too few verified rows to backtest; ranges not widened", s.name)
         return 1.0
     fit = fit_churn_bass(train, s.launch, churn)
     months = months_since(test.index, s.launch)

@@ -47,14 +47,15 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm
+from scipy.stats import norm
 from statsmodels.duration.hazard_regression import PHReg, PHRegResults
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from models.exceptions import ModelError
+from models.exceptions import ModelError, warn_model
 
 log = logging.getLogger(__name__)
+
 
 #: data code of ``entry_mode`` -> the model's entry mode
 MODE_CODES: dict[str, str] = {"solo": "solo", "jv_or_partner": "partner", "licensing": "license"}
@@ -429,15 +430,18 @@ def poisson_rate_interval(events: int, exposure: float, alpha: float = 0.05) -> 
     """Exact (Garwood 1936) ``1 - alpha`` interval of a Poisson rate ``events / exposure``.
 
     ``lower = chi2.ppf(alpha/2, 2k) / 2T`` (0 when ``k = 0``) and
-    ``upper = chi2.ppf(1 - alpha/2, 2k + 2) / 2T``, in events per unit of ``exposure``.
+    ``upper = chi2.ppf(1 - alpha/2, 2k + 2) / 2T``, in events per unit of ``exposure``:
+    :func:`statsmodels.stats.rates.confint_poisson` with ``method="exact-c"``; NaN
+    without exposure.
 
     >>> [round(x, 6) for x in poisson_rate_interval(0, 100.0)]
     [0.0, 0.036889]
     """
+    from statsmodels.stats.rates import confint_poisson
+
     if exposure <= 0:
         return np.nan, np.nan
-    lower = 0.0 if events == 0 else chi2.ppf(alpha / 2.0, 2 * events) / (2.0 * exposure)
-    upper = chi2.ppf(1.0 - alpha / 2.0, 2 * events + 2) / (2.0 * exposure)
+    lower, upper = confint_poisson(events, exposure, method="exact-c", alpha=alpha)
     return float(lower), float(upper)
 
 
@@ -483,7 +487,7 @@ def monthly_hazards(prepared: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFr
         t = float(g["duration_months"].sum())
         lower, upper = poisson_rate_interval(k, t, alpha)
         if t <= 0:
-            log.warning("mode %s has no exposure: its hazard is undefined", mode)
+            warn_model("mode %s has no exposure: its hazard is undefined", mode)
         rows[mode] = {
             "n": len(g),
             "events": k,
@@ -634,7 +638,7 @@ def cox_model(
     eventless = [m for m in MODES if m != reference and counts.loc[m, "size"] > 0]
     eventless = [m for m in eventless if counts.loc[m, "informative"] == 0]
     if eventless:
-        log.warning(
+        warn_model(
             "mode(s) %s have no event while other modes are at risk: left out of the Cox fit"
             " (HR not estimable)",
             eventless,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column, month_index
@@ -73,6 +74,13 @@ class ContentBudget:
     localisation: FloatArray
     domestic: FloatArray
     originals: FloatArray
+
+    def to_df(self) -> pd.DataFrame:
+        """One row per path, one column per component and the total, US$ m a year."""
+        parts = {k: getattr(self, k) for k in ("rights", "localisation", "domestic", "originals")}
+        parts["total"] = self.total
+        n = max(np.shape(v)[0] for v in parts.values())
+        return pd.DataFrame({k: np.broadcast_to(v[:, 0], n) for k, v in parts.items()})
 
     @property
     def total(self) -> FloatArray:

@@ -41,7 +41,7 @@ what the decision metrics use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -119,6 +119,10 @@ class ServiceRisk:
     distress : ndarray
         1 (or the probability) if the partner's first distress falls in month ``t``,
         given the service still operates.
+    drawn : dict of str to ndarray (paths,)
+        With drawn events only: what happened on each path within the horizon, whatever
+        the exit policy (``crackdowns``: number of content crackdowns;
+        ``partner_distress``: 1 if the partner fell into distress after its launch).
     """
 
     alive: FloatArray
@@ -129,6 +133,7 @@ class ServiceRisk:
     extra_churn: FloatArray
     catalogue: FloatArray
     distress: FloatArray
+    drawn: dict[str, FloatArray] = field(default_factory=dict)
 
 
 def _monthly(yearly: ArrayLike) -> FloatArray:
@@ -150,14 +155,6 @@ def expected_catalogue(
 ) -> FloatArray:
     """Expected catalogue share after Bernoulli crackdowns: ``(1 - h L) ** (t + 1)``."""
     return (1.0 - column(crackdown_hazard_month) * column(loss)) ** (month_index(months) + 1.0)
-
-
-def drawn_catalogue(
-    u: FloatArray, crackdown_hazard_month: ArrayLike, loss: ArrayLike
-) -> FloatArray:
-    """Catalogue share on each path: ``(1 - L) ** N(t)``, N the crackdowns up to ``t``."""
-    n = np.cumsum(u < column(crackdown_hazard_month), axis=1)
-    return (1.0 - column(loss)) ** n
 
 
 def suspensions(
@@ -209,16 +206,15 @@ def _drawn_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int, u: 
     exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
     exit_month = column(first_event(u.exit, exit_h, launch))
     t = month_index(months)
-    catalogue = drawn_catalogue(
-        u.crackdown,
-        _monthly(p.regulation_crackdown_hazard_year),
-        p.regulation_crackdown_catalogue_loss,
+    crackdowns = np.cumsum(
+        u.crackdown < column(_monthly(p.regulation_crackdown_hazard_year)), axis=1
     )
     return {
         "alive": (t <= exit_month).astype(float),
         "exit_at": (t == exit_month).astype(float),
         "exit_hazard": exit_h,
-        "catalogue": catalogue,
+        "catalogue": (1.0 - column(p.regulation_crackdown_catalogue_loss)) ** crackdowns,
+        "drawn": {"crackdowns": crackdowns[:, -1].astype(float)},
     }
 
 
@@ -250,12 +246,14 @@ def drawn_service(p, mode: str, launch: ArrayLike, months: int, u: Uniforms) -> 
     dark, starts = suspensions(
         u.suspension, _suspension_hazard(p, mode), p.regulation_suspension_months, launch
     )
+    common = _drawn_exit_and_crackdowns(p, mode, launch, months, u)
     distress = _ZERO
     if mode == "partner":
         first = first_event(u.distress, _monthly(p.partner_distress_hazard_year), launch)
         distress = (month_index(months) == column(first)).astype(float)
+        common["drawn"]["partner_distress"] = (first < months).astype(float)
     return ServiceRisk(
-        **_drawn_exit_and_crackdowns(p, mode, launch, months, u),
+        **common,
         dark=dark,
         sub_shock=starts * column(p.regulation_suspension_sub_loss),
         extra_churn=_ZERO,

@@ -79,6 +79,9 @@ class ModeResult:
         Content expense when the mode is run to the horizon, US$ millions (positive).
     conditional_total : ndarray (paths, months), optional
         The sum of the conditional lines, when the engine computed it already.
+    events : dict of str to ndarray (paths,)
+        With drawn events: what happened to this mode on each path within the horizon,
+        whatever its exit policy (:attr:`models.economics.events.ServiceRisk.drawn`).
 
     The lines themselves (:attr:`lines`, :attr:`committed_lines`) are built on first use
     from these, so a Monte Carlo chunk that needs only totals never allocates them.
@@ -99,6 +102,7 @@ class ModeResult:
     committed_exit_costs: FloatArray = field(repr=False)
     committed_amortisation: FloatArray | None = field(repr=False, default=None)
     conditional_total: FloatArray | None = field(repr=False, default=None)
+    events: dict[str, FloatArray] = field(repr=False, default_factory=dict)
 
     def _weighted(self, weight: FloatArray, exit_costs: FloatArray) -> dict[str, FloatArray]:
         shape = weight.shape
@@ -213,6 +217,29 @@ class Results:
             )
         return pd.DataFrame(rows).set_index("mode")
 
+    @cached_property
+    def event_flags(self) -> pd.DataFrame:
+        """What the drawn events did on each path (empty without drawn events).
+
+        ``partner_distress``: 1 if the partner fell into distress after its launch,
+        within the horizon; ``crackdowns``: content crackdowns within the horizon;
+        ``solo_dark_months``: months with any dark time while the solo service ran
+        under its exit policy. The first two are the raw events, whatever any mode's
+        exit policy.
+        """
+        partner, solo = self.modes["partner"], self.modes["solo"]
+        if not partner.events:
+            return pd.DataFrame()
+        paths = partner.operating.shape[0]
+        dark = np.broadcast_to(solo.conditional["suspension_loss"], solo.operating.shape)
+        return pd.DataFrame(
+            {
+                "partner_distress": np.broadcast_to(partner.events["partner_distress"], paths),
+                "crackdowns": np.broadcast_to(partner.events["crackdowns"], paths),
+                "solo_dark_months": np.sum((dark * solo.operating) < 0, axis=1).astype(float),
+            }
+        )
+
     @property
     def ranking(self) -> list[str]:
         """Modes from best to worst NPV; ties go to the less committing mode."""
@@ -237,7 +264,7 @@ class Results:
         }
         return pd.DataFrame.from_dict(data, orient="index")[list(LINE_ITEMS)]
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_df(self) -> pd.DataFrame:
         """Tidy monthly frame: one row per (mode, path, month), one column per variable."""
         frames = []
         paths = next(iter(self.modes.values())).operating.shape[0]

@@ -363,6 +363,7 @@ def _with_exit_policy(
         survival=alive,
         committed_exit_costs=_per_path(-exit_at * column(exit_cost), paths, months),
         committed_amortisation=_per_path(amort, params.paths, months) * alive,
+        events=risk.drawn,
     )
 
 

@@ -25,7 +25,6 @@ from typing import Any
 import yaml
 
 from models.exceptions import ParameterError, ScenarioFileError
-from models.inputs.params import validate
 from models.inputs.schema import SPECS
 
 
@@ -103,6 +102,10 @@ def load(path: str | Path, overrides: Mapping[str, Any] | None = None):
     """
     path = Path(path)
     data = load_yaml(path)
+    # validation needs pydantic and scipy (about 1 s to import): only once the file is
+    # read, so that a missing or malformed file is reported at once
+    from models.inputs.params import validate
+
     validate(data, where=f" in {path}")  # report file errors against the file
     merged = {"scenario_name": path.stem, **data, **(overrides or {})}
     return validate(merged, where="" if not overrides else " (after -p overrides)")

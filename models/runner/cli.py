@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from models._version import __version__
 from models.exceptions import MarketEntryError
 from models.inputs.param_docs import parameters_cell, params_markdown, params_table
 from models.inputs.schema import PARAMETERS, records
@@ -52,10 +53,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from models.inputs.scenario import parse_overrides
-    from models.runner.run import validate_only
+    from models._paths import SCENARIOS
+    from models.inputs.scenario import load, parse_overrides
 
-    params = validate_only(args.scenario, parse_overrides(args.param or []))
+    scenario = args.scenario if args.scenario is not None else SCENARIOS / "base.yaml"
+    params = load(scenario, parse_overrides(args.param or []))
     print(f"ok: {len(PARAMETERS)} parameters valid, hash {params.digest()}")
     return 0
 
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "video-streaming market.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("params", help="list the parameters, their units, ranges and sources")

@@ -331,8 +331,3 @@ def run_report(
         )
     log.info("report written in %.1f s: %s", t_end - t0, ", ".join(map(str, htmls)))
     return RunOutcome(run_dir, htmls, status, manifest)
-
-
-def validate_only(scenario: str | Path | None, overrides: dict[str, Any] | None):
-    """Validate a scenario and overrides without running anything (``market-entry check``)."""
-    return load(scenario if scenario is not None else DEFAULT_SCENARIO, overrides)

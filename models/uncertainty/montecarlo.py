@@ -33,7 +33,6 @@ import pandas as pd
 
 from models._rng import stream
 from models.economics import events, finance
-from models.economics.regulation import monthly_hazard
 from models.economics.results import LINE_ITEMS
 from models.economics.simulation import simulate
 from models.exceptions import ParameterError
@@ -127,6 +126,26 @@ class MonteCarlo:
     def inputs(self) -> pd.DataFrame:
         """Drawn inputs and event flags side by side, one row per path (for EVPPI)."""
         return pd.concat([self.draws.reset_index(drop=True), self.flags], axis=1)
+
+    def to_df(self) -> pd.DataFrame:
+        """Per-path outcomes, tidy: one row per path and mode (US$ m, months, millions).
+
+        Columns: ``path``, ``mode``, ``npv_usd_m`` (under the exit policy),
+        ``npv_committed_usd_m`` (run to the horizon), ``peak_funding_usd_m``,
+        ``forced_exit_month`` and ``leave_month`` (NaN if none), ``subscribers_end_m``.
+        """
+        frames = {
+            "npv_usd_m": self.npv,
+            "npv_committed_usd_m": self.npv_committed,
+            "peak_funding_usd_m": self.peak_funding,
+            "forced_exit_month": self.forced_exit_month,
+            "leave_month": self.leave_month,
+            "subscribers_end_m": self.subscribers_end,
+        }
+        long = {k: v.stack() for k, v in frames.items()}  # noqa: PD013 (keeps NaN)
+        out = pd.DataFrame(long).rename_axis(["path", "mode"]).reset_index()
+        out["mode"] = pd.Categorical(out["mode"], categories=list(ENTRY_MODES))
+        return out
 
 
 def run(
@@ -265,18 +284,8 @@ def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, 
         if stop:
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
-    solo = res.modes["solo"]
-    # the raw events, not their effect under a policy (which depends on the path's inputs)
-    launch = _value(params, chunk, "regulation_launch_delay_partner_months")
-    if chunk is not None and "regulation_launch_delay_partner_months" in chunk:
-        launch = np.rint(launch)
-    distress_h = monthly_hazard(_value(params, chunk, "partner_distress_hazard_year"))
-    first = events.first_event(u.distress, distress_h, launch)
-    out["partner_distress"] = (first < months).astype(float)
-    crackdown_h = monthly_hazard(_value(params, chunk, "regulation_crackdown_hazard_year"))
-    out["crackdowns"] = np.sum(u.crackdown < crackdown_h, axis=1)
-    dark = np.broadcast_to(solo.conditional["suspension_loss"], (paths, months))
-    out["solo_dark_months"] = np.sum((dark * solo.operating) < 0, axis=1)
+    for key, values in res.event_flags.items():
+        out[key] = values.to_numpy()
     return out
 
 
@@ -297,10 +306,3 @@ def draw_inputs(params, n: int) -> pd.DataFrame:
         method=params.sampling_method,
         correlation=pairs if dists else None,
     )
-
-
-def _value(params, chunk: pd.DataFrame | None, name: str) -> np.ndarray:
-    """A parameter's value per path of the chunk (drawn) or its fixed value."""
-    if chunk is not None and name in chunk:
-        return chunk[name].to_numpy(dtype=float)
-    return np.asarray(getattr(params, name), dtype=float)

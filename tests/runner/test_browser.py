@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import has_chromium
+from tests.conftest import has_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,8 +12,7 @@ import yaml
 from models.inputs.param_docs import parameters_cell
 from models.inputs.params import from_namespace, validate
 from models.inputs.schema import GROUPS, PARAMETERS, SPECS, records
-
-from .conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def test_every_parameter_is_documented_and_its_default_valid():

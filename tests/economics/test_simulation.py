@@ -129,7 +129,7 @@ def test_licensing_fees_by_hand():
 
 
 def test_to_frame_is_tidy(base):
-    df = base.to_frame()
+    df = base.to_df()
     assert len(df) == 4 * 120
     assert {"mode", "path", "month", "date", "cash_flow", "subscribers_m"} <= set(df.columns)
     assert not df.duplicated(["mode", "path", "month"]).any()

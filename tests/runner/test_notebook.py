@@ -8,8 +8,7 @@ import nbformat
 import pytest
 
 from models.runner.html import external_references, notebook_to_html
-
-from .conftest import PAPERMILL, ROOT
+from tests.conftest import PAPERMILL, ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -11,13 +10,13 @@ import subprocess
 import time
 from pathlib import Path
 
+import markupsafe
 import nbformat
 import pytest
 
 from models.exceptions import ReportError
 from models.runner import run as runner
-
-from .conftest import CLI, NASTY_NAME, ROOT, run_cli, tree
+from tests.conftest import CLI, NASTY_NAME, ROOT, run_cli, tree
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +55,7 @@ def test_user_text_is_escaped_in_report_and_index(report_run):
     assert "<script>alert" not in page and "<b>bold</b> notes" not in page
     assert "&lt;script&gt;alert(" in page and "&lt;b&gt;bold&lt;/b&gt; notes" in page
     index = (report_run["reports"] / "index.html").read_text()
-    assert NASTY_NAME not in index and html.escape(NASTY_NAME, quote=True) in index
+    assert NASTY_NAME not in index and str(markupsafe.escape(NASTY_NAME)) in index
     assert report_run["run_dir"].name in index
     for page in report_run["htmls"]:  # the index links every report of the run
         assert f'{report_run["run_dir"].name}/{page.name}"' in index
@@ -87,7 +86,7 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path, case):
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path, case, cli):
     reports = report_run["reports"]
     before = tree(reports)
     args, fragment = BAD_INPUTS[case]
@@ -99,7 +98,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path
         cmd = ["run", str(tmp_path / "missing.yaml")]
     else:
         cmd = ["run", "data/scenarios/letv_2015.yaml", *args]
-    proc = run_cli(*cmd, "--reports", str(reports))
+    proc = cli(*cmd, "--reports", str(reports))
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("market-entry: error: "), proc.stderr
@@ -108,21 +107,41 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(report_run, tmp_path
     assert tree(reports) == before
 
 
-def test_reports_folder_that_cannot_be_written(tmp_path):
+def test_the_installed_command_reports_bad_input_in_one_line(tmp_path):
+    """The same contract through the console script, in its own process."""
+    proc = run_cli("run", str(tmp_path / "missing.yaml"), "--reports", str(tmp_path / "r"))
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("market-entry: error: scenario file ")
+    assert "missing.yaml: not found" in lines[0]
+    assert not (tmp_path / "r").exists()
+
+
+def test_reports_folder_that_cannot_be_written(tmp_path, cli):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     for cmd in (["run", "--reports", str(blocker)], ["index", "--reports", str(blocker)]):
-        proc = run_cli(*cmd)
+        proc = cli(*cmd)
         assert proc.returncode == 2, proc.stderr
         assert "exists and is not a folder" in proc.stderr and "Traceback" not in proc.stderr
     assert blocker.read_text() == "not a folder"
 
 
-def test_check_validates_without_running(tmp_path):
-    ok = run_cli("check", "data/scenarios/crackdown.yaml", "-p", "horizon_years", "12")
+def test_check_validates_without_running(tmp_path, cli):
+    ok = cli("check", "data/scenarios/crackdown.yaml", "-p", "horizon_years", "12")
     assert ok.returncode == 0 and ok.stdout.startswith("ok:")
-    bad = run_cli("check", "-p", "horizon_years", "0")
+    bad = cli("check", "-p", "horizon_years", "0")
     assert bad.returncode == 2 and "horizon_years=0" in bad.stderr
+    missing = cli("check", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2 and "not found" in missing.stderr
+
+
+def test_version_and_help_need_no_scenario(cli):
+    from models import __version__
+
+    version = cli("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"market-entry {__version__}"
+    assert cli("--help").returncode == 0
 
 
 def seeded_reports(report_run, tmp_path) -> Path:

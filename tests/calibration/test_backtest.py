@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +16,7 @@ from models.calibration.backtest import (
     naive_forecast,
 )
 from models.calibration.bass import bass_cdf
-from models.exceptions import MarketEntryError, ParameterError
+from models.exceptions import MarketEntryError, ModelWarning, ParameterError
 
 # -- accuracy measures by hand ----------------------------------------------------------
 
@@ -107,11 +105,12 @@ def test_clean_stock_observed_after_launch():
     assert np.allclose([bt.bass_fit.m, bt.bass_fit.p, bt.bass_fit.q], [M, P, Q], rtol=1e-4)
 
 
-def test_drift_wins_on_a_straight_line(caplog):
+def test_drift_wins_on_a_straight_line():
     """A straight line has constant adoptions, which Bass can only mimic at the bounds of
-    its parameters (a logged warning); drift is exact and wins; every score is finite."""
+    its parameters (a ModelWarning: no standard errors); drift is exact and wins; every
+    score is finite."""
     line = pd.Series(10.0 + 5.0 * np.arange(12.0))
-    with caplog.at_level(logging.WARNING):
+    with pytest.warns(ModelWarning, match="rank-deficient"):
         bt = backtest(line, 3, initial=5.0)
     check_shapes(bt, 3)
     assert bt.winner == "drift" and bt.scores.loc["drift", "mase"] < 1e-9
@@ -120,18 +119,20 @@ def test_drift_wins_on_a_straight_line(caplog):
     assert np.isclose(bt.scores.loc["naive", "mase"], 2.0)  # errors 5, 10, 15 over scale 5
 
 
-def test_short_training_scores_nan_instead_of_failing(caplog):
+def test_short_training_scores_nan_instead_of_failing():
     """Four training levels: too few for ETS (needs 5), Bass fits its 4 adoptions; with
-    three, Bass fails too. Failures are logged and recorded, not raised."""
+    three, Bass fails too. Failures are warned (ModelWarning) and recorded, not raised."""
     line = pd.Series(10.0 + 5.0 * np.arange(6.0))
-    with caplog.at_level(logging.WARNING, logger="models.calibration.backtest"):
+    with pytest.warns(ModelWarning) as caught:
         bt = backtest(line, 2, initial=5.0)
     check_shapes(bt, 2)
     assert np.isnan(bt.scores.loc["ets_damped"]).all()
-    assert "ets_damped" in bt.failures and "ets_damped could not be fitted" in caplog.text
+    assert "ets_damped" in bt.failures
+    assert any("ets_damped could not be fitted" in str(w.message) for w in caught)
     assert np.isfinite(bt.scores.loc["bass"]).all()
 
-    bt = backtest(line, 3, initial=5.0)
+    with pytest.warns(ModelWarning, match="bass could not be fitted"):
+        bt = backtest(line, 3, initial=5.0)
     assert set(bt.failures) == {"bass", "ets_damped"} and bt.bass_fit is None
     assert bt.forecasts.query("method == 'bass'")["forecast"].isna().all()
     assert bt.winner == "drift"

@@ -6,8 +6,7 @@ import pytest
 
 from models.exceptions import ParameterError, ScenarioFileError
 from models.inputs.scenario import load, load_yaml, parse_overrides, parse_value, slug
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def write(tmp_path, text, name="s.yaml"):

@@ -10,8 +10,7 @@ import pytest
 
 from models.calibration import data
 from models.exceptions import DataFileError
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 LOADERS = [data.svod_subscribers, data.cnnic, data.netflix_regional, data.foreign_services]
 

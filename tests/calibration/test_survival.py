@@ -25,7 +25,7 @@ from models.calibration.survival import (
 )
 from models.exceptions import ModelError
 
-CSV = Path(__file__).parents[1] / "data/raw/foreign_digital_services_china.csv"
+CSV = Path(__file__).parents[2] / "data/raw/foreign_digital_services_china.csv"
 
 
 @pytest.fixture(scope="module")
