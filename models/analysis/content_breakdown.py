@@ -50,26 +50,36 @@ def build_up_table(build: pd.DataFrame) -> pd.DataFrame:
     return wide.rename_axis(index="US$ m per year", columns=None).reset_index()
 
 
-def quota_effect(params, ratios: np.ndarray | None = None) -> pd.DataFrame:
-    """Domestic titles and their cost per year as the quota ratio varies, solo vs partner.
+def quota_effect(params, shares: np.ndarray | None = None) -> pd.DataFrame:
+    """Domestic titles bought a year, and their cost, as the quota's share varies, solo
+    against partner (averaged over the horizon's content years, month-0 prices).
 
-    The quota allows foreign titles up to ``ratio`` times the domestic titles licensed
-    (ref 5.3: 0.30), so approved foreign titles / ratio domestic titles are needed.
+    Under the 2018 draft (ref 5.5) foreign titles may be at most ``share`` of the titles
+    on offer; under the 2014 rule (ref 5.3) at most ``share`` of the domestic titles
+    licensed (:func:`models.economics.content.domestic_purchases`).
     """
-    if ratios is None:
-        ratios = np.array([0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0])
-    approved = params.content_foreign_titles_year * params.regulation_approval_pass_rate
+    if shares is None:
+        shares = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75])
+    years = max(int(params.months) // 12, 1)
     rows = []
-    for r in ratios:
+    for share in shares:
+        bought = content.domestic_purchases(
+            params.content_foreign_titles_year,
+            params.content_window_years,
+            params.content_domestic_window_years,
+            share,
+            params.regulation_quota_rule,
+            years,
+        )[0].mean()
         for mode, covered in (("solo", 0.0), ("partner", params.partner_quota_cover_share)):
-            titles = float(content.domestic_titles_required(approved, r, covered)[0, 0])
+            titles = float(bought) * (1.0 - covered)
             rows.append(
                 {
-                    "quota_ratio": float(r),
+                    "quota_share": float(share),
                     "mode": mode,
                     "domestic_titles": titles,
                     "usd_m_year": titles * params.content_domestic_title_usd_m,
-                    "current": bool(np.isclose(r, params.regulation_quota_foreign_ratio)),
+                    "current": bool(np.isclose(share, params.regulation_quota_foreign_share)),
                 }
             )
     return pd.DataFrame(rows)

@@ -35,12 +35,10 @@ def partner_cash_flow(results) -> np.ndarray:
     r = results.modes["partner"]
     share_received = -r.lines["partner_share"]
     serving = r.subscribers_m * r.operating * p.partner_serving_usd_per_sub_month
-    approved = p.content_foreign_titles_year * p.regulation_approval_pass_rate
-    titles = content.domestic_titles_required(approved, p.regulation_quota_foreign_ratio)
-    library_year = (
-        float(titles[0, 0]) * p.partner_quota_cover_share * (p.partner_library_usd_m_per_title)
-    )
-    monthly = (p.partner_reach_gain_usd_m_year - library_year) / 12.0
+    # the library titles it supplies towards the quota, while they are on offer
+    plan = content.content_plan(p, "partner", p.regulation_launch_delay_partner_months)
+    library = plan.domestic * p.partner_quota_cover_share * p.partner_library_usd_m_per_title
+    monthly = p.partner_reach_gain_usd_m_year / 12.0 - library / 12.0
     return share_received - serving + monthly * r.operating
 
 

@@ -85,7 +85,7 @@ class ChurnBassFit:
 
     def predict(self, months: int) -> np.ndarray:
         """Subscribers in months 0..months-1 after launch (constant market m)."""
-        subs, _ = bass_subscribers(np.full((1, months), self.m), self.p, self.q, self.churn, 0)
+        subs, _, _ = bass_subscribers(np.full((1, months), self.m), self.p, self.q, self.churn, 0)
         return subs[0]
 
 

@@ -294,9 +294,10 @@ def default_growth(
 ) -> pd.DataFrame:
     """Defaults of p and q (monthly) from the analogue's verified-row churn-Bass fit.
 
-    The range is ``z`` standard errors widened by the backtest's overconfidence factor
-    (:func:`overconfidence`), stretched if needed to include the fit on all rows
-    (verified or not), so that the choice of rows is inside the range too.
+    The range's top is ``z`` standard errors above the estimate, widened by the
+    backtest's overconfidence factor (:func:`overconfidence`) and stretched if needed to
+    include the fit on all rows (verified or not); its bottom is as far below the
+    estimate in ratio (log-symmetric), or lower still to include that fit.
     """
     s = series[ANALOGUE]
     fit = churn_fit(s, churn, verified_only=True)
@@ -306,6 +307,7 @@ def default_growth(
     for name, key in (("growth_p_innovation_month", "p"), ("growth_q_imitation_month", "q")):
         est, se, other = getattr(fit, key), fit.bse[key], getattr(every, key)
         half = z * se * widen
+        high = max(est + half, other)
         rows.append(
             {
                 "parameter": name,
@@ -313,8 +315,11 @@ def default_growth(
                 "std_err": se,
                 "widen": widen,
                 "all_rows": other,
-                "low": max(min(est - half, other), 0.0),
-                "high": max(est + half, other),
+                # log-symmetric: rates are positive and their errors multiplicative, so
+                # the range is est / k to est * k (a range down to zero would leave a
+                # sixth of the futures without any growth)
+                "low": min(est**2 / high, other),
+                "high": high,
             }
         )
     return pd.DataFrame(rows).set_index("parameter")

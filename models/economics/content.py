@@ -1,11 +1,23 @@
-"""Content cost: rights, localisation (subtitles, dubbing, re-edits), the domestic titles
-the foreign-content quota requires, and local originals; cash paid versus amortised.
+"""Content: what the catalogue costs and what it holds, year by year.
 
-China's quota lets a site license foreign titles up to 30 % of the domestic titles it
-licensed (ref 5.3), so every approved foreign title drags ``1 / 0.30`` domestic titles
-with it. Content is bought up front for each content year, from ``content_lead_months``
-before launch (full-season pre-approval, ref 5.4), and amortised straight-line in the
-profit-and-loss account. Money in US$ millions.
+An own service builds a **library**. Each content year, from ``content_lead_months``
+before launch (full-season pre-approval, ref 5.4), it licenses
+``content_foreign_titles_year`` foreign titles (rights for a window of
+``content_window_years``, localisation), of which ``regulation_approval_pass_rate`` are
+approved and go on offer at the launch anniversary; the year's titles make way for newer
+ones when their window ends. **The quota** (:func:`domestic_purchases`) binds the
+catalogue: under the 2018 draft (ref 5.5, ``share_on_offer``) foreign titles may be at
+most ``s`` of the titles on offer, so the library must hold ``(1 - s) / s`` domestic
+titles for each foreign one, bought with windows of their own and replaced as they end;
+under the 2014 rule (ref 5.3, ``yearly_ratio``) every year's foreign purchases need
+``1 / s`` domestic purchases. Domestic titles are bought for the foreign titles
+submitted, since approval comes after the purchase (ref 5.4) and the quota must hold when
+they go live; a partner's library supplies part of them. **Originals** are commissioned
+from a yearly budget and owned for good.
+
+What is on offer draws demand (:func:`catalogue_titles`, then
+:func:`models.economics.market.catalogue_attractiveness`); what is bought is paid up front
+each content year and amortised straight-line. Money in US$ millions, titles as counts.
 """
 
 from __future__ import annotations
@@ -55,20 +67,94 @@ def localisation_usd_m_per_title(
     return usd / 1e6
 
 
-def domestic_titles_required(
-    foreign_titles: ArrayLike, quota_ratio: ArrayLike, covered_share: ArrayLike = 0.0
+def domestic_purchases(
+    foreign_titles: ArrayLike,
+    foreign_window_years: ArrayLike,
+    domestic_window_years: int,
+    quota_share: ArrayLike,
+    rule: str,
+    years: int,
 ) -> FloatArray:
-    """Domestic titles a service must license for ``foreign_titles`` under the quota.
+    """Domestic titles licensed in each content year to meet the quota, (paths, years).
 
-    ``foreign <= quota_ratio * domestic`` (ref 5.3), so ``domestic = foreign / ratio``;
-    a partner's own library may cover ``covered_share`` of them.
+    ``share_on_offer`` (ref 5.5): the library must hold ``F * min(k + 1, W_f) * (1 - s) /
+    s`` domestic titles in year ``k`` (F foreign titles submitted a year, kept for ``W_f``
+    years); each year buys what the titles still in their ``W_d``-year window do not
+    cover. ``yearly_ratio`` (ref 5.3): ``F / s`` every year.
+
+    >>> domestic_purchases(30.0, 3, 5, 0.3, "share_on_offer", 7)[0].round(1).tolist()
+    [70.0, 70.0, 70.0, 0.0, 0.0, 70.0, 70.0]
     """
-    return column(foreign_titles) / column(quota_ratio) * (1.0 - column(covered_share))
+    f = column(foreign_titles)
+    s = column(quota_share)
+    paths = max(f.shape[0], s.shape[0], column(foreign_window_years).shape[0])
+    out = np.zeros((paths, years))
+    if rule == "yearly_ratio":
+        out[:] = f / s
+        return out
+    if rule != "share_on_offer":
+        raise ValueError(f"unknown quota rule {rule!r}")
+    wf = column(foreign_window_years)
+    wd = int(domestic_window_years)
+    for k in range(years):
+        need = (f * np.minimum(k + 1.0, wf) * (1.0 - s) / s)[:, 0]
+        held = out[:, max(0, k - wd + 1) : k].sum(axis=1)
+        out[:, k] = np.maximum(need - held, 0.0)
+    return out
+
+
+def in_window(purchases: FloatArray, window_years: ArrayLike) -> FloatArray:
+    """Titles held in each content year: the purchases of the last ``window_years`` years.
+
+    >>> in_window(np.array([[10.0, 10.0, 10.0, 10.0]]), 3)[0].tolist()
+    [10.0, 20.0, 30.0, 30.0]
+    """
+    years = purchases.shape[1]
+    w = np.broadcast_to(column(window_years), (purchases.shape[0], 1))
+    cum = np.concatenate([np.zeros((purchases.shape[0], 1)), np.cumsum(purchases, axis=1)], 1)
+    k = np.arange(years).reshape(1, -1)
+    lo = np.maximum(k + 1 - w, 0).astype(int)
+    return cum[:, 1:] - np.take_along_axis(cum, lo, axis=1)
+
+
+def by_month(per_year: FloatArray, first_month: ArrayLike, months: int) -> FloatArray:
+    """A per-content-year quantity as a monthly one: year ``k`` holds in months
+    ``first + 12 k`` to ``first + 12 k + 11``; 0 before ``first``."""
+    t = month_index(months)
+    first = column(first_month)
+    k = np.floor((t - first) / 12.0)
+    idx = np.clip(k, 0, per_year.shape[1] - 1).astype(int)
+    values = np.take_along_axis(
+        np.broadcast_to(per_year, (max(per_year.shape[0], idx.shape[0]), per_year.shape[1])),
+        np.broadcast_to(idx, (max(per_year.shape[0], idx.shape[0]), months)),
+        axis=1,
+    )
+    return np.where(k >= 0, values, 0.0)
+
+
+def payments(
+    per_year_usd_m: FloatArray, first_month: ArrayLike, months: int, growth_year: ArrayLike
+) -> FloatArray:
+    """Yearly amounts (month-0 prices) paid up front at months ``first + 12 k``, grown by
+    ``(1 + growth) ** (t / 12)`` to the month of payment; (paths, months)."""
+    t = month_index(months)
+    first = np.maximum(column(first_month), 0.0)
+    k = (t - first) / 12.0
+    due = (k >= 0) & (np.mod(t - first, 12.0) == 0)
+    idx = np.clip(k, 0, per_year_usd_m.shape[1] - 1).astype(int)
+    rows = max(per_year_usd_m.shape[0], idx.shape[0])
+    amount = np.take_along_axis(
+        np.broadcast_to(per_year_usd_m, (rows, per_year_usd_m.shape[1])),
+        np.broadcast_to(idx, (rows, months)),
+        axis=1,
+    )
+    return np.where(due, amount * (1.0 + column(growth_year)) ** (t / 12.0), 0.0)
 
 
 @dataclass(frozen=True)
 class ContentBudget:
-    """Yearly content spend by component, US$ millions, each shaped (paths, 1)."""
+    """One content year's spend by component, US$ millions at month-0 prices, each shaped
+    (paths, 1)."""
 
     rights: FloatArray
     localisation: FloatArray
@@ -88,29 +174,96 @@ class ContentBudget:
         return self.rights + self.localisation + self.domestic + self.originals
 
 
-def yearly_budget(
-    foreign_titles: ArrayLike,
-    rights_usd_m_per_title: ArrayLike,
-    localisation_usd_m: ArrayLike,
-    pass_rate: ArrayLike,
-    quota_ratio: ArrayLike,
-    domestic_usd_m_per_title: ArrayLike,
-    quota_covered_share: ArrayLike = 0.0,
-    originals_usd_m: ArrayLike = 0.0,
-) -> ContentBudget:
-    """Content budget of one year at month-0 prices.
+@dataclass(frozen=True)
+class ContentPlan:
+    """An own service's content, per content year and per month.
 
-    Rights and localisation are paid on every submitted foreign title (approval comes
-    after the work); only approved titles count towards the quota.
+    Attributes
+    ----------
+    yearly : dict of str to ndarray (paths, years)
+        Spend per content year at month-0 prices, US$ m: ``rights``, ``localisation``,
+        ``domestic``, ``originals``.
+    cash : ndarray (paths, months)
+        Content paid, US$ m (positive), grown by content-cost inflation.
+    foreign, domestic, originals : ndarray (paths, months)
+        Titles on offer in each month (0 before launch): approved foreign titles in
+        their window, domestic titles in theirs, originals commissioned so far.
     """
-    n = column(foreign_titles)
-    approved = n * column(pass_rate)
-    return ContentBudget(
-        rights=n * column(rights_usd_m_per_title),
-        localisation=n * column(localisation_usd_m),
-        domestic=domestic_titles_required(approved, quota_ratio, quota_covered_share)
-        * column(domestic_usd_m_per_title),
-        originals=column(originals_usd_m) * np.ones_like(n),
+
+    yearly: dict[str, FloatArray]
+    cash: FloatArray
+    foreign: FloatArray
+    domestic: FloatArray
+    originals: FloatArray
+
+    def budget(self, year: int = 0) -> ContentBudget:
+        """The spend of one content year by component (year 0: the launch year)."""
+        return ContentBudget(**{k: v[:, [year]] for k, v in self.yearly.items()})
+
+
+def localisation_per_title(p) -> FloatArray:
+    """Localisation cost of one foreign title from the parameters, US$ m."""
+    return localisation_usd_m_per_title(
+        p.content_hours_per_title,
+        p.content_subtitle_usd_per_hour,
+        p.content_dub_share,
+        p.content_dub_usd_per_hour,
+        p.content_reedit_share,
+        p.content_reedit_usd_per_source_hour,
+    )
+
+
+def content_plan(p, mode: str, launch: ArrayLike) -> ContentPlan:
+    """The content of an own service (``solo`` or ``partner``) launched in ``launch``.
+
+    See the module docstring for the library, the quota and originals. The partner's
+    library supplies ``partner_quota_cover_share`` of the domestic titles at no cost to
+    the streamer (they are on offer all the same).
+    """
+    if mode not in ("solo", "partner"):
+        raise ValueError(f"content_plan is for own services, not {mode!r}")
+    months = p.months
+    years = months // 12 + 2
+    ones = np.ones((1, years))
+    foreign = column(p.content_foreign_titles_year) * ones
+    approved = foreign * column(p.regulation_approval_pass_rate)
+    domestic = domestic_purchases(
+        p.content_foreign_titles_year,
+        p.content_window_years,
+        p.content_domestic_window_years,
+        p.regulation_quota_foreign_share,
+        p.regulation_quota_rule,
+        years,
+    )
+    covered = p.partner_quota_cover_share if mode == "partner" else 0.0
+    originals = column(p.content_originals_usd_m_year) / column(p.content_original_usd_m_per_title)
+    yearly = {
+        "rights": foreign * column(p.content_rights_usd_m_per_title),
+        "localisation": foreign * localisation_per_title(p),
+        "domestic": domestic * (1.0 - column(covered)) * column(p.content_domestic_title_usd_m),
+        "originals": column(p.content_originals_usd_m_year) * ones,
+    }
+    start = np.maximum(column(launch) - column(p.content_lead_months), 0.0)
+    total = sum(yearly.values())
+    return ContentPlan(
+        yearly=yearly,
+        cash=payments(total, start, months, p.content_cost_inflation_year),
+        foreign=by_month(in_window(approved, p.content_window_years), launch, months),
+        domestic=by_month(in_window(domestic, p.content_domestic_window_years), launch, months),
+        originals=by_month(np.cumsum(originals * ones, axis=1), launch, months),
+    )
+
+
+def catalogue_titles(
+    plan: ContentPlan, foreign_kept: ArrayLike, domestic_weight: ArrayLike, original_weight
+) -> FloatArray:
+    """The catalogue's draw in foreign-title equivalents, (paths, months): approved
+    foreign titles still on offer after crackdowns (``foreign_kept``, the share not
+    pulled), plus domestic titles and originals at their weights."""
+    return (
+        plan.foreign * foreign_kept
+        + column(domestic_weight) * plan.domestic
+        + column(original_weight) * plan.originals
     )
 
 
@@ -120,8 +273,8 @@ def yearly_payments(
     """Spread a yearly amount into up-front payments every 12 months from ``first_month``.
 
     Returns an array (paths, months) with ``amount * (1 + growth) ** (t / 12)`` in months
-    ``first_month + 12 k`` and zero elsewhere. Used for content bought up front and for
-    licence fees received up front.
+    ``first_month + 12 k`` and zero elsewhere. Used for licence fees received up front and
+    the localisation of licensed titles.
     """
     t = month_index(months)
     start = np.maximum(column(first_month), 0.0)
@@ -143,37 +296,29 @@ def amortise(cash_usd_m: FloatArray, amortisation_months: int) -> FloatArray:
     return (c - lagged) / n
 
 
-def mode_budget(params, mode: str) -> ContentBudget:
-    """Yearly content budget of an entry mode at month-0 prices, US$ millions.
+def mode_budget(p, mode: str) -> ContentBudget:
+    """A mode's content spend per year by component, averaged over the horizon's
+    content years, US$ m at month-0 prices, shaped (paths, 1).
 
-    ``solo`` and ``partner`` license, localise and submit the foreign catalogue, buy the
-    domestic titles the quota requires (the partner's library covers part of them) and
-    commission originals; ``license`` only localises the titles it licenses out;
-    ``stay_out`` spends nothing.
+    Own services: :func:`content_plan` (the quota's domestic purchases are lumpy, as
+    windows end); ``license`` only localises the titles it licenses out; ``stay_out``
+    spends nothing.
     """
-    p = params
-    loc = localisation_usd_m_per_title(
-        p.content_hours_per_title,
-        p.content_subtitle_usd_per_hour,
-        p.content_dub_share,
-        p.content_dub_usd_per_hour,
-        p.content_reedit_share,
-        p.content_reedit_usd_per_source_hour,
-    )
-    if mode in ("solo", "partner"):
-        return yearly_budget(
-            p.content_foreign_titles_year,
-            p.content_rights_usd_m_per_title,
-            loc,
-            p.regulation_approval_pass_rate,
-            p.regulation_quota_foreign_ratio,
-            p.content_domestic_title_usd_m,
-            p.partner_quota_cover_share if mode == "partner" else 0.0,
-            p.content_originals_usd_m_year,
-        )
     zero = column(0.0)
+    if mode in ("solo", "partner"):
+        launch = getattr(p, f"regulation_launch_delay_{mode}_months")
+        years = max(int(p.months) // 12, 1)
+        plan = content_plan(p, mode, launch)
+        return ContentBudget(
+            **{k: v[:, :years].mean(axis=1, keepdims=True) for k, v in plan.yearly.items()}
+        )
     if mode == "license":
-        return ContentBudget(zero, column(p.license_titles_year) * loc, zero, zero)
+        return ContentBudget(zero, license_localisation(p), zero, zero)
     if mode == "stay_out":
         return ContentBudget(zero, zero, zero, zero)
     raise ValueError(f"unknown entry mode {mode!r}")
+
+
+def license_localisation(p) -> FloatArray:
+    """Yearly localisation of the titles licensed out (license mode), US$ m, (paths, 1)."""
+    return column(p.license_titles_year) * localisation_per_title(p)

@@ -96,47 +96,88 @@ def peak_funding(cash_usd_m: FloatArray) -> FloatArray:
     return np.maximum(-np.min(np.cumsum(cash_usd_m, axis=1), axis=1), 0.0)
 
 
+def continuing_value(
+    method: str,
+    final_year_cash_usd_m: ArrayLike,
+    final_year_revenue_usd_m: ArrayLike,
+    rate_year: ArrayLike,
+    growth_year: ArrayLike,
+    revenue_multiple: ArrayLike,
+    exit_cost_usd_m: ArrayLike,
+) -> FloatArray:
+    """Value at the horizon of the business still running then, US$ m, one per path.
+
+    ``gordon``: the normalised final year's cash flow ``C`` growing at ``g`` for ever,
+    ``C (1 + g) / (r - g)`` (Gordon 1959; Koller, Goedhart & Wessels, *Valuation*, ch. 14);
+    ``revenue_multiple``: a multiple of the final year's net revenue; ``none``: 0. A
+    business worth less than closing closes: never below ``-exit_cost``. ``r - g`` is
+    kept at 1 % or more (validation refuses a growth at or above the discount rate).
+
+    >>> float(continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0])
+    102.0
+    >>> float(continuing_value("gordon", -10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0])
+    -15.0
+    """
+    cash = column(final_year_cash_usd_m)[:, 0]
+    if method == "none":
+        return np.zeros_like(cash)
+    if method == "gordon":
+        g = column(growth_year)[:, 0]
+        value = cash * (1.0 + g) / np.maximum(column(rate_year)[:, 0] - g, 0.01)
+    elif method == "revenue_multiple":
+        value = column(revenue_multiple)[:, 0] * column(final_year_revenue_usd_m)[:, 0]
+    else:
+        raise ValueError(f"unknown continuing-value method {method!r}")
+    return np.maximum(value, -column(exit_cost_usd_m)[:, 0])
+
+
 def abandonment(
     cash_usd_m: FloatArray,
     exit_hazard_month: FloatArray,
     exit_cost_usd_m: ArrayLike,
     rate_year: ArrayLike,
     first_exit_month: ArrayLike = 0,
+    terminal_usd_m: ArrayLike = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
     """Value of a venture that may be forced out, and that leaves when staying loses more.
 
-    Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
-    ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
-    factor of the end of month ``t``, ``h`` the forced-exit hazard at the end of month
-    ``t`` and ``X`` the exit cost::
+        Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
+        ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
+        factor of the end of month ``t``, ``h`` the forced-exit hazard at the end of month
+        ``t`` and ``X`` the exit cost::
 
-        U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t+1]),  U[T] = 0
+            U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t+1])
+            U[T] = D[T-1] V
 
-    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``, and may leave
-    by choice only from ``first_exit_month`` on (the launch: before it, entry is a
-    commitment and nothing is learnt). Because staying is optional, a higher forced-exit
-    hazard can never raise the value, which would otherwise happen for a loss-making
-    venture, where being forced out saves money.
+    with ``V`` the continuing value at the horizon (:func:`continuing_value`; 0 without).
 
-    Parameters
-    ----------
-    cash_usd_m : ndarray (paths, months)
-        Cash flow of each month, conditional on still operating, US$ millions.
-    exit_hazard_month : ndarray (paths, months)
-        Probability of a forced exit at the end of each month (0 before launch).
-    exit_cost_usd_m : float or (paths,)
-        One-off cost of leaving, forced or not, US$ millions.
-    rate_year : float or (paths,)
-        Yearly discount rate.
-    first_exit_month : int or (paths,)
-        First month at whose end the streamer may leave by choice.
+        The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``, and may leave
+        by choice only from ``first_exit_month`` on (the launch: before it, entry is a
+        commitment and nothing is learnt). Because staying is optional, a higher forced-exit
+        hazard can never raise the value, which would otherwise happen for a loss-making
+        venture, where being forced out saves money.
 
-    Returns
-    -------
-    value : ndarray (paths,)
-        Net present value under the best exit policy, US$ millions.
-    last_month : ndarray (paths,)
-        Last month the streamer operates by choice (``months - 1`` if it never leaves).
+        Parameters
+        ----------
+        cash_usd_m : ndarray (paths, months)
+            Cash flow of each month, conditional on still operating, US$ millions.
+        exit_hazard_month : ndarray (paths, months)
+            Probability of a forced exit at the end of each month (0 before launch).
+        exit_cost_usd_m : float or (paths,)
+            One-off cost of leaving, forced or not, US$ millions.
+        rate_year : float or (paths,)
+            Yearly discount rate.
+        first_exit_month : int or (paths,)
+            First month at whose end the streamer may leave by choice.
+        terminal_usd_m : float or (paths,)
+            Value at the horizon of still operating then, US$ m (undiscounted).
+
+        Returns
+        -------
+        value : ndarray (paths,)
+            Net present value under the best exit policy, US$ millions.
+        last_month : ndarray (paths,)
+            Last month the streamer operates by choice (``months - 1`` if it never leaves).
     """
     cash = np.asarray(cash_usd_m, dtype=float)
     paths, months = cash.shape
@@ -144,7 +185,7 @@ def abandonment(
     d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
     x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
     first = np.broadcast_to(column(first_exit_month)[:, 0], (paths,))
-    u_next = np.zeros(paths)
+    u_next = d[:, -1] * np.broadcast_to(column(terminal_usd_m)[:, 0], (paths,))
     stay = np.ones((paths, months), dtype=bool)  # stay after month t?
     for t in range(months - 1, -1, -1):
         leave_value = -d[:, t] * x

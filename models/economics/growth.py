@@ -16,6 +16,14 @@ over the month), so that sign-ups never exceed the pool whatever the rates. For 
 rates ``1 - exp(-x)`` is ``x``, the textbook discrete form. ``S`` stays within
 ``[0, m]``, rises with last month's stock and falls with churn, for any rates.
 
+The pool holds two kinds of people: those who never subscribed (``m - E``, with ``E``
+everyone who ever did) and former subscribers (``E - kept``). Both sign up at the same
+hazard; the split matters for marketing, which pays the full acquisition cost for a
+first-time subscriber and a smaller win-back cost for a returning one::
+
+    first[t] = (1 - exp(-(p + q * S[t-1] / m[t]))) * max(m[t] - E[t-1], 0)
+    E[t]     = E[t-1] + first[t]
+
 References
 ----------
 Bass, F. M. (1969). A new product growth for model consumer durables. Management
@@ -37,8 +45,9 @@ def bass_subscribers(
     churn: ArrayLike,
     launch_month: ArrayLike,
     shock: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """Subscribers and gross adds of a service launched in ``launch_month``.
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Subscribers, gross adds and first-time adds of a service launched in
+    ``launch_month``.
 
     Parameters
     ----------
@@ -60,6 +69,8 @@ def bass_subscribers(
         Subscribers at the end of each month, millions.
     gross_adds : ndarray (paths, months)
         New subscriptions in each month, millions.
+    first_adds : ndarray (paths, months)
+        Of those, people subscribing for the first time, millions (the rest return).
     """
     market_m = np.asarray(market_m, dtype=float)
     paths, months = market_m.shape
@@ -67,7 +78,9 @@ def bass_subscribers(
     launch = np.broadcast_to(column(launch_month)[:, 0], (paths,))
     subs = np.zeros((paths, months))
     adds = np.zeros((paths, months))
+    first = np.zeros((paths, months))
     prev = np.zeros(paths)
+    ever = np.zeros(paths)
     for t in range(months):  # the recursion needs last month's stock
         m = market_m[:, t]
         share = np.divide(prev, m, out=np.zeros(paths), where=m > 0)
@@ -75,10 +88,13 @@ def bass_subscribers(
         if shock is not None:
             kept = kept * (1.0 - shock[:, t])
         kept = np.minimum(kept, m)
-        a = -np.expm1(-(p_ + q_ * share)) * np.maximum(m - kept, 0.0)
-        a = np.where(t >= launch, a, 0.0)
+        rate = np.where(t >= launch, -np.expm1(-(p_ + q_ * share)), 0.0)
+        a = rate * np.maximum(m - kept, 0.0)
+        f = np.minimum(rate * np.maximum(m - ever, 0.0), a)
+        ever = ever + f
         now = kept + a
         subs[:, t] = now
         adds[:, t] = a
+        first[:, t] = f
         prev = now
-    return subs, adds
+    return subs, adds, first

@@ -33,9 +33,10 @@ LINE_ITEMS: dict[str, str] = {
     "fixed_costs": "Tech and overhead",
     "governance": "Partnership governance",
     "setup": "Set-up",
-    "exit_costs": "Forced-exit costs",
+    "exit_costs": "Exit costs",
     "partner_distress": "Partner distress",
     "income_tax": "Income tax",
+    "continuing_value": "Value beyond the horizon",
 }
 
 #: Order in which ties between modes are broken: the less committing option first.
@@ -64,6 +65,10 @@ class ModeResult:
         costs are not among them.
     exit_costs : ndarray (paths, months)
         Exit costs under the best exit policy (negative), US$ millions.
+    continuing_value : ndarray (paths, months)
+        The value beyond the horizon, in the last month, of a business still running
+        then under the exit policy (:func:`models.economics.finance.continuing_value`),
+        US$ millions.
     content_amortisation : ndarray (paths, months)
         Content expense in the profit-and-loss account, US$ millions (positive).
     forced_exit : ndarray (paths,)
@@ -75,10 +80,14 @@ class ModeResult:
         Probability of no forced exit by each month (the mode run to the horizon).
     committed_exit_costs : ndarray (paths, months)
         Forced-exit costs when the mode is run to the horizon (negative), US$ millions.
+    committed_continuing_value : ndarray (paths, months)
+        The value beyond the horizon when the mode is run to the horizon, US$ millions.
     committed_amortisation : ndarray (paths, months)
         Content expense when the mode is run to the horizon, US$ millions (positive).
     conditional_total : ndarray (paths, months), optional
         The sum of the conditional lines, when the engine computed it already.
+    first_adds_m : ndarray (paths, months), optional
+        Of the gross adds, people subscribing for the first time (millions).
     events : dict of str to ndarray (paths,)
         With drawn events: what happened to this mode on each path within the horizon,
         whatever its exit policy (:attr:`models.economics.events.ServiceRisk.drawn`).
@@ -95,35 +104,43 @@ class ModeResult:
     operating: FloatArray
     conditional: dict[str, FloatArray] = field(repr=False)
     exit_costs: FloatArray = field(repr=False)
+    continuing_value: FloatArray = field(repr=False)
     content_amortisation: FloatArray = field(repr=False)
     forced_exit: FloatArray = field(repr=False)
     last_month: FloatArray = field(repr=False)
     survival: FloatArray = field(repr=False)
     committed_exit_costs: FloatArray = field(repr=False)
+    committed_continuing_value: FloatArray = field(repr=False)
     committed_amortisation: FloatArray | None = field(repr=False, default=None)
     conditional_total: FloatArray | None = field(repr=False, default=None)
+    first_adds_m: FloatArray | None = field(repr=False, default=None)
     events: dict[str, FloatArray] = field(repr=False, default_factory=dict)
 
-    def _weighted(self, weight: FloatArray, exit_costs: FloatArray) -> dict[str, FloatArray]:
+    def _weighted(
+        self, weight: FloatArray, exit_costs: FloatArray, continuing: FloatArray
+    ) -> dict[str, FloatArray]:
         shape = weight.shape
         out = {
             k: np.broadcast_to(0.0, shape) if v.size == 1 and not v.any() else v * weight
             for k, v in self.conditional.items()
         }
         out["exit_costs"] = np.broadcast_to(exit_costs, shape)
+        out["continuing_value"] = np.broadcast_to(continuing, shape)
         return {k: out[k] for k in LINE_ITEMS}
 
     @cached_property
     def lines(self) -> dict[str, FloatArray]:
         """Cash-flow lines under the best exit policy, US$ millions, signed (money in is
         positive): expected values, or one path's outcome with drawn events."""
-        return self._weighted(self.operating, self.exit_costs)
+        return self._weighted(self.operating, self.exit_costs, self.continuing_value)
 
     @cached_property
     def committed_lines(self) -> dict[str, FloatArray]:
         """Lines when the mode is run to the horizon whatever happens (forced exits
         only), US$ millions."""
-        return self._weighted(self.survival, self.committed_exit_costs)
+        return self._weighted(
+            self.survival, self.committed_exit_costs, self.committed_continuing_value
+        )
 
     @cached_property
     def conditional_cash_flow(self) -> FloatArray:
@@ -137,12 +154,16 @@ class ModeResult:
     @cached_property
     def cash_flow(self) -> FloatArray:
         """Net cash flow per month under the best exit policy, US$ millions."""
-        return self.conditional_cash_flow * self.operating + self.exit_costs
+        return self.conditional_cash_flow * self.operating + self.exit_costs + self.continuing_value
 
     @cached_property
     def committed_cash_flow(self) -> FloatArray:
         """Net cash flow per month when run to the horizon, US$ millions."""
-        return self.conditional_cash_flow * self.survival + self.committed_exit_costs
+        return (
+            self.conditional_cash_flow * self.survival
+            + self.committed_exit_costs
+            + self.committed_continuing_value
+        )
 
     @property
     def expected_subscribers_m(self) -> FloatArray:

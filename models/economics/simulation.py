@@ -33,6 +33,7 @@ which chunks the paths and keeps only what the report needs, is
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -180,43 +181,51 @@ def _service(
     """
     months, paths = p.months, p.paths
     is_partner = mode == "partner"
-    launch = (
-        p.regulation_launch_delay_partner_months
-        if is_partner
-        else p.regulation_launch_delay_solo_months
-    )
+    launch = _launch_month(p, mode)
 
     base = p.cache.get(mode)
     if base is None:
         base = p.cache[mode] = _service_base(p, mode, launch)
-    mkt, content_out, amort, fixed_out, governance_out, setup_out, overhead_out = base
     risk = (
         events.expected_service(p, mode, launch, months)
         if uniforms is None
         else events.drawn_service(p, mode, launch, months, uniforms)
     )
-    mkt = _per_path(mkt * risk.catalogue, paths, months)
+    # the catalogue on offer (crackdowns pull foreign titles) draws the market
+    titles = content.catalogue_titles(
+        base.plan,
+        risk.catalogue,
+        p.content_domestic_title_weight,
+        p.content_original_title_weight,
+    )
+    draw = market.catalogue_attractiveness(
+        titles, p.market_reference_catalogue_titles, p.content_demand_elasticity
+    )
+    mkt = _per_path(np.minimum(base.market * draw, base.users), paths, months)
     churn = p.growth_churn_rate_month + risk.extra_churn
     p_innov = p.growth_p_innovation_month * (p.partner_reach_multiplier if is_partner else 1.0)
-    subs, adds = growth.bass_subscribers(
+    subs, adds, first = growth.bass_subscribers(
         mkt, p_innov, p.growth_q_imitation_month, churn, launch, shock=risk.sub_shock
     )
 
     # revenue, conditional on operating. Each full-array operation costs time at many
     # paths, so per-path factors are combined first: net = billed (1 - fee) / (1 + VAT).
-    gross = subs * (
-        column(1.0 - p.pricing_trial_share)
-        * column(p.pricing_price_cny_month)
-        / column(p.pricing_fx_cny_per_usd)
-    )
+    gross = subs * base.revenue_per_sub
     billed = gross * (1.0 - risk.dark)
     vat_in = column(1.0 + p.pricing_vat_rate)
-    net = billed * ((1.0 - column(p.pricing_payment_fee_rate)) / vat_in)
+    to_net = (1.0 - column(p.pricing_payment_fee_rate)) / vat_in
+    net = billed * to_net
     share_out = net * -column(p.partner_revenue_share) if is_partner else _ZERO
     kept = net + share_out  # the streamer's net revenue
-    marketing_out = adds * -column(p.growth_cac_usd_per_gross_add)
-    delivery_out = subs * -column(p.finance_delivery_usd_per_sub_month)
-    pre_tax = kept + marketing_out + delivery_out + overhead_out
+    # acquisition and win-back costs in months of a subscriber's net revenue
+    net_per_sub = base.revenue_per_sub * to_net
+    marketing_out = (
+        -(first * column(p.growth_cac_months) + (adds - first) * column(p.growth_winback_months))
+        * net_per_sub
+    )
+    # the partner serves the subscribers on its cloud, out of its share
+    delivery_out = _ZERO if is_partner else subs * -column(p.finance_delivery_usd_per_sub_month)
+    pre_tax = kept + marketing_out + delivery_out + base.overhead_out
     distress_out = _ZERO
     if is_partner:
         distress_out = -partner.distress_loss(
@@ -226,8 +235,15 @@ def _service(
             p.partner_migration_cost_usd_m,
         )
         pre_tax = pre_tax + distress_out
-    tax = finance.income_tax(pre_tax - amort, p.finance_tax_rate)
-    cash = pre_tax + content_out - tax  # the month's cash flow while operating
+    tax = finance.income_tax(pre_tax - base.amortisation, p.finance_tax_rate)
+    cash = pre_tax + base.content_out - tax  # the month's cash flow while operating
+    terminal = _terminal_value(
+        p,
+        pre_tax + base.content_out,
+        pre_tax - base.amortisation,
+        kept,
+        p.regulation_exit_cost_usd_m,
+    )
 
     cond = dict.fromkeys(LINE_ITEMS, _ZERO)
     if not plan_only:
@@ -236,12 +252,12 @@ def _service(
         cond["vat"] = billed * -(column(p.pricing_vat_rate) / vat_in)
         cond["payment_fees"] = billed * -(column(p.pricing_payment_fee_rate) / vat_in)
         cond["partner_share"] = share_out
-        cond["content"] = content_out
+        cond["content"] = base.content_out
         cond["marketing"] = marketing_out
         cond["delivery"] = delivery_out
-        cond["fixed_costs"] = fixed_out
-        cond["governance"] = governance_out
-        cond["setup"] = setup_out
+        cond["fixed_costs"] = base.fixed_out
+        cond["governance"] = base.governance_out
+        cond["setup"] = base.setup_out
         cond["partner_distress"] = distress_out
         cond["income_tax"] = -tax
     return _with_exit_policy(
@@ -254,50 +270,104 @@ def _service(
         mkt,
         subs,
         adds,
-        amort,
+        base.amortisation,
         last,
         plan_only,
         cash,
+        terminal=terminal,
+        first_adds=first,
     )
 
 
-def _service_base(p: _Inputs, mode: str, launch):
-    """The parts of an own service that no event changes: market before crackdowns,
-    content cash (out, negative) and amortisation, fixed, governance and set-up costs
-    (out, negative) and their sum."""
+def _terminal_value(p, pre_tax_cash, taxable, revenue, exit_cost) -> np.ndarray:
+    """Continuing value at the horizon from the final 12 months (conditional on operating),
+    US$ m per path: the normalised final year pays tax at the full rate on its profit
+    (losses carried forward do not last for ever) (:func:`finance.continuing_value`)."""
+    last_year = slice(max(p.months - 12, 0), p.months)
+    rows = max(np.shape(pre_tax_cash)[0], np.shape(taxable)[0])
+
+    def year(x):
+        return np.broadcast_to(x, (rows, p.months))[:, last_year].sum(axis=1)
+
+    profit = year(taxable)
+    normalised = year(pre_tax_cash) - column(p.finance_tax_rate)[:, 0] * np.maximum(profit, 0.0)
+    return finance.continuing_value(
+        p.finance_terminal_method,
+        normalised,
+        year(revenue),
+        p.finance_discount_rate_year,
+        p.finance_terminal_growth_year,
+        p.finance_terminal_revenue_multiple,
+        exit_cost,
+    )
+
+
+@dataclass(frozen=True)
+class _ServiceBase:
+    """The parts of an own service that no event changes (money out negative)."""
+
+    users: FloatArray  # online-video users, millions (paths, months)
+    market: FloatArray  # market before the catalogue's draw, millions
+    plan: content.ContentPlan
+    revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included
+    content_out: FloatArray
+    amortisation: FloatArray
+    fixed_out: FloatArray
+    governance_out: FloatArray
+    setup_out: FloatArray
+    overhead_out: FloatArray
+
+
+def _service_base(p: _Inputs, mode: str, launch) -> _ServiceBase:
+    """Market before the catalogue, content, price, and the fixed, governance and set-up
+    costs of an own service: everything that no event changes."""
     months = p.months
     is_partner = mode == "partner"
     users = market.online_video_users(
         p.market_online_video_users_m, p.market_user_growth_year, months
     )
-    mkt = market.addressable_market(
-        users,
-        p.market_svod_payer_share,
-        p.market_foreign_premium_share,
-        market.price_factor(
-            p.pricing_price_cny_month,
-            p.pricing_reference_price_cny_month,
-            p.market_price_elasticity,
-        ),
-        p.regulation_approval_pass_rate,
+    list_price, revenue_cny = _price_and_revenue(p)
+    reference = market.reference_price(
+        p.pricing_reference_price_cny_month, p.market_price_war_cut, launch, months
     )
-    # content, bought up front each content year from `content_lead_months` before launch
-    budget = content.mode_budget(p, mode)
-    start = np.maximum(np.asarray(launch) - p.content_lead_months, 0)
-    content_cash = content.yearly_payments(
-        budget.total, start, months, p.content_cost_inflation_year
+    price = market.price_factor(list_price, reference, p.market_price_elasticity)
+    base_market = users * (
+        column(p.market_svod_payer_share) * column(p.market_foreign_premium_share)
     )
-    amort = content.amortise(content_cash, p.content_amortisation_months)
+    plan = content.content_plan(p, mode, launch)
+    amort = content.amortise(plan.cash, p.content_amortisation_months)
     t = np.arange(months).reshape(1, -1)
     fixed_share = p.partner_tech_cost_share if is_partner else 1.0
-    fixed = np.where(
-        t >= column(start), column(p.finance_fixed_usd_m_year) / 12.0 * fixed_share, 0.0
-    )
+    # the local team seeks the licence and prepares the launch: fixed costs from month 0
+    fixed_out = -column(p.finance_fixed_usd_m_year) / 12.0 * column(fixed_share)
     governance_out = -column(p.partner_governance_usd_m_year) / 12.0 if is_partner else _ZERO
     setup_out = np.where(t == 0, -column(p.finance_setup_usd_m), 0.0)
-    fixed_out = -fixed
-    overhead_out = fixed_out + governance_out + setup_out
-    return mkt, -content_cash, amort, fixed_out, governance_out, setup_out, overhead_out
+    return _ServiceBase(
+        users=users,
+        market=base_market * price,
+        plan=plan,
+        revenue_per_sub=revenue_cny / column(p.pricing_fx_cny_per_usd),
+        content_out=-plan.cash,
+        amortisation=amort,
+        fixed_out=fixed_out,
+        governance_out=governance_out,
+        setup_out=setup_out,
+        overhead_out=fixed_out + governance_out + setup_out,
+    )
+
+
+def _price_and_revenue(p) -> tuple[FloatArray, FloatArray]:
+    """List price the market compares (CNY a month) and revenue collected per
+    subscriber-month (CNY, VAT included): the list price times the realisation rate; with
+    an ad tier, the blend of both tiers plus advertising on the cheaper one."""
+    realise = column(p.pricing_realisation_rate)
+    price = column(p.pricing_price_cny_month)
+    if p.pricing_ad_tier == "on":
+        s = column(p.pricing_ad_tier_share)
+        ad_price = column(p.pricing_ad_tier_price_cny_month)
+        blended = (1.0 - s) * price + s * ad_price
+        return blended, realise * blended + s * column(p.pricing_ad_revenue_cny_per_sub_month)
+    return price, realise * price
 
 
 def _with_exit_policy(
@@ -314,6 +384,8 @@ def _with_exit_policy(
     last=None,
     plan_only=False,
     cash=None,
+    terminal=None,
+    first_adds=None,
 ) -> ModeResult:
     """Lines under the best exit policy (forced exits, and leaving by choice from the
     launch on once staying would lose more; :func:`models.economics.finance.abandonment`), and the
@@ -322,15 +394,17 @@ def _with_exit_policy(
     The policy (``last``, the last month operated by choice on each path) is computed
     here from the expected-event cash flows unless given: with drawn events it is the
     plan made at launch from the same path's inputs, which cannot foresee the events.
-    With ``plan_only``, only that policy is returned.
+    With ``plan_only``, only that policy is returned. ``terminal`` is the continuing
+    value at the horizon (per path) of a business still running then.
     """
     months = params.months
     paths = params.paths
     alive = _per_path(risk.alive, paths, months)
     exit_at = _per_path(risk.exit_at, paths, months)
     if cash is None:
-        cash = sum(v for k, v in cond.items() if k != "exit_costs")
+        cash = sum(v for k, v in cond.items() if k not in _OUTSIDE)
     cash = _per_path(cash, paths, months)
+    terminal = np.zeros(paths) if terminal is None else np.broadcast_to(terminal, (paths,))
     if last is None:
         _, last = finance.abandonment(
             cash,
@@ -338,6 +412,7 @@ def _with_exit_policy(
             exit_cost,
             params.finance_discount_rate_year,
             first_exit_month=launch,
+            terminal_usd_m=terminal,
         )
         if plan_only:
             return last
@@ -345,6 +420,8 @@ def _with_exit_policy(
     stays = t <= last.reshape(-1, 1)
     operating = alive * stays
     voluntary = np.where((t == last.reshape(-1, 1)) & (t < months - 1), alive - exit_at, 0.0)
+    # running at the horizon: alive through the last month and not forced out at its end
+    at_horizon = np.where(t == months - 1, alive - exit_at, 0.0) * terminal.reshape(-1, 1)
     if paths == 1 and last[0] < months - 1:
         log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
     return ModeResult(
@@ -354,17 +431,24 @@ def _with_exit_policy(
         _per_path(subs, params.paths, months),
         _per_path(adds, params.paths, months),
         operating,
-        {k: v for k, v in cond.items() if k != "exit_costs"},
+        {k: v for k, v in cond.items() if k not in _OUTSIDE},
         conditional_total=cash,
         exit_costs=-(exit_at * stays + voluntary) * column(exit_cost),
+        continuing_value=at_horizon * stays,
         content_amortisation=_per_path(amort, params.paths, months) * operating,
         forced_exit=(exit_at * stays).sum(axis=1),
         last_month=last,
         survival=alive,
         committed_exit_costs=_per_path(-exit_at * column(exit_cost), paths, months),
+        committed_continuing_value=at_horizon,
         committed_amortisation=_per_path(amort, params.paths, months) * alive,
         events=risk.drawn,
+        first_adds_m=None if first_adds is None else _per_path(first_adds, paths, months),
     )
+
+
+#: Lines that are not conditional cash flows of an operating month.
+_OUTSIDE = ("exit_costs", "continuing_value")
 
 
 def _licensing(
@@ -402,12 +486,28 @@ def _licensing(
     cond["vat"] = -(fees - ex_vat)
     cond["withholding_tax"] = -ex_vat * p.license_withholding_tax_rate
     cond["content"] = -content.yearly_payments(
-        content.mode_budget(p, "license").total, 0, months, p.content_cost_inflation_year
+        content.license_localisation(p), 0, months, p.content_cost_inflation_year
     )
+    kept = ex_vat * (1.0 - column(p.license_withholding_tax_rate))
+    cash = kept + cond["content"]
+    # withholding tax is the final tax: the final year's cash is already after tax
+    terminal = _terminal_value(p, cash, _ZERO, kept, 0.0)
     zeros = _per_path(_ZERO, paths, months)
     # a licensor that stops walks away from its contracts at no extra cost
     return _with_exit_policy(
-        p, "license", launch, cond, risk, 0.0, zeros, zeros, zeros, zeros, last, plan_only
+        p,
+        "license",
+        launch,
+        cond,
+        risk,
+        0.0,
+        zeros,
+        zeros,
+        zeros,
+        zeros,
+        last,
+        plan_only,
+        terminal=terminal,
     )
 
 
@@ -421,8 +521,10 @@ def _stay_out(params) -> ModeResult:
         z,
         z,
         _per_path(1.0, params.paths, params.months),
-        dict.fromkeys(LINE_ITEMS, _ZERO),
+        {k: _ZERO for k in LINE_ITEMS if k not in _OUTSIDE},
         exit_costs=z,
+        continuing_value=z,
+        committed_continuing_value=z,
         content_amortisation=z,
         forced_exit=np.zeros(params.paths),
         last_month=np.full(params.paths, params.months - 1.0),

@@ -138,7 +138,9 @@ _GROWTH_FIT = (
     "fit: the model's Bass-with-churn recursion (6 % a month) on Netflix APAC paid "
     "memberships, verified quarters 2018Q4-2023Q2 "
     "(data/raw/netflix_paid_memberships_regional_quarterly.csv); range: 95 % interval "
-    "widened 15x by the backtest of the verified rows and stretched to the all-rows fit "
+    "widened 15x by the backtest of the verified rows and stretched to the all-rows fit, "
+    "taken in log space (rates are positive and their errors multiplicative: a range "
+    "down to zero would leave a sixth of the futures without any growth) "
     "(notebooks/subscriber_growth.ipynb)"
 )
 
@@ -313,7 +315,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         0.10,
         "fraction",
         "Share of paying users who would consider a premium foreign service at the "
-        "reference price with the full catalogue.",
+        "reference price with a catalogue of market_reference_catalogue_titles.",
         _A + "no public figure exists; 10 % is a round starting point for the sensitivity analysis",
         min=0.0,
         max=1.0,
@@ -321,6 +323,20 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         default_range=(0.03, 0.25),
         range_source="range: assumption: deliberately wide (3-25 %) because no figure "
         "exists; the sensitivity analysis shows what hangs on it",
+    ),
+    ParamSpec(
+        "market_reference_catalogue_titles",
+        "float",
+        300.0,
+        "foreign-title equivalents",
+        "Catalogue at which market_foreign_premium_share holds; a larger catalogue draws "
+        "more (content_demand_elasticity). Domestic titles and originals count by their "
+        "weights.",
+        _A + "about the default solo catalogue in its third year (170 foreign titles, 400 "
+        "domestic at a quarter, six originals at three), so that the share means what a "
+        "settled service draws",
+        min=1.0,
+        max=100000.0,
     ),
     ParamSpec(
         "market_price_elasticity",
@@ -337,13 +353,31 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         default_range=(-2.5, -0.5),
         range_source="range: assumption: from inelastic (-0.5) to strongly elastic (-2.5)",
     ),
+    ParamSpec(
+        "market_price_war_cut",
+        "float",
+        0.1,
+        "fraction of the reference price",
+        "How far the incumbents' price falls once a foreign service launches (promotions, "
+        "cheaper plans): the reference price of the price elasticity is cut by this share "
+        "from the own service's launch on.",
+        "ref 1.2: iQIYI's auto-renew price (CNY 15) ran 24 % below its single-month list "
+        "price (19.8) before 2020; ref 1.4: first months offered at CNY 12 against 40; "
+        "assumption: a tenth off the reference price in answer to a foreign entry",
+        min=0.0,
+        max=0.9,
+        uncertain=True,
+        default_range=(0.0, 0.25),
+        range_source="range: refs 1.2, 1.4: no answer to a full promotional price (24 %)",
+    ),
     # -- pricing --------------------------------------------------------------------
     ParamSpec(
         "pricing_price_cny_month",
         "float",
         30.0,
         "CNY per month, VAT included",
-        "Monthly list price of the streamer's own service.",
+        "Single-month list price of the streamer's own service (realised revenue is "
+        "pricing_realisation_rate of it).",
         "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021), the top of the local range",
         min=1.0,
         max=300.0,
@@ -352,10 +386,11 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "pricing_reference_price_cny_month",
         "float",
-        22.0,
+        30.0,
         "CNY per month, VAT included",
-        "Price of the local benchmark service, against which the price elasticity applies.",
-        "ref 1.3: iQIYI Gold VIP auto-renew monthly CNY 22 (Dec 2021)",
+        "Single-month list price of the local benchmark service, against which the price "
+        "elasticity applies (list against list: both realise about the same share).",
+        "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021)",
         min=1.0,
         max=300.0,
     ),
@@ -396,14 +431,64 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         max=0.5,
     ),
     ParamSpec(
-        "pricing_trial_share",
+        "pricing_realisation_rate",
         "float",
-        0.015,
-        "fraction of subscribers",
-        "Share of subscribers on free trials, who pay nothing.",
-        "ref 1.17: 2 % (end-2018) to 0.8 % (Q3 2019) of iQIYI members were not paying",
+        0.55,
+        "fraction of the list price",
+        "Revenue actually collected per subscriber-month as a share of the single-month "
+        "list price: promotions, annual-plan and auto-renew discounts, and members on "
+        "trials who pay nothing.",
+        "ref 1.11, ref 1.12, ref 1.13: iQIYI's revenue per member was CNY 15.98 a month in Q4 2023 against "
+        "a CNY 30 single-month list price (0.53) and CNY 13.6 in Q3 2021 against CNY 25 "
+        "(0.54); 0.55 is taken",
+        min=0.05,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.45, 0.8),
+        range_source="range: ref 1.11 to ref 1.13: 0.45 (deeper promotions than iQIYI's) to 0.78 "
+        "(CNY 15.4 against 19.8 in 2017, before the price rises)",
+    ),
+    ParamSpec(
+        "pricing_ad_tier",
+        "str",
+        "off",
+        "",
+        "Whether the own service also sells a cheaper tier with advertising: 'off' or 'on'.",
+        "model setting: Netflix had no ad tier until November 2022; off by default, so a "
+        "strategist can test it",
+        max=3,
+        choices=("off", "on"),
+    ),
+    ParamSpec(
+        "pricing_ad_tier_price_cny_month",
+        "float",
+        15.0,
+        "CNY per month, VAT included",
+        "List price of the tier with advertising (when pricing_ad_tier is 'on').",
+        "ref 1.2: iQIYI's cheapest auto-renew monthly price before 2020, CNY 15",
         min=0.0,
-        max=0.9,
+        max=300.0,
+    ),
+    ParamSpec(
+        "pricing_ad_tier_share",
+        "float",
+        0.4,
+        "fraction of subscribers",
+        "Share of subscribers who take the tier with advertising (when it is 'on').",
+        _A + "no public figure for China; a large minority, as cheaper plans draw the "
+        "price-sensitive",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
+        "pricing_ad_revenue_cny_per_sub_month",
+        "float",
+        5.0,
+        "CNY per subscriber-month",
+        "Advertising revenue per subscriber of the tier with advertising, net of ad sales costs.",
+        _A + "no public figure for a subscription tier; a third of the tier's price",
+        min=0.0,
+        max=300.0,
     ),
     # -- growth ---------------------------------------------------------------------
     ParamSpec(
@@ -417,7 +502,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=0.1,
         uncertain=True,
-        default_range=(0.0, 0.00337),
+        default_range=(0.000415, 0.00337),
     ),
     ParamSpec(
         "growth_q_imitation_month",
@@ -429,7 +514,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=0.5,
         uncertain=True,
-        default_range=(0.0, 0.263),
+        default_range=(0.048, 0.263),
     ),
     ParamSpec(
         "growth_churn_rate_month",
@@ -446,20 +531,39 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         range_source="range: the 5-10 % modelling range of ref 1.21",
     ),
     ParamSpec(
-        "growth_cac_usd_per_gross_add",
+        "growth_cac_months",
         "float",
-        25.0,
-        "US$ per gross add",
-        "Marketing cost per gross subscriber added.",
-        _A + "between Netflix's international US$42 per net add in 2016 (ref 3.7; per gross "
-        "add is lower) and iQIYI's about RMB 45 (US$7) per net add in 2017 (ref 2.4): a "
-        "foreign brand pays more than the incumbent to win a subscriber",
+        1.9,
+        "months of realised revenue",
+        "Marketing cost of winning a first-time subscriber, in months of the revenue a "
+        "subscriber brings (net of VAT and payment fees), so that it follows local prices.",
+        "fit: the APAC replay (notebooks/subscriber_growth.ipynb) reproduces Netflix's "
+        "international marketing, 25.9 % and 18.9 % of revenue in 2015-16 (ref 3.6), in its "
+        "years 2-3 at 1.9 months; iQIYI spent RMB 45 per net member added in 2017 (ref 2.4), "
+        "2.9 months of its CNY 15.4 revenue per member (ref 1.13): per first-time subscriber, "
+        "with churn, less",
         min=0.0,
-        max=500.0,
+        max=24.0,
         uncertain=True,
-        default_range=(10.0, 45.0),
-        range_source="range: assumption: from a local platform's cost to just above "
-        "Netflix's US$42 per net add (ref 3.7)",
+        default_range=(1.2, 3.5),
+        range_source="range: assumption: a cheaper launch than Netflix's (1.2) to above "
+        "iQIYI's 2.9 months per net add (3.5) for a foreign brand",
+    ),
+    ParamSpec(
+        "growth_winback_months",
+        "float",
+        0.5,
+        "months of realised revenue",
+        "Marketing cost of winning back a former subscriber (offers, reminders), in months "
+        "of the revenue a subscriber brings.",
+        _A + "a lapsed member knows the service and returns through its own app and "
+        "auto-renew prompts; a discounted first month back costs about half a month's "
+        "revenue (first-month offers of CNY 12 against 40, ref 1.4)",
+        min=0.0,
+        max=24.0,
+        uncertain=True,
+        default_range=(0.2, 1.0),
+        range_source="range: assumption: a reminder (0.2) to a free month (1.0)",
     ),
     # -- content --------------------------------------------------------------------
     ParamSpec(
@@ -586,6 +690,83 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         range_source="range: assumption: one smaller drama to two of Ode to Joy's scale (ref 2.6)",
     ),
     ParamSpec(
+        "content_original_usd_m_per_title",
+        "float",
+        15.0,
+        "US$ m per title",
+        "Cost of one local original (a drama season); the originals budget buys "
+        "content_originals_usd_m_year / this many a year, owned for good.",
+        "ref 2.6: Ode to Joy S2 cost RMB 150 M (about US$21 M); Candle in the Tomb RMB 5-6 M "
+        "an episode (about US$15 M a season); US$15 M is taken",
+        min=0.1,
+        max=500.0,
+    ),
+    ParamSpec(
+        "content_window_years",
+        "int",
+        3,
+        "years",
+        "Licence window of a foreign title: a year's titles stay in the catalogue this long, "
+        "then make way for newer ones (the yearly purchase replaces them).",
+        _A + "SVOD licences typically run two to five years; the rights price per title is "
+        "for the whole window",
+        min=1,
+        max=10,
+        uncertain=True,
+        default_range=(2, 5),
+        range_source="range: assumption: two to five years",
+    ),
+    ParamSpec(
+        "content_domestic_window_years",
+        "int",
+        5,
+        "years",
+        "Licence window of a Chinese library title bought to meet the quota.",
+        _A + "older library titles license for longer windows than first-run content",
+        min=1,
+        max=20,
+    ),
+    ParamSpec(
+        "content_demand_elasticity",
+        "float",
+        0.3,
+        "elasticity",
+        "Elasticity of the market with respect to the catalogue: the market scales with "
+        "(catalogue / market_reference_catalogue_titles) ** elasticity, so titles draw "
+        "demand with diminishing returns.",
+        _A + "no China estimate was found; below 1 because each extra title adds less "
+        "(a subscriber needs a few titles worth the price, not all of them)",
+        min=0.0,
+        max=1.5,
+        uncertain=True,
+        default_range=(0.1, 0.6),
+        range_source="range: assumption: catalogue barely matters (0.1) to a catalogue "
+        "that doubles the market when it trebles (0.6)",
+    ),
+    ParamSpec(
+        "content_domestic_title_weight",
+        "float",
+        0.25,
+        "foreign-title equivalents",
+        "How much one Chinese library title adds to the catalogue's draw, against one "
+        "foreign title (the reason to subscribe to a foreign service).",
+        _A + "the domestic library is also on iQIYI and Tencent Video; a quarter of a "
+        "foreign title",
+        min=0.0,
+        max=5.0,
+    ),
+    ParamSpec(
+        "content_original_title_weight",
+        "float",
+        3.0,
+        "foreign-title equivalents",
+        "How much one local original adds to the catalogue's draw, against one foreign title.",
+        _A + "an exclusive local drama draws like several library titles (Ode to Joy S2 "
+        "cost as much as 70 foreign library titles, ref 2.6); 3 is taken",
+        min=0.0,
+        max=50.0,
+    ),
+    ParamSpec(
         "content_cost_inflation_year",
         "float",
         0.05,
@@ -622,16 +803,31 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ),
     # -- regulation -----------------------------------------------------------------
     ParamSpec(
-        "regulation_quota_foreign_ratio",
+        "regulation_quota_rule",
+        "str",
+        "share_on_offer",
+        "",
+        "How the foreign-content quota binds: 'share_on_offer' (the 2018 draft: foreign "
+        "titles at most regulation_quota_foreign_share of the titles on offer) or "
+        "'yearly_ratio' (the 2014 rule: foreign titles licensed in a year at most that share "
+        "of the domestic titles licensed).",
+        "ref 5.5 (2018 draft, Art. 23: per category available on the platform); ref 5.3 "
+        "(2014-15: against domestic titles licensed in the prior year)",
+        max=16,
+        choices=("share_on_offer", "yearly_ratio"),
+    ),
+    ParamSpec(
+        "regulation_quota_foreign_share",
         "float",
         0.30,
-        "foreign per domestic title",
-        "Foreign titles licensed in a year may be at most this fraction of the domestic "
-        "titles licensed (the foreign-content quota).",
-        "ref 5.3: foreign titles <= 30 % of domestic titles (2014-15 rule); ref 5.5 (2018 "
-        "draft) keeps 30 %",
+        "fraction",
+        "The quota's number: foreign titles at most this share of the titles on offer "
+        "(share_on_offer) or this fraction of the domestic titles licensed (yearly_ratio). "
+        "Domestic titles are bought for the foreign titles submitted, since approval comes "
+        "after the purchase (ref 5.4) and the quota must hold when they go live.",
+        "ref 5.5: 30 % of each category (2018 draft); ref 5.3: 30 % (2014-15)",
         min=0.01,
-        max=10.0,
+        max=1.0,
     ),
     ParamSpec(
         "regulation_approval_pass_rate",
@@ -680,18 +876,19 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "regulation_exit_hazard_solo_year",
         "float",
-        0.088,
+        0.014,
         "probability per year",
-        "Yearly probability that a solo service is forced to close, once launched.",
-        "fit: forced exits (blocked or shut by a regulator) of foreign services in China, "
-        "solo rows of data/raw/foreign_digital_services_china.csv: 9 events in 1,179 months "
-        "(8 of them cross-border blocks), constant hazard; range: exact 95 % Poisson "
-        "interval, stretched to 1.4 % (the rate without cross-border services) "
-        "(notebooks/regulatory_risk.ipynb)",
+        "Yearly probability that a solo service, licensed and run inside China, is forced to "
+        "close once launched.",
+        "fit: forced exits of solo services run inside China in "
+        "data/raw/foreign_digital_services_china.csv (cross-border services, blocked at the "
+        "border, left out): 1 event (Apple's iTunes Movies, 2016), constant hazard; range: "
+        "exact 95 % Poisson interval, its top stretched to 8.8 %, the rate with the 8 "
+        "cross-border blocks counted (notebooks/regulatory_risk.ipynb)",
         min=0.0,
         max=1.0,
         uncertain=True,
-        default_range=(0.014, 0.161),
+        default_range=(0.0004, 0.088),
     ),
     ParamSpec(
         "regulation_exit_hazard_partner_year",
@@ -1042,7 +1239,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         35.0,
         "US$ m per year",
         "Fixed tech and overhead of an own platform in China: local data centres and CDN "
-        "(data must stay in China), staff, compliance.",
+        "(data must stay in China), staff, compliance; paid from month 0 (the local team "
+        "seeks the licence and prepares the launch).",
         "ref 5.7 (Cybersecurity Law Art. 37 data localisation); the amount is an assumption",
         min=0.0,
         max=2000.0,
@@ -1068,13 +1266,52 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "float",
         0.3,
         "US$ per subscriber-month",
-        "Variable cost of serving one subscriber for a month: bandwidth, support.",
+        "Variable cost of serving one subscriber for a month: bandwidth, support. Paid by "
+        "the streamer when solo; under a partnership the partner serves the subscribers on "
+        "its cloud out of its share (partner_serving_usd_per_sub_month).",
         _A + "CDN and support cost at Chinese bandwidth prices",
         min=0.0,
         max=20.0,
         uncertain=True,
         default_range=(0.15, 0.6),
         range_source="range: assumption: half to twice the default",
+    ),
+    ParamSpec(
+        "finance_terminal_method",
+        "str",
+        "gordon",
+        "",
+        "Value of the business beyond the horizon: 'gordon' (the normalised final year "
+        "growing at finance_terminal_growth_year for ever), 'revenue_multiple' (a multiple "
+        "of the final year's net revenue) or 'none'. Never below the cost of closing.",
+        "model setting: a service that is still growing at the horizon is worth more than "
+        "its first ten years (Koller et al., Valuation, ch. 14, continuing value)",
+        max=16,
+        choices=("gordon", "revenue_multiple", "none"),
+    ),
+    ParamSpec(
+        "finance_terminal_growth_year",
+        "float",
+        0.02,
+        "fraction per year",
+        "Long-run growth of the normalised final year's cash flow (Gordon method).",
+        "data/raw/china_internet_cnnic.csv: internet users grew 3.4 % a year in 2020-23; "
+        "assumption: 2 %, below that, as penetration saturates",
+        min=-0.1,
+        max=0.1,
+        uncertain=True,
+        default_range=(0.0, 0.034),
+        range_source="range: no growth to the 2020-23 pace of internet users (same file)",
+    ),
+    ParamSpec(
+        "finance_terminal_revenue_multiple",
+        "float",
+        1.5,
+        "x final-year net revenue",
+        "Multiple of the final year's net revenue (revenue_multiple method).",
+        _A + "listed Chinese video platforms have traded at one to two times revenue; 1.5",
+        min=0.0,
+        max=20.0,
     ),
 )
 
@@ -1108,7 +1345,13 @@ LABELS: dict[str, str] = {
     "growth_p_innovation_month": "Bass innovation p",
     "growth_q_imitation_month": "Bass imitation q",
     "growth_churn_rate_month": "monthly churn",
-    "growth_cac_usd_per_gross_add": "marketing cost per sign-up",
+    "growth_cac_months": "marketing cost per new subscriber",
+    "growth_winback_months": "cost of winning back a subscriber",
+    "pricing_realisation_rate": "share of the list price collected",
+    "market_price_war_cut": "incumbents' price cut",
+    "content_window_years": "licence window",
+    "content_demand_elasticity": "demand's response to the catalogue",
+    "finance_terminal_growth_year": "long-run growth",
     "content_rights_usd_m_per_title": "rights cost per foreign title",
     "content_domestic_title_usd_m": "cost per domestic title",
     "content_reedit_share": "share of titles re-edited",

@@ -226,13 +226,42 @@ def table(
 def how_to_read(params) -> HTMLBlock:
     """The model's main assumptions in words, with this run's numbers."""
     p = params
-    ratio = p.regulation_quota_foreign_ratio
+    share = p.regulation_quota_foreign_share
+    quota = (
+        f"Foreign titles may be at most {share:.0%} of the titles on offer (2018 draft), so "
+        f"the library holds {(1 - share) / share:.1f} domestic titles for each foreign one, "
+        f"licensed for {p.content_domestic_window_years} years and replaced as they end"
+        if p.regulation_quota_rule == "share_on_offer"
+        else f"Foreign titles licensed in a year may be at most {share:.0%} of the domestic "
+        f"titles licensed (2014 rule): {1 / share:.1f} domestic titles a year for each foreign one"
+    )
+    terminal = {
+        "gordon": f"the final year's cash flow, normalised, growing at "
+        f"{p.finance_terminal_growth_year:.1%} a year for ever",
+        "revenue_multiple": f"{p.finance_terminal_revenue_multiple:g} times the final "
+        "year's net revenue",
+        "none": "nothing",
+    }[p.finance_terminal_method]
     items = [
         (
             "Money",
             f"is in US$ millions, converted from yuan at {p.pricing_fx_cny_per_usd:g} CNY "
             f"per US$; subscription revenue is shown including VAT ({p.pricing_vat_rate:.0%}), "
             "which is then deducted with payment fees.",
+        ),
+        (
+            "Price",
+            f"is CNY {p.pricing_price_cny_month:g} a month list, of which "
+            f"{p.pricing_realisation_rate:.0%} is collected after promotions, plan discounts "
+            f"and trials; the incumbents answer a launch with prices {p.market_price_war_cut:.0%} "
+            "lower.",
+        ),
+        (
+            "The market",
+            "is the online-video audience that pays for video and is open to a foreign "
+            "service, scaled by price and by the catalogue on offer: titles draw demand with "
+            f"an elasticity of {p.content_demand_elasticity:g}, so crackdowns and refused titles "
+            "cost subscribers as well as titles.",
         ),
         (
             "Subscribers",
@@ -251,9 +280,13 @@ def how_to_read(params) -> HTMLBlock:
             f"{p.regulation_exit_hazard_license_year:.1%} (licensing).",
         ),
         (
+            "Marketing",
+            f"costs {p.growth_cac_months:g} months of a subscriber's revenue to win a "
+            f"first-time subscriber and {p.growth_winback_months:g} to win one back.",
+        ),
+        (
             "The foreign-content quota",
-            f"({ratio:.0%}) makes every approved foreign title "
-            f"require {1 / ratio:.1f} domestic titles; a partner's library covers "
+            f"binds the catalogue. {quota}; a partner's library covers "
             f"{p.partner_quota_cover_share:.0%} of them.",
         ),
         (
@@ -263,9 +296,9 @@ def how_to_read(params) -> HTMLBlock:
             "(never before launch), as Netflix turned to licensing in 2016.",
         ),
         (
-            "No terminal value",
-            f"cash flows after {p.horizon_years} years are ignored, which "
-            "favours modes that pay back early (licensing) over those that build a lasting base.",
+            "Beyond the horizon",
+            f"a mode still running after {p.horizon_years} years is worth {terminal}, never "
+            "less than closing it; the cash-flow tables show this value as its own line.",
         ),
     ]
     body = "".join(f"<li><b>{_e(k)}</b> {_e(v)}</li>" for k, v in items)

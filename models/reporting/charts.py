@@ -208,13 +208,13 @@ def content_build_up(build_up: pd.DataFrame) -> go.Figure:
 
 
 def quota_effect(quota: pd.DataFrame) -> go.Figure:
-    """Cost of the domestic titles the quota requires as the quota ratio varies (from
+    """Cost of the domestic titles the quota requires as its share varies (from
     :func:`models.analysis.content_breakdown.quota_effect`)."""
     fig = go.Figure()
     for mode, part in quota.groupby("mode", sort=False):
         fig.add_trace(
             go.Scatter(
-                x=part["quota_ratio"],
+                x=part["quota_share"],
                 y=part["usd_m_year"],
                 mode="lines+markers",
                 name=MODE_LABELS[mode],
@@ -223,7 +223,7 @@ def quota_effect(quota: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y:,.1f} (%{customdata:,.0f} titles)",
             )
         )
-    current = quota.loc[quota["current"], "quota_ratio"]
+    current = quota.loc[quota["current"], "quota_share"]
     if not current.empty:
         fig.add_vline(
             x=float(current.iloc[0]),
@@ -234,9 +234,9 @@ def quota_effect(quota: pd.DataFrame) -> go.Figure:
         )
     layout(
         fig,
-        "Domestic titles the quota requires (US$ m per year)",
+        "Domestic titles the quota requires (US$ m per year, average over the horizon)",
         "US$ m per year",
-        "foreign titles allowed, as a share of domestic titles licensed",
+        "the quota: foreign titles allowed, as a share",
     )
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     return fig

@@ -278,9 +278,10 @@ def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, 
                 )
             elif v.any():  # a constant line (a pinned input): the same every month
                 out["pv_sum"].loc[mode, k] = float(v.ravel()[0]) * float(weight.sum())
-        out["pv_sum"].loc[mode, "exit_costs"] = np.einsum(
-            "pt,pt->", np.broadcast_to(r.exit_costs, cf.shape), df
-        )
+        for k in ("exit_costs", "continuing_value"):
+            out["pv_sum"].loc[mode, k] = np.einsum(
+                "pt,pt->", np.broadcast_to(getattr(r, k), cf.shape), df
+            )
         if stop:
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)

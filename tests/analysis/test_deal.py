@@ -11,7 +11,7 @@ from models.inputs.params import validate
 
 PROFITABLE = {
     "market_foreign_premium_share": 0.5,
-    "growth_cac_usd_per_gross_add": 5.0,
+    "growth_cac_months": 1.0,
     "content_originals_usd_m_year": 0.0,
 }
 
@@ -46,7 +46,7 @@ def test_no_zone_when_the_streamer_prefers_its_alternative_at_any_share():
 
 
 def test_a_costlier_partner_narrows_the_zone(zone):
-    costly = deal_zone(validate({**PROFITABLE, "partner_serving_usd_per_sub_month": 1.0}))
+    costly = deal_zone(validate({**PROFITABLE, "partner_serving_usd_per_sub_month": 0.4}))
     assert costly.low > zone.low and costly.high == pytest.approx(zone.high, abs=1e-6)
 
 

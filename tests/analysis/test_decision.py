@@ -13,11 +13,8 @@ from models.reporting import risk_charts
 #: A scenario where the answer is close: a partnership wins in some futures.
 CLOSE = {
     "content_originals_usd_m_year": 0.0,
-    "market_foreign_premium_share": 0.5,
-    "partner_revenue_share": 0.2,
     "finance_fixed_usd_m_year": 10.0,
     "content_foreign_titles_year": 30.0,
-    "license_fee_usd_m_per_title": 0.3,
     "sobol_samples": 32,
 }
 

@@ -92,7 +92,7 @@ def test_ols_on_the_model_recursion_is_close():
     """The model turns the Bass hazard into a monthly probability 1 - exp(-x); with
     monthly-sized rates OLS on its adoptions is close to the truth."""
     m, p, q = 100.0, 0.003, 0.03
-    _, adds = bass_subscribers(np.full((1, 240), m), p, q, churn=0.0, launch_month=0)
+    _, adds, _ = bass_subscribers(np.full((1, 240), m), p, q, churn=0.0, launch_month=0)
     fit = fit_bass(pd.Series(adds[0]), "ols")
     assert fit.m == pytest.approx(m, rel=0.02)
     assert fit.q == pytest.approx(q, rel=0.05)

@@ -15,7 +15,9 @@ CHURN = 0.04
 
 
 def quarterly_stock(months=80):
-    subs, _ = bass_subscribers(np.full((1, months), TRUTH["m"]), TRUTH["p"], TRUTH["q"], CHURN, 0)
+    subs, _, _ = bass_subscribers(
+        np.full((1, months), TRUTH["m"]), TRUTH["p"], TRUTH["q"], CHURN, 0
+    )
     idx = pd.period_range("2016-01", periods=months, freq="M")
     return pd.Series(subs[0], index=idx)[2::3]  # quarter ends
 
@@ -84,5 +86,5 @@ def test_bad_input(stock, churn, fragment):
     ("m", "p", "q", "c"), [(50, 0.006, 0.12, 0.04), (1, 0.1, 0.5, 0.3), (10, 0.0, 0.2, 0.0)]
 )
 def test_fast_path_equals_the_model_recursion(m, p, q, c):
-    subs, _ = bass_subscribers(np.full((1, 90), float(m)), p, q, c, 0)
+    subs, _, _ = bass_subscribers(np.full((1, 90), float(m)), p, q, c, 0)
     assert np.allclose(stock_path(m, p, q, c, 90), subs[0], rtol=1e-12, atol=1e-12)

@@ -1,4 +1,4 @@
-"""Content cost: the re-edit example, the quota, payments and amortisation."""
+"""Content: the re-edit example, the library and the quota, payments and amortisation."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import pytest
 
 from models.economics.content import (
     amortise,
-    domestic_titles_required,
+    by_month,
+    catalogue_titles,
+    content_plan,
+    domestic_purchases,
+    in_window,
     localisation_usd_m_per_title,
+    payments,
     reedit_cost_usd,
-    yearly_budget,
     yearly_payments,
 )
+from models.inputs.params import validate
 
 
 def test_empresses_in_the_palace_reedit():
@@ -26,27 +31,67 @@ def test_localisation_by_hand():
     assert usd_m[0, 0] == pytest.approx((8000 + 24000 + 12500) / 1e6)
 
 
-def test_quota_requires_domestic_titles():
-    # 30 approved foreign titles under a 30 % quota need 100 domestic titles
-    assert domestic_titles_required(30, 0.3)[0, 0] == pytest.approx(100)
-    assert domestic_titles_required(30, 0.3, covered_share=0.8)[0, 0] == pytest.approx(20)
+def test_the_2018_quota_holds_the_library_not_a_yearly_rebuy():
+    # 30 foreign titles a year kept 3 years; foreign at most 30 % of what is on offer:
+    # 70 domestic titles per 30 foreign on offer. With 5-year domestic windows the library
+    # needs 70, 140, 210 domestic titles in years 0-2, then 210 for good: bought 70 a year
+    # for three years, nothing while they last, then replaced as they end.
+    bought = domestic_purchases(30.0, 3, 5, 0.3, "share_on_offer", 8)[0]
+    assert bought.tolist() == pytest.approx([70, 70, 70, 0, 0, 70, 70, 70])
+    held = in_window(bought[None, :], 5)[0]
+    foreign = in_window(np.full((1, 8), 30.0), 3)[0]
+    assert np.all(foreign / (foreign + held) <= 0.3 + 1e-12)  # the quota holds every year
+    assert held[2:].tolist() == pytest.approx([210] * 6)
+    # the 2014 rule: every year's foreign purchases need 1 / 0.3 as many domestic ones
+    assert domestic_purchases(30.0, 3, 5, 0.3, "yearly_ratio", 3)[0] == pytest.approx([100] * 3)
 
 
-def test_yearly_budget_components():
-    b = yearly_budget(
-        foreign_titles=100,
-        rights_usd_m_per_title=0.5,
-        localisation_usd_m=0.05,
-        pass_rate=0.6,
-        quota_ratio=0.3,
-        domestic_usd_m_per_title=0.2,
-        quota_covered_share=0.5,
-        originals_usd_m=10,
+def test_titles_go_on_offer_at_each_launch_anniversary():
+    per_year = np.array([[1.0, 2.0, 3.0]])
+    monthly = by_month(per_year, 5, 30)[0]
+    assert monthly[:5].sum() == 0 and monthly[5:17].tolist() == [1.0] * 12
+    assert monthly[17:29].tolist() == [2.0] * 12 and monthly[29] == 3.0
+
+
+def test_content_plan_by_hand():
+    p = validate(
+        content_foreign_titles_year=10.0,
+        regulation_approval_pass_rate=0.5,
+        content_window_years=2,
+        content_domestic_window_years=3,
+        regulation_quota_foreign_share=0.5,
+        content_rights_usd_m_per_title=1.0,
+        content_subtitle_usd_per_hour=0.0,
+        content_dub_share=0.0,
+        content_reedit_share=0.0,
+        content_domestic_title_usd_m=0.1,
+        content_originals_usd_m_year=30.0,
+        content_original_usd_m_per_title=15.0,
+        content_cost_inflation_year=0.0,
+        content_lead_months=6,
+        horizon_years=4,
     )
-    assert b.rights[0, 0] == pytest.approx(50)
-    assert b.localisation[0, 0] == pytest.approx(5)
-    assert b.domestic[0, 0] == pytest.approx(60 / 0.3 * 0.5 * 0.2)
-    assert b.total[0, 0] == pytest.approx(50 + 5 + 20 + 10)
+    plan = content_plan(p, "solo", launch=18)
+    # domestic bought for the titles submitted: 10, 20, 20, then the first year's 10 end
+    assert plan.yearly["domestic"][0, :5] == pytest.approx([1.0, 1.0, 0.0, 1.0, 1.0])
+    assert plan.yearly["rights"][0, 0] == 10.0 and plan.yearly["originals"][0, 0] == 30.0
+    # paid at 12, 24, 36 (launch 18 less 6 months' lead)
+    assert list(np.flatnonzero(plan.cash[0])) == [12, 24, 36]
+    assert plan.cash[0, 12] == pytest.approx(10 + 1 + 30) and plan.cash[0, 36] == 40.0
+    # on offer from the launch: 5 approved, then 10 (two vintages); originals 2 a year
+    assert plan.foreign[0, 17] == 0 and plan.foreign[0, 18] == 5 and plan.foreign[0, 30] == 10
+    assert plan.domestic[0, 18] == 10 and plan.domestic[0, 30] == 20
+    assert plan.originals[0, 18] == 2 and plan.originals[0, 42] == 6
+    draw = catalogue_titles(plan, 0.5, 0.25, 3.0)
+    assert draw[0, 30] == pytest.approx(10 * 0.5 + 0.25 * 20 + 3.0 * 4)
+    partner = content_plan(p.replace(partner_quota_cover_share=0.8), "partner", launch=6)
+    assert partner.yearly["domestic"][0, 0] == pytest.approx(1.0 * 0.2)  # the library covers 80 %
+    assert partner.domestic[0, 6] == 10  # on offer all the same
+
+
+def test_payments_follow_each_years_amount():
+    pay = payments(np.array([[1.0, 2.0, 4.0]]), 3, 30, 0.0)[0]
+    assert list(np.flatnonzero(pay)) == [3, 15, 27] and pay[[3, 15, 27]].tolist() == [1, 2, 4]
 
 
 def test_yearly_payments_fall_every_twelve_months_and_grow():

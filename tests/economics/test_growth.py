@@ -14,7 +14,7 @@ MONTHS = 60
 
 def test_first_months_by_hand():
     market = np.full((1, 4), 100.0)
-    subs, adds = bass_subscribers(market, p=0.01, q=0.2, churn=0.05, launch_month=1)
+    subs, adds, _ = bass_subscribers(market, p=0.01, q=0.2, churn=0.05, launch_month=1)
     assert subs[0, 0] == 0.0 and adds[0, 0] == 0.0  # before launch
     # month 1: nobody to keep; sign-ups (1 - exp(-0.01)) * 100
     a1 = (1 - np.exp(-0.01)) * 100
@@ -28,7 +28,7 @@ def test_first_months_by_hand():
 def test_without_churn_it_is_the_discrete_bass_model():
     """With no churn, cumulative adoption follows Bass's discrete recursion towards m."""
     market = np.full((1, 400), 50.0)
-    subs, adds = bass_subscribers(market, p=0.03, q=0.38, churn=0.0, launch_month=0)
+    subs, adds, _ = bass_subscribers(market, p=0.03, q=0.38, churn=0.0, launch_month=0)
     assert np.allclose(np.cumsum(adds, axis=1), subs)
     assert np.isclose(subs[0, -1], 50.0, rtol=1e-6)
     # the peak of adoptions comes near Bass's t* = ln(q/p) / (p + q)
@@ -40,7 +40,7 @@ def test_steady_state_with_churn():
     """At equilibrium the stock is a fixed point: s = k + (1 - exp(-(p + q s)))(1 - k)
     with k = s (1 - c)."""
     p, q, c = 0.004, 0.12, 0.065
-    subs, _ = bass_subscribers(np.full((1, 2000), 1.0), p, q, c, 0)
+    subs, _, _ = bass_subscribers(np.full((1, 2000), 1.0), p, q, c, 0)
     s = subs[0, -1]
     k = s * (1 - c)
     assert np.isclose(s, k + (1 - np.exp(-(p + q * s))) * (1 - k), atol=1e-12)
@@ -49,10 +49,10 @@ def test_steady_state_with_churn():
 
 def test_paths_are_independent_rows():
     market = np.vstack([np.full(24, 10.0), np.full(24, 20.0)])
-    subs, _ = bass_subscribers(
+    subs, _, _ = bass_subscribers(
         market, p=[0.01, 0.02], q=0.1, churn=[0.05, 0.0], launch_month=[0, 6]
     )
-    one, _ = bass_subscribers(market[1:], p=0.02, q=0.1, churn=0.0, launch_month=6)
+    one, _, _ = bass_subscribers(market[1:], p=0.02, q=0.1, churn=0.0, launch_month=6)
     assert subs.shape == (2, 24)
     assert np.allclose(subs[1], one[0])
 
@@ -71,7 +71,7 @@ rates = st.floats(0.0, 0.1)
 )
 def test_subscribers_stay_within_zero_and_the_market(p, q, churn, launch, m0, growth):
     market = online_video_users(m0, growth, MONTHS)
-    subs, adds = bass_subscribers(market, p, q, churn, launch)
+    subs, adds, _ = bass_subscribers(market, p, q, churn, launch)
     assert np.all(subs >= 0.0) and np.all(subs <= market + 1e-9)
     assert np.all(adds >= 0.0)
     assert np.all(subs[:, :launch] == 0.0)
@@ -88,8 +88,8 @@ def test_subscribers_stay_within_zero_and_the_market(p, q, churn, launch, m0, gr
 def test_more_churn_never_gives_more_subscribers(p, q, c1, c2, growth):
     lo, hi = sorted((c1, c2))
     market = online_video_users(100.0, growth, MONTHS)
-    s_lo, _ = bass_subscribers(market, p, q, lo, 3)
-    s_hi, _ = bass_subscribers(market, p, q, hi, 3)
+    s_lo, _, _ = bass_subscribers(market, p, q, lo, 3)
+    s_hi, _, _ = bass_subscribers(market, p, q, hi, 3)
     assert np.all(s_hi <= s_lo + 1e-9)
 
 

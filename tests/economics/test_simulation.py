@@ -80,8 +80,14 @@ def test_signs_of_lines(base):
     for r in base.modes.values():
         for k in ("subscription_revenue", "license_fees"):
             assert np.all(r.lines[k] >= 0)
-        for k in set(LINE_ITEMS) - {"subscription_revenue", "license_fees"}:
+        for k in set(LINE_ITEMS) - {"subscription_revenue", "license_fees", "continuing_value"}:
             assert np.all(r.lines[k] <= 1e-12), (r.mode, k)
+        # the value beyond the horizon falls in the last month, never below closing
+        assert not r.lines["continuing_value"][:, :-1].any()
+        exit_cost = (
+            0.0 if r.mode in ("license", "stay_out") else base.params.regulation_exit_cost_usd_m
+        )
+        assert np.all(r.lines["continuing_value"][:, -1] >= -exit_cost - 1e-9)
 
 
 def test_recommendation_is_the_best_npv(base):
@@ -152,7 +158,7 @@ prob = st.floats(0.0, 0.95)
 profitable = st.fixed_dictionaries(
     {
         "market_foreign_premium_share": st.floats(0.2, 1.0),
-        "growth_cac_usd_per_gross_add": st.floats(0.0, 25.0),
+        "growth_cac_months": st.floats(0.0, 6.0),
         "partner_revenue_share": st.floats(0.0, 0.5),
         "growth_p_innovation_month": st.floats(0.001, 0.02),
     }
@@ -176,7 +182,7 @@ def test_the_hazard_property_is_not_vacuous():
     """In a profitable case a higher forced-exit hazard strictly lowers every NPV."""
     extra = {
         "market_foreign_premium_share": 0.6,
-        "growth_cac_usd_per_gross_add": 5.0,
+        "growth_cac_months": 1.0,
         "growth_p_innovation_month": 0.01,
     }
     for mode in ("solo", "partner", "license"):
@@ -223,7 +229,7 @@ def test_a_profitable_case_has_irr_payback_and_positive_npv():
             market_foreign_premium_share=0.5,
             partner_revenue_share=0.2,
             content_originals_usd_m_year=0.0,
-            growth_cac_usd_per_gross_add=5.0,
+            growth_cac_months=1.0,
             regulation_exit_hazard_partner_year=0.02,
         )
     )

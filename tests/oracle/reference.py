@@ -18,14 +18,22 @@ not use it for real runs: one path takes milliseconds here, microseconds in the 
 The model, per path (DESIGN.md, model sketch; the docstrings of the engine's modules
 give the reasoning behind each equation):
 
+* content: a library of foreign titles bought each content year for a window, the
+  domestic titles the quota requires (bought for the titles submitted, windows of their
+  own), originals owned for good; paid up front and amortised straight-line;
 * market: ``users[t] = U0 (1 + g) ** (t / 12)``, potential ``m[t] = min(users[t] * payer
-  * foreign * (price / reference) ** elasticity * pass_rate, users[t])``, times the
-  catalogue share left after content crackdowns;
-* subscribers: Bass with churn, from the launch month on (:mod:`models.economics.growth`), with the
-  suspension shock when events are drawn and extra churn when they are in expectation;
-* revenue net of the dark share, VAT, payment fees and the partner's share; content paid
-  up front each content year and amortised straight-line; fixed, governance and set-up
-  costs; the partner's distress loss; income tax with losses carried forward;
+  * foreign * (price / reference[t]) ** elasticity * (catalogue[t] / C_ref) ** e,
+  users[t])``, the reference price cut from the launch on, the catalogue counting
+  foreign titles left after crackdowns and domestic titles and originals at weights;
+* subscribers: Bass with churn, from the launch month on, first-time sign-ups counted
+  apart from returning ones (:mod:`models.economics.growth`), with the suspension shock
+  when events are drawn and extra churn when they are in expectation;
+* revenue collected (list price times the realisation rate) net of the dark share, VAT,
+  payment fees and the partner's share; marketing in months of revenue per first-time
+  and returning subscriber; delivery when solo; fixed costs from month 0, governance and
+  set-up; the partner's distress loss; income tax with losses carried forward;
+* the continuing value at the horizon from the normalised final year, never below the
+  cost of closing;
 * the exit policy by backward induction over the expected-event cash flows (the plan at
   launch), then the run under that policy, with forced and voluntary exit costs;
 * licensing (fees per approved title, VAT, withholding tax, localisation) and staying
@@ -193,26 +201,79 @@ def _amortise(cash: Sequence[float], n: int) -> list[float]:
     return out
 
 
-def _content_budget(v: _Values, mode: str) -> float:
-    """Yearly content budget of a mode at month-0 prices, US$ millions."""
+def _localisation(v: _Values) -> float:
+    """Localisation cost of one foreign title, US$ millions."""
     per_hour = (
         v("content_subtitle_usd_per_hour")
         + v("content_dub_share") * v("content_dub_usd_per_hour")
         + v("content_reedit_share") * v("content_reedit_usd_per_source_hour")
     )
-    localisation = v("content_hours_per_title") * per_hour / 1e6
-    if mode == "license":
-        return v("license_titles_year") * localisation
-    titles = v("content_foreign_titles_year")
+    return v("content_hours_per_title") * per_hour / 1e6
+
+
+def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
+    """An own service's content: cash paid per month, and titles on offer per month."""
+    months = v.months
+    years = months // 12 + 2
+    f = v("content_foreign_titles_year")
+    wf = int(v("content_window_years"))
+    wd = int(v("content_domestic_window_years"))
+    s = v("regulation_quota_foreign_share")
+    # domestic titles bought each content year for the quota
+    bought: list[float] = []
+    for k in range(years):
+        if v.params.regulation_quota_rule == "yearly_ratio":
+            bought.append(f / s)
+        else:
+            need = f * min(k + 1, wf) * (1.0 - s) / s
+            held = sum(bought[max(0, k - wd + 1) : k])
+            bought.append(max(need - held, 0.0))
     covered = v("partner_quota_cover_share") if mode == "partner" else 0.0
-    approved = titles * v("regulation_approval_pass_rate")
-    domestic = approved / v("regulation_quota_foreign_ratio") * (1.0 - covered)
-    return (
-        titles * v("content_rights_usd_m_per_title")
-        + titles * localisation
-        + domestic * v("content_domestic_title_usd_m")
+    originals = v("content_originals_usd_m_year") / v("content_original_usd_m_per_title")
+    spend = [
+        f * v("content_rights_usd_m_per_title")
+        + f * _localisation(v)
+        + bought[k] * (1.0 - covered) * v("content_domestic_title_usd_m")
         + v("content_originals_usd_m_year")
-    )
+        for k in range(years)
+    ]
+    start = max(launch - v("content_lead_months"), 0)
+    out: dict[str, list[float]] = {"cash": [], "foreign": [], "domestic": [], "originals": []}
+    approved = f * v("regulation_approval_pass_rate")
+    for t in range(months):
+        due = t >= start and (t - start) % 12 == 0
+        k = int((t - start) // 12)
+        growth = (1.0 + v("content_cost_inflation_year")) ** (t / 12.0)
+        out["cash"].append(spend[k] * growth if due else 0.0)
+        if t < launch:
+            for key in ("foreign", "domestic", "originals"):
+                out[key].append(0.0)
+            continue
+        y = int((t - launch) // 12)  # vintages on offer: 0 .. y
+        out["foreign"].append(approved * min(y + 1, wf))
+        out["domestic"].append(sum(bought[max(0, y - wd + 1) : y + 1]))
+        out["originals"].append(originals * (y + 1))
+    return out
+
+
+def _terminal(
+    v: _Values, pre_tax_cash: Sequence[float], taxable: Sequence[float], revenue, exit_cost
+) -> float:
+    """Continuing value at the horizon from the final 12 months (while operating)."""
+    months = v.months
+    last = range(max(months - 12, 0), months)
+    method = v.params.finance_terminal_method
+    if method == "none":
+        return 0.0
+    cash = sum(pre_tax_cash[t] for t in last)
+    profit = sum(taxable[t] for t in last)
+    normalised = cash - v("finance_tax_rate") * max(profit, 0.0)
+    if method == "gordon":
+        g = v("finance_terminal_growth_year")
+        value = normalised * (1.0 + g) / max(v("finance_discount_rate_year") - g, 0.01)
+    else:
+        value = v("finance_terminal_revenue_multiple") * sum(revenue[t] for t in last)
+    return max(value, -exit_cost)
 
 
 def _exit_hazard_year(v: _Values, mode: str) -> float:
@@ -314,51 +375,72 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
 
 
 def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
-    """Cash-flow lines of an own service while operating, and its subscribers."""
+    """Cash-flow lines of an own service while operating, its subscribers, and its
+    continuing value at the horizon."""
     months = v.months
     is_partner = mode == "partner"
-    # market potential
-    price_factor = (v("pricing_price_cny_month") / v("pricing_reference_price_cny_month")) ** v(
-        "market_price_elasticity"
-    )
+    plan = _content(v, mode, launch)
+    # price: list against the incumbents' (cut from the launch on); revenue collected
+    price = v("pricing_price_cny_month")
+    collected = v("pricing_realisation_rate") * price
+    if v.params.pricing_ad_tier == "on":
+        share = v("pricing_ad_tier_share")
+        price = (1.0 - share) * price + share * v("pricing_ad_tier_price_cny_month")
+        collected = v("pricing_realisation_rate") * price + share * v(
+            "pricing_ad_revenue_cny_per_sub_month"
+        )
     market = []
     for t in range(months):
         users = v("market_online_video_users_m") * (1.0 + v("market_user_growth_year")) ** (
             t / 12.0
         )
+        reference = v("pricing_reference_price_cny_month") * (
+            1.0 - v("market_price_war_cut") if t >= launch else 1.0
+        )
+        catalogue = (
+            plan["foreign"][t] * risk["catalogue"][t]
+            + v("content_domestic_title_weight") * plan["domestic"][t]
+            + v("content_original_title_weight") * plan["originals"][t]
+        )
         m = (
             users
             * v("market_svod_payer_share")
             * v("market_foreign_premium_share")
-            * price_factor
-            * v("regulation_approval_pass_rate")
+            * (price / reference) ** v("market_price_elasticity")
+            * (max(catalogue, 0.0) / v("market_reference_catalogue_titles"))
+            ** v("content_demand_elasticity")
         )
-        market.append(min(m, users) * risk["catalogue"][t])
+        market.append(min(m, users))
 
-    # Bass diffusion with churn; a suspension sheds subscribers before churn
+    # Bass diffusion with churn; a suspension sheds subscribers before churn; first-time
+    # sign-ups come from those who never subscribed
     p = v("growth_p_innovation_month") * (v("partner_reach_multiplier") if is_partner else 1.0)
     q = v("growth_q_imitation_month")
     churn = v("growth_churn_rate_month") + risk["extra_churn"]
-    subs, adds = [], []
-    prev = 0.0
+    subs, adds, firsts = [], [], []
+    prev = ever = 0.0
     for t in range(months):
         m = market[t]
         share = prev / m if m > 0 else 0.0
         kept = prev * (1.0 - churn) * (1.0 - risk["sub_shock"][t])
         kept = min(kept, m)
-        new = -math.expm1(-(p + q * share)) * max(m - kept, 0.0) if t >= launch else 0.0
+        rate = -math.expm1(-(p + q * share)) if t >= launch else 0.0
+        new = rate * max(m - kept, 0.0)
+        first = min(rate * max(m - ever, 0.0), new)
+        ever += first
         prev = kept + new
         subs.append(prev)
         adds.append(new)
+        firsts.append(first)
 
-    # content bought up front each content year from `content_lead_months` before launch
-    start = max(launch - v("content_lead_months"), 0)
-    content = _yearly(_content_budget(v, mode), start, months, v("content_cost_inflation_year"))
+    content = plan["cash"]
     amort = _amortise(content, int(v("content_amortisation_months")))
-    fixed_month = (
+    fixed = (
         v("finance_fixed_usd_m_year") / 12.0 * (v("partner_tech_cost_share") if is_partner else 1.0)
     )
     governance = v("partner_governance_usd_m_year") / 12.0 if is_partner else 0.0
+    per_sub = collected / v("pricing_fx_cny_per_usd")
+    net_per_sub = per_sub / (1.0 + v("pricing_vat_rate")) * (1.0 - v("pricing_payment_fee_rate"))
 
     names = (
         "subscription_revenue",
@@ -376,21 +458,18 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         "income_tax",
     )
     lines: dict[str, list[float]] = {k: [] for k in names}
-    taxable = []
+    taxable, pre_tax_cash, kept_revenue = [], [], []
     for t in range(months):
-        gross = (
-            subs[t]
-            * (1.0 - v("pricing_trial_share"))
-            * (v("pricing_price_cny_month") / v("pricing_fx_cny_per_usd"))
-        )
+        gross = subs[t] * per_sub
         billed = gross * (1.0 - risk["dark"][t])
         ex_vat = billed / (1.0 + v("pricing_vat_rate"))
         fees = ex_vat * v("pricing_payment_fee_rate")
         net = ex_vat - fees
         share = net * v("partner_revenue_share") if is_partner else 0.0
-        marketing = adds[t] * v("growth_cac_usd_per_gross_add")
-        delivery = subs[t] * v("finance_delivery_usd_per_sub_month")
-        fixed = fixed_month if t >= start else 0.0
+        marketing = net_per_sub * (
+            firsts[t] * v("growth_cac_months") + (adds[t] - firsts[t]) * v("growth_winback_months")
+        )
+        delivery = 0.0 if is_partner else subs[t] * v("finance_delivery_usd_per_sub_month")
         setup = v("finance_setup_usd_m") if t == 0 else 0.0
         distress = 0.0
         if is_partner:
@@ -412,6 +491,8 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         lines["partner_distress"].append(-distress)
         pre_tax = net - share - marketing - delivery - fixed - governance - setup - distress
         taxable.append(pre_tax - amort[t])
+        pre_tax_cash.append(pre_tax - content[t])
+        kept_revenue.append(net - share)
 
     # income tax, losses carried forward without expiry
     rate = v("finance_tax_rate")
@@ -421,7 +502,8 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         used = min(losses, max(income, 0.0))
         lines["income_tax"].append(-rate * (max(income, 0.0) - used))
         losses = losses - used + max(-income, 0.0)
-    return lines, subs
+    terminal = _terminal(v, pre_tax_cash, taxable, kept_revenue, v("regulation_exit_cost_usd_m"))
+    return lines, subs, terminal
 
 
 def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
@@ -435,13 +517,16 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
         months,
         v("license_fee_growth_year"),
     )
-    content = _yearly(_content_budget(v, "license"), 0, months, v("content_cost_inflation_year"))
+    content = _yearly(
+        v("license_titles_year") * _localisation(v), 0, months, v("content_cost_inflation_year")
+    )
     lines: dict[str, list[float]] = {
         "license_fees": [],
         "vat": [],
         "withholding_tax": [],
         "content": [],
     }
+    cash, kept = [], []
     for t in range(months):
         fee = fees[t] * risk["catalogue"][t]
         ex_vat = fee / (1.0 + v("pricing_vat_rate"))
@@ -449,7 +534,10 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
         lines["vat"].append(-(fee - ex_vat))
         lines["withholding_tax"].append(-ex_vat * v("license_withholding_tax_rate"))
         lines["content"].append(-content[t])
-    return lines, [0.0] * months
+        kept.append(ex_vat * (1.0 - v("license_withholding_tax_rate")))
+        cash.append(kept[t] - content[t])
+    # withholding tax is the final tax: no further tax on the final year
+    return lines, [0.0] * months, _terminal(v, cash, [0.0] * months, kept, 0.0)
 
 
 def _lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
@@ -468,12 +556,14 @@ def exit_policy(
     exit_cost: float,
     rate_year: float,
     first_exit_month: int,
+    terminal: float = 0.0,
 ) -> tuple[float, int]:
     """Value and last month operated of the best exit policy, by backward induction.
 
     ``U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t + 1])``, with
-    ``U[T] = 0``; the streamer stays after month ``t`` while ``U[t + 1] >= -D[t] X`` or
-    ``t`` is before ``first_exit_month`` (ties: stay).
+    ``U[T] = D[T - 1] V`` (``V`` the continuing value); the streamer stays after month
+    ``t`` while ``U[t + 1] >= -D[t] X`` or ``t`` is before ``first_exit_month`` (ties:
+    stay).
 
     Parameters
     ----------
@@ -497,7 +587,7 @@ def exit_policy(
     """
     months = len(cash)
     stay = [True] * months
-    value = 0.0  # U[t + 1]
+    value = _discount(rate_year, months - 1) * terminal  # U[t + 1]
     for t in range(months - 1, -1, -1):
         d = _discount(rate_year, t)
         leave = -d * exit_cost
@@ -520,9 +610,9 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
     rate = v("finance_discount_rate_year")
 
     risk = _expected_risk(v, mode, launch)
-    lines, subs = _lines(v, mode, launch, risk)
+    lines, subs, terminal = _lines(v, mode, launch, risk)
     cond = _sum_lines(lines, months)
-    _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch)
+    _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch, terminal)
     if u is not None and v.params.exit_plan == "expected":
         # the expected case's plan, as months after launch (nothing about the path known)
         e = _Values(v.params, {})
@@ -534,7 +624,7 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
             )
         )
         e_risk = _expected_risk(e, mode, e_launch)
-        e_lines, _ = _lines(e, mode, e_launch, e_risk)
+        e_lines, _, e_terminal = _lines(e, mode, e_launch, e_risk)
         e_exit_cost = 0.0 if mode == "license" else e("regulation_exit_cost_usd_m")
         _, e_last = exit_policy(
             _sum_lines(e_lines, months),
@@ -542,11 +632,12 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
             e_exit_cost,
             e("finance_discount_rate_year"),
             e_launch,
+            e_terminal,
         )
         last = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)
     if u is not None:  # nobody foresees the events: the plan stands, the events are drawn
         risk = _drawn_risk(v, mode, launch, u)
-        lines, subs = _lines(v, mode, launch, risk)
+        lines, subs, terminal = _lines(v, mode, launch, risk)
         cond = _sum_lines(lines, months)
 
     cash, committed, operating = [], [], []
@@ -558,8 +649,12 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
         voluntary = alive - exit_at if t == last and t < months - 1 else 0.0
         operating.append(alive * stays)
         forced += exit_at * stays
-        cash.append(cond[t] * alive * stays - (exit_at * stays + voluntary) * exit_cost)
-        committed.append(cond[t] * alive - exit_at * exit_cost)
+        # still running at the horizon: the continuing value
+        beyond = (alive - exit_at) * terminal if t == months - 1 else 0.0
+        cash.append(
+            cond[t] * alive * stays - (exit_at * stays + voluntary) * exit_cost + beyond * stays
+        )
+        committed.append(cond[t] * alive - exit_at * exit_cost + beyond)
     return PathResult(
         mode=mode,
         launch_month=launch,

@@ -25,10 +25,12 @@ MODES = ("solo", "partner", "license", "stay_out")
 MONTHLY = {"rtol": 1e-9, "atol": 1e-9}
 PER_PATH = {"rtol": 1e-8, "atol": 1e-8}
 
-#: A market where the own services pay: they stay past their launch on most paths, so
-#: the exit policy, forced exits and voluntary exits after launch all matter. The
-#: discount rate is drawn too.
+#: A market where the own services pay at first: they stay past their launch on most
+#: paths, and as the audience shrinks (20 % a year) some leave by choice later, so the
+#: exit policy, forced exits and voluntary exits after launch all matter. The discount
+#: rate is drawn too.
 BULLISH = {
+    "market_user_growth_year": -0.2,
     "market_foreign_premium_share": 0.25,
     "market_svod_payer_share": 0.3,
     "growth_q_imitation_month": 0.25,
