@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.analysis import checks as model_checks
 from models.analysis import deal, drivers, metrics, voi
 from models.economics.results import Results
 from models.economics.simulation import simulate
@@ -83,6 +84,8 @@ class Decision:
         Expected value of perfect information, US$ m.
     evppi : DataFrame
         :func:`models.analysis.voi.evppi_table` over :data:`VOI_GROUPS`.
+    checks : list of Check
+        :func:`models.analysis.checks.model_checks` on the scenario.
     seconds : dict of str to float
         Wall time of each step.
     """
@@ -102,6 +105,7 @@ class Decision:
     deal_zone: deal.DealZone = field(repr=False)
     evpi: float
     evppi: pd.DataFrame = field(repr=False)
+    checks: list = field(default_factory=list, repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_df(self) -> pd.DataFrame:
@@ -185,6 +189,7 @@ def analyse(params, n_paths: int | None = None) -> Decision:
         if groups and mc.n_paths >= voi.MIN_PATHS
         else pd.DataFrame()
     )
+    checks = timed("model checks", model_checks.model_checks, params)
     log.info("analysis times (s): %s", {k: round(v, 2) for k, v in clock.items()})
     return Decision(
         params=params,
@@ -204,6 +209,7 @@ def analyse(params, n_paths: int | None = None) -> Decision:
         deal_zone=zone,
         evpi=evpi,
         evppi=evppi,
+        checks=checks,
         seconds=clock,
     )
 

@@ -268,24 +268,35 @@ def backtest_table(series: dict[str, Series], churn: float, holdout_years: int) 
     return table
 
 
-def overconfidence(s: Series, churn: float, holdout_years: int) -> float:
-    """Out-of-sample over in-sample error of the verified-row churn-Bass fit.
+def holdout_errors(s: Series, churn: float, holdout_years: int) -> tuple[float, float] | None:
+    """Relative RMSE in and out of sample of the verified-row churn-Bass fit.
 
     The verified observations of the last ``holdout_years`` are held out; the fit on the
-    verified observations before them forecasts them. The ratio of relative RMSEs (at
-    least 1) says how much the fit's own standard errors understate forecast misses.
+    verified observations before them forecasts them. Returns (in-sample, out-of-sample)
+    relative RMSE, or None when there are too few rows.
     """
     stock = s.stock[s.verified]
     cutoff = stock.index[-1] - pd.DateOffset(years=holdout_years)
     train, test = stock[stock.index <= cutoff], stock[stock.index > cutoff]
     if len(train) < 4 or test.empty:
-        warn_model("%s: too few verified rows to backtest; ranges not widened", s.name)
-        return 1.0
+        return None
     fit = fit_churn_bass(train, s.launch, churn)
     months = months_since(test.index, s.launch)
     forecast = fit.predict(int(months.max()) + 1)[months]
     rel_in = np.sqrt(np.mean((fit.resid / fit.observed) ** 2))
     rel_out = np.sqrt(np.mean(((forecast - test.to_numpy()) / test.to_numpy()) ** 2))
+    return float(rel_in), float(rel_out)
+
+
+def overconfidence(s: Series, churn: float, holdout_years: int) -> float:
+    """Out-of-sample over in-sample error of the verified-row churn-Bass fit
+    (:func:`holdout_errors`), at least 1: how much the fit's own standard errors
+    understate forecast misses."""
+    errors = holdout_errors(s, churn, holdout_years)
+    if errors is None:
+        warn_model("%s: too few verified rows to backtest; ranges not widened", s.name)
+        return 1.0
+    rel_in, rel_out = errors
     return float(max(rel_out / rel_in, 1.0)) if rel_in > 0 else float("inf")
 
 

@@ -109,9 +109,12 @@ def in_window(purchases: FloatArray, window_years: ArrayLike) -> FloatArray:
     >>> in_window(np.array([[10.0, 10.0, 10.0, 10.0]]), 3)[0].tolist()
     [10.0, 20.0, 30.0, 30.0]
     """
+    w = column(window_years)
+    rows = max(purchases.shape[0], w.shape[0])
+    purchases = np.broadcast_to(purchases, (rows, purchases.shape[1]))
+    w = np.broadcast_to(w, (rows, 1))
     years = purchases.shape[1]
-    w = np.broadcast_to(column(window_years), (purchases.shape[0], 1))
-    cum = np.concatenate([np.zeros((purchases.shape[0], 1)), np.cumsum(purchases, axis=1)], 1)
+    cum = np.concatenate([np.zeros((rows, 1)), np.cumsum(purchases, axis=1)], 1)
     k = np.arange(years).reshape(1, -1)
     lo = np.maximum(k + 1 - w, 0).astype(int)
     return cum[:, 1:] - np.take_along_axis(cum, lo, axis=1)

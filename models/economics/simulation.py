@@ -388,8 +388,9 @@ def _with_exit_policy(
     first_adds=None,
 ) -> ModeResult:
     """Lines under the best exit policy (forced exits, and leaving by choice from the
-    launch on once staying would lose more; :func:`models.economics.finance.abandonment`), and the
-    lines when the mode is run to the horizon whatever happens.
+    launch on, or not launching at all, once staying would lose more;
+    :func:`models.economics.finance.abandonment`), and the lines when the mode is run to
+    the horizon whatever happens.
 
     The policy (``last``, the last month operated by choice on each path) is computed
     here from the expected-event cash flows unless given: with drawn events it is the
@@ -411,7 +412,8 @@ def _with_exit_policy(
             _per_path(risk.exit_hazard, paths, months),
             exit_cost,
             params.finance_discount_rate_year,
-            first_exit_month=launch,
+            # the go/no-go at launch: stop before launching, or leave any month after
+            first_exit_month=np.asarray(launch, dtype=float) - 1.0,
             terminal_usd_m=terminal,
         )
         if plan_only:

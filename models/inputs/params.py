@@ -152,10 +152,11 @@ def _spec_value(spec: Spec) -> list[float] | dict[str, Any]:
 
 
 def _is_default(spec: ParamSpec, value: Any) -> bool:
-    """Whether ``value`` is the schema default (a spec or pair list never is, unless empty)."""
+    """Whether ``value`` is the schema default (a spec never is; pairs when they list the
+    schema's own)."""
     value = plain(value)
     if spec.type == "pairs":
-        return isinstance(value, list | tuple) and len(value) == 0
+        return isinstance(value, list | tuple) and _same_pairs(value, spec.default)
     if isinstance(value, list | tuple | Mapping | bool):
         return False
     if spec.type == "str":
@@ -270,6 +271,9 @@ def _check_pairs(
 
     if not isinstance(value, list | tuple):
         raise fail(f"expected {spec.expected()}")
+    if _same_pairs(value, spec.default):
+        # the schema's pairs: those whose inputs this scenario fixes are left out
+        value = [t for t in spec.default if t[0] in sampled and t[1] in sampled]
     if spec.max is not None and len(value) > spec.max:
         raise fail(f"{len(value)} pairs; expected at most {int(spec.max)}")
     pairs: list[Pair] = []
@@ -311,6 +315,14 @@ def _check_pairs(
             "expected a consistent set, e.g. lower the largest correlations"
         ) from None
     return tuple(pairs)
+
+
+def _same_pairs(value: Any, default: Any) -> bool:
+    """Whether ``value`` lists the same triples as ``default`` (lists or tuples)."""
+    try:
+        return [tuple(plain(x) for x in t) for t in value] == [tuple(t) for t in default]
+    except TypeError:
+        return False
 
 
 def _matrix(names: list[str], pairs: list[Pair]) -> list[list[float]]:
@@ -415,10 +427,9 @@ def validate(
         err = _error(spec, raw.get(name), where)
         raise ParameterError(f"{err}{more}") from None
     sampled = _sampled(given, fixed)
-    if pair_value is not None:
-        name, value = pair_value
-        pairs = _check_pairs(SPECS[name], value, where, sampled, fixed)
-        params = params.model_copy(update={name: pairs})
+    name, value = pair_value or ("correlations", SPECS["correlations"].default)
+    pairs = _check_pairs(SPECS[name], value, where, sampled, fixed)
+    params = params.model_copy(update={name: pairs})
     params._specs.update(specs)
     params._given.update(given)
     params._pinned = frozenset(pinned)

@@ -125,11 +125,13 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
 
 
 def headline_numbers(results: Results) -> dict[str, Any]:
-    """The numbers the reports index shows for a run (JSON-safe)."""
+    """The expected case's headline (JSON-safe), in the keys of the main report's
+    (:func:`models.reporting.decision_blocks.headline_numbers`): ``modes[mode]["expected"]``
+    is the NPV, US$ m."""
     s = results.summary
     return {
         "recommended": results.recommended,
-        "npv_usd_m": {m: round(float(s.loc[m, "npv_usd_m"]), 3) for m in s.index},
+        "modes": {m: {"expected": round(float(s.loc[m, "npv_usd_m"]), 3)} for m in s.index},
     }
 
 

@@ -195,14 +195,66 @@ def summary_block(d: Decision) -> HTMLBlock:
 
 
 def headline_numbers(d: Decision) -> dict:
-    """The numbers the reports index shows for a run (JSON-safe)."""
+    """The run's headline, one set of numbers for the summary, the manifest and the index
+    (JSON-safe; US$ m and fractions).
+
+    ``modes[mode]``: ``mean``, ``median``, ``p5``, ``p95`` (NPV over the Monte Carlo
+    futures, under the exit policy), ``p_loss``, ``p_best``, ``p_gain_if_run`` (share of
+    futures in which the mode makes money if run to the horizon) and ``expected`` (the
+    expected case's NPV: inputs at their mode, events in expectation; it differs from
+    the mean by design). ``checks_failed``: the model checks that failed.
+    """
     t = d.npv_table
+    modes = {}
+    for m in t.index:
+        row = t.loc[m]
+        modes[m] = {
+            "mean": round(float(row["mean"]), 3),
+            "median": round(float(row["median"]), 3),
+            "p5": round(float(row["p5"]), 3),
+            "p95": round(float(row["p95"]), 3),
+            "p_loss": round(float(row["prob_loss"]), 4),
+            "p_best": round(float(row["prob_best"]), 4),
+            "p_gain_if_run": round(float((d.mc.npv_committed[m] > 0).mean()), 4),
+            "expected": round(float(d.expected.summary.loc[m, "npv_usd_m"]), 3),
+        }
     return {
         "recommended": d.recommended,
         "probability_best": round(d.probability_right, 4),
         "n_paths": d.mc.n_paths,
-        "npv_usd_m": {m: round(float(t.loc[m, "mean"]), 3) for m in t.index},
+        "modes": modes,
+        "checks_failed": [c.name for c in d.checks if not c.passed],
     }
+
+
+def checks_warning(d: Decision) -> HTMLBlock:
+    """A warning at the top of the report when a model check failed (empty otherwise)."""
+    failed = [c for c in d.checks if not c.passed]
+    if not failed:
+        return HTMLBlock("")
+    names = "; ".join(f"{c.name} ({c.detail})" for c in failed)
+    return HTMLBlock(
+        '<div class="me-report"><div class="me-box" style="border-color:#a33;'
+        'background:#fbeaea"><p class="me-headline">Warning: the model failed '
+        f"{len(failed)} of its {len(d.checks)} checks on this scenario.</p>"
+        f"<p>{esc(names)}. Read the answer below with care: the model moves the wrong way "
+        "on this input (see Model checks).</p></div></div>"
+    )
+
+
+def checks_block(d: Decision) -> HTMLBlock:
+    """The model checks run on this scenario, as a table."""
+    from models.analysis.checks import checks_table
+
+    held = sum(c.passed for c in d.checks)
+    return table(
+        checks_table(d.checks),
+        caption=(
+            f"{held} of {len(d.checks)} checks hold on this scenario. Each changes one input "
+            "and runs the expected case again; the numbers are NPVs (US$ m) before and after, "
+            "under the exit policy and, in brackets, run to the horizon."
+        ),
+    )
 
 
 def npv_table(d: Decision) -> HTMLBlock:
@@ -221,6 +273,8 @@ def npv_table(d: Decision) -> HTMLBlock:
             "P(loss)": [pct(x) for x in t["prob_loss"]],
             "Worst 5 % (CVaR)": [money(x) for x in t["cvar5"]],
             "P(best)": [pct(x) for x in t["prob_best"]],
+            "P(gain) if run": [pct((d.mc.npv_committed[m] > 0).mean()) for m in t.index],
+            "Expected case": [money(d.expected.summary.loc[m, "npv_usd_m"]) for m in t.index],
         }
     )
     return table(
@@ -230,7 +284,10 @@ def npv_table(d: Decision) -> HTMLBlock:
             "of the mean (about one in three chances that the mean of an endless run lies "
             "outside it). P5 and P95: 5 % of futures are worse, 5 % better. CVaR: the "
             "average of the worst 5 %. P(best): the share of futures in which the mode beats "
-            "all others."
+            "all others. P(gain) if run: the share of futures in which the mode makes money "
+            "if it is run to the horizon whatever its exit plan says. Expected case: one run "
+            "with every input at its most likely value and events in expectation; it differs "
+            "from the mean by design."
         ),
     )
 

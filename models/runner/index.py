@@ -42,7 +42,12 @@ TEMPLATE = "reports_index.html.j2"
 
 
 def _npv(m: dict[str, Any], mode: str) -> str:
-    v = (m.get("headline") or {}).get("npv_usd_m", {}).get(mode)
+    """A run's mean NPV of ``mode`` (US$ m), from ``headline.modes`` (or, in manifests
+    written before that key, ``headline.npv_usd_m``)."""
+    headline = m.get("headline") or {}
+    v = (headline.get("modes") or {}).get(mode, {}).get("mean")
+    if v is None:
+        v = (headline.get("npv_usd_m") or {}).get(mode)
     return "" if v is None else f"{v:,.0f}"
 
 

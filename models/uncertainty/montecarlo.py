@@ -294,11 +294,12 @@ def draw_inputs(params, n: int) -> pd.DataFrame:
     """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain)."""
     dists = params.distributions
     pairs = list(params.correlations) or None
-    if pairs and n <= len(dists):
+    linked = {name for a, b, _ in pairs or () for name in (a, b)}
+    if pairs and n <= len(linked):
         raise ParameterError(
             f"parameter n_paths={n}: too few paths to impose the correlations on "
-            f"{len(dists)} sampled inputs (Iman-Conover reorders them all); expected more "
-            f"than {len(dists)} paths"
+            f"{len(linked)} correlated inputs (Iman-Conover reorders them); expected more "
+            f"than {len(linked)} paths, or correlations: [] to sample them independently"
         )
     return sampling.sample(
         dists,

@@ -76,8 +76,8 @@ def sample(
     correlation : pairs, (k, k) array, DataFrame, optional
         Target Spearman rank correlations: pairs as for :func:`correlation_matrix`, a
         matrix ordered like ``distributions``, or a DataFrame labelled by name. Imposed
-        by Iman & Conover (1982), which reorders each column and so keeps every marginal
-        (and the LHS strata) exactly. Needs ``n > k``.
+        by Iman & Conover (1982), which reorders each correlated column and so keeps every
+        marginal (and the LHS strata) exactly. Needs more draws than correlated inputs.
 
     Returns
     -------
@@ -108,7 +108,11 @@ def sample(
     u = np.maximum(u, U_FLOOR)
     x = np.column_stack([distributions[name].ppf(u[:, j]) for j, name in enumerate(names)])
     if target is not None and k > 1:
-        x = iman_conover(x, target, rng)
+        # only the inputs named in a correlation are reordered; the others keep their
+        # draws, so a handful of correlations needs only a handful more paths
+        linked = np.flatnonzero(np.any(np.abs(target - np.eye(k)) > 0, axis=1))
+        if len(linked) > 1:
+            x[:, linked] = iman_conover(x[:, linked], target[np.ix_(linked, linked)], rng)
     frame = pd.DataFrame(x, columns=names, index=pd.RangeIndex(n, name="path"))
     return frame[given]
 

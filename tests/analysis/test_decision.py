@@ -88,7 +88,25 @@ def test_headline_numbers_for_the_index(base):
     nums = dr.headline_numbers(base)
     assert nums["recommended"] == base.recommended
     assert nums["n_paths"] == 400
-    assert set(nums["npv_usd_m"]) == {"solo", "partner", "license", "stay_out"}
+    assert set(nums["modes"]) == {"solo", "partner", "license", "stay_out"}
+    for mode, row in nums["modes"].items():
+        assert set(row) == {
+            "mean",
+            "median",
+            "p5",
+            "p95",
+            "p_loss",
+            "p_best",
+            "p_gain_if_run",
+            "expected",
+        }
+        assert row["mean"] == pytest.approx(base.npv_table.loc[mode, "mean"], abs=1e-3)
+        assert row["expected"] == pytest.approx(
+            base.expected.summary.loc[mode, "npv_usd_m"], abs=1e-3
+        )
+        assert row["p5"] <= row["median"] <= row["p95"]
+    assert sum(r["p_best"] for r in nums["modes"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert nums["checks_failed"] == []
 
 
 def test_charts_summarise_and_do_not_grow_with_paths(base, close):

@@ -57,16 +57,24 @@ def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
     cond = {
         k: np.divide(v[0], alive, out=np.zeros(p.months), where=alive > 0)
         for k, v in r.committed_lines.items()
-        if k != "exit_costs"
+        if k not in ("exit_costs", "continuing_value")
     }
     cash = np.sum(list(cond.values()), axis=0).reshape(1, -1)
     cost = 0.0 if mode == "license" else p.regulation_exit_cost_usd_m
+    # the continuing value, conditional on running at the horizon
+    at_end = alive[-1] * (1 - h[0, -1])
+    terminal = r.committed_lines["continuing_value"][0, -1] / at_end
     value, last = finance.abandonment(
-        cash, h, cost, p.finance_discount_rate_year, first_exit_month=r.launch_month
+        cash,
+        h,
+        cost,
+        p.finance_discount_rate_year,
+        first_exit_month=r.launch_month - 1,
+        terminal_usd_m=terminal,
     )
     assert value[0] == pytest.approx(base.summary.loc[mode, "npv_usd_m"], rel=1e-9, abs=1e-9)
     assert last[0] == r.last_month[0]
-    assert last[0] >= r.launch_month
+    assert last[0] >= r.launch_month - 1
 
 
 def test_the_option_to_leave_is_worth_at_least_nothing(base):

@@ -27,7 +27,10 @@ def test_every_parameter_is_documented_and_its_default_valid():
             assert p.choices is None or p.default in p.choices, p.name
             continue
         if p.type == "pairs":
-            assert tuple(p.default) == () and not p.uncertain, p.name
+            assert not p.uncertain, p.name
+            for a, b, rho in p.default:
+                assert SPECS[a].default_range and SPECS[b].default_range, (a, b)
+                assert -1 <= rho <= 1
             continue
         if p.default_range is not None:
             low, high = p.default_range
@@ -64,8 +67,10 @@ def test_notebook_parameters_cell_matches_the_schema(path):
     ns: dict = {}
     exec(cell, ns)
     ns.pop("__builtins__")
-    assert ns == {p.name: list(p.default) if p.type == "pairs" else p.default for p in PARAMETERS}
-    assert ns["correlations"] == [] and ns["sampling_method"] == "lhs"
+    assert ns == {
+        p.name: [list(t) for t in p.default] if p.type == "pairs" else p.default for p in PARAMETERS
+    }
+    assert len(ns["correlations"]) == 3 and ns["sampling_method"] == "lhs"
     # the cell, run as it stands, is the defaults: every uncertain input stays sampled
     assert from_namespace(ns).digest() == validate().digest()
     assert from_namespace(ns).distributions.keys() == validate().distributions.keys()
@@ -125,4 +130,4 @@ def test_params_command_formats():
     md_line = next(x for x in md.stdout.splitlines() if x.startswith("| `market_svod_payer_share`"))
     assert "0.08 to 0.25 (range: assumption: 8 %" in md_line
     assert "| `sampling_method` | str | 'lhs' | `lhs`, `mc` |" in md.stdout
-    assert "| `correlations` | pairs | [] |" in md.stdout
+    assert "| `correlations` | pairs | [['regulation_exit_hazard_solo_year'" in md.stdout

@@ -223,7 +223,12 @@ def test_correlations_are_accepted_and_stored():
     assert p.correlation_pairs == p.correlations
     assert all(isinstance(rho, float) for _, _, rho in p.correlations)
     assert p.to_dict()["correlations"] == [[SHARE, CHURN, -0.3], [PAYERS, SHARE, 0.5]]
-    assert validate().correlations == () and validate().to_dict()["correlations"] == []
+    defaults = [list(t) for t in SPECS["correlations"].default]
+    assert validate().to_dict()["correlations"] == defaults
+    assert validate(correlations=[]).correlations == ()
+    # a default pair whose input a scenario fixes is left out, not refused
+    pinned = validate(regulation_approval_pass_rate=0.5)
+    assert [list(t) for t in pinned.correlations] == defaults[:2]
     assert p.digest() != validate().digest()
 
 
@@ -418,7 +423,9 @@ def test_the_report_table_shows_specs_and_correlations():
     )
     rows = {r["name"]: r for r in table_rows(p)}
     assert rows[SHARE]["changed"] and rows["correlations"]["changed"]
-    assert rows["correlations"]["default"] == [] and not rows[PAYERS]["changed"]
+    shown = [list(t) for t in rows["correlations"]["default"]]
+    assert shown == [list(t) for t in SPECS["correlations"].default]
+    assert not rows[PAYERS]["changed"]
     assert not {r["name"] for r in table_rows(validate()) if r["changed"]}
     html = str(parameter_table(p))
     assert "normal(mean=0.1, sd=0.02)" in html

@@ -612,7 +612,8 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
     risk = _expected_risk(v, mode, launch)
     lines, subs, terminal = _lines(v, mode, launch, risk)
     cond = _sum_lines(lines, months)
-    _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch, terminal)
+    # the go/no-go at launch: stop before launching (end of month launch - 1), or later
+    _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch - 1, terminal)
     if u is not None and v.params.exit_plan == "expected":
         # the expected case's plan, as months after launch (nothing about the path known)
         e = _Values(v.params, {})
@@ -631,7 +632,7 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
             e_risk["exit_hazard"],
             e_exit_cost,
             e("finance_discount_rate_year"),
-            e_launch,
+            e_launch - 1,
             e_terminal,
         )
         last = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)

@@ -178,7 +178,17 @@ def test_the_monte_carlo_run_matches_the_oracle(overrides):
 
 
 def test_every_kind_of_event_happens_and_still_matches():
-    p, draws, _, engine, oracle = _drawn({**BULLISH, **HIGH_HAZARDS})
+    # a growing market and per-path plans: the services launch on most paths, so the
+    # hazards have something to hit
+    p, draws, _, engine, oracle = _drawn(
+        {
+            **BULLISH,
+            **HIGH_HAZARDS,
+            "market_user_growth_year": 0.05,
+            "regulation_exit_hazard_solo_year": 0.3,
+            "exit_plan": "path",
+        }
+    )
     n, months = len(draws), p.months
     rate = engine.rate
     for mode in MODES:
