@@ -452,8 +452,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "list price: promotions, annual-plan and auto-renew discounts, and members on "
         "trials who pay nothing.",
         "ref 1.11, ref 1.12, ref 1.13: iQIYI's revenue per member was CNY 15.98 a month "
-        "in Q4 2023 against a CNY 30 single-month list price (0.53) and CNY 13.6 in Q3 2021 against CNY 25 "
-        "(0.54); 0.55 is taken",
+        "in Q4 2023 against a CNY 30 single-month list price (0.53) and CNY 13.6 in Q3 "
+        "2021 against CNY 25 (0.54); 0.55 is taken",
         min=0.05,
         max=1.0,
         uncertain=True,
