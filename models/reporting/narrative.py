@@ -151,14 +151,17 @@ def executive_summary(results: Results) -> ExecutiveSummary:
         )
         if leave == leave:
             launch = summary.loc[mode, "launch_month"]
-            when = (
-                f"right after its launch in month {int(leave)}"
-                if leave == launch
-                else f"after month {int(leave)}"
-            )
+            if leave < launch:
+                course = (
+                    f"not to launch in month {int(launch)} at all, having paid what comes before it"
+                )
+            elif leave == launch:
+                course = f"to leave right after its launch in month {int(leave)}"
+            else:
+                course = f"to leave after month {int(leave)}"
             others.append(
-                f"{label}: NPV {money(npv[mode])}. Once committed, the best course is to "
-                f"leave {when}; run to the horizon it would make "
+                f"{label}: NPV {money(npv[mode])}. Once committed, the best course is "
+                f"{course}; run to the horizon it would make "
                 f"{money(summary.loc[mode, 'npv_committed_usd_m'])}. {cost}".strip()
             )
         else:

@@ -99,3 +99,29 @@ def test_abandonment_value_with_a_hazard():
     u1 = 10 + 0.5 * -2 + 0.5 * u2
     u0 = -1 + 0.5 * -2 + 0.5 * u1
     assert value[0] == pytest.approx(u0) and last[0] == 2
+
+
+def test_continuing_value_by_hand():
+    from models.economics.finance import continuing_value
+
+    # Gordon: 10 a year growing 2 % at 12 %: 10 x 1.02 / 0.10 = 102
+    assert continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == pytest.approx(102)
+    # a business worth less than closing closes: never below the exit cost
+    assert continuing_value("gordon", -10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == -15.0
+    assert continuing_value("revenue_multiple", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == 75.0
+    assert continuing_value("none", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == 0.0
+    # one value per path
+    v = continuing_value("gordon", np.array([10.0, 20.0]), 0.0, 0.12, 0.02, 0.0, 15.0)
+    assert v.tolist() == pytest.approx([102.0, 204.0])
+
+
+def test_the_terminal_value_enters_the_exit_decision():
+    """A venture that loses money to the horizon but is worth a lot beyond it stays."""
+    cash = np.full((1, 24), -1.0)
+    h = np.zeros((1, 24))
+    _, last = abandonment(cash, h, 5.0, 0.1)
+    assert last[0] == 0  # without a continuing value it leaves at once
+    value, last = abandonment(cash, h, 5.0, 0.1, terminal_usd_m=100.0)
+    assert last[0] == 23
+    d = (1.1) ** (-(np.arange(24) + 1) / 12)
+    assert value[0] == pytest.approx(-d.sum() + d[-1] * 100.0)

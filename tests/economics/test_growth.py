@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,18 @@ def test_market_pieces():
     assert np.isclose(m[0, 0], 1000 * 0.2 * 0.1 * 0.5)
     # never more than the users themselves
     assert np.all(addressable_market(users, 1.0, 1.0, 5.0, 1.0) <= users)
+
+
+def test_first_time_and_returning_sign_ups():
+    """Without churn nobody returns: every sign-up is a first; with churn, those who left
+    come back, and the first-timers never exceed the market."""
+    market = np.full((1, 120), 10.0)
+    subs, adds, first = bass_subscribers(market, p=0.01, q=0.3, churn=0.0, launch_month=0)
+    assert np.allclose(first, adds)
+    subs, adds, first = bass_subscribers(market, p=0.01, q=0.3, churn=0.06, launch_month=0)
+    assert np.all(first <= adds + 1e-15) and np.all(first >= 0)
+    assert first.sum() <= 10.0 + 1e-9  # each person subscribes for the first time once
+    assert (adds - first)[0, 60:].sum() > first[0, 60:].sum()  # a mature base mostly returns
+    # by hand, month 1: the pool holds 10 - S0 (never) and S0 churned (returning)
+    h = -np.expm1(-(0.01 + 0.3 * subs[0, 0] / 10.0))
+    assert first[0, 1] == pytest.approx(h * (10.0 - first[0, 0]))

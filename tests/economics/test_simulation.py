@@ -310,3 +310,35 @@ def test_draws_of_certain_or_unknown_parameters_are_refused():
         simulate(validate(), pd.DataFrame({"pricing_vat_rate": [0.06]}))
     with pytest.raises(ParameterError, match="nope"):
         simulate(validate(), pd.DataFrame({"nope": [1.0]}))
+
+
+def test_the_partner_serves_subscribers_and_the_streamer_pays_delivery_only_solo(base):
+    assert not base.modes["partner"].lines["delivery"].any()
+    assert base.modes["solo"].committed_lines["delivery"].sum() < 0
+
+
+def test_revenue_is_the_realised_price():
+    p = validate(pricing_realisation_rate=0.5, regulation_suspension_hazard_solo_year=0.0)
+    solo = simulate(p).modes["solo"]
+    gross = solo.conditional["subscription_revenue"]
+    expected = solo.subscribers_m * 0.5 * p.pricing_price_cny_month / p.pricing_fx_cny_per_usd
+    np.testing.assert_allclose(np.broadcast_to(gross, expected.shape), expected)
+
+
+def test_an_ad_tier_widens_the_market_and_adds_ad_revenue():
+    off = simulate(validate()).modes["solo"]
+    on = simulate(validate(pricing_ad_tier="on")).modes["solo"]
+    assert on.market_m[0, -1] > off.market_m[0, -1]  # a cheaper blended price draws more
+
+
+def test_a_price_war_shrinks_the_market_after_launch():
+    calm = simulate(validate(market_price_war_cut=0.0)).modes["solo"].market_m[0]
+    war = simulate(validate(market_price_war_cut=0.2)).modes["solo"].market_m[0]
+    launch = validate().regulation_launch_delay_solo_months
+    assert np.all(war[launch:] < calm[launch:])
+
+
+def test_a_harsher_approval_costs_the_own_services_demand():
+    easy = simulate(validate(regulation_approval_pass_rate=0.9)).modes["partner"].market_m
+    hard = simulate(validate(regulation_approval_pass_rate=0.4)).modes["partner"].market_m
+    assert hard[0, -1] < easy[0, -1]
