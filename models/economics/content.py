@@ -273,16 +273,12 @@ def catalogue_titles(
 def yearly_payments(
     amount_usd_m: ArrayLike, first_month: ArrayLike, months: int, growth_year: ArrayLike
 ) -> FloatArray:
-    """Spread a yearly amount into up-front payments every 12 months from ``first_month``.
-
-    Returns an array (paths, months) with ``amount * (1 + growth) ** (t / 12)`` in months
-    ``first_month + 12 k`` and zero elsewhere. Used for licence fees received up front and
-    the localisation of licensed titles.
-    """
-    t = month_index(months)
-    start = np.maximum(column(first_month), 0.0)
-    due = (t >= start) & (np.mod(t - start, 12.0) == 0)
-    return np.where(due, column(amount_usd_m) * (1.0 + column(growth_year)) ** (t / 12.0), 0.0)
+    """The same amount (month-0 prices) paid up front every 12 months from
+    ``first_month``, grown to the month of payment (:func:`payments`). Used for licence
+    fees received up front and the localisation of licensed titles."""
+    return payments(
+        column(amount_usd_m) * np.ones((1, months // 12 + 1)), first_month, months, growth_year
+    )
 
 
 def amortise(cash_usd_m: FloatArray, amortisation_months: int) -> FloatArray:

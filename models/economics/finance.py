@@ -111,7 +111,7 @@ def continuing_value(
     ``C (1 + g) / (r - g)`` (Gordon 1959; Koller, Goedhart & Wessels, *Valuation*, ch. 14);
     ``revenue_multiple``: a multiple of the final year's net revenue; ``none``: 0. A
     business worth less than closing closes: never below ``-exit_cost``. ``r - g`` is
-    kept at 1 % or more (validation refuses a growth at or above the discount rate).
+    kept at 1 % or more (validation refuses a growth within 1 % of the discount rate).
 
     >>> float(continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0])
     102.0

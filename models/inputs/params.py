@@ -317,6 +317,17 @@ def _check_pairs(
     return tuple(pairs)
 
 
+def _check_growth_below_discount(params: _ParametersBase, where: str) -> None:
+    """A Gordon continuing value needs the long-run growth below the discount rate."""
+    g, r = params.finance_terminal_growth_year, params.finance_discount_rate_year
+    if params.finance_terminal_method == "gordon" and g > r - 0.01:
+        raise ParameterError(
+            f"parameter finance_terminal_growth_year={g:g}{where}: expected at least 1 % "
+            f"below finance_discount_rate_year={r:g} (a perpetuity growing as fast as it is "
+            "discounted has no value); lower it or set finance_terminal_method"
+        )
+
+
 def _same_pairs(value: Any, default: Any) -> bool:
     """Whether ``value`` lists the same triples as ``default`` (lists or tuples)."""
     try:
@@ -426,6 +437,7 @@ def validate(
         spec = SPECS[name]
         err = _error(spec, raw.get(name), where)
         raise ParameterError(f"{err}{more}") from None
+    _check_growth_below_discount(params, where)
     sampled = _sampled(given, fixed)
     name, value = pair_value or ("correlations", SPECS["correlations"].default)
     pairs = _check_pairs(SPECS[name], value, where, sampled, fixed)

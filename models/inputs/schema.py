@@ -172,7 +172,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "int",
         10,
         "years",
-        "Length of the modelled period; cash flows beyond it are ignored (no terminal value).",
+        "Length of the modelled period; what lies beyond it counts as a continuing value "
+        "(finance_terminal_method).",
         _A + "ten years covers launch, approval delays and a maturing subscriber base",
         min=1,
         max=30,

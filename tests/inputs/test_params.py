@@ -156,3 +156,14 @@ def test_parameter_cell_names():
     assert parameter_cell_names(None) is None
     assert parameter_cell_names(["x = 1"]) is None
     assert parameter_cell_names(["# Parameters\na = 1\nb: int = 2\nc, d = 3, 4"]) == {"a", "b"}
+
+
+def test_a_long_run_growth_at_the_discount_rate_is_refused():
+    with pytest.raises(ParameterError, match=r"finance_terminal_growth_year=0\.1: expected at"):
+        validate(finance_terminal_growth_year=0.1, finance_discount_rate_year=0.08)
+    # without a Gordon value the growth does not matter
+    validate(
+        finance_terminal_growth_year=0.1,
+        finance_discount_rate_year=0.08,
+        finance_terminal_method="none",
+    )
