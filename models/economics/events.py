@@ -74,17 +74,18 @@ class Uniforms:
         return self.exit.shape[0]
 
 
-def uniforms(seed: int, first_path: int, paths: int, months: int) -> Uniforms:
+def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "events") -> Uniforms:
     """The uniforms of paths ``first_path .. first_path + paths - 1``.
 
     Reproducible from ``seed`` alone and independent of how the paths are chunked: block
     ``b`` (paths ``b * BLOCK`` to ``(b + 1) * BLOCK - 1``) is drawn from the stream
-    ``events/b`` of ``seed``.
+    ``<name>/b`` of ``seed`` (``events/b``; the review rule's training paths use
+    ``training/events/b``).
     """
     first_block, last_block = first_path // BLOCK, (first_path + paths - 1) // BLOCK
     blocks = []
     for b in range(first_block, last_block + 1):
-        rng = np.random.default_rng(stream(seed, f"events/{b}"))
+        rng = np.random.default_rng(stream(seed, f"{name}/{b}"))
         blocks.append(rng.random((len(KINDS), BLOCK, months)))
     allu = np.concatenate(blocks, axis=1)
     start = first_path - first_block * BLOCK

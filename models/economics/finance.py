@@ -138,46 +138,53 @@ def abandonment(
     rate_year: ArrayLike,
     first_exit_month: ArrayLike = 0,
     terminal_usd_m: ArrayLike = 0.0,
+    exit_cost_from_month: ArrayLike = 0,
 ) -> tuple[FloatArray, FloatArray]:
     """Value of a venture that may be forced out, and that leaves when staying loses more.
 
-        Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
-        ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
-        factor of the end of month ``t``, ``h`` the forced-exit hazard at the end of month
-        ``t`` and ``X`` the exit cost::
+    Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
+    ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
+    factor of the end of month ``t``, ``h`` the forced-exit hazard at the end of month
+    ``t``, ``X`` the exit cost and ``V`` the continuing value at the horizon
+    (:func:`continuing_value`; 0 without)::
 
-            U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t+1])
-            U[T] = D[T-1] V
+        U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X[t], U[t+1])
+        U[T] = D[T-1] V
 
-    with ``V`` the continuing value at the horizon (:func:`continuing_value`; 0 without).
+    where ``X[t] = X`` from ``exit_cost_from_month`` (the launch) on and 0 before:
+    walking away before launch costs nothing more than what was spent.
 
-        The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X``, and may leave
-        by choice only from ``first_exit_month`` on (the launch: before it, entry is a
-        commitment and nothing is learnt). Because staying is optional, a higher forced-exit
-        hazard can never raise the value, which would otherwise happen for a loss-making
-        venture, where being forced out saves money.
+    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X[t]``, and may
+    leave by choice only from ``first_exit_month`` on. With events in expectation
+    nothing is learnt along the way, so this is the plan made at the decision date (the
+    engine's expected case, and the ``fixed`` decision rule); the reviews that learn
+    from the path are :mod:`models.economics.reviews`. Because staying is optional, a
+    higher forced-exit hazard can never raise the value, which would otherwise happen
+    for a loss-making venture, where being forced out saves money.
 
-        Parameters
-        ----------
-        cash_usd_m : ndarray (paths, months)
-            Cash flow of each month, conditional on still operating, US$ millions.
-        exit_hazard_month : ndarray (paths, months)
-            Probability of a forced exit at the end of each month (0 before launch).
-        exit_cost_usd_m : float or (paths,)
-            One-off cost of leaving, forced or not, US$ millions.
-        rate_year : float or (paths,)
-            Yearly discount rate.
-        first_exit_month : int or (paths,)
-            First month at whose end the streamer may leave by choice.
-        terminal_usd_m : float or (paths,)
-            Value at the horizon of still operating then, US$ m (undiscounted).
+    Parameters
+    ----------
+    cash_usd_m : ndarray (paths, months)
+        Cash flow of each month, conditional on still operating, US$ millions.
+    exit_hazard_month : ndarray (paths, months)
+        Probability of a forced exit at the end of each month (0 before launch).
+    exit_cost_usd_m : float or (paths,)
+        One-off cost of leaving after launch, forced or not, US$ millions.
+    rate_year : float or (paths,)
+        Yearly discount rate.
+    first_exit_month : int or (paths,)
+        First month at whose end the streamer may leave by choice.
+    terminal_usd_m : float or (paths,)
+        Value at the horizon of still operating then, US$ m (undiscounted).
+    exit_cost_from_month : int or (paths,)
+        First month whose voluntary exit costs ``X`` (the launch).
 
-        Returns
-        -------
-        value : ndarray (paths,)
-            Net present value under the best exit policy, US$ millions.
-        last_month : ndarray (paths,)
-            Last month the streamer operates by choice (``months - 1`` if it never leaves).
+    Returns
+    -------
+    value : ndarray (paths,)
+        Net present value under the best exit policy, US$ millions.
+    last_month : ndarray (paths,)
+        Last month the streamer operates by choice (``months - 1`` if it never leaves).
     """
     cash = np.asarray(cash_usd_m, dtype=float)
     paths, months = cash.shape
@@ -185,13 +192,15 @@ def abandonment(
     d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
     x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
     first = np.broadcast_to(column(first_exit_month)[:, 0], (paths,))
+    costly = np.broadcast_to(column(exit_cost_from_month)[:, 0], (paths,))
     u_next = d[:, -1] * np.broadcast_to(column(terminal_usd_m)[:, 0], (paths,))
     stay = np.ones((paths, months), dtype=bool)  # stay after month t?
     for t in range(months - 1, -1, -1):
-        leave_value = -d[:, t] * x
+        forced_value = -d[:, t] * x
+        leave_value = np.where(t >= costly, forced_value, 0.0)
         if t < months - 1:
             stay[:, t] = (u_next >= leave_value - 1e-12) | (t < first)
         cont = np.where(stay[:, t], u_next, leave_value)
-        u_next = d[:, t] * cash[:, t] + h[:, t] * leave_value + (1.0 - h[:, t]) * cont
+        u_next = d[:, t] * cash[:, t] + h[:, t] * forced_value + (1.0 - h[:, t]) * cont
     first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1)
     return u_next, first_leave.astype(float)

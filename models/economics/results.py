@@ -91,6 +91,12 @@ class ModeResult:
     events : dict of str to ndarray (paths,)
         With drawn events: what happened to this mode on each path within the horizon,
         whatever its exit policy (:attr:`models.economics.events.ServiceRisk.drawn`).
+    decision_values : dict of str to ndarray (paths,), optional
+        With drawn events: the NPV (US$ m) of each path ``committed`` (never leaving by
+        choice), ``adaptive`` (the review rule) and with ``foresight``
+        (:func:`models.economics.reviews.decide`).
+    rule : models.economics.reviews.ExitRule, optional
+        The review rule fitted on these paths (the training run only).
 
     The lines themselves (:attr:`lines`, :attr:`committed_lines`) are built on first use
     from these, so a Monte Carlo chunk that needs only totals never allocates them.
@@ -115,6 +121,8 @@ class ModeResult:
     conditional_total: FloatArray | None = field(repr=False, default=None)
     first_adds_m: FloatArray | None = field(repr=False, default=None)
     events: dict[str, FloatArray] = field(repr=False, default_factory=dict)
+    decision_values: dict[str, FloatArray] | None = field(repr=False, default=None)
+    rule: Any = field(repr=False, default=None)
 
     def _weighted(
         self, weight: FloatArray, exit_costs: FloatArray, continuing: FloatArray

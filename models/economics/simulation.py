@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from models._arrays import FloatArray, column
-from models.economics import content, events, finance, growth, market, partner
+from models.economics import content, events, finance, growth, market, partner, reviews
 from models.economics.results import LINE_ITEMS, ModeResult, Results
 from models.exceptions import ParameterError
 from models.inputs.schema import ENTRY_MODES, SPECS
@@ -48,7 +48,11 @@ log = logging.getLogger(__name__)
 
 
 def simulate(
-    params, draws: pd.DataFrame | None = None, uniforms: events.Uniforms | None = None
+    params,
+    draws: pd.DataFrame | None = None,
+    uniforms: events.Uniforms | None = None,
+    rules: dict[str, reviews.ExitRule] | None = None,
+    fit_rules: bool = False,
 ) -> Results:
     """Run every entry mode and return their :class:`~models.economics.results.Results`.
 
@@ -62,7 +66,16 @@ def simulate(
         with every input at its value.
     uniforms : events.Uniforms, optional
         Common random numbers, one row per path (:func:`models.economics.events.uniforms`): events
-        are drawn from them. Without them, events are in expectation.
+        are drawn from them, and each mode is valued committed, under the review rule
+        and with foresight (:mod:`models.economics.reviews`). Without them, events are
+        in expectation and the exit plan is the one made at the decision date.
+    rules : dict of str to reviews.ExitRule, optional
+        Review rules fitted on other paths (:func:`models.uncertainty.montecarlo.fit_rules`),
+        per mode. Without them, drawn paths are valued by rules cross-fitted on the
+        paths themselves (each half by the rule of the other).
+    fit_rules : bool
+        Fit each mode's review rule on these paths and keep it (``ModeResult.rule``):
+        the training run.
     """
     inputs = _Inputs(params, draws)
     if uniforms is not None and uniforms.paths != inputs.paths:
@@ -83,10 +96,27 @@ def simulate(
         build = _licensing if mode == "license" else _service
         if uniforms is None:
             modes[mode] = build(inputs, mode)
-        else:
-            modes[mode] = build(inputs, mode, uniforms, _plan(params, inputs, mode, build))
+            continue
+        how = _Decision(
+            rule=params.decision_rule,
+            plan=_plan(params, inputs, mode, build) if params.decision_rule == "fixed" else None,
+            fitted=None if rules is None else rules.get(mode),
+            fit=fit_rules,
+        )
+        modes[mode] = build(inputs, mode, uniforms, how)
     modes["stay_out"] = _stay_out(inputs)
     return Results(params=params, modes=modes, draws=draws)
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """How a drawn path decides to leave: the parameter ``decision_rule``, the fixed
+    plan (rule ``fixed``), a rule fitted on other paths, and whether to fit one here."""
+
+    rule: str
+    plan: np.ndarray | None = None
+    fitted: reviews.ExitRule | None = None
+    fit: bool = False
 
 
 def _launch_month(p, mode: str):
@@ -97,17 +127,11 @@ def _launch_month(p, mode: str):
 
 
 def _plan(params, inputs: _Inputs, mode: str, build) -> np.ndarray:
-    """The exit policy a Monte Carlo path follows: last month operated by choice.
-
-    ``exit_plan="expected"`` (the default): the plan of the expected case, made at the
-    decision date from the inputs' most likely values, as a number of months after
-    launch, so that a path whose launch is drawn later leaves as long after its own
-    launch; nothing about the path is foreseen. ``exit_plan="path"``: planned from the
-    path's own drawn inputs, as if market, costs and hazards were known at launch (an
-    upper bound on the value of the option to leave). Events are never foreseen.
+    """The ``fixed`` decision rule: the plan of the expected case, made at the decision
+    date from the inputs' most likely values, as a number of months after launch (a
+    path whose launch is drawn later leaves as long after its own launch). Nothing about
+    the path is foreseen, and nothing seen along it changes the plan.
     """
-    if params.exit_plan == "path":
-        return build(inputs, mode, plan_only=True)
     last = float(build(_Inputs(params, None), mode, plan_only=True)[0])
     months = params.months
     if last >= months - 1:
@@ -171,13 +195,12 @@ def _service(
     p: _Inputs,
     mode: str,
     uniforms: events.Uniforms | None = None,
-    last=None,
+    how: _Decision | None = None,
     plan_only: bool = False,
 ) -> ModeResult:
     """Own subscription service, run alone (``solo``) or with a partner (``partner``).
 
-    Events in expectation, or drawn from ``uniforms`` with the exit policy ``last``
-    (last month operated by choice, per path) fixed beforehand.
+    Events in expectation, or drawn from ``uniforms`` and decided ``how``.
     """
     months, paths = p.months, p.paths
     is_partner = mode == "partner"
@@ -271,7 +294,7 @@ def _service(
         subs,
         adds,
         base.amortisation,
-        last,
+        how,
         plan_only,
         cash,
         terminal=terminal,
@@ -381,22 +404,23 @@ def _with_exit_policy(
     subs,
     adds,
     amort,
-    last=None,
+    how: _Decision | None = None,
     plan_only=False,
     cash=None,
     terminal=None,
     first_adds=None,
 ) -> ModeResult:
-    """Lines under the best exit policy (forced exits, and leaving by choice from the
-    launch on, or not launching at all, once staying would lose more;
-    :func:`models.economics.finance.abandonment`), and the lines when the mode is run to
-    the horizon whatever happens.
+    """Lines under the exit policy (forced exits, and leaving by choice), and the lines
+    when the mode is run to the horizon whatever happens.
 
-    The policy (``last``, the last month operated by choice on each path) is computed
-    here from the expected-event cash flows unless given: with drawn events it is the
-    plan made at launch from the same path's inputs, which cannot foresee the events.
-    With ``plan_only``, only that policy is returned. ``terminal`` is the continuing
-    value at the horizon (per path) of a business still running then.
+    With events in expectation (``how`` is None), the policy is the plan made at the
+    decision date (:func:`models.economics.finance.abandonment`): leave, or do not
+    launch, once staying would lose more; with ``plan_only``, only that plan (the last
+    month operated, per path) is returned. With drawn events, every path is valued
+    committed, adaptive and with foresight (:func:`models.economics.reviews.decide`),
+    and its lines follow the ``decision_rule`` (``fixed``: the plan ``how.plan``).
+    ``terminal`` is the continuing value at the horizon (per path) of a business still
+    running then. Leaving before launch costs nothing more; after it, ``exit_cost``.
     """
     months = params.months
     paths = params.paths
@@ -406,7 +430,9 @@ def _with_exit_policy(
         cash = sum(v for k, v in cond.items() if k not in _OUTSIDE)
     cash = _per_path(cash, paths, months)
     terminal = np.zeros(paths) if terminal is None else np.broadcast_to(terminal, (paths,))
-    if last is None:
+    launch_path = np.broadcast_to(column(launch)[:, 0], (paths,))
+    values, rule = None, None
+    if how is None:
         _, last = finance.abandonment(
             cash,
             _per_path(risk.exit_hazard, paths, months),
@@ -415,13 +441,36 @@ def _with_exit_policy(
             # the go/no-go at launch: stop before launching, or leave any month after
             first_exit_month=np.asarray(launch, dtype=float) - 1.0,
             terminal_usd_m=terminal,
+            exit_cost_from_month=launch,
         )
         if plan_only:
             return last
+    else:
+        problem = reviews.exit_problem(
+            cash=cash,
+            alive=alive,
+            exit_at=exit_at,
+            exit_cost=np.broadcast_to(column(exit_cost)[:, 0], (paths,)),
+            terminal=terminal,
+            rate_year=params.finance_discount_rate_year,
+            launch=launch_path,
+            subscribers=_per_path(subs, paths, months),
+            catalogue=risk.catalogue,
+            dark=risk.dark,
+            distress=risk.distress,
+            every=params.decision_review_months,
+        )
+        if how.fit:
+            rule = reviews.fit_rule(problem)
+        values = reviews.decide(problem, rule or how.fitted, months)
+        last = how.plan if how.rule == "fixed" else values.last_month[how.rule]
     t = np.arange(months).reshape(1, -1)
     stays = t <= last.reshape(-1, 1)
     operating = alive * stays
-    voluntary = np.where((t == last.reshape(-1, 1)) & (t < months - 1), alive - exit_at, 0.0)
+    # leaving by choice at the end of `last` (unless forced out that very month) costs
+    # the exit cost once launched; walking away before launch costs nothing more
+    leaves = (t == last.reshape(-1, 1)) & (t < months - 1) & (t >= launch_path.reshape(-1, 1))
+    voluntary = np.where(leaves, alive - exit_at, 0.0)
     # running at the horizon: alive through the last month and not forced out at its end
     at_horizon = np.where(t == months - 1, alive - exit_at, 0.0) * terminal.reshape(-1, 1)
     if paths == 1 and last[0] < months - 1:
@@ -446,6 +495,8 @@ def _with_exit_policy(
         committed_amortisation=_per_path(amort, params.paths, months) * alive,
         events=risk.drawn,
         first_adds_m=None if first_adds is None else _per_path(first_adds, paths, months),
+        decision_values=None if values is None else values.npv,
+        rule=rule,
     )
 
 
@@ -457,7 +508,7 @@ def _licensing(
     p: _Inputs,
     mode: str = "license",
     uniforms: events.Uniforms | None = None,
-    last=None,
+    how: _Decision | None = None,
     plan_only: bool = False,
 ) -> ModeResult:
     """Titles licensed to a Chinese platform for yearly fees; no own service.
@@ -507,7 +558,7 @@ def _licensing(
         zeros,
         zeros,
         zeros,
-        last,
+        how,
         plan_only,
         terminal=terminal,
     )

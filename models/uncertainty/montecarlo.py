@@ -67,6 +67,13 @@ class MonteCarlo:
         NPV of each mode (columns) on each path (rows) under its exit policy, US$ m.
     npv_committed : pandas.DataFrame
         NPV if the mode is run to the horizon whatever happens (forced exits only), US$ m.
+    npv_adaptive, npv_foresight : pandas.DataFrame
+        NPV under the review rule (fitted on separate training paths) and with
+        foresight (the best review to leave at, knowing the path's future), US$ m
+        (:mod:`models.economics.reviews`). ``npv`` is one of the three (or the fixed
+        plan), as ``decision_rule`` says.
+    rules : dict of str to models.economics.reviews.ExitRule
+        The review rule of each mode, fitted on the training paths.
     peak_funding : pandas.DataFrame
         Largest cumulative cash deficit under the exit policy, US$ m (0 if never negative).
     forced_exit_month : pandas.DataFrame
@@ -96,6 +103,9 @@ class MonteCarlo:
     draws: pd.DataFrame = field(repr=False)
     npv: pd.DataFrame = field(repr=False)
     npv_committed: pd.DataFrame = field(repr=False)
+    npv_adaptive: pd.DataFrame = field(repr=False)
+    npv_foresight: pd.DataFrame = field(repr=False)
+    rules: dict[str, Any] = field(repr=False)
     peak_funding: pd.DataFrame = field(repr=False)
     forced_exit_month: pd.DataFrame = field(repr=False)
     leave_month: pd.DataFrame = field(repr=False)
@@ -130,13 +140,16 @@ class MonteCarlo:
     def to_df(self) -> pd.DataFrame:
         """Per-path outcomes, tidy: one row per path and mode (US$ m, months, millions).
 
-        Columns: ``path``, ``mode``, ``npv_usd_m`` (under the exit policy),
-        ``npv_committed_usd_m`` (run to the horizon), ``peak_funding_usd_m``,
+        Columns: ``path``, ``mode``, ``npv_usd_m`` (under the decision rule),
+        ``npv_committed_usd_m`` (run to the horizon), ``npv_adaptive_usd_m``,
+        ``npv_foresight_usd_m``, ``peak_funding_usd_m``,
         ``forced_exit_month`` and ``leave_month`` (NaN if none), ``subscribers_end_m``.
         """
         frames = {
             "npv_usd_m": self.npv,
             "npv_committed_usd_m": self.npv_committed,
+            "npv_adaptive_usd_m": self.npv_adaptive,
+            "npv_foresight_usd_m": self.npv_foresight,
             "peak_funding_usd_m": self.peak_funding,
             "forced_exit_month": self.forced_exit_month,
             "leave_month": self.leave_month,
@@ -175,6 +188,7 @@ def run(
     if n < 1:
         raise ParameterError(f"parameter n_paths={n}: expected an integer >= 1")
     started = time.perf_counter()
+    rules = fit_rules(params)
     draws = draw_inputs(params, n)
     months = params.months
     modes = list(ENTRY_MODES)
@@ -195,7 +209,7 @@ def run(
     )
     starts = range(0, n, CHUNK)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = pool.map(lambda a: _chunk(params, draws, a, min(a + CHUNK, n), keep), starts)
+        parts = pool.map(lambda a: _chunk(params, draws, a, min(a + CHUNK, n), keep, rules), starts)
         for a, part in zip(starts, parts, strict=True):
             b = min(a + CHUNK, n)
             for key in _PER_PATH:
@@ -223,6 +237,9 @@ def run(
         draws=draws,
         npv=frame("npv"),
         npv_committed=frame("committed"),
+        npv_adaptive=frame("adaptive"),
+        npv_foresight=frame("foresight"),
+        rules=rules,
         peak_funding=frame("peak"),
         forced_exit_month=frame("exit"),
         leave_month=frame("leave"),
@@ -236,18 +253,38 @@ def run(
     )
 
 
-_PER_PATH = ("npv", "committed", "peak", "exit", "leave", "subs")
+_PER_PATH = ("npv", "committed", "adaptive", "foresight", "peak", "exit", "leave", "subs")
 _FLAGS = ("partner_distress", "crackdowns", "solo_dark_months")
 
 
-def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, Any]:
+def fit_rules(params) -> dict[str, Any]:
+    """Fit each mode's review rule on ``decision_training_paths`` training paths.
+
+    The training paths are drawn like the reported ones but from their own streams
+    (``training/inputs`` and ``training/events/<block>`` of ``seed``), so the rule is
+    applied to paths it has never seen and its value carries no foresight
+    (:mod:`models.economics.reviews`). Their number does not grow with ``n_paths``.
+    """
+    n = int(params.decision_training_paths)
+    started = time.perf_counter()
+    draws = draw_inputs(params, n, name="training/inputs")
+    u = events.uniforms(params.seed, 0, n, params.months, name="training/events")
+    res = simulate(params, draws if draws.shape[1] else None, u, fit_rules=True)
+    rules = {m: r.rule for m, r in res.modes.items() if r.rule is not None}
+    log.info("review rules fitted on %d training paths in %.1f s", n, time.perf_counter() - started)
+    return rules
+
+
+def _chunk(
+    params, draws: pd.DataFrame, a: int, b: int, keep: int, rules: dict[str, Any]
+) -> dict[str, Any]:
     """Simulate paths ``a .. b - 1`` and reduce them to what :class:`MonteCarlo` keeps."""
     months = params.months
     modes = list(ENTRY_MODES)
     paths = b - a
     u = events.uniforms(params.seed, a, paths, months)
     chunk = draws.iloc[a:b] if draws.shape[1] else None
-    res = simulate(params, chunk, u)
+    res = simulate(params, chunk, u, rules=rules)
     rate = res.rate
     df = np.broadcast_to(finance.discount_factors(rate, months), (paths, months))
     out: dict[str, Any] = {key: np.full((paths, len(modes)), np.nan) for key in _PER_PATH}
@@ -260,6 +297,9 @@ def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, 
         cf = r.cash_flow
         out["npv"][:, j] = finance.npv(cf, rate)
         out["committed"][:, j] = finance.npv(r.committed_cash_flow, rate)
+        values = r.decision_values or {}
+        for rule in ("adaptive", "foresight"):
+            out[rule][:, j] = values.get(rule, out["committed"][:, j])
         cum = np.cumsum(cf, axis=1)
         out["peak"][:, j] = np.maximum(-np.min(cum, axis=1), 0.0)
         ops = np.broadcast_to(r.operating, cf.shape)
@@ -290,8 +330,9 @@ def _chunk(params, draws: pd.DataFrame, a: int, b: int, keep: int) -> dict[str, 
     return out
 
 
-def draw_inputs(params, n: int) -> pd.DataFrame:
-    """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain)."""
+def draw_inputs(params, n: int, name: str = "inputs") -> pd.DataFrame:
+    """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain),
+    from the stream ``name`` of the seed."""
     dists = params.distributions
     pairs = list(params.correlations) or None
     linked = {name for a, b, _ in pairs or () for name in (a, b)}
@@ -304,7 +345,7 @@ def draw_inputs(params, n: int) -> pd.DataFrame:
     return sampling.sample(
         dists,
         n,
-        seed=stream(params.seed, "inputs"),
+        seed=stream(params.seed, name),
         method=params.sampling_method,
         correlation=pairs if dists else None,
     )

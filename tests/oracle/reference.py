@@ -557,13 +557,15 @@ def exit_policy(
     rate_year: float,
     first_exit_month: int,
     terminal: float = 0.0,
+    launch: int = 0,
 ) -> tuple[float, int]:
     """Value and last month operated of the best exit policy, by backward induction.
 
-    ``U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X, U[t + 1])``, with
-    ``U[T] = D[T - 1] V`` (``V`` the continuing value); the streamer stays after month
-    ``t`` while ``U[t + 1] >= -D[t] X`` or ``t`` is before ``first_exit_month`` (ties:
-    stay).
+    ``U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X[t], U[t + 1])``, with
+    ``U[T] = D[T - 1] V`` (``V`` the continuing value) and ``X[t] = X`` from ``launch``
+    on, 0 before (walking away before launch costs nothing more); the streamer stays
+    after month ``t`` while ``U[t + 1] >= -D[t] X[t]`` or ``t`` is before
+    ``first_exit_month`` (ties: stay).
 
     Parameters
     ----------
@@ -590,17 +592,26 @@ def exit_policy(
     value = _discount(rate_year, months - 1) * terminal  # U[t + 1]
     for t in range(months - 1, -1, -1):
         d = _discount(rate_year, t)
-        leave = -d * exit_cost
+        forced = -d * exit_cost
+        leave = forced if t >= launch else 0.0
         if t < months - 1:
             stay[t] = value >= leave - _TIE or t < first_exit_month
         after = value if stay[t] else leave
-        value = d * cash[t] + hazard[t] * leave + (1.0 - hazard[t]) * after
+        value = d * cash[t] + hazard[t] * forced + (1.0 - hazard[t]) * after
     last = next((t for t in range(months) if not stay[t]), months - 1)
     return value, last
 
 
-def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) -> PathResult:
-    """Plan the exit policy with events in expectation, then run the mode under it."""
+def _run_mode(
+    v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None, last: int | None = None
+) -> PathResult:
+    """Plan the exit policy with events in expectation, then run the mode under it.
+
+    With drawn events, the policy follows ``decision_rule``: ``fixed``, the expected
+    case's plan; ``foresight``, the best review month to leave at (or never), found by
+    trying each; ``adaptive``, the last month given in ``last`` (the engine's fitted
+    rule is a regression the oracle does not repeat: it checks the accounting).
+    """
     months = v.months
     if mode == "license":
         launch, exit_cost = int(v("content_lead_months")), 0.0
@@ -613,8 +624,9 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
     lines, subs, terminal = _lines(v, mode, launch, risk)
     cond = _sum_lines(lines, months)
     # the go/no-go at launch: stop before launching (end of month launch - 1), or later
-    _, last = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch - 1, terminal)
-    if u is not None and v.params.exit_plan == "expected":
+    _, plan = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch - 1, terminal, launch)
+    rule = v.params.decision_rule
+    if u is not None and rule == "fixed":
         # the expected case's plan, as months after launch (nothing about the path known)
         e = _Values(v.params, {})
         e_launch = int(
@@ -634,28 +646,42 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
             e("finance_discount_rate_year"),
             e_launch - 1,
             e_terminal,
+            e_launch,
         )
-        last = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)
-    if u is not None:  # nobody foresees the events: the plan stands, the events are drawn
+        plan = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)
+    if u is not None:  # the events are drawn
         risk = _drawn_risk(v, mode, launch, u)
         lines, subs, terminal = _lines(v, mode, launch, risk)
         cond = _sum_lines(lines, months)
 
-    cash, committed, operating = [], [], []
-    forced = 0.0
-    for t in range(months):
-        alive, exit_at = risk["alive"][t], risk["exit_at"][t]
-        stays = 1.0 if t <= last else 0.0
-        # leaving by choice at the end of `last`, unless forced out that very month
-        voluntary = alive - exit_at if t == last and t < months - 1 else 0.0
-        operating.append(alive * stays)
-        forced += exit_at * stays
-        # still running at the horizon: the continuing value
-        beyond = (alive - exit_at) * terminal if t == months - 1 else 0.0
-        cash.append(
-            cond[t] * alive * stays - (exit_at * stays + voluntary) * exit_cost + beyond * stays
-        )
-        committed.append(cond[t] * alive - exit_at * exit_cost + beyond)
+    def account(last: int) -> tuple[list[float], list[float], list[float], float]:
+        cash, committed, operating = [], [], []
+        forced = 0.0
+        for t in range(months):
+            alive, exit_at = risk["alive"][t], risk["exit_at"][t]
+            stays = 1.0 if t <= last else 0.0
+            # leaving by choice at the end of `last`, unless forced out that very month;
+            # walking away before launch costs nothing more
+            voluntary = alive - exit_at if t == last and t < months - 1 and t >= launch else 0.0
+            operating.append(alive * stays)
+            forced += exit_at * stays
+            # still running at the horizon: the continuing value
+            beyond = (alive - exit_at) * terminal if t == months - 1 else 0.0
+            cash.append(
+                cond[t] * alive * stays - (exit_at * stays + voluntary) * exit_cost + beyond * stays
+            )
+            committed.append(cond[t] * alive - exit_at * exit_cost + beyond)
+        return cash, committed, operating, forced
+
+    if u is not None and rule == "foresight":
+        every = int(v.params.decision_review_months)
+        candidates = [*range(every - 1, months - 1, every), months - 1]
+        plan = max(reversed(candidates), key=lambda m: _npv(account(m)[0], rate) + 1e-9 * m)
+    elif u is not None and rule == "adaptive":
+        if last is None:
+            raise ParameterError("the oracle needs the adaptive rule's last month per path")
+        plan = int(last)
+    cash, committed, operating, forced = account(plan)
     return PathResult(
         mode=mode,
         launch_month=launch,
@@ -666,7 +692,7 @@ def _run_mode(v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None) ->
         operating=operating,
         npv=_npv(cash, rate),
         npv_committed=_npv(committed, rate),
-        last_month=last,
+        last_month=plan,
         forced_exit=forced,
         lines=lines,
         risk={k: risk[k] for k in _RISK_KEYS},
@@ -699,6 +725,7 @@ def simulate_path(
     params: Any,
     values: Mapping[str, float] | None = None,
     u: Mapping[str, Sequence[float]] | None = None,
+    last: Mapping[str, int] | None = None,
 ) -> dict[str, PathResult]:
     """Every entry mode on one path.
 
@@ -712,6 +739,8 @@ def simulate_path(
     u : mapping of str to sequence of float, optional
         The path's uniforms per kind of event (``exit``, ``suspension``, ``crackdown``,
         ``distress``), one per month. Without them, events are in expectation.
+    last : mapping of str to int, optional
+        Under ``decision_rule: adaptive``, the last month each mode operates by choice.
 
     Returns
     -------
@@ -725,13 +754,19 @@ def simulate_path(
                 raise ParameterError(
                     f"uniforms: {len(u[kind])} months of {kind!r} for {v.months} months"
                 )
-    out = {mode: _run_mode(v, mode, u) for mode in ("solo", "partner", "license")}
+    out = {
+        mode: _run_mode(v, mode, u, None if last is None else last[mode])
+        for mode in ("solo", "partner", "license")
+    }
     out["stay_out"] = _stay_out(v.months)
     return out
 
 
 def simulate_paths(
-    params: Any, draws: pd.DataFrame | None = None, uniforms: Any = None
+    params: Any,
+    draws: pd.DataFrame | None = None,
+    uniforms: Any = None,
+    last: Mapping[str, Sequence[float]] | None = None,
 ) -> dict[str, ModePaths]:
     """Every entry mode on every path, one path after the other.
 
@@ -745,6 +780,8 @@ def simulate_paths(
     uniforms : models.economics.events.Uniforms, optional
         One row of uniforms per path (a single row of draws is then shared by all).
         Without them, events are in expectation.
+    last : mapping of str to sequence, optional
+        Under ``decision_rule: adaptive``, each mode's last month per path.
 
     Returns
     -------
@@ -773,7 +810,8 @@ def simulate_paths(
         u = None
         if uniforms is not None:
             u = {kind: getattr(uniforms, kind)[i].tolist() for kind in KINDS}
-        results.append(simulate_path(params, rows[i], u))
+        path_last = None if last is None else {m: int(x[i]) for m, x in last.items()}
+        results.append(simulate_path(params, rows[i], u, path_last))
     return {mode: _stack([r[mode] for r in results]) for mode in MODES}
 
 

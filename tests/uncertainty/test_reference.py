@@ -74,11 +74,17 @@ def _per_path(x, paths: int) -> np.ndarray:
 
 def _drawn(overrides: dict, n: int = 40):
     """Parameters, drawn inputs and uniforms of ``n`` paths, the engine's results and
-    the oracle's."""
-    p = validate(**overrides)
+    the oracle's (under the adaptive rule, the oracle follows the engine's choices and
+    checks what they are worth)."""
+    p = validate(**{"decision_rule": "fixed", **overrides})
     draws = montecarlo.draw_inputs(p, n)
     u = events.uniforms(p.seed, 0, n, p.months)
-    return p, draws, u, simulate(p, draws, u), reference.simulate_paths(p, draws, u)
+    rules = montecarlo.fit_rules(p) if p.decision_rule == "adaptive" else None
+    engine = simulate(p, draws, u, rules=rules)
+    last = None
+    if p.decision_rule == "adaptive":
+        last = {m: _per_path(engine.modes[m].last_month, n) for m in MODES[:3]}
+    return p, draws, u, engine, reference.simulate_paths(p, draws, u, last)
 
 
 @pytest.mark.parametrize("overrides", DETERMINISTIC.values(), ids=DETERMINISTIC.keys())
@@ -116,8 +122,13 @@ def test_deterministic_run_matches_the_oracle_month_by_month(overrides):
 
 @pytest.mark.parametrize(
     "overrides",
-    [{}, BULLISH, {**BULLISH, "exit_plan": "path"}],
-    ids=["base", "bullish", "bullish-path-plan"],
+    [
+        {},
+        BULLISH,
+        {**BULLISH, "decision_rule": "foresight"},
+        {**BULLISH, "decision_rule": "adaptive"},
+    ],
+    ids=["base", "bullish", "bullish-foresight", "bullish-adaptive"],
 )
 def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
     p, draws, _, engine, oracle = _drawn(overrides)
@@ -147,7 +158,8 @@ def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
             launch = np.array([r.launch_month for r in oracle[mode].paths])
             assert np.any(oracle[mode].last_month > launch), mode
         last, launch = oracle["solo"].last_month, [r.launch_month for r in oracle["solo"].paths]
-        if overrides.get("exit_plan") == "path":  # plans differ from path to path
+        if overrides.get("decision_rule") in ("foresight", "adaptive"):
+            # decisions differ from path to path
             assert np.any((last > launch) & (last < months - 1))
             assert len(np.unique(last - np.asarray(launch))) > 1
         else:  # one plan, as months after each path's own launch
@@ -163,7 +175,9 @@ def test_the_monte_carlo_run_matches_the_oracle(overrides):
     n = 24
     mc = montecarlo.run(p, n)
     u = events.uniforms(p.seed, 0, n, p.months)
-    oracle = reference.simulate_paths(p, mc.draws, u)
+    # the adaptive rule's choices, from the months each mode left (else it stayed)
+    last = {m: mc.leave_month[m].fillna(p.months - 1).to_numpy() for m in MODES[:3]}
+    oracle = reference.simulate_paths(p, mc.draws, u, last)
     for mode in MODES:
         o = oracle[mode]
         np.testing.assert_allclose(mc.npv[mode], o.npv, **PER_PATH, err_msg=mode)
@@ -186,7 +200,7 @@ def test_every_kind_of_event_happens_and_still_matches():
             **HIGH_HAZARDS,
             "market_user_growth_year": 0.05,
             "regulation_exit_hazard_solo_year": 0.3,
-            "exit_plan": "path",
+            "decision_rule": "foresight",
         }
     )
     n, months = len(draws), p.months
@@ -233,7 +247,7 @@ def test_every_kind_of_event_happens_and_still_matches():
 
 
 def test_one_row_of_draws_is_shared_by_every_path_of_uniforms():
-    p = validate(**HIGH_HAZARDS)
+    p = validate(**HIGH_HAZARDS, decision_rule="foresight")
     u = events.uniforms(p.seed, 0, 5, p.months)
     engine = simulate(p, None, u)
     oracle = reference.simulate_paths(p, None, u)
@@ -253,10 +267,18 @@ def test_exit_policy_equals_finance_abandonment():
         cash = rng.normal(0.0, 5.0, months) + rng.normal(0.0, 3.0)
         hazard = np.where(np.arange(months) >= 6, rng.uniform(0.0, 0.1), 0.0)
         cost, rate = rng.uniform(0.0, 30.0), rng.uniform(0.0, 0.3)
+        launch = int(rng.integers(0, 12))  # walking away before it costs nothing
         value, last = finance.abandonment(
-            cash.reshape(1, -1), hazard.reshape(1, -1), cost, rate, first_exit_month=6
+            cash.reshape(1, -1),
+            hazard.reshape(1, -1),
+            cost,
+            rate,
+            first_exit_month=launch - 1,
+            exit_cost_from_month=launch,
         )
-        v, t = reference.exit_policy(cash.tolist(), hazard.tolist(), cost, rate, 6)
+        v, t = reference.exit_policy(
+            cash.tolist(), hazard.tolist(), cost, rate, launch - 1, 0.0, launch
+        )
         assert v == pytest.approx(value[0], rel=1e-12, abs=1e-12)
         assert t == last[0]
 

@@ -1,0 +1,316 @@
+"""Quarterly reviews of an entry mode: leave, or press on, on what has been seen so far.
+
+A manager reviews the venture every ``decision_review_months`` (a quarter by default),
+before launch as well as after, and may leave at the end of a review month:
+
+- **before launch**, walk away, having paid the set-up, the team and the content bought
+  so far (nothing more is owed; issue 10);
+- **after launch**, close the service, paying the exit cost
+  (``regulation_exit_cost_usd_m``).
+
+The decision may use only what is observable at the review (:data:`STATE`): the
+subscribers and their trend over the last quarter, the cash of the last quarter and so
+far, the months since launch, the share of the catalogue still on offer (content
+crackdowns so far), the months spent dark (suspensions so far) and whether the partner
+has fallen into distress. It never sees the drawn inputs themselves (the market's size,
+the growth rates), only what they have produced so far.
+
+Three ways to take the decision, valued on the same paths (:class:`ExitValues`):
+
+``committed``
+    Never leave by choice: the mode run to the horizon (forced exits only).
+``adaptive``
+    The review rule fitted by least-squares Monte Carlo (:mod:`models.economics.lsm`) on
+    an independent set of training paths: leave at the first review where the fitted
+    value of pressing on is below the value of leaving.
+``foresight``
+    The best review to leave at, chosen knowing the path's whole future (inputs and
+    events): an upper bound no manager can reach.
+
+Adaptive lies between the other two, up to the regression's error: it is one of the
+policies foresight chooses among, and it may always choose to stay.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models._arrays import FloatArray, column
+from models.economics import finance, lsm
+
+log = logging.getLogger(__name__)
+
+#: What a review observes, in the order of the regression's features.
+STATE: dict[str, str] = {
+    "subscribers_m": "subscribers (m)",
+    "subscriber_trend_m": "change in subscribers over the last quarter (m)",
+    "quarter_cash_usd_m": "cash flow of the last quarter (US$ m)",
+    "cash_so_far_usd_m": "cash flow so far (US$ m)",
+    "months_since_launch": "months since launch (negative before)",
+    "catalogue_share": "share of the catalogue still on offer",
+    "dark_months": "months dark so far",
+    "partner_distressed": "partner in distress (0 or 1)",
+}
+
+RULES = ("committed", "adaptive", "foresight")
+
+
+def review_months(months: int, every: int) -> np.ndarray:
+    """Months at whose end a review is held: every ``every`` months, up to the month
+    before the horizon's last (leaving in the last month would save nothing).
+
+    >>> review_months(12, 3).tolist()
+    [2, 5, 8]
+    """
+    if every < 1:
+        raise ValueError(f"review interval {every}: expected at least 1 month")
+    return np.arange(every - 1, months - 1, every)
+
+
+@dataclass(frozen=True)
+class ExitProblem:
+    """One mode's exit decision on a set of paths, as an optimal-stopping problem.
+
+    Attributes
+    ----------
+    reviews : ndarray (dates,)
+        Review months (0-based; leaving happens at the end of the month).
+    stop_value : ndarray (paths, dates)
+        NPV (US$ m) of the path if the mode leaves at each review.
+    final_value : ndarray (paths,)
+        NPV of the path if it never leaves by choice (the committed value).
+    features : ndarray (paths, dates, len(STATE))
+        The state observed at each review (:data:`STATE`).
+    eligible : bool ndarray (paths, dates)
+        The mode still runs after the review month (not forced out by then).
+    scale : ndarray (paths, dates)
+        Discount factor of each review month.
+    """
+
+    reviews: np.ndarray
+    stop_value: FloatArray = field(repr=False)
+    final_value: FloatArray = field(repr=False)
+    features: FloatArray = field(repr=False)
+    eligible: np.ndarray = field(repr=False)
+    scale: FloatArray = field(repr=False)
+
+    def last_month(self, stop_at: np.ndarray, months: int) -> FloatArray:
+        """Last month operated by choice for review indices ``stop_at`` (``dates``:
+        never leaves, ``months - 1``)."""
+        padded = np.append(self.reviews, months - 1).astype(float)
+        return padded[np.minimum(stop_at, len(self.reviews))]
+
+
+def exit_problem(
+    *,
+    cash: FloatArray,
+    alive: FloatArray,
+    exit_at: FloatArray,
+    exit_cost: FloatArray,
+    terminal: FloatArray,
+    rate_year,
+    launch,
+    subscribers: FloatArray,
+    catalogue: FloatArray,
+    dark: FloatArray,
+    distress: FloatArray,
+    every: int,
+) -> ExitProblem:
+    """Build the exit problem of one mode from its drawn paths.
+
+    Parameters
+    ----------
+    cash : ndarray (paths, months)
+        Cash flow while operating, US$ m.
+    alive, exit_at : ndarray (paths, months)
+        0/1: not yet forced out; forced out at the end of the month.
+    exit_cost : ndarray (paths,)
+        Cost of leaving after launch, US$ m (before launch, walking away costs nothing
+        more).
+    terminal : ndarray (paths,)
+        Continuing value at the horizon of a business still running, US$ m.
+    rate_year : float or ndarray (paths,)
+        Yearly discount rate.
+    launch : float or ndarray (paths,)
+        Launch month.
+    subscribers, catalogue, dark, distress : ndarray (paths, months)
+        Subscribers (m), share of the catalogue on offer, dark share of each month, and
+        1 in the month the partner falls into distress.
+    every : int
+        Months between reviews.
+    """
+    paths, months = cash.shape
+    reviews = review_months(months, every)
+    d = np.broadcast_to(finance.discount_factors(rate_year, months), (paths, months))
+    x = np.broadcast_to(column(exit_cost)[:, 0], (paths,))
+    launch_col = np.broadcast_to(column(launch)[:, 0], (paths,))
+    flows = cash * alive * d - exit_at * d * x[:, None]
+    pv = np.cumsum(flows, axis=1)
+    still = (alive[:, reviews] - exit_at[:, reviews]) > 0.5
+    after_launch = reviews[None, :] >= launch_col[:, None]
+    leave_cost = np.where(after_launch, x[:, None], 0.0)
+    stop_value = pv[:, reviews] - d[:, reviews] * leave_cost * still
+    running_at_end = alive[:, -1] - exit_at[:, -1]
+    final = pv[:, -1] + d[:, -1] * np.broadcast_to(terminal, (paths,)) * running_at_end
+    features = observe(cash, subscribers, catalogue, dark, distress, launch_col, reviews)
+    return ExitProblem(
+        reviews=reviews,
+        stop_value=stop_value,
+        final_value=final,
+        features=features,
+        eligible=still,
+        scale=d[:, reviews],
+    )
+
+
+def observe(cash, subscribers, catalogue, dark, distress, launch, reviews) -> FloatArray:
+    """The state (:data:`STATE`) at each review, (paths, dates, features)."""
+    paths, months = np.shape(cash)
+
+    def full(a):
+        return np.broadcast_to(a, (paths, months))
+
+    subs = full(subscribers)
+    cum_cash = np.cumsum(full(cash), axis=1)
+    back = np.maximum(reviews - 3, -1)
+    before = np.where(back >= 0, cum_cash[:, np.maximum(back, 0)], 0.0)
+    subs_before = np.where(back >= 0, subs[:, np.maximum(back, 0)], 0.0)
+    cols = [
+        subs[:, reviews],
+        subs[:, reviews] - subs_before,
+        cum_cash[:, reviews] - before,
+        cum_cash[:, reviews],
+        reviews[None, :] - launch[:, None],
+        full(catalogue)[:, reviews],
+        np.cumsum(full(dark), axis=1)[:, reviews],
+        np.minimum(np.cumsum(full(distress), axis=1)[:, reviews], 1.0),
+    ]
+    return np.stack(cols, axis=2)
+
+
+@dataclass(frozen=True)
+class ExitRule:
+    """A fitted review rule for one mode (:func:`fit_rule`).
+
+    Attributes
+    ----------
+    stopping : lsm.StoppingRule
+        The regression per review.
+    every : int
+        Months between reviews.
+    training_paths : int
+        Paths it was fitted on.
+    boundary : pandas.DataFrame
+        Per review month: the subscribers (m) below which the rule leaves, other
+        features at their median over the training paths still running
+        (``subscribers_below_m``; NaN where it stays whatever the subscribers, ``inf``
+        where it leaves whatever), and the share of those training paths it leaves on
+        (``share_leaving``).
+    """
+
+    stopping: lsm.StoppingRule = field(repr=False)
+    every: int
+    training_paths: int
+    boundary: pd.DataFrame = field(repr=False)
+
+
+def fit_rule(problem: ExitProblem) -> ExitRule:
+    """Fit the review rule on training paths (least-squares Monte Carlo)."""
+    stopping = lsm.fit(
+        problem.stop_value,
+        problem.final_value,
+        problem.features,
+        problem.eligible,
+        scale=problem.scale,
+    )
+    every = int(problem.reviews[1] - problem.reviews[0]) if len(problem.reviews) > 1 else 1
+    return ExitRule(
+        stopping=stopping,
+        every=every,
+        training_paths=problem.stop_value.shape[0],
+        boundary=_boundary(stopping, problem),
+    )
+
+
+def _boundary(stopping: lsm.StoppingRule, problem: ExitProblem) -> pd.DataFrame:
+    """The subscriber level at which the fitted rule switches from leaving to staying,
+    per review, with the other features at their median among paths still running."""
+    rows = []
+    stop_at = lsm.apply(stopping, problem.features, problem.eligible)
+    for k, month in enumerate(problem.reviews):
+        ok = problem.eligible[:, k]
+        reached = ok & (stop_at >= k)
+        threshold = np.nan
+        if stopping.coef[k] is not None and reached.any():
+            f = problem.features[reached, k, :]
+            typical = np.median(f, axis=0)
+            top = max(float(f[:, 0].max()), 1e-6)
+            grid = np.linspace(0.0, top * 1.5, 301)
+            probe = np.repeat(typical[None, :], len(grid), axis=0)
+            probe[:, 0] = grid
+            leave = stopping.gain(k, probe) < 0
+            if leave.all():
+                threshold = np.inf
+            elif leave.any():
+                # the highest level at which it still leaves
+                threshold = float(grid[np.flatnonzero(leave).max()])
+        share = float(np.mean(stop_at[reached] == k)) if reached.any() else 0.0
+        rows.append(
+            {
+                "month": int(month),
+                "subscribers_below_m": threshold,
+                "share_leaving": share,
+                "paths_running": int(reached.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ExitValues:
+    """NPV per path under each way of deciding (US$ m) and the months each leaves."""
+
+    npv: dict[str, FloatArray]
+    last_month: dict[str, FloatArray]
+
+
+def decide(problem: ExitProblem, rule: ExitRule | None, months: int) -> ExitValues:
+    """Committed, adaptive and foresight values on the problem's paths.
+
+    Without a fitted ``rule``, the rule is cross-fitted: fitted on the even paths and
+    applied to the odd ones, and the other way round, so that no path is valued by a
+    regression that saw it.
+    """
+    if rule is not None:
+        adaptive = lsm.apply(rule.stopping, problem.features, problem.eligible)
+    else:
+        adaptive = _cross_fitted(problem)
+    ahead = lsm.foresight(problem.stop_value, problem.final_value, problem.eligible)
+    never = np.full(problem.stop_value.shape[0], len(problem.reviews))
+    stops = {"committed": never, "adaptive": adaptive, "foresight": ahead}
+    return ExitValues(
+        npv={k: lsm.realised(problem.stop_value, problem.final_value, v) for k, v in stops.items()},
+        last_month={k: problem.last_month(v, months) for k, v in stops.items()},
+    )
+
+
+def _cross_fitted(problem: ExitProblem) -> np.ndarray:
+    paths, dates = problem.stop_value.shape
+    out = np.full(paths, dates)
+    halves = (np.arange(paths) % 2 == 0, np.arange(paths) % 2 == 1)
+    for train, test in (halves, halves[::-1]):
+        if train.sum() < lsm.MIN_PATHS:
+            continue  # too few paths to fit: the rule stays (committed)
+        rule = lsm.fit(
+            problem.stop_value[train],
+            problem.final_value[train],
+            problem.features[train],
+            problem.eligible[train],
+            scale=problem.scale[train],
+        )
+        out[test] = lsm.apply(rule, problem.features[test], problem.eligible[test])
+    return out

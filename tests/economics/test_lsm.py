@@ -1,0 +1,117 @@
+"""Least-squares Monte Carlo against problems with known answers.
+
+- an American put (Longstaff & Schwartz 2001, table 1: S0 = 36, K = 40, r = 6 %,
+  sigma = 20 %, one year, 50 exercise dates) priced against a binomial tree;
+- a two-period exit problem solved by hand;
+- the properties every stopping rule has (foresight bounds it; a rule that may never
+  stop is the committed value).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.economics import lsm
+
+
+def binomial_bermudan_put(s0, strike, rate, sigma, years, steps, exercise_every):
+    """Cox-Ross-Rubinstein tree of a put exercisable every ``exercise_every`` steps."""
+    dt = years / steps
+    up = np.exp(sigma * np.sqrt(dt))
+    q = (np.exp(rate * dt) - 1 / up) / (up - 1 / up)
+    disc = np.exp(-rate * dt)
+    prices = s0 * up ** (2 * np.arange(steps + 1) - steps)
+    value = np.maximum(strike - prices, 0.0)
+    for i in range(steps - 1, 0, -1):
+        prices = s0 * up ** (2 * np.arange(i + 1) - i)
+        value = disc * (q * value[1:] + (1 - q) * value[:-1])
+        if i % exercise_every == 0:
+            value = np.maximum(value, strike - prices)
+    return float(disc * (q * value[1] + (1 - q) * value[0]))
+
+
+def put_problem(seed, paths, s0=36.0, strike=40.0, rate=0.06, sigma=0.2, dates=50):
+    """Exercise values at each date and at expiry, the prices, and in-the-money flags
+    (antithetic paths)."""
+    rng = np.random.default_rng(seed)
+    dt = 1.0 / dates
+    z = rng.standard_normal((paths // 2, dates))
+    z = np.vstack([z, -z])
+    log_s = np.log(s0) + np.cumsum((rate - 0.5 * sigma**2) * dt + sigma * np.sqrt(dt) * z, 1)
+    s = np.exp(log_s)
+    t = dt * np.arange(1, dates + 1)
+    payoff = np.maximum(strike - s, 0.0) * np.exp(-rate * t)
+    stop, final = payoff[:, :-1], payoff[:, -1]
+    return stop, final, s[:, :-1, None], stop > 0
+
+
+def test_american_put_within_one_percent_of_the_binomial_tree():
+    tree = binomial_bermudan_put(36.0, 40.0, 0.06, 0.2, 1.0, steps=5000, exercise_every=100)
+    assert tree == pytest.approx(4.47, abs=0.02)  # Longstaff & Schwartz table 1: 4.478
+    stop, final, s, itm = put_problem(1, 100_000)
+    rule = lsm.fit(stop, final, s, itm)
+    # valued on independent paths: no foresight bias
+    stop2, final2, s2, itm2 = put_problem(2, 100_000)
+    value = lsm.realised(stop2, final2, lsm.apply(rule, s2, itm2)).mean()
+    assert value == pytest.approx(tree, rel=0.01)
+    # the European put (never stop early) is worth less, foresight more
+    european = final2.mean()
+    ahead = lsm.realised(stop2, final2, lsm.foresight(stop2, final2, itm2)).mean()
+    assert european < value < ahead
+
+
+def two_period(seed, paths):
+    """Pay 10 now; learn whether the market is good (half the paths); then stay for
+    +30 (good) or -20 (bad), give or take 25 unobservable, or leave for -2.
+
+    By hand: committed -10 + (30 - 20) / 2 = -5; the best rule leaves on bad news,
+    -10 + 30 / 2 - 2 / 2 = 4; with foresight, a bad path leaves only when it would
+    lose 45, -10 + 15 + (5 - 2) / 4 = 5.75.
+    """
+    rng = np.random.default_rng(seed)
+    good = rng.random(paths) < 0.5
+    noise = np.where(rng.random(paths) < 0.5, 25.0, -25.0)
+    second = np.where(good, 30.0, -20.0) + noise
+    stop = np.full((paths, 1), -10.0 - 2.0)
+    final = -10.0 + second
+    features = np.column_stack([good.astype(float), rng.random(paths)])[:, None, :]
+    return stop, final, features, np.ones((paths, 1), dtype=bool)
+
+
+def test_two_period_exit_solved_by_hand():
+    rule = lsm.fit(*two_period(3, 20_000))
+    stop, final, features, eligible = two_period(4, 200_000)
+    adaptive = lsm.realised(stop, final, lsm.apply(rule, features, eligible)).mean()
+    committed = final.mean()
+    ahead = lsm.realised(stop, final, lsm.foresight(stop, final, eligible)).mean()
+    se = final.std() / np.sqrt(len(final))
+    assert committed == pytest.approx(-5.0, abs=4 * se)
+    assert adaptive == pytest.approx(4.0, abs=4 * se)
+    assert ahead == pytest.approx(5.75, abs=4 * se)
+    # the rule leaves exactly on the bad news
+    stops = lsm.apply(rule, features, eligible) == 0
+    np.testing.assert_array_equal(stops, features[:, 0, 0] == 0.0)
+
+
+def test_a_rule_never_worse_than_foresight_and_stays_when_stopping_never_pays():
+    rng = np.random.default_rng(5)
+    paths, dates = 5_000, 6
+    stop = rng.normal(-100.0, 1.0, (paths, dates))  # stopping always costs 100
+    final = rng.normal(0.0, 10.0, paths)
+    features = rng.normal(size=(paths, dates, 2))
+    eligible = np.ones((paths, dates), dtype=bool)
+    rule = lsm.fit(stop, final, features, eligible)
+    at = lsm.apply(rule, features, eligible)
+    assert np.all(at == dates)  # never stops: the committed value
+    ahead = lsm.foresight(stop, final, eligible)
+    assert np.all(lsm.realised(stop, final, ahead) >= lsm.realised(stop, final, at))
+
+
+def test_too_few_paths_to_fit_means_going_on():
+    stop = np.zeros((10, 2))
+    rule = lsm.fit(stop, np.ones(10), np.zeros((10, 2, 1)), np.ones((10, 2), dtype=bool))
+    assert rule.coef == (None, None)
+    assert np.all(lsm.apply(rule, np.zeros((4, 2, 1)), np.ones((4, 2), dtype=bool)) == 2)
+    with pytest.raises(ValueError, match="dates"):
+        lsm.apply(rule, np.zeros((4, 3, 1)), np.ones((4, 3), dtype=bool))
