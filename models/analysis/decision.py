@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from models.analysis import checks as model_checks
-from models.analysis import deal, drivers, metrics, voi
+from models.analysis import deal, drivers, flexibility, metrics, voi
 from models.economics.results import Results
 from models.economics.simulation import simulate
 from models.uncertainty import montecarlo
@@ -107,6 +108,12 @@ class Decision:
     evppi: pd.DataFrame = field(repr=False)
     checks: list = field(default_factory=list, repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def flexibility(self) -> pd.DataFrame:
+        """Committed, adaptive and foresight values per mode that enters, and the value
+        of flexibility (:func:`models.analysis.flexibility.decision_values`)."""
+        return flexibility.decision_values(self.mc)
 
     def to_df(self) -> pd.DataFrame:
         """Per mode, best first: mean NPV and its standard error, median, P5, P95,

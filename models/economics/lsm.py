@@ -26,7 +26,7 @@ The functions are pure numpy and know nothing of the venture: the simulation
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -56,6 +56,16 @@ class StoppingRule:
         Standardisation of the features per date (training mean and spread).
     kept : tuple of ndarray or None
         Indices of the features that varied in training, per date.
+    cov : tuple of ndarray or None
+        Covariance of the coefficients per date (``s^2 (X'X)^-1``), for the standard
+        error of a fitted gain.
+    lo, hi : tuple of ndarray or None
+        Range of the standardised features in training, per date: features are clipped
+        to it before the basis is applied, so that the polynomial is never
+        extrapolated beyond the data it was fitted on.
+    z : float
+        The rule stops only where the fitted gain is below ``-z`` standard errors of
+        the fit (0: wherever it is negative).
     n_fit : tuple of int
         Training paths eligible at each date.
     r2 : tuple of float
@@ -66,6 +76,10 @@ class StoppingRule:
     centre: tuple = field(repr=False)
     scale: tuple = field(repr=False)
     kept: tuple = field(repr=False)
+    cov: tuple = field(repr=False, default=())
+    lo: tuple = field(repr=False, default=())
+    hi: tuple = field(repr=False, default=())
+    z: float = 0.0
     n_fit: tuple = ()
     r2: tuple = ()
 
@@ -80,7 +94,14 @@ class StoppingRule:
         if self.coef[k] is None:
             return np.full(features.shape[0], np.inf)
         x = (features[:, self.kept[k]] - self.centre[k]) / self.scale[k]
-        return basis(x) @ self.coef[k]
+        if self.lo:
+            x = np.clip(x, self.lo[k], self.hi[k])
+        x = basis(x)
+        fitted = x @ self.coef[k]
+        if self.z > 0 and self.cov:
+            se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", x, self.cov[k], x), 0.0))
+            fitted = fitted + self.z * se
+        return fitted
 
 
 def basis(x: FloatArray) -> FloatArray:
@@ -106,6 +127,7 @@ def fit(
     features: FloatArray,
     eligible: np.ndarray,
     scale: FloatArray | None = None,
+    z: float = 0.0,
 ) -> StoppingRule:
     """Fit a stopping rule by least-squares Monte Carlo (backward induction).
 
@@ -124,6 +146,10 @@ def fit(
         Positive factor dividing the gains before the regression (e.g. the discount
         factor of the date, so that gains are in money of that date). Decisions are
         unchanged by it; the fit is better conditioned.
+    z : float
+        Stop only where the fitted gain is more than ``z`` standard errors of the fit
+        below zero: a rule that does not act on regression noise. 0 (the textbook
+        rule) for options; the venture's reviews use 1 (:mod:`models.economics.reviews`).
 
     Returns
     -------
@@ -131,13 +157,15 @@ def fit(
     """
     paths, dates = stop_value.shape
     value = np.asarray(final_value, dtype=float).copy()
-    coefs, centres, scales, kept, n_fit, r2 = [], [], [], [], [], []
+    coefs, centres, scales, kept, covs, n_fit, r2 = [], [], [], [], [], [], []
+    los, his = [], []
     for k in range(dates - 1, -1, -1):
         ok = eligible[:, k]
         n = int(ok.sum())
         if n < MIN_PATHS:
             coefs.append(None), centres.append(None), scales.append(None), kept.append(None)
-            n_fit.append(n), r2.append(np.nan)
+            covs.append(None), n_fit.append(n), r2.append(np.nan)
+            los.append(None), his.append(None)
             continue
         s = 1.0 if scale is None else scale[ok, k]
         y = (value[ok] - stop_value[ok, k]) / s
@@ -148,19 +176,31 @@ def fit(
         design = basis(x)
         beta, *_ = np.linalg.lstsq(design, y, rcond=None)
         fitted = design @ beta
+        dof = max(n - design.shape[1], 1)
+        sigma2 = float(np.sum((y - fitted) ** 2)) / dof
+        cov = sigma2 * np.linalg.pinv(design.T @ design)
+        if z > 0:
+            fitted = fitted + z * np.sqrt(
+                np.maximum(np.einsum("ij,jk,ik->i", design, cov, design), 0.0)
+            )
         total = float(np.sum((y - y.mean()) ** 2))
-        r2.append(1.0 - float(np.sum((y - fitted) ** 2)) / total if total > 0 else 1.0)
+        r2.append(1.0 - sigma2 * dof / total if total > 0 else 1.0)
         stop = ok.copy()
         stop[ok] = fitted < -_TIE
         value = np.where(stop, stop_value[:, k], value)
         coefs.append(beta), centres.append(centre[varied]), scales.append(spread[varied])
-        kept.append(varied), n_fit.append(n)
+        kept.append(varied), covs.append(cov), n_fit.append(n)
+        los.append(x.min(axis=0)), his.append(x.max(axis=0))
     rev = slice(None, None, -1)
     rule = StoppingRule(
         coef=tuple(coefs[rev]),
         centre=tuple(centres[rev]),
         scale=tuple(scales[rev]),
         kept=tuple(kept[rev]),
+        cov=tuple(covs[rev]),
+        lo=tuple(los[rev]),
+        hi=tuple(his[rev]),
+        z=z,
         n_fit=tuple(n_fit[rev]),
         r2=tuple(r2[rev]),
     )
@@ -210,3 +250,38 @@ def realised(stop_value: FloatArray, final_value: FloatArray, stop_at: np.ndarra
     dates = stop_value.shape[1]
     padded = np.column_stack([stop_value, np.asarray(final_value, dtype=float)])
     return np.take_along_axis(padded, np.minimum(stop_at, dates).reshape(-1, 1), axis=1)[:, 0]
+
+
+def prune(
+    rule: StoppingRule,
+    stop_value: FloatArray,
+    final_value: FloatArray,
+    features: FloatArray,
+    eligible: np.ndarray,
+) -> StoppingRule:
+    """Switch off the dates at which following ``rule`` loses, on validation paths.
+
+    Backwards over the dates, as in :func:`fit`: where the rule stops at date ``k`` on
+    validation paths (independent of those it was fitted on), compare what stopping
+    got with what going on under the rule's later decisions would have got; if
+    stopping at ``k`` lost on average, the rule goes on at ``k``. A rule fitted on
+    noise (a mode that almost never gains from stopping) is thereby no worse than
+    never stopping, up to the validation sample's error; a rule whose stops pay keeps
+    them. (Out-of-sample model selection, as in Glasserman 2004, s. 8.6.)
+    """
+    value = np.asarray(final_value, dtype=float).copy()
+    coef = list(rule.coef)
+    for k in range(rule.dates - 1, -1, -1):
+        if coef[k] is None:
+            continue
+        ok = eligible[:, k]
+        stop = np.zeros_like(ok)
+        stop[ok] = rule.gain(k, features[ok, k, :]) < -_TIE
+        if not stop.any():
+            continue
+        if float(np.mean(stop_value[stop, k] - value[stop])) < 0.0:
+            coef[k] = None
+            log.debug("stopping at date %d lost on validation paths: switched off", k)
+            continue
+        value = np.where(stop, stop_value[:, k], value)
+    return replace(rule, coef=tuple(coef))

@@ -260,15 +260,15 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "decision_training_paths",
         "int",
-        4_000,
+        8_000,
         "paths",
-        "Paths simulated, apart from the reported ones, to fit the review rule (the "
-        "regression of the value of pressing on); the rule is then applied to the "
-        "reported paths, so their values carry no foresight.",
+        "Paths simulated, apart from the reported ones, to fit the review rule: half "
+        "fit the regression of the value of pressing on, the other half switch off the "
+        "reviews at which leaving lost. The rule is then applied to the reported paths, "
+        "so their values carry no foresight.",
         "model setting: Longstaff & Schwartz (2001) fit on 50,000 paths with 3 basis "
-        "functions; 4,000 paths give 200 per basis function of the 21 used here, and "
-        "the adaptive mean moves by less than its standard error between 4,000 and "
-        "16,000 (benchmarks/bench_model.py)",
+        "functions; 4,000 fitting paths give about 190 per basis function of the 21 used "
+        "here (benchmarks/bench_model.py prints the adaptive means at 2,000 to 32,000)",
         min=200,
         max=1_000_000,
     ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.analysis import metrics, voi
+from models.analysis import flexibility, metrics, voi
 from models.analysis.decision import Decision
 from models.format import esc, money, pct
 from models.inputs.schema import MODE_LABELS, format_value
@@ -100,10 +100,11 @@ def main_risk(d: Decision) -> str:
                 f"Main risk: little. No way in beat staying out in more than "
                 f"{beats.max():.1%} of the {d.mc.n_paths:,} futures."
             )
+        gains = d.mc.npv[m][d.mc.npv[m] > 0]
         return (
             f"Main risk: missing out. {MODE_LABELS[m]} would have done better than staying "
-            f"out in {beats.max():.0%} of futures; in its best 5 % it makes "
-            f"{money(d.npv_table.loc[m, 'p95'])} or more."
+            f"out in {pct(beats.max())} of futures, making {money(gains.median())} in the "
+            f"typical one of those and at most {money(gains.max())}."
         )
     row = d.npv_table.loc[rec]
     tail = (
@@ -182,7 +183,13 @@ def summary_block(d: Decision) -> HTMLBlock:
     what could change it, the deal zone and what information is worth."""
     rec = d.recommended
     changes = what_could_change(d)
-    items = [main_risk(d), changes[0], d.deal_zone.in_words(), voi_sentences(d)[0]]
+    items = [
+        main_risk(d),
+        changes[0],
+        flexibility.flexibility_in_words(d.flexibility),
+        d.deal_zone.in_words(),
+        voi_sentences(d)[0],
+    ]
     if len(d.evppi):
         top = d.evppi.iloc[0]
         items.append(voi.in_words(top["group"], float(max(top["evppi_usd_m"], 0.0))))
@@ -199,10 +206,13 @@ def headline_numbers(d: Decision) -> dict:
     (JSON-safe; US$ m and fractions).
 
     ``modes[mode]``: ``mean``, ``median``, ``p5``, ``p95`` (NPV over the Monte Carlo
-    futures, under the exit policy), ``p_loss``, ``p_best``, ``p_gain_if_run`` (share of
-    futures in which the mode makes money if run to the horizon) and ``expected`` (the
+    futures, under the decision rule), ``p_loss``, ``p_best``, ``p_gain_if_run`` (share
+    of futures in which the mode makes money if run to the horizon), ``expected`` (the
     expected case's NPV: inputs at their mode, events in expectation; it differs from
-    the mean by design). ``checks_failed``: the model checks that failed.
+    the mean by design), and the mean NPV ``committed`` (never leaving by choice),
+    ``adaptive`` (the quarterly review rule) and ``foresight`` (the upper bound).
+    ``decision_rule``: the rule behind ``mean``. ``checks_failed``: the model checks
+    that failed.
     """
     t = d.npv_table
     modes = {}
@@ -217,11 +227,15 @@ def headline_numbers(d: Decision) -> dict:
             "p_best": round(float(row["prob_best"]), 4),
             "p_gain_if_run": round(float((d.mc.npv_committed[m] > 0).mean()), 4),
             "expected": round(float(d.expected.summary.loc[m, "npv_usd_m"]), 3),
+            "committed": round(float(d.mc.npv_committed[m].mean()), 3),
+            "adaptive": round(float(d.mc.npv_adaptive[m].mean()), 3),
+            "foresight": round(float(d.mc.npv_foresight[m].mean()), 3),
         }
     return {
         "recommended": d.recommended,
         "probability_best": round(d.probability_right, 4),
         "n_paths": d.mc.n_paths,
+        "decision_rule": d.params.decision_rule,
         "modes": modes,
         "checks_failed": [c.name for c in d.checks if not c.passed],
     }
@@ -240,6 +254,29 @@ def checks_warning(d: Decision) -> HTMLBlock:
         f"<p>{esc(names)}. Read the answer below with care: the model moves the wrong way "
         "on this input (see Model checks).</p></div></div>"
     )
+
+
+def _leaving_early(p) -> str:
+    """How the futures decide to leave, as the ``decision_rule`` says."""
+    every = p.decision_review_months
+    text = {
+        "adaptive": (
+            f"Every {every} months a review leaves (before launch: walks away, owing nothing "
+            "more) or presses on, on what has been seen so far: subscribers and their trend, "
+            "cash, events and the partner's state. The rule is fitted by least-squares Monte "
+            f"Carlo on {p.decision_training_paths:,} other futures and applied to these, so "
+            "it cannot foresee them."
+        ),
+        "fixed": (
+            "Each mode follows the plan of the expected case, made at the decision date as "
+            "months after launch and never revised, whatever a future shows."
+        ),
+        "foresight": (
+            f"Each future leaves at the review (every {every} months) that is best for it, "
+            "knowing its whole future: an upper bound no manager can reach, for comparison."
+        ),
+    }[p.decision_rule]
+    return text + " A forced exit ends the mode whatever the rule."
 
 
 def checks_block(d: Decision) -> HTMLBlock:
@@ -326,6 +363,47 @@ def exit_table(d: Decision) -> HTMLBlock:
     )
 
 
+def decision_values_table(d: Decision) -> HTMLBlock:
+    """Committed, adaptive and foresight mean NPV per mode, and the value of flexibility."""
+    v = d.flexibility
+    frame = pd.DataFrame(
+        {
+            "Mode": [MODE_LABELS[m] for m in v.index],
+            "Committed (never leave)": [money(x) for x in v["committed"]],
+            "Adaptive (quarterly reviews)": [
+                f"{money(x)} ± {money(2 * se)}" if np.isfinite(se) else money(x)
+                for x, se in zip(v["adaptive"], v["se_adaptive"], strict=True)
+            ],
+            "Foresight (upper bound)": [money(x) for x in v["foresight"]],
+            "Value of flexibility": [money(x) for x in v["flexibility"]],
+            "Futures left by choice": [pct(x) for x in v["left_by_choice"]],
+        }
+    )
+    rule = {"adaptive": "adaptive", "fixed": "the fixed plan", "foresight": "foresight"}
+    return table(
+        frame,
+        caption=(
+            "Mean NPV over the same futures, US$ m (± two standard errors). Committed: run "
+            "to the horizon, forced exits aside. Adaptive: a review every "
+            f"{d.params.decision_review_months} months leaves, or before launch walks away, "
+            "on what has been seen so far; the rule was fitted on "
+            f"{d.params.decision_training_paths:,} other futures, so it cannot foresee "
+            "these. Foresight: the best review to leave at, knowing each future in full; "
+            "no manager can reach it. The rest of the report follows "
+            f"{rule[d.params.decision_rule]}."
+        ),
+    )
+
+
+def rule_sentences(d: Decision) -> list[str]:
+    """Each mode's review rule in words."""
+    out = []
+    for m in ("solo", "partner", "license"):
+        launch = int(d.expected.modes[m].launch_month)
+        out.append(flexibility.rule_in_words(m, d.mc.rules.get(m), launch, d.params.start_year))
+    return out
+
+
 def funding_table(d: Decision) -> HTMLBlock:
     """Peak funding need per mode: mean, median, P95 and worst path."""
     f = d.peak_funding
@@ -386,9 +464,7 @@ def how_to_read(d: Decision) -> HTMLBlock:
         ),
         (
             "Leaving early.",
-            "Each mode's exit policy is planned at launch from that future's inputs with "
-            "events in expectation; events then happen as drawn, and a forced exit ends the "
-            "mode whatever the plan.",
+            _leaving_early(p),
         ),
         (
             "The expected case",

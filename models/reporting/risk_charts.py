@@ -267,3 +267,88 @@ def deal_zone(zone: DealZone) -> go.Figure:
     fig.update_xaxes(tickformat=".0%")
     fig.update_layout(hovermode="x unified")
     return fig
+
+
+#: How each way of deciding is drawn in :func:`decision_values`.
+_RULE_STYLE = {
+    "committed": ("Committed (never leave)", 0.45),
+    "adaptive": ("Adaptive (quarterly reviews)", 1.0),
+    "foresight": ("Foresight (upper bound)", 0.2),
+}
+
+
+def decision_values(values: pd.DataFrame) -> go.Figure:
+    """Mean NPV per mode committed, adaptive and with foresight, side by side
+    (:func:`models.analysis.flexibility.decision_values`)."""
+    fig = go.Figure()
+    labels = [MODE_LABELS[m] for m in values.index]
+    for rule, (name, opacity) in _RULE_STYLE.items():
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values[rule].round(1),
+                name=name,
+                marker={
+                    "color": [alpha(MODE_COLORS[m], opacity) for m in values.index],
+                    "line": {"color": [MODE_COLORS[m] for m in values.index], "width": 1.5},
+                },
+                text=[f"{v:,.0f}" for v in values[rule]],
+                textposition="outside",
+                hovertemplate="%{x}: %{y:,.1f}<extra>" + name + "</extra>",
+            )
+        )
+    layout(
+        fig,
+        "What deciding as you go is worth: mean NPV by way of deciding (US$ m)",
+        "mean NPV, US$ millions",
+    )
+    fig.update_layout(barmode="group", hovermode="closest")
+    return fig
+
+
+def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] = ("solo", "partner")) -> go.Figure:
+    """The review rule as a boundary over time: the subscribers below which a review
+    leaves (other observations at their typical values), per own-service mode, with
+    the share of running futures that leave at each review in the hover."""
+    dates = pd.period_range(f"{mc.params.start_year}-01", periods=mc.months, freq="M")
+    fig = go.Figure()
+    for m in modes:
+        rule = mc.rules.get(m)
+        if rule is None:
+            continue
+        b = rule.boundary
+        b = b[b["paths_running"] > 0]
+        y = b["subscribers_below_m"].where(np.isfinite(b["subscribers_below_m"]))
+        fig.add_trace(
+            go.Scatter(
+                x=dates[b["month"].to_numpy()].to_timestamp(),
+                y=y.round(3),
+                mode="lines+markers",
+                name=MODE_LABELS[m],
+                line={"color": MODE_COLORS[m], "width": 2.5},
+                customdata=np.column_stack([b["share_leaving"], b["paths_running"]]),
+                hovertemplate=(
+                    "leave below %{y:,.2f} m; %{customdata[0]:.0%} of the %{customdata[1]:,}"
+                    " training futures still running leave here<extra>"
+                    + MODE_LABELS[m]
+                    + "</extra>"
+                ),
+            )
+        )
+    layout(
+        fig,
+        "The review rule: leave when subscribers are below the line (millions)",
+        "subscribers, millions",
+    )
+    fig.update_layout(hovermode="closest")
+    if not fig.data or all(pd.isna(t.y).all() for t in fig.data):
+        fig.add_annotation(
+            text="No review leaves on subscribers: the rule walks away before launch or "
+            "stays whatever they are (see the rule in words).",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+    return fig

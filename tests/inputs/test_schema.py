@@ -16,7 +16,7 @@ from tests.conftest import ROOT, run_cli
 
 
 def test_every_parameter_is_documented_and_its_default_valid():
-    assert 30 <= len(PARAMETERS) <= 90
+    assert 30 <= len(PARAMETERS) <= 120
     assert len(SPECS) == len(PARAMETERS), "duplicate names"
     for p in PARAMETERS:
         assert p.group in GROUPS, p.name

@@ -1,0 +1,112 @@
+"""The value of deciding as one goes: committed, adaptive and foresight values per mode,
+and the review rule in words.
+
+From a Monte Carlo run (:class:`models.uncertainty.montecarlo.MonteCarlo`), which values
+every path three ways (:mod:`models.economics.reviews`): never leaving by choice, the
+review rule fitted on separate training paths, and perfect foresight. The value of
+flexibility is adaptive minus committed: what the quarterly reviews are worth; the
+value of foresight left on the table is foresight minus adaptive (Trigeorgis 1996,
+*Real Options*, ch. 1, for the vocabulary).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.format import money, pct
+from models.inputs.schema import MODE_LABELS
+
+ENTERING = ("solo", "partner", "license")
+
+
+def decision_values(mc) -> pd.DataFrame:
+    """Per mode that enters: mean NPV committed, adaptive and with foresight (US$ m),
+    their standard errors, the value of flexibility (adaptive minus committed) and
+    the share of futures left by choice under the run's decision rule.
+
+    Columns: ``committed``, ``adaptive``, ``foresight``, ``se_adaptive``,
+    ``flexibility``, ``flexibility_se`` (of the paired difference), ``left_by_choice``,
+    ``median_leave_month`` (NaN if no future leaves).
+    """
+    rows = {}
+    n = mc.n_paths
+    for m in ENTERING:
+        c, a, f = mc.npv_committed[m], mc.npv_adaptive[m], mc.npv_foresight[m]
+        leave = mc.leave_month[m]
+        rows[m] = {
+            "committed": float(c.mean()),
+            "adaptive": float(a.mean()),
+            "foresight": float(f.mean()),
+            "se_adaptive": float(a.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
+            "flexibility": float((a - c).mean()),
+            "flexibility_se": float((a - c).std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
+            "left_by_choice": float(leave.notna().mean()),
+            "median_leave_month": float(leave.median()) if leave.notna().any() else np.nan,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
+    """The fitted review rule of ``mode`` in one sentence, from its boundary
+    (:attr:`models.economics.reviews.ExitRule.boundary`)."""
+    label = MODE_LABELS[mode]
+    if rule is None:
+        return f"{label}: no review rule could be fitted (too few training paths)."
+    b = rule.boundary
+    acting = b[(b["share_leaving"] > 0) & (b["paths_running"] > 0)]
+    if acting.empty:
+        return (
+            f"{label}: the reviews never find it worth leaving; the service is run to the "
+            "horizon (forced exits aside)."
+        )
+    first = acting.iloc[0]
+    when = _when(int(first["month"]), start_year)
+    if int(first["month"]) < launch_month and first["share_leaving"] >= 0.999:
+        return (
+            f"{label}: walk away at the first review ({when}), before launch: nothing "
+            "observable by then makes pressing on worth its cost."
+        )
+    after = acting[(acting["month"] >= launch_month) & np.isfinite(acting["subscribers_below_m"])]
+    parts = []
+    pre = acting[acting["month"] < launch_month]
+    if not pre.empty:
+        share = 1.0 - float(np.prod(1.0 - pre["share_leaving"]))
+        parts.append(
+            f"walk away before launch in {pct(share)} of futures (on the costs and "
+            "events seen by then)"
+        )
+    if not after.empty:
+        typical = float(after["subscribers_below_m"].median())
+        parts.append(
+            f"after launch, leave at the first review where subscribers are below about "
+            f"{typical:,.1f} m (the level rises from {after['subscribers_below_m'].min():,.1f} m "
+            f"to {after['subscribers_below_m'].max():,.1f} m between "
+            f"{_when(int(after['month'].min()), start_year)} and "
+            f"{_when(int(after['month'].max()), start_year)})"
+        )
+    if not parts:
+        parts.append(
+            f"leave at some reviews from {when} on, on the cash and events seen, whatever the "
+            "subscribers"
+        )
+    return f"{label}: " + "; ".join(parts) + "."
+
+
+def flexibility_in_words(values: pd.DataFrame) -> str:
+    """The value of flexibility per mode, in one sentence for the executive summary."""
+    parts = []
+    for m, r in values.iterrows():
+        parts.append(
+            f"{MODE_LABELS[m].lower()} {money(r['flexibility'])} "
+            f"({money(r['committed'])} committed, {money(r['adaptive'])} with reviews)"
+        )
+    return (
+        "Quarterly reviews (leave, or before launch walk away, on what has been seen so far) "
+        "are worth: " + "; ".join(parts) + "."
+    )
+
+
+def _when(month: int, start_year: int) -> str:
+    """End of month ``month`` (0-based) as a calendar month, e.g. 'March 2016'."""
+    return pd.Period(f"{start_year}-01", freq="M").__add__(month).strftime("%B %Y")
