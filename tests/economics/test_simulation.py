@@ -71,6 +71,7 @@ def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
         p.finance_discount_rate_year,
         first_exit_month=r.launch_month - 1,
         terminal_usd_m=terminal,
+        exit_cost_from_month=r.launch_month,
     )
     assert value[0] == pytest.approx(base.summary.loc[mode, "npv_usd_m"], rel=1e-9, abs=1e-9)
     assert last[0] == r.last_month[0]
