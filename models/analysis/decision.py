@@ -23,6 +23,7 @@ from models.analysis import checks as model_checks
 from models.analysis import deal, drivers, flexibility, metrics, voi
 from models.economics.results import Results
 from models.economics.simulation import simulate
+from models.inputs.schema import SAME_START
 from models.uncertainty import montecarlo
 from models.uncertainty.montecarlo import MonteCarlo
 
@@ -130,8 +131,17 @@ class Decision:
 
     @property
     def runner_up(self) -> str:
-        """The second mode by mean NPV."""
-        return self.ranking[1]
+        """The best other mode that starts differently: licensing and the staged entry
+        both license now (the staged entry may switch later), so neither is the other's
+        runner-up; :attr:`twin` compares them."""
+        twin = SAME_START.get(self.recommended)
+        return next(m for m in self.ranking[1:] if m != twin)
+
+    @property
+    def twin(self) -> str | None:
+        """The mode that starts as the recommended one does (licensing or the staged
+        entry), if any."""
+        return SAME_START.get(self.recommended)
 
     @property
     def lead(self) -> tuple[float, float, float]:

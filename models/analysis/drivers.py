@@ -36,7 +36,7 @@ from scipy.optimize import brentq
 from models.analysis import sensitivity
 from models.economics import finance
 from models.economics.simulation import simulate
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label
+from models.inputs.schema import MODE_LABELS, SPECS, format_value, label, rivals
 from models.uncertainty.montecarlo import CHUNK
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,10 @@ def _base(params, names: Sequence[str]) -> dict[str, float]:
 
 
 def margin(npv: pd.DataFrame, mode: str) -> pd.Series:
-    """NPV of ``mode`` minus the best of the other modes, per row (US$ m)."""
-    return npv[mode] - npv.drop(columns=mode).max(axis=1)
+    """NPV of ``mode`` minus the best of the modes that start differently, per row
+    (US$ m): licensing and the staged entry both license now, so neither is measured
+    against the other (:func:`models.inputs.schema.rivals`)."""
+    return npv[mode] - npv[rivals(mode, npv.columns)].max(axis=1)
 
 
 def tornado(params, recommended: str, runner_up: str) -> pd.DataFrame:
@@ -225,7 +227,7 @@ def switching_values(
             value = float(brentq(gap_at, grid[k], grid[k + 1], xtol=1e-9 * max(1.0, abs(hi))))
             direction = "above" if gap[k + 1] < 0 else "below"
             side = k + 1 if direction == "above" else k
-            winner = str(npv.drop(columns=recommended).iloc[side].idxmax())
+            winner = str(npv[rivals(recommended, npv.columns)].iloc[side].idxmax())
         rows.append(
             {
                 "input": name,

@@ -17,7 +17,7 @@ import pandas as pd
 from models.format import money, pct
 from models.inputs.schema import MODE_LABELS
 
-ENTERING = ("solo", "partner", "license")
+ENTERING = ("solo", "partner", "license", "staged")
 
 
 def decision_values(mc) -> pd.DataFrame:
@@ -91,6 +91,23 @@ def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
             "subscribers"
         )
     return f"{label}: " + "; ".join(parts) + "."
+
+
+def switch_in_words(mc, target: str, start_year: int) -> str:
+    """The staged entry's switches in one sentence (:attr:`MonteCarlo.switch_month`)."""
+    sw = mc.switch_month
+    label = MODE_LABELS[target].lower()
+    if sw.notna().sum() == 0:
+        return (
+            "Staged entry: the switch rule never starts an own service in these futures; "
+            "it licenses to the horizon."
+        )
+    first = int(sw.min())
+    return (
+        f"Staged entry: switches to an own service ({label}) in {pct(sw.notna().mean())} of "
+        f"futures, at the earliest at the end of {_when(first, start_year)}, mostly where "
+        "the rules have eased by then; otherwise it licenses to the horizon."
+    )
 
 
 def flexibility_in_words(values: pd.DataFrame) -> str:

@@ -246,7 +246,10 @@ def content_plan(p, mode: str, launch: ArrayLike) -> ContentPlan:
         "domestic": domestic * (1.0 - column(covered)) * column(p.content_domestic_title_usd_m),
         "originals": column(p.content_originals_usd_m_year) * ones,
     }
-    start = np.maximum(column(launch) - column(p.content_lead_months), 0.0)
+    # bought ahead of the launch, but not before the venture starts
+    start = np.maximum(
+        column(launch) - column(p.content_lead_months), float(getattr(p, "start_month", 0))
+    )
     total = sum(yearly.values())
     return ContentPlan(
         yearly=yearly,

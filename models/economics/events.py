@@ -55,8 +55,10 @@ BLOCK = 1024
 
 _ZERO = np.zeros((1, 1))
 
-#: The kinds of event, in the order their uniforms are drawn.
-KINDS = ("exit", "suspension", "crackdown", "distress")
+#: The kinds of event, in the order their uniforms are drawn. ``easing`` (the rules
+#: easing, for a staged entry: :mod:`models.economics.staged`) came last, so the
+#: uniforms of the first four are the same as before it was added.
+KINDS = ("exit", "suspension", "crackdown", "distress", "easing")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Uniforms:
     suspension: FloatArray
     crackdown: FloatArray
     distress: FloatArray
+    easing: FloatArray
 
     @property
     def paths(self) -> int:

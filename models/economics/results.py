@@ -40,7 +40,7 @@ LINE_ITEMS: dict[str, str] = {
 }
 
 #: Order in which ties between modes are broken: the less committing option first.
-_TIE_ORDER = ("stay_out", "license", "partner", "solo")
+_TIE_ORDER = ("stay_out", "license", "staged", "partner", "solo")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,12 @@ class ModeResult:
         (:func:`models.economics.reviews.decide`).
     rule : models.economics.reviews.ExitRule, optional
         The review rule fitted on these paths (the training run only).
+    committed : ModeResult, optional
+        A staged entry's result under its committed plan, whose lines are
+        :attr:`committed_lines` (the staged entry switches, so "run to the horizon" is
+        a plan of its own; :mod:`models.economics.staged`).
+    switch_month : ndarray (paths,), optional
+        A staged entry's month of switching to its own service (NaN: never).
 
     The lines themselves (:attr:`lines`, :attr:`committed_lines`) are built on first use
     from these, so a Monte Carlo chunk that needs only totals never allocates them.
@@ -123,6 +129,8 @@ class ModeResult:
     events: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     decision_values: dict[str, FloatArray] | None = field(repr=False, default=None)
     rule: Any = field(repr=False, default=None)
+    committed: ModeResult | None = field(repr=False, default=None)
+    switch_month: FloatArray | None = field(repr=False, default=None)
 
     def _weighted(
         self, weight: FloatArray, exit_costs: FloatArray, continuing: FloatArray
@@ -146,6 +154,8 @@ class ModeResult:
     def committed_lines(self) -> dict[str, FloatArray]:
         """Lines when the mode is run to the horizon whatever happens (forced exits
         only), US$ millions."""
+        if self.committed is not None:
+            return self.committed.lines
         return self._weighted(
             self.survival, self.committed_exit_costs, self.committed_continuing_value
         )
@@ -167,6 +177,8 @@ class ModeResult:
     @cached_property
     def committed_cash_flow(self) -> FloatArray:
         """Net cash flow per month when run to the horizon, US$ millions."""
+        if self.committed is not None:
+            return self.committed.cash_flow
         return (
             self.conditional_cash_flow * self.survival
             + self.committed_exit_costs

@@ -128,6 +128,7 @@ def exit_problem(
     dark: FloatArray,
     distress: FloatArray,
     every: int,
+    first_review: int = 0,
 ) -> ExitProblem:
     """Build the exit problem of one mode from its drawn paths.
 
@@ -151,6 +152,8 @@ def exit_problem(
         1 in the month the partner falls into distress.
     every : int
         Months between reviews.
+    first_review : int
+        No review before this month (a staged entry's own service, before it starts).
     """
     paths, months = cash.shape
     reviews = review_months(months, every)
@@ -159,7 +162,7 @@ def exit_problem(
     launch_col = np.broadcast_to(column(launch)[:, 0], (paths,))
     flows = cash * alive * d - exit_at * d * x[:, None]
     pv = np.cumsum(flows, axis=1)
-    still = (alive[:, reviews] - exit_at[:, reviews]) > 0.5
+    still = ((alive[:, reviews] - exit_at[:, reviews]) > 0.5) & (reviews >= first_review)
     after_launch = reviews[None, :] >= launch_col[:, None]
     leave_cost = np.where(after_launch, x[:, None], 0.0)
     stop_value = pv[:, reviews] - d[:, reviews] * leave_cost * still

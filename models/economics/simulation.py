@@ -1,6 +1,6 @@
 """The simulation: every entry mode, month by month, from one validated parameter set.
 
-Four modes (DESIGN.md, model sketch):
+Five modes (DESIGN.md, model sketch; issue 10):
 
 ``solo``
     The streamer runs its own service after a long approval (a foreign firm cannot hold
@@ -12,6 +12,8 @@ Four modes (DESIGN.md, model sketch):
 ``license``
     No own service: titles licensed to a Chinese platform for fees (Netflix and iQIYI,
     2017), after withholding tax.
+``staged``
+    License now, switch to an own service later (:mod:`models.economics.staged`).
 ``stay_out``
     The zero baseline.
 
@@ -33,13 +35,14 @@ which chunks the paths and keeps only what the report needs, is
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from models._arrays import FloatArray, column
-from models.economics import content, events, finance, growth, market, partner, reviews
+from models.economics import content, events, finance, growth, market, partner, reviews, staged
 from models.economics.results import LINE_ITEMS, ModeResult, Results
 from models.exceptions import ParameterError
 from models.inputs.schema import ENTRY_MODES, SPECS
@@ -53,6 +56,7 @@ def simulate(
     uniforms: events.Uniforms | None = None,
     rules: dict[str, reviews.ExitRule] | None = None,
     fit_rules: bool = False,
+    threads: int = 1,
 ) -> Results:
     """Run every entry mode and return their :class:`~models.economics.results.Results`.
 
@@ -76,6 +80,9 @@ def simulate(
     fit_rules : bool
         Fit each mode's review rule on these paths and keep it (``ModeResult.rule``):
         the training run.
+    threads : int
+        Build the modes side by side on this many threads (numpy releases the GIL in
+        its loops); the Monte Carlo run's chunks are threaded already.
     """
     inputs = _Inputs(params, draws)
     if uniforms is not None and uniforms.paths != inputs.paths:
@@ -91,19 +98,35 @@ def simulate(
         params.months,
         inputs.paths,
     )
-    modes = {}
-    for mode in ("solo", "partner", "license"):
+
+    def run(mode: str) -> ModeResult:
+        if mode == "staged":
+            how = None
+            if uniforms is not None:
+                how = _Decision(
+                    rule=params.decision_rule,
+                    fitted=None if rules is None else rules.get("staged"),
+                    fit=fit_rules,
+                )
+            return staged.build(inputs, _service, _licensing, how, uniforms)
         build = _licensing if mode == "license" else _service
         if uniforms is None:
-            modes[mode] = build(inputs, mode)
-            continue
+            return build(inputs, mode)
         how = _Decision(
             rule=params.decision_rule,
             plan=_plan(params, inputs, mode, build) if params.decision_rule == "fixed" else None,
             fitted=None if rules is None else rules.get(mode),
             fit=fit_rules,
         )
-        modes[mode] = build(inputs, mode, uniforms, how)
+        return build(inputs, mode, uniforms, how)
+
+    order = ("staged", "solo", "partner", "license")  # the longest first
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            built = dict(zip(order, pool.map(run, order), strict=True))
+    else:
+        built = {mode: run(mode) for mode in order}
+    modes = {mode: built[mode] for mode in ("solo", "partner", "license", "staged")}
     modes["stay_out"] = _stay_out(inputs)
     return Results(params=params, modes=modes, draws=draws)
 
@@ -117,13 +140,18 @@ class _Decision:
     plan: np.ndarray | None = None
     fitted: reviews.ExitRule | None = None
     fit: bool = False
+    #: value every path three ways (False: only the lines, e.g. a staged licence leg)
+    valued: bool = True
 
 
 def _launch_month(p, mode: str):
-    """Launch month of a mode: a number, or a (paths, 1) column where drawn."""
+    """Launch month of a mode: a number, or a (paths, 1) column where drawn (after the
+    venture's start, for inputs :meth:`_Inputs.shifted`)."""
     if mode == "license":
         return p.content_lead_months
-    return getattr(p, f"regulation_launch_delay_{mode}_months")
+    delay = getattr(p, f"regulation_launch_delay_{mode}_months")
+    start = getattr(p, "start_month", 0)
+    return delay + start if start else delay
 
 
 def _plan(params, inputs: _Inputs, mode: str, build) -> np.ndarray:
@@ -165,8 +193,22 @@ class _Inputs:
                 self._columns[str(name)] = values.reshape(-1, 1)
             self.paths = len(draws)
         self.months = params.months
+        #: month the venture starts spending (a staged entry's own service starts late)
+        self.start_month = 0
         #: event-independent parts of each mode, shared by the planning and drawn passes
         self.cache: dict[str, tuple] = {}
+
+    def shifted(self, start_month: int, **columns) -> _Inputs:
+        """These inputs for a venture that starts in ``start_month``, with some values
+        replaced (a number or one value per path)."""
+        out = object.__new__(_Inputs)
+        out.__dict__.update(self.__dict__)
+        out._columns = dict(self._columns)
+        for name, value in columns.items():
+            out._columns[name] = column(value)
+        out.start_month = int(start_month)
+        out.cache = {}
+        return out
 
     def __getattr__(self, name: str):
         columns = self.__dict__.get("_columns", {})
@@ -360,11 +402,17 @@ def _service_base(p: _Inputs, mode: str, launch) -> _ServiceBase:
     plan = content.content_plan(p, mode, launch)
     amort = content.amortise(plan.cash, p.content_amortisation_months)
     t = np.arange(months).reshape(1, -1)
+    start = getattr(p, "start_month", 0)
     fixed_share = p.partner_tech_cost_share if is_partner else 1.0
-    # the local team seeks the licence and prepares the launch: fixed costs from month 0
+    # the local team seeks the licence and prepares the launch: fixed costs from the
+    # start (month 0, or a staged entry's switch)
     fixed_out = -column(p.finance_fixed_usd_m_year) / 12.0 * column(fixed_share)
     governance_out = -column(p.partner_governance_usd_m_year) / 12.0 if is_partner else _ZERO
-    setup_out = np.where(t == 0, -column(p.finance_setup_usd_m), 0.0)
+    if start:
+        running = (t >= start).astype(float)
+        fixed_out = fixed_out * running
+        governance_out = governance_out * running if is_partner else _ZERO
+    setup_out = np.where(t == start, -column(p.finance_setup_usd_m), 0.0)
     return _ServiceBase(
         users=users,
         market=base_market * price,
@@ -445,6 +493,8 @@ def _with_exit_policy(
         )
         if plan_only:
             return last
+    elif not how.valued:
+        last = how.plan
     else:
         problem = reviews.exit_problem(
             cash=cash,
@@ -454,6 +504,7 @@ def _with_exit_policy(
             terminal=terminal,
             rate_year=params.finance_discount_rate_year,
             launch=launch_path,
+            first_review=getattr(params, "start_month", 0),
             subscribers=_per_path(subs, paths, months),
             catalogue=risk.catalogue,
             dark=risk.dark,

@@ -33,6 +33,7 @@ GROUPS: dict[str, str] = {
     "regulation": "Regulation",
     "partner": "Partner",
     "license": "Licensing",
+    "staged": "Staged entry",
     "finance": "Finance",
     "calibration": "Calibration reports",
 }
@@ -1056,6 +1057,35 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         range_source="range: assumption: a few titles to nearly a third of the catalogue",
     ),
     ParamSpec(
+        "regulation_easing_hazard_year",
+        "float",
+        0.04,
+        "probability per year",
+        "Yearly chance that the rules for foreign video services ease; a staged entry "
+        "that switches after the easing runs its own service at lower forced-exit and "
+        "suspension risk (regulation_easing_hazard_multiplier).",
+        "the rules were tightened in 2014, 2016 and 2018 and never eased from 2014 to "
+        "2025 (data/raw/foreign_streaming_entry_china_events.csv; refs 5.2-5.6): no "
+        "easing in 12 years, the Jeffreys estimate 0.5 / 12 = 0.04 a year",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.0, 0.25),
+        range_source="range: zero to the one-sided 95 % bound of no event in 12 years "
+        "(3 / 12, the rule of three)",
+    ),
+    ParamSpec(
+        "regulation_easing_hazard_multiplier",
+        "float",
+        0.5,
+        "multiple of the hazards",
+        "After the rules ease, the forced-exit and suspension hazards of an own service "
+        "started by a staged entry are this multiple of their values.",
+        _A + "an easing halves the regulator's threat; no easing has been observed to measure it",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
         "regulation_exit_cost_usd_m",
         "float",
         15.0,
@@ -1259,6 +1289,71 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=0.5,
     ),
+    # -- staged entry ---------------------------------------------------------------
+    ParamSpec(
+        "staged_target_mode",
+        "str",
+        "partner",
+        "",
+        "The own service a staged entry switches to: 'partner' (with the partner of the "
+        "partner inputs) or 'solo'.",
+        "model setting: Netflix's 2015 talks were with LeTV, a partner (refs 4.1-4.8 in "
+        f"{REF}); the partnership is valued above going alone in every shipped scenario",
+        max=7,
+        choices=("partner", "solo"),
+    ),
+    ParamSpec(
+        "staged_license_term_months",
+        "int",
+        36,
+        "months",
+        "Term of each licence of the staged entry, renewed until the switch. An "
+        "exclusive licence lets the switch happen only at the end of a term.",
+        _A + "the Netflix-iQiyi licence of 2017 did not disclose its terms (ref 3.12); "
+        "three years is a common term for multi-year library licences",
+        min=6,
+        max=120,
+    ),
+    ParamSpec(
+        "staged_license_exclusivity",
+        "str",
+        "exclusive",
+        "",
+        "Whether the staged entry's licence is 'exclusive' (the switch waits for the end "
+        "of a term) or 'non_exclusive' (the switch may come at any yearly review, for "
+        "lower fees).",
+        "Sohu's 2014 licence of House of Cards was exclusive "
+        "(data/raw/foreign_streaming_entry_china_events.csv, 2014-02)",
+        max=13,
+        choices=("exclusive", "non_exclusive"),
+    ),
+    ParamSpec(
+        "staged_nonexclusive_fee_discount",
+        "float",
+        0.3,
+        "fraction of the fee",
+        "How much less a buyer pays for a non-exclusive licence than for the exclusive "
+        "one (license_fee_usd_m_per_title).",
+        _A + "exclusivity is what Chinese platforms competed on in 2014-2017 (Sohu's "
+        "exclusive House of Cards); a third less without it",
+        min=0.0,
+        max=0.9,
+    ),
+    ParamSpec(
+        "staged_switch_cost_usd_m",
+        "float",
+        10.0,
+        "US$ m",
+        "One-off cost of switching from licensing to an own service, on top of the "
+        "service's own set-up: ending the licence deals, moving the catalogue.",
+        _A + "half the set-up cost (finance_setup_usd_m): legal work and re-contracting, "
+        "no platform",
+        min=0.0,
+        max=1_000.0,
+        uncertain=True,
+        default_range=(3.0, 30.0),
+        range_source="range: assumption: from a clean hand-over to a costly break",
+    ),
     # -- finance --------------------------------------------------------------------
     ParamSpec(
         "finance_discount_rate_year",
@@ -1458,13 +1553,24 @@ def format_value(name: str, value: float) -> str:
     return f"{value:.3g} {unit}".strip()
 
 
-ENTRY_MODES: tuple[str, ...] = ("solo", "partner", "license", "stay_out")
+ENTRY_MODES: tuple[str, ...] = ("solo", "partner", "license", "staged", "stay_out")
 MODE_LABELS: dict[str, str] = {
     "solo": "Solo",
     "partner": "Partner",
     "license": "Licensing",
+    "staged": "Staged entry",
     "stay_out": "Stay out",
 }
+
+#: Modes whose first step is the same, licensing now (the staged entry may switch to
+#: an own service later): comparisons of "the best against the runner-up" skip the twin.
+SAME_START: dict[str, str] = {"license": "staged", "staged": "license"}
+
+
+def rivals(mode: str, modes) -> list[str]:
+    """The modes that start differently from ``mode`` (all but itself and its twin)."""
+    twin = SAME_START.get(mode)
+    return [m for m in modes if m not in (mode, twin)]
 
 
 def defaults() -> dict[str, float | int | str]:

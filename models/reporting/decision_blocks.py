@@ -82,7 +82,27 @@ def headline(d: Decision) -> str:
         f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
         f"of {_futures(n)} and beats {_object(second)} in {pct(beats)}, with an "
         f"expected NPV of {money(row['mean'])} (90 % range {money(row['p5'])} to "
-        f"{money(row['p95'])}), {money(lead)} ahead of {_object(second)}."
+        f"{money(row['p95'])}), {money(lead)} ahead of {_object(second)}." + staged_sentence(d)
+    )
+
+
+def staged_sentence(d: Decision) -> str:
+    """How the staged entry compares with licensing alone (both license now); empty
+    unless one of them is recommended."""
+    if d.twin is None:
+        return ""
+    diff = float((d.mc.npv["staged"] - d.mc.npv["license"]).mean())
+    switched = float(d.mc.switch_month.notna().mean())
+    if switched == 0:
+        return (
+            " The staged entry comes to the same: licensing now, it never finds switching "
+            "to an own service worth it."
+        )
+    worth = "adds" if diff >= 0 else "costs"
+    return (
+        f" Both license now; the option to switch to an own service later {worth} "
+        f"{money(abs(diff))} on average: the staged entry switches in {pct(switched)} of "
+        "futures."
     )
 
 

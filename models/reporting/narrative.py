@@ -13,7 +13,7 @@ import pandas as pd
 
 from models.economics.results import LINE_ITEMS, Results
 from models.format import money
-from models.inputs.schema import MODE_LABELS
+from models.inputs.schema import MODE_LABELS, rivals
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,9 @@ def executive_summary(results: Results) -> ExecutiveSummary:
     summary = results.summary
     npv = summary["npv_usd_m"].to_dict()
     ranking = results.ranking
-    best, second = ranking[0], ranking[1]
+    best = ranking[0]
+    # licensing and the staged entry both license now: the runner-up starts differently
+    second = next(m for m in ranking[1:] if m in rivals(best, ranking))
     margin = npv[best] - npv[second]
     b, s = MODE_LABELS[best], MODE_LABELS[second]
     entries = [m for m in ranking if _active(results, m)]
@@ -121,7 +123,7 @@ def executive_summary(results: Results) -> ExecutiveSummary:
             f"Recommendation: {b.lower()}. Expected NPV {money(npv[best])}, "
             f"{money(margin)} ahead of {s.lower()} ({money(npv[second])})."
         )
-        others_in = [m for m in entries if m != best]
+        others_in = [m for m in entries if m in rivals(best, entries)]
         other = second if second != "stay_out" or not others_in else others_in[0]
         ds = drivers(results.pv_lines, best, other)
         o = MODE_LABELS[other].lower()

@@ -13,6 +13,7 @@ MODE_COLORS = {
     "solo": "#D55E00",
     "partner": "#0072B2",
     "license": "#009E73",
+    "staged": "#CC79A7",
     "stay_out": "#7F7F7F",
 }
 

@@ -73,7 +73,10 @@ class MonteCarlo:
         (:mod:`models.economics.reviews`). ``npv`` is one of the three (or the fixed
         plan), as ``decision_rule`` says.
     rules : dict of str to models.economics.reviews.ExitRule
-        The review rule of each mode, fitted on the training paths.
+        The review rule of each mode, fitted on the training paths (the staged entry's
+        is a :class:`models.economics.staged.SwitchRule`).
+    switch_month : pandas.Series
+        Month at whose end the staged entry switches to its own service (NaN: never).
     peak_funding : pandas.DataFrame
         Largest cumulative cash deficit under the exit policy, US$ m (0 if never negative).
     forced_exit_month : pandas.DataFrame
@@ -106,6 +109,7 @@ class MonteCarlo:
     npv_adaptive: pd.DataFrame = field(repr=False)
     npv_foresight: pd.DataFrame = field(repr=False)
     rules: dict[str, Any] = field(repr=False)
+    switch_month: pd.Series = field(repr=False)
     peak_funding: pd.DataFrame = field(repr=False)
     forced_exit_month: pd.DataFrame = field(repr=False)
     leave_month: pd.DataFrame = field(repr=False)
@@ -195,6 +199,7 @@ def run(
     keep = min(n, FAN_PATHS)
     per_path = {key: np.full((n, len(modes)), np.nan) for key in _PER_PATH}
     flags = {k: np.zeros(n) for k in _FLAGS}
+    switch = np.full(n, np.nan)
     fan_s = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
     fan_c = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
     cash_sum = np.zeros((months, len(modes)))
@@ -216,6 +221,7 @@ def run(
                 per_path[key][a:b] = part[key]
             for key in _FLAGS:
                 flags[key][a:b] = part[key]
+            switch[a:b] = part["switch"]
             cash_sum += part["cash_sum"]
             pv_sum += part["pv_sum"]
             if a < keep:
@@ -240,6 +246,7 @@ def run(
         npv_adaptive=frame("adaptive"),
         npv_foresight=frame("foresight"),
         rules=rules,
+        switch_month=pd.Series(switch, index=pd.RangeIndex(n, name="path"), name="switch_month"),
         peak_funding=frame("peak"),
         forced_exit_month=frame("exit"),
         leave_month=frame("leave"),
@@ -269,7 +276,7 @@ def fit_rules(params) -> dict[str, Any]:
     started = time.perf_counter()
     draws = draw_inputs(params, n, name="training/inputs")
     u = events.uniforms(params.seed, 0, n, params.months, name="training/events")
-    res = simulate(params, draws if draws.shape[1] else None, u, fit_rules=True)
+    res = simulate(params, draws if draws.shape[1] else None, u, fit_rules=True, threads=WORKERS)
     rules = {m: r.rule for m, r in res.modes.items() if r.rule is not None}
     log.info("review rules fitted on %d training paths in %.1f s", n, time.perf_counter() - started)
     return rules
@@ -304,7 +311,9 @@ def _chunk(
         out["peak"][:, j] = np.maximum(-np.min(cum, axis=1), 0.0)
         ops = np.broadcast_to(r.operating, cf.shape)
         forced = np.broadcast_to(r.forced_exit, (paths,)) > 0.5
-        out["exit"][:, j] = np.where(forced, ops.sum(axis=1) - 1.0, np.nan)
+        # the last month it ran (a staged entry's legs overlap, so not the count)
+        last_running = months - 1.0 - np.argmax(ops[:, ::-1] > 0, axis=1)
+        out["exit"][:, j] = np.where(forced, last_running, np.nan)
         last = np.broadcast_to(r.last_month, (paths,))
         out["leave"][:, j] = np.where(~forced & (last < months - 1), last, np.nan)
         subs = r.subscribers_m * ops
@@ -327,6 +336,8 @@ def _chunk(
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
     for key, values in res.event_flags.items():
         out[key] = values.to_numpy()
+    sw = res.modes["staged"].switch_month
+    out["switch"] = np.full(paths, np.nan) if sw is None else np.broadcast_to(sw, (paths,))
     return out
 
 

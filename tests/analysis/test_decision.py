@@ -88,7 +88,7 @@ def test_headline_numbers_for_the_index(base):
     nums = dr.headline_numbers(base)
     assert nums["recommended"] == base.recommended
     assert nums["n_paths"] == 400
-    assert set(nums["modes"]) == {"solo", "partner", "license", "stay_out"}
+    assert set(nums["modes"]) == {"solo", "partner", "license", "staged", "stay_out"}
     for mode, row in nums["modes"].items():
         assert set(row) == {
             "mean",

@@ -102,7 +102,7 @@ def test_signs_of_lines(base):
 def test_recommendation_is_the_best_npv(base):
     npv = base.summary["npv_usd_m"]
     assert npv[base.recommended] == npv.max()
-    assert base.ranking[0] == base.recommended and len(base.ranking) == 4
+    assert base.ranking[0] == base.recommended and len(base.ranking) == len(ENTRY_MODES)
 
 
 def test_solo_waits_longer_than_partner(base):
@@ -145,7 +145,7 @@ def test_licensing_fees_by_hand():
 
 def test_to_frame_is_tidy(base):
     df = base.to_df()
-    assert len(df) == 4 * 120
+    assert len(df) == len(ENTRY_MODES) * 120
     assert {"mode", "path", "month", "date", "cash_flow", "subscribers_m"} <= set(df.columns)
     assert not df.duplicated(["mode", "path", "month"]).any()
     solo = df[df["mode"] == "solo"]

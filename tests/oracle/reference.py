@@ -54,10 +54,10 @@ from models.exceptions import ParameterError
 from models.inputs.schema import SPECS
 
 #: The entry modes, in the engine's order.
-MODES = ("solo", "partner", "license", "stay_out")
+MODES = ("solo", "partner", "license", "staged", "stay_out")
 
 #: The kinds of event whose uniforms a path holds.
-KINDS = ("exit", "suspension", "crackdown", "distress")
+KINDS = ("exit", "suspension", "crackdown", "distress", "easing")
 
 #: What :attr:`PathResult.risk` keeps of the events.
 _RISK_KEYS = ("alive", "exit_at", "dark", "sub_shock", "catalogue", "distress")
@@ -101,6 +101,8 @@ class PathResult:
         What the events do, month by month: ``alive``, ``exit_at``, ``dark``,
         ``sub_shock``, ``catalogue``, ``distress`` (as
         :class:`models.economics.events.ServiceRisk`).
+    switch_month : float
+        A staged entry's switch month (NaN: never; other modes: NaN).
     """
 
     mode: str
@@ -116,6 +118,7 @@ class PathResult:
     forced_exit: float
     lines: dict[str, list[float]] = field(repr=False)
     risk: dict[str, list[float]] = field(repr=False)
+    switch_month: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class ModePaths:
     last_month: np.ndarray
     forced_exit: np.ndarray
     paths: list[PathResult] = field(repr=False)
+    switch_month: np.ndarray | None = None
 
 
 class _Values:
@@ -153,11 +157,19 @@ class _Values:
             # integers are rounded half to even, as the engine does (numpy.rint)
             self.values[str(name)] = float(round(x)) if spec.type == "int" else x
         self.months = int(params.months)
+        self.start = 0  # month the venture starts (a staged entry's own service: later)
 
     def __call__(self, name: str) -> float:
         if name in self.values:
             return self.values[name]
         return float(getattr(self.params, name))
+
+    def shifted(self, start: int, **values: float) -> _Values:
+        """The same path for a venture starting in ``start``, some values replaced."""
+        out = _Values(self.params, {})
+        out.values = {**self.values, **values}
+        out.start = start
+        return out
 
 
 # --- small helpers ------------------------------------------------------------------
@@ -237,7 +249,7 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
         + v("content_originals_usd_m_year")
         for k in range(years)
     ]
-    start = max(launch - v("content_lead_months"), 0)
+    start = max(launch - v("content_lead_months"), v.start)
     out: dict[str, list[float]] = {"cash": [], "foreign": [], "domestic": [], "originals": []}
     approved = f * v("regulation_approval_pass_rate")
     for t in range(months):
@@ -470,7 +482,8 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
             firsts[t] * v("growth_cac_months") + (adds[t] - firsts[t]) * v("growth_winback_months")
         )
         delivery = 0.0 if is_partner else subs[t] * v("finance_delivery_usd_per_sub_month")
-        setup = v("finance_setup_usd_m") if t == 0 else 0.0
+        setup = v("finance_setup_usd_m") if t == v.start else 0.0
+        running = 1.0 if t >= v.start else 0.0  # the team is hired at the start
         distress = 0.0
         if is_partner:
             distress = risk["distress"][t] * (
@@ -485,11 +498,13 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         lines["content"].append(-content[t])
         lines["marketing"].append(-marketing)
         lines["delivery"].append(-delivery)
-        lines["fixed_costs"].append(-fixed)
-        lines["governance"].append(-governance)
+        lines["fixed_costs"].append(-fixed * running)
+        lines["governance"].append(-governance * running)
         lines["setup"].append(-setup)
         lines["partner_distress"].append(-distress)
-        pre_tax = net - share - marketing - delivery - fixed - governance - setup - distress
+        pre_tax = (
+            net - share - marketing - delivery - (fixed + governance) * running - setup - distress
+        )
         taxable.append(pre_tax - amort[t])
         pre_tax_cash.append(pre_tax - content[t])
         kept_revenue.append(net - share)
@@ -603,7 +618,11 @@ def exit_policy(
 
 
 def _run_mode(
-    v: _Values, mode: str, u: Mapping[str, Sequence[float]] | None, last: int | None = None
+    v: _Values,
+    mode: str,
+    u: Mapping[str, Sequence[float]] | None,
+    last: int | None = None,
+    rule: str | None = None,
 ) -> PathResult:
     """Plan the exit policy with events in expectation, then run the mode under it.
 
@@ -616,7 +635,7 @@ def _run_mode(
     if mode == "license":
         launch, exit_cost = int(v("content_lead_months")), 0.0
     else:
-        launch = int(v(f"regulation_launch_delay_{mode}_months"))
+        launch = int(v(f"regulation_launch_delay_{mode}_months")) + v.start
         exit_cost = v("regulation_exit_cost_usd_m")
     rate = v("finance_discount_rate_year")
 
@@ -625,7 +644,9 @@ def _run_mode(
     cond = _sum_lines(lines, months)
     # the go/no-go at launch: stop before launching (end of month launch - 1), or later
     _, plan = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch - 1, terminal, launch)
-    rule = v.params.decision_rule
+    rule = rule or v.params.decision_rule
+    if u is not None and rule == "never":
+        plan = months - 1
     if u is not None and rule == "fixed":
         # the expected case's plan, as months after launch (nothing about the path known)
         e = _Values(v.params, {})
@@ -676,6 +697,7 @@ def _run_mode(
     if u is not None and rule == "foresight":
         every = int(v.params.decision_review_months)
         candidates = [*range(every - 1, months - 1, every), months - 1]
+        candidates = [m for m in candidates if m >= v.start]
         plan = max(reversed(candidates), key=lambda m: _npv(account(m)[0], rate) + 1e-9 * m)
     elif u is not None and rule == "adaptive":
         if last is None:
@@ -696,6 +718,126 @@ def _run_mode(
         forced_exit=forced,
         lines=lines,
         risk={k: risk[k] for k in _RISK_KEYS},
+    )
+
+
+def _staged(
+    v: _Values,
+    u: Mapping[str, Sequence[float]] | None,
+    switch: float | None = None,
+    own_last: float | None = None,
+) -> PathResult:
+    """License now; switch to an own service at the end of a review month.
+
+    Events in expectation: the best switch month (or none) by NPV, the service under
+    its expected-case plan, its hazards scaled by the chance that the rules have eased.
+    Drawn: ``fixed``, switch at the first date after the rules ease and never leave;
+    ``foresight``, the best switch date and exit, trying each; ``adaptive``, the
+    engine's switch month and last month (``switch``, ``own_last``; NaN: never).
+    """
+    months = v.months
+    p = v.params
+    target = p.staged_target_mode
+    rate = v("finance_discount_rate_year")
+    lic_v = v
+    if p.staged_license_exclusivity == "non_exclusive":
+        lic_v = v.shifted(
+            0,
+            license_fee_usd_m_per_title=v("license_fee_usd_m_per_title")
+            * (1.0 - p.staged_nonexclusive_fee_discount),
+        )
+    lic = _run_mode(lic_v, "license", u, rule="never")
+    every = int(p.staged_license_term_months) if p.staged_license_exclusivity == "exclusive" else 12
+    delay_param = float(getattr(p, f"regulation_launch_delay_{target}_months"))
+    dates = [s for s in range(every - 1, months, every) if s + 1 + delay_param < months - 12]
+    h_ease = _monthly(v("regulation_easing_hazard_year"))
+    m = v("regulation_easing_hazard_multiplier")
+    eased_at = months if u is None else _first(u["easing"], h_ease, 0, months)
+
+    def own(s: int, rule: str | None, last: int | None = None) -> PathResult:
+        if u is None:
+            factor = 1.0 - (1.0 - m) * (1.0 - (1.0 - h_ease) ** (s + 1))
+        else:
+            factor = m if eased_at <= s else 1.0
+        ov = v.shifted(
+            s + 1,
+            **{
+                f"regulation_exit_hazard_{target}_year": v(f"regulation_exit_hazard_{target}_year")
+                * factor,
+                f"regulation_suspension_hazard_{target}_year": v(
+                    f"regulation_suspension_hazard_{target}_year"
+                )
+                * factor,
+            },
+        )
+        return _run_mode(ov, target, u, last, rule)
+
+    def compose(s: int | None, r: PathResult | None, committed: bool = False) -> list[float]:
+        if s is None or r is None:
+            return list(lic.committed_cash_flow)
+        launch = s + 1 + int(v(f"regulation_launch_delay_{target}_months"))
+        cost = v("staged_switch_cost_usd_m")
+        flows = r.committed_cash_flow if committed else r.cash_flow
+        return [
+            (lic.committed_cash_flow[t] if t < launch else 0.0)
+            + flows[t]
+            - (cost if t == s + 1 else 0.0)
+            for t in range(months)
+        ]
+
+    rule = p.decision_rule
+    choice, service = None, None
+    if u is None:
+        best = _npv(compose(None, None), rate)
+        for s in dates:
+            r = own(s, None)
+            value = _npv(compose(s, r), rate)
+            if value > best + 1e-9:
+                best, choice, service = value, s, r
+    elif rule == "fixed":
+        choice = next((s for s in dates if eased_at <= s), None)
+        service = None if choice is None else own(choice, "never")
+    elif rule == "foresight":
+        best = _npv(compose(None, None), rate)
+        for s in dates:
+            r = own(s, "foresight")
+            value = _npv(compose(s, r), rate)
+            if value > best + 1e-9:
+                best, choice, service = value, s, r
+    else:
+        if switch is not None and not math.isnan(switch):
+            choice = int(switch)
+            service = own(choice, "adaptive", int(own_last))
+    cash = compose(choice, service)
+    # the committed plan: switch at the first date after the rules ease, never leave
+    if u is None:
+        committed = compose(choice, service, committed=True)
+    else:
+        first = next((s for s in dates if eased_at <= s), None)
+        committed = compose(first, None if first is None else own(first, "never"))
+    # in business while either leg runs: the licence until the service launches
+    operating = list(lic.operating)
+    if choice is not None and service is not None:
+        launch = choice + 1 + int(v(f"regulation_launch_delay_{target}_months"))
+        operating = [
+            max(lic.operating[t] if t < launch else 0.0, service.operating[t])
+            for t in range(months)
+        ]
+    return PathResult(
+        mode="staged",
+        launch_month=lic.launch_month,
+        cash_flow=cash,
+        committed_cash_flow=committed,
+        conditional_cash_flow=cash,
+        subscribers_m=[0.0] * months if service is None else service.subscribers_m,
+        operating=operating,
+        npv=_npv(cash, rate),
+        npv_committed=_npv(committed, rate),
+        last_month=months - 1 if service is None else service.last_month,
+        forced_exit=lic.forced_exit if service is None else service.forced_exit,
+        lines={},
+        risk={},
+        switch_month=float("nan") if choice is None else float(choice),
     )
 
 
@@ -758,6 +900,12 @@ def simulate_path(
         mode: _run_mode(v, mode, u, None if last is None else last[mode])
         for mode in ("solo", "partner", "license")
     }
+    out["staged"] = _staged(
+        v,
+        u,
+        None if last is None else last.get("staged_switch"),
+        None if last is None else last.get("staged"),
+    )
     out["stay_out"] = _stay_out(v.months)
     return out
 
@@ -810,7 +958,7 @@ def simulate_paths(
         u = None
         if uniforms is not None:
             u = {kind: getattr(uniforms, kind)[i].tolist() for kind in KINDS}
-        path_last = None if last is None else {m: int(x[i]) for m, x in last.items()}
+        path_last = None if last is None else {m: float(x[i]) for m, x in last.items()}
         results.append(simulate_path(params, rows[i], u, path_last))
     return {mode: _stack([r[mode] for r in results]) for mode in MODES}
 
@@ -826,4 +974,5 @@ def _stack(paths: list[PathResult]) -> ModePaths:
         last_month=np.array([float(p.last_month) for p in paths]),
         forced_exit=np.array([p.forced_exit for p in paths]),
         paths=paths,
+        switch_month=np.array([p.switch_month for p in paths]),
     )

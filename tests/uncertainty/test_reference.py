@@ -19,7 +19,7 @@ from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import montecarlo
 from tests.oracle import reference
 
-MODES = ("solo", "partner", "license", "stay_out")
+MODES = ("solo", "partner", "license", "staged", "stay_out")
 
 #: Tolerances: deterministic monthly flows, and per-path outcomes of drawn runs.
 MONTHLY = {"rtol": 1e-9, "atol": 1e-9}
@@ -83,7 +83,8 @@ def _drawn(overrides: dict, n: int = 40):
     engine = simulate(p, draws, u, rules=rules)
     last = None
     if p.decision_rule == "adaptive":
-        last = {m: _per_path(engine.modes[m].last_month, n) for m in MODES[:3]}
+        last = {m: _per_path(engine.modes[m].last_month, n) for m in MODES[:4]}
+        last["staged_switch"] = _per_path(engine.modes["staged"].switch_month, n)
     return p, draws, u, engine, reference.simulate_paths(p, draws, u, last)
 
 
@@ -104,6 +105,9 @@ def test_deterministic_run_matches_the_oracle_month_by_month(overrides):
         np.testing.assert_allclose(
             _rows(e.subscribers_m, 1, months)[0], o.subscribers_m, **MONTHLY, err_msg=mode
         )
+        if mode == "staged":  # the oracle composes cash flows, not lines
+            assert np.array_equal(e.switch_month, [o.switch_month], equal_nan=True)
+            continue
         np.testing.assert_allclose(
             _rows(e.operating, 1, months)[0], o.operating, **MONTHLY, err_msg=mode
         )
@@ -166,6 +170,12 @@ def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
             plan = np.where(last >= months - 1, -1, last - np.asarray(launch))
             assert len(np.unique(plan)) == 1
         assert "finance_discount_rate_year" in draws
+        if overrides.get("decision_rule") in ("foresight", "adaptive"):
+            # the staged entry switches to its own service on some paths
+            assert np.isfinite(oracle["staged"].switch_month).any()
+            np.testing.assert_array_equal(
+                _per_path(engine.modes["staged"].switch_month, n), oracle["staged"].switch_month
+            )
 
 
 @pytest.mark.parametrize("overrides", [{}, BULLISH], ids=["base", "bullish"])
@@ -176,7 +186,8 @@ def test_the_monte_carlo_run_matches_the_oracle(overrides):
     mc = montecarlo.run(p, n)
     u = events.uniforms(p.seed, 0, n, p.months)
     # the adaptive rule's choices, from the months each mode left (else it stayed)
-    last = {m: mc.leave_month[m].fillna(p.months - 1).to_numpy() for m in MODES[:3]}
+    last = {m: mc.leave_month[m].fillna(p.months - 1).to_numpy() for m in MODES[:4]}
+    last["staged_switch"] = mc.switch_month.to_numpy()
     oracle = reference.simulate_paths(p, mc.draws, u, last)
     for mode in MODES:
         o = oracle[mode]
@@ -185,7 +196,9 @@ def test_the_monte_carlo_run_matches_the_oracle(overrides):
             mc.npv_committed[mode], o.npv_committed, **PER_PATH, err_msg=mode
         )
         forced = o.forced_exit > 0.5
-        exit_month = np.where(forced, o.operating.sum(axis=1) - 1.0, np.nan)
+        running = o.operating > 0
+        last_running = p.months - 1.0 - np.argmax(running[:, ::-1], axis=1)
+        exit_month = np.where(forced, last_running, np.nan)
         np.testing.assert_array_equal(mc.forced_exit_month[mode], exit_month, err_msg=mode)
         leave = np.where(~forced & (o.last_month < p.months - 1), o.last_month, np.nan)
         np.testing.assert_array_equal(mc.leave_month[mode], leave, err_msg=mode)
@@ -218,6 +231,8 @@ def test_every_kind_of_event_happens_and_still_matches():
         )
         np.testing.assert_array_equal(_per_path(e.last_month, n), o.last_month, err_msg=mode)
         np.testing.assert_array_equal(_per_path(e.forced_exit, n), o.forced_exit, err_msg=mode)
+        if mode == "staged":  # the oracle composes the staged entry's cash, not its lines
+            continue
         for name, line in e.conditional.items():
             np.testing.assert_allclose(
                 _rows(line, n, months),
