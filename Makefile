@@ -49,6 +49,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_reviews.py
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks

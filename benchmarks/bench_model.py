@@ -38,7 +38,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.oracle, from the checkout
 
 from models.economics import events, finance
-from models.economics.simulation import _Inputs, _licensing, _service, _stay_out, simulate
+from models.economics.simulation import (
+    _Decision,
+    _Inputs,
+    _licensing,
+    _service,
+    _stay_out,
+    simulate,
+)
 from models.inputs.params import validate
 from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import montecarlo
@@ -77,15 +84,16 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     draws, u = _drawn_inputs(params, paths)
     print(f"1. Vectorised engine per mode: {paths:,} paths x {months} months, drawn events")
     print(
-        "   plan: each path's own exit plan with its event-free base (exit_plan='path');\n"
-        "   the default exit_plan='expected' plans once on one path, and simulate() below\n"
-        "   times that default"
+        "   plan: the expected-case exit plan of every path with its event-free base;\n"
+        "   drawn: the run with drawn events, valued committed, adaptive (review rules\n"
+        "   fitted once, as the Monte Carlo run does) and with foresight"
     )
     print(
         f"   {'mode':<10} {'plan (ms)':>10} {'drawn (ms)':>11} {'total (ms)':>11}"
         f" {'path-months/s':>14}"
     )
     total = 0.0
+    rules = montecarlo.fit_rules(params)
     for mode in ("solo", "partner", "license"):
         build = _licensing if mode == "license" else _service
         plans, runs = [], []
@@ -94,9 +102,9 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             # is built (and timed) in the plan
             inputs = _Inputs(params, draws)
             t0 = time.perf_counter()
-            plan = build(inputs, mode, plan_only=True)
+            build(inputs, mode, plan_only=True)
             t1 = time.perf_counter()
-            build(inputs, mode, u, plan)
+            build(inputs, mode, u, _Decision(rule="adaptive", fitted=rules.get(mode)))
             t2 = time.perf_counter()
             plans.append(t1 - t0)
             runs.append(t2 - t1)
@@ -112,15 +120,16 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     print(f"   {'stay_out':<10} {'':>10} {'':>11} {t * 1e3:>11.1f}   (zeros: broadcast views)")
     t_u = timed(lambda: events.uniforms(params.seed, 0, paths, months), repeat)
     print(f"   {'uniforms':<10} {'':>10} {'':>11} {t_u * 1e3:>11.1f}")
-    t_sim = timed(lambda: simulate(params, draws, u), repeat)
+    t_sim = timed(lambda: simulate(params, draws, u, rules=rules), repeat)
     frame = montecarlo.draw_inputs(params, paths)
     t_chunk = timed(
-        lambda: montecarlo._chunk(params, frame, 0, paths, min(paths, montecarlo.FAN_PATHS)),
+        lambda: montecarlo._chunk(params, frame, 0, paths, min(paths, montecarlo.FAN_PATHS), rules),
         max(1, repeat // 2),
     )
     print(
         f"   sum of modes {total * 1e3:.1f} ms; simulate() {t_sim * 1e3:.1f} ms"
-        f" ({_rate(4 * paths * months, t_sim).strip()} path-months/s over the 4 modes);"
+        f" ({_rate(len(ENTRY_MODES) * paths * months, t_sim).strip()} path-months/s over the"
+        f" {len(ENTRY_MODES)} modes);"
         f"\n   one Monte Carlo chunk with its reductions (_chunk) {t_chunk * 1e3:.1f} ms"
     )
     return t_sim / paths
@@ -155,7 +164,7 @@ def _mc_child(n: int) -> None:
 
 def bench_monte_carlo(sizes: list[int]) -> None:
     print(
-        "\n2. Monte Carlo run (montecarlo.run: inputs drawn, 4 modes, events drawn),"
+        "\n2. Monte Carlo run (montecarlo.run: inputs drawn, 5 modes, events drawn, reviews),"
         " one fresh process per size"
     )
     print(
@@ -181,7 +190,7 @@ def bench_monte_carlo(sizes: list[int]) -> None:
     small, large = rows[0], rows[-1]
     ratio_n = large["n"] / small["n"]
     print(
-        f"   path-months count one path in one month (all 4 modes at once)."
+        f"   path-months count one path in one month (all 5 modes at once)."
         f"\n   {large['n']:,} vs {small['n']:,} paths ({ratio_n:.0f}x):"
         f" time x{large['seconds'] / small['seconds']:.1f},"
         f" tracemalloc peak x{large['peak'] / small['peak']:.2f},"
@@ -196,11 +205,13 @@ def bench_monte_carlo(sizes: list[int]) -> None:
 
 
 def bench_oracle(params, paths: int, engine_s_per_path: float, big: int) -> None:
+    # the oracle replays the foresight rule itself (it follows, not refits, the adaptive one)
+    params = params.replace(decision_rule="foresight")
     months = params.months
     draws, u = _drawn_inputs(params, paths)
     print(
         f"\n3. Oracle (tests.oracle.reference, a per-path Python loop) vs engine:"
-        f" the same {paths:,} paths"
+        f" the same {paths:,} paths, decision_rule foresight"
     )
     t0 = time.perf_counter()
     oracle = reference.simulate_paths(params, draws, u)
@@ -215,15 +226,15 @@ def bench_oracle(params, paths: int, engine_s_per_path: float, big: int) -> None
     print(f"   {'':<28} {'seconds':>9} {'ms per path':>12} {'path-months/s':>14}")
     print(
         f"   {'oracle':<28} {t_oracle:>9.3f} {per_path * 1e3:>12.3f}"
-        f" {_rate(4 * paths * months, t_oracle)}"
+        f" {_rate(len(ENTRY_MODES) * paths * months, t_oracle)}"
     )
     print(
         f"   {'engine, same paths':<28} {t_engine:>9.4f} {t_engine / paths * 1e3:>12.4f}"
-        f" {_rate(4 * paths * months, t_engine)}"
+        f" {_rate(len(ENTRY_MODES) * paths * months, t_engine)}"
     )
     print(
         f"   {'engine, one full chunk':<28} {'':>9} {engine_s_per_path * 1e3:>12.4f}"
-        f" {_rate(4 * months, engine_s_per_path)}"
+        f" {_rate(len(ENTRY_MODES) * months, engine_s_per_path)}"
     )
     print(
         f"   speed-up of the engine: x{t_oracle / t_engine:,.0f} on these {paths:,} paths,"
@@ -245,7 +256,8 @@ def bench_deterministic(repeat: int) -> None:
         p = validate(horizon_years=years)
         t = timed(lambda p=p: simulate(p), repeat)
         base = base or t
-        print(f"   {years:>7}y {p.months:>7} {t * 1e3:>14.2f} {_rate(4 * p.months, t)}")
+        rate = _rate(len(ENTRY_MODES) * p.months, t)
+        print(f"   {years:>7}y {p.months:>7} {t * 1e3:>14.2f} {rate}")
     p = validate()
     print("   per mode, 10 years:")
     for name, fn in [

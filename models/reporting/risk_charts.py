@@ -307,9 +307,9 @@ def decision_values(values: pd.DataFrame) -> go.Figure:
 
 
 def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] = ("solo", "partner")) -> go.Figure:
-    """The review rule as a boundary over time: the subscribers below which a review
-    leaves (other observations at their typical values), per own-service mode, with
-    the share of running futures that leave at each review in the hover."""
+    """When the reviews leave: per own-service mode, the share of the futures still
+    running that the rule leaves at each review (bars), and the subscribers below which
+    it leaves, other observations at their typical values (lines, right axis)."""
     dates = pd.period_range(f"{mc.params.start_year}-01", periods=mc.months, freq="M")
     fig = go.Figure()
     for m in modes:
@@ -318,37 +318,48 @@ def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] = ("solo", "partner")) 
             continue
         b = rule.boundary
         b = b[b["paths_running"] > 0]
-        y = b["subscribers_below_m"].where(np.isfinite(b["subscribers_below_m"]))
+        x = dates[b["month"].to_numpy()].to_timestamp()
         fig.add_trace(
-            go.Scatter(
-                x=dates[b["month"].to_numpy()].to_timestamp(),
-                y=y.round(3),
-                mode="lines+markers",
-                name=MODE_LABELS[m],
-                line={"color": MODE_COLORS[m], "width": 2.5},
-                customdata=np.column_stack([b["share_leaving"], b["paths_running"]]),
+            go.Bar(
+                x=x,
+                y=b["share_leaving"].round(4),
+                name=f"{MODE_LABELS[m]}: share leaving",
+                marker={"color": alpha(MODE_COLORS[m], 0.55)},
+                customdata=b["paths_running"],
                 hovertemplate=(
-                    "leave below %{y:,.2f} m; %{customdata[0]:.0%} of the %{customdata[1]:,}"
-                    " training futures still running leave here<extra>"
-                    + MODE_LABELS[m]
-                    + "</extra>"
+                    "%{y:.0%} of the %{customdata:,} training futures still running leave"
+                    "<extra>" + MODE_LABELS[m] + "</extra>"
                 ),
             )
         )
+        y = b["subscribers_below_m"].where(np.isfinite(b["subscribers_below_m"]))
+        if y.notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y.round(3),
+                    mode="lines+markers",
+                    name=f"{MODE_LABELS[m]}: leave below (m subscribers)",
+                    line={"color": MODE_COLORS[m], "width": 2.5},
+                    yaxis="y2",
+                    hovertemplate="leave below %{y:,.2f} m<extra>" + MODE_LABELS[m] + "</extra>",
+                )
+            )
     layout(
         fig,
-        "The review rule: leave when subscribers are below the line (millions)",
-        "subscribers, millions",
+        "When the reviews leave: share of running futures left at each review",
+        "share of futures still running",
     )
-    fig.update_layout(hovermode="closest")
-    if not fig.data or all(pd.isna(t.y).all() for t in fig.data):
-        fig.add_annotation(
-            text="No review leaves on subscribers: the rule walks away before launch or "
-            "stays whatever they are (see the rule in words).",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-        )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_layout(
+        barmode="group",
+        hovermode="closest",
+        yaxis2={
+            "title": {"text": "subscribers below which it leaves, millions"},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
+    )
     return fig

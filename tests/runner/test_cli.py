@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from models.exceptions import ReportError
+from models.inputs.schema import ENTRY_MODES
 from models.runner import run as runner
 from tests.conftest import CLI, NASTY_NAME, ROOT, run_cli, tree
 
@@ -42,7 +43,7 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert [r["status"] for r in m["results"]] == ["succeeded"] * 4
     assert set(m["results"][0]["timings_s"]) == {"execute", "html"}
     assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
-    assert m["headline"]["recommended"] in ("solo", "partner", "license", "stay_out")
+    assert m["headline"]["recommended"] in ENTRY_MODES
     assert m["html_bytes"] == report_run["html"].stat().st_size
     latest = reports / "letv_2015" / "latest"
     assert latest.is_symlink() and os.readlink(latest) == run_dir.name

@@ -39,7 +39,7 @@ def test_plain_papermill_runs_a_scenario_file(tmp_path):
     assert injected and "partner_distress_hazard_year = 0.12" in injected[0].source
     mimes = [set(o.get("data", {})) for c in nb.cells for o in c.get("outputs", [])]
     charts = [m for m in mimes if "application/vnd.plotly.v1+json" in m]
-    assert len(charts) == 11 and all("text/html" in m for m in charts)
+    assert len(charts) == 13 and all("text/html" in m for m in charts)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
     html = notebook_to_html(nb)
