@@ -162,8 +162,12 @@ class Decision:
 
     @property
     def probability_right(self) -> float:
-        """Share of paths on which the recommended mode is also the best mode."""
-        return float(self.npv_table.loc[self.recommended, "prob_best"])
+        """Share of paths on which the best mode starts as the recommended one does: the
+        recommended mode, or its twin (licensing and the staged entry both license now,
+        and tie wherever the staged entry does not switch)."""
+        best = self.npv_table["prob_best"]
+        twin = self.twin
+        return float(best[self.recommended] + (best[twin] if twin in best.index else 0.0))
 
 
 def analyse(params, n_paths: int | None = None) -> Decision:

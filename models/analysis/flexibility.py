@@ -78,12 +78,17 @@ def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
         )
     if not after.empty:
         typical = float(after["subscribers_below_m"].median())
+        lo, hi = after["subscribers_below_m"].min(), after["subscribers_below_m"].max()
+        first_m, last_m = int(after["month"].min()), int(after["month"].max())
+        span = (
+            f" (at the review of {_when(first_m, start_year)})"
+            if first_m == last_m
+            else f" (from {lo:,.1f} m to {hi:,.1f} m across the reviews from "
+            f"{_when(first_m, start_year)} to {_when(last_m, start_year)})"
+        )
         parts.append(
             f"after launch, leave at the first review where subscribers are below about "
-            f"{typical:,.1f} m (the level rises from {after['subscribers_below_m'].min():,.1f} m "
-            f"to {after['subscribers_below_m'].max():,.1f} m between "
-            f"{_when(int(after['month'].min()), start_year)} and "
-            f"{_when(int(after['month'].max()), start_year)})"
+            f"{typical:,.1f} m{span}"
         )
     if not parts:
         parts.append(

@@ -63,6 +63,10 @@ class StoppingRule:
         Range of the standardised features in training, per date: features are clipped
         to it before the basis is applied, so that the polynomial is never
         extrapolated beyond the data it was fitted on.
+    action : tuple of str
+        Per date, ``"fit"`` (follow the regression), ``"never"`` or ``"always"`` (stop
+        on every eligible path), as :func:`prune` chose on validation paths; empty:
+        ``"fit"`` everywhere.
     z : float
         The rule stops only where the fitted gain is below ``-z`` standard errors of
         the fit (0: wherever it is negative).
@@ -79,6 +83,7 @@ class StoppingRule:
     cov: tuple = field(repr=False, default=())
     lo: tuple = field(repr=False, default=())
     hi: tuple = field(repr=False, default=())
+    action: tuple = ()
     z: float = 0.0
     n_fit: tuple = ()
     r2: tuple = ()
@@ -259,29 +264,37 @@ def prune(
     features: FloatArray,
     eligible: np.ndarray,
 ) -> StoppingRule:
-    """Switch off the dates at which following ``rule`` loses, on validation paths.
+    """Choose, date by date on validation paths, between the regression and the two
+    rules that need none: never stop, and stop on every eligible path.
 
-    Backwards over the dates, as in :func:`fit`: where the rule stops at date ``k`` on
-    validation paths (independent of those it was fitted on), compare what stopping
-    got with what going on under the rule's later decisions would have got; if
-    stopping at ``k`` lost on average, the rule goes on at ``k``. A rule fitted on
-    noise (a mode that almost never gains from stopping) is thereby no worse than
-    never stopping, up to the validation sample's error; a rule whose stops pay keeps
-    them. (Out-of-sample model selection, as in Glasserman 2004, s. 8.6.)
+    Backwards over the dates, as in :func:`fit`: at date ``k``, each candidate is valued
+    on validation paths (independent of those the regression was fitted on) by what
+    stopping gets where it stops and what going on under the later dates' choices gets
+    elsewhere; the best mean wins (ties: the regression, then never). A regression
+    fitted on noise (a mode that almost never gains from stopping, or one whose
+    observations say little) thereby does no worse than the simpler rules, up to the
+    validation sample's error. (Out-of-sample model selection; Glasserman 2004,
+    s. 8.6.)
     """
     value = np.asarray(final_value, dtype=float).copy()
-    coef = list(rule.coef)
+    actions = ["fit"] * rule.dates
     for k in range(rule.dates - 1, -1, -1):
-        if coef[k] is None:
-            continue
         ok = eligible[:, k]
-        stop = np.zeros_like(ok)
-        stop[ok] = rule.gain(k, features[ok, k, :]) < -_TIE
-        if not stop.any():
+        if not ok.any():
             continue
-        if float(np.mean(stop_value[stop, k] - value[stop])) < 0.0:
-            coef[k] = None
-            log.debug("stopping at date %d lost on validation paths: switched off", k)
-            continue
-        value = np.where(stop, stop_value[:, k], value)
-    return replace(rule, coef=tuple(coef))
+        fitted = np.zeros_like(ok)
+        if rule.coef[k] is not None:
+            fitted[ok] = rule.gain(k, features[ok, k, :]) < -_TIE
+        candidates = {"fit": fitted, "never": np.zeros_like(ok), "always": ok}
+        means = {
+            name: float(np.mean(np.where(stop, stop_value[:, k], value)[ok]))
+            for name, stop in candidates.items()
+        }
+        best = max(means, key=lambda name: (means[name], name == "fit", name == "never"))
+        if rule.coef[k] is None and best == "fit":
+            best = "never"
+        actions[k] = best
+        if best != "fit":
+            log.debug("date %d: %s beats the regression on validation paths", k, best)
+        value = np.where(candidates[best], stop_value[:, k], value)
+    return replace(rule, action=tuple(actions))

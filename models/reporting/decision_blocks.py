@@ -78,6 +78,14 @@ def headline(d: Decision) -> str:
             f"error (±{se:,.1f}); {_name(rec)} beats it in {pct(beats)} of futures. Run more "
             "paths (n_paths) before choosing between them."
         )
+    if d.twin is not None:
+        return (
+            f"Recommendation: {_name(rec)}. Licensing now is the best start in "
+            f"{pct(d.probability_right)} of {_futures(n)}; {_name(rec)} beats "
+            f"{_object(second)} in {pct(beats)}, with an expected NPV of {money(row['mean'])} "
+            f"(90 % range {money(row['p5'])} to {money(row['p95'])}), {money(lead)} ahead of "
+            f"{_object(second)}." + staged_sentence(d)
+        )
     return (
         f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
         f"of {_futures(n)} and beats {_object(second)} in {pct(beats)}, with an "
@@ -99,10 +107,11 @@ def staged_sentence(d: Decision) -> str:
             "to an own service worth it."
         )
     worth = "adds" if diff >= 0 else "costs"
+    amount = money(abs(diff)) if abs(diff) >= 0.05 else "less than $0.1 m"
     return (
-        f" Both license now; the option to switch to an own service later {worth} "
-        f"{money(abs(diff))} on average: the staged entry switches in {pct(switched)} of "
-        "futures."
+        f" Staged entry and licensing both license now; the option to switch to an own "
+        f"service later {worth} {amount} on average: the staged entry switches in "
+        f"{pct(switched)} of futures."
     )
 
 

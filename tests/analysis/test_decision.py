@@ -35,15 +35,22 @@ def test_recommendation_and_how_sure(base, close):
         assert d.npv_table["mean"].is_monotonic_decreasing
         assert d.npv_table["prob_best"].sum() == pytest.approx(1.0)
         assert 0 <= d.probability_right <= 1
-    assert close.recommended == "license"
+    # licensing, or the staged entry (licensing now, with the option to switch later,
+    # which it takes in a few futures here): both start by licensing
+    rec = close.recommended
+    assert rec in ("license", "staged") and close.twin == {"license": "staged"}.get(rec, "license")
+    assert close.runner_up == "partner"  # not the twin: the best mode that starts otherwise
     assert 0.5 < close.probability_right < 1.0  # a partnership wins in some futures
+    best = close.npv_table["prob_best"]
+    assert close.probability_right == pytest.approx(best["license"] + best["staged"])
     text = dr.headline(close)
-    assert text.startswith("Recommendation: licensing.")
+    assert text.startswith(f"Recommendation: {dr._name(rec)}. Licensing now is the best start")
     assert f"{dr.pct(close.probability_right)} of 2,000 simulated futures" in text
+    assert "the staged entry switches in" in text
     lead, se, beats = close.lead
     assert f"beats {dr._object(close.runner_up)} in {dr.pct(beats)}" in text
     assert lead == pytest.approx(
-        close.npv_table.loc["license", "mean"] - close.npv_table.loc[close.runner_up, "mean"]
+        close.npv_table.loc[rec, "mean"] - close.npv_table.loc[close.runner_up, "mean"]
     )
     assert 0 < se < abs(lead) / 2 and not close.too_close
 
