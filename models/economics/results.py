@@ -95,8 +95,6 @@ class ModeResult:
         With drawn events: the NPV (US$ m) of each path ``committed`` (never leaving by
         choice), ``adaptive`` (the review rule) and with ``foresight``
         (:func:`models.economics.reviews.decide`).
-    rule : models.economics.reviews.ExitRule, optional
-        The review rule fitted on these paths (the training run only).
     committed : ModeResult, optional
         A staged entry's result under its committed plan, whose lines are
         :attr:`committed_lines` (the staged entry switches, so "run to the horizon" is
@@ -128,7 +126,6 @@ class ModeResult:
     first_adds_m: FloatArray | None = field(repr=False, default=None)
     events: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     decision_values: dict[str, FloatArray] | None = field(repr=False, default=None)
-    rule: Any = field(repr=False, default=None)
     committed: ModeResult | None = field(repr=False, default=None)
     switch_month: FloatArray | None = field(repr=False, default=None)
 

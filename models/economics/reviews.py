@@ -231,6 +231,18 @@ class ExitRule:
     boundary: pd.DataFrame = field(repr=False)
 
 
+def concat(parts: list[ExitProblem]) -> ExitProblem:
+    """Exit problems of successive chunks of paths (the same reviews) as one."""
+    return ExitProblem(
+        reviews=parts[0].reviews,
+        stop_value=np.concatenate([q.stop_value for q in parts]),
+        final_value=np.concatenate([q.final_value for q in parts]),
+        features=np.concatenate([q.features for q in parts]),
+        eligible=np.concatenate([q.eligible for q in parts]),
+        scale=np.concatenate([q.scale for q in parts]),
+    )
+
+
 def fit_rule(problem: ExitProblem, z: float = Z) -> ExitRule:
     """Fit the review rule on training paths (least-squares Monte Carlo).
 

@@ -55,7 +55,6 @@ def simulate(
     draws: pd.DataFrame | None = None,
     uniforms: events.Uniforms | None = None,
     rules: dict[str, reviews.ExitRule] | None = None,
-    fit_rules: bool = False,
     threads: int = 1,
 ) -> Results:
     """Run every entry mode and return their :class:`~models.economics.results.Results`.
@@ -77,21 +76,11 @@ def simulate(
         Review rules fitted on other paths (:func:`models.uncertainty.montecarlo.fit_rules`),
         per mode. Without them, drawn paths are valued by rules cross-fitted on the
         paths themselves (each half by the rule of the other).
-    fit_rules : bool
-        Fit each mode's review rule on these paths and keep it (``ModeResult.rule``):
-        the training run.
     threads : int
         Build the modes side by side on this many threads (numpy releases the GIL in
         its loops); the Monte Carlo run's chunks are threaded already.
     """
-    inputs = _Inputs(params, draws)
-    if uniforms is not None and uniforms.paths != inputs.paths:
-        if inputs.paths != 1:
-            raise ParameterError(
-                f"uniforms: {uniforms.paths} paths for {inputs.paths} rows of draws; "
-                "expected one row of uniforms per path"
-            )
-        inputs.paths = uniforms.paths
+    inputs = _inputs(params, draws, uniforms)
     log.info(
         "simulating %d modes over %d months and %d paths",
         len(ENTRY_MODES),
@@ -106,7 +95,6 @@ def simulate(
                 how = _Decision(
                     rule=params.decision_rule,
                     fitted=None if rules is None else rules.get("staged"),
-                    fit=fit_rules,
                 )
             return staged.build(inputs, _service, _licensing, how, uniforms)
         build = _licensing if mode == "license" else _service
@@ -116,7 +104,6 @@ def simulate(
             rule=params.decision_rule,
             plan=_plan(params, inputs, mode, build) if params.decision_rule == "fixed" else None,
             fitted=None if rules is None else rules.get(mode),
-            fit=fit_rules,
         )
         return build(inputs, mode, uniforms, how)
 
@@ -131,15 +118,58 @@ def simulate(
     return Results(params=params, modes=modes, draws=draws)
 
 
+def _inputs(params, draws, uniforms) -> _Inputs:
+    inputs = _Inputs(params, draws)
+    if uniforms is not None and uniforms.paths != inputs.paths:
+        if inputs.paths != 1:
+            raise ParameterError(
+                f"uniforms: {uniforms.paths} paths for {inputs.paths} rows of draws; "
+                "expected one row of uniforms per path"
+            )
+        inputs.paths = uniforms.paths
+    return inputs
+
+
+def exit_problems(
+    params,
+    draws: pd.DataFrame | None,
+    uniforms: events.Uniforms,
+    rules: dict | None = None,
+) -> dict:
+    """The exit and switch problems of drawn paths, for fitting the review rules
+    (training; :func:`models.uncertainty.montecarlo.fit_rules`): nothing else is built.
+
+    Without ``rules``: ``{mode: reviews.ExitProblem}`` for solo, partner and licensing,
+    and ``{"staged/<month>": ExitProblem}`` for the service a staged entry would start
+    after each switch month. With the services' rules fitted from those
+    (``rules["staged"]`` a :class:`models.economics.staged.SwitchRule` without its
+    switch): ``{"staged": staged.SwitchProblem}``. Chunks of training paths give
+    problems that concatenate (:func:`models.economics.reviews.concat`).
+    """
+    inputs = _inputs(params, draws, uniforms)
+    collect = _Decision(rule=params.decision_rule, collect=True)
+    if rules is not None:
+        how = _Decision(rule=params.decision_rule, fitted=rules["staged"], collect=True)
+        return {"staged": staged.build(inputs, _service, _licensing, how, uniforms)}
+    out = {}
+    for mode in ("solo", "partner", "license"):
+        build = _licensing if mode == "license" else _service
+        out[mode] = build(inputs, mode, uniforms, collect)
+    services = staged.build(inputs, _service, _licensing, collect, uniforms)
+    out.update({f"staged/{s}": problem for s, problem in services.items()})
+    return out
+
+
 @dataclass(frozen=True)
 class _Decision:
     """How a drawn path decides to leave: the parameter ``decision_rule``, the fixed
-    plan (rule ``fixed``), a rule fitted on other paths, and whether to fit one here."""
+    plan (rule ``fixed``), a rule fitted on other paths, and whether only to collect
+    the exit problem (training)."""
 
     rule: str
     plan: np.ndarray | None = None
     fitted: reviews.ExitRule | None = None
-    fit: bool = False
+    collect: bool = False
     #: value every path three ways (False: only the lines, e.g. a staged licence leg)
     valued: bool = True
 
@@ -479,7 +509,7 @@ def _with_exit_policy(
     cash = _per_path(cash, paths, months)
     terminal = np.zeros(paths) if terminal is None else np.broadcast_to(terminal, (paths,))
     launch_path = np.broadcast_to(column(launch)[:, 0], (paths,))
-    values, rule = None, None
+    values = None
     if how is None:
         _, last = finance.abandonment(
             cash,
@@ -511,9 +541,9 @@ def _with_exit_policy(
             distress=risk.distress,
             every=params.decision_review_months,
         )
-        if how.fit:
-            rule = reviews.fit_rule(problem)
-        values = reviews.decide(problem, rule or how.fitted, months)
+        if how.collect:
+            return problem
+        values = reviews.decide(problem, how.fitted, months)
         last = how.plan if how.rule == "fixed" else values.last_month[how.rule]
     t = np.arange(months).reshape(1, -1)
     stays = t <= last.reshape(-1, 1)
@@ -547,7 +577,6 @@ def _with_exit_policy(
         events=risk.drawn,
         first_adds_m=None if first_adds is None else _per_path(first_adds, paths, months),
         decision_values=None if values is None else values.npv,
-        rule=rule,
     )
 
 

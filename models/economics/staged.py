@@ -88,11 +88,44 @@ def eased_by(p, month: int) -> FloatArray:
 @dataclass(frozen=True)
 class SwitchRule:
     """The fitted switch rule of a staged entry and the review rules of the services
-    it may start (one per switch month)."""
+    it may start (one per switch month); ``switch`` is None while only the services'
+    rules are fitted (the first stage of training)."""
 
-    switch: lsm.StoppingRule
+    switch: lsm.StoppingRule | None
     months: tuple[int, ...]
     services: dict[int, reviews.ExitRule]
+
+
+@dataclass(frozen=True)
+class SwitchProblem:
+    """The switch decision on training paths: the value of switching at each date under
+    each way of deciding afterwards (``stop[rule]``, (paths, dates), US$ m), of never
+    switching (``final``), and what is observed at each date (``features``,
+    :data:`SWITCH_STATE`)."""
+
+    stop: dict[str, FloatArray]
+    final: FloatArray
+    features: FloatArray
+
+    @staticmethod
+    def concat(parts: list[SwitchProblem]) -> SwitchProblem:
+        """Problems of successive chunks of paths as one."""
+        return SwitchProblem(
+            stop={k: np.concatenate([q.stop[k] for q in parts]) for k in parts[0].stop},
+            final=np.concatenate([q.final for q in parts]),
+            features=np.concatenate([q.features for q in parts]),
+        )
+
+
+def fit_switch(problem: SwitchProblem) -> lsm.StoppingRule:
+    """Fit the switch rule: the regression on the first half of the training paths,
+    the held-out choice per date on the second (:func:`models.economics.lsm.prune`)."""
+    paths = len(problem.final)
+    a, b = slice(0, paths // 2), slice(paths // 2, paths)
+    eligible = np.ones(problem.stop["adaptive"].shape, dtype=bool)
+    stop = problem.stop["adaptive"]
+    rule = lsm.fit(stop[a], problem.final[a], problem.features[a], eligible[a])
+    return lsm.prune(rule, stop[b], problem.final[b], problem.features[b], eligible[b])
 
 
 def build(
@@ -106,11 +139,21 @@ def build(
 
     ``service`` and ``licensing`` are the simulation's mode builders
     (:func:`models.economics.simulation._service`, ``_licensing``); ``decision`` is its
-    ``_Decision`` (None in the expected case).
+    ``_Decision`` (None in the expected case). In training (``decision.collect``) it
+    returns, instead, the exit problems of the services it may start (``{month:
+    ExitProblem}``) or, once their rules are fitted (``decision.fitted``), the
+    :class:`SwitchProblem`.
     """
     months, paths = p.months, p.paths
     target = p.staged_target_mode
     drawn = uniforms is not None
+    collect = drawn and decision.collect
+    fitted: SwitchRule | None = decision.fitted if drawn else None
+    if collect and fitted is None:
+        return {
+            s: service(_start(p, s, uniforms, months), target, uniforms, decision)
+            for s in switch_months(p, months)
+        }
     lp = p
     if p.staged_license_exclusivity == "non_exclusive":
         fee = column(p.license_fee_usd_m_per_title) * (1.0 - p.staged_nonexclusive_fee_discount)
@@ -124,40 +167,19 @@ def build(
     w_never = lic_pv[:, -1]
 
     dates = switch_months(p, months)
-    if drawn:
-        eased_at = easing_month(p, uniforms, months)
-    m = p.regulation_easing_hazard_multiplier
-    exit_name = f"regulation_exit_hazard_{target}_year"
-    susp_name = f"regulation_suspension_hazard_{target}_year"
-    fitted: SwitchRule | None = getattr(decision, "fitted", None) if drawn else None
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
-    service_rules: dict[int, reviews.ExitRule] = {}
     for s in dates:
-        if drawn:
-            eased = (eased_at <= s).astype(float)
-            factor = np.where(eased > 0, m, 1.0)
-        else:
-            eased = eased_by(p, s)
-            factor = 1.0 - (1.0 - m) * eased
-        q = p.shifted(
-            s + 1,
-            **{
-                exit_name: column(getattr(p, exit_name)) * column(factor),
-                susp_name: column(getattr(p, susp_name)) * column(factor),
-            },
-        )
+        q = _start(p, s, uniforms, months)
+        eased = q.eased
         how = None
-        if drawn:
+        if drawn:  # the started service is reviewed like any other ("fixed": never left)
             how = type(decision)(
-                rule="fixed" if decision.rule == "fixed" else decision.rule,
+                rule=decision.rule,
                 plan=never if decision.rule == "fixed" else None,
                 fitted=None if fitted is None else fitted.services.get(s),
-                fit=decision.fit,
             )
         r = service(q, target, uniforms, how)
-        if drawn and r.rule is not None:
-            service_rules[s] = r.rule
         own.append(r)
         launch = np.broadcast_to(
             column(s + 1 + column(getattr(p, f"regulation_launch_delay_{target}_months")))[:, 0],
@@ -175,7 +197,7 @@ def build(
         else:
             values["adaptive"].append(common + finance.npv(r.cash_flow, rate))
         start = max(s - 11, 0)
-        feats.append(
+        feats.append(  # SWITCH_STATE
             np.column_stack(
                 [
                     np.broadcast_to(eased, (paths,)),
@@ -186,36 +208,24 @@ def build(
         )
         eased_flags.append(np.broadcast_to(eased, (paths,)))
 
-    if not dates:
-        at = {k: np.zeros(paths, dtype=int) for k in reviews.RULES}
+    if not dates:  # no date leaves time to launch: license to the horizon
+        if collect:
+            return None
+        at = {k: np.full(paths, len(dates)) for k in reviews.RULES}
         decision_values = {k: w_never for k in reviews.RULES} if drawn else None
         chosen = at["adaptive"]
-        rule_out = None
     elif not drawn:
         w = np.column_stack(values["adaptive"])
         best = w.max(axis=1)
         chosen = np.where(best > w_never + 1e-9, w.argmax(axis=1), len(dates))
-        decision_values, rule_out = None, None
+        decision_values = None
     else:
         stop = {k: np.column_stack(v) for k, v in values.items()}
         features = np.stack(feats, axis=1)
+        if collect:
+            return SwitchProblem(stop=stop, final=w_never, features=features)
         eligible = np.ones((paths, len(dates)), dtype=bool)
-        rule_out = None
-        if decision.fit:
-            half = slice(0, paths // 2), slice(paths // 2, paths)
-            switch = lsm.fit(
-                stop["adaptive"][half[0]], w_never[half[0]], features[half[0]], eligible[half[0]]
-            )
-            switch = lsm.prune(
-                switch,
-                stop["adaptive"][half[1]],
-                w_never[half[1]],
-                features[half[1]],
-                eligible[half[1]],
-            )
-            rule_out = SwitchRule(switch=switch, months=tuple(dates), services=service_rules)
-            adaptive = lsm.apply(switch, features, eligible)
-        elif fitted is not None:
+        if fitted is not None and fitted.switch is not None:
             adaptive = lsm.apply(fitted.switch, features, eligible)
         else:
             adaptive = _cross_fitted(stop["adaptive"], w_never, features, eligible)
@@ -237,12 +247,29 @@ def build(
     return ModeResult(
         **main,
         decision_values=decision_values,
-        rule=rule_out,
         committed=ModeResult(**committed),
         switch_month=np.where(
             chosen < len(dates), np.asarray([*dates, months], dtype=float)[chosen], np.nan
         ),
     )
+
+
+def _start(p, s: int, uniforms, months: int):
+    """Inputs of the service started after switch month ``s``: its hazards scaled where
+    the rules have eased by then (drawn), or by the chance that they have (expected);
+    ``.eased`` holds that flag or chance."""
+    target = p.staged_target_mode
+    m = p.regulation_easing_hazard_multiplier
+    if uniforms is not None:
+        eased = (easing_month(p, uniforms, months) <= s).astype(float)
+        factor = np.where(eased > 0, m, 1.0)
+    else:
+        eased = eased_by(p, s)
+        factor = 1.0 - (1.0 - m) * eased
+    names = (f"regulation_exit_hazard_{target}_year", f"regulation_suspension_hazard_{target}_year")
+    q = p.shifted(s + 1, **{n: column(getattr(p, n)) * column(factor) for n in names})
+    q.eased = eased
+    return q
 
 
 def _fixed(decision, never):

@@ -28,7 +28,10 @@ def subscribers(results: Results) -> go.Figure:
     """
     x = results.dates.to_timestamp()
     fig = go.Figure()
-    for mode in ("solo", "partner"):
+    # the staged entry, where it switches to its own service in the expected case
+    switches = results.modes["staged"].switch_month
+    staged = switches is not None and bool(np.isfinite(switches).any())
+    for mode in ("solo", "partner", *(("staged",) if staged else ())):
         r = results.modes[mode]
         plan = (r.subscribers_m * r.survival).mean(axis=0)
         leave = _leaves(results, mode)

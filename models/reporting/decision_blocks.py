@@ -37,8 +37,11 @@ def entering(d: Decision) -> list[str]:
 
 
 def own_services(d: Decision) -> list[str]:
-    """The modes that run a service of their own (and so have subscribers), best first."""
-    return [m for m in d.ranking if m in ("solo", "partner")]
+    """The modes that run a service of their own (and so have subscribers), best first:
+    the staged entry too where it switches in some future."""
+    switches = bool(d.mc.switch_month.notna().any())
+    own = ("solo", "partner", "staged") if switches else ("solo", "partner")
+    return [m for m in d.ranking if m in own]
 
 
 def dominance_sentences(d: Decision) -> list[str]:
@@ -427,7 +430,7 @@ def decision_values_table(d: Decision) -> HTMLBlock:
 def rule_sentences(d: Decision) -> list[str]:
     """Each mode's review rule in words."""
     out = []
-    for m in ("solo", "partner", "license"):
+    for m in ("solo", "partner", "license"):  # the staged entry's switch follows
         launch = int(d.expected.modes[m].launch_month)
         out.append(flexibility.rule_in_words(m, d.mc.rules.get(m), launch, d.params.start_year))
     return out

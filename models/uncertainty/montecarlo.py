@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from models._rng import stream
-from models.economics import events, finance
+from models.economics import events, finance, reviews, staged
 from models.economics.results import LINE_ITEMS
-from models.economics.simulation import simulate
+from models.economics.simulation import exit_problems, simulate
 from models.exceptions import ParameterError
 from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import sampling
@@ -268,16 +268,39 @@ def fit_rules(params) -> dict[str, Any]:
     """Fit each mode's review rule on ``decision_training_paths`` training paths.
 
     The training paths are drawn like the reported ones but from their own streams
-    (``training/inputs`` and ``training/events/<block>`` of ``seed``), so the rule is
-    applied to paths it has never seen and its value carries no foresight
+    (``training/inputs`` and ``training/events/<block>`` of ``seed``), so the rules are
+    applied to paths they have never seen and the values carry no foresight
     (:mod:`models.economics.reviews`). Their number does not grow with ``n_paths``.
+    They are simulated in chunks, keeping only each mode's exit problem (a few numbers
+    per path and review), so memory stays bounded; the staged entry needs a second
+    pass, since its switch is valued with the rules of the services it would start
+    (:mod:`models.economics.staged`).
     """
     n = int(params.decision_training_paths)
     started = time.perf_counter()
     draws = draw_inputs(params, n, name="training/inputs")
-    u = events.uniforms(params.seed, 0, n, params.months, name="training/events")
-    res = simulate(params, draws if draws.shape[1] else None, u, fit_rules=True, threads=WORKERS)
-    rules = {m: r.rule for m, r in res.modes.items() if r.rule is not None}
+    starts = list(range(0, n, CHUNK))
+
+    def problems(a: int, rules=None) -> dict:
+        b = min(a + CHUNK, n)
+        u = events.uniforms(params.seed, a, b - a, params.months, name="training/events")
+        chunk = draws.iloc[a:b] if draws.shape[1] else None
+        return exit_problems(params, chunk, u, rules)
+
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(starts))) as pool:
+        parts = list(pool.map(problems, starts))
+        rules: dict[str, Any] = {
+            key: reviews.fit_rule(reviews.concat([part[key] for part in parts])) for key in parts[0]
+        }
+        services = {int(key.split("/")[1]): rules.pop(key) for key in list(rules) if "/" in key}
+        switch = staged.SwitchRule(switch=None, months=tuple(services), services=services)
+        second = list(pool.map(lambda a: problems(a, {"staged": switch})["staged"], starts))
+    if second[0] is not None:
+        problem = staged.SwitchProblem.concat(second)
+        switch = staged.SwitchRule(
+            switch=staged.fit_switch(problem), months=switch.months, services=services
+        )
+    rules["staged"] = switch
     log.info("review rules fitted on %d training paths in %.1f s", n, time.perf_counter() - started)
     return rules
 
