@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.oracle, from the checkout
 
-from models.economics import events, finance
+from models.economics import events, finance, staged
 from models.economics.simulation import (
     _Decision,
     _Inputs,
@@ -114,6 +114,13 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             f"   {mode:<10} {plan_s * 1e3:>10.1f} {run_s * 1e3:>11.1f}"
             f" {(plan_s + run_s) * 1e3:>11.1f} {_rate(paths * months, plan_s + run_s)}"
         )
+    how = _Decision(rule="adaptive", fitted=rules.get("staged"))
+    t = timed(lambda: staged.build(_Inputs(params, draws), _service, _licensing, how, u), repeat)
+    total += t
+    print(
+        f"   {'staged':<10} {'':>10} {t * 1e3:>11.1f} {t * 1e3:>11.1f}"
+        f" {_rate(paths * months, t)}   (licence + a service per switch date)"
+    )
     inputs = _Inputs(params, draws)
     t = timed(lambda: _stay_out(inputs), repeat)
     total += t
