@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 #: Fewer eligible paths than this at a date: no regression there, the rule goes on.
 MIN_PATHS = 30
 
+#: Standard errors by which a date's stops must beat going on, on validation paths,
+#: to be kept (:func:`prune`): about a one-sided 97.5 % test.
+SIGNIFICANCE = 2.0
+
 #: Fitted gains within this many US$ m (per unit of scale) of zero count as "go on"
 #: (ties favour the less drastic choice).
 _TIE = 1e-9
@@ -95,8 +99,12 @@ class StoppingRule:
 
     def gain(self, k: int, features: FloatArray) -> FloatArray:
         """Fitted gain from going on at date ``k`` (per unit of the regression's scale),
-        one per row of ``features`` (paths, features); ``+inf`` where no fit exists."""
-        if self.coef[k] is None:
+        one per row of ``features`` (paths, features); ``+inf`` where no fit exists or
+        the date never stops, ``-inf`` where it always does (:attr:`action`)."""
+        act = self.action[k] if self.action else "fit"
+        if act == "always":
+            return np.full(features.shape[0], -np.inf)
+        if self.coef[k] is None or act == "never":
             return np.full(features.shape[0], np.inf)
         x = (features[:, self.kept[k]] - self.centre[k]) / self.scale[k]
         if self.lo:
@@ -267,34 +275,36 @@ def prune(
     """Choose, date by date on validation paths, between the regression and the two
     rules that need none: never stop, and stop on every eligible path.
 
-    Backwards over the dates, as in :func:`fit`: at date ``k``, each candidate is valued
-    on validation paths (independent of those the regression was fitted on) by what
-    stopping gets where it stops and what going on under the later dates' choices gets
-    elsewhere; the best mean wins (ties: the regression, then never). A regression
-    fitted on noise (a mode that almost never gains from stopping, or one whose
-    observations say little) thereby does no worse than the simpler rules, up to the
-    validation sample's error. (Out-of-sample model selection; Glasserman 2004,
-    s. 8.6.)
+    Backwards over the dates, as in :func:`fit`: at date ``k``, each candidate that
+    stops somewhere is valued on validation paths (independent of those the regression
+    was fitted on) by what stopping adds over going on under the later dates' choices.
+    A date stops only if that gain is positive by more than :data:`SIGNIFICANCE`
+    standard errors, and then by the candidate with the larger mean gain; otherwise it
+    never stops. A regression fitted on noise (a mode that almost never gains from
+    stopping, or one whose observations say little) thereby does no worse than never
+    stopping, up to the validation sample's error, and a stop must earn its keep on
+    paths the regression has not seen. (Out-of-sample model selection; Glasserman
+    2004, s. 8.6.)
     """
     value = np.asarray(final_value, dtype=float).copy()
-    actions = ["fit"] * rule.dates
+    actions = ["never"] * rule.dates
     for k in range(rule.dates - 1, -1, -1):
         ok = eligible[:, k]
-        if not ok.any():
+        if ok.sum() < 2:
             continue
         fitted = np.zeros_like(ok)
         if rule.coef[k] is not None:
             fitted[ok] = rule.gain(k, features[ok, k, :]) < -_TIE
-        candidates = {"fit": fitted, "never": np.zeros_like(ok), "always": ok}
-        means = {
-            name: float(np.mean(np.where(stop, stop_value[:, k], value)[ok]))
-            for name, stop in candidates.items()
-        }
-        best = max(means, key=lambda name: (means[name], name == "fit", name == "never"))
-        if rule.coef[k] is None and best == "fit":
-            best = "never"
+        candidates = {"fit": fitted, "always": ok}
+        best, best_mean = "never", 0.0
+        for name, stop in candidates.items():
+            # what stopping here adds over going on, on each validation path
+            gain = np.where(stop, stop_value[:, k] - value, 0.0)[ok]
+            mean = float(gain.mean())
+            se = float(gain.std(ddof=1) / np.sqrt(len(gain)))
+            if mean - SIGNIFICANCE * se > 0 and mean > best_mean:
+                best, best_mean = name, mean
         actions[k] = best
-        if best != "fit":
-            log.debug("date %d: %s beats the regression on validation paths", k, best)
-        value = np.where(candidates[best], stop_value[:, k], value)
+        if best != "never":
+            value = np.where(candidates[best], stop_value[:, k], value)
     return replace(rule, action=tuple(actions))

@@ -289,7 +289,7 @@ def _boundary(stopping: lsm.StoppingRule, problem: ExitProblem) -> pd.DataFrame:
             f = problem.features[reached, k, :]
             typical = np.median(f, axis=0)
             top = max(float(f[:, 0].max()), 1e-6)
-            grid = np.linspace(0.0, top * 1.5, 301)
+            grid = np.linspace(0.0, top, 301)  # only the levels seen at this review
             probe = np.repeat(typical[None, :], len(grid), axis=0)
             probe[:, 0] = grid
             leave = stopping.gain(k, probe) < 0

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -115,3 +117,35 @@ def test_too_few_paths_to_fit_means_going_on():
     assert np.all(lsm.apply(rule, np.zeros((4, 2, 1)), np.ones((4, 2), dtype=bool)) == 2)
     with pytest.raises(ValueError, match="dates"):
         lsm.apply(rule, np.zeros((4, 3, 1)), np.ones((4, 3), dtype=bool))
+
+
+def test_pruning_keeps_a_rule_that_pays_and_drops_one_fitted_on_noise():
+    # the two-period exit: leaving on bad news pays, by far
+    rule = lsm.prune(lsm.fit(*two_period(3, 20_000)), *two_period(6, 20_000))
+    assert rule.action == ("fit",)
+    # pure noise: stopping and going on are worth the same on average, and the
+    # regression on an unrelated feature can only lose; held out, it is switched off
+    rng = np.random.default_rng(8)
+
+    def noise(paths):
+        final = rng.normal(0.0, 10.0, paths)
+        stop = rng.normal(0.0, 10.0, (paths, 3))
+        return stop, final, rng.normal(size=(paths, 3, 1)), np.ones((paths, 3), dtype=bool)
+
+    fitted = lsm.fit(*noise(4_000))
+    pruned = lsm.prune(fitted, *noise(4_000))
+    assert pruned.action == ("never",) * 3
+    _, _, features, eligible = noise(20_000)
+    assert np.all(lsm.apply(pruned, features, eligible) == 3)  # the committed value
+    # a stop that always pays (the earlier the better) is taken everywhere, whatever
+    # the regression says
+    stop = np.column_stack([np.full(2_000, 6.0), np.full(2_000, 5.0)])
+    always = lsm.prune(
+        replace(fitted, coef=(None, None), action=()),
+        stop,
+        np.zeros(2_000) + rng.normal(0, 1, 2_000),
+        np.zeros((2_000, 2, 1)),
+        np.ones((2_000, 2), dtype=bool),
+    )
+    assert always.action == ("always", "always")
+    assert np.all(lsm.apply(always, np.zeros((5, 2, 1)), np.ones((5, 2), dtype=bool)) == 0)
