@@ -126,7 +126,7 @@ class ModeResult:
     first_adds_m: FloatArray | None = field(repr=False, default=None)
     events: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     decision_values: dict[str, FloatArray] | None = field(repr=False, default=None)
-    committed: ModeResult | None = field(repr=False, default=None)
+    committed: Any = field(repr=False, default=None)
     switch_month: FloatArray | None = field(repr=False, default=None)
 
     def _weighted(

@@ -240,18 +240,44 @@ def build(
         chosen = at["committed" if decision.rule == "fixed" else decision.rule]
 
     main = _compose(p, lic, own, launches, dates, chosen, committed_lines=False)
-    if drawn:
-        committed = _compose(p, lic, own, launches, dates, at["committed"], committed_lines=True)
-    else:
-        committed = _compose(p, lic, own, launches, dates, chosen, committed_lines=True)
+    plan = at["committed"] if drawn else chosen
     return ModeResult(
         **main,
         decision_values=decision_values,
-        committed=ModeResult(**committed),
+        # built on first use: a Monte Carlo chunk reads the committed NPV from
+        # decision_values and never needs these lines
+        committed=_Lazy(
+            lambda: ModeResult(**_compose(p, lic, own, launches, dates, plan, committed_lines=True))
+        ),
         switch_month=np.where(
             chosen < len(dates), np.asarray([*dates, months], dtype=float)[chosen], np.nan
         ),
     )
+
+
+class _Lazy:
+    """A ModeResult built on first use (the staged entry's committed plan)."""
+
+    def __init__(self, build: Callable[[], ModeResult]) -> None:
+        self._build = build
+        self._result: ModeResult | None = None
+
+    def _get(self) -> ModeResult:
+        if self._result is None:
+            self._result = self._build()
+        return self._result
+
+    @property
+    def lines(self) -> dict:
+        return self._get().lines
+
+    @property
+    def cash_flow(self) -> FloatArray:
+        return self._get().cash_flow
+
+    @property
+    def content_amortisation(self) -> FloatArray:
+        return self._get().content_amortisation
 
 
 def _start(p, s: int, uniforms, months: int):

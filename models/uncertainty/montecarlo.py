@@ -326,8 +326,11 @@ def _chunk(
         r = res.modes[mode]
         cf = r.cash_flow
         out["npv"][:, j] = finance.npv(cf, rate)
-        out["committed"][:, j] = finance.npv(r.committed_cash_flow, rate)
         values = r.decision_values or {}
+        if "committed" in values:  # the same number, without building the lines
+            out["committed"][:, j] = values["committed"]
+        else:
+            out["committed"][:, j] = finance.npv(r.committed_cash_flow, rate)
         for rule in ("adaptive", "foresight"):
             out[rule][:, j] = values.get(rule, out["committed"][:, j])
         cum = np.cumsum(cf, axis=1)
