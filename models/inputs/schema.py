@@ -268,10 +268,11 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "reviews at which leaving lost. The rule is then applied to the reported paths, "
         "so their values carry no foresight.",
         "model setting: the partnership's adaptive mean (base case, 20,000 reported "
-        "paths, standard error 0.4) came to -98.2 / -95.9 / -95.6 / -94.9 / -94.7 US$ m "
+        "paths, standard error 0.4) came to -95.9 / -96.5 / -95.9 / -94.8 / -94.7 US$ m "
         "with 2,000 / 4,000 / 8,000 / 16,000 / 32,000 training paths, fitted in 0.7 / "
-        "1.3 / 3.4 / 6.7 / 13.8 s (benchmarks/bench_reviews.py): 8,000 is within US$1 m "
-        "of 32,000 at a quarter of the time",
+        "1.0 / 1.3 / 2.7 / 5.7 s; the other modes did not move "
+        "(benchmarks/bench_reviews.py): 8,000 is within US$1.2 m of 32,000 at a quarter "
+        "of the time",
         min=200,
         max=1_000_000,
     ),
