@@ -48,17 +48,17 @@ def decision_values(mc) -> pd.DataFrame:
 
 
 def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
-    """The fitted review rule of ``mode`` in one sentence, from its boundary
-    (:attr:`models.economics.reviews.ExitRule.boundary`)."""
+    """The fitted review rule of ``mode`` in one sentence, from what it did on its
+    training paths (:attr:`models.economics.reviews.ExitRule.table`)."""
     label = MODE_LABELS[mode]
     if rule is None:
         return f"{label}: no review rule could be fitted (too few training paths)."
-    b = rule.boundary
-    acting = b[(b["share_leaving"] > 0) & (b["paths_running"] > 0)]
+    t = rule.table
+    acting = t[(t["share_leaving"] > 0) & (t["paths_running"] > 0)]
     if acting.empty:
         return (
-            f"{label}: the reviews never find it worth leaving; the service is run to the "
-            "horizon (forced exits aside)."
+            f"{label}: the reviews never find it worth leaving; it runs to the horizon "
+            "(forced exits aside)."
         )
     first = acting.iloc[0]
     when = _when(int(first["month"]), start_year)
@@ -67,34 +67,42 @@ def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
             f"{label}: walk away at the first review ({when}), before launch: nothing "
             "observable by then makes pressing on worth its cost."
         )
-    after = acting[(acting["month"] >= launch_month) & np.isfinite(acting["subscribers_below_m"])]
     parts = []
     pre = acting[acting["month"] < launch_month]
     if not pre.empty:
         share = 1.0 - float(np.prod(1.0 - pre["share_leaving"]))
         parts.append(
-            f"walk away before launch in {pct(share)} of futures (on the costs and "
-            "events seen by then)"
+            f"walk away before launch in {pct(share)} of futures (on the costs and events "
+            "seen by then)"
         )
-    if not after.empty:
-        typical = float(after["subscribers_below_m"].median())
-        lo, hi = after["subscribers_below_m"].min(), after["subscribers_below_m"].max()
-        first_m, last_m = int(after["month"].min()), int(after["month"].max())
+    post = acting[acting["month"] >= launch_month]
+    if not post.empty:
+        running = float(t.loc[t["month"] >= launch_month, "paths_running"].max())
+        left = float((post["share_leaving"] * post["paths_running"]).sum())
         span = (
-            f" (at the review of {_when(first_m, start_year)})"
-            if first_m == last_m
-            else f" (from {lo:,.1f} m to {hi:,.1f} m across the reviews from "
-            f"{_when(first_m, start_year)} to {_when(last_m, start_year)})"
+            f"at the review of {_when(int(post['month'].min()), start_year)}"
+            if len(post) == 1
+            else f"at reviews from {_when(int(post['month'].min()), start_year)} to "
+            f"{_when(int(post['month'].max()), start_year)}"
         )
-        parts.append(
-            f"after launch, leave at the first review where subscribers are below about "
-            f"{typical:,.1f} m{span}"
+        text = f"after launch, leave {pct(left / running)} of the futures still running, {span}"
+        leavers = float(np.nanmax(post["leavers_p90_m"]))
+        stayers = (
+            float(np.nanmin(post["stayers_p10_m"]))
+            if post["stayers_p10_m"].notna().any()
+            else np.nan
         )
-    if not parts:
-        parts.append(
-            f"leave at some reviews from {when} on, on the cash and events seen, whatever the "
-            "subscribers"
-        )
+        if np.isfinite(leavers) and np.isfinite(stayers) and leavers <= stayers:
+            text += (
+                f": those it leaves have fewer than {leavers:,.1f} m subscribers (9 in 10), "
+                f"those it keeps more than {stayers:,.1f} m"
+            )
+        elif np.isfinite(leavers):
+            text += (
+                f", on cash and events as much as on subscribers (9 in 10 of those it leaves "
+                f"have fewer than {leavers:,.1f} m)"
+            )
+        parts.append(text)
     return f"{label}: " + "; ".join(parts) + "."
 
 

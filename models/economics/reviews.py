@@ -205,28 +205,37 @@ def observe(cash, subscribers, catalogue, dark, distress, launch, reviews) -> Fl
 
 @dataclass(frozen=True)
 class ExitRule:
-    """A fitted review rule for one mode (:func:`fit_rule`).
+    """A fitted review rule for one mode (:func:`fit_rule`), with what it did on its
+    training paths.
 
     Attributes
     ----------
     stopping : lsm.StoppingRule
-        The regression per review.
+        The regression per review, and the held-out choice per review.
     every : int
         Months between reviews.
     training_paths : int
         Paths it was fitted on.
-    boundary : pandas.DataFrame
-        Per review month: the subscribers (m) below which the rule leaves, other
-        features at their median over the training paths still running
-        (``subscribers_below_m``; NaN where it stays whatever the subscribers, ``inf``
-        where it leaves whatever), and the share of those training paths it leaves on
-        (``share_leaving``).
+    table : pandas.DataFrame
+        Per review month (``month``): the training paths still running
+        (``paths_running``), the share of them the rule leaves (``share_leaving``), and
+        the subscribers (m) below which 9 in 10 of those it leaves lie
+        (``leavers_p90_m``) and above which 9 in 10 of those it keeps lie
+        (``stayers_p10_m``); NaN where there are none.
+    sample : pandas.DataFrame
+        The first :data:`SAMPLE` training paths at every review they reach:
+        ``month``, ``subscribers_m``, ``left`` (whether the rule leaves there).
     """
 
     stopping: lsm.StoppingRule = field(repr=False)
     every: int
     training_paths: int
-    boundary: pd.DataFrame = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    sample: pd.DataFrame = field(repr=False)
+
+
+#: Training paths kept, per mode, to draw the rule at work.
+SAMPLE = 300
 
 
 def concat(parts: list[ExitProblem]) -> ExitProblem:
@@ -270,42 +279,45 @@ def fit_rule(problem: ExitProblem, z: float = Z) -> ExitRule:
         stopping=stopping,
         every=every,
         training_paths=problem.stop_value.shape[0],
-        boundary=_boundary(stopping, problem),
+        **_at_work(stopping, problem),
     )
 
 
-def _boundary(stopping: lsm.StoppingRule, problem: ExitProblem) -> pd.DataFrame:
-    """The subscriber level at which the fitted rule switches from leaving to staying,
-    per review, with the other features at their median among paths still running."""
-    rows = []
+def _at_work(stopping: lsm.StoppingRule, problem: ExitProblem) -> dict:
+    """What the rule does on its training paths: per review, how many run, the share
+    it leaves and the subscribers of those it leaves and keeps; and a sample."""
     stop_at = lsm.apply(stopping, problem.features, problem.eligible)
+    subs = problem.features[:, :, 0]
+    rows, sample = [], []
     for k, month in enumerate(problem.reviews):
-        ok = problem.eligible[:, k]
-        reached = ok & (stop_at >= k)
-        threshold = np.nan
-        if stopping.coef[k] is not None and reached.any():
-            f = problem.features[reached, k, :]
-            typical = np.median(f, axis=0)
-            top = max(float(f[:, 0].max()), 1e-6)
-            grid = np.linspace(0.0, top, 301)  # only the levels seen at this review
-            probe = np.repeat(typical[None, :], len(grid), axis=0)
-            probe[:, 0] = grid
-            leave = stopping.gain(k, probe) < 0
-            if leave.all():
-                threshold = np.inf
-            elif leave.any():
-                # the highest level at which it still leaves
-                threshold = float(grid[np.flatnonzero(leave).max()])
-        share = float(np.mean(stop_at[reached] == k)) if reached.any() else 0.0
+        reached = problem.eligible[:, k] & (stop_at >= k)
+        left = reached & (stop_at == k)
+        kept = reached & (stop_at > k)
         rows.append(
             {
                 "month": int(month),
-                "subscribers_below_m": threshold,
-                "share_leaving": share,
                 "paths_running": int(reached.sum()),
+                "share_leaving": float(left.sum() / reached.sum()) if reached.any() else 0.0,
+                "leavers_p90_m": float(np.quantile(subs[left, k], 0.9)) if left.any() else np.nan,
+                "stayers_p10_m": float(np.quantile(subs[kept, k], 0.1)) if kept.any() else np.nan,
             }
         )
-    return pd.DataFrame(rows)
+        head = reached[:SAMPLE]
+        if head.any():
+            sample.append(
+                pd.DataFrame(
+                    {
+                        "month": int(month),
+                        "subscribers_m": subs[:SAMPLE][head, k],
+                        "left": left[:SAMPLE][head],
+                    }
+                )
+            )
+    columns = ["month", "subscribers_m", "left"]
+    return {
+        "table": pd.DataFrame(rows),
+        "sample": pd.concat(sample, ignore_index=True) if sample else pd.DataFrame(columns=columns),
+    }
 
 
 @dataclass(frozen=True)

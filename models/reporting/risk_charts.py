@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from models.analysis.deal import DealZone
 from models.inputs.schema import MODE_LABELS
@@ -307,59 +308,50 @@ def decision_values(values: pd.DataFrame) -> go.Figure:
 
 
 def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] = ("solo", "partner")) -> go.Figure:
-    """When the reviews leave: per own-service mode, the share of the futures still
-    running that the rule leaves at each review (bars), and the subscribers below which
-    it leaves, other observations at their typical values (lines, right axis)."""
+    """The review rule at work, one panel per own-service mode: training futures at
+    every review they reach, by their subscribers then; a cross where the rule leaves
+    (:attr:`models.economics.reviews.ExitRule.sample`)."""
     dates = pd.period_range(f"{mc.params.start_year}-01", periods=mc.months, freq="M")
-    fig = go.Figure()
-    for m in modes:
-        rule = mc.rules.get(m)
-        if rule is None:
-            continue
-        b = rule.boundary
-        b = b[b["paths_running"] > 0]
-        x = dates[b["month"].to_numpy()].to_timestamp()
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=b["share_leaving"].round(4),
-                name=f"{MODE_LABELS[m]}: share leaving",
-                marker={"color": alpha(MODE_COLORS[m], 0.55)},
-                customdata=b["paths_running"],
-                hovertemplate=(
-                    "%{y:.0%} of the %{customdata:,} training futures still running leave"
-                    "<extra>" + MODE_LABELS[m] + "</extra>"
-                ),
-            )
-        )
-        y = b["subscribers_below_m"].where(np.isfinite(b["subscribers_below_m"]))
-        if y.notna().any():
+    shown = [m for m in modes if mc.rules.get(m) is not None and not mc.rules[m].sample.empty]
+    fig = make_subplots(
+        rows=1,
+        cols=max(len(shown), 1),
+        shared_yaxes=True,
+        subplot_titles=[MODE_LABELS[m] for m in shown],
+        horizontal_spacing=0.04,
+    )
+    for col, m in enumerate(shown, start=1):
+        smp = mc.rules[m].sample
+        for left, name, marker in (
+            (False, "presses on", {"color": alpha(MODE_COLORS[m], 0.3), "size": 5}),
+            (True, "leaves here", {"color": MODE_COLORS[m], "size": 9, "symbol": "x"}),
+        ):
+            part = smp[smp["left"] == left]
+            if part.empty:
+                continue
             fig.add_trace(
                 go.Scatter(
-                    x=x,
-                    y=y.round(3),
-                    mode="lines+markers",
-                    name=f"{MODE_LABELS[m]}: leave below (m subscribers)",
-                    line={"color": MODE_COLORS[m], "width": 2.5},
-                    yaxis="y2",
-                    hovertemplate="leave below %{y:,.2f} m<extra>" + MODE_LABELS[m] + "</extra>",
-                )
+                    x=dates[part["month"].to_numpy(dtype=int)].to_timestamp(),
+                    y=part["subscribers_m"].round(3),
+                    mode="markers",
+                    name=f"{MODE_LABELS[m]}: {name}",
+                    marker=marker,
+                    hovertemplate="%{y:,.2f} m subscribers<extra>"
+                    + f"{MODE_LABELS[m]}: {name}</extra>",
+                ),
+                row=1,
+                col=col,
             )
     layout(
         fig,
-        "When the reviews leave: share of running futures left at each review",
-        "share of futures still running",
+        "The review rule at work: subscribers of sample futures at each review "
+        "(x: the review leaves)",
+        "subscribers, millions",
     )
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_yaxes(title_text="", col=2)
     fig.update_layout(
-        barmode="group",
         hovermode="closest",
-        yaxis2={
-            "title": {"text": "subscribers below which it leaves, millions"},
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-            "showgrid": False,
-        },
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "xanchor": "left"},
+        margin={"b": 80},
     )
     return fig
