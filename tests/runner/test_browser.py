@@ -67,7 +67,8 @@ def test_every_chart_renders_offline_and_nothing_leaves_the_file(browser, report
         )
         for i in range(CHARTS["entry_decision"]):  # each chart drew its traces
             g = graphs.nth(i)
-            assert g.locator(".scatterlayer .trace path.js-line, .barlayer .point").count() > 0
+            drawn = ".scatterlayer .trace path.js-line, .barlayer .point, .scatterlayer .point"
+            assert g.locator(drawn).count() > 0
             box = g.bounding_box()
             assert box["width"] > 500 and box["height"] > 250
         assert outside == [], outside
