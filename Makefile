@@ -13,6 +13,7 @@ help:
 	@echo "make test     run the test suite (unit, property, notebook, CLI, browser)"
 	@echo "make test-fast  the tests without Papermill, kernels and Chromium (about 45 s)"
 	@echo "make lab      open JupyterLab on notebooks/ with the project's kernel"
+	@echo "             (PORT=8888 IP=0.0.0.0 NO_BROWSER=1 TOKEN=... LAB_ARGS=...)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    run the benchmarks"
 
@@ -51,8 +52,14 @@ bench: install
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_reviews.py
 
+# make lab [PORT=8888] [IP=0.0.0.0] [NO_BROWSER=1] [TOKEN=secret] [LAB_ARGS="..."]
+PORT ?= 8888
+# JupyterLab refuses to run as root unless told: root is normal in a container
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) \
+	  $(if $(IP),--ip=$(IP)) $(if $(NO_BROWSER),--no-browser) \
+	  $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) $(ALLOW_ROOT) $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -183,14 +183,19 @@ def dominance(npv: pd.DataFrame) -> pd.DataFrame:
 
 
 def dominance_in_words(dom: pd.DataFrame) -> list[str]:
-    """Sentences for each dominance found, e.g. 'Licensing dominates Solo: ...'."""
+    """One sentence per mode that dominates others, e.g. 'Licensing stochastically
+    dominates solo and partner: ...'."""
     out = []
     for a in dom.index:
-        for b in dom.columns:
-            if dom.loc[a, b]:
-                out.append(
-                    f"{MODE_LABELS.get(a, a)} stochastically dominates "
-                    f"{MODE_LABELS.get(b, b).lower()}: whatever NPV one hopes to reach, "
-                    f"{MODE_LABELS.get(a, a).lower()} is at least as likely to reach it."
-                )
+        beaten = [MODE_LABELS.get(b, b).lower() for b in dom.columns if dom.loc[a, b]]
+        if not beaten:
+            continue
+        listed = beaten[0] if len(beaten) == 1 else ", ".join(beaten[:-1]) + " and " + beaten[-1]
+        name = MODE_LABELS.get(a, a)
+        out.append(
+            f"{name} stochastically dominates {listed}: whatever NPV one hopes to reach, "
+            f"{name.lower()} is at least as likely to reach it as "
+            + ("that mode" if len(beaten) == 1 else "any of them")
+            + "."
+        )
     return out

@@ -159,6 +159,7 @@ def fits_table(series: dict[str, Series], churn: float) -> pd.DataFrame:
             "observations": len(s.stock),
             "verified": int(s.verified.sum()),
             "launch": s.launch,
+            "max_stock": float(s.stock.max()),
         }
         if classic is not None:
             p_m, q_m = monthly_rates(classic.p, classic.q, k)
@@ -373,6 +374,14 @@ def backtest_findings(table: pd.DataFrame) -> list[str]:
     return out
 
 
+def _rate(x: float) -> str:
+    """A monthly rate for a table: four decimals, or three significant figures when
+    smaller than 0.001 (never a row of zeros)."""
+    if pd.isna(x):
+        return ""
+    return f"{x:.4f}" if abs(x) >= 1e-3 or x == 0 else f"{x:.3g}"
+
+
 def fits_summary(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`fits_table` with readable column names, monthly rates, for the report."""
     cols = {
@@ -392,6 +401,36 @@ def fits_summary(table: pd.DataFrame) -> pd.DataFrame:
         "churn_verified_q_se": "q s.e. (verified)",
     }
     table = table.copy()
+    # a market many times the largest stock ever reported is not identified by the data
+    # (the fit's m runs off towards its bound); rates small enough to print as zeros
+    # keep three significant figures
+    biggest = table["max_stock"] if "max_stock" in table else pd.Series(np.inf, table.index)
+    for column in ("churn_all_m", "churn_verified_m"):
+        if column in table:
+            table[column] = [
+                ""
+                if pd.isna(m)
+                else f"{m:,.1f}"
+                + (" (not identified: over 20x the largest stock)" if m > 20 * top else "")
+                for m, top in zip(table[column], biggest, strict=True)
+            ]
+    for column in (
+        "bass_q_month",
+        "churn_all_p",
+        "churn_all_q",
+        "churn_all_q_se",
+        "churn_verified_p",
+        "churn_verified_q",
+        "churn_verified_q_se",
+    ):
+        if column in table:
+            # p is bounded below at 1e-6 in the fit (churn_fit): at the bound it is not
+            # identified (the series starts too late to see the first adopters)
+            flag = column.endswith("_p")
+            table[column] = [
+                _rate(x) + (" (at bound: not identified)" if flag and x <= 1.01e-6 else "")
+                for x in table[column]
+            ]
     if "bass_m" in table:
         table["bass_m_shown"] = [
             "" if pd.isna(m) else f"{m:,.1f}" + (" (at bound: not identified)" if b else "")

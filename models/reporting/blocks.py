@@ -122,7 +122,8 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
         "Every column but <i>NPV run to "
         "horizon</i> follows that policy, with regulatory risk carried as expected losses; "
         "P(forced exit) is therefore lower for a mode left early, which is exposed for fewer "
-        "months.</p></div>"
+        "months. An IRR is <i>not meaningful</i> above 1,000 % a year, where little money "
+        "is ever at risk.</p></div>"
     )
     return HTMLBlock(body, {METADATA_KEY: headline_numbers(results)} if headline else None)
 
@@ -141,7 +142,8 @@ def headline_numbers(results: Results) -> dict[str, Any]:
 def _fmt_irr(x: float) -> str:
     if pd.isna(x):
         return "n/a"
-    return "over 1,000%" if x > 10 else f"{x:.1%}"
+    # above 1,000 % a year the outlay is too small for a rate to mean anything
+    return "not meaningful" if x > 10 else f"{x:.1%}"
 
 
 def _fmt_leave(x: float, results: Results) -> str:

@@ -3,6 +3,7 @@ hazards, subscriber growth fits and their backtests (:mod:`models.calibration`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -40,7 +41,9 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
                 y=part["survival"],
                 mode="lines",
                 name=label,
-                line={"color": color, "width": 3},
+                # dashes keep curves that coincide (licensing sits on the top edge,
+                # with no exit in the record) visible beside each other
+                line={"color": color, "width": 3, "dash": _DASH.get(str(mode), "solid")},
                 line_shape="hv",
                 legendgroup=label,
                 customdata=part["n_at_risk"],
@@ -53,9 +56,13 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
         "share still operating",
         "months in China",
     )
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1.06], tickformat=".0%")
     fig.update_layout(hovermode="closest")
     return fig
+
+
+#: Line styles of the survival curves by mode.
+_DASH = {"partner": "dash", "license": "dot"}
 
 
 def hazard_ranges(table: pd.DataFrame) -> go.Figure:
@@ -157,5 +164,15 @@ def backtest_scores(table: pd.DataFrame) -> go.Figure:
     fig.add_hline(y=1.0, line_dash="dot", line_color="#555")
     layout(fig, "Backtest: forecast error on held-out periods (MASE, lower is better)", "MASE")
     fig.update_layout(barmode="group", hovermode="closest")
-    fig.update_yaxes(type="log")
+    # a log axis with labelled 1-2-5 ticks: plotly's own minor labels read "4 ... 9"
+    values = table["mase"].to_numpy(dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    lo, hi = (values.min(), values.max()) if len(values) else (0.1, 10.0)
+    ticks = [
+        m * 10.0**e
+        for e in range(int(np.floor(np.log10(min(lo, 1.0)))), int(np.ceil(np.log10(hi))) + 1)
+        for m in (1, 2, 5)
+    ]
+    ticks = [t for t in ticks if min(lo, 1.0) / 2 <= t <= hi * 2]
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     return fig

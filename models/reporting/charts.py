@@ -155,37 +155,37 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
 def npv_by_mode(results: Results) -> go.Figure:
     """NPV of each mode, US$ millions, best first.
 
-    Bars: the value when the streamer may leave by choice (which ranks the modes);
-    diamonds: the NPV if the mode is run to the horizon whatever happens.
+    Solid bars: the value when the streamer may leave by choice (which ranks the
+    modes); hollow bars beside them: the NPV if the mode is run to the horizon whatever
+    happens. Each carries its value, clear of the other.
     """
     order = results.ranking
     s = results.summary
     labels = [MODE_LABELS[m] for m in order]
-    fig = go.Figure(
-        go.Bar(
-            x=[s.loc[m, "npv_usd_m"] for m in order],
-            y=labels,
-            orientation="h",
-            name="free to leave",
-            marker_color=[MODE_COLORS[m] for m in order],
-            text=[f"{s.loc[m, 'npv_usd_m']:,.0f}" for m in order],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x:,.1f}<extra>free to leave</extra>",
+    fig = go.Figure()
+    for column, name, filled in (
+        ("npv_usd_m", "free to leave", True),
+        ("npv_committed_usd_m", "run to the horizon", False),
+    ):
+        values = [s.loc[m, column] for m in order]
+        fig.add_trace(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                name=name,
+                marker={
+                    "color": [MODE_COLORS[m] if filled else "white" for m in order],
+                    "line": {"color": [MODE_COLORS[m] for m in order], "width": 1.5},
+                },
+                text=[f"{v:,.0f}" for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{x:,.1f}<extra>" + name + "</extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[s.loc[m, "npv_committed_usd_m"] for m in order],
-            y=labels,
-            mode="markers",
-            name="run to the horizon",
-            marker={"symbol": "diamond-open", "size": 13, "color": "black", "line": {"width": 2}},
-            hovertemplate="%{x:,.1f}<extra>run to the horizon</extra>",
-        )
-    )
     layout(fig, "Net present value by mode (US$ m, expected)", "", "US$ millions")
-    fig.update_layout(hovermode="closest", height=340)
+    fig.update_layout(hovermode="closest", height=380, barmode="group", margin={"r": 60})
     fig.update_yaxes(autorange="reversed")
     return fig
 

@@ -510,10 +510,6 @@ def how_to_read(d: Decision) -> HTMLBlock:
             "moving inputs one at a time (tornado, switching) or all together (Sobol, which "
             "treats the inputs as independent).",
         ),
-        (
-            "Run time.",
-            "; ".join(f"{k} {v:.1f} s" for k, v in d.seconds.items()) + ".",
-        ),
     ]
     body = "".join(f"<li><b>{esc(k)}</b> {esc(v)}</li>" for k, v in items)
     return HTMLBlock(f'<div class="me-report"><ul>{body}</ul></div>')

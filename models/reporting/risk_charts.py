@@ -154,7 +154,10 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = 
         )
         return layout(fig, "What moves the answer (no uncertain inputs)", "")
     swing = "swing" if value == "gap" else "npv_swing"
-    top = table.sort_values(swing, ascending=False).head(TOP).iloc[::-1]
+    # inputs that do not move it draw no bar: they are counted in the title instead
+    moving = table[table[swing] > 1e-9]
+    still = len(table) - len(moving)
+    top = moving.sort_values(swing, ascending=False).head(TOP).iloc[::-1]
     base = float(table[f"{value}_base"].iloc[0]) if len(table) else 0.0
     fig = go.Figure()
     for side, colour, name in (
@@ -182,6 +185,25 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = 
     else:
         title = f"Expected case: what moves {r}'s NPV (US$ m; red: zero)"
         xtitle = f"NPV of {r.lower()}, US$ millions"
+        if np.allclose(table["swing"], table["npv_swing"]):
+            # the runner-up does not move (e.g. left at once): the lead's chart, shifted
+            title = (
+                f"Expected case: what moves {r}'s NPV "
+                f"(US$ m; the lead moves alike: {s} does not move)"
+            )
+    if still:
+        title += (
+            f"<br><sup>{still} of {len(table)} inputs move it not at all and are left out</sup>"
+        )
+    if top.empty:
+        fig.add_annotation(
+            text="No uncertain input moves it.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
     layout(fig, title, "", xtitle)
     fig.update_layout(barmode="overlay", height=max(340, 28 * len(top) + 140), hovermode="closest")
     return fig

@@ -151,6 +151,26 @@ def _headline(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return found
 
 
+def _kernel_manager_class() -> type:
+    """The kernel manager nbclient starts, owns and shuts down: one that talks to the
+    kernel over IPC (Unix sockets in the Jupyter runtime folder, this user's only)
+    rather than TCP on localhost, so nothing is exposed to other users of the machine
+    and the kernel no longer warns that its traffic is unencrypted. On Windows, where
+    there is no IPC transport, the default (TCP). Imported on first use: the CLI's
+    start-up does not pay for jupyter_client."""
+    from jupyter_client.manager import KernelManager
+
+    if os.name == "nt":
+        return KernelManager
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def _execute(
     pm, nb_path: Path, run_dir: Path, params, kernel_name: str, progress: bool | None, title: str
 ) -> dict[str, Any]:
@@ -170,6 +190,7 @@ def _execute(
             progress_bar=sys.stderr.isatty() if progress is None else progress,
             cwd=str(PROJECT_ROOT),
             log_output=False,
+            kernel_manager_class=_kernel_manager_class(),
         )
     except KeyboardInterrupt as exc:
         result.update(status="interrupted", error="the run was interrupted")

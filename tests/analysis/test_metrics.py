@@ -82,7 +82,17 @@ def test_dominance():
     assert not dom.loc["c", "b"] and not dom.loc["b", "c"]
     assert metrics.dominance_in_words(dom) == [
         "a stochastically dominates b: whatever NPV one hopes to reach, a is at least as "
-        "likely to reach it."
+        "likely to reach it as that mode."
+    ]
+    # one sentence per dominating mode, however many it dominates
+    many = pd.DataFrame(
+        [[False, True, True], [False, False, False], [False, False, False]],
+        index=["a", "b", "c"],
+        columns=["a", "b", "c"],
+    )
+    assert metrics.dominance_in_words(many) == [
+        "a stochastically dominates b and c: whatever NPV one hopes to reach, a is at "
+        "least as likely to reach it as any of them."
     ]
 
 

@@ -28,6 +28,9 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert [p.stem for p in report_run["htmls"]] == names  # main report first
     assert proc.stdout.split() == [str(p) for p in report_run["htmls"]]
     assert "Traceback" not in proc.stderr
+    # the kernel talks over IPC: no warning about unencrypted TCP, no stray kernel
+    assert "without encryption" not in proc.stderr
+    assert "Parent appears to have exited" not in proc.stderr
     assert run_dir.parent == reports / "letv_2015"
     assert sorted(p.name for p in run_dir.iterdir()) == sorted(
         [f"{n}.html" for n in names] + [f"{n}.ipynb" for n in names] + ["manifest.json"]
