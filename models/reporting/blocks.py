@@ -52,17 +52,25 @@ white-space:nowrap}
 """
 
 
+#: Classes that tell MathJax to leave an element alone: ``mathjax_ignore`` (MathJax 3,
+#: JupyterLab 4 and Notebook 7) and ``tex2jax_ignore`` (MathJax 2). Without them
+#: JupyterLab reads the dollars of "$39 m (90 % range $18 m to $65 m)" as mathematics.
+NO_MATH = "mathjax_ignore tex2jax_ignore"
+
+
 class HTMLBlock:
-    """A piece of report HTML that Jupyter and nbconvert display as ``text/html``."""
+    """A piece of report HTML that Jupyter and nbconvert display as ``text/html``,
+    wrapped so that no MathJax typesets its dollar signs."""
 
     def __init__(self, body: str, metadata: Mapping[str, Any] | None = None) -> None:
         self.body = body
         self.metadata = dict(metadata or {})
 
     def _repr_html_(self) -> str | tuple[str, dict[str, Any]]:
+        html = f'<div class="{NO_MATH}">{self.body}</div>'
         if self.metadata:
-            return self.body, self.metadata
-        return self.body
+            return html, self.metadata
+        return html
 
     def __str__(self) -> str:
         return self.body

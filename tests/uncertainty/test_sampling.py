@@ -86,7 +86,7 @@ def test_pert_closed_form_moments():
 @given(
     a=st.floats(-100, 100),
     width=st.floats(1e-3, 100),
-    frac=st.floats(0, 1),
+    frac=st.floats(0, 1, allow_subnormal=False),  # scipy's beta pdf overflows at subnormals
     lam=st.floats(0.5, 10),
 )
 def test_pert_properties(a, width, frac, lam):
