@@ -53,6 +53,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from models.exceptions import ModelError, warn_model
+from models.inputs.schema import MODE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,24 @@ END_TYPES: tuple[str, ...] = (
     "sold",
     "operating",
 )
+#: how each ``end_type`` reads in a sentence
+END_LABELS: dict[str, str] = {
+    "blocked": "blocked",
+    "regulator_shutdown": "shut by the regulator",
+    "exit_voluntary": "left by choice",
+    "sold": "sold",
+    "operating": "still operating",
+}
+
+
+def _end(code: str) -> str:
+    return END_LABELS.get(str(code), str(code).replace("_", " "))
+
+
+def _mode(code: str) -> str:
+    return MODE_LABELS.get(str(code), str(code)).lower()
+
+
 #: the default event: forced out of the market
 FORCED_EXITS: tuple[str, ...] = ("blocked", "regulator_shutdown")
 #: columns :func:`prepare` needs
@@ -717,22 +736,24 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     text = f"{n} services from {p['firm'].nunique()} firms"
     out.append(text + (f"; dropped: {'; '.join(dropped)}." if dropped else "."))
 
-    per_mode = [f"{m} {int(hz.loc[m, 'events'])} of {int(hz.loc[m, 'n'])}" for m in MODES]
+    per_mode = [f"{_mode(m)} {int(hz.loc[m, 'events'])} of {int(hz.loc[m, 'n'])}" for m in MODES]
     out.append(
-        f"Events ({' or '.join(event_types)}): {k} in {hz['exposure_months'].sum():,.0f} "
+        f"Events ({' or '.join(_end(e) for e in event_types)}): {k} in "
+        f"{hz['exposure_months'].sum():,.0f} "
         f"service-months; by mode {', '.join(per_mode)}."
     )
     ends = p.loc[p["event"] == 0, "end_type"].value_counts()
     out.append(
         f"{n - k} rows are censored: "
-        + ", ".join(f"{int(c)} {t}" for t, c in ends.items())
+        + ", ".join(f"{int(c)} {_end(t)}" for t, c in ends.items())
         + ". Competing exits (voluntary, sold) are censored, so the hazards are cause-specific;"
         " 1 - KM then overstates the cumulative probability of the event, and a firm that"
         " leaves early for other reasons is never seen being forced out."
     )
     for mode in hz.index[(hz["events"] == 0) & (hz["n"] > 0)]:
         out.append(
-            f"{mode} has no event in {hz.loc[mode, 'exposure_months']:,.0f} months: the"
+            f"{MODE_LABELS.get(mode, mode)} has no event in "
+            f"{hz.loc[mode, 'exposure_months']:,.0f} months: the"
             f" estimate is 0 with a 95 % upper bound of {hz.loc[mode, 'upper']:.4f} per month"
             f" ({hz.loc[mode, 'p_year_upper']:.1%} a year); the model's default takes half an"
             " event over that exposure instead of 0, and no Cox hazard ratio exists for it."
@@ -747,7 +768,8 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     if len(cb):
         by_mode = cb.groupby("mode")["event"].agg(["size", "sum"])
         parts = [
-            f"{int(r['size'])} {m} rows with {int(r['sum'])} events" for m, r in by_mode.iterrows()
+            f"{int(r['size'])} {_mode(m)} rows with {int(r['sum'])} events"
+            for m, r in by_mode.iterrows()
         ]
         out.append(
             f"{len(cb)} rows are cross-border services with no local entity ({_join(parts)});"
@@ -759,7 +781,9 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     lic_cats = sorted(set(p.loc[p["mode"] == "license", "category"]))
     no_solo = [c for c in tab.index if tab.loc[c, "solo"] == 0 and tab.loc[c].sum() > 1]
     shown = sorted(set(lic_cats) | set(no_solo))
-    mix = "; ".join(f"{c}: " + ", ".join(f"{m} {int(tab.loc[c, m])}" for m in MODES) for c in shown)
+    mix = "; ".join(
+        f"{c}: " + ", ".join(f"{_mode(m)} {int(tab.loc[c, m])}" for m in MODES) for c in shown
+    )
     out.append(
         f"Mode is confounded with category (rules force partners or licensing for games,"
         f" consoles, video and publishing): {mix}. With {k} events, stratifying by category"
@@ -792,7 +816,7 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     alt = notes.str.extract(_ALT_CODING, expand=False)
     if alt.notna().any():
         listed = ", ".join(
-            f"{p.loc[i, 'service']} (coded {p.loc[i, 'mode']}, {p.loc[i, 'end_type']};"
+            f"{p.loc[i, 'service']} (coded {_mode(p.loc[i, 'mode'])}, {_end(p.loc[i, 'end_type'])};"
             f" could be {a.strip()})"
             for i, a in alt.dropna().items()
         )

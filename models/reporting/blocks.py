@@ -10,6 +10,7 @@ supplies (scenario name, notes) is escaped here.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from models._version import __version__
 from models.economics.results import Results
 from models.format import esc, money
 from models.inputs.params import table_rows
-from models.inputs.schema import GROUPS, MODE_LABELS
+from models.inputs.schema import GROUPS, MODE_LABELS, SPECS, label
 from models.reporting.narrative import ExecutiveSummary, executive_summary
 from models.reporting.provenance import METADATA_KEY, git_commit
 
@@ -216,10 +217,44 @@ def parameter_table(params) -> HTMLBlock:
     return HTMLBlock(body)
 
 
+#: Headers that are words a reader would not guess from the column's name.
+_HEADERS = {"usd": "US$", "usd_m": "US$ m", "p_year": "Probability per year"}
+
+#: Statistical symbols kept lower case at the start of a header (p, q, m of Bass).
+_SYMBOL = re.compile(r"^[a-z](?:[ ,]|$)|^p-value")
+
+
+def header(name: object) -> str:
+    """A table header as the report style guide writes it (docs/report_style.md):
+    sentence case, words for codes (``usd`` -> ``US$``, a mode's code -> its name, a
+    parameter's name -> its label), statistical symbols (``p``, ``q``, ``m``,
+    ``p-value``) as they are.
+
+    >>> header("item"), header("usd"), header("by year 1"), header("p, all rows")
+    ('Item', 'US$', 'By year 1', 'p, all rows')
+    >>> header("license"), header("growth_churn_rate_month")
+    ('Licensing', 'Monthly churn')
+    """
+    text = str(name)
+    if text in _HEADERS:
+        return _HEADERS[text]
+    if text in MODE_LABELS:
+        return MODE_LABELS[text]
+    if text in SPECS:
+        text = label(text)
+    if _SYMBOL.match(text):
+        return text
+    return text[:1].upper() + text[1:]
+
+
 def table(
     frame: pd.DataFrame, *, caption: str = "", index: bool = False, digits: int = 2
 ) -> HTMLBlock:
-    """A data frame as a report table: numbers rounded and right-aligned, text escaped."""
+    """A data frame as a report table: headers in sentence case (:func:`header`),
+    numbers rounded and right-aligned, text escaped."""
+    frame = frame.rename(columns=header)
+    if index:
+        frame = frame.rename(index=lambda v: header(v) if isinstance(v, str) else v)
 
     def fmt(v: Any) -> str:
         if isinstance(v, float):

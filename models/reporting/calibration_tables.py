@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from models.calibration.growth import METHOD_LABELS
-from models.inputs.schema import MODE_LABELS
+from models.inputs.schema import MODE_LABELS, label
 
 
 def _modes(index: pd.Index) -> list[str]:
@@ -37,7 +37,8 @@ def growth_defaults(table: pd.DataFrame) -> pd.DataFrame:
     """The growth defaults with their evidence (monthly rates)."""
     return pd.DataFrame(
         {
-            "Parameter": table.index,
+            # the reader's name (the parameters table at the end gives the names to set)
+            "Parameter": [f"{label(n)[:1].upper()}{label(n)[1:]}" for n in table.index],
             "Default (verified-row fit)": table["value"].to_numpy(),
             "Std. error": table["std_err"].to_numpy(),
             "Widening from backtest (x)": table["widen"].to_numpy(),

@@ -462,7 +462,7 @@ def voi_table(d: Decision) -> HTMLBlock:
     frame = pd.DataFrame(
         {
             "Knowing ...": list(e["group"]),
-            "is worth up to": [money(max(x, 0.0)) for x in e["evppi_usd_m"]],
+            "Worth up to": [money(max(x, 0.0)) for x in e["evppi_usd_m"]],
             "share of perfect foresight": [
                 f"{x:.0%}" if np.isfinite(x) else "n/a" for x in e["share_of_evpi"]
             ],

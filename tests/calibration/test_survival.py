@@ -276,8 +276,9 @@ def test_caveats_are_written_from_the_numbers(prepared):
     for needle in (
         "38 services",
         "HBO.com",
-        "solo 9 of 19, partner 2 of 15, license 0 of 4",
-        "13 exit_voluntary, 7 sold, 7 operating",
+        "solo 9 of 19, partner 2 of 15, licensing 0 of 4",
+        "13 left by choice, 7 sold, 7 still operating",
+        "Events (blocked or shut by the regulator)",
         "8 rows are cross-border",
         "selected",
         "confounded with category",
