@@ -49,6 +49,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     for html in outcome.htmls:
         print(html)
+    if args.pdf:
+        from models.runner.pdf import pdf_run
+
+        for pdf in pdf_run(outcome.run_dir):
+            print(pdf)
+    return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from models.runner.pdf import pdf_run
+
+    for pdf in pdf_run(Path(args.run_dir), [args.notebook] if args.notebook else None):
+        print(pdf)
     return 0
 
 
@@ -148,7 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--reports", default="reports", metavar="DIR", help="reports folder (default: ./reports)"
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument(
+        "--pdf", action="store_true", help="also print each report to a PDF (headless Chromium)"
+    )
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("pdf", help="print the reports of a run folder to PDFs (board pack)")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")
+    p.add_argument("--notebook", metavar="NAME", help="only this report (default: all)")
+    p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("check", help="validate a scenario and overrides without running")
     scenario_args(p)
