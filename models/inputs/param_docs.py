@@ -121,13 +121,35 @@ def params_markdown() -> str:
     return "\n".join(lines)
 
 
+def _range_note(p: ParamSpec) -> str:
+    """'; range 0.04 to 0.1' for an uncertain input, '; valid 0 to 1' otherwise."""
+
+    def num(x: float) -> str:
+        return f"{int(x):,}" if float(x).is_integer() and abs(x) >= 10_000 else f"{x:g}"
+
+    if p.default_range is not None:
+        lo, hi = p.default_range
+        return f"; range {num(lo)} to {num(hi)}"
+    if p.type in ("float", "int") and (p.min is not None or p.max is not None):
+        if p.min is not None and p.max is not None:
+            return f"; valid {num(p.min)} to {num(p.max)}"
+        return f"; valid >= {num(p.min)}" if p.min is not None else f"; valid <= {num(p.max)}"
+    return ""
+
+
 def parameters_cell() -> str:
     """Source of the notebook ``parameters`` cell, generated from the schema."""
     lines = [
         "# Parameters: edit here in JupyterLab, or pass with papermill -p / -f.",
-        "# Units follow each value; `market-entry params` lists ranges and sources.",
-        "# An uncertain input may be [low, mode, high] or a distribution such as",
-        '# {"dist": "normal", "mean": 0.1, "sd": 0.02}; a number other than the default fixes it.',
+        "# Unit and range follow each value (range: the uncertainty sampled around an",
+        "# uncertain input's value; valid: what validation accepts); `market-entry params`",
+        "# lists the sources. An uncertain input may be [low, mode, high] or a distribution",
+        '# such as {"dist": "normal", "mean": 0.1, "sd": 0.02}; a number other than the',
+        "# default fixes it.",
+        "",
+        '# A scenario file in data/scenarios/ (e.g. "letv_2015.yaml") to start from; values',
+        "# below that differ from the defaults override it.",
+        'scenario = ""',
     ]
     for title, p in _grouped():
         if title:
@@ -144,5 +166,6 @@ def parameters_cell() -> str:
             unit = "[name, name, rank correlation] triples"
         else:
             unit = p.unit or ("text" if p.type == "str" else "no unit")
+            unit += _range_note(p)
         lines.append(f"{p.name} = {value}  # {unit}")
     return "\n".join(lines)

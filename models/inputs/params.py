@@ -450,6 +450,11 @@ def validate(
 
 
 _NOT_PARAMETERS = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+
+#: Names of a notebook's parameters cell that are not model parameters: ``scenario``
+#: names a scenario file whose values the cell's own values override
+#: (:func:`models.reporting.notebook.validate_notebook`).
+NOTEBOOK_ONLY = ("scenario",)
 _PLAIN = (int, float, str, bool, list, tuple, dict, type(None), numbers.Real)
 
 #: First line of the cell Papermill injects (its Python translator's comment).
@@ -519,6 +524,13 @@ def from_namespace(namespace: Mapping[str, Any], *, where: str = "") -> _Paramet
     ``market-entry run`` passes an input pinned at its default; in the notebook itself,
     write ``[v, v, v]`` to fix an input at its default value.
     """
+    return validate(given_in_namespace(namespace), where=where)
+
+
+def given_in_namespace(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameter values a notebook's namespace gives (see :func:`from_namespace`):
+    those of the parameter cells, less values equal to their defaults that Papermill
+    did not inject, less :data:`NOTEBOOK_ONLY` names."""
     history = namespace.get("In")
     names = parameter_cell_names(history)
     if names is not None:
@@ -534,12 +546,12 @@ def from_namespace(namespace: Mapping[str, Any], *, where: str = "") -> _Paramet
             and isinstance(v, _PLAIN)
         }
     injected = injected_cell_names(history)
-    picked = {
+    return {
         k: v
         for k, v in picked.items()
-        if k in injected or k not in SPECS or not _is_default(SPECS[k], v)
+        if k not in NOTEBOOK_ONLY
+        and (k in injected or k not in SPECS or not _is_default(SPECS[k], v))
     }
-    return validate(picked, where=where)
 
 
 def table_rows(params: _ParametersBase) -> Iterable[dict[str, Any]]:

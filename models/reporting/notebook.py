@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from models.exceptions import ModelWarning
-from models.inputs.params import from_namespace
+from models._paths import SCENARIOS
+from models.exceptions import ModelWarning, ParameterError
+from models.inputs.params import given_in_namespace, validate
+from models.inputs.scenario import load
 from models.reporting.display import use_report_renderer
 
 
@@ -31,11 +34,29 @@ def validate_notebook(namespace: Mapping[str, Any]):
     Every public, non-callable name defined before the call is taken as a parameter, so
     a misspelt ``papermill -p`` name stops the run here with one readable line.
 
+    ``scenario`` (a file in ``data/scenarios/``, or a path) loads a scenario file first;
+    the cell's values that differ from the defaults then override it, so that
+    ``scenario = "letv_2015.yaml"`` gives the same parameters as ``market-entry run
+    data/scenarios/letv_2015.yaml``, the scenario's title included.
+
     Returns
     -------
     Parameters
     """
-    params = from_namespace(namespace)
+    given = given_in_namespace(namespace)
+    file = namespace.get("scenario") or ""
+    if not isinstance(file, str | Path):
+        raise ParameterError(
+            f"scenario={file!r}: expected the name of a file in data/scenarios "
+            '(e.g. "letv_2015.yaml") or "" for none'
+        )
+    if file:
+        path = Path(file)
+        if not path.is_file() and (SCENARIOS / path).is_file():
+            path = SCENARIOS / path
+        params = load(path, given)
+    else:
+        params = validate(given)
     setup_display()
     # the report states the model's caveats in its own words
     warnings.filterwarnings("ignore", category=ModelWarning)

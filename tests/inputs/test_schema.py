@@ -67,6 +67,7 @@ def test_notebook_parameters_cell_matches_the_schema(path):
     ns: dict = {}
     exec(cell, ns)
     ns.pop("__builtins__")
+    assert ns.pop("scenario") == ""  # no scenario file unless the strategist names one
     assert ns == {
         p.name: [list(t) for t in p.default] if p.type == "pairs" else p.default for p in PARAMETERS
     }
@@ -79,6 +80,8 @@ def test_notebook_parameters_cell_matches_the_schema(path):
         assert "#" in line and (p.unit in line if p.unit else True)
         if p.choices:
             assert all(f'"{c}"' in line.split("#", 1)[1] for c in p.choices), line
+        if p.default_range is not None:  # the range beside the unit
+            assert "; range " in line, line
 
 
 def test_notebooks_are_committed_without_outputs():
