@@ -60,9 +60,6 @@ class StoppingRule:
         Standardisation of the features per date (training mean and spread).
     kept : tuple of ndarray or None
         Indices of the features that varied in training, per date.
-    cov : tuple of ndarray or None
-        Covariance of the coefficients per date (``s^2 (X'X)^-1``), for the standard
-        error of a fitted gain.
     lo, hi : tuple of ndarray or None
         Range of the standardised features in training, per date: features are clipped
         to it before the basis is applied, so that the polynomial is never
@@ -71,9 +68,6 @@ class StoppingRule:
         Per date, ``"fit"`` (follow the regression), ``"never"`` or ``"always"`` (stop
         on every eligible path), as :func:`prune` chose on validation paths; empty:
         ``"fit"`` everywhere.
-    z : float
-        The rule stops only where the fitted gain is below ``-z`` standard errors of
-        the fit (0: wherever it is negative).
     n_fit : tuple of int
         Training paths eligible at each date.
     r2 : tuple of float
@@ -84,11 +78,9 @@ class StoppingRule:
     centre: tuple = field(repr=False)
     scale: tuple = field(repr=False)
     kept: tuple = field(repr=False)
-    cov: tuple = field(repr=False, default=())
     lo: tuple = field(repr=False, default=())
     hi: tuple = field(repr=False, default=())
     action: tuple = ()
-    z: float = 0.0
     n_fit: tuple = ()
     r2: tuple = ()
 
@@ -110,11 +102,7 @@ class StoppingRule:
         if self.lo:
             x = np.clip(x, self.lo[k], self.hi[k])
         x = basis(x)
-        fitted = x @ self.coef[k]
-        if self.z > 0 and self.cov:
-            se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", x, self.cov[k], x), 0.0))
-            fitted = fitted + self.z * se
-        return fitted
+        return x @ self.coef[k]
 
 
 def basis(x: FloatArray) -> FloatArray:
@@ -140,7 +128,6 @@ def fit(
     features: FloatArray,
     eligible: np.ndarray,
     scale: FloatArray | None = None,
-    z: float = 0.0,
 ) -> StoppingRule:
     """Fit a stopping rule by least-squares Monte Carlo (backward induction).
 
@@ -159,25 +146,20 @@ def fit(
         Positive factor dividing the gains before the regression (e.g. the discount
         factor of the date, so that gains are in money of that date). Decisions are
         unchanged by it; the fit is better conditioned.
-    z : float
-        Stop only where the fitted gain is more than ``z`` standard errors of the fit
-        below zero: a rule that does not act on regression noise. 0 (the textbook
-        rule) for options; the venture's reviews use 1 (:mod:`models.economics.reviews`).
-
     Returns
     -------
     StoppingRule
     """
     paths, dates = stop_value.shape
     value = np.asarray(final_value, dtype=float).copy()
-    coefs, centres, scales, kept, covs, n_fit, r2 = [], [], [], [], [], [], []
+    coefs, centres, scales, kept, n_fit, r2 = [], [], [], [], [], []
     los, his = [], []
     for k in range(dates - 1, -1, -1):
         ok = eligible[:, k]
         n = int(ok.sum())
         if n < MIN_PATHS:
             coefs.append(None), centres.append(None), scales.append(None), kept.append(None)
-            covs.append(None), n_fit.append(n), r2.append(np.nan)
+            n_fit.append(n), r2.append(np.nan)
             los.append(None), his.append(None)
             continue
         s = 1.0 if scale is None else scale[ok, k]
@@ -189,20 +171,13 @@ def fit(
         design = basis(x)
         beta, *_ = np.linalg.lstsq(design, y, rcond=None)
         fitted = design @ beta
-        dof = max(n - design.shape[1], 1)
-        sigma2 = float(np.sum((y - fitted) ** 2)) / dof
-        cov = sigma2 * np.linalg.pinv(design.T @ design)
-        if z > 0:
-            fitted = fitted + z * np.sqrt(
-                np.maximum(np.einsum("ij,jk,ik->i", design, cov, design), 0.0)
-            )
         total = float(np.sum((y - y.mean()) ** 2))
-        r2.append(1.0 - sigma2 * dof / total if total > 0 else 1.0)
+        r2.append(1.0 - float(np.sum((y - fitted) ** 2)) / total if total > 0 else 1.0)
         stop = ok.copy()
         stop[ok] = fitted < -_TIE
         value = np.where(stop, stop_value[:, k], value)
         coefs.append(beta), centres.append(centre[varied]), scales.append(spread[varied])
-        kept.append(varied), covs.append(cov), n_fit.append(n)
+        kept.append(varied), n_fit.append(n)
         los.append(x.min(axis=0)), his.append(x.max(axis=0))
     rev = slice(None, None, -1)
     rule = StoppingRule(
@@ -210,10 +185,8 @@ def fit(
         centre=tuple(centres[rev]),
         scale=tuple(scales[rev]),
         kept=tuple(kept[rev]),
-        cov=tuple(covs[rev]),
         lo=tuple(los[rev]),
         hi=tuple(his[rev]),
-        z=z,
         n_fit=tuple(n_fit[rev]),
         r2=tuple(r2[rev]),
     )
@@ -308,3 +281,51 @@ def prune(
         if best != "never":
             value = np.where(candidates[best], stop_value[:, k], value)
     return replace(rule, action=tuple(actions))
+
+
+def fit_held_out(
+    stop_value: FloatArray,
+    final_value: FloatArray,
+    features: FloatArray,
+    eligible: np.ndarray,
+    scale: FloatArray | None = None,
+) -> StoppingRule:
+    """:func:`fit` on the first half of the paths, :func:`prune` on the second: the rule
+    every caller uses, so that no stop survives that did not pay on unseen paths."""
+    paths = stop_value.shape[0]
+    a, b = slice(0, paths // 2), slice(paths // 2, paths)
+    rule = fit(
+        stop_value[a],
+        final_value[a],
+        features[a],
+        eligible[a],
+        scale=None if scale is None else scale[a],
+    )
+    return prune(rule, stop_value[b], final_value[b], features[b], eligible[b])
+
+
+def cross_fit(
+    stop_value: FloatArray,
+    final_value: FloatArray,
+    features: FloatArray,
+    eligible: np.ndarray,
+    scale: FloatArray | None = None,
+) -> np.ndarray:
+    """Date index at which each path stops (``dates``: never) under a rule fitted
+    (:func:`fit_held_out`) on the other half of the paths: even paths by the rule of the
+    odd ones and the other way round, for a run without separate training paths."""
+    paths, dates = stop_value.shape
+    out = np.full(paths, dates)
+    odd = np.arange(paths) % 2 == 1
+    for train, test in ((~odd, odd), (odd, ~odd)):
+        if train.sum() < 2 * MIN_PATHS:
+            continue  # too few paths to fit and check a rule: never stop
+        rule = fit_held_out(
+            stop_value[train],
+            final_value[train],
+            features[train],
+            eligible[train],
+            scale=None if scale is None else scale[train],
+        )
+        out[test] = apply(rule, features[test], eligible[test])
+    return out

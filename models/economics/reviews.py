@@ -58,14 +58,6 @@ STATE: dict[str, str] = {
 
 RULES = ("committed", "adaptive", "foresight")
 
-#: A review leaves only where the fitted gain from pressing on is more than this many
-#: standard errors of the regression below zero. 0, the textbook rule: the held-out
-#: choice per review (:func:`models.economics.lsm.prune`) already keeps the rule from
-#: acting on noise. Measured on the base case (8,000 reported paths, US$ m): with it,
-#: licensing's adaptive mean equals its committed one (102.58) where a margin of half
-#: a standard error without it still lost 0.04; :func:`fit_rule` takes it as ``z``.
-Z = 0.0
-
 
 def review_months(months: int, every: int) -> np.ndarray:
     """Months at whose end a review is held: every ``every`` months, up to the month
@@ -250,29 +242,17 @@ def concat(parts: list[ExitProblem]) -> ExitProblem:
     )
 
 
-def fit_rule(problem: ExitProblem, z: float = Z) -> ExitRule:
-    """Fit the review rule on training paths (least-squares Monte Carlo).
-
-    The regression is fitted on the first half of the paths; the second half, which
-    it has not seen, switches off the reviews at which leaving lost
-    (:func:`models.economics.lsm.prune`).
-    """
-    paths = problem.stop_value.shape[0]
-    fit, check = slice(0, paths // 2), slice(paths // 2, paths)
-    stopping = lsm.fit(
-        problem.stop_value[fit],
-        problem.final_value[fit],
-        problem.features[fit],
-        problem.eligible[fit],
-        scale=problem.scale[fit],
-        z=z,
-    )
-    stopping = lsm.prune(
-        stopping,
-        problem.stop_value[check],
-        problem.final_value[check],
-        problem.features[check],
-        problem.eligible[check],
+def fit_rule(problem: ExitProblem) -> ExitRule:
+    """Fit the review rule on training paths (least-squares Monte Carlo): the regression
+    on the first half of the paths, and on the second, which it has not seen, the
+    choice per review between it, never leaving and always leaving
+    (:func:`models.economics.lsm.fit_held_out`)."""
+    stopping = lsm.fit_held_out(
+        problem.stop_value,
+        problem.final_value,
+        problem.features,
+        problem.eligible,
+        scale=problem.scale,
     )
     every = int(problem.reviews[1] - problem.reviews[0]) if len(problem.reviews) > 1 else 1
     return ExitRule(
@@ -331,14 +311,19 @@ class ExitValues:
 def decide(problem: ExitProblem, rule: ExitRule | None, months: int) -> ExitValues:
     """Committed, adaptive and foresight values on the problem's paths.
 
-    Without a fitted ``rule``, the rule is cross-fitted: fitted on the even paths and
-    applied to the odd ones, and the other way round, so that no path is valued by a
-    regression that saw it.
+    Without a fitted ``rule``, the rule is cross-fitted (:func:`models.economics.lsm.
+    cross_fit`): no path is valued by a regression that saw it.
     """
     if rule is not None:
         adaptive = lsm.apply(rule.stopping, problem.features, problem.eligible)
     else:
-        adaptive = _cross_fitted(problem)
+        adaptive = lsm.cross_fit(
+            problem.stop_value,
+            problem.final_value,
+            problem.features,
+            problem.eligible,
+            scale=problem.scale,
+        )
     ahead = lsm.foresight(problem.stop_value, problem.final_value, problem.eligible)
     never = np.full(problem.stop_value.shape[0], len(problem.reviews))
     stops = {"committed": never, "adaptive": adaptive, "foresight": ahead}
@@ -346,22 +331,3 @@ def decide(problem: ExitProblem, rule: ExitRule | None, months: int) -> ExitValu
         npv={k: lsm.realised(problem.stop_value, problem.final_value, v) for k, v in stops.items()},
         last_month={k: problem.last_month(v, months) for k, v in stops.items()},
     )
-
-
-def _cross_fitted(problem: ExitProblem) -> np.ndarray:
-    paths, dates = problem.stop_value.shape
-    out = np.full(paths, dates)
-    halves = (np.arange(paths) % 2 == 0, np.arange(paths) % 2 == 1)
-    for train, test in (halves, halves[::-1]):
-        if train.sum() < lsm.MIN_PATHS:
-            continue  # too few paths to fit: the rule stays (committed)
-        rule = lsm.fit(
-            problem.stop_value[train],
-            problem.final_value[train],
-            problem.features[train],
-            problem.eligible[train],
-            scale=problem.scale[train],
-            z=Z,
-        )
-        out[test] = lsm.apply(rule, problem.features[test], problem.eligible[test])
-    return out

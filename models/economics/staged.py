@@ -118,14 +118,9 @@ class SwitchProblem:
 
 
 def fit_switch(problem: SwitchProblem) -> lsm.StoppingRule:
-    """Fit the switch rule: the regression on the first half of the training paths,
-    the held-out choice per date on the second (:func:`models.economics.lsm.prune`)."""
-    paths = len(problem.final)
-    a, b = slice(0, paths // 2), slice(paths // 2, paths)
+    """Fit the switch rule (:func:`models.economics.lsm.fit_held_out`)."""
     eligible = np.ones(problem.stop["adaptive"].shape, dtype=bool)
-    stop = problem.stop["adaptive"]
-    rule = lsm.fit(stop[a], problem.final[a], problem.features[a], eligible[a])
-    return lsm.prune(rule, stop[b], problem.final[b], problem.features[b], eligible[b])
+    return lsm.fit_held_out(problem.stop["adaptive"], problem.final, problem.features, eligible)
 
 
 def build(
@@ -228,7 +223,7 @@ def build(
         if fitted is not None and fitted.switch is not None:
             adaptive = lsm.apply(fitted.switch, features, eligible)
         else:
-            adaptive = _cross_fitted(stop["adaptive"], w_never, features, eligible)
+            adaptive = lsm.cross_fit(stop["adaptive"], w_never, features, eligible)
         eased_any = np.column_stack(eased_flags) > 0.5
         committed = np.where(eased_any.any(axis=1), np.argmax(eased_any, axis=1), len(dates))
         at = {
@@ -301,18 +296,6 @@ def _start(p, s: int, uniforms, months: int):
 def _fixed(decision, never):
     """The licence leg never leaves by choice: a fixed plan to the horizon."""
     return type(decision)(rule="fixed", plan=never, valued=False)
-
-
-def _cross_fitted(stop, final, features, eligible) -> np.ndarray:
-    paths, dates = stop.shape
-    out = np.full(paths, dates)
-    halves = (np.arange(paths) % 2 == 0, np.arange(paths) % 2 == 1)
-    for train, test in (halves, halves[::-1]):
-        if train.sum() < lsm.MIN_PATHS:
-            continue
-        rule = lsm.fit(stop[train], final[train], features[train], eligible[train])
-        out[test] = lsm.apply(rule, features[test], eligible[test])
-    return out
 
 
 def _compose(p, lic, own, launches, dates, chosen, *, committed_lines: bool) -> dict:

@@ -433,6 +433,7 @@ def rule_sentences(d: Decision) -> list[str]:
     for m in ("solo", "partner", "license"):  # the staged entry's switch follows
         launch = int(d.expected.modes[m].launch_month)
         out.append(flexibility.rule_in_words(m, d.mc.rules.get(m), launch, d.params.start_year))
+    out.append(flexibility.switch_in_words(d.mc, d.params.staged_target_mode, d.params.start_year))
     return out
 
 

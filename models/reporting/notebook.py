@@ -52,8 +52,10 @@ def validate_notebook(namespace: Mapping[str, Any]):
         )
     if file:
         path = Path(file)
-        if not path.is_file() and (SCENARIOS / path).is_file():
-            path = SCENARIOS / path
+        # "letv_2015.yaml" or "letv_2015" name a file in data/scenarios
+        for candidate in (SCENARIOS / path, SCENARIOS / f"{file}.yaml"):
+            if not path.is_file() and candidate.is_file():
+                path = candidate
         params = load(path, given)
     else:
         params = validate(given)

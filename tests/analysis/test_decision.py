@@ -128,6 +128,9 @@ def test_headline_numbers_for_the_index(base):
     assert sum(r["p_best"] for r in nums["modes"].values()) == pytest.approx(1.0, abs=1e-3)
     assert nums["checks_failed"] == []
     assert nums["decision_rule"] == "adaptive"
+    # the rule of every mode that enters, in words, the staged entry's switch last
+    rules = dr.rule_sentences(base)
+    assert [r.split(":")[0] for r in rules] == ["Solo", "Partner", "Licensing", "Staged entry"]
 
 
 def test_charts_summarise_and_do_not_grow_with_paths(base, close):

@@ -22,6 +22,7 @@ def test_a_scenario_file_gives_what_the_command_line_gives():
     from_cli = load(SCENARIOS / "letv_2015.yaml")
     assert from_cell.digest() == from_cli.digest()
     assert from_cell.scenario_name == "LeTV partnership, as seen in 2015"  # not "base"
+    assert validate_notebook(cell(scenario="letv_2015")).digest() == from_cli.digest()
 
 
 def test_the_cells_changes_override_the_file():
