@@ -17,6 +17,8 @@ sampled inputs::
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -26,6 +28,8 @@ import yaml
 
 from models.exceptions import ParameterError, ScenarioFileError
 from models.inputs.schema import SPECS
+
+log = logging.getLogger(__name__)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -184,3 +188,84 @@ def slug(name: str) -> str:
     """
     s = _SLUG.sub("-", name.strip()).strip("-.")
     return s[:60] or "scenario"
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """Block style at the top; ranges, distributions and correlation triples inline."""
+
+
+def _inline(kind: str):
+    def represent(dumper: yaml.SafeDumper, data: Any) -> yaml.Node:
+        items = data.values() if isinstance(data, dict) else data
+        flow = all(not isinstance(x, list | tuple | dict) for x in items)
+        if kind == "map":
+            return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+    return represent
+
+
+_ScenarioDumper.add_representer(dict, _inline("map"))
+_ScenarioDumper.add_representer(list, _inline("seq"))
+_ScenarioDumper.add_representer(tuple, _inline("seq"))
+
+
+def save(params, path: str | Path, *, overwrite: bool = False, comment: str = "") -> Path:
+    """Write ``params`` as a scenario file that :func:`load` (and ``market-entry run``)
+    reads back to the same parameters.
+
+    The file holds only what differs from the schema's defaults
+    (:meth:`~models.inputs.params.Parameters.overrides`), under ``comment`` as ``#``
+    lines. It is written whole or not at all: to a temporary file in the same folder,
+    then linked into place, which fails if the file exists, so that two savers cannot
+    both win.
+
+    Parameters
+    ----------
+    params : Parameters
+        What to save.
+    path : str or Path
+        The ``.yaml`` file to write; its folder must exist.
+    overwrite : bool
+        Replace an existing file. Without it an existing file is refused.
+    comment : str
+        Text written at the top of the file, one ``#`` line per line.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ScenarioFileError
+        If the name does not end in ``.yaml``, the folder is missing, the file exists
+        and ``overwrite`` is false, or it cannot be written.
+    """
+    path = Path(path)
+    if path.suffix != ".yaml":
+        raise ScenarioFileError(f"scenario file {path}: expected a name ending in .yaml")
+    if not path.parent.is_dir():
+        raise ScenarioFileError(f"scenario file {path}: folder {path.parent} does not exist")
+    if path.exists() and not overwrite:
+        raise ScenarioFileError(f"scenario file {path}: exists; not overwritten")
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    body = yaml.dump(
+        params.overrides(), Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=88
+    )
+    text = "\n".join([*lines, body]) if lines else body
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # atomic, and refuses a file that appeared meanwhile
+    except FileExistsError:
+        raise ScenarioFileError(f"scenario file {path}: exists; not overwritten") from None
+    except OSError as exc:
+        raise ScenarioFileError(f"scenario file {path}: cannot be written ({exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    log.info("scenario saved to %s", path)
+    return path

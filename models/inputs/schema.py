@@ -17,6 +17,7 @@ figure exists the source says ``assumption:`` and why the value was chosen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -1539,20 +1540,31 @@ def label(name: str) -> str:
     return LABELS.get(name, name)
 
 
-def format_value(name: str, value: float) -> str:
-    """A parameter value with its unit, as a reader would write it (5.2 %, US$12 m)."""
+def format_value(name: str, value: float, step: float | None = None) -> str:
+    """A parameter value with its unit, as a reader would write it (5.2 %, US$12 m).
+
+    With ``step`` (a slider's), enough decimals that one step shows.
+    """
     spec = SPECS[name]
     unit = spec.unit
+
+    def places(least: int, scale: float = 1.0) -> int:
+        if not step:
+            return least
+        return max(least, -math.floor(math.log10(step * scale) + 1e-9))
+
     if unit.startswith("fraction") or unit.startswith("probability"):
-        return f"{value:.1%}"
+        return f"{value:.{places(1, 100)}%}"
     if unit.startswith("US$ m"):
-        return f"US${value:,.1f} m" + unit[len("US$ m") :]
+        return f"US${value:,.{places(1)}f} m" + unit[len("US$ m") :]
     if unit.startswith("US$ per"):
-        return f"US${value:,.2f}" + unit[len("US$") :]
+        return f"US${value:,.{places(2)}f}" + unit[len("US$") :]
     if spec.type == "int":
         return f"{value:.0f} {unit}".strip()
     if unit == "months":
-        return f"{value:.1f} months"
+        return f"{value:.{places(1)}f} months"
+    if step:
+        return f"{value:,.{places(0)}f} {unit}".strip()
     return f"{value:.3g} {unit}".strip()
 
 

@@ -8,12 +8,14 @@ inlines plotly.js once in the page head; the charts' outputs carry only their da
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from plotly.offline import get_plotlyjs
+from traitlets.config import Config
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "market_entry"
@@ -23,9 +25,26 @@ _EXTERNAL = re.compile(
 )
 
 
+#: What the report shows of an output, best first: nbconvert's HTML order without the
+#: Jupyter widget view, which needs a widget manager from a CDN and a kernel; a widget
+#: that also offers ``text/html`` (the what-if panel) shows that instead.
+DISPLAY_PRIORITY = [
+    "application/javascript",
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "text/latex",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+]
+
+
 def exporter() -> HTMLExporter:
-    """An HTMLExporter configured for offline reports (no code, no prompts, no CDN)."""
+    """An HTMLExporter configured for offline reports (no code, no prompts, no CDN, no
+    widget views)."""
     exp = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}}),
         template_name=TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -39,6 +58,9 @@ def exporter() -> HTMLExporter:
 def notebook_to_html(nb: nbformat.NotebookNode, title: str | None = None) -> str:
     """Render an executed notebook as one self-contained HTML page."""
     resources = {"metadata": {"name": title or "market-entry report"}, "plotly_js": get_plotlyjs()}
+    if "widgets" in nb.metadata:  # widget state only a live widget manager could use
+        nb = copy.deepcopy(nb)
+        del nb.metadata["widgets"]
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body
 

@@ -170,6 +170,7 @@ def run(
     n_paths: int | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    rules: dict[str, Any] | None = None,
 ) -> MonteCarlo:
     """Simulate ``n_paths`` paths (default ``params.n_paths``) with drawn inputs and events.
 
@@ -183,6 +184,14 @@ def run(
     progress : callable, optional
         Called as ``progress(done, total)`` after each chunk (e.g. to drive a bar);
         progress is also logged at INFO level.
+    rules : dict, optional
+        Review rules fitted earlier by :func:`fit_rules` (``MonteCarlo.rules`` of
+        another run) to apply instead of fitting them here (about 1.3 s). A rule is a
+        function of what a review observes, so one fitted under other parameters is
+        still a policy without foresight, only perhaps not the best one for these: the
+        what-if panel (:mod:`models.analysis.whatif`) reuses the report's rules this way.
+        They must come from parameters with the same horizon, reviews and staged-entry
+        switch dates.
 
     Returns
     -------
@@ -192,7 +201,7 @@ def run(
     if n < 1:
         raise ParameterError(f"parameter n_paths={n}: expected an integer >= 1")
     started = time.perf_counter()
-    rules = fit_rules(params)
+    rules = fit_rules(params) if rules is None else rules
     draws = draw_inputs(params, n)
     months = params.months
     modes = list(ENTRY_MODES)
@@ -279,10 +288,13 @@ def fit_rules(params) -> dict[str, Any]:
     n = int(params.decision_training_paths)
     started = time.perf_counter()
     draws = draw_inputs(params, n, name="training/inputs")
-    starts = list(range(0, n, CHUNK))
+    # chunks of whole blocks, small enough that every thread has one: the paths do not
+    # depend on the chunking (named streams per block), so neither do the rules
+    step = min(CHUNK, events.BLOCK * max(1, -(-n // (WORKERS * events.BLOCK))))
+    starts = list(range(0, n, step))
 
     def problems(a: int, rules=None) -> dict:
-        b = min(a + CHUNK, n)
+        b = min(a + step, n)
         u = events.uniforms(params.seed, a, b - a, params.months, name="training/events")
         chunk = draws.iloc[a:b] if draws.shape[1] else None
         return exit_problems(params, chunk, u, rules)

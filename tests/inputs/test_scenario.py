@@ -112,3 +112,65 @@ def test_slug():
 def test_shipped_scenarios_load():
     for path in (ROOT / "data" / "scenarios").glob("*.yaml"):
         load(path)
+
+
+# -- saving a scenario (the what-if panel's button) --------------------------------------
+
+
+def _rich_params():
+    from models.inputs.params import validate
+
+    return validate(
+        scenario_name="Cheaper licences: a what-if",
+        scenario_notes='Two lines\nwith "quotes" and # hashes',
+        partner_revenue_share=0.25,
+        growth_churn_rate_month=[0.04, 0.05, 0.09],
+        market_foreign_premium_share={"dist": "triangular", "low": 0.03, "mode": 0.08, "high": 0.2},
+        correlations=[["growth_churn_rate_month", "market_foreign_premium_share", -0.3]],
+        license_fee_usd_m_per_title=0.7,  # an uncertain input pinned to a number
+    )
+
+
+def test_save_round_trips_every_kind_of_value(tmp_path, cli):
+    from models.inputs.scenario import save
+
+    params = _rich_params()
+    path = save(params, tmp_path / "cheaper.yaml", comment="Saved by a test\nsecond line")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Saved by a test\n# second line\n")
+    # ranges, distributions and correlation triples are written inline, the rest in blocks
+    assert "growth_churn_rate_month: [0.04, 0.05, 0.09]\n" in text
+    assert "market_foreign_premium_share: {dist: triangular," in text
+    back = load(path)
+    assert back.digest() == params.digest()
+    assert back.pinned == params.pinned and back.specs == params.specs
+    # and the command line takes it as it is
+    ran = cli("check", str(path))
+    assert ran.returncode == 0, ran.stderr
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left
+
+
+def test_save_refuses_to_overwrite_unless_told(tmp_path):
+    from models.inputs.params import validate
+    from models.inputs.scenario import save
+
+    path = tmp_path / "mine.yaml"
+    path.write_text("horizon_years: 7\n")
+    with pytest.raises(ScenarioFileError, match=r"mine\.yaml: exists; not overwritten"):
+        save(validate(horizon_years=5), path)
+    assert path.read_text() == "horizon_years: 7\n"
+    save(validate(horizon_years=5), path, overwrite=True)
+    assert load(path).horizon_years == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"), [("x.yml", "ending in .yaml"), ("nowhere/x.yaml", "does not exist")]
+)
+def test_save_bad_target(tmp_path, name, fragment):
+    from models.inputs.params import validate
+    from models.inputs.scenario import save
+
+    with pytest.raises(ScenarioFileError, match=fragment):
+        save(validate(), tmp_path / name)
+    assert list(tmp_path.iterdir()) == []

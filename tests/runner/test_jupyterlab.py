@@ -3,6 +3,7 @@ output. Money must read as money ("$103 m"), not as mathematics."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -29,14 +30,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(report_run, tmp_path_factory):
-    """JupyterLab serving the executed main report (trusted, as a notebook the
-    strategist ran would be)."""
-    folder = tmp_path_factory.mktemp("lab")
-    shutil.copy(report_run["run_dir"] / "entry_decision.ipynb", folder / "report.ipynb")
+@contextlib.contextmanager
+def serve(folder: Path):
+    """JupyterLab on ``folder`` (a free port, a fixed token); yields its base URL."""
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "jupyter"), "trust", "report.ipynb"], cwd=folder, check=True)
     port = _free_port()
     cmd = [
         str(bin_dir / "jupyter"),
@@ -66,6 +63,18 @@ def lab(report_run, tmp_path_factory):
         proc.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def lab(report_run, tmp_path_factory):
+    """JupyterLab serving the executed main report (trusted, as a notebook the
+    strategist ran would be)."""
+    folder = tmp_path_factory.mktemp("lab")
+    shutil.copy(report_run["run_dir"] / "entry_decision.ipynb", folder / "report.ipynb")
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "jupyter"), "trust", "report.ipynb"], cwd=folder, check=True)
+    with serve(folder) as base:
+        yield base
+
+
 def test_money_is_not_read_as_mathematics_in_jupyterlab(lab):
     if not has_chromium():
         pytest.fail("Chromium is not installed: `apt-get install -y chromium` (.ci/run does it)")
@@ -92,3 +101,109 @@ def test_money_is_not_read_as_mathematics_in_jupyterlab(lab):
     # the money in the headline reads as written, with its dollar signs and spaces
     assert "expected NPV of $" in text and " m (90 % range $" in text
     assert "worth: solo $" in summary.replace("−", "")
+
+
+#: A notebook that opens the what-if panel as the main report does, saving to ./saved.
+PANEL_NOTEBOOK = [
+    "from pathlib import Path\n"
+    "from models.analysis.decision import analyse\n"
+    "from models.inputs.params import validate\n"
+    "from models.reporting import whatif_panel",
+    "decision = analyse(validate(n_paths=400, sobol_samples=16))\n"
+    'whatif_panel.panel(decision, folder=Path("saved"))',
+]
+
+
+def write_panel_notebook(folder: Path) -> Path:
+    """The panel notebook in ``folder``, on the project's kernel."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in PANEL_NOTEBOOK]
+    nb.metadata["kernelspec"] = {
+        "name": "market-entry",
+        "display_name": "Python (market-entry)",
+        "language": "python",
+    }
+    (folder / "saved").mkdir()
+    path = folder / "whatif.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def open_panel(page, base: str) -> None:
+    """Open the panel notebook, run all its cells and wait for the panel."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(f"{base}/lab/tree/whatif.ipynb?token={TOKEN}")
+    page.locator(".jp-Notebook").first.wait_for(timeout=90_000)
+    # wait for the kernel (the status bar names it, idle), then Run > Run All Cells
+    page.get_by_text("Python (market-entry) | Idle").first.wait_for(timeout=90_000)
+    # a Run All sent while the kernel is still connecting can be lost: try again
+    for attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.locator(".widget-slider").first.wait_for(timeout=90_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    page.get_by_text("At the scenario's values.").first.wait_for(timeout=60_000)
+
+
+def nudge(page, label: str, key: str = "ArrowLeft") -> None:
+    """Move the slider described ``label`` one step with the keyboard, as a reader can."""
+    box = page.locator(".widget-slider", has=page.get_by_text(label, exact=True)).first
+    handle = box.locator(".noUi-handle").first
+    handle.focus()
+    page.keyboard.press(key)
+
+
+@pytest.fixture(scope="module")
+def panel_lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("whatif")
+    write_panel_notebook(folder)
+    with serve(folder) as base:
+        yield base, folder
+
+
+def test_the_what_if_panel_moves_and_saves_in_jupyterlab(panel_lab):
+    if not has_chromium():
+        pytest.fail("Chromium is not installed: `apt-get install -y chromium` (.ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    base, folder = panel_lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_panel(page, base)
+            readout = page.locator(".me-whatif-readout")
+            before = readout.inner_text()
+            nudge(page, "partner's revenue share")
+            page.get_by_text("Moved: partner's revenue share: 39.0%.").first.wait_for(
+                timeout=60_000
+            )
+            status = page.locator(".me-whatif-status").inner_text()
+            chart_traces = page.locator(".widget-output .js-plotly-plot .trace").count()
+            typeset = page.locator(".widget-html mjx-container").count()
+            page.locator(".widget-text input").first.fill("Partner at 39 %")
+            page.get_by_role("button", name="Save as scenario").click()
+            page.get_by_text("Saved ").first.wait_for(timeout=30_000)
+            page.get_by_role("button", name="Save as scenario").click()
+            page.get_by_text("exists in").first.wait_for(timeout=30_000)
+            replace_visible = page.get_by_role("button", name="Replace it").is_visible()
+        finally:
+            browser.close()
+    assert before.startswith("Recommendation:") and "At the scenario's values." in before
+    assert "300 futures in" in status
+    assert chart_traces >= 2
+    assert typeset == 0  # the money in the readout is not mathematics
+    assert replace_visible
+    saved = folder / "saved" / "partner_at_39.yaml"
+    from models.inputs.scenario import load
+
+    params = load(saved)
+    assert params.partner_revenue_share == pytest.approx(0.39)
+    assert params.scenario_name == "Partner at 39 %"

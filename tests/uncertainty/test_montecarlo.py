@@ -49,7 +49,7 @@ def test_path_outcomes_do_not_depend_on_the_number_of_paths():
     correlations: Iman-Conover reorders the correlated inputs over the whole sample)."""
     small = montecarlo.run(validate(n_paths=10, sampling_method="mc", correlations=[]))
     large = montecarlo.run(validate(n_paths=5000, sampling_method="mc", correlations=[]))
-    # equal up to the quantile table used for samples above 4,097 draws (sampling.ppf)
+    # equal up to the quantile table used for samples above 256 draws (Distribution.ppf)
     assert np.allclose(small.npv.to_numpy(), large.npv.iloc[:10].to_numpy(), rtol=1e-7)
     assert not np.allclose(small.npv.iloc[0], small.npv.iloc[1])
 
