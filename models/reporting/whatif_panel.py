@@ -117,7 +117,7 @@ def chart(outcome: Outcome, start: Outcome | None = None, mode: str | None = Non
 def static(controls: list[Control], outcome: Outcome | None = None) -> HTMLBlock:
     """The panel where widgets cannot run: its inputs as a table, and where to move them."""
     rows = "".join(
-        f"<tr><td>{_e(c.label)}</td><td>{_e(c.show(c.value))}</td>"
+        f"<tr><td>{_e(blocks.header(c.name))}</td><td>{_e(c.show(c.value))}</td>"
         f"<td>{_e(c.show(c.low))} to {_e(c.show(c.high))}</td><td>{_e(c.why)}</td></tr>"
         for c in controls
     )
@@ -128,7 +128,7 @@ def static(controls: list[Control], outcome: Outcome | None = None) -> HTMLBlock
         "<code>entry_decision.ipynb</code>) each input below is a slider, and the answer "
         "follows it in under a second. In this report they stand at the scenario's "
         "values.</p>"
-        f"{answer}<table><thead><tr><th>{blocks.header('input')}</th>"
+        f"{answer}<table class='me-table'><thead><tr><th>{blocks.header('input')}</th>"
         f"<th>{blocks.header('value')}</th><th>{blocks.header('slider range')}</th>"
         f"<th>{blocks.header('why it is offered')}</th></tr></thead><tbody>{rows}</tbody>"
         "</table></div>"

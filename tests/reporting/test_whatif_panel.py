@@ -131,7 +131,7 @@ def test_static_form_in_the_html_report(panel):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     html = bundle["text/html"]
     for c in panel.controls:
-        assert c.label in html.replace("&#x27;", "'")
+        assert c.label.lower() in html.replace("&#x27;", "'").lower()
     assert "make lab" in html
     # the report's exporter prefers that static form to the widget view
     priority = exporter().config.NbConvertBase.display_data_priority
