@@ -2,8 +2,9 @@
 
 Every error a user can cause (a bad parameter, a bad scenario file, a report that
 cannot be written) is a :class:`MarketEntryError`. The command line turns these into
-one line on stderr and exit code 2; inside a notebook they print as one line
-instead of a traceback (IPython honours ``_render_traceback_``).
+one line on stderr and the error's ``exit_code`` (2 for bad input; 1 a failed report,
+124 a run that timed out, 75 a scenario locked by another run); inside a notebook they
+print as one line instead of a traceback (IPython honours ``_render_traceback_``).
 """
 
 from __future__ import annotations
@@ -51,6 +52,20 @@ class ReportError(MarketEntryError, RuntimeError):
     """A report could not be produced (the notebook failed or the run was interrupted)."""
 
     exit_code = 1
+
+
+class RunTimeoutError(ReportError):
+    """A run took longer than ``--timeout`` (the whole run) or ``--cell-timeout`` (one
+    cell); its folder is kept and marked timed out, as a failed run's is."""
+
+    exit_code = 124  # as coreutils' timeout(1)
+
+
+class RunLockedError(MarketEntryError, RuntimeError):
+    """Another run of the same scenario holds its folder's lock (and ``--wait`` ran out):
+    nothing was written; try again later."""
+
+    exit_code = 75  # EX_TEMPFAIL (sysexits.h): a temporary failure, retry
 
 
 class ModelError(MarketEntryError, RuntimeError):

@@ -39,6 +39,7 @@ import difflib
 import functools
 import math
 import numbers
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,14 @@ DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 #: Default PERT shape: weight of the mode relative to the end points (Vose 2008).
 PERT_LAMBDA = 4.0
+
+#: Largest lognormal ``sigma`` (the sd of the log). At 10 the middle 95 % of values
+#: already spans a factor exp(2 x 1.96 x 10), about 1e17; beyond it the moments
+#: overflow (the variance has a factor exp(2 sigma^2), infinite in double precision
+#: above sigma = 18.8) and the quantiles reach 0 and infinity, so a larger spread is a
+#: typo or a unit mistake. In the ``mean``/``sd`` form it is ``sd`` at most about
+#: 5e21 times ``mean``.
+LOGNORMAL_SIGMA_MAX = 10.0
 
 #: Smallest probability passed to a quantile function: u from LHS or numpy is in
 #: [0, 1), and 0 maps an unbounded distribution to -inf.
@@ -347,8 +356,12 @@ def _number(name: str, spec: Any, where: str, key: str, value: Any) -> float:
     value = plain(value)
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise _fail(name, spec, where, f"{key} must be a number; got {show(value)}")
-    if not math.isfinite(value):
-        raise _fail(name, spec, where, f"{key} must be a finite number; got {value!r}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond the largest float
+        finite = False
+    if not finite:
+        raise _fail(name, spec, where, f"{key} must be a finite number; got {show(value, 40)}")
     return float(value)
 
 
@@ -487,13 +500,42 @@ def _lognormal(
         _positive(name, spec, where, values, "median", "sigma")
         median, sigma = values["median"], values["sigma"]
         params = (("median", median), ("sigma", sigma))
+        if sigma > LOGNORMAL_SIGMA_MAX:
+            raise _fail(
+                name,
+                spec,
+                where,
+                f"sigma={sigma:g}: the spread is too large; expected sigma (the sd of the "
+                f"log) at most {LOGNORMAL_SIGMA_MAX:g}",
+            )
     else:
         _positive(name, spec, where, values, "mean", "sd")
         mean, sd = values["mean"], values["sd"]
-        sigma = math.sqrt(math.log1p((sd / mean) ** 2))
-        median = mean * math.exp(-0.5 * sigma**2)
+        # sigma^2 = ln(1 + (sd / mean)^2), in logs: (sd / mean)^2 overflows from 1e154;
+        # a ratio above e^100 (sigma above 14) is refused below, so it is cut there
+        log_ratio = math.log(sd) - math.log(mean)
+        sigma = math.sqrt(math.log1p(math.exp(2.0 * min(log_ratio, 100.0))))
+        log_median = math.log(mean) - 0.5 * sigma**2
+        if sigma > LOGNORMAL_SIGMA_MAX or log_median < math.log(sys.float_info.min):
+            raise _fail(
+                name,
+                spec,
+                where,
+                f"sd={sd:g} for mean={mean:g}: the spread is too large; expected sd at most "
+                f"{math.sqrt(math.expm1(LOGNORMAL_SIGMA_MAX**2)):.1e} times the mean (sigma "
+                f"of the log at most {LOGNORMAL_SIGMA_MAX:g})",
+            )
+        median = math.exp(log_median)
         params = (("mean", mean), ("sd", sd))
     _centre_inside(name, spec, where, "median", median, lo, hi)
+    if sigma == 0.0:  # mean and sd: (sd / mean)^2 is below the smallest float
+        raise _fail(
+            name,
+            spec,
+            where,
+            f"sd={values['sd']:g} is too small for mean={values['mean']:g} to be a spread; "
+            "give a plain number to fix the input",
+        )
     za = math.log(lo / median) / sigma if lo > 0 else -math.inf
     zb = math.log(hi / median) / sigma if math.isfinite(hi) else math.inf
     if math.isinf(za) and math.isinf(zb):

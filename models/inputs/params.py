@@ -35,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model
 
 from models.exceptions import ParameterError
-from models.format import plain, show
+from models.format import cut, plain, show
 from models.inputs.correlation import correlation_matrix, smallest_eigenvalue
 from models.inputs.distributions import Distribution, parse_parameter
 from models.inputs.schema import PARAMETERS, SPECS, ParamSpec
@@ -201,6 +201,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _finite(value: Any) -> bool:
+    """Whether a number is finite as a float (an int beyond the largest float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _error(spec: ParamSpec, value: Any, where: str, problem: str | None = None) -> ParameterError:
     what = problem or f"expected {spec.expected()}"
     return ParameterError(f"parameter {spec.name}={show(value, 60)}{where}: {what}")
@@ -215,13 +223,16 @@ def _check_range(spec: ParamSpec, value: list | tuple, where: str) -> Range:
         raise _error(spec, value, where, "a range must be [low, mode, high] (3 numbers)")
     vals = [plain(v) for v in value]
     for v in vals:
-        if not _is_number(v) or not math.isfinite(v):
+        if not _is_number(v) or not _finite(v):
             raise _error(spec, value, where, f"every element must be a number; got {show(v, 60)}")
         if spec.type == "int" and not float(v).is_integer():
-            raise _error(spec, value, where, f"every element must be an integer; got {v!r}")
+            raise _error(spec, value, where, f"every element must be an integer; got {show(v)}")
         if (spec.min is not None and v < spec.min) or (spec.max is not None and v > spec.max):
             raise _error(
-                spec, value, where, f"{v!r} is outside the valid range [{spec.min:g}, {spec.max:g}]"
+                spec,
+                value,
+                where,
+                f"{show(v)} is outside the valid range [{spec.min:g}, {spec.max:g}]",
             )
     low, mode, high = vals
     if not low <= mode <= high:
@@ -390,7 +401,9 @@ def validate(
         hint = suggest(str(name))
         more = f" (and {len(unknown) - 1} more unknown)" if len(unknown) > 1 else ""
         did = f"; did you mean {hint}?" if hint else "; run `market-entry params` to list them"
-        raise ParameterError(f"unknown parameter {name}={show(raw[name], 60)}{where}{did}{more}")
+        raise ParameterError(
+            f"unknown parameter {cut(str(name), 60)}={show(raw[name], 60)}{where}{did}{more}"
+        )
 
     scalars: dict[str, Any] = {}
     specs: dict[str, Spec] = {}
@@ -419,6 +432,8 @@ def validate(
             specs[name] = dist.to_spec()
             scalars[name] = cast(round(dist.mode_value)) if spec.type == "int" else dist.mode_value
         elif spec.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+            if not _finite(value):
+                raise _error(spec, value, where)
             scalars[name] = float(value)
         else:
             scalars[name] = value

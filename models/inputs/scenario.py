@@ -27,28 +27,170 @@ from typing import Any
 import yaml
 
 from models.exceptions import ParameterError, ScenarioFileError
+from models.format import cut, show
 from models.inputs.schema import SPECS
 
 log = logging.getLogger(__name__)
 
+#: Largest scenario file read, in bytes, and longest ``-p`` value read as YAML, in
+#: characters. A scenario file is a few KB; a larger one is a wrong or hostile file,
+#: refused before YAML (pure Python, about 1 s a MB) parses it.
+MAX_FILE_BYTES = 1_000_000
+
+#: Most values (numbers, texts, lists, mappings) a scenario file or ``-p`` value may
+#: hold, counting each alias (``*name``) as the values it stands for. A scenario holds a
+#: few hundred. Without a limit, 340 bytes of aliases (a "billion laughs") stand for
+#: 9**9 texts, which every later step (checks, error messages) would walk or quote.
+MAX_NODES = 100_000
+
+#: Deepest nesting of lists and mappings. A scenario's deepest value, the list of
+#: correlation triples, has 2 levels below the file's mapping; thousands of levels would
+#: exhaust Python's recursion (YAML's composer recurses once per level).
+MAX_DEPTH = 20
+
+#: Longest number, in characters. A float has at most 17 significant digits; Python
+#: refuses to read an integer of more than 4,300 digits (and reads long ones in
+#: quadratic time), and no parameter's range needs more than a few digits.
+MAX_DIGITS = 100
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_NUMERIC = re.compile(r"[+-]?[\d_.]+(?:[eE][+-]?\d*)?")
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML refused for its shape: a key that is not a name, nesting too deep,
+    aliases that expand too far, a number too long to read. ``key`` is the key of the
+    top-level mapping under which it was found, if any."""
+
+    def __init__(self, problem: str, mark: Any, key: str | None = None) -> None:
+        super().__init__(None, None, problem, mark)
+        self.key = key
+
 
 class _StrictLoader(yaml.SafeLoader):
-    """Safe loader that also refuses duplicate keys."""
+    """Safe loader that also refuses duplicate keys, keys that are not names, nesting
+    deeper than :data:`MAX_DEPTH` and more than :data:`MAX_NODES` values (:func:`_load`)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+        self._key: str | None = None
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # the composer recurses once per level: refuse deep nesting before it overflows
+        self._depth += 1
+        self._nodes += 1
+        try:
+            if self._depth == 2 and isinstance(index, yaml.ScalarNode):
+                self._key = index.value  # a value of the top-level mapping
+            if self._depth > MAX_DEPTH + 1:
+                raise _Refused(_DEEP, self.peek_event().start_mark, self._key)
+            if self._nodes > MAX_NODES:
+                raise _Refused(_LARGE, self.peek_event().start_mark, self._key)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_DEEP = f"nested too deeply; expected at most {MAX_DEPTH} levels of lists and mappings"
+_LARGE = f"too large; expected at most {MAX_NODES:,} values (counting what each *alias stands for)"
+
+
+def _long(chars: int) -> str:
+    return f"a number of {chars:,} characters is too long; expected at most {MAX_DIGITS}"
 
 
 def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key
+            key = loader.construct_object(key_node, deep=True)
+            problem = f"key {show(key, 40)} is not a name; expected a name such as n_paths"
+            raise _Refused(problem, key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {show(key, 60)}", key_node.start_mark
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def _load(text: str) -> Any:
+    """Read one YAML document with :class:`_StrictLoader`, refusing it before it is
+    built if its aliases expand too far, it refers to itself, it nests too deeply or
+    it holds a number too long (:func:`_check_graph`).
+
+    Raises
+    ------
+    yaml.YAMLError
+        :class:`_Refused` for those, another YAMLError for invalid YAML.
+    """
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_graph(root: yaml.Node) -> None:
+    """Refuse a composed YAML node graph that would expand to more than
+    :data:`MAX_NODES` values or :data:`MAX_DEPTH` levels, contains itself, or holds a
+    number longer than :data:`MAX_DIGITS`.
+
+    An alias is the node of its anchor, shared: the expanded size and depth of each
+    node are memoised by its id, so the walk is linear in the number of distinct nodes
+    however far the aliases expand. An alias can only name an anchor that comes before
+    it, whose node the walk has already measured, so the recursion is no deeper than
+    the nesting of the text (at most :data:`MAX_DEPTH`, :class:`_StrictLoader`).
+    """
+    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, levels) expanded
+    open_nodes: set[int] = set()
+
+    def walk(node: yaml.Node, key: str | None) -> tuple[int, int]:
+        if id(node) in measured:
+            return measured[id(node)]
+        if id(node) in open_nodes:
+            raise _Refused(
+                "an alias (*name) refers to itself; expected plain values", node.start_mark, key
+            )
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag in _NUMBER_TAGS and len(node.value) > MAX_DIGITS:
+                raise _Refused(_long(len(node.value)), node.start_mark, key)
+            size = levels = 1
+        else:
+            open_nodes.add(id(node))
+            pairs = (
+                node.value
+                if isinstance(node, yaml.MappingNode)
+                else [(None, v) for v in node.value]
+            )
+            size, levels = 1, 0
+            for key_node, value_node in pairs:
+                if node is root and isinstance(key_node, yaml.ScalarNode):
+                    key = key_node.value
+                for child in (key_node, value_node):
+                    if child is not None:
+                        n, d = walk(child, key)
+                        size, levels = size + n, max(levels, d)
+                        if size > MAX_NODES:
+                            raise _Refused(_LARGE, child.start_mark, key)
+            levels += 1
+            open_nodes.discard(id(node))
+        if levels > MAX_DEPTH + 1:
+            raise _Refused(_DEEP, node.start_mark, key)
+        measured[id(node)] = size, levels
+        return size, levels
+
+    walk(root, None)
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:
@@ -73,17 +215,27 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
             "parameter overrides, e.g. data/scenarios/base.yaml)"
         )
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioFileError(
+                f"scenario file {path}: too large ({size:,} bytes); expected a YAML file "
+                f"of parameter overrides of at most {MAX_FILE_BYTES:,} bytes"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioFileError(f"scenario file {path}: cannot be read ({exc})") from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = _load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, _Refused):
+            key = f"{cut(exc.key, 40)}: " if exc.key else ""
+            raise ScenarioFileError(f"scenario file {path}{line}: {key}{problem}") from None
         if "could not determine a constructor" in str(exc):
             problem = "tags such as !!python/... are not allowed; give plain values"
+        problem = cut(problem, 120)
         raise ScenarioFileError(f"scenario file {path}{line}: invalid YAML: {problem}") from None
     if data is None:
         return {}
@@ -94,7 +246,9 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         )
     bad = [k for k in data if not isinstance(k, str)]
     if bad:
-        raise ScenarioFileError(f"scenario file {path}: key {bad[0]!r} is not a parameter name")
+        raise ScenarioFileError(
+            f"scenario file {path}: key {show(bad[0], 60)} is not a parameter name"
+        )
     return data
 
 
@@ -126,11 +280,22 @@ def parse_value(text: str, name: str | None = None) -> Any:
     inside are read as numbers even in forms YAML 1.1 leaves as text (``4e-2``).
     Anything else is returned as text, for the validation to refuse with its usual
     message.
+
+    Raises
+    ------
+    ParameterError
+        For a number longer than :data:`MAX_DIGITS` characters, and for a value in
+        brackets or braces that is longer than :data:`MAX_FILE_BYTES`, nests deeper than
+        :data:`MAX_DEPTH`, expands (by aliases) to more than :data:`MAX_NODES` values, or
+        has a list or mapping as a key.
     """
     spec = SPECS.get(name) if name else None
     if spec is not None and spec.type == "str":
         return text
     stripped = text.strip()
+    what = f"parameter {name}={show(text, 60)}" if name else f"-p value {show(text, 60)}"
+    if len(stripped) > MAX_DIGITS and _NUMERIC.fullmatch(stripped):
+        raise ParameterError(f"{what}: {_long(len(stripped))}")
     for cast in (int, float):
         try:
             return cast(stripped)
@@ -140,8 +305,16 @@ def parse_value(text: str, name: str | None = None) -> Any:
         stripped.startswith("{") and stripped.endswith("}")
     )
     if flow:
+        if len(stripped) > MAX_FILE_BYTES:
+            raise ParameterError(
+                f"{what}: too large ({len(stripped):,} characters); expected at most "
+                f"{MAX_FILE_BYTES:,}"
+            )
         try:
-            value = yaml.load(stripped, Loader=_StrictLoader)
+            value = _load(stripped)
+        except _Refused as exc:
+            key = f"{cut(exc.key, 40)}: " if exc.key else ""
+            raise ParameterError(f"{what}: {key}{exc.problem}") from None
         except yaml.YAMLError:
             return text
         if isinstance(value, list | dict):
@@ -159,7 +332,7 @@ def _numbers(value: Any) -> Any:
 
 
 def _number(v: Any) -> Any:
-    if isinstance(v, str):
+    if isinstance(v, str) and len(v) <= MAX_DIGITS:
         for cast in (int, float):
             try:
                 return cast(v)

@@ -9,6 +9,7 @@ supplies (scenario name, notes) is escaped here.
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 from collections.abc import Mapping
@@ -75,6 +76,14 @@ class HTMLBlock:
 
     def __str__(self) -> str:
         return self.body
+
+    def __repr__(self) -> str:
+        """The block's text without tags, cut short: what a log of the notebook's
+        output (a run's ``run.log``) shows of it."""
+        text = " ".join(
+            re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", self.body, flags=re.S).split()
+        )
+        return f"<report block: {html_lib.unescape(text)[:160]}>"
 
 
 _e = esc

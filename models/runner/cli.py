@@ -1,7 +1,9 @@
 """The ``market-entry`` command.
 
 Exit codes: 0 success; 2 bad input (one line on stderr, nothing written); 1 a report
-that failed (its folder is kept, marked failed); 130 interrupted.
+that failed (its folder is kept, marked failed); 124 a run that took longer than
+``--timeout`` or ``--cell-timeout`` (kept, marked timed out); 75 another run of the
+same scenario holds its lock (nothing written; retry); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -18,8 +21,66 @@ from models._version import __version__
 from models.exceptions import MarketEntryError
 from models.inputs.param_docs import parameters_cell, params_markdown, params_table
 from models.inputs.schema import PARAMETERS, records
+from models.runner.logs import LEVELS, OneLineFormatter, one_line
 
 log = logging.getLogger("models")
+
+#: Put before a ``-p`` value that starts with ``-`` (``-1.5e0``, ``-inf``, ``-draft``) so
+#: that argparse takes it as the value it is, not as an option; removed on parsing.
+_GUARD = "\x1f"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors in one line, naming where to find help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"market-entry: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a number of seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds") from None
+    if not 0 <= value < 1e9:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds >= 0")
+    return value
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= 1") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= 1")
+    return value
+
+
+class _ParamAction(argparse.Action):
+    """``-p NAME VALUE``: collects ``(NAME, VALUE)`` pairs, the value verbatim."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        pairs = list(getattr(namespace, self.dest) or [])
+        name, value = values
+        pairs.append((name, value.removeprefix(_GUARD)))
+        setattr(namespace, self.dest, pairs)
+
+
+def _guard_values(argv: list[str]) -> list[str]:
+    """Mark the value of every ``-p NAME VALUE`` that starts with ``-`` (see _GUARD)."""
+    out = list(argv)
+    i = 0
+    while i < len(out):
+        if out[i] in ("-p", "--param") and i + 2 < len(out):
+            if out[i + 2].startswith("-"):
+                out[i + 2] = _GUARD + out[i + 2]
+            i += 3
+        else:
+            i += 1
+    return out
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -46,14 +107,41 @@ def cmd_run(args: argparse.Namespace) -> int:
         notebook=args.notebook,
         reports_dir=args.reports,
         progress=progress,
+        timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        keep=args.keep,
+        wait=args.wait,
+        log_level=args.log_level,
     )
-    for html in outcome.htmls:
-        print(html)
+    pdfs = []
     if args.pdf:
         from models.runner.pdf import pdf_run
 
-        for pdf in pdf_run(outcome.run_dir):
-            print(pdf)
+        pdfs = pdf_run(outcome.run_dir)
+    if args.json:
+        m = outcome.manifest
+        print(
+            json.dumps(
+                {
+                    "run_dir": str(outcome.run_dir),
+                    "run_id": m["run_id"],
+                    "scenario": m["scenario"],
+                    "status": outcome.status,
+                    "reports": [str(h) for h in outcome.htmls],
+                    "pdfs": [str(p) for p in pdfs],
+                    "headline": m.get("headline", {}),
+                    "parameters_hash": m["parameters_hash"],
+                    "seconds": m["timings_s"]["total"],
+                },
+                indent=2,
+                default=str,
+            )
+        )
+        return 0
+    for html in outcome.htmls:
+        print(html)
+    for pdf in pdfs:
+        print(pdf)
     return 0
 
 
@@ -79,6 +167,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     import nbformat
 
     from models.exceptions import NotebookError, OutputError
+    from models.runner.files import write_atomic
     from models.runner.html import notebook_to_html
 
     src = Path(args.notebook)
@@ -95,11 +184,24 @@ def cmd_html(args: argparse.Namespace) -> int:
             f"notebook file {src}: has no outputs; execute it first, e.g. "
             f"papermill {src} executed.ipynb"
         )
+    from models.runner.html import foreign_reason
+
+    reason = foreign_reason(nb)
+    if reason:
+        raise NotebookError(
+            f"notebook file {src}: not a market-entry report ({reason}); only notebooks "
+            "executed from notebooks/ (market-entry run, papermill or JupyterLab) are "
+            "converted, since a report page runs what the notebook's outputs contain"
+        )
     dest = Path(args.output) if args.output else src.with_suffix(".html")
+    if dest.suffix.lower() not in (".html", ".htm"):
+        raise OutputError(f"output {dest}: expected a file name ending in .html")
+    if dest.exists() and dest.resolve() == src.resolve():
+        raise OutputError(f"output {dest}: is the input notebook; choose another name")
     if not dest.parent.is_dir():
         raise OutputError(f"output {dest}: folder {dest.parent} does not exist")
     try:
-        dest.write_text(notebook_to_html(nb, title=src.stem), encoding="utf-8")
+        write_atomic(dest, notebook_to_html(nb, title=src.stem))
     except OSError as exc:
         raise OutputError(f"output {dest}: cannot be written ({exc.strerror})") from None
     print(dest)
@@ -107,19 +209,27 @@ def cmd_html(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from models.runner.files import reports_folder
     from models.runner.index import write_index
 
-    print(write_index(Path(args.reports)))
+    print(write_index(reports_folder(args.reports)))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="market-entry",
         description="Scenario models and offline HTML reports for entering China's "
         "video-streaming market.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        default="INFO",
+        type=str.upper,
+        help="least severe records to log, on stderr and in each run's run.log (default INFO)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -144,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
             "-p",
             "--param",
             nargs=2,
-            action="append",
+            action=_ParamAction,
             metavar=("NAME", "VALUE"),
             help="override a parameter; VALUE is YAML: 0.08, -2, '[0.04, 0.06, 0.1]'",
         )
@@ -163,6 +273,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument(
         "--pdf", action="store_true", help="also print each report to a PDF (headless Chromium)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a run that takes longer (exit 124; the folder is kept, marked timed out)",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a run in which one notebook cell takes longer (exit 124)",
+    )
+    p.add_argument(
+        "--keep",
+        type=_count,
+        metavar="N",
+        help="after a successful run, keep only the scenario's newest N runs "
+        "(never latest, nor a run in progress)",
+    )
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run of the same scenario to finish "
+        "(default: exit 75 at once)",
+    )
+    p.add_argument("--json", action="store_true", help="print the run's headline as JSON on stdout")
+    p.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        type=str.upper,
+        default=argparse.SUPPRESS,  # the top-level option's value unless given here
+        help="least severe records to log, on stderr and in the run's run.log",
     )
     p.set_defaults(func=cmd_run)
 
@@ -193,23 +338,31 @@ def _terminate(signum: int, frame: Any) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``market-entry`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    args = parser.parse_args(_guard_values(sys.argv[1:] if argv is None else list(argv)))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    if args.verbose:
+        args.log_level = "DEBUG"
+    logging.basicConfig(level=args.log_level, handlers=[handler], force=True)
     for noisy in ("traitlets", "papermill", "nbconvert", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _terminate)  # a scheduler's stop marks the run failed
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except MarketEntryError as exc:
-        print(f"market-entry: error: {exc}", file=sys.stderr)
+        print(f"market-entry: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("market-entry: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader stopped reading (`market-entry params | head`): not an error here;
+        # point stdout at /dev/null so that Python's own flush at exit stays quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

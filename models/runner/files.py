@@ -14,8 +14,22 @@ def write_atomic(path: Path, text: str) -> None:
     reader never sees half a file and an interrupted write leaves the old one intact."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:  # disk full, interrupted: no partial file left behind
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def reports_folder(value: str | os.PathLike) -> Path:
+    """The reports folder a user named, refusing an empty name (which would write the
+    index, scenario folders and ``latest`` links into the current folder)."""
+    if not str(value).strip():
+        raise OutputError(
+            f"reports folder {str(value)!r}: expected the path of a folder, e.g. reports"
+        )
+    return Path(value)
 
 
 def check_writable(folder: Path) -> None:

@@ -68,3 +68,42 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str | None = None) -> str
 def external_references(html: str) -> list[str]:
     """Tags in ``html`` that would load something from outside the file (should be none)."""
     return [m.group(0) for m in _EXTERNAL.finditer(html)]
+
+
+#: Cell tags and first lines that mark the parameter cells, which a run may change.
+_PARAMETER_TAGS = {"parameters", "injected-parameters"}
+
+
+def _comparable(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """A notebook's cells as (type, source), leaving out the parameter cells."""
+    return [
+        (c.cell_type, str(c.source))
+        for c in nb.cells
+        if not (_PARAMETER_TAGS & set(c.get("metadata", {}).get("tags", [])))
+    ]
+
+
+def foreign_reason(nb: nbformat.NotebookNode, notebooks: Path | None = None) -> str:
+    """Why ``nb`` is not one of the project's report notebooks executed, or ``""``.
+
+    A report page shows the notebook's outputs as they are, scripts included (the
+    charts are scripts), so only a notebook whose every cell but the parameter cells is
+    the same as in one of ``notebooks/`` (its code is ours, so are its outputs) is
+    converted; and its parameter cells must show nothing.
+    """
+    from models._paths import NOTEBOOKS
+
+    folder = notebooks or NOTEBOOKS
+    for c in nb.cells:
+        tags = set(c.get("metadata", {}).get("tags", []))
+        if _PARAMETER_TAGS & tags and c.get("outputs"):
+            return "its parameters cell has outputs"
+    mine = _comparable(nb)
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            ours = nbformat.read(path, as_version=4)
+        except Exception:  # a broken project notebook is reported when it runs
+            continue
+        if _comparable(ours) == mine:
+            return ""
+    return "its cells differ from every notebook in notebooks/"

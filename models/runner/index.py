@@ -13,22 +13,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models.format import show
 from models.inputs.schema import ENTRY_MODES, MODE_LABELS
 from models.runner.files import check_writable, write_atomic
+from models.runner.status import status_of
 
 log = logging.getLogger(__name__)
 
 
 def read_manifests(reports_dir: Path) -> list[dict[str, Any]]:
-    """All readable run manifests under ``reports_dir``, newest first."""
+    """All readable run manifests under ``reports_dir``, newest first.
+
+    A manifest that cannot be read, is not UTF-8 JSON or is not a mapping is skipped
+    with a warning: one damaged run must not stop the index (or a run that has just
+    succeeded) from being written.
+    """
     runs = []
     for path in sorted(Path(reports_dir).glob("*/*/manifest.json")):
         if path.parent.is_symlink():
             continue  # `latest` points at a run listed anyway
         try:
             m = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
             log.warning("skipping unreadable manifest %s: %s", path, exc)
+            continue
+        if not isinstance(m, dict):
+            log.warning("skipping manifest %s: not a mapping", path)
             continue
         m["_dir"] = path.parent
         runs.append(m)
@@ -41,14 +51,36 @@ TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "reports_index.html.j2"
 
 
+def _number(value: Any) -> float | None:
+    """A manifest's number, or None if it holds something else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def _npv(m: dict[str, Any], mode: str) -> str:
     """A run's mean NPV of ``mode`` (US$ m), from ``headline.modes`` (or, in manifests
     written before that key, ``headline.npv_usd_m``)."""
     headline = m.get("headline") or {}
-    v = (headline.get("modes") or {}).get(mode, {}).get("mean")
+    v = _number((headline.get("modes") or {}).get(mode, {}).get("mean"))
     if v is None:
-        v = (headline.get("npv_usd_m") or {}).get(mode)
+        v = _number((headline.get("npv_usd_m") or {}).get(mode))
     return "" if v is None else f"{v:,.0f}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, sec = divmod(round(seconds), 60)
+    return f"{minutes} min {sec:02d} s" if minutes else f"{sec} s"
+
+
+def _overrides(m: dict[str, Any]) -> list[str]:
+    """The parameters given on the command line, as ``name = value`` (cut short)."""
+    given = m.get("overrides") or {}
+    if not isinstance(given, dict):
+        return []
+    return [f"{k} = {show(v, 40)}" for k, v in list(given.items())[:12]]
 
 
 def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
@@ -56,31 +88,55 @@ def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
     d: Path = m["_dir"]
     rel = f"{d.parent.name}/{d.name}"
     headline = m.get("headline") or {}
-    rec, sure = headline.get("recommended"), headline.get("probability_best")
-    rec_text = MODE_LABELS.get(rec, rec) if rec else ""
+    rec, sure = headline.get("recommended"), _number(headline.get("probability_best"))
+    rec_text = MODE_LABELS.get(rec, str(rec)) if rec else ""
     if rec and sure is not None:
-        rec_text += f" ({sure:.0%} of {headline.get('n_paths', 0):,} futures)"
+        n = _number(headline.get("n_paths")) or 0
+        rec_text += f" ({sure:.0%} of {n:,.0f} futures)"
+    results = [r for r in (m.get("results") or []) if isinstance(r, dict)]
+    files = [
+        {"href": f"{rel}/{name}", "name": label}
+        for name, label in (
+            *(
+                (str(r["html"]), str(r["html"]).removesuffix(".html"))
+                for r in results
+                if r.get("html")
+            ),
+            *(
+                (f"{Path(str(r['notebook'])).stem}.ipynb", "notebook")
+                for r in results[:1]
+                if r.get("notebook")
+            ),
+            ("manifest.json", "manifest"),
+            ("run.log", "log"),
+        )
+        if (d / name).is_file()
+    ]
+    cell = m.get("failed_cell") or {}
+    where = ""
+    if isinstance(cell, dict) and cell.get("index") is not None:
+        where = f" (cell {cell.get('index')}: {str(cell.get('source', ''))[:80]})"
+    timings = m.get("timings_s") or {}
     return {
         "scenario": d.parent.name,
-        "title": m.get("scenario_name"),
+        "title": str(m.get("scenario_name") or ""),
         "run_id": d.name,
-        "pages": [
-            {"href": f"{rel}/{r['html']}", "name": r["html"].removesuffix(".html")}
-            for r in m.get("results", [])
-            if r.get("html")
-        ],
+        "started": str(m.get("started") or ""),
+        "duration": _duration(_number(timings.get("total")) if isinstance(timings, dict) else None),
+        "files": files,
         "latest": latest.get(d.parent.name) == d.name,
-        "notebooks": len(m.get("notebooks", [])),
-        "status": m.get("status", "?"),
+        "status": status_of(m, d),
+        "error": (str(m.get("error") or "") + where)[:400],
         "recommended": rec_text,
         "npvs": [_npv(m, mode) for mode in ENTRY_MODES],
-        "parameters_hash": m.get("parameters_hash"),
+        "overrides": _overrides(m),
+        "parameters_hash": str(m.get("parameters_hash") or ""),
     }
 
 
 def render_index(reports_dir: Path) -> str:
     """The index page as HTML text (Jinja2 template ``templates/reports_index.html.j2``,
-    every value escaped)."""
+    every value escaped): one section per scenario, runs newest first."""
     import jinja2
 
     reports_dir = Path(reports_dir)
@@ -91,10 +147,22 @@ def render_index(reports_dir: Path) -> str:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for m in read_manifests(reports_dir):
+        try:
+            row = _row(m, latest)
+        except Exception as exc:  # a manifest with text where numbers belong, ...
+            log.warning("skipping manifest %s: %s", m["_dir"] / "manifest.json", exc)
+            continue
+        groups.setdefault(row["scenario"], []).append(row)
+    scenarios = [
+        {"name": name, "title": rows[0]["title"], "runs": rows}
+        for name, rows in sorted(groups.items(), key=lambda kv: kv[1][0]["started"], reverse=True)
+    ]
     return env.get_template(TEMPLATE).render(
-        runs=[_row(m, latest) for m in read_manifests(reports_dir)],
+        scenarios=scenarios,
         mode_labels=[MODE_LABELS[m] for m in ENTRY_MODES],
-        now=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        now=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
 

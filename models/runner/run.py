@@ -10,12 +10,16 @@ successful run moves ``reports/<scenario>/latest`` to itself, atomically. The in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import platform
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -26,12 +30,25 @@ import nbformat
 
 from models._paths import NOTEBOOKS, PROJECT_ROOT, SCENARIOS
 from models._version import __version__
-from models.exceptions import NotebookError, ReportError, SetupError
+from models.exceptions import (
+    MarketEntryError,
+    NotebookError,
+    OutputError,
+    ParameterError,
+    ReportError,
+    RunTimeoutError,
+    SetupError,
+)
 from models.inputs.scenario import load, slug
 from models.reporting.provenance import METADATA_KEY, git_commit
-from models.runner.files import check_writable, write_atomic
+from models.runner.files import check_writable, reports_folder, write_atomic
+from models.runner.fingerprint import data_hashes, file_hashes, packages
 from models.runner.html import notebook_to_html
 from models.runner.index import write_index
+from models.runner.lock import holder, locked
+from models.runner.logs import LEVELS, run_log
+from models.runner.resources import check_memory
+from models.runner.retention import prune
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +99,14 @@ def notebook_paths(names: str | list[str]) -> list[Path]:
 
 
 def notebook_path(name: str) -> Path:
-    """Path of a report notebook by name; raises NotebookError naming the choices."""
+    """Path of a report notebook by name; raises NotebookError naming the choices.
+
+    Only the names of the project's notebooks are accepted, never a path: a run
+    executes code, and only the notebooks in ``notebooks/`` are the project's.
+    """
     stem = name[:-6] if name.endswith(".ipynb") else name
     path = NOTEBOOKS / f"{stem}.ipynb"
-    if not path.is_file():
+    if stem not in available_notebooks():
         raise NotebookError(
             f"notebook {name!r}: not found in {NOTEBOOKS}; expected one of "
             f"{', '.join(available_notebooks()) or '(none)'}"
@@ -158,12 +179,15 @@ def _kernel_manager_class() -> type:
     and the kernel no longer warns that its traffic is unencrypted. On Windows, where
     there is no IPC transport, the default (TCP). Imported on first use: the CLI's
     start-up does not pay for jupyter_client."""
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     if os.name == "nt":
-        return KernelManager
+        return AsyncKernelManager
 
-    class IPCKernelManager(KernelManager):
+    # nbclient's own default is the asynchronous manager (and client): a blocking one
+    # would block the event loop in every wait, so that neither a cell timeout nor an
+    # interruption could act before the cell ended (measured: 20 s for a 3 s limit)
+    class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
             super().__init__(**kwargs)
@@ -171,11 +195,83 @@ def _kernel_manager_class() -> type:
     return IPCKernelManager
 
 
+class _Deadline(KeyboardInterrupt):
+    """Raised in the main thread when ``--timeout`` runs out. A KeyboardInterrupt,
+    because that is what asyncio (running nbclient) and Papermill let through at once,
+    as they do for a SIGTERM; any other exception raised by a signal handler inside the
+    event loop is held by a task until the cell ends. Always caught before
+    KeyboardInterrupt."""
+
+
+class _Limits:
+    """The whole run's deadline (SIGALRM), and which cell is running, for the manifest.
+
+    The limit on one cell is nbclient's own (``execution_timeout``). SIGALRM exists only
+    in the main thread of a POSIX process; elsewhere ``--timeout`` is logged as not
+    enforced.
+    """
+
+    def __init__(self, run_s: float | None, cell_s: float | None) -> None:
+        self.run_s, self.cell_s = run_s, cell_s
+        self.usable = run_s is not None and (
+            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        )
+        if run_s is not None and not self.usable:
+            log.warning("--timeout is enforced only in the main thread of a POSIX process")
+        self.cell: dict[str, Any] | None = None
+
+    def _expire(self, signum: int, frame: Any) -> None:
+        raise _Deadline()
+
+    def cell_started(self, cell: Any = None, cell_index: int | None = None, **_: Any) -> None:
+        """nbclient's ``on_cell_execute`` hook: remember the cell, should it time out."""
+        src = str(getattr(cell, "source", "") or "")
+        self.cell = {
+            "index": cell_index,
+            "execution_count": None,
+            "source": "\n".join(src.splitlines()[:3])[:300],
+        }
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[_Limits]:
+        if not self.usable:
+            yield self
+            return
+        previous = signal.signal(signal.SIGALRM, self._expire)
+        signal.setitimer(signal.ITIMER_REAL, float(self.run_s))  # type: ignore[arg-type]
+        try:
+            yield self
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _failed_cell(exc: Any) -> dict[str, Any]:
+    """Where a notebook failed: the cell's index, execution count and first lines."""
+    source = str(getattr(exc, "source", "") or "")
+    return {
+        "index": getattr(exc, "cell_index", None),
+        "execution_count": getattr(exc, "exec_count", None),
+        "source": "\n".join(source.splitlines()[:3])[:300],
+    }
+
+
 def _execute(
-    pm, nb_path: Path, run_dir: Path, params, kernel_name: str, progress: bool | None, title: str
+    pm,
+    nb_path: Path,
+    run_dir: Path,
+    params,
+    kernel_name: str,
+    progress: bool | None,
+    title: str,
+    limits: _Limits | None = None,
 ) -> dict[str, Any]:
     """Execute one notebook into ``run_dir`` and render its HTML; never raises for a
-    notebook error (KeyboardInterrupt passes through after the HTML is written)."""
+    notebook error (an interruption or the run's deadline passes through after the
+    HTML is written)."""
+    from nbclient.exceptions import CellTimeoutError
+
+    limits = limits or _Limits(None, None)
     out_nb = run_dir / f"{nb_path.stem}.ipynb"
     out_html = run_dir / f"{nb_path.stem}.html"
     result: dict[str, Any] = {"notebook": nb_path.name, "status": "succeeded", "error": None}
@@ -189,15 +285,28 @@ def _execute(
             kernel_name=kernel_name,
             progress_bar=sys.stderr.isatty() if progress is None else progress,
             cwd=str(PROJECT_ROOT),
-            log_output=False,
+            log_output=True,
             kernel_manager_class=_kernel_manager_class(),
+            execution_timeout=limits.cell_s,
+            on_cell_execute=limits.cell_started,
+        )
+    except _Deadline as exc:
+        result.update(status="timed out", error="the run took longer than --timeout")
+        interrupted = exc
+    except CellTimeoutError:
+        result.update(
+            status="timed out",
+            error=f"a cell ran longer than --cell-timeout {limits.cell_s:g} s",
+            failed_cell=limits.cell,
         )
     except KeyboardInterrupt as exc:
         result.update(status="interrupted", error="the run was interrupted")
         interrupted = exc
     except pm.PapermillExecutionError as exc:
-        result.update(status="failed", error=f"{exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel died, timeout, ...: keep what exists, then report
+        result.update(
+            status="failed", error=f"{exc.ename}: {exc.evalue}", failed_cell=_failed_cell(exc)
+        )
+    except Exception as exc:  # kernel died, ...: keep what exists, then report
         result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
     t1 = time.perf_counter()
     if out_nb.is_file():
@@ -206,8 +315,11 @@ def _execute(
             result["headline"] = _headline(nb)
             write_atomic(out_html, notebook_to_html(nb, title=title))
             result.update(html=out_html.name, html_bytes=out_html.stat().st_size)
-        except KeyboardInterrupt as exc:  # keep going: the folder must still be marked
-            result.update(status="interrupted", error="the run was interrupted")
+        except (KeyboardInterrupt, _Deadline) as exc:  # the folder must still be marked
+            if isinstance(exc, _Deadline):
+                result.update(status="timed out", error="the run took longer than --timeout")
+            else:
+                result.update(status="interrupted", error="the run was interrupted")
             interrupted = exc
         except Exception as exc:  # an HTML failure must not hide the run's own status
             log.error("could not render %s: %s", out_nb, exc)
@@ -219,6 +331,30 @@ def _execute(
     return result
 
 
+def _check_outputs(reports_dir: Path, scenario_dir: Path) -> None:
+    """What can be checked before executing: ``latest`` is market-entry's link (or
+    absent), and the index can be rewritten."""
+    latest = scenario_dir / "latest"
+    if (latest.exists() or latest.is_symlink()) and not latest.is_symlink():
+        raise OutputError(
+            f"{latest}: is not the link market-entry keeps to the newest run (a real "
+            f"{'folder' if latest.is_dir() else 'file'}); move it away and run again"
+        )
+    index = reports_dir / "index.html"
+    if index.is_symlink() or (index.exists() and not index.is_file()):
+        raise OutputError(f"{index}: exists and is not a file; move it away and run again")
+    if index.exists() and not os.access(index, os.W_OK):
+        raise OutputError(f"{index}: cannot be rewritten (no write permission)")
+
+
+def _check_limits(timeout: float | None, cell_timeout: float | None, keep: int | None) -> None:
+    for name, value in (("--timeout", timeout), ("--cell-timeout", cell_timeout)):
+        if value is not None and not (isinstance(value, int | float) and 0 < value < 1e9):
+            raise ParameterError(f"{name}={value!r}: expected a number of seconds > 0")
+    if keep is not None and not (isinstance(keep, int) and keep >= 1):
+        raise ParameterError(f"--keep={keep!r}: expected a whole number of runs >= 1")
+
+
 def run_report(
     scenario: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
@@ -227,6 +363,11 @@ def run_report(
     reports_dir: str | Path = "reports",
     progress: bool | None = None,
     kernel_name: str = KERNEL,
+    timeout: float | None = None,
+    cell_timeout: float | None = None,
+    keep: int | None = None,
+    wait: float = 0.0,
+    log_level: str = "INFO",
 ) -> RunOutcome:
     """Execute notebooks for a scenario and write one report folder.
 
@@ -244,30 +385,86 @@ def run_report(
         Show Papermill's progress bar; by default only when stderr is a terminal.
     kernel_name : str
         Jupyter kernel to execute with (the project's own, registered by ``make``).
+    timeout, cell_timeout : float, optional
+        Limits in seconds on the whole run and on any one cell; a run that exceeds
+        either is kept, marked ``timed out``, and raises :class:`RunTimeoutError`.
+    keep : int, optional
+        After a successful run, keep only the scenario's newest ``keep`` runs
+        (:mod:`models.runner.retention`).
+    wait : float
+        Seconds to wait for another run of the same scenario to finish (0: refuse at
+        once with :class:`RunLockedError`).
+    log_level : str
+        Level of the records copied to the run's ``run.log``.
 
     Returns
     -------
     RunOutcome
-        On success. A failed or interrupted run raises :class:`ReportError` (or lets
-        ``KeyboardInterrupt`` through) after its folder, manifest and index are written.
+        On success. A failed, timed-out or interrupted run raises :class:`ReportError`
+        (or lets ``KeyboardInterrupt`` through) after its folder, manifest and index are
+        written.
 
     Raises
     ------
-    ParameterError, ScenarioFileError, NotebookError
-        Before anything is written.
+    ParameterError, ScenarioFileError, NotebookError, OutputError, SetupError
+        Before anything is written (including a run too large for the memory).
+    RunLockedError
+        If another run of the scenario holds its lock; nothing is written.
     """
     t0 = time.perf_counter()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
     nb_paths = notebook_paths(notebook)
     params = load(scenario_path, overrides)
-    reports_dir = Path(reports_dir)
+    _check_limits(timeout, cell_timeout, keep)
+    if log_level not in LEVELS:
+        raise ParameterError(f"--log-level={log_level!r}: expected one of {', '.join(LEVELS)}")
+    reports_dir = reports_folder(reports_dir)
     check_writable(reports_dir)
+    scenario_dir = reports_dir / slug(scenario_path.stem)
+    _check_outputs(reports_dir, scenario_dir)
+    check_memory(int(params.n_paths))
     check_kernel(kernel_name)
     t_validated = time.perf_counter()
 
     import papermill as pm  # heavy import, only once validation passed
 
-    scenario_dir = reports_dir / slug(scenario_path.stem)
+    with locked(scenario_dir, wait, what=f"scenario {scenario_dir.name}"):
+        return _run_locked(
+            pm,
+            params,
+            scenario_path,
+            nb_paths,
+            reports_dir,
+            scenario_dir,
+            progress=progress,
+            kernel_name=kernel_name,
+            timeout=timeout,
+            cell_timeout=cell_timeout,
+            keep=keep,
+            log_level=log_level,
+            overrides=overrides,
+            clock=(t0, t_validated),
+        )
+
+
+def _run_locked(
+    pm,
+    params,
+    scenario_path: Path,
+    nb_paths: list[Path],
+    reports_dir: Path,
+    scenario_dir: Path,
+    *,
+    progress: bool | None,
+    kernel_name: str,
+    timeout: float | None,
+    cell_timeout: float | None,
+    keep: int | None,
+    log_level: str,
+    overrides: dict[str, Any] | None,
+    clock: tuple[float, float],
+) -> RunOutcome:
+    t0, t_validated = clock
     run_dir = _new_run_dir(scenario_dir, params.digest())
     manifest: dict[str, Any] = {
         "run_id": run_dir.name,
@@ -277,12 +474,21 @@ def run_report(
         "notebooks": [p.name for p in nb_paths],
         "status": "running",
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        **{k: v for k, v in holder().items() if k != "since"},
         "parameters": params.to_dict(),
         "parameters_hash": params.digest(),
+        "seed": params.seed,
         "overrides": dict(overrides or {}),
+        "limits": {"timeout_s": timeout, "cell_timeout_s": cell_timeout, "keep": keep},
         "versions": _versions(),
         "git_commit": git_commit(PROJECT_ROOT),
         "command": sys.argv,
+        "inputs": {
+            "scenario": file_hashes([scenario_path]),
+            "notebooks": file_hashes(nb_paths),
+            "data": data_hashes(),
+        },
+        "packages": packages(),
     }
     write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     log.info(
@@ -293,33 +499,42 @@ def run_report(
     )
 
     results, interrupted = [], None
-    for nb_path in nb_paths:
-        res = _execute(
-            pm,
-            nb_path,
-            run_dir,
-            params,
-            kernel_name,
-            progress,
-            title=f"{params.scenario_name} - {nb_path.stem} - market-entry",
-        )
-        interrupted = res.pop("_interrupted", None)
-        results.append(res)
-        if interrupted is not None:
-            break
+    limits = _Limits(timeout, cell_timeout)
+    with run_log(run_dir / "run.log", log_level), limits.active():
+        try:
+            for nb_path in nb_paths:
+                res = _execute(
+                    pm,
+                    nb_path,
+                    run_dir,
+                    params,
+                    kernel_name,
+                    progress,
+                    title=f"{params.scenario_name} - {nb_path.stem} - market-entry",
+                    limits=limits,
+                )
+                interrupted = res.pop("_interrupted", None)
+                results.append(res)
+                if interrupted is not None:
+                    break
+        except _Deadline as exc:  # between two notebooks
+            results.append(
+                {
+                    "notebook": "",
+                    "status": "timed out",
+                    "error": "the run took longer than --timeout",
+                }
+            )
+            interrupted = exc
     statuses = {r["status"] for r in results}
-    status = (
-        "interrupted"
-        if "interrupted" in statuses
-        else "failed"
-        if statuses != {"succeeded"}
-        else "succeeded"
-    )
-    errors = [f"{r['notebook']}: {r['error']}" for r in results if r["error"]]
+    status = next((s for s in ("interrupted", "timed out", "failed") if s in statuses), "succeeded")
+    errors = [f"{r['notebook'] or 'run'}: {r['error']}" for r in results if r["error"]]
     t_end = time.perf_counter()
+    failed_cell = next((r["failed_cell"] for r in results if r.get("failed_cell")), None)
     manifest.update(
         status=status,
         error="; ".join(errors) or None,
+        failed_cell=failed_cell,
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
         results=results,
         headline=next((r["headline"] for r in results if r.get("headline")), {}),
@@ -331,20 +546,40 @@ def run_report(
             "total": round(t_end - t0, 3),
         },
     )
-    if status != "succeeded":
-        failed_dir = run_dir.with_name(run_dir.name + "-failed")
-        os.replace(run_dir, failed_dir)
-        run_dir = failed_dir
-        manifest["run_id"] = run_dir.name
-    write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
-    if status == "succeeded":
+    written = True
+    try:
+        if status != "succeeded":
+            failed_dir = run_dir.with_name(run_dir.name + "-failed")
+            os.replace(run_dir, failed_dir)
+            run_dir = failed_dir
+            manifest["run_id"] = run_dir.name
+        write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    except OSError as exc:  # e.g. the disk is full: the run cannot be recorded
+        written = False
+        log.error("cannot record the run in %s: %s", run_dir, exc.strerror or exc)
+        if status == "succeeded":
+            status = "failed"
+            errors.append(f"the manifest cannot be written ({exc.strerror or exc})")
+            try:
+                failed_dir = run_dir.with_name(run_dir.name + "-failed")
+                os.replace(run_dir, failed_dir)
+                run_dir = failed_dir
+            except OSError:
+                pass
+    if status == "succeeded" and written:
         _point_latest(scenario_dir, run_dir)
-    write_index(reports_dir)
+        if keep:
+            prune(scenario_dir, keep)
+    _update_index(reports_dir)
     htmls = [run_dir / r["html"] for r in results if r.get("html")]
 
-    if interrupted is not None:
+    if isinstance(interrupted, KeyboardInterrupt) and not isinstance(interrupted, _Deadline):
         log.error("interrupted; partial notebook kept in %s (latest unchanged)", run_dir)
         raise interrupted
+    if status == "timed out":
+        raise RunTimeoutError(
+            f"scenario {scenario_dir.name}: {'; '.join(errors)}; see {run_dir} (latest unchanged)"
+        )
     if status != "succeeded":
         where = htmls[-1] if htmls else run_dir
         raise ReportError(
@@ -352,3 +587,16 @@ def run_report(
         )
     log.info("report written in %.1f s: %s", t_end - t0, ", ".join(map(str, htmls)))
     return RunOutcome(run_dir, htmls, status, manifest)
+
+
+def _update_index(reports_dir: Path) -> None:
+    """Rewrite the index under its own lock; a failure is logged, not raised: the run
+    itself is recorded, and ``market-entry index`` rebuilds the index later."""
+    try:
+        with locked(reports_dir, wait_s=60, what="reports index"):
+            write_index(reports_dir)
+    except (OSError, MarketEntryError) as exc:
+        log.warning(
+            "reports index not updated (%s); rebuild it with `market-entry index`",
+            getattr(exc, "strerror", None) or exc,
+        )
