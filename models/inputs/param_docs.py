@@ -150,6 +150,9 @@ def parameters_cell() -> str:
         '# A scenario file in data/scenarios/ (e.g. "letv_2015.yaml") to start from; values',
         "# below that differ from the defaults override it.",
         'scenario = ""',
+        "# A folder to save each simulated future's outcomes to (outcomes.parquet);",
+        "# market-entry run sets it to the run folder. Empty: not saved.",
+        'outputs_dir = ""',
     ]
     for title, p in _grouped():
         if title:

@@ -468,8 +468,9 @@ _NOT_PARAMETERS = {"In", "Out", "exit", "quit", "get_ipython", "open"}
 
 #: Names of a notebook's parameters cell that are not model parameters: ``scenario``
 #: names a scenario file whose values the cell's own values override
-#: (:func:`models.reporting.notebook.validate_notebook`).
-NOTEBOOK_ONLY = ("scenario",)
+#: (:func:`models.reporting.notebook.validate_notebook`); ``outputs_dir`` a folder the
+#: main report saves each future's outcomes to (:mod:`models.analysis.outcomes`).
+NOTEBOOK_ONLY = ("scenario", "outputs_dir")
 _PLAIN = (int, float, str, bool, list, tuple, dict, type(None), numbers.Real)
 
 #: First line of the cell Papermill injects (its Python translator's comment).

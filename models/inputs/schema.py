@@ -1565,6 +1565,8 @@ def format_value(name: str, value: float, step: float | None = None) -> str:
         return f"{value:.{places(1)}f} months"
     if step:
         return f"{value:,.{places(0)}f} {unit}".strip()
+    if abs(value) >= 1000:  # 1,072 million people, not 1.07e+03
+        return f"{value:,.0f} {unit}".strip()
     return f"{value:.3g} {unit}".strip()
 
 

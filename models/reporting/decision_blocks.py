@@ -244,7 +244,9 @@ def headline_numbers(d: Decision) -> dict:
     the mean by design), and the mean NPV ``committed`` (never leaving by choice),
     ``adaptive`` (the quarterly review rule) and ``foresight`` (the upper bound).
     ``decision_rule``: the rule behind ``mean``. ``checks_failed``: the model checks
-    that failed.
+    that failed. ``runner_up`` and ``lead`` (the recommendation's mean lead over it and
+    that lead's standard error, US$ m); ``deal_zone``: whether one exists, its revenue
+    shares ``low`` to ``high``, and the streamer's walk-away alternative.
     """
     t = d.npv_table
     modes = {}
@@ -263,8 +265,22 @@ def headline_numbers(d: Decision) -> dict:
             "adaptive": round(float(d.mc.npv_adaptive[m].mean()), 3),
             "foresight": round(float(d.mc.npv_foresight[m].mean()), 3),
         }
+    lead, lead_se, _ = d.lead
+    zone = d.deal_zone
+
+    def share(x: float | None) -> float | None:
+        return None if x is None or not np.isfinite(x) else round(float(x), 4)
+
     return {
         "recommended": d.recommended,
+        "runner_up": d.runner_up,
+        "lead": {"mean": round(float(lead), 3), "se": round(float(lead_se), 3)},
+        "deal_zone": {
+            "exists": bool(zone.exists),
+            "low": share(zone.low),
+            "high": share(zone.high),
+            "alternative": zone.alternative,
+        },
         "probability_best": round(d.probability_right, 4),
         "n_paths": d.mc.n_paths,
         "decision_rule": d.params.decision_rule,

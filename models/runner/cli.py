@@ -3,7 +3,9 @@
 Exit codes: 0 success; 2 bad input (one line on stderr, nothing written); 1 a report
 that failed (its folder is kept, marked failed); 124 a run that took longer than
 ``--timeout`` or ``--cell-timeout`` (kept, marked timed out); 75 another run of the
-same scenario holds its lock (nothing written; retry); 130 interrupted.
+same scenario holds its lock (nothing written; retry); 130 interrupted. ``batch`` exits
+1 if any scenario failed (its summary line says why); ``reproduce`` exits 1 if the
+headline does not match.
 """
 
 from __future__ import annotations
@@ -208,6 +210,78 @@ def cmd_html(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_args(args: argparse.Namespace) -> list[str]:
+    """The options of ``run`` a batch passes on to each scenario's run."""
+    out = []
+    for name, value in args.param or []:
+        out += ["-p", name, _GUARD + value if value.startswith("-") else value]
+    for flag in ("timeout", "cell_timeout", "keep", "wait"):
+        value = getattr(args, flag, None)
+        if value:
+            out += [f"--{flag.replace('_', '-')}", str(value)]
+    out += ["--notebook", args.notebook, "--log-level", args.log_level]
+    return [a.removeprefix(_GUARD) for a in out]
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from models.inputs.scenario import load, parse_overrides
+    from models.runner.batch import run_batch
+
+    overrides = parse_overrides(args.param or [])
+    for scenario in args.scenarios:  # the overrides must suit every scenario
+        load(scenario, overrides)
+    runs, html, seconds = run_batch(
+        args.scenarios,
+        reports_dir=args.reports,
+        jobs=args.jobs,
+        run_args=_run_args(args),
+        compare=not args.no_compare,
+    )
+    for job in runs:
+        print(job.summary())
+    total = sum(j.seconds for j in runs)
+    failed = [j for j in runs if not j.ok]
+    print(
+        f"batch: {len(runs) - len(failed)} of {len(runs)} scenarios succeeded in {seconds:.0f} s "
+        f"(the runs took {total:.0f} s together: {total / max(seconds, 1e-9):.1f}x)"
+    )
+    if html is not None:
+        print(html)
+    return 1 if failed else 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from models.runner.rerun import reproduce
+
+    matched, text = reproduce(
+        Path(args.run_dir),
+        reports_dir=Path(args.reports) if args.reports else None,
+        progress=False if args.no_progress else None,
+    )
+    print(text)
+    return 0 if matched else 1
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from models.runner.rerun import diff
+
+    comparison, attribution, text = diff(Path(args.run_a), Path(args.run_b))
+    if args.json:
+        out = {
+            "parameters": {k: list(v) for k, v in comparison.parameters.items()},
+            "data": {k: list(v) for k, v in comparison.data.items()},
+            "notebooks": {k: list(v) for k, v in comparison.notebooks.items()},
+            "commit": list(comparison.commit) if comparison.commit else None,
+            "packages": {k: list(v) for k, v in comparison.packages.items()},
+            "headline": comparison.headline.to_dict(orient="records"),
+            "drivers_usd_m": None if attribution is None else attribution.to_dict(orient="index"),
+        }
+        print(json.dumps(out, indent=2, default=str))
+    else:
+        print(text)
+    return 0
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from models.runner.files import reports_folder
     from models.runner.index import write_index
@@ -310,6 +384,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="least severe records to log, on stderr and in the run's run.log",
     )
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "batch", help="run several scenarios in parallel, then a report comparing them"
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action=_ParamAction,
+        metavar=("NAME", "VALUE"),
+        help="override a parameter in every scenario",
+    )
+    p.add_argument("--jobs", type=_count, metavar="N", help="runs at a time (default: cores)")
+    p.add_argument("--reports", default="reports", metavar="DIR")
+    p.add_argument("--notebook", default="entry_decision", metavar="NAME")
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS")
+    p.add_argument("--cell-timeout", type=_seconds, metavar="SECONDS")
+    p.add_argument("--keep", type=_count, metavar="N")
+    p.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS")
+    p.add_argument("--no-compare", action="store_true", help="skip the comparison report")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser(
+        "reproduce", help="rerun a run with its recorded inputs and check the headline"
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")
+    p.add_argument("--reports", metavar="DIR", help="where to write the rerun (default: RUN_DIR's)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(func=cmd_reproduce)
+
+    p = sub.add_parser("diff", help="what changed between two runs, and what it did")
+    p.add_argument("run_a", metavar="RUN_A")
+    p.add_argument("run_b", metavar="RUN_B")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("pdf", help="print the reports of a run folder to PDFs (board pack)")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")

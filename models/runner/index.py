@@ -32,6 +32,8 @@ def read_manifests(reports_dir: Path) -> list[dict[str, Any]]:
     for path in sorted(Path(reports_dir).glob("*/*/manifest.json")):
         if path.parent.is_symlink():
             continue  # `latest` points at a run listed anyway
+        if path.parent.parent.name.startswith("_"):
+            continue  # _compare/: comparisons of batches, listed apart
         try:
             m = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
@@ -159,7 +161,12 @@ def render_index(reports_dir: Path) -> str:
         {"name": name, "title": rows[0]["title"], "runs": rows}
         for name, rows in sorted(groups.items(), key=lambda kv: kv[1][0]["started"], reverse=True)
     ]
+    comparisons = [
+        {"href": f"{p.parent.parent.name}/{p.parent.name}/{p.name}", "name": p.parent.name}
+        for p in sorted(reports_dir.glob("_compare/*/compare.html"), reverse=True)
+    ]
     return env.get_template(TEMPLATE).render(
+        comparisons=comparisons,
         scenarios=scenarios,
         mode_labels=[MODE_LABELS[m] for m in ENTRY_MODES],
         now=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -54,6 +54,12 @@ log = logging.getLogger(__name__)
 
 
 DEFAULT_SCENARIO = SCENARIOS / "base.yaml"
+
+#: The file of per-path outcomes the main report writes into its run folder.
+OUTCOMES = "outcomes.parquet"
+
+#: Notebooks in notebooks/ that are not a scenario's reports: the comparison of a batch.
+NOT_SCENARIO_REPORTS = ("compare",)
 KERNEL = "market-entry"
 
 _VERSIONED = (
@@ -86,7 +92,7 @@ class RunOutcome:
 
 def available_notebooks() -> list[str]:
     """Names of the report notebooks in ``notebooks/`` (without ``.ipynb``)."""
-    return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in NOT_SCENARIO_REPORTS)
 
 
 def notebook_paths(names: str | list[str]) -> list[Path]:
@@ -172,6 +178,18 @@ def _headline(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return found
 
 
+def _ipc_prefix() -> str:
+    """A path prefix for one kernel's sockets, unique, in Jupyter's runtime folder
+    (created private to this user)."""
+    import uuid
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir())
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(folder / f"market-entry-{uuid.uuid4().hex[:16]}")
+
+
 def _kernel_manager_class() -> type:
     """The kernel manager nbclient starts, owns and shuts down: one that talks to the
     kernel over IPC (Unix sockets in the Jupyter runtime folder, this user's only)
@@ -190,6 +208,11 @@ def _kernel_manager_class() -> type:
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
+            # the sockets' path prefix: without one, jupyter_client puts them in the
+            # current folder as kernel-ipc-1, -2, ..., the same names for every kernel,
+            # so that two runs at once talk to each other's kernels (measured: "Invalid
+            # Signature" and "Kernel didn't respond" in a batch of three)
+            kwargs.setdefault("ip", _ipc_prefix())
             super().__init__(**kwargs)
 
     return IPCKernelManager
@@ -281,7 +304,8 @@ def _execute(
         pm.execute_notebook(
             str(nb_path),
             str(out_nb),
-            parameters=params.overrides() | {"scenario_name": params.scenario_name},
+            parameters=params.overrides()
+            | {"scenario_name": params.scenario_name, "outputs_dir": str(run_dir)},
             kernel_name=kernel_name,
             progress_bar=sys.stderr.isatty() if progress is None else progress,
             cwd=str(PROJECT_ROOT),
@@ -313,6 +337,8 @@ def _execute(
         try:
             nb = nbformat.read(out_nb, as_version=4)
             result["headline"] = _headline(nb)
+            if (run_dir / OUTCOMES).is_file():
+                result["outcomes"] = OUTCOMES
             write_atomic(out_html, notebook_to_html(nb, title=title))
             result.update(html=out_html.name, html_bytes=out_html.stat().st_size)
         except (KeyboardInterrupt, _Deadline) as exc:  # the folder must still be marked
@@ -368,6 +394,10 @@ def run_report(
     keep: int | None = None,
     wait: float = 0.0,
     log_level: str = "INFO",
+    params=None,
+    scenario_dir_name: str | None = None,
+    latest: bool = True,
+    reproduces: str | None = None,
 ) -> RunOutcome:
     """Execute notebooks for a scenario and write one report folder.
 
@@ -396,6 +426,15 @@ def run_report(
         once with :class:`RunLockedError`).
     log_level : str
         Level of the records copied to the run's ``run.log``.
+    params : Parameters, optional
+        Run these parameters instead of loading ``scenario`` (``market-entry
+        reproduce``); ``scenario`` then only names the run.
+    scenario_dir_name : str, optional
+        The scenario folder (default: the scenario file's name).
+    latest : bool
+        Whether a successful run becomes the scenario's ``latest``.
+    reproduces : str, optional
+        The run id this run reproduces (recorded in the manifest).
 
     Returns
     -------
@@ -414,13 +453,14 @@ def run_report(
     t0 = time.perf_counter()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
     nb_paths = notebook_paths(notebook)
-    params = load(scenario_path, overrides)
+    if params is None:
+        params = load(scenario_path, overrides)
     _check_limits(timeout, cell_timeout, keep)
     if log_level not in LEVELS:
         raise ParameterError(f"--log-level={log_level!r}: expected one of {', '.join(LEVELS)}")
     reports_dir = reports_folder(reports_dir)
     check_writable(reports_dir)
-    scenario_dir = reports_dir / slug(scenario_path.stem)
+    scenario_dir = reports_dir / slug(scenario_dir_name or scenario_path.stem)
     _check_outputs(reports_dir, scenario_dir)
     check_memory(int(params.n_paths))
     check_kernel(kernel_name)
@@ -444,6 +484,8 @@ def run_report(
             log_level=log_level,
             overrides=overrides,
             clock=(t0, t_validated),
+            latest=latest,
+            reproduces=reproduces,
         )
 
 
@@ -463,6 +505,8 @@ def _run_locked(
     log_level: str,
     overrides: dict[str, Any] | None,
     clock: tuple[float, float],
+    latest: bool = True,
+    reproduces: str | None = None,
 ) -> RunOutcome:
     t0, t_validated = clock
     run_dir = _new_run_dir(scenario_dir, params.digest())
@@ -477,7 +521,9 @@ def _run_locked(
         **{k: v for k, v in holder().items() if k != "since"},
         "parameters": params.to_dict(),
         "parameters_hash": params.digest(),
+        "parameters_given": params.overrides(),
         "seed": params.seed,
+        "reproduces": reproduces,
         "overrides": dict(overrides or {}),
         "limits": {"timeout_s": timeout, "cell_timeout_s": cell_timeout, "keep": keep},
         "versions": _versions(),
@@ -566,7 +612,7 @@ def _run_locked(
                 run_dir = failed_dir
             except OSError:
                 pass
-    if status == "succeeded" and written:
+    if status == "succeeded" and written and latest:
         _point_latest(scenario_dir, run_dir)
         if keep:
             prune(scenario_dir, keep)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import markupsafe
 import nbformat
+import pandas as pd
 import pytest
 
 from models.exceptions import ReportError
@@ -33,8 +34,19 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert "Parent appears to have exited" not in proc.stderr
     assert run_dir.parent == reports / "letv_2015"
     assert sorted(p.name for p in run_dir.iterdir()) == sorted(
-        [f"{n}.html" for n in names] + [f"{n}.ipynb" for n in names] + ["manifest.json"]
+        [f"{n}.html" for n in names]
+        + [f"{n}.ipynb" for n in names]
+        + ["manifest.json", "run.log", "outcomes.parquet"]
     )
+    outcomes = pd.read_parquet(run_dir / "outcomes.parquet")
+    m = json.loads((run_dir / "manifest.json").read_text())
+    n = m["headline"]["n_paths"]
+    assert len(outcomes) == n * len(ENTRY_MODES)  # one row per path and mode
+    assert outcomes.groupby("mode", observed=True)["npv_usd_m"].mean().round(3).to_dict() == {
+        mode: v["mean"] for mode, v in m["headline"]["modes"].items()
+    }
+    assert m["results"][0]["outcomes"] == "outcomes.parquet"
+    assert m["parameters_given"]["market_price_elasticity"] == -2
     m = json.loads((run_dir / "manifest.json").read_text())
     assert m["status"] == "succeeded" and m["error"] is None
     assert m["parameters"]["market_price_elasticity"] == -2.0  # a negative -p value

@@ -1,0 +1,187 @@
+"""The comparison report of a batch (``notebooks/compare.ipynb``): scenarios side by side.
+
+Built from the runs' manifests only (their headline numbers and the parameters each
+was given), so it costs seconds however large the runs: per scenario the
+recommendation and how sure, each mode's NPV range, the deal zone, and which inputs
+differ between the scenarios and how much each difference moves each mode's
+expected-case NPV (:func:`models.analysis.rundiff.attribute`, from the first scenario).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.analysis import rundiff
+from models.exceptions import OutputError, ParameterError
+from models.format import esc, money, pct, show
+from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, format_value, label
+from models.reporting.blocks import HTMLBlock, table
+from models.reporting.style import MODE_COLORS, layout
+
+
+def load_runs(run_dirs: list[str]) -> list[dict[str, Any]]:
+    """The manifests of the runs compared, in the order given (each with ``_dir``).
+
+    Raises
+    ------
+    OutputError
+        If a folder has no readable run manifest (the message names it).
+    """
+    if not run_dirs:
+        raise ParameterError("runs=[]: expected the run folders to compare")
+    runs = []
+    for d in run_dirs:
+        path = Path(d) / "manifest.json"
+        try:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError(f"run folder {d}: no readable manifest.json ({exc})") from None
+        if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
+            raise OutputError(f"run folder {d}: not a run manifest")
+        m["_dir"] = str(d)
+        runs.append(m)
+    return runs
+
+
+def _name(m: dict[str, Any]) -> str:
+    return str(m.get("scenario_name") or m.get("scenario") or m.get("run_id"))
+
+
+def title(runs: list[dict[str, Any]]) -> HTMLBlock:
+    """The report's title and the runs it compares."""
+    items = "".join(
+        f"<li><b>{esc(_name(m))}</b>: run <code>{esc(m.get('run_id'))}</code>, "
+        f"{esc(str(m.get('started', ''))[:16].replace('T', ' '))} UTC, "
+        f"{esc(m['headline'].get('n_paths', '?'))} futures</li>"
+        for m in runs
+    )
+    return HTMLBlock(
+        '<div class="me-report"><p style="color:#666;margin:0">China entry decision</p>'
+        f"<h1>{len(runs)} scenarios compared</h1><ul>{items}</ul></div>"
+    )
+
+
+def answers(runs: list[dict[str, Any]]) -> HTMLBlock:
+    """Per scenario: the recommendation, how sure, its lead over the runner-up and the
+    deal zone, as a table."""
+    rows = []
+    for m in runs:
+        h = m["headline"]
+        rec = h.get("recommended")
+        lead = h.get("lead") or {}
+        zone = h.get("deal_zone") or {}
+        if zone.get("exists") and zone.get("low") is not None:
+            deal = f"partner's share {pct(zone['low'])} to {pct(zone['high'])}"
+        elif zone:
+            deal = "none: no share suits both sides"
+        else:
+            deal = "(not recorded)"
+        rows.append(
+            {
+                "scenario": _name(m),
+                "recommended": MODE_LABELS.get(rec, str(rec)),
+                "how sure": pct(h.get("probability_best", float("nan"))),
+                "lead": (
+                    f"{money(lead['mean'])} ± {money(2 * lead['se'])} over "
+                    f"{MODE_LABELS.get(h.get('runner_up'), h.get('runner_up'))}"
+                    if lead
+                    else ""
+                ),
+                "deal zone": deal,
+            }
+        )
+    return table(
+        pd.DataFrame(rows),
+        caption="How sure: the share of futures in which the recommended mode is the best; "
+        "lead: its mean NPV lead with two standard errors.",
+    )
+
+
+def npv_ranges(runs: list[dict[str, Any]]) -> go.Figure:
+    """Each mode's NPV in each scenario: the mean, with bars from P5 to P95 (US$ m)."""
+    fig = go.Figure()
+    names = [_name(m) for m in runs]
+    for mode in ENTRY_MODES:
+        means, lo, hi = [], [], []
+        for m in runs:
+            row = (m["headline"].get("modes") or {}).get(mode) or {}
+            means.append(row.get("mean"))
+            lo.append(row.get("mean", 0) - row.get("p5", 0) if row else None)
+            hi.append(row.get("p95", 0) - row.get("mean", 0) if row else None)
+        fig.add_trace(
+            go.Scatter(
+                x=means,
+                y=names,
+                mode="markers",
+                name=MODE_LABELS[mode],
+                marker={"color": MODE_COLORS[mode], "size": 10},
+                error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
+                hovertemplate="%{x:,.0f}<extra>" + MODE_LABELS[mode] + "</extra>",
+            )
+        )
+    layout(fig, "NPV by mode and scenario (US$ m; mean, P5 to P95)", "", "US$ millions")
+    fig.update_layout(hovermode="closest", height=160 + 90 * len(runs), scattermode="group")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def inputs_that_differ(runs: list[dict[str, Any]]) -> HTMLBlock:
+    """The parameters whose values differ between the scenarios, one column each."""
+    given = [rundiff.given(m) for m in runs]
+    names = [
+        n
+        for n in dict.fromkeys(k for g in given for k in g)
+        if n in SPECS
+        and n not in ("scenario_name", "scenario_notes")
+        and len({json.dumps(g.get(n), sort_keys=True, default=str) for g in given}) > 1
+    ]
+    if not names:
+        return HTMLBlock(
+            '<div class="me-report"><p>The scenarios are given the same inputs.</p></div>'
+        )
+    rows = []
+    for n in names:
+        row = {"input": label(n)}
+        for m, g in zip(runs, given, strict=True):
+            v = g.get(n, SPECS[n].default)
+            row[_name(m)] = format_value(n, v) if isinstance(v, int | float) else show(v, 40)
+        rows.append(row)
+    return table(pd.DataFrame(rows), caption="Values not listed for a scenario are the defaults.")
+
+
+def what_moves_the_answer(runs: list[dict[str, Any]], top: int = 8) -> HTMLBlock:
+    """For each scenario after the first: how much each input that differs from the
+    first scenario moves each mode's expected-case NPV, alone (largest first), then all
+    together."""
+    if len(runs) < 2:
+        return HTMLBlock('<div class="me-report"><p>One scenario: nothing to compare.</p></div>')
+    first = rundiff.given(runs[0])
+    out = []
+    for m in runs[1:]:
+        try:
+            att = rundiff.attribute(first, rundiff.given(m))
+        except ParameterError as exc:
+            out.append(HTMLBlock(f'<div class="me-report"><p>{esc(exc)}</p></div>'))
+            continue
+        parts = att.drop(index=["all together", "interactions"])
+        size = parts.abs().max(axis=1)
+        order = size[size >= 0.05].sort_values(ascending=False).index[:top]
+        idle = int((size < 0.05).sum())
+        shown = pd.concat([parts.loc[order], att.loc[["all together", "interactions"]]])
+        shown.index = [label(i) if i in SPECS else i for i in shown.index]
+        shown.columns = [MODE_LABELS[c] for c in shown.columns]
+        out.append(
+            table(
+                shown.round(1).reset_index(names="from the first scenario"),
+                caption=f"{_name(runs[0])} to {_name(m)}: change in each mode's expected-case "
+                "NPV (US$ m) when each input alone takes its new value, then all together; "
+                "interactions are what the parts leave unexplained."
+                + (f" {idle} other differing input(s) move no mode by $0.05 m." if idle else ""),
+            )
+        )
+    return HTMLBlock("".join(str(b) for b in out))

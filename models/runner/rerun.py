@@ -1,0 +1,168 @@
+"""``market-entry reproduce RUN_DIR`` and ``market-entry diff RUN_A RUN_B``.
+
+*reproduce* reruns a run with exactly the parameters its manifest recorded, into a new
+run folder of the same scenario (``latest`` is left alone), and says number by number
+whether the headline matches; when it does not, it names what differs among the
+recorded inputs: parameters, data files, notebooks, code commit, package versions.
+
+*diff* says what changed between two runs (parameters, data, code, packages) and how
+each headline number moved, with the part of each mode's expected-case NPV change that
+each changed parameter explains (:func:`models.analysis.rundiff.attribute`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models._paths import NOTEBOOKS, PROJECT_ROOT
+from models.analysis import rundiff
+from models.exceptions import OutputError, ParameterError
+from models.inputs.params import validate
+from models.reporting.provenance import git_commit
+from models.runner.fingerprint import data_hashes, file_hashes, packages
+
+log = logging.getLogger(__name__)
+
+
+def read_manifest(run_dir: Path) -> dict[str, Any]:
+    """A run folder's manifest, or one clear error naming the folder."""
+    run_dir = Path(run_dir)
+    path = run_dir / "manifest.json"
+    if not run_dir.is_dir():
+        raise OutputError(f"run folder {run_dir}: not found (expected e.g. reports/base/latest)")
+    try:
+        m = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputError(f"run folder {run_dir}: has no manifest.json; not a run folder") from None
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
+    if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
+        raise OutputError(f"run folder {run_dir}: manifest.json is not a run manifest")
+    return m
+
+
+def environment(notebooks: list[str]) -> dict[str, Any]:
+    """What a run now would record about its inputs (the ``inputs``, ``git_commit``
+    and ``packages`` of a manifest)."""
+    paths = [NOTEBOOKS / n for n in notebooks if (NOTEBOOKS / n).is_file()]
+    return {
+        "inputs": {"data": data_hashes(), "notebooks": file_hashes(paths)},
+        "git_commit": git_commit(PROJECT_ROOT),
+        "packages": packages(),
+    }
+
+
+def _headline_lines(table: pd.DataFrame, limit: int = 12) -> list[str]:
+    lines = []
+    for row in table[~table["same"]].head(limit).itertuples():
+        change = f" ({row.change:+,.3f})" if row.change is not None and pd.notna(row.change) else ""
+        lines.append(f"  {row.key}: {_value(row.a)} -> {_value(row.b)}{change}")
+    hidden = int((~table["same"]).sum()) - len(lines)
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more")
+    return lines
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:,.4g}"
+    return "(none)" if v is None else str(v)
+
+
+def reproduce(
+    run_dir: Path, reports_dir: Path | None = None, **run_kwargs: Any
+) -> tuple[bool, str]:
+    """Rerun ``run_dir`` with its recorded parameters; returns (matched, report text).
+
+    The new run goes to ``reports_dir`` (by default the tree ``run_dir`` is in), as a
+    new folder of the same scenario, without moving ``latest``.
+    """
+    from models.runner.run import run_report
+
+    run_dir = Path(run_dir)
+    old = read_manifest(run_dir)
+    given = rundiff.given(old)
+    try:
+        params = validate(given)
+    except ParameterError as exc:
+        raise ParameterError(f"run {run_dir}: its parameters no longer validate: {exc}") from None
+    notes = []
+    if params.digest() != old.get("parameters_hash"):
+        notes.append(
+            "the recorded parameters now validate to another hash "
+            f"({old.get('parameters_hash')} -> {params.digest()}): the schema's defaults changed"
+        )
+    notebooks = [n for n in old.get("notebooks", []) if isinstance(n, str)]
+    if not notebooks:
+        raise OutputError(f"run {run_dir}: its manifest names no notebook")
+    reports = Path(reports_dir) if reports_dir is not None else run_dir.resolve().parent.parent
+    outcome = run_report(
+        old.get("scenario_file") or old.get("scenario") or "reproduced",
+        params=params,
+        scenario_dir_name=str(old.get("scenario") or "reproduced"),
+        notebook=[Path(n).stem for n in notebooks],
+        reports_dir=reports,
+        latest=False,
+        reproduces=str(old.get("run_id") or run_dir.name),
+        **run_kwargs,
+    )
+    comparison = rundiff.compare(old, outcome.manifest)
+    n = len(comparison.headline)
+    agree = int(comparison.headline["same"].sum())
+    lines = [f"rerun of {run_dir} in {outcome.run_dir}"]
+    matched = comparison.headline_same
+    if matched:
+        lines.append(f"reproduced: all {n} headline numbers match")
+    else:
+        lines.append(f"not reproduced: {n - agree} of {n} headline numbers differ")
+        lines += _headline_lines(comparison.headline)
+    differences = comparison.differences()
+    if differences:
+        lines.append("inputs that differ from the original run:")
+        lines += [f"  {d}" for d in differences[:20]]
+    elif not matched:
+        lines.append("no recorded input differs: the difference is in the run itself")
+    lines += notes
+    return matched, "\n".join(lines)
+
+
+def diff(run_a: Path, run_b: Path) -> tuple[rundiff.Comparison, pd.DataFrame | None, str]:
+    """Compare two runs; returns the comparison, the attribution of each mode's
+    expected-case NPV change to the changed parameters (None if none changed or they
+    no longer validate), and the report text."""
+    a, b = read_manifest(Path(run_a)), read_manifest(Path(run_b))
+    comparison = rundiff.compare(a, b)
+    lines = [
+        f"from {Path(run_a)} ({a.get('started', '?')})",
+        f"  to {Path(run_b)} ({b.get('started', '?')})",
+    ]
+    differences = comparison.differences()
+    lines.append("what changed:" if differences else "no recorded input changed")
+    lines += [f"  {d}" for d in differences[:40]]
+    n = len(comparison.headline)
+    moved = int((~comparison.headline["same"]).sum())
+    lines.append(f"headline: {moved} of {n} numbers changed" if moved else "headline: unchanged")
+    lines += _headline_lines(comparison.headline, limit=25)
+    attribution = None
+    if comparison.parameters:
+        try:
+            attribution = rundiff.attribute(rundiff.given(a), rundiff.given(b))
+        except ParameterError as exc:
+            lines.append(f"drivers: not computed ({exc})")
+    if attribution is not None:
+        lines.append(
+            "drivers of the change in each mode's expected-case NPV (US$ m; each changed "
+            "parameter alone, then all together):"
+        )
+        lines += ["  " + line for line in attribution.round(1).to_string().splitlines()]
+    if comparison.data or comparison.notebooks or comparison.commit or comparison.packages:
+        lines.append(
+            "changes of data, notebooks, code or packages are not attributed: rerun the old "
+            "parameters with `market-entry reproduce` to separate them"
+        )
+    return comparison, attribution, "\n".join(lines)
