@@ -143,7 +143,10 @@ def run_batch(
     html = None
     ok = [j for j in jobs_list if j.ok]
     if compare and len(ok) >= 2:
+        from models.runner.run import _update_index
+
         html = compare_report([Path(j.result["run_dir"]) for j in ok], reports)
+        _update_index(reports)  # it lists the comparisons
     return jobs_list, html, time.perf_counter() - started
 
 

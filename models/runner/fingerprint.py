@@ -37,8 +37,10 @@ def _name(path: Path) -> str:
         return str(path)
 
 
-def data_hashes(folder: Path = RAW_DATA) -> dict[str, str]:
-    """SHA-256 of every file under ``folder``, by path relative to the project."""
+def data_hashes(folder: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (default ``data/raw``), by path relative
+    to the project."""
+    folder = RAW_DATA if folder is None else folder
     return {_name(p): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

@@ -19,12 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from models._paths import NOTEBOOKS, PROJECT_ROOT
 from models.analysis import rundiff
 from models.exceptions import OutputError, ParameterError
 from models.inputs.params import validate
-from models.reporting.provenance import git_commit
-from models.runner.fingerprint import data_hashes, file_hashes, packages
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +41,6 @@ def read_manifest(run_dir: Path) -> dict[str, Any]:
     if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
         raise OutputError(f"run folder {run_dir}: manifest.json is not a run manifest")
     return m
-
-
-def environment(notebooks: list[str]) -> dict[str, Any]:
-    """What a run now would record about its inputs (the ``inputs``, ``git_commit``
-    and ``packages`` of a manifest)."""
-    paths = [NOTEBOOKS / n for n in notebooks if (NOTEBOOKS / n).is_file()]
-    return {
-        "inputs": {"data": data_hashes(), "notebooks": file_hashes(paths)},
-        "git_commit": git_commit(PROJECT_ROOT),
-        "packages": packages(),
-    }
 
 
 def _headline_lines(table: pd.DataFrame, limit: int = 12) -> list[str]:

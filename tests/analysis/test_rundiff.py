@@ -1,0 +1,73 @@
+"""Comparing two runs' manifests, and attributing a change to the parameters changed."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from models.analysis import rundiff
+from models.inputs.params import validate
+
+
+def manifest(given, headline, data=None, commit="abc", packages=None):
+    return {
+        "parameters_given": given,
+        "headline": headline,
+        "inputs": {"data": data or {"data/raw/a.csv": "h1"}, "notebooks": {"x/entry.ipynb": "n1"}},
+        "git_commit": commit,
+        "packages": packages or {"numpy": "2.0"},
+    }
+
+
+def test_flatten_and_same():
+    assert rundiff.flatten({"a": {"b": 1, "c": {"d": 2}}, "e": [1]}) == {
+        "a.b": 1,
+        "a.c.d": 2,
+        "e": [1],
+    }
+    assert rundiff.same(1.0, 1.0 + 1e-12) and not rundiff.same(1.0, 1.001)
+    assert rundiff.same(math.nan, math.nan) and rundiff.same("x", "x")
+
+
+def test_compare_names_every_kind_of_difference():
+    a = manifest({"n_paths": 100}, {"recommended": "license", "modes": {"solo": {"mean": -30.0}}})
+    b = manifest(
+        {"n_paths": 200, "partner_revenue_share": 0.3},
+        {"recommended": "license", "modes": {"solo": {"mean": -28.5}}},
+        data={"data/raw/a.csv": "h2"},
+        commit="def",
+        packages={"numpy": "2.1"},
+    )
+    c = rundiff.compare(a, b)
+    assert c.parameters == {"n_paths": (100, 200), "partner_revenue_share": (None, 0.3)}
+    assert c.data == {"data/raw/a.csv": ("h1", "h2")} and c.commit == ("abc", "def")
+    assert c.packages == {"numpy": ("2.0", "2.1")} and not c.notebooks
+    row = c.headline.set_index("key").loc["modes.solo.mean"]
+    assert row["change"] == pytest.approx(1.5) and not row["same"]
+    assert not c.headline_same and not c.inputs_same
+    words = c.differences()
+    assert words[0] == "parameter n_paths: 100 -> 200"
+    assert "parameter partner_revenue_share: (default) -> 0.3" in words
+    assert "data file data/raw/a.csv: h1 -> h2" in words and "package numpy: 2.0 -> 2.1" in words
+    same = rundiff.compare(a, a)
+    assert same.inputs_same and same.headline_same and same.differences() == []
+
+
+def test_attribution_parts_and_interactions_add_up_to_the_whole():
+    a = {"license_fee_usd_m_per_title": 1.0}
+    b = {"license_fee_usd_m_per_title": 0.8, "regulation_approval_pass_rate": 0.5}
+    att = rundiff.attribute(a, b)
+    assert list(att.index) == [
+        "license_fee_usd_m_per_title",
+        "regulation_approval_pass_rate",
+        "all together",
+        "interactions",
+    ]
+    parts = att.drop(index=["all together", "interactions"]).sum()
+    assert (parts + att.loc["interactions"] - att.loc["all together"]).abs().max() < 1e-9
+    whole = rundiff.expected_npv(validate(b)) - rundiff.expected_npv(validate(a))
+    assert (att.loc["all together"] - whole).abs().max() < 1e-9
+    assert att.loc["license_fee_usd_m_per_title", "license"] < 0  # lower fees paid to us
+    assert att.loc["regulation_approval_pass_rate", "license"] < 0  # fewer approvals hurt
+    assert att.loc["license_fee_usd_m_per_title", "stay_out"] == 0

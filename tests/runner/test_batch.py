@@ -1,0 +1,132 @@
+"""Batches, the comparison report, reproducible reruns and run-to-run diffs, through
+the real command and real kernels (issue 11)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from models.analysis import rundiff
+from models.runner import fingerprint, rerun
+from models.runner import run as runner
+from models.runner.html import external_references
+from tests.conftest import ROOT, run_cli, tree
+
+pytestmark = pytest.mark.slow
+
+SCENARIOS = [ROOT / "data" / "scenarios" / f"{n}.yaml" for n in ("base", "letv_2015", "crackdown")]
+SMALL = ["-p", "n_paths", "300", "-p", "sobol_samples", "16"]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    reports = tmp_path_factory.mktemp("batch")
+    proc = run_cli("batch", *map(str, SCENARIOS), "--reports", str(reports), *SMALL, timeout=900)
+    return proc, reports
+
+
+def test_a_batch_writes_each_report_and_a_comparison(batch):
+    proc, reports = batch
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert [ln.split()[1].rstrip(":") for ln in lines[:3]] == ["base", "letv_2015", "crackdown"]
+    assert all(ln.startswith("ok ") and "Licensing" in ln for ln in lines[:3])
+    assert lines[3].startswith("batch: 3 of 3 scenarios succeeded in ")
+    html = Path(lines[4])
+    assert html.parent.parent == reports / "_compare" and html.is_file()
+    for name in ("base", "letv_2015", "crackdown"):
+        assert (reports / name / "latest" / "entry_decision.html").is_file()
+    page = html.read_text()
+    assert external_references(page) == []
+    for title in ("Base case (2026)", "LeTV partnership, as seen in 2015", "Regulatory crackdown"):
+        assert title in page
+    assert "What each difference does" in page and "share of titles approved" in page
+    assert page.count("plotly-graph-div") >= 1
+    index = (reports / "index.html").read_text()
+    assert f"_compare/{html.parent.name}/compare.html" in index
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path):
+    good = tmp_path / "small.yaml"
+    good.write_text("n_paths: 300\nsobol_samples: 16\n")
+    bad = tmp_path / "one_path.yaml"
+    bad.write_text("n_paths: 1\n")  # valid, but fails in the notebook (Iman-Conover)
+    reports = tmp_path / "reports"
+    proc = run_cli("batch", str(good), str(bad), "--reports", str(reports))
+    assert proc.returncode == 1
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0].startswith("ok small: Licensing")
+    assert lines[1].startswith("FAILED one_path (exit 1, ") and "too few paths" in lines[1]
+    assert lines[2].startswith("batch: 1 of 2 scenarios succeeded")
+    assert (reports / "small" / "latest").is_symlink()
+    assert not (reports / "_compare").exists()  # nothing to compare
+
+
+def test_a_bad_scenario_refuses_the_batch_before_anything_runs(tmp_path):
+    reports = tmp_path / "reports"
+    proc = run_cli(
+        "batch", str(SCENARIOS[0]), str(tmp_path / "nope.yaml"), "--reports", str(reports)
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1 and "nope.yaml: not found" in proc.stderr
+    assert not reports.exists()
+
+
+def test_reproduce_matches_and_names_an_edited_data_file(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    monkeypatch.setattr(fingerprint, "RAW_DATA", raw)
+    reports = tmp_path / "reports"
+    first = runner.run_report(
+        SCENARIOS[0], {"n_paths": 300, "sobol_samples": 16}, reports_dir=reports, progress=False
+    )
+    before = tree(reports / "base" / first.run_dir.name)
+    matched, text = rerun.reproduce(first.run_dir, progress=False)
+    assert matched, text
+    n = len(rundiff.flatten(first.manifest["headline"]))
+    assert f"reproduced: all {n} headline numbers match" in text
+    assert "inputs that differ" not in text
+    assert (reports / "base" / "latest").resolve() == first.run_dir.resolve()  # left alone
+    assert tree(reports / "base" / first.run_dir.name) == before  # the original untouched
+    (raw / "china_svod_subscribers.csv").write_text("edited\n")
+    matched, text = rerun.reproduce(first.run_dir, progress=False)
+    assert "inputs that differ from the original run:" in text
+    assert f"data file {raw / 'china_svod_subscribers.csv'}" in text
+    runs = [p for p in (reports / "base").iterdir() if p.is_dir() and not p.is_symlink()]
+    reproductions = [json.loads((p / "manifest.json").read_text()).get("reproduces") for p in runs]
+    assert reproductions.count(first.run_dir.name) == 2
+
+
+def test_reproduce_of_a_folder_that_is_not_a_run(tmp_path):
+    proc = run_cli("reproduce", str(tmp_path))
+    assert proc.returncode == 2 and "has no manifest.json" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_diff_explains_a_parameter_change(tmp_path):
+    reports = tmp_path / "reports"
+    small = {"n_paths": 300, "sobol_samples": 16}
+    a = runner.run_report(SCENARIOS[0], small, reports_dir=reports, progress=False)
+    b = runner.run_report(
+        SCENARIOS[0],
+        {**small, "license_fee_usd_m_per_title": 0.8},
+        reports_dir=reports,
+        progress=False,
+    )
+    proc = run_cli("diff", str(a.run_dir), str(b.run_dir))
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "parameter license_fee_usd_m_per_title: (default) -> 0.8" in text
+    assert "modes.license.expected:" in text and "drivers of the change" in text
+    out = json.loads(run_cli("diff", str(a.run_dir), str(b.run_dir), "--json").stdout)
+    drivers = out["drivers_usd_m"]
+    change = (
+        b.manifest["headline"]["modes"]["license"]["expected"]
+        - a.manifest["headline"]["modes"]["license"]["expected"]
+    )
+    # the attribution's whole is the change the two runs' headlines show
+    assert drivers["all together"]["license"] == pytest.approx(change, abs=2e-3)
+    assert drivers["license_fee_usd_m_per_title"]["license"] == pytest.approx(change, abs=2e-3)
