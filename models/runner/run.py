@@ -28,6 +28,7 @@ from typing import Any
 
 import nbformat
 
+from models._fingerprint import data_hashes, file_hashes, packages
 from models._paths import NOTEBOOKS, PROJECT_ROOT, SCENARIOS
 from models._version import __version__
 from models.exceptions import (
@@ -42,7 +43,6 @@ from models.exceptions import (
 from models.inputs.scenario import load, slug
 from models.reporting.provenance import METADATA_KEY, git_commit
 from models.runner.files import check_writable, reports_folder, write_atomic
-from models.runner.fingerprint import data_hashes, file_hashes, packages
 from models.runner.html import notebook_to_html
 from models.runner.index import write_index
 from models.runner.lock import holder, locked

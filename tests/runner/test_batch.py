@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from models import _fingerprint as fingerprint
 from models.analysis import rundiff
-from models.runner import fingerprint, rerun
+from models.runner import rerun
 from models.runner import run as runner
 from models.runner.html import external_references
 from tests.conftest import ROOT, run_cli, tree
@@ -130,3 +131,27 @@ def test_diff_explains_a_parameter_change(tmp_path):
     # the attribution's whole is the change the two runs' headlines show
     assert drivers["all together"]["license"] == pytest.approx(change, abs=2e-3)
     assert drivers["license_fee_usd_m_per_title"]["license"] == pytest.approx(change, abs=2e-3)
+
+
+def test_a_scheduled_report_says_what_changed_since_the_last_run(tmp_path):
+    reports = tmp_path / "reports"
+    small = {"n_paths": 300, "sobol_samples": 16}
+    first = runner.run_report(SCENARIOS[0], small, reports_dir=reports, progress=False)
+    page = first.htmls[0].read_text()
+    assert "No earlier run of this scenario to compare with" in page
+    second = runner.run_report(
+        SCENARIOS[0],
+        {**small, "license_fee_usd_m_per_title": 0.8},
+        reports_dir=reports,
+        progress=False,
+    )
+    page = second.htmls[0].read_text()
+    assert f"Compared with run <code>{first.run_dir.name}</code>" in page
+    assert "licence fee per title: the default (US$1.0 m per title) to US$0.8 m per title" in page
+    assert "The recommendation is unchanged: Licensing" in page
+    change = (
+        second.manifest["headline"]["modes"]["license"]["expected"]
+        - first.manifest["headline"]["modes"]["license"]["expected"]
+    )
+    # the drivers table gives the licence fee the whole change of the expected case
+    assert f"<td>{round(change, 1):.2f}</td>" in page

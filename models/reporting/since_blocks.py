@@ -1,0 +1,157 @@
+""" "Since the last run": what changed from the scenario's previous report, and why.
+
+A scheduled run (``market-entry run``) executes the main report with ``outputs_dir`` set
+to its own run folder, while the scenario's ``latest`` still points at the previous
+successful run. :func:`since_last_run` reads that run's manifest and compares: the
+parameters given, the data files, the code's commit, and the headline (the
+recommendation, how sure, each mode's mean NPV), with the change in each mode's
+expected-case NPV attributed to each changed parameter
+(:func:`models.analysis.rundiff.attribute`). Run by hand (no ``outputs_dir``), or for a
+scenario's first run, it says there is nothing to compare with.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models._fingerprint import data_hashes
+from models._paths import PROJECT_ROOT
+from models.analysis import rundiff
+from models.exceptions import ParameterError
+from models.format import esc, money, pct, show
+from models.inputs.schema import MODE_LABELS, SPECS, format_value, label
+from models.reporting.blocks import HTMLBlock, table
+from models.reporting.decision_blocks import headline_numbers
+from models.reporting.provenance import git_commit
+
+
+def previous_run(outputs_dir: str | Path) -> Path | None:
+    """The scenario's previous successful run, if this is a run with one."""
+    if not str(outputs_dir):
+        return None
+    here = Path(outputs_dir).resolve()
+    latest = here.parent / "latest"
+    if not latest.is_symlink():
+        return None
+    target = latest.resolve()
+    return target if target != here and (target / "manifest.json").is_file() else None
+
+
+def _value(name: str, v: Any) -> str:
+    if v is None:
+        return f"the default ({_value(name, SPECS[name].default)})" if name in SPECS else "(none)"
+    if name in SPECS and isinstance(v, int | float) and not isinstance(v, bool):
+        return format_value(name, v)
+    return show(v, 50)
+
+
+def _note(text: str) -> HTMLBlock:
+    return HTMLBlock(f'<div class="me-report"><p>{esc(text)}</p></div>')
+
+
+def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
+    """The section's content (see the module docstring)."""
+    prev_dir = previous_run(outputs_dir)
+    if prev_dir is None:
+        return _note(
+            "No earlier run of this scenario to compare with (a scheduled run compares "
+            "itself with the scenario's previous successful run)."
+        )
+    try:
+        prev = json.loads((prev_dir / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(prev, dict):
+            raise ValueError("not a mapping")
+    except (OSError, ValueError) as exc:
+        return _note(f"The previous run's manifest ({prev_dir.name}) cannot be read: {exc}.")
+    now = {
+        "parameters_given": decision.params.overrides(),
+        "headline": headline_numbers(decision),
+        "inputs": {"data": data_hashes()},
+        "git_commit": git_commit(PROJECT_ROOT),
+    }
+    c = rundiff.compare(prev, now)
+    when = str(prev.get("started", ""))
+    try:
+        days = (datetime.now(UTC) - datetime.fromisoformat(when)).days
+        ago = f", {days} day{'s' if days != 1 else ''} ago" if days >= 1 else ", earlier today"
+    except ValueError:
+        ago = ""
+    parts = [
+        f"<p>Compared with run <code>{esc(prev_dir.name)}</code> ({esc(when[:16])} UTC{ago}).</p>"
+    ]
+    changes = [
+        f"{label(k)}: {_value(k, a)} to {_value(k, b)}"
+        for k, (a, b) in c.parameters.items()
+        if k not in ("n_paths", "seed", "sobol_samples")
+    ]
+    sampling = [k for k in c.parameters if k in ("n_paths", "seed", "sobol_samples")]
+    if sampling:
+        changes.append(
+            "simulation settings (" + ", ".join(label(k) for k in sampling) + "): the means "
+            "move with the sample"
+        )
+    if c.data:
+        changes.append("data files: " + ", ".join(Path(k).name for k in c.data))
+    if c.commit:
+        changes.append("the model's code (commit " + esc(str(c.commit[1])[:10]) + ")")
+    parts.append(
+        "<p><b>What changed:</b></p><ul>" + "".join(f"<li>{esc(x)}</li>" for x in changes) + "</ul>"
+        if changes
+        else "<p><b>What changed:</b> nothing recorded about the inputs; differences below "
+        "are the run's own.</p>"
+    )
+    h_prev, h_now = prev.get("headline") or {}, now["headline"]
+    rec_prev, rec_now = h_prev.get("recommended"), h_now["recommended"]
+    if rec_prev == rec_now:
+        answer = f"The recommendation is unchanged: {MODE_LABELS.get(rec_now, rec_now)}"
+    else:
+        answer = (
+            f"The recommendation changed from {MODE_LABELS.get(rec_prev, rec_prev)} to "
+            f"{MODE_LABELS.get(rec_now, rec_now)}"
+        )
+    sure = h_prev.get("probability_best")
+    if isinstance(sure, int | float):
+        answer += f" (how sure: {pct(sure)} then, {pct(h_now['probability_best'])} now)"
+    parts.append(f"<p>{esc(answer)}.</p>")
+    html = "".join(parts)
+    rows = []
+    for mode, row in h_now["modes"].items():
+        before = ((h_prev.get("modes") or {}).get(mode) or {}).get("mean")
+        if isinstance(before, int | float):
+            rows.append(
+                {
+                    "mode": MODE_LABELS[mode],
+                    "then (US$ m)": money(before),
+                    "now (US$ m)": money(row["mean"]),
+                    "change (US$ m)": money(row["mean"] - before, signed=True),
+                }
+            )
+    blocks = [html]
+    if rows:
+        blocks.append(str(table(pd.DataFrame(rows), caption="Mean NPV over the futures.")))
+    if c.parameters:
+        try:
+            att = rundiff.attribute(rundiff.given(prev), now["parameters_given"])
+        except ParameterError as exc:
+            blocks.append(f"<p>{esc(f'The drivers cannot be computed: {exc}')}</p>")
+        else:
+            parts_ = att.drop(index=["all together", "interactions"])
+            keep = parts_.abs().max(axis=1) >= 0.05
+            shown = pd.concat([parts_[keep], att.loc[["all together", "interactions"]]])
+            shown.index = [label(i) if i in SPECS else i for i in shown.index]
+            shown.columns = [MODE_LABELS[m] for m in shown.columns]
+            blocks.append(
+                str(
+                    table(
+                        shown.round(1).reset_index(names="driver"),
+                        caption="Change in each mode's expected-case NPV (US$ m) when each "
+                        "changed parameter alone takes its new value, then all together.",
+                    )
+                )
+            )
+    return HTMLBlock('<div class="me-report">' + "".join(blocks) + "</div>")
