@@ -282,6 +282,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from models.inputs.scenario import parse_overrides
+    from models.runner.sweep_run import run_sweep
+
+    outcome = run_sweep(
+        args.sweep,
+        reports_dir=args.reports,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        overrides=parse_overrides(args.param or []),
+    )
+    print(outcome.table)
+    return 0
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from models.runner.files import reports_folder
     from models.runner.index import write_index
@@ -414,6 +430,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", metavar="DIR", help="where to write the rerun (default: RUN_DIR's)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=cmd_reproduce)
+
+    p = sub.add_parser(
+        "sweep", help="evaluate many parameter points (grid, Latin hypercube, scenarios)"
+    )
+    p.add_argument("sweep", metavar="SWEEP.yaml", help="a sweep file, e.g. data/sweeps/...")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action=_ParamAction,
+        metavar=("NAME", "VALUE"),
+        help="set a parameter at every point",
+    )
+    p.add_argument("--reports", default="reports", metavar="DIR")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="local Dask worker processes (default: the cores; 0: in this process)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
+    p.add_argument("--resume", metavar="SWEEP_DIR", help="complete an interrupted sweep")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("diff", help="what changed between two runs, and what it did")
     p.add_argument("run_a", metavar="RUN_A")

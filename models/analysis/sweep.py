@@ -1,0 +1,79 @@
+"""A sweep's points evaluated at model level: each point's Monte Carlo run, summarised.
+
+Each point is the base scenario with its varied inputs set (:mod:`models.inputs.sweep_spec`),
+simulated on ``paths`` paths with the seed's named streams, so every point sees the
+same futures (common random numbers: neighbouring points differ by the inputs, not by
+noise) and a point's numbers do not depend on which worker computed it or how the
+points were chunked. The review rules are fitted once, at the base scenario, and
+applied at every point (:func:`models.uncertainty.montecarlo.run` with ``rules``):
+fitting them per point (about 1.3 s) would cost more than the point itself. Under
+``decision_rule: fixed`` (the example sweeps' setting) the values follow each point's
+own expected-case plan and the shared rules only feed the adaptive column; under
+``adaptive``, a rule fitted at the base can be blind to a change at a far point, as the
+what-if panel found (:mod:`models.analysis.whatif`), so prefer ``fixed`` for maps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from models.analysis import metrics
+from models.inputs.schema import rivals
+from models.uncertainty import montecarlo
+
+#: The columns of a sweep's table, besides the varied inputs.
+COLUMNS = [
+    "point",
+    "mode",
+    "mean_npv_usd_m",
+    "p5_usd_m",
+    "p95_usd_m",
+    "p_loss",
+    "p_best",
+    "recommended",
+    "runner_up",
+    "lead_usd_m",
+    "lead_se_usd_m",
+    "n_paths",
+]
+
+
+def evaluate_point(params, n_paths: int, rules: dict[str, Any]) -> pd.DataFrame:
+    """One point's summary: a row per mode (see :data:`COLUMNS`, without ``point``)."""
+    mc = montecarlo.run(params, n_paths, rules=rules)
+    table = metrics.npv_table(mc.npv)
+    best = metrics.probability_best(mc.npv)
+    ranking = metrics.ranking(mc.npv)
+    rec = ranking[0]
+    second = next(m for m in ranking[1:] if m in rivals(rec, ranking))
+    lead, se, _ = metrics.paired_difference(mc.npv, rec, second)
+    return pd.DataFrame(
+        {
+            "mode": table.index,
+            "mean_npv_usd_m": table["mean"].to_numpy(),
+            "p5_usd_m": table["p5"].to_numpy(),
+            "p95_usd_m": table["p95"].to_numpy(),
+            "p_loss": table["prob_loss"].to_numpy(),
+            "p_best": best.reindex(table.index).to_numpy(),
+            "recommended": rec,
+            "runner_up": second,
+            "lead_usd_m": lead,
+            "lead_se_usd_m": se,
+            "n_paths": n_paths,
+        }
+    )
+
+
+def evaluate_chunk(sweep, indices: list[int], rules: dict[str, Any]) -> pd.DataFrame:
+    """The table rows of the points ``indices`` of ``sweep`` (a pure function of its
+    arguments: what a Dask worker runs)."""
+    parts = []
+    for i in indices:
+        rows = evaluate_point(sweep.point_params(i), sweep.paths, rules)
+        rows.insert(0, "point", i)
+        for name, value in sweep.points.iloc[i].items():
+            rows[name] = value
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,238 @@
+"""Sweep files: which inputs to vary, over which points, with how many paths each.
+
+A sweep file (``data/sweeps/*.yaml``) names a base scenario and the inputs to vary::
+
+    name: partner_terms
+    base: data/scenarios/base.yaml     # relative to the project, or to the file
+    paths: 1000                        # Monte Carlo paths per point
+    design: grid                       # grid | lhs | scenarios
+    vary:                              # grid: values, or low/high/steps
+      partner_revenue_share: {low: 0.1, high: 0.6, steps: 6}
+      market_foreign_premium_share: [0.05, 0.1, 0.2]
+    # lhs:       vary: {name: {low: .., high: ..}}, points: 500
+    # scenarios: scenarios: [data/scenarios/letv_2015.yaml, ...]
+    decision_rule: fixed               # optional: any parameter, for every point
+    chunk: 50                          # points per chunk (resume granularity)
+
+Every point is the base scenario with the varied inputs set to the point's values
+(taken as known, as the tornado does) and the other parameters as the file gives them;
+every point is validated before anything runs, so a bad value is refused with one line
+naming it. The points of a Latin hypercube come from the seed's named stream
+``sweep/points``: the same file and seed give the same points.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models._paths import PROJECT_ROOT
+from models._rng import stream
+from models.exceptions import ParameterError, ScenarioFileError
+from models.format import show
+from models.inputs.schema import SPECS
+
+#: Keys a sweep file may hold besides parameters.
+KEYS = ("name", "base", "paths", "design", "vary", "points", "scenarios", "chunk")
+DESIGNS = ("grid", "lhs", "scenarios")
+
+#: Most points a sweep may have (a safety net for typos such as steps: 1000 in 4 inputs).
+MAX_POINTS = 200_000
+
+#: Memory of one point's Monte Carlo run per path and the budget of one worker (bytes):
+#: a point runs 5 modes x 120 months in chunks, about 4 kB a path at its peak
+#: (benchmarks/bench_model.py), and each worker holds one point at a time.
+BYTES_PER_PATH = 4.0e3
+WORKER_BUDGET = 2.0e9
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep file.
+
+    Attributes
+    ----------
+    name : str
+        The sweep's name (its folder under ``reports/_sweeps``).
+    base : Parameters
+        The base scenario with the file's fixed settings applied.
+    base_file : Path
+        The base scenario's file.
+    paths : int
+        Paths per point.
+    design : str
+        ``grid``, ``lhs`` or ``scenarios``.
+    points : pandas.DataFrame
+        One row per point: the varied inputs' values (``scenario`` for a list of files).
+    chunk : int
+        Points per chunk.
+    spec : dict
+        The file as read (recorded in the manifest).
+    """
+
+    name: str
+    base: Any
+    base_file: Path
+    paths: int
+    design: str
+    points: pd.DataFrame
+    chunk: int
+    spec: dict = field(repr=False)
+    overrides: dict = field(default_factory=dict, repr=False)
+
+    def point_params(self, i: int):
+        """The parameters of point ``i``."""
+        row = self.points.iloc[i]
+        if self.design == "scenarios":
+            from models.inputs.scenario import load
+
+            return load(row["scenario"], self.overrides)
+        return self.base.replace(**{k: _plain(v) for k, v in row.items()})
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def _fail(path: Path, problem: str) -> ScenarioFileError:
+    return ScenarioFileError(f"sweep file {path}: {problem}")
+
+
+def _resolve(path: Path, name: Any) -> Path:
+    if not isinstance(name, str) or not name:
+        raise _fail(path, f"scenario {show(name)}: expected a file name")
+    for candidate in (path.parent / name, PROJECT_ROOT / name, Path(name)):
+        if candidate.is_file():
+            return candidate
+    raise _fail(path, f"scenario {name!r}: not found")
+
+
+def _axis(path: Path, name: str, spec: Any) -> list[float]:
+    """The values of one varied input on a grid."""
+    if name not in SPECS or SPECS[name].type not in ("float", "int"):
+        from models.inputs.params import suggest
+
+        hint = suggest(name)
+        raise _fail(
+            path,
+            f"vary: {name!r} is not a numeric parameter"
+            + (f"; did you mean {hint}?" if hint else ""),
+        )
+    if isinstance(spec, list):
+        values = spec
+    elif isinstance(spec, Mapping) and {"low", "high", "steps"} <= set(spec):
+        low, high, steps = spec["low"], spec["high"], spec["steps"]
+        if not isinstance(steps, int) or steps < 1:
+            raise _fail(path, f"vary: {name}: steps={show(steps)}: expected a whole number >= 1")
+        values = list(np.linspace(float(low), float(high), steps)) if steps > 1 else [float(low)]
+    else:
+        raise _fail(
+            path, f"vary: {name}={show(spec)}: expected a list of values or {{low, high, steps}}"
+        )
+    if not values:
+        raise _fail(path, f"vary: {name}: the range is empty; expected at least one value")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        raise _fail(path, f"vary: {name}={show(values)}: expected numbers")
+    if SPECS[name].type == "int":
+        values = [round(v) for v in values]
+    return [float(v) if SPECS[name].type == "float" else v for v in values]
+
+
+def _range(path: Path, name: str, spec: Any) -> tuple[float, float]:
+    _axis(path, name, [0.0])  # the name check
+    if not (isinstance(spec, Mapping) and {"low", "high"} <= set(spec)):
+        raise _fail(path, f"vary: {name}={show(spec)}: a Latin hypercube needs {{low, high}}")
+    low, high = spec["low"], spec["high"]
+    if not all(isinstance(v, int | float) for v in (low, high)) or not low < high:
+        raise _fail(path, f"vary: {name}: low={show(low)}, high={show(high)}: expected low < high")
+    return float(low), float(high)
+
+
+def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Sweep:
+    """Read and validate a sweep file (every point is validated).
+
+    Raises
+    ------
+    ScenarioFileError, ParameterError
+        One line naming the file, the key or parameter, the value and what was expected.
+    """
+    from models.inputs.scenario import load, load_yaml
+
+    path = Path(path)
+    data = load_yaml(path)
+    unknown = [k for k in data if k not in KEYS and k not in SPECS]
+    if unknown:
+        raise _fail(
+            path,
+            f"key {unknown[0]!r} is neither a sweep setting ({', '.join(KEYS)}) nor a parameter",
+        )
+    design = data.get("design", "grid")
+    if design not in DESIGNS:
+        raise _fail(path, f"design={show(design)}: expected one of {', '.join(DESIGNS)}")
+    paths = data.get("paths", 1000)
+    if not isinstance(paths, int) or isinstance(paths, bool) or not 2 <= paths <= 2_000_000:
+        raise _fail(path, f"paths={show(paths)}: expected a whole number of paths in [2, 2000000]")
+    chunk = data.get("chunk", 50)
+    if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
+        raise _fail(path, f"chunk={show(chunk)}: expected a whole number of points >= 1")
+    fixed = {k: v for k, v in data.items() if k in SPECS}
+    fixed.update(overrides or {})
+    base_file = _resolve(path, data.get("base", "data/scenarios/base.yaml"))
+    base = load(base_file, fixed)
+    vary = data.get("vary") or {}
+    if design != "scenarios" and (not isinstance(vary, Mapping) or not vary):
+        raise _fail(path, "vary: expected at least one input to vary")
+    if design == "grid":
+        axes = {name: _axis(path, name, spec) for name, spec in vary.items()}
+        n = int(np.prod([len(v) for v in axes.values()]))
+        if n > MAX_POINTS:
+            raise _fail(path, f"the grid has {n:,} points; expected at most {MAX_POINTS:,}")
+        points = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes))
+    elif design == "lhs":
+        n = data.get("points")
+        if not isinstance(n, int) or not 1 <= n <= MAX_POINTS:
+            raise _fail(path, f"points={show(n)}: expected a whole number in [1, {MAX_POINTS}]")
+        ranges = {name: _range(path, name, spec) for name, spec in vary.items()}
+        rng = np.random.default_rng(stream(int(base.seed), "sweep/points"))
+        cols = {}
+        for name, (low, high) in ranges.items():
+            u = (rng.permutation(n) + rng.random(n)) / n
+            values = low + u * (high - low)
+            cols[name] = np.round(values).astype(int) if SPECS[name].type == "int" else values
+        points = pd.DataFrame(cols)
+    else:
+        files = data.get("scenarios")
+        if not isinstance(files, list) or not files:
+            raise _fail(path, "scenarios: expected a list of scenario files")
+        points = pd.DataFrame({"scenario": [str(_resolve(path, f)) for f in files]})
+    need = BYTES_PER_PATH * paths
+    if need > WORKER_BUDGET:
+        raise _fail(
+            path,
+            f"paths={paths:,}: one point needs about {need / 1e9:.1f} GB; a worker has "
+            f"{WORKER_BUDGET / 1e9:.0f} GB; expected at most "
+            f"{int(WORKER_BUDGET / BYTES_PER_PATH):,}",
+        )
+    sweep = Sweep(
+        name=str(data.get("name") or path.stem),
+        base=base,
+        base_file=base_file,
+        paths=paths,
+        design=design,
+        points=points,
+        chunk=chunk,
+        spec=data,
+        overrides=fixed,
+    )
+    for i in range(len(points)):  # every point valid before anything runs
+        try:
+            sweep.point_params(i)
+        except ParameterError as exc:
+            raise _fail(path, f"point {i} ({show(points.iloc[i].to_dict(), 80)}): {exc}") from None
+    return sweep

@@ -1,0 +1,264 @@
+"""``market-entry sweep SWEEP.yaml``: many parameter points, each with its own Monte Carlo
+run, in chunks, on this machine or a Dask cluster; resumable.
+
+A sweep writes ``reports/_sweeps/<name>/<run id>/``:
+
+- ``chunks/chunk-NNNNN.parquet``, one per chunk of points as it finishes (atomically);
+- ``sweep.parquet``, the tidy table (one row per point and mode:
+  :data:`models.analysis.sweep.COLUMNS` and the varied inputs), once every chunk is in;
+- ``manifest.json``: the sweep file as read, points, paths, seed, status, timings, the
+  data's and packages' fingerprints, like every run.
+
+The points are distributed with Dask (``distributed``): a ``LocalCluster`` of
+``workers`` processes by default, or the cluster at ``scheduler``; ``workers=0`` runs
+them in this process. Each point's numbers are a pure function of the point (named
+random streams of the seed; the review rules fitted once at the base), so the table is
+the same whatever the workers or the chunking. An interrupted sweep keeps its chunks;
+``resume=RUN_DIR`` computes only the missing ones.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models._fingerprint import data_hashes, file_hashes, packages
+from models.analysis.sweep import evaluate_chunk
+from models.exceptions import OutputError, ReportError
+from models.inputs.scenario import slug
+from models.inputs.sweep_spec import Sweep, load_sweep
+from models.runner.files import check_writable, reports_folder, write_atomic
+from models.uncertainty import montecarlo
+
+log = logging.getLogger(__name__)
+
+SWEEPS_DIR = "_sweeps"
+TABLE = "sweep.parquet"
+
+
+@dataclass
+class SweepOutcome:
+    """What a sweep produced."""
+
+    run_dir: Path
+    table: Path
+    points: int
+    chunks_computed: int
+    seconds: float
+
+
+def _chunks(sweep: Sweep) -> list[list[int]]:
+    n = len(sweep.points)
+    return [list(range(a, min(a + sweep.chunk, n))) for a in range(0, n, sweep.chunk)]
+
+
+def _chunk_path(run_dir: Path, k: int) -> Path:
+    return run_dir / "chunks" / f"chunk-{k:05d}.parquet"
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _client(workers: int | None, scheduler: str | None):
+    """A Dask client: the cluster at ``scheduler``, or a LocalCluster of ``workers``
+    single-threaded processes (default: the cores)."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(
+        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return Client(cluster), cluster
+
+
+def run_sweep(
+    sweep_file: str | Path,
+    *,
+    reports_dir: str | Path = "reports",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress=None,
+) -> SweepOutcome:
+    """Run (or resume) a sweep; see the module docstring.
+
+    Parameters
+    ----------
+    sweep_file : path
+        The sweep file (:mod:`models.inputs.sweep_spec`).
+    reports_dir : path
+        Root of the reports tree.
+    workers : int, optional
+        Local Dask workers (processes); 0 runs in this process; default: the cores.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``).
+    resume : path, optional
+        A sweep folder to complete (its sweep file must be the same).
+    overrides : dict, optional
+        Parameters set at every point (``-p``).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each chunk.
+
+    Raises
+    ------
+    ScenarioFileError, ParameterError, OutputError
+        Before anything runs (a bad sweep file, a resume folder of another sweep).
+    ReportError
+        If a chunk fails; the chunks done are kept for ``resume``.
+    """
+    t0 = time.perf_counter()
+    sweep = load_sweep(sweep_file, overrides)
+    spec_digest = _digest(sweep)
+    if resume is not None:
+        run_dir = Path(resume)
+        try:
+            manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError(
+                f"sweep folder {run_dir}: no readable manifest.json ({exc})"
+            ) from None
+        if manifest.get("spec_digest") != spec_digest:
+            raise OutputError(
+                f"sweep folder {run_dir}: was run from another sweep file or other overrides; "
+                "resume it with the same ones"
+            )
+    else:
+        reports = reports_folder(reports_dir)
+        check_writable(reports)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        run_dir = reports / SWEEPS_DIR / slug(sweep.name) / f"{stamp}-{spec_digest[:6]}"
+        run_dir.mkdir(parents=True, exist_ok=False)
+        manifest = {
+            "sweep": sweep.name,
+            "sweep_file": str(sweep_file),
+            "spec": sweep.spec,
+            "spec_digest": spec_digest,
+            "overrides": dict(overrides or {}),
+            "design": sweep.design,
+            "points": len(sweep.points),
+            "paths_per_point": sweep.paths,
+            "seed": int(sweep.base.seed),
+            "parameters_given": sweep.base.overrides(),
+            "inputs": {"scenario": file_hashes([sweep.base_file]), "data": data_hashes()},
+            "packages": packages(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    (run_dir / "chunks").mkdir(exist_ok=True)
+    manifest.update(status="running", pid=os.getpid())
+    write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+
+    chunks = _chunks(sweep)
+    todo = [k for k in range(len(chunks)) if not _chunk_path(run_dir, k).is_file()]
+    log.info(
+        "sweep %s: %d points x %d paths, %d chunks (%d to compute) into %s",
+        sweep.name,
+        len(sweep.points),
+        sweep.paths,
+        len(chunks),
+        len(todo),
+        run_dir,
+    )
+    t_fit = time.perf_counter()
+    rules = montecarlo.fit_rules(sweep.base)
+    fit_s = time.perf_counter() - t_fit
+    done = len(chunks) - len(todo)
+    status = "running"
+    try:
+        if workers == 0 and not scheduler:
+            for k in todo:
+                _write_parquet(evaluate_chunk(sweep, chunks[k], rules), _chunk_path(run_dir, k))
+                done += 1
+                _tick(progress, done, len(chunks))
+        elif todo:
+            from dask.distributed import as_completed
+
+            client, cluster = _client(workers, scheduler)
+            try:
+                sweep_f = client.scatter(sweep, broadcast=True)
+                rules_f = client.scatter(rules, broadcast=True)
+                futures = {
+                    client.submit(
+                        evaluate_chunk, sweep_f, chunks[k], rules_f, key=f"chunk-{spec_digest}-{k}"
+                    ): k
+                    for k in todo
+                }
+                for future in as_completed(futures):
+                    k = futures[future]
+                    _write_parquet(future.result(), _chunk_path(run_dir, k))
+                    done += 1
+                    _tick(progress, done, len(chunks))
+            finally:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+        table = pd.concat(
+            [pd.read_parquet(_chunk_path(run_dir, k)) for k in range(len(chunks))],
+            ignore_index=True,
+        ).sort_values(["point", "mode"], kind="stable", ignore_index=True)
+        _write_parquet(table, run_dir / TABLE)
+        status = "succeeded"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    except Exception as exc:
+        status = "failed"
+        manifest["error"] = f"{type(exc).__name__}: {exc}"[:500]
+        raise ReportError(
+            f"sweep {sweep.name}: {manifest['error']}; {done} of {len(chunks)} chunks kept in "
+            f"{run_dir}; resume with --resume {run_dir}"
+        ) from None
+    finally:
+        manifest.update(
+            status=status,
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            chunks_done=done,
+            timings_s={"rules": round(fit_s, 3), "total": round(time.perf_counter() - t0, 3)},
+        )
+        write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    seconds = time.perf_counter() - t0
+    log.info(
+        "sweep %s: %d points in %.1f s: %s", sweep.name, len(sweep.points), seconds, run_dir / TABLE
+    )
+    return SweepOutcome(run_dir, run_dir / TABLE, len(sweep.points), len(todo), seconds)
+
+
+def _tick(progress, done: int, total: int) -> None:
+    log.info("sweep: %d of %d chunks", done, total)
+    if progress is not None:
+        progress(done, total)
+
+
+def _digest(sweep: Sweep) -> str:
+    """A hash of what determines the table: the points, paths, chunking and base."""
+    import hashlib
+
+    text = json.dumps(
+        {
+            "points": sweep.points.to_dict(orient="list"),
+            "paths": sweep.paths,
+            "chunk": sweep.chunk,
+            "design": sweep.design,
+            "base": sweep.base.digest(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,106 @@
+"""Sweeps (issue 12, first part): the table is the same locally and on a two-worker
+LocalCluster, a resumed sweep equals an uninterrupted one, bad sweep files are refused
+in one line."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from models.exceptions import OutputError, ScenarioFileError
+from models.inputs.sweep_spec import load_sweep
+from models.runner.sweep_run import _chunk_path, run_sweep
+from tests.conftest import ROOT
+
+SMALL = """
+name: tiny
+base: data/scenarios/base.yaml
+design: grid
+vary:
+  partner_revenue_share: [0.1, 0.4]
+  market_foreign_premium_share: {low: 0.1, high: 0.3, steps: 2}
+paths: 40
+chunk: 1
+decision_rule: fixed
+correlations: []
+decision_training_paths: 1000
+"""
+
+
+@pytest.fixture
+def spec(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(SMALL)
+    return path
+
+
+def test_grid_points_and_table(spec, tmp_path):
+    sweep = load_sweep(spec)
+    assert sweep.points.to_dict(orient="list") == {
+        "partner_revenue_share": [0.1, 0.1, 0.4, 0.4],
+        "market_foreign_premium_share": [0.1, 0.3, 0.1, 0.3],
+    }
+    assert sweep.point_params(1).market_foreign_premium_share == 0.3
+    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0)
+    table = pd.read_parquet(out.table)
+    assert len(table) == 4 * 5 and set(table["point"]) == {0, 1, 2, 3}
+    one = table[table["point"] == 0]
+    assert one["p_best"].sum() == pytest.approx(1.0)
+    assert (one["p5_usd_m"] <= one["mean_npv_usd_m"] + 1e-9).all()
+    m = json.loads((out.run_dir / "manifest.json").read_text())
+    assert m["status"] == "succeeded" and m["points"] == 4 and m["chunks_done"] == 4
+
+
+@pytest.mark.slow
+def test_the_same_table_locally_and_on_two_workers(spec, tmp_path):
+    local = pd.read_parquet(run_sweep(spec, reports_dir=tmp_path / "a", workers=0).table)
+    dask = pd.read_parquet(run_sweep(spec, reports_dir=tmp_path / "b", workers=2).table)
+    pd.testing.assert_frame_equal(local, dask)
+
+
+def test_a_resumed_sweep_equals_an_uninterrupted_one(spec, tmp_path):
+    whole = run_sweep(spec, reports_dir=tmp_path / "r", workers=0)
+    expected = pd.read_parquet(whole.table)
+    # as if interrupted after two chunks: the other chunks and the table are missing
+    for k in (2, 3):
+        _chunk_path(whole.run_dir, k).unlink()
+    whole.table.unlink()
+    again = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, resume=whole.run_dir)
+    assert again.chunks_computed == 2
+    pd.testing.assert_frame_equal(pd.read_parquet(again.table), expected)
+
+
+def test_resume_refuses_another_sweeps_folder(spec, tmp_path):
+    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0)
+    other = tmp_path / "other.yaml"
+    other.write_text(SMALL.replace("paths: 40", "paths: 50"))
+    with pytest.raises(OutputError, match="another sweep file"):
+        run_sweep(other, workers=0, resume=out.run_dir)
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (("partner_revenue_share:", "partner_revenu_share:"), "not a numeric parameter"),
+        (("[0.1, 0.4]", "[]"), "the range is empty"),
+        (("steps: 2", "steps: 0"), "steps=0: expected a whole number >= 1"),
+        (("paths: 40", "paths: 1000000"), "one point needs about 4.0 GB"),
+        (("[0.1, 0.4]", "[0.1, 1.4]"), "point 2"),
+        (("design: grid", "design: random"), "design='random'"),
+        (("name: tiny", "nmae: tiny"), "key 'nmae' is neither a sweep setting"),
+    ],
+)
+def test_bad_sweep_files_are_refused_in_one_line(spec, tmp_path, cli, edit, fragment):
+    spec.write_text(SMALL.replace(*edit))
+    with pytest.raises(ScenarioFileError, match=fragment.replace("[", r"\[").replace(".", r"\.")):
+        load_sweep(spec)
+    ran = cli("sweep", spec, "--reports", tmp_path / "r", "--workers", "0")
+    assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1
+    assert fragment in ran.stderr and not (tmp_path / "r").exists()
+
+
+def test_the_example_sweep_file_is_valid():
+    sweep = load_sweep(ROOT / "data" / "sweeps" / "partner_terms.yaml")
+    assert len(sweep.points) == 42 and sweep.base.decision_rule == "fixed"
