@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models._paths import NOTEBOOKS, PROJECT_ROOT
+from models._paths import PROJECT_ROOT
 from models.exceptions import ParameterError, ReportError
 from models.inputs.scenario import load
 from models.inputs.schema import MODE_LABELS
@@ -159,16 +159,11 @@ def compare_report(run_dirs: list[Path], reports: Path) -> Path:
     ReportError
         If the notebook fails (its folder is kept, with the notebook and a manifest).
     """
-    import nbformat
-    import papermill as pm
-
-    from models.runner.html import notebook_to_html
-    from models.runner.run import KERNEL, _kernel_manager_class
+    from models.runner.aux_report import execute
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = reports / COMPARE_DIR / stamp
     folder.mkdir(parents=True, exist_ok=False)
-    out_nb = folder / f"{COMPARE_NOTEBOOK}.ipynb"
     manifest = {
         "batch_id": stamp,
         "runs": [str(d) for d in run_dirs],
@@ -177,17 +172,7 @@ def compare_report(run_dirs: list[Path], reports: Path) -> Path:
     }
     write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2))
     try:
-        pm.execute_notebook(
-            str(NOTEBOOKS / f"{COMPARE_NOTEBOOK}.ipynb"),
-            str(out_nb),
-            parameters={"runs": [str(d.resolve()) for d in run_dirs]},
-            kernel_name=KERNEL,
-            progress_bar=False,
-            cwd=str(PROJECT_ROOT),
-            kernel_manager_class=_kernel_manager_class(),
-        )
-        html = folder / f"{COMPARE_NOTEBOOK}.html"
-        write_atomic(html, notebook_to_html(nbformat.read(out_nb, as_version=4), "compare"))
+        html = execute(COMPARE_NOTEBOOK, {"runs": [str(d.resolve()) for d in run_dirs]}, folder)
         manifest["status"] = "succeeded"
     except Exception as exc:
         manifest.update(status="failed", error=one_line(f"{type(exc).__name__}: {exc}")[:500])

@@ -293,8 +293,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=args.resume,
         overrides=parse_overrides(args.param or []),
+        report=not args.no_report,
     )
     print(outcome.table)
+    if (outcome.run_dir / "sweep.html").is_file():
+        print(outcome.run_dir / "sweep.html")
     return 0
 
 
@@ -452,6 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
     p.add_argument("--resume", metavar="SWEEP_DIR", help="complete an interrupted sweep")
+    p.add_argument("--no-report", action="store_true", help="write the table only")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("diff", help="what changed between two runs, and what it did")

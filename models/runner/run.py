@@ -58,8 +58,9 @@ DEFAULT_SCENARIO = SCENARIOS / "base.yaml"
 #: The file of per-path outcomes the main report writes into its run folder.
 OUTCOMES = "outcomes.parquet"
 
-#: Notebooks in notebooks/ that are not a scenario's reports: the comparison of a batch.
-NOT_SCENARIO_REPORTS = ("compare",)
+#: Notebooks in notebooks/ that are not a scenario's reports: the comparison of a batch
+#: and the report of a sweep.
+NOT_SCENARIO_REPORTS = ("compare", "sweep")
 KERNEL = "market-entry"
 
 _VERSIONED = (

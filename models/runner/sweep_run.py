@@ -97,6 +97,7 @@ def run_sweep(
     resume: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
     progress=None,
+    report: bool = True,
 ) -> SweepOutcome:
     """Run (or resume) a sweep; see the module docstring.
 
@@ -116,6 +117,8 @@ def run_sweep(
         Parameters set at every point (``-p``).
     progress : callable, optional
         Called as ``progress(done, total)`` after each chunk.
+    report : bool
+        Whether to write the sweep report (``notebooks/sweep.ipynb``) beside the table.
 
     Raises
     ------
@@ -214,6 +217,12 @@ def run_sweep(
             ignore_index=True,
         ).sort_values(["point", "mode"], kind="stable", ignore_index=True)
         _write_parquet(table, run_dir / TABLE)
+        if report:
+            from models.runner.aux_report import execute
+
+            manifest["report"] = execute(
+                "sweep", {"sweep_dir": str(run_dir.resolve())}, run_dir
+            ).name
         status = "succeeded"
     except KeyboardInterrupt:
         status = "interrupted"

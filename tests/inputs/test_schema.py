@@ -56,7 +56,7 @@ def test_sources_point_at_evidence():
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: The scenario reports (the comparison of a batch takes run folders, not parameters).
-REPORTS = [p for p in NOTEBOOKS if p.stem != "compare"]
+REPORTS = [p for p in NOTEBOOKS if p.stem not in ("compare", "sweep")]
 
 
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)

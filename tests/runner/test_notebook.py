@@ -109,6 +109,8 @@ def test_notebooks_are_thin(path):
         assert not found, f"{path.name}: {found} in {source[:60]!r}"
     if path.stem == "compare":  # takes run folders, validated by load_runs
         assert "compare_blocks.load_runs(runs)" in code[1]
+    elif path.stem == "sweep":  # takes a sweep folder, read by load
+        assert "sweep_blocks.load(sweep_dir)" in code[1]
     else:
         assert "validate_notebook(globals())" in code[1]
 

@@ -5,12 +5,14 @@ in one line."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from models.exceptions import OutputError, ScenarioFileError
 from models.inputs.sweep_spec import load_sweep
+from models.runner.html import external_references
 from models.runner.sweep_run import _chunk_path, run_sweep
 from tests.conftest import ROOT
 
@@ -43,7 +45,7 @@ def test_grid_points_and_table(spec, tmp_path):
         "market_foreign_premium_share": [0.1, 0.3, 0.1, 0.3],
     }
     assert sweep.point_params(1).market_foreign_premium_share == 0.3
-    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0)
+    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, report=False)
     table = pd.read_parquet(out.table)
     assert len(table) == 4 * 5 and set(table["point"]) == {0, 1, 2, 3}
     one = table[table["point"] == 0]
@@ -55,29 +57,35 @@ def test_grid_points_and_table(spec, tmp_path):
 
 @pytest.mark.slow
 def test_the_same_table_locally_and_on_two_workers(spec, tmp_path):
-    local = pd.read_parquet(run_sweep(spec, reports_dir=tmp_path / "a", workers=0).table)
-    dask = pd.read_parquet(run_sweep(spec, reports_dir=tmp_path / "b", workers=2).table)
+    local = pd.read_parquet(
+        run_sweep(spec, reports_dir=tmp_path / "a", workers=0, report=False).table
+    )
+    dask = pd.read_parquet(
+        run_sweep(spec, reports_dir=tmp_path / "b", workers=2, report=False).table
+    )
     pd.testing.assert_frame_equal(local, dask)
 
 
 def test_a_resumed_sweep_equals_an_uninterrupted_one(spec, tmp_path):
-    whole = run_sweep(spec, reports_dir=tmp_path / "r", workers=0)
+    whole = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, report=False)
     expected = pd.read_parquet(whole.table)
     # as if interrupted after two chunks: the other chunks and the table are missing
     for k in (2, 3):
         _chunk_path(whole.run_dir, k).unlink()
     whole.table.unlink()
-    again = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, resume=whole.run_dir)
+    again = run_sweep(
+        spec, reports_dir=tmp_path / "r", workers=0, resume=whole.run_dir, report=False
+    )
     assert again.chunks_computed == 2
     pd.testing.assert_frame_equal(pd.read_parquet(again.table), expected)
 
 
 def test_resume_refuses_another_sweeps_folder(spec, tmp_path):
-    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0)
+    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, report=False)
     other = tmp_path / "other.yaml"
     other.write_text(SMALL.replace("paths: 40", "paths: 50"))
     with pytest.raises(OutputError, match="another sweep file"):
-        run_sweep(other, workers=0, resume=out.run_dir)
+        run_sweep(other, workers=0, resume=out.run_dir, report=False)
 
 
 @pytest.mark.parametrize(
@@ -104,3 +112,27 @@ def test_bad_sweep_files_are_refused_in_one_line(spec, tmp_path, cli, edit, frag
 def test_the_example_sweep_file_is_valid():
     sweep = load_sweep(ROOT / "data" / "sweeps" / "partner_terms.yaml")
     assert len(sweep.points) == 42 and sweep.base.decision_rule == "fixed"
+
+
+@pytest.mark.slow
+def test_the_sweep_report_maps_the_decision_offline(tmp_path, cli):
+    spec = tmp_path / "map.yaml"
+    spec.write_text(
+        SMALL.replace("[0.1, 0.4]", "{low: 0.1, high: 0.6, steps: 3}")
+        .replace("steps: 2", "steps: 3")
+        .replace("high: 0.3", "high: 0.35")
+        .replace("paths: 40", "paths: 200")
+    )
+    ran = cli("sweep", spec, "--reports", tmp_path / "r", "--workers", "0")
+    assert ran.returncode == 0, ran.stderr
+    table_path, html_path = (Path(x) for x in ran.stdout.split())
+    page = html_path.read_text()
+    assert external_references(page) == []
+    assert "Recommended mode by partner&#x27;s revenue share and share of payers" in page or (
+        "Recommended mode by partner" in page
+    )
+    assert "Where each mode wins" in page and "Coverage" in page
+    table = pd.read_parquet(table_path)
+    winners = set(table.drop_duplicates("point")["recommended"])
+    if len(winners) > 1:  # a box per mode that wins somewhere
+        assert "is recommended in " in page

@@ -1,0 +1,189 @@
+"""The sweep report (``notebooks/sweep.ipynb``): decision maps, the frontier where the
+answer flips, and which input ranges make each mode win.
+
+Built from a sweep's ``sweep.parquet`` (:mod:`models.runner.sweep_run`):
+
+* :func:`decision_map`: over two swept inputs, the recommended mode at each point
+  (colour), its lead over the runner-up (hover), crosses where that lead is within two
+  standard errors (too close to call), and the line where ``mode`` (the partnership by
+  default) starts to beat the best alternative that starts differently;
+* :func:`discovery`: for each mode recommended somewhere, the PRIM box of the inputs'
+  ranges where it is recommended (:mod:`models.analysis.discovery`), with coverage and
+  density, in words.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.analysis.discovery import prim
+from models.analysis.sweep import COLUMNS
+from models.exceptions import OutputError, ParameterError
+from models.format import esc, pct
+from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, label, rivals
+from models.reporting.blocks import HTMLBlock, table
+from models.reporting.style import MODE_COLORS, layout
+
+
+def load(sweep_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A sweep's table and manifest (one clear error naming the folder)."""
+    folder = Path(sweep_dir)
+    try:
+        frame = pd.read_parquet(folder / "sweep.parquet")
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(
+            f"sweep folder {folder}: no readable sweep.parquet and manifest ({exc})"
+        ) from None
+    return frame, manifest
+
+
+def inputs(frame: pd.DataFrame) -> list[str]:
+    """The swept inputs (the table's columns besides the metrics)."""
+    return [c for c in frame.columns if c not in COLUMNS]
+
+
+def points(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per point: the swept inputs, the recommendation, its lead and SE."""
+    keep = ["point", *inputs(frame), "recommended", "runner_up", "lead_usd_m", "lead_se_usd_m"]
+    return frame.drop_duplicates("point")[keep].reset_index(drop=True)
+
+
+def title(manifest: dict[str, Any]) -> HTMLBlock:
+    """The report's title: the sweep, its base, its size."""
+    spec = manifest.get("spec") or {}
+    return HTMLBlock(
+        '<div class="me-report"><p style="color:#666;margin:0">China entry decision: sweep</p>'
+        f"<h1>{esc(manifest.get('sweep'))}</h1><p>{esc(manifest.get('points'))} points "
+        f"({esc(manifest.get('design'))}) of {esc(spec.get('base', 'the base scenario'))}, "
+        f"{esc(manifest.get('paths_per_point'))} simulated futures each, seed "
+        f"{esc(manifest.get('seed'))}.</p></div>"
+    )
+
+
+def _margin(frame: pd.DataFrame, mode: str) -> pd.Series:
+    """Per point: the mean NPV of ``mode`` minus the best mode that starts differently."""
+    wide = frame.pivot_table(
+        index="point", columns="mode", values="mean_npv_usd_m", aggfunc="first", observed=True
+    )
+    return wide[mode] - wide[rivals(mode, wide.columns)].max(axis=1)
+
+
+def decision_map(
+    frame: pd.DataFrame, x: str | None = None, y: str | None = None, mode: str = "partner"
+) -> go.Figure:
+    """The recommended mode over two swept inputs (see the module docstring)."""
+    names = inputs(frame)
+    if len(names) < 2:
+        raise ParameterError("decision_map: the sweep varies fewer than two inputs")
+    x, y = x or names[0], y or names[1]
+    pts = points(frame)
+    margin = _margin(frame, mode).reindex(pts["point"]).to_numpy()
+    fig = go.Figure()
+    for m in ENTRY_MODES:
+        sel = pts["recommended"] == m
+        if not sel.any():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=pts.loc[sel, x],
+                y=pts.loc[sel, y],
+                mode="markers",
+                name=MODE_LABELS[m],
+                marker={"symbol": "square", "size": 22, "color": MODE_COLORS[m], "opacity": 0.8},
+                customdata=np.c_[pts.loc[sel, "lead_usd_m"], pts.loc[sel, "lead_se_usd_m"]],
+                hovertemplate=f"{MODE_LABELS[m]} leads by %{{customdata[0]:,.0f}} "
+                "± %{customdata[1]:,.0f} (1 SE)<extra></extra>",
+            )
+        )
+    close = (pts["lead_usd_m"].abs() < 2 * pts["lead_se_usd_m"]).to_numpy()
+    if close.any():
+        fig.add_trace(
+            go.Scatter(
+                x=pts.loc[close, x],
+                y=pts.loc[close, y],
+                mode="markers",
+                name="too close to call (lead < 2 SE)",
+                marker={"symbol": "x-thin", "size": 16, "line": {"width": 2, "color": "#222"}},
+                hoverinfo="skip",
+            )
+        )
+    grid = pd.DataFrame({"x": pts[x], "y": pts[y], "z": margin}).pivot_table(
+        index="y", columns="x", values="z", aggfunc="mean"
+    )
+    if grid.shape[0] >= 2 and grid.shape[1] >= 2 and (grid.min().min() < 0 < grid.max().max()):
+        fig.add_trace(
+            go.Contour(
+                x=grid.columns,
+                y=grid.index,
+                z=grid.to_numpy(),
+                contours={"start": 0, "end": 0, "size": 1, "coloring": "lines"},
+                line={"width": 3, "dash": "dash"},
+                colorscale=[[0, MODE_COLORS[mode]], [1, MODE_COLORS[mode]]],
+                showscale=False,
+                name=f"where {MODE_LABELS[mode].lower()} starts to win",
+                showlegend=True,
+                hoverinfo="skip",
+            )
+        )
+    layout(
+        fig,
+        f"Recommended mode by {label(x)} and {label(y)}",
+        f"{label(y)} ({SPECS[y].unit})" if y in SPECS else y,
+        f"{label(x)} ({SPECS[x].unit})" if x in SPECS else x,
+    )
+    fig.update_layout(hovermode="closest", height=520)
+    return fig
+
+
+def _limit(name: str, low: float | None, high: float | None) -> str:
+    what = label(name) if name in SPECS else name
+    sides = [f"≥ {low:.3g}" if low is not None else "", f"≤ {high:.3g}" if high is not None else ""]
+    return f"{what} " + " and ".join(x for x in sides if x)
+
+
+def discovery(frame: pd.DataFrame) -> HTMLBlock:
+    """For each mode recommended at some but not all points: its PRIM box in words,
+    with coverage and density."""
+    pts = points(frame)
+    names = inputs(frame)
+    rows, sentences = [], []
+    for m in ENTRY_MODES:
+        wins = (pts["recommended"] == m).to_numpy()
+        if not wins.any() or wins.all():
+            continue
+        box = prim(pts[names], wins, alpha=0.1, min_support=0.02)
+        sentences.append(box.in_words(f"{MODE_LABELS[m]} is recommended"))
+        rows.append(
+            {
+                "mode": MODE_LABELS[m],
+                "recommended at": pct(wins.mean()),
+                "box": "; ".join(_limit(k, lo, hi) for k, (lo, hi) in box.limits.items())
+                or "(everywhere)",
+                "coverage": pct(box.coverage),
+                "density": pct(box.density),
+            }
+        )
+    if not rows:
+        return HTMLBlock(
+            '<div class="me-report"><p>The same mode is recommended at every point: '
+            "there is no range to discover.</p></div>"
+        )
+    bullets = "".join(f"<li>{esc(s[:1].upper() + s[1:])}.</li>" for s in sentences)
+    return HTMLBlock(
+        f'<div class="me-report"><ul>{bullets}</ul></div>'
+        + str(
+            table(
+                pd.DataFrame(rows),
+                caption="PRIM boxes over the swept inputs (Friedman and Fisher 1999). "
+                "Coverage: the share of the points where the mode is recommended that lie "
+                "in the box; density: the share of the box's points where it is.",
+            )
+        )
+    )
