@@ -165,8 +165,15 @@ def render_index(reports_dir: Path) -> str:
         {"href": f"{p.parent.parent.name}/{p.parent.name}/{p.name}", "name": p.parent.name}
         for p in sorted(reports_dir.glob("_compare/*/compare.html"), reverse=True)
     ]
+    sweeps = [
+        {"href": str(p.relative_to(reports_dir)), "name": f"{p.parent.parent.name} {p.parent.name}"}
+        for p in sorted(
+            reports_dir.glob("_sweeps/*/*/sweep.html"), key=lambda q: q.parent.name, reverse=True
+        )
+    ]
     return env.get_template(TEMPLATE).render(
         comparisons=comparisons,
+        sweeps=sweeps,
         scenarios=scenarios,
         mode_labels=[MODE_LABELS[m] for m in ENTRY_MODES],
         now=datetime.now(UTC).isoformat(timespec="seconds"),

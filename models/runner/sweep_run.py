@@ -251,6 +251,10 @@ def run_sweep(
             timings_s={"rules": round(fit_s, 3), "total": round(time.perf_counter() - t0, 3)},
         )
         write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    if report:
+        from models.runner.run import _update_index
+
+        _update_index(run_dir.parents[2])  # the reports tree: it links the sweep's report
     seconds = time.perf_counter() - t0
     log.info(
         "sweep %s: %d points in %.1f s: %s", sweep.name, len(sweep.points), seconds, run_dir / TABLE

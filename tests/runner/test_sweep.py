@@ -132,6 +132,8 @@ def test_the_sweep_report_maps_the_decision_offline(tmp_path, cli):
         "Recommended mode by partner" in page
     )
     assert "Where each mode wins" in page and "Coverage" in page
+    index = (tmp_path / "r" / "index.html").read_text()
+    assert str(html_path.relative_to(tmp_path / "r")) in index  # the index links it
     table = pd.read_parquet(table_path)
     winners = set(table.drop_duplicates("point")["recommended"])
     if len(winners) > 1:  # a box per mode that wins somewhere
