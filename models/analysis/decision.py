@@ -23,7 +23,7 @@ from models.analysis import checks as model_checks
 from models.analysis import deal, drivers, flexibility, metrics, voi
 from models.economics.results import Results
 from models.economics.simulation import simulate
-from models.inputs.schema import SAME_START, rivals
+from models.inputs.schema import SAME_START
 from models.uncertainty import montecarlo
 from models.uncertainty.montecarlo import MonteCarlo
 
@@ -182,13 +182,8 @@ def analyse(params, n_paths: int | None = None) -> Decision:
 
     expected = timed("expected case", simulate, params)
     mc = timed("monte carlo", montecarlo.run, params, n_paths)
-    ranking = metrics.ranking(mc.npv)
-    table = metrics.npv_table(mc.npv)
-    table["prob_best"] = metrics.probability_best(mc.npv)
-    table = table.loc[ranking]
+    table, ranking, second = metrics.ranked(mc.npv)
     rec = ranking[0]
-    # the runner-up starts differently (licensing and the staged entry both license now)
-    second = next(m for m in ranking[1:] if m in rivals(rec, ranking))
     entering = [m for m in ranking if m != "stay_out"]
     tornado = timed("tornado", drivers.tornado, params, rec, second)
     sobol = timed("sobol", drivers.sobol, params, rec, second)

@@ -79,6 +79,12 @@ def npv_by_mode(params, inputs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=inputs.index if len(frame) else None)
 
 
+def expected_npv(params) -> pd.Series:
+    """Each mode's NPV in the expected case (inputs as given, events in expectation),
+    US$ m."""
+    return npv_by_mode(params, pd.DataFrame()).iloc[0].rename(None)
+
+
 def _base(params, names: Sequence[str]) -> dict[str, float]:
     return {n: float(getattr(params, n)) for n in names}
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from models.economics.results import _TIE_ORDER
 from models.exceptions import ModelError
-from models.inputs.schema import MODE_LABELS
+from models.inputs.schema import MODE_LABELS, rivals
 
 #: Tail probability of CVaR and of the low percentile.
 TAIL = 0.05
@@ -85,6 +85,18 @@ def ranking(npv: pd.DataFrame) -> list[str]:
     """Modes from the highest mean NPV to the lowest; ties go to the less committing."""
     mean = _check(npv).mean().round(6)
     return sorted(npv.columns, key=lambda m: (-mean[m], _TIE_ORDER.index(m)))
+
+
+def ranked(npv: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str]:
+    """The decision's core numbers from per-path NPVs: :func:`npv_table` with
+    ``prob_best``, best mode first; the ranking; and the runner-up, the best mode that
+    starts differently from the first (licensing and the staged entry both license
+    now, :func:`models.inputs.schema.rivals`)."""
+    order = ranking(npv)
+    table = npv_table(npv)
+    table["prob_best"] = probability_best(npv)
+    second = next(m for m in order[1:] if m in rivals(order[0], order))
+    return table.loc[order], order, second
 
 
 def paired_difference(npv: pd.DataFrame, a: str, b: str) -> tuple[float, float, float]:

@@ -20,11 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from models.economics import finance
-from models.economics.simulation import simulate
+from models.analysis.drivers import expected_npv
 from models.inputs.params import validate
 
 #: Relative and absolute tolerance under which two headline numbers are the same.
@@ -165,14 +163,6 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> Comparison:
         commit=commit if commit[0] != commit[1] else None,
         packages=packages,
         headline=pd.DataFrame(rows, columns=["key", "a", "b", "change", "same"]),
-    )
-
-
-def expected_npv(params) -> pd.Series:
-    """Expected-case NPV of each mode (US$ m)."""
-    res = simulate(params)
-    return pd.Series(
-        {m: float(np.mean(finance.npv(r.cash_flow, res.rate))) for m, r in res.modes.items()}
     )
 
 

@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 
 from models.analysis import metrics
-from models.inputs.schema import rivals
 from models.uncertainty import montecarlo
 
 #: The columns of a sweep's table, besides the varied inputs.
@@ -43,11 +42,8 @@ COLUMNS = [
 def evaluate_point(params, n_paths: int, rules: dict[str, Any]) -> pd.DataFrame:
     """One point's summary: a row per mode (see :data:`COLUMNS`, without ``point``)."""
     mc = montecarlo.run(params, n_paths, rules=rules)
-    table = metrics.npv_table(mc.npv)
-    best = metrics.probability_best(mc.npv)
-    ranking = metrics.ranking(mc.npv)
+    table, ranking, second = metrics.ranked(mc.npv)
     rec = ranking[0]
-    second = next(m for m in ranking[1:] if m in rivals(rec, ranking))
     lead, se, _ = metrics.paired_difference(mc.npv, rec, second)
     return pd.DataFrame(
         {
@@ -56,7 +52,7 @@ def evaluate_point(params, n_paths: int, rules: dict[str, Any]) -> pd.DataFrame:
             "p5_usd_m": table["p5"].to_numpy(),
             "p95_usd_m": table["p95"].to_numpy(),
             "p_loss": table["prob_loss"].to_numpy(),
-            "p_best": best.reindex(table.index).to_numpy(),
+            "p_best": table["prob_best"].to_numpy(),
             "recommended": rec,
             "runner_up": second,
             "lead_usd_m": lead,

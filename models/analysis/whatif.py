@@ -42,8 +42,6 @@ import pandas as pd
 
 from models import format as fmt
 from models.analysis import drivers, metrics
-from models.economics import finance
-from models.economics.simulation import simulate
 from models.exceptions import ParameterError
 from models.inputs.schema import MODE_LABELS, SPECS, format_value, label, rivals
 from models.uncertainty import montecarlo
@@ -348,10 +346,7 @@ class WhatIf:
 
     def expected_case(self, changes: Mapping[str, Any] | None = None) -> pd.Series:
         """Expected-case NPV of each mode with ``changes`` (US$ m; about 20 ms)."""
-        res = simulate(self.at(changes))
-        return pd.Series(
-            {m: float(np.mean(finance.npv(r.cash_flow, res.rate))) for m, r in res.modes.items()}
-        )
+        return drivers.expected_npv(self.at(changes))
 
     def rules(self, params) -> dict[str, Any]:
         """The review rules at ``params``, fitted on :attr:`training_paths` training
@@ -389,13 +384,8 @@ class WhatIf:
         clock["review rules"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         mc = montecarlo.run(params, self.n_paths, rules=self.rules_)
-        ranking = metrics.ranking(mc.npv)
-        table = metrics.npv_table(mc.npv)
-        table["prob_best"] = metrics.probability_best(mc.npv)
-        table = table.loc[ranking]
-        rec = ranking[0]
-        second = next(m for m in ranking[1:] if m in rivals(rec, ranking))
-        lead = metrics.paired_difference(mc.npv, rec, second)
+        table, ranking, second = metrics.ranked(mc.npv)
+        lead = metrics.paired_difference(mc.npv, ranking[0], second)
         clock["monte carlo"] = time.perf_counter() - t2
         clock["total"] = time.perf_counter() - t0
         return Outcome(params, changes, expected, table, lead, self.n_paths, clock)

@@ -10,17 +10,17 @@ expected-case NPV (:func:`models.analysis.rundiff.attribute`, from the first sce
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from models.analysis import rundiff
-from models.exceptions import OutputError, ParameterError
+from models.exceptions import ParameterError
 from models.format import esc, money, pct, show
 from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, format_value, label
 from models.reporting.blocks import HTMLBlock, table
+from models.reporting.provenance import read_manifest
 from models.reporting.style import MODE_COLORS, layout
 
 
@@ -36,13 +36,7 @@ def load_runs(run_dirs: list[str]) -> list[dict[str, Any]]:
         raise ParameterError("runs=[]: expected the run folders to compare")
     runs = []
     for d in run_dirs:
-        path = Path(d) / "manifest.json"
-        try:
-            m = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise OutputError(f"run folder {d}: no readable manifest.json ({exc})") from None
-        if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
-            raise OutputError(f"run folder {d}: not a run manifest")
+        m = read_manifest(d)
         m["_dir"] = str(d)
         runs.append(m)
     return runs

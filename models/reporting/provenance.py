@@ -1,12 +1,16 @@
-"""Where a report came from: the git commit of the code, and the key under which a
-notebook hands its headline numbers to the runner (output metadata)."""
+"""Where a report came from: the git commit of the code, the key under which a
+notebook hands its headline numbers to the runner (output metadata), and the reader of
+a run folder's ``manifest.json``."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from models._paths import PROJECT_ROOT
+from models.exceptions import OutputError
 
 #: Key of the output metadata that carries a run's headline numbers to the runner.
 METADATA_KEY = "market_entry"
@@ -28,3 +32,27 @@ def git_commit(path: str | Path | None = None) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return commit + ("+changes" if dirty else "")
+
+
+def read_manifest(run_dir: str | Path) -> dict[str, Any]:
+    """A run folder's manifest (a mapping with a ``headline``), or one clear error.
+
+    Raises
+    ------
+    OutputError
+        Naming the folder: missing, without a manifest, unreadable, or not a run's.
+    """
+    run_dir = Path(run_dir)
+    path = run_dir / "manifest.json"
+    if not path.is_file():
+        raise OutputError(
+            f"run folder {run_dir}: no manifest.json; expected a folder of a run, "
+            "e.g. reports/base/latest"
+        )
+    try:
+        m = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
+    if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
+        raise OutputError(f"run folder {run_dir}: manifest.json is not a run's manifest")
+    return m

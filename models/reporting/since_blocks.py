@@ -12,7 +12,6 @@ scenario's first run, it says there is nothing to compare with.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,12 @@ import pandas as pd
 from models._fingerprint import data_hashes
 from models._paths import PROJECT_ROOT
 from models.analysis import rundiff
-from models.exceptions import ParameterError
+from models.exceptions import OutputError, ParameterError
 from models.format import esc, money, pct, show
 from models.inputs.schema import MODE_LABELS, SPECS, format_value, label
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.decision_blocks import headline_numbers
-from models.reporting.provenance import git_commit
+from models.reporting.provenance import git_commit, read_manifest
 
 
 def previous_run(outputs_dir: str | Path) -> Path | None:
@@ -63,11 +62,9 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
             "itself with the scenario's previous successful run)."
         )
     try:
-        prev = json.loads((prev_dir / "manifest.json").read_text(encoding="utf-8"))
-        if not isinstance(prev, dict):
-            raise ValueError("not a mapping")
-    except (OSError, ValueError) as exc:
-        return _note(f"The previous run's manifest ({prev_dir.name}) cannot be read: {exc}.")
+        prev = read_manifest(prev_dir)
+    except OutputError as exc:
+        return _note(f"The previous run cannot be compared with: {exc}.")
     now = {
         "parameters_given": decision.params.overrides(),
         "headline": headline_numbers(decision),

@@ -309,6 +309,44 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _param_option(p: argparse.ArgumentParser, help: str) -> None:
+    """``-p NAME VALUE``, repeatable (see :class:`_ParamAction`)."""
+    p.add_argument(
+        "-p", "--param", nargs=2, action=_ParamAction, metavar=("NAME", "VALUE"), help=help
+    )
+
+
+def _limit_options(p: argparse.ArgumentParser) -> None:
+    """The options of a scheduled run, shared by ``run`` and ``batch``."""
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a run that takes longer (exit 124; the folder is kept, marked timed out)",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a run in which one notebook cell takes longer (exit 124)",
+    )
+    p.add_argument(
+        "--keep",
+        type=_count,
+        metavar="N",
+        help="after a successful run, keep only the scenario's newest N runs "
+        "(never latest, nor a run in progress)",
+    )
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run of the same scenario to finish "
+        "(default: exit 75 at once)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="market-entry",
@@ -343,14 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="SCENARIO.yaml",
             help="scenario file (default: data/scenarios/base.yaml)",
         )
-        p.add_argument(
-            "-p",
-            "--param",
-            nargs=2,
-            action=_ParamAction,
-            metavar=("NAME", "VALUE"),
-            help="override a parameter; VALUE is YAML: 0.08, -2, '[0.04, 0.06, 0.1]'",
-        )
+        _param_option(p, "override a parameter; VALUE is YAML: 0.08, -2, '[0.04, 0.06, 0.1]'")
 
     p = sub.add_parser("run", help="execute a report notebook for a scenario")
     scenario_args(p)
@@ -367,33 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--pdf", action="store_true", help="also print each report to a PDF (headless Chromium)"
     )
-    p.add_argument(
-        "--timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="stop a run that takes longer (exit 124; the folder is kept, marked timed out)",
-    )
-    p.add_argument(
-        "--cell-timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="stop a run in which one notebook cell takes longer (exit 124)",
-    )
-    p.add_argument(
-        "--keep",
-        type=_count,
-        metavar="N",
-        help="after a successful run, keep only the scenario's newest N runs "
-        "(never latest, nor a run in progress)",
-    )
-    p.add_argument(
-        "--wait",
-        type=_seconds,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait this long for another run of the same scenario to finish "
-        "(default: exit 75 at once)",
-    )
+    _limit_options(p)
     p.add_argument("--json", action="store_true", help="print the run's headline as JSON on stdout")
     p.add_argument(
         "--log-level",
@@ -408,21 +413,11 @@ def build_parser() -> argparse.ArgumentParser:
         "batch", help="run several scenarios in parallel, then a report comparing them"
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml")
-    p.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action=_ParamAction,
-        metavar=("NAME", "VALUE"),
-        help="override a parameter in every scenario",
-    )
+    _param_option(p, "override a parameter in every scenario")
     p.add_argument("--jobs", type=_count, metavar="N", help="runs at a time (default: cores)")
     p.add_argument("--reports", default="reports", metavar="DIR")
     p.add_argument("--notebook", default="entry_decision", metavar="NAME")
-    p.add_argument("--timeout", type=_seconds, metavar="SECONDS")
-    p.add_argument("--cell-timeout", type=_seconds, metavar="SECONDS")
-    p.add_argument("--keep", type=_count, metavar="N")
-    p.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS")
+    _limit_options(p)
     p.add_argument("--no-compare", action="store_true", help="skip the comparison report")
     p.set_defaults(func=cmd_batch)
 
@@ -438,14 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep", help="evaluate many parameter points (grid, Latin hypercube, scenarios)"
     )
     p.add_argument("sweep", metavar="SWEEP.yaml", help="a sweep file, e.g. data/sweeps/...")
-    p.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action=_ParamAction,
-        metavar=("NAME", "VALUE"),
-        help="set a parameter at every point",
-    )
+    _param_option(p, "set a parameter at every point")
     p.add_argument("--reports", default="reports", metavar="DIR")
     p.add_argument(
         "--workers",

@@ -11,13 +11,13 @@ Playwright; :data:`CHROMIUM_ENV` points elsewhere.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import os
 import re
 from pathlib import Path
 
 from models.exceptions import NotebookError, OutputError, SetupError
+from models.reporting.provenance import read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +112,7 @@ def pdf_run(run_dir: Path, notebooks: list[str] | None = None) -> list[Path]:
     """Print the HTML reports of a run folder (all, or ``notebooks``) to PDFs beside
     them; the footer names the scenario and the run."""
     run_dir = Path(run_dir)
-    manifest = run_dir / "manifest.json"
-    if not manifest.is_file():
-        raise NotebookError(f"run folder {run_dir}: no manifest.json; expected a folder of a run")
-    try:
-        m = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NotebookError(f"run folder {run_dir}: manifest.json unreadable ({exc})") from None
+    m = read_manifest(run_dir)
     scenario = m.get("scenario_name") or m.get("scenario", "")
     label = f"{scenario} · run {m.get('run_id', run_dir.name)}"
     names = notebooks or [str(n).removesuffix(".ipynb") for n in m.get("notebooks", [])]

@@ -12,7 +12,6 @@ each changed parameter explains (:func:`models.analysis.rundiff.attribute`).
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,25 +21,9 @@ import pandas as pd
 from models.analysis import rundiff
 from models.exceptions import OutputError, ParameterError
 from models.inputs.params import validate
+from models.reporting.provenance import read_manifest
 
 log = logging.getLogger(__name__)
-
-
-def read_manifest(run_dir: Path) -> dict[str, Any]:
-    """A run folder's manifest, or one clear error naming the folder."""
-    run_dir = Path(run_dir)
-    path = run_dir / "manifest.json"
-    if not run_dir.is_dir():
-        raise OutputError(f"run folder {run_dir}: not found (expected e.g. reports/base/latest)")
-    try:
-        m = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise OutputError(f"run folder {run_dir}: has no manifest.json; not a run folder") from None
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
-    if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
-        raise OutputError(f"run folder {run_dir}: manifest.json is not a run manifest")
-    return m
 
 
 def _headline_lines(table: pd.DataFrame, limit: int = 12) -> list[str]:
@@ -78,7 +61,12 @@ def reproduce(
     except ParameterError as exc:
         raise ParameterError(f"run {run_dir}: its parameters no longer validate: {exc}") from None
     notes = []
-    if params.digest() != old.get("parameters_hash"):
+    if "parameters_given" not in old:
+        notes.append(
+            "this run predates the record of the parameters given: the rerun takes every "
+            "value as recorded, which fixes inputs the original run sampled"
+        )
+    elif params.digest() != old.get("parameters_hash"):
         notes.append(
             "the recorded parameters now validate to another hash "
             f"({old.get('parameters_hash')} -> {params.digest()}): the schema's defaults changed"

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from models.analysis import rundiff
+from models.analysis.drivers import expected_npv
 from models.inputs.params import validate
 
 
@@ -66,7 +67,7 @@ def test_attribution_parts_and_interactions_add_up_to_the_whole():
     ]
     parts = att.drop(index=["all together", "interactions"]).sum()
     assert (parts + att.loc["interactions"] - att.loc["all together"]).abs().max() < 1e-9
-    whole = rundiff.expected_npv(validate(b)) - rundiff.expected_npv(validate(a))
+    whole = expected_npv(validate(b)) - expected_npv(validate(a))
     assert (att.loc["all together"] - whole).abs().max() < 1e-9
     assert att.loc["license_fee_usd_m_per_title", "license"] < 0  # lower fees paid to us
     assert att.loc["regulation_approval_pass_rate", "license"] < 0  # fewer approvals hurt

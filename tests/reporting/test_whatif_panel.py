@@ -21,17 +21,21 @@ def decision():
     return decision_mod.analyse(validate(n_paths=400, sobol_samples=16))
 
 
-@pytest.fixture
-def panel(decision, tmp_path):
-    p = whatif_panel.Panel(
+def small_panel(decision, folder, background: bool) -> whatif_panel.Panel:
+    """A panel on fewer futures and training paths than the notebook's, saving to folder."""
+    return whatif_panel.Panel(
         decision.params,
         whatif.controls(decision),
         n_paths=150,
         training_paths=1_000,
-        folder=tmp_path,
-        background=False,
+        folder=folder,
+        background=background,
     )
-    return p
+
+
+@pytest.fixture
+def panel(decision, tmp_path):
+    return small_panel(decision, tmp_path, background=False)
 
 
 def test_opens_at_the_scenario(panel):
@@ -74,13 +78,7 @@ def test_not_a_slider(panel):
 def test_background_moves_keep_only_the_last(decision, tmp_path):
     """Moves made faster than they are evaluated: the first may be dropped, the panel
     ends at the last position, and nothing runs twice at once."""
-    p = whatif_panel.Panel(
-        decision.params,
-        whatif.controls(decision),
-        n_paths=150,
-        training_paths=1_000,
-        folder=tmp_path,
-    )
+    p = small_panel(decision, tmp_path, background=True)
     slider = p.sliders["partner_revenue_share"]
     for value in (0.3, 0.2, 0.1):
         slider.value = value  # as the browser does: the observer runs, the work is threaded

@@ -103,7 +103,7 @@ def test_reproduce_matches_and_names_an_edited_data_file(tmp_path, monkeypatch):
 
 def test_reproduce_of_a_folder_that_is_not_a_run(tmp_path):
     proc = run_cli("reproduce", str(tmp_path))
-    assert proc.returncode == 2 and "has no manifest.json" in proc.stderr
+    assert proc.returncode == 2 and "no manifest.json; expected a folder of a run" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -16,10 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def printed(report_run):
+def printed(report_run, tmp_path_factory):
     if not has_chromium():
         pytest.fail("Chromium is not installed: `apt-get install -y chromium` (.ci/run does it)")
-    run_dir = report_run["run_dir"]
+    # a copy: the session's run folder stays as the run left it, for the other tests
+    run_dir = tmp_path_factory.mktemp("printed") / report_run["run_dir"].name
+    shutil.copytree(report_run["run_dir"], run_dir)
     proc = run_cli("pdf", str(run_dir), "--notebook", "entry_decision")
     return proc, run_dir
 
@@ -83,7 +86,7 @@ def test_bad_run_folder_and_missing_chromium_are_refused_cleanly(tmp_path, repor
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         f"market-entry: error: run folder {tmp_path / 'nope'}: no manifest.json; expected a "
-        "folder of a run"
+        "folder of a run, e.g. reports/base/latest"
     ]
     env_before = os.environ.get("MARKET_ENTRY_CHROMIUM")
     os.environ["MARKET_ENTRY_CHROMIUM"] = str(tmp_path / "no-chromium")
