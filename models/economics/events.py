@@ -41,6 +41,7 @@ what the decision metrics use.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +49,7 @@ from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column, month_index
 from models._rng import stream
-from models.economics import partner, regulation
+from models.economics import kernels, partner, regulation
 
 #: Paths per block of uniforms: path ``i``'s uniforms come from block ``i // BLOCK``.
 BLOCK = 1024
@@ -76,6 +77,10 @@ class Uniforms:
         """Number of paths."""
         return self.exit.shape[0]
 
+    def rows(self, index: np.ndarray) -> Uniforms:
+        """The uniforms of the paths ``index`` (positions in this chunk)."""
+        return Uniforms(*(getattr(self, kind)[index] for kind in KINDS))
+
 
 def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "events") -> Uniforms:
     """The uniforms of paths ``first_path .. first_path + paths - 1``.
@@ -86,14 +91,22 @@ def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "e
     ``training/events/b``).
     """
     first_block, last_block = first_path // BLOCK, (first_path + paths - 1) // BLOCK
-    blocks = []
-    for b in range(first_block, last_block + 1):
-        rng = np.random.default_rng(stream(seed, f"{name}/{b}"))
-        blocks.append(rng.random((len(KINDS), BLOCK, months)))
-    allu = np.concatenate(blocks, axis=1)
+    blocks = [_block(seed, name, b, months) for b in range(first_block, last_block + 1)]
+    allu = np.concatenate(blocks, axis=1)  # a copy: callers may write to it
     start = first_path - first_block * BLOCK
     allu = allu[:, start : start + paths, :]
     return Uniforms(*(np.ascontiguousarray(allu[k]) for k in range(len(KINDS))))
+
+
+@functools.lru_cache(maxsize=8)
+def _block(seed: int, name: str, b: int, months: int) -> FloatArray:
+    """Block ``b`` of the stream ``name``: (kinds, BLOCK, months), read-only and kept
+    (8 blocks at 120 months, 39 MB), since every point of a sweep and every position of
+    the what-if draws the same first blocks again (4 ms each)."""
+    rng = np.random.default_rng(stream(seed, f"{name}/{b}"))
+    out = rng.random((len(KINDS), BLOCK, months))
+    out.flags.writeable = False
+    return out
 
 
 @dataclass(frozen=True)
@@ -172,20 +185,14 @@ def suspensions(
     (its subscriber loss applies).
     """
     paths, months = u.shape
-    h = np.broadcast_to(column(hazard_month)[:, 0], (paths,))
-    d = np.broadcast_to(column(duration_months)[:, 0], (paths,))
-    s0 = np.broadcast_to(column(start)[:, 0], (paths,))
-    dark = np.zeros((paths, months))
-    starts = np.zeros((paths, months))
-    remaining = np.zeros(paths)
-    for t in range(months):
-        begin = (remaining <= 0.0) & (u[:, t] < h) & (t >= s0)
-        remaining = np.where(begin, d, remaining)
-        starts[:, t] = begin
-        share = np.minimum(remaining, 1.0)
-        dark[:, t] = share
-        remaining = remaining - share
-    return dark, starts
+    return kernels.suspensions(
+        kernels.grid(u),
+        kernels.grid(column(hazard_month)),
+        kernels.grid(column(duration_months)),
+        kernels.grid(column(start)),
+        paths,
+        months,
+    )
 
 
 def _expected_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int) -> dict:

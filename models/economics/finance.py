@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
 from models._arrays import FloatArray, column, month_index
+from models.economics import kernels
 
 
 def income_tax(taxable_usd_m: FloatArray, rate: ArrayLike) -> FloatArray:
@@ -21,17 +22,10 @@ def income_tax(taxable_usd_m: FloatArray, rate: ArrayLike) -> FloatArray:
     PRC law lets losses be carried forward five years; over the horizons modelled here
     the launch losses are used well within that, so expiry is not modelled.
     """
-    taxable = np.asarray(taxable_usd_m, dtype=float)
-    paths, months = taxable.shape
-    r = np.broadcast_to(column(rate)[:, 0], (paths,))
-    tax = np.zeros_like(taxable)
-    pool = np.zeros(paths)  # losses not yet used, positive
-    for t in range(months):
-        income = taxable[:, t]
-        used = np.minimum(pool, np.maximum(income, 0.0))
-        tax[:, t] = r * (np.maximum(income, 0.0) - used)
-        pool = pool - used + np.maximum(-income, 0.0)
-    return tax
+    paths, months = np.shape(taxable_usd_m)
+    return kernels.income_tax(
+        kernels.grid(taxable_usd_m), kernels.grid(column(rate)), paths, months
+    )
 
 
 def discount_factors(rate_year: ArrayLike, months: int) -> FloatArray:

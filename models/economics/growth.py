@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column
+from models.economics import kernels
 
 
 def bass_subscribers(
@@ -72,29 +73,15 @@ def bass_subscribers(
     first_adds : ndarray (paths, months)
         Of those, people subscribing for the first time, millions (the rest return).
     """
-    market_m = np.asarray(market_m, dtype=float)
-    paths, months = market_m.shape
-    p_, q_, c_ = (np.broadcast_to(column(x)[:, 0], (paths,)) for x in (p, q, churn))
-    launch = np.broadcast_to(column(launch_month)[:, 0], (paths,))
-    subs = np.zeros((paths, months))
-    adds = np.zeros((paths, months))
-    first = np.zeros((paths, months))
-    prev = np.zeros(paths)
-    ever = np.zeros(paths)
-    for t in range(months):  # the recursion needs last month's stock
-        m = market_m[:, t]
-        share = np.divide(prev, m, out=np.zeros(paths), where=m > 0)
-        kept = prev * (1.0 - c_)
-        if shock is not None:
-            kept = kept * (1.0 - shock[:, t])
-        kept = np.minimum(kept, m)
-        rate = np.where(t >= launch, -np.expm1(-(p_ + q_ * share)), 0.0)
-        a = rate * np.maximum(m - kept, 0.0)
-        f = np.minimum(rate * np.maximum(m - ever, 0.0), a)
-        ever = ever + f
-        now = kept + a
-        subs[:, t] = now
-        adds[:, t] = a
-        first[:, t] = f
-        prev = now
-    return subs, adds, first
+    market = kernels.grid(market_m)
+    paths, months = np.shape(market_m)
+    return kernels.bass(
+        market,
+        kernels.grid(column(p)),
+        kernels.grid(column(q)),
+        kernels.grid(column(churn)),
+        kernels.grid(column(launch_month)),
+        kernels.grid(0.0 if shock is None else shock),
+        paths,
+        months,
+    )

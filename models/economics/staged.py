@@ -250,6 +250,49 @@ def build(
     )
 
 
+def planned_cash_flow(
+    p, service: Callable, licensing: Callable, decision, uniforms: events.Uniforms
+) -> FloatArray:
+    """The staged entry's cash flow on drawn paths under the ``fixed`` decision rule,
+    US$ m, shaped (paths, months): what :func:`build` values under that rule, and
+    nothing else.
+
+    Under ``fixed`` the entry switches at the first switch month by which the rules
+    have eased (its committed plan), which the ``easing`` uniforms alone decide, and the
+    service it starts is never left by choice. So each service is built only on the
+    paths that switch to it, and no path is valued under the other rules: a sweep point
+    costs about a licence and one service instead of a licence and one service per
+    switch month (:func:`models.economics.simulation.path_npv`). The sum of the
+    lines :func:`build` composes, to rounding. ``decision`` is the simulation's
+    ``_Decision`` with rule ``fixed``.
+    """
+    months, paths = p.months, p.paths
+    target = p.staged_target_mode
+    never = np.full(paths, months - 1.0)
+    lp = p
+    if p.staged_license_exclusivity == "non_exclusive":
+        fee = column(p.license_fee_usd_m_per_title) * (1.0 - p.staged_nonexclusive_fee_discount)
+        lp = p.shifted(0, license_fee_usd_m_per_title=fee)
+    lic = licensing(lp, "license", uniforms, _fixed(decision, never))
+    cash = np.array(np.broadcast_to(lic.committed_cash_flow, (paths, months)))
+    t = np.arange(months).reshape(1, -1)
+    switched = np.zeros(paths, dtype=bool)
+    eased_at = easing_month(p, uniforms, months)
+    cost = np.broadcast_to(column(p.staged_switch_cost_usd_m)[:, 0], (paths,))
+    delay = column(getattr(p, f"regulation_launch_delay_{target}_months"))[:, 0]
+    for s in switch_months(p, months):
+        idx = np.flatnonzero(~switched & (eased_at <= s))
+        if not idx.size:
+            continue
+        switched[idx] = True
+        q = _start(p, s, uniforms, months).rows(idx)
+        r = service(q, target, uniforms.rows(idx), _fixed(decision, never[idx]))
+        launch = np.broadcast_to(s + 1 + delay, (paths,))[idx]
+        cash[idx] = cash[idx] * (t < launch.reshape(-1, 1)) + r.cash_flow
+        cash[idx, s + 1] -= cost[idx]
+    return cash
+
+
 class _Lazy:
     """A ModeResult built on first use (the staged entry's committed plan)."""
 

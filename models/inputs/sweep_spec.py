@@ -95,6 +95,18 @@ class Sweep:
             return load(row["scenario"], self.overrides)
         return self.base.replace(**{k: _plain(v) for k, v in row.items()})
 
+    @property
+    def needs_rules(self) -> bool:
+        """Whether some point leaves by the ``adaptive`` review rule, whose rules must
+        then be fitted (under ``fixed`` a point needs none)."""
+        if self.design == "scenarios":
+            return any(
+                self.point_params(i).decision_rule != "fixed" for i in range(len(self.points))
+            )
+        if "decision_rule" in self.points:
+            return bool((self.points["decision_rule"] != "fixed").any())
+        return self.base.decision_rule != "fixed"
+
 
 def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v

@@ -12,7 +12,8 @@ A sweep writes ``reports/_sweeps/<name>/<run id>/``:
 The points are distributed with Dask (``distributed``): a ``LocalCluster`` of
 ``workers`` processes by default, or the cluster at ``scheduler``; ``workers=0`` runs
 them in this process. Each point's numbers are a pure function of the point (named
-random streams of the seed; the review rules fitted once at the base), so the table is
+random streams of the seed; under the adaptive rule, the review rules fitted once at the
+base), so the table is
 the same whatever the workers or the chunking. An interrupted sweep keeps its chunks;
 ``resume=RUN_DIR`` computes only the missing ones.
 """
@@ -23,7 +24,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,12 +43,20 @@ log = logging.getLogger(__name__)
 
 SWEEPS_DIR = "_sweeps"
 
-#: The environment of local Dask workers. Dask's default sets MALLOC_TRIM_THRESHOLD_ to
-#: 64 kB, which freezes glibc's mmap threshold, so that every array of the engine (a
-#: megabyte each) is mapped and zeroed anew: a point took 0.54 s on a worker against
-#: 0.20 s in a plain process (measured). Large thresholds give 0.23 s. Start the workers
-#: of a real cluster with the same variables.
-WORKER_ENV = {"MALLOC_TRIM_THRESHOLD_": str(2**30), "MALLOC_MMAP_THRESHOLD_": str(2**26)}
+#: The environment of local Dask workers, on top of Dask's own (which keeps numpy's BLAS
+#: to one thread per worker: without it a worker's BLAS threads fought the other
+#: worker for the cores, and two workers were only 1.13x faster than one). Dask's
+#: default MALLOC_TRIM_THRESHOLD_ of 64 kB freezes glibc's mmap threshold, so that every
+#: array of the engine (a megabyte each) is mapped and zeroed anew: a point took 0.54 s
+#: on a worker against 0.20 s in a plain process (measured). Large thresholds give
+#: 0.23 s. Start the workers of a real cluster with the same variables (README).
+WORKER_ENV = {
+    "MALLOC_TRIM_THRESHOLD_": str(2**30),
+    "MALLOC_MMAP_THRESHOLD_": str(2**26),
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
 TABLE = "sweep.parquet"
 
 
@@ -60,6 +69,8 @@ class SweepOutcome:
     points: int
     chunks_computed: int
     seconds: float
+    #: seconds per phase: setup, rules, cluster (start), points, table, report
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _chunks(sweep: Sweep) -> list[list[int]]:
@@ -90,7 +101,8 @@ def _client(workers: int | None, scheduler: str | None):
     if scheduler:
         return Client(scheduler), None
     n = workers or os.cpu_count() or 1
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENV}):
+    environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
         cluster = LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
         )
@@ -188,22 +200,30 @@ def run_sweep(
         len(todo),
         run_dir,
     )
-    t_fit = time.perf_counter()
-    rules = montecarlo.fit_rules(sweep.base)
-    fit_s = time.perf_counter() - t_fit
+    # seconds per phase, in the manifest (benchmarks/bench_sweep.py reads "points")
+    timings = {"setup": time.perf_counter() - t0}
+    t = time.perf_counter()
+    # under the fixed rule no point needs review rules (models.analysis.sweep)
+    rules = montecarlo.fit_rules(sweep.base) if sweep.needs_rules else None
+    timings["rules"] = time.perf_counter() - t
     done = len(chunks) - len(todo)
     status = "running"
     try:
         if workers == 0 and not scheduler:
+            t = time.perf_counter()
             for k in todo:
                 _write_parquet(evaluate_chunk(sweep, chunks[k], rules), _chunk_path(run_dir, k))
                 done += 1
                 _tick(progress, done, len(chunks))
+            timings["points"] = time.perf_counter() - t
         elif todo:
             from dask.distributed import as_completed
 
+            t = time.perf_counter()
             client, cluster = _client(workers, scheduler)
+            timings["cluster"] = time.perf_counter() - t
             try:
+                t = time.perf_counter()
                 sweep_f = client.scatter(sweep, broadcast=True)
                 rules_f = client.scatter(rules, broadcast=True)
                 futures = {
@@ -217,21 +237,26 @@ def run_sweep(
                     _write_parquet(future.result(), _chunk_path(run_dir, k))
                     done += 1
                     _tick(progress, done, len(chunks))
+                timings["points"] = time.perf_counter() - t
             finally:
                 client.close()
                 if cluster is not None:
                     cluster.close()
+        t = time.perf_counter()
         table = pd.concat(
             [pd.read_parquet(_chunk_path(run_dir, k)) for k in range(len(chunks))],
             ignore_index=True,
         ).sort_values(["point", "mode"], kind="stable", ignore_index=True)
         _write_parquet(table, run_dir / TABLE)
+        timings["table"] = time.perf_counter() - t
         if report:
+            t = time.perf_counter()
             from models.runner.aux_report import execute
 
             manifest["report"] = execute(
                 "sweep", {"sweep_dir": str(run_dir.resolve())}, run_dir
             ).name
+            timings["report"] = time.perf_counter() - t
         status = "succeeded"
     except KeyboardInterrupt:
         status = "interrupted"
@@ -248,7 +273,10 @@ def run_sweep(
             status=status,
             finished=datetime.now(UTC).isoformat(timespec="seconds"),
             chunks_done=done,
-            timings_s={"rules": round(fit_s, 3), "total": round(time.perf_counter() - t0, 3)},
+            timings_s={
+                **{k: round(v, 3) for k, v in timings.items()},
+                "total": round(time.perf_counter() - t0, 3),
+            },
         )
         write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     if report:
@@ -259,7 +287,7 @@ def run_sweep(
     log.info(
         "sweep %s: %d points in %.1f s: %s", sweep.name, len(sweep.points), seconds, run_dir / TABLE
     )
-    return SweepOutcome(run_dir, run_dir / TABLE, len(sweep.points), len(todo), seconds)
+    return SweepOutcome(run_dir, run_dir / TABLE, len(sweep.points), len(todo), seconds, timings)
 
 
 def _tick(progress, done: int, total: int) -> None:
