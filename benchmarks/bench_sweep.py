@@ -6,8 +6,8 @@ paths each, ``decision_rule: fixed``, chunks of ``--chunk`` points. Prints the w
 time and the points phase (from the first chunk submitted to the last one written:
 without the cluster's start, which a 10,000-point sweep pays once), the points per
 second, the speed-up of the points phase from one to two workers and the
-extrapolation to 10,000 points. Nothing is asserted (machines are shared). Run with ``make bench`` or
-``python benchmarks/bench_sweep.py --points 20``.
+extrapolation to 10,000 points. Nothing is asserted (machines are shared). Run with
+``make bench`` or ``python benchmarks/bench_sweep.py --points 20``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

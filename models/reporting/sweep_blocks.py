@@ -3,7 +3,8 @@ answer flips, and which input ranges make each mode win.
 
 Built from a sweep's ``sweep.parquet`` (:mod:`models.runner.sweep_run`):
 
-* :func:`decision_map`: over two swept inputs, the recommended mode at each point
+* :func:`decision_map` (and :func:`decision_maps`, one per pair of swept inputs): over
+  two swept inputs, the recommended mode at each point
   (colour), its lead over the runner-up (hover), crosses where that lead is within two
   standard errors (too close to call), and the line where ``mode`` (the partnership by
   default) starts to beat the best alternative that starts differently;
@@ -78,13 +79,24 @@ def _margin(frame: pd.DataFrame, mode: str) -> pd.Series:
 def decision_map(
     frame: pd.DataFrame, x: str | None = None, y: str | None = None, mode: str = "partner"
 ) -> go.Figure:
-    """The recommended mode over two swept inputs (see the module docstring)."""
+    """The recommended mode over two swept inputs (see the module docstring).
+
+    On a grid, one square per point (averaged over any other swept input along the
+    frontier); with many scattered points (a Latin hypercube), smaller markers, and the
+    frontier drawn on the mean margin in :data:`FRONTIER_BINS` equal bins per axis.
+    """
     names = inputs(frame)
     if len(names) < 2:
         raise ParameterError("decision_map: the sweep varies fewer than two inputs")
     x, y = x or names[0], y or names[1]
+    for name in (x, y):
+        if name not in names:
+            raise ParameterError(
+                f"decision_map: {name!r} is not a swept input; expected one of {names}"
+            )
     pts = points(frame)
     margin = _margin(frame, mode).reindex(pts["point"]).to_numpy()
+    size = _marker_size(len(pts))
     fig = go.Figure()
     for m in ENTRY_MODES:
         sel = pts["recommended"] == m
@@ -96,7 +108,7 @@ def decision_map(
                 y=pts.loc[sel, y],
                 mode="markers",
                 name=MODE_LABELS[m],
-                marker={"symbol": "square", "size": 22, "color": MODE_COLORS[m], "opacity": 0.8},
+                marker={"symbol": "square", "size": size, "color": MODE_COLORS[m], "opacity": 0.8},
                 customdata=np.c_[pts.loc[sel, "lead_usd_m"], pts.loc[sel, "lead_se_usd_m"]],
                 hovertemplate=f"{MODE_LABELS[m]} leads by %{{customdata[0]:,.0f}} "
                 "± %{customdata[1]:,.0f} (1 SE)<extra></extra>",
@@ -110,13 +122,15 @@ def decision_map(
                 y=pts.loc[close, y],
                 mode="markers",
                 name="too close to call (lead < 2 SE)",
-                marker={"symbol": "x-thin", "size": 16, "line": {"width": 2, "color": "#222"}},
+                marker={
+                    "symbol": "x-thin",
+                    "size": max(4, int(size * 0.7)),
+                    "line": {"width": 2 if size > 8 else 1, "color": "#222"},
+                },
                 hoverinfo="skip",
             )
         )
-    grid = pd.DataFrame({"x": pts[x], "y": pts[y], "z": margin}).pivot_table(
-        index="y", columns="x", values="z", aggfunc="mean"
-    )
+    grid = _on_grid(pts[x].to_numpy(float), pts[y].to_numpy(float), margin)
     if grid.shape[0] >= 2 and grid.shape[1] >= 2 and (grid.min().min() < 0 < grid.max().max()):
         fig.add_trace(
             go.Contour(
@@ -140,6 +154,40 @@ def decision_map(
     )
     fig.update_layout(hovermode="closest", height=520)
     return fig
+
+
+def decision_maps(frame: pd.DataFrame, mode: str = "partner") -> list[go.Figure]:
+    """A :func:`decision_map` for each pair of the first :data:`MAP_INPUTS` swept inputs
+    (one map for two inputs, three for three, six for four)."""
+    names = inputs(frame)[:MAP_INPUTS]
+    return [decision_map(frame, a, b, mode) for i, a in enumerate(names) for b in names[i + 1 :]]
+
+
+#: Swept inputs paired in the report's decision maps (six maps at most).
+MAP_INPUTS = 4
+
+#: Bins per axis of the frontier when the points do not form a grid.
+FRONTIER_BINS = 24
+
+
+def _marker_size(n: int) -> int:
+    """Marker size (px) for ``n`` points: 22 up to 50 points, shrinking with the square
+    root of the count (so the markers cover about the same area), at least 4."""
+    return int(np.clip(22 * np.sqrt(50 / max(n, 1)), 4, 22))
+
+
+def _on_grid(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> pd.DataFrame:
+    """Mean of ``z`` by (y, x): on the points' own values where they form a grid (as many
+    distinct pairs as points at most), else in :data:`FRONTIER_BINS` equal bins per
+    axis, at the bins' centres (NaN where a bin is empty)."""
+    frame = pd.DataFrame({"x": x, "y": y, "z": z})
+    if frame["x"].nunique() * frame["y"].nunique() <= len(frame):
+        return frame.pivot_table(index="y", columns="x", values="z", aggfunc="mean")
+    for axis in ("x", "y"):
+        edges = np.linspace(frame[axis].min(), frame[axis].max(), FRONTIER_BINS + 1)
+        k = np.clip(np.searchsorted(edges, frame[axis], side="right") - 1, 0, FRONTIER_BINS - 1)
+        frame[axis] = ((edges[:-1] + edges[1:]) / 2)[k]
+    return frame.pivot_table(index="y", columns="x", values="z", aggfunc="mean")
 
 
 def _limit(name: str, low: float | None, high: float | None) -> str:

@@ -138,3 +138,30 @@ def test_the_sweep_report_maps_the_decision_offline(tmp_path, cli):
     winners = set(table.drop_duplicates("point")["recommended"])
     if len(winners) > 1:  # a box per mode that wins somewhere
         assert "is recommended in " in page
+
+
+def test_only_a_sweep_under_the_adaptive_rule_fits_review_rules(spec, tmp_path):
+    assert not load_sweep(spec).needs_rules
+    adaptive = tmp_path / "adaptive.yaml"
+    adaptive.write_text(SMALL.replace("decision_rule: fixed", "decision_rule: adaptive"))
+    assert load_sweep(adaptive).needs_rules
+    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, report=False)
+    assert out.timings["rules"] < 0.01 and out.timings["points"] > 0
+
+
+@pytest.mark.slow
+def test_local_workers_keep_blas_to_one_thread_and_large_malloc_thresholds():
+    """The workers' environment adds to Dask's own instead of replacing it: a worker's
+    BLAS threads fighting the other worker cost the 1-to-2-worker speed-up (issue 12)."""
+    from models.runner.sweep_run import WORKER_ENV, _client
+
+    client, cluster = _client(1, None)
+    try:
+        env = next(iter(client.run(lambda: dict(__import__("os").environ)).values()))
+    finally:
+        client.close()
+        cluster.close()
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        assert env.get(name) == "1", name
+    for name, value in WORKER_ENV.items():
+        assert env.get(name) == value, name

@@ -67,3 +67,46 @@ def test_a_pinned_input_is_not_drawn_but_events_still_are():
     assert "regulation_exit_hazard_license_year" not in mc.draws  # pinned by the user
     assert mc.npv["license"].std() > 0  # forced exits differ between paths
     assert mc.forced_exit_month["license"].notna().any()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},  # the base case under fixed plans
+        {"partner_revenue_share": 0.15, "market_foreign_premium_share": 0.3},  # services win
+        {"staged_license_exclusivity": "non_exclusive", "regulation_easing_hazard_year": 0.3},
+    ],
+)
+def test_path_npv_is_the_runs_npv_under_the_fixed_rule(overrides, monkeypatch):
+    """What a sweep keeps of a point (issue 12): the same NPVs as the whole run, to 1e-9,
+    though no path is valued under the other rules and a staged entry builds its
+    service only where it switches; and it does not depend on the chunking."""
+    p = validate(n_paths=300, decision_rule="fixed", **overrides)
+    whole = montecarlo.run(p)
+    assert whole.switch_month.notna().any()  # some paths switch: the subset build is run
+    assert whole.switch_month.isna().any()
+    lean = montecarlo.path_npv(p)
+    assert list(lean.columns) == list(whole.npv.columns)
+    np.testing.assert_allclose(lean.to_numpy(), whole.npv.to_numpy(), rtol=1e-9, atol=1e-9)
+    monkeypatch.setattr(montecarlo, "CHUNK", 128)
+    np.testing.assert_allclose(montecarlo.path_npv(p).to_numpy(), lean.to_numpy(), rtol=0, atol=0)
+
+
+def test_path_npv_under_the_adaptive_rule_uses_the_given_rules():
+    p = validate(n_paths=200, decision_rule="adaptive", decision_training_paths=1000)
+    rules = montecarlo.fit_rules(p)
+    whole = montecarlo.run(p, rules=rules)
+    lean = montecarlo.path_npv(p, rules=rules)
+    np.testing.assert_allclose(lean.to_numpy(), whole.npv.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_cached_uniforms_are_copies():
+    """The uniform blocks are kept between calls (issue 12); what a caller gets is its own."""
+    from models.economics import events
+
+    a = events.uniforms(7, 0, 50, 24)
+    a.exit[:] = -1.0
+    b = events.uniforms(7, 0, 50, 24)
+    assert (b.exit >= 0).all()
+    assert np.array_equal(b.exit, events.uniforms(7, 0, 50, 24).exit)
+    assert np.array_equal(events.uniforms(7, 10, 5, 24).exit, b.exit[10:15])
