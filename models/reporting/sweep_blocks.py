@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import contourpy
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -97,6 +98,9 @@ def decision_map(
     pts = points(frame)
     margin = _margin(frame, mode).reindex(pts["point"]).to_numpy()
     size = _marker_size(len(pts))
+    if len(pts) > 2000:  # single precision halves the page; ample for a chart and hover
+        pts = pts.astype({x: "float32", y: "float32", "lead_usd_m": "float32"})
+        pts = pts.astype({"lead_se_usd_m": "float32"})
     fig = go.Figure()
     for m in ENTRY_MODES:
         sel = pts["recommended"] == m
@@ -131,18 +135,16 @@ def decision_map(
             )
         )
     grid = _on_grid(pts[x].to_numpy(float), pts[y].to_numpy(float), margin)
-    if grid.shape[0] >= 2 and grid.shape[1] >= 2 and (grid.min().min() < 0 < grid.max().max()):
-        fig.add_trace(
-            go.Contour(
-                x=grid.columns,
-                y=grid.index,
-                z=grid.to_numpy(),
-                contours={"start": 0, "end": 0, "size": 1, "coloring": "lines"},
-                line={"width": 3, "dash": "dash"},
-                colorscale=[[0, MODE_COLORS[mode]], [1, MODE_COLORS[mode]]],
-                showscale=False,
+    for k, line in enumerate(_frontier(grid)):
+        fig.add_trace(  # a line over the markers (a contour trace would lie beneath them)
+            go.Scatter(
+                x=line[:, 0],
+                y=line[:, 1],
+                mode="lines",
+                line={"width": 3, "dash": "dash", "color": "#222"},
                 name=f"where {MODE_LABELS[mode].lower()} starts to win",
-                showlegend=True,
+                legendgroup="frontier",
+                showlegend=k == 0,
                 hoverinfo="skip",
             )
         )
@@ -174,6 +176,19 @@ def _marker_size(n: int) -> int:
     """Marker size (px) for ``n`` points: 22 up to 50 points, shrinking with the square
     root of the count (so the markers cover about the same area), at least 4."""
     return int(np.clip(22 * np.sqrt(50 / max(n, 1)), 4, 22))
+
+
+def _frontier(grid: pd.DataFrame) -> list[np.ndarray]:
+    """The zero line of the margin on ``grid`` (rows y, columns x), as (n, 2) arrays of
+    (x, y) (contourpy, matplotlib's contouring; empty bins are masked). None where the
+    margin does not change sign."""
+    z = grid.to_numpy(dtype=float)
+    if min(z.shape) < 2 or not (np.nanmin(z) < 0 < np.nanmax(z)):
+        return []
+    generator = contourpy.contour_generator(
+        grid.columns.to_numpy(float), grid.index.to_numpy(float), np.ma.masked_invalid(z)
+    )
+    return [line for line in generator.lines(0.0) if len(line) >= 2]
 
 
 def _on_grid(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> pd.DataFrame:

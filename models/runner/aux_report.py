@@ -25,7 +25,7 @@ def execute(name: str, parameters: dict[str, Any], folder: Path) -> Path:
     import papermill as pm
 
     from models.runner.html import notebook_to_html
-    from models.runner.run import KERNEL, _kernel_manager_class
+    from models.runner.kernel import KERNEL, kernel_manager_class
 
     out_nb = folder / f"{name}.ipynb"
     try:
@@ -36,7 +36,7 @@ def execute(name: str, parameters: dict[str, Any], folder: Path) -> Path:
             kernel_name=KERNEL,
             progress_bar=False,
             cwd=str(PROJECT_ROOT),
-            kernel_manager_class=_kernel_manager_class(),
+            kernel_manager_class=kernel_manager_class(),
         )
         html = folder / f"{name}.html"
         write_atomic(html, notebook_to_html(nbformat.read(out_nb, as_version=4), name))

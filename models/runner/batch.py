@@ -27,6 +27,7 @@ from models.exceptions import ParameterError, ReportError
 from models.inputs.scenario import load
 from models.inputs.schema import MODE_LABELS
 from models.runner.files import check_writable, reports_folder, write_atomic
+from models.runner.index import update_index
 from models.runner.logs import one_line
 
 log = logging.getLogger(__name__)
@@ -143,10 +144,8 @@ def run_batch(
     html = None
     ok = [j for j in jobs_list if j.ok]
     if compare and len(ok) >= 2:
-        from models.runner.run import _update_index
-
         html = compare_report([Path(j.result["run_dir"]) for j in ok], reports)
-        _update_index(reports)  # it lists the comparisons
+        update_index(reports)  # it lists the comparisons
     return jobs_list, html, time.perf_counter() - started
 
 

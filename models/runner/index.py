@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models.exceptions import MarketEntryError
 from models.format import show
 from models.inputs.schema import ENTRY_MODES, MODE_LABELS
 from models.runner.files import check_writable, write_atomic
+from models.runner.lock import locked
 from models.runner.status import status_of
 
 log = logging.getLogger(__name__)
@@ -188,3 +190,16 @@ def write_index(reports_dir: Path) -> Path:
     path = reports_dir / "index.html"
     write_atomic(path, render_index(reports_dir))
     return path
+
+
+def update_index(reports_dir: Path) -> None:
+    """Rewrite the index under its own lock; a failure is logged, not raised: the run
+    itself is recorded, and ``market-entry index`` rebuilds the index later."""
+    try:
+        with locked(reports_dir, wait_s=60, what="reports index"):
+            write_index(reports_dir)
+    except (OSError, MarketEntryError) as exc:
+        log.warning(
+            "reports index not updated (%s); rebuild it with `market-entry index`",
+            getattr(exc, "strerror", None) or exc,
+        )

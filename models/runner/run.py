@@ -10,16 +10,12 @@ successful run moves ``reports/<scenario>/latest`` to itself, atomically. The in
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import platform
-import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -32,19 +28,19 @@ from models._fingerprint import data_hashes, file_hashes, packages
 from models._paths import NOTEBOOKS, PROJECT_ROOT, SCENARIOS
 from models._version import __version__
 from models.exceptions import (
-    MarketEntryError,
     NotebookError,
     OutputError,
     ParameterError,
     ReportError,
     RunTimeoutError,
-    SetupError,
 )
 from models.inputs.scenario import load, slug
 from models.reporting.provenance import METADATA_KEY, git_commit
 from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.html import notebook_to_html
-from models.runner.index import write_index
+from models.runner.index import update_index
+from models.runner.kernel import KERNEL, check_kernel, kernel_manager_class
+from models.runner.limits import Deadline, Limits, failed_cell
 from models.runner.lock import holder, locked
 from models.runner.logs import LEVELS, run_log
 from models.runner.resources import check_memory
@@ -61,7 +57,6 @@ OUTCOMES = "outcomes.parquet"
 #: Notebooks in notebooks/ that are not a scenario's reports: the comparison of a batch
 #: and the report of a sweep.
 NOT_SCENARIO_REPORTS = ("compare", "sweep")
-KERNEL = "market-entry"
 
 _VERSIONED = (
     "numpy",
@@ -121,19 +116,6 @@ def notebook_path(name: str) -> Path:
     return path
 
 
-def check_kernel(name: str = KERNEL) -> None:
-    """Fail early, before writing anything, if the project's kernel is not installed."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec(name)
-    except NoSuchKernel:
-        raise SetupError(
-            f"Jupyter kernel {name!r} is not installed; run `make install` (it registers the "
-            "project's kernel in .venv)"
-        ) from None
-
-
 def _versions() -> dict[str, str]:
     out = {"market-entry": __version__, "python": platform.python_version()}
     for pkg in _VERSIONED:
@@ -179,107 +161,6 @@ def _headline(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return found
 
 
-def _ipc_prefix() -> str:
-    """A path prefix for one kernel's sockets, unique, in Jupyter's runtime folder
-    (created private to this user)."""
-    import uuid
-
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    folder = Path(jupyter_runtime_dir())
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return str(folder / f"market-entry-{uuid.uuid4().hex[:16]}")
-
-
-def _kernel_manager_class() -> type:
-    """The kernel manager nbclient starts, owns and shuts down: one that talks to the
-    kernel over IPC (Unix sockets in the Jupyter runtime folder, this user's only)
-    rather than TCP on localhost, so nothing is exposed to other users of the machine
-    and the kernel no longer warns that its traffic is unencrypted. On Windows, where
-    there is no IPC transport, the default (TCP). Imported on first use: the CLI's
-    start-up does not pay for jupyter_client."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    if os.name == "nt":
-        return AsyncKernelManager
-
-    # nbclient's own default is the asynchronous manager (and client): a blocking one
-    # would block the event loop in every wait, so that neither a cell timeout nor an
-    # interruption could act before the cell ended (measured: 20 s for a 3 s limit)
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            kwargs.setdefault("transport", "ipc")
-            # the sockets' path prefix: without one, jupyter_client puts them in the
-            # current folder as kernel-ipc-1, -2, ..., the same names for every kernel,
-            # so that two runs at once talk to each other's kernels (measured: "Invalid
-            # Signature" and "Kernel didn't respond" in a batch of three)
-            kwargs.setdefault("ip", _ipc_prefix())
-            super().__init__(**kwargs)
-
-    return IPCKernelManager
-
-
-class _Deadline(KeyboardInterrupt):
-    """Raised in the main thread when ``--timeout`` runs out. A KeyboardInterrupt,
-    because that is what asyncio (running nbclient) and Papermill let through at once,
-    as they do for a SIGTERM; any other exception raised by a signal handler inside the
-    event loop is held by a task until the cell ends. Always caught before
-    KeyboardInterrupt."""
-
-
-class _Limits:
-    """The whole run's deadline (SIGALRM), and which cell is running, for the manifest.
-
-    The limit on one cell is nbclient's own (``execution_timeout``). SIGALRM exists only
-    in the main thread of a POSIX process; elsewhere ``--timeout`` is logged as not
-    enforced.
-    """
-
-    def __init__(self, run_s: float | None, cell_s: float | None) -> None:
-        self.run_s, self.cell_s = run_s, cell_s
-        self.usable = run_s is not None and (
-            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-        )
-        if run_s is not None and not self.usable:
-            log.warning("--timeout is enforced only in the main thread of a POSIX process")
-        self.cell: dict[str, Any] | None = None
-
-    def _expire(self, signum: int, frame: Any) -> None:
-        raise _Deadline()
-
-    def cell_started(self, cell: Any = None, cell_index: int | None = None, **_: Any) -> None:
-        """nbclient's ``on_cell_execute`` hook: remember the cell, should it time out."""
-        src = str(getattr(cell, "source", "") or "")
-        self.cell = {
-            "index": cell_index,
-            "execution_count": None,
-            "source": "\n".join(src.splitlines()[:3])[:300],
-        }
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[_Limits]:
-        if not self.usable:
-            yield self
-            return
-        previous = signal.signal(signal.SIGALRM, self._expire)
-        signal.setitimer(signal.ITIMER_REAL, float(self.run_s))  # type: ignore[arg-type]
-        try:
-            yield self
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-
-def _failed_cell(exc: Any) -> dict[str, Any]:
-    """Where a notebook failed: the cell's index, execution count and first lines."""
-    source = str(getattr(exc, "source", "") or "")
-    return {
-        "index": getattr(exc, "cell_index", None),
-        "execution_count": getattr(exc, "exec_count", None),
-        "source": "\n".join(source.splitlines()[:3])[:300],
-    }
-
-
 def _execute(
     pm,
     nb_path: Path,
@@ -288,14 +169,14 @@ def _execute(
     kernel_name: str,
     progress: bool | None,
     title: str,
-    limits: _Limits | None = None,
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """Execute one notebook into ``run_dir`` and render its HTML; never raises for a
     notebook error (an interruption or the run's deadline passes through after the
     HTML is written)."""
     from nbclient.exceptions import CellTimeoutError
 
-    limits = limits or _Limits(None, None)
+    limits = limits or Limits(None, None)
     out_nb = run_dir / f"{nb_path.stem}.ipynb"
     out_html = run_dir / f"{nb_path.stem}.html"
     result: dict[str, Any] = {"notebook": nb_path.name, "status": "succeeded", "error": None}
@@ -311,11 +192,11 @@ def _execute(
             progress_bar=sys.stderr.isatty() if progress is None else progress,
             cwd=str(PROJECT_ROOT),
             log_output=True,
-            kernel_manager_class=_kernel_manager_class(),
+            kernel_manager_class=kernel_manager_class(),
             execution_timeout=limits.cell_s,
             on_cell_execute=limits.cell_started,
         )
-    except _Deadline as exc:
+    except Deadline as exc:
         result.update(status="timed out", error="the run took longer than --timeout")
         interrupted = exc
     except CellTimeoutError:
@@ -329,7 +210,7 @@ def _execute(
         interrupted = exc
     except pm.PapermillExecutionError as exc:
         result.update(
-            status="failed", error=f"{exc.ename}: {exc.evalue}", failed_cell=_failed_cell(exc)
+            status="failed", error=f"{exc.ename}: {exc.evalue}", failed_cell=failed_cell(exc)
         )
     except Exception as exc:  # kernel died, ...: keep what exists, then report
         result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
@@ -342,8 +223,8 @@ def _execute(
                 result["outcomes"] = OUTCOMES
             write_atomic(out_html, notebook_to_html(nb, title=title))
             result.update(html=out_html.name, html_bytes=out_html.stat().st_size)
-        except (KeyboardInterrupt, _Deadline) as exc:  # the folder must still be marked
-            if isinstance(exc, _Deadline):
+        except (KeyboardInterrupt, Deadline) as exc:  # the folder must still be marked
+            if isinstance(exc, Deadline):
                 result.update(status="timed out", error="the run took longer than --timeout")
             else:
                 result.update(status="interrupted", error="the run was interrupted")
@@ -546,7 +427,7 @@ def _run_locked(
     )
 
     results, interrupted = [], None
-    limits = _Limits(timeout, cell_timeout)
+    limits = Limits(timeout, cell_timeout)
     with run_log(run_dir / "run.log", log_level), limits.active():
         try:
             for nb_path in nb_paths:
@@ -564,7 +445,7 @@ def _run_locked(
                 results.append(res)
                 if interrupted is not None:
                     break
-        except _Deadline as exc:  # between two notebooks
+        except Deadline as exc:  # between two notebooks
             results.append(
                 {
                     "notebook": "",
@@ -617,10 +498,10 @@ def _run_locked(
         _point_latest(scenario_dir, run_dir)
         if keep:
             prune(scenario_dir, keep)
-    _update_index(reports_dir)
+    update_index(reports_dir)
     htmls = [run_dir / r["html"] for r in results if r.get("html")]
 
-    if isinstance(interrupted, KeyboardInterrupt) and not isinstance(interrupted, _Deadline):
+    if isinstance(interrupted, KeyboardInterrupt) and not isinstance(interrupted, Deadline):
         log.error("interrupted; partial notebook kept in %s (latest unchanged)", run_dir)
         raise interrupted
     if status == "timed out":
@@ -634,16 +515,3 @@ def _run_locked(
         )
     log.info("report written in %.1f s: %s", t_end - t0, ", ".join(map(str, htmls)))
     return RunOutcome(run_dir, htmls, status, manifest)
-
-
-def _update_index(reports_dir: Path) -> None:
-    """Rewrite the index under its own lock; a failure is logged, not raised: the run
-    itself is recorded, and ``market-entry index`` rebuilds the index later."""
-    try:
-        with locked(reports_dir, wait_s=60, what="reports index"):
-            write_index(reports_dir)
-    except (OSError, MarketEntryError) as exc:
-        log.warning(
-            "reports index not updated (%s); rebuild it with `market-entry index`",
-            getattr(exc, "strerror", None) or exc,
-        )

@@ -37,6 +37,7 @@ from models.exceptions import OutputError, ReportError
 from models.inputs.scenario import slug
 from models.inputs.sweep_spec import Sweep, load_sweep
 from models.runner.files import check_writable, reports_folder, write_atomic
+from models.runner.index import update_index
 from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)
@@ -280,9 +281,7 @@ def run_sweep(
         )
         write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     if report:
-        from models.runner.run import _update_index
-
-        _update_index(run_dir.parents[2])  # the reports tree: it links the sweep's report
+        update_index(run_dir.parents[2])  # the reports tree: it links the sweep's report
     seconds = time.perf_counter() - t0
     log.info(
         "sweep %s: %d points in %.1f s: %s", sweep.name, len(sweep.points), seconds, run_dir / TABLE

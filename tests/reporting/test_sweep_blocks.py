@@ -46,18 +46,23 @@ def _frame(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def _contour(fig: go.Figure) -> go.Contour:
-    (trace,) = [t for t in fig.data if isinstance(t, go.Contour)]
-    return trace
+def _frontier(fig: go.Figure) -> np.ndarray:
+    """The frontier's points (x, y), all its lines together."""
+    lines = [t for t in fig.data if t.legendgroup == "frontier"]
+    assert lines and sum(bool(t.showlegend) for t in lines) == 1
+    return np.vstack([np.c_[np.asarray(t.x, float), np.asarray(t.y, float)] for t in lines])
 
 
 def test_a_grid_is_mapped_on_its_own_values():
     xs, ys = np.meshgrid(np.linspace(0, 1, 5), np.linspace(0, 1, 4))
     frame = _frame(xs.ravel(), ys.ravel())
     fig = sweep_blocks.decision_map(frame)
-    contour = _contour(fig)
-    assert list(contour.x) == list(np.linspace(0, 1, 5))
-    assert np.asarray(contour.z).shape == (4, 5)
+    line = _frontier(fig)
+    # the margin 100 (x - y) is zero on the diagonal, which the grid's own values hold
+    np.testing.assert_allclose(line[:, 0], line[:, 1], atol=1e-9)
+    assert line[:, 0].min() == 0.0 and line[:, 0].max() == 1.0
+    grid = sweep_blocks._on_grid(xs.ravel(), ys.ravel(), xs.ravel() - ys.ravel())
+    assert list(grid.columns) == list(np.linspace(0, 1, 5)) and grid.shape == (4, 5)
     squares = [t for t in fig.data if isinstance(t, go.Scatter) and t.marker.symbol == "square"]
     assert {t.name for t in squares} == {"Partner", "Licensing"}
     assert all(t.marker.size == 22 for t in squares)  # few points: large squares
@@ -69,13 +74,20 @@ def test_thousands_of_scattered_points_are_binned_for_the_frontier():
     frame = _frame(x, y, c)
     maps = sweep_blocks.decision_maps(frame)
     assert len(maps) == 3  # every pair of the three swept inputs
-    contour = _contour(maps[0])
-    z = np.asarray(contour.z, dtype=float)
-    assert z.shape == (sweep_blocks.FRONTIER_BINS, sweep_blocks.FRONTIER_BINS)
-    # the binned margin changes sign on the diagonal, as planted
-    assert z[0, -1] > 0 > z[-1, 0]
-    sizes = {t.marker.size for t in maps[0].data if isinstance(t, go.Scatter)}
+    grid = sweep_blocks._on_grid(x, y, x - y)
+    assert grid.shape == (sweep_blocks.FRONTIER_BINS, sweep_blocks.FRONTIER_BINS)
+    # the frontier, drawn on bin means, follows the planted diagonal within a bin or two
+    line = _frontier(maps[0])
+    assert np.abs(line[:, 0] - line[:, 1]).max() < 2 / sweep_blocks.FRONTIER_BINS
+    assert line[:, 0].max() - line[:, 0].min() > 0.8  # across the whole map
+    sizes = {t.marker.size for t in maps[0].data if t.mode == "markers"}
     assert max(sizes) <= 6  # small markers for thousands of points
+
+
+def test_no_frontier_where_the_margin_keeps_its_sign():
+    xs, ys = np.meshgrid(np.linspace(0.5, 1, 3), np.linspace(0, 0.4, 3))
+    fig = sweep_blocks.decision_map(_frame(xs.ravel(), ys.ravel()))
+    assert not [t for t in fig.data if t.legendgroup == "frontier"]
 
 
 def test_a_map_over_an_input_not_swept_is_refused():

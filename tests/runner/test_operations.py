@@ -298,7 +298,7 @@ def test_an_index_that_cannot_be_written_after_success_is_a_warning(tiny, monkey
     def refuse(reports_dir):
         raise OSError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(runner, "write_index", refuse)
+    monkeypatch.setattr(index, "write_index", refuse)
     ran = cli("run", SCENARIO, "--reports", tiny, "--no-progress")
     assert ran.returncode == 0
     assert "reports index not updated (Permission denied)" in ran.stderr

@@ -1,0 +1,70 @@
+"""The Jupyter kernel every report runs on: its name, a check that it is installed, and
+the kernel manager nbclient starts (IPC sockets in the Jupyter runtime folder).
+
+Used by :mod:`models.runner.run` (scenario reports) and :mod:`models.runner.aux_report`
+(the comparison of a batch and the report of a sweep).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from models.exceptions import SetupError
+
+#: The project's kernel, registered in .venv by ``make install``.
+KERNEL = "market-entry"
+
+
+def check_kernel(name: str = KERNEL) -> None:
+    """Fail early, before writing anything, if the project's kernel is not installed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise SetupError(
+            f"Jupyter kernel {name!r} is not installed; run `make install` (it registers the "
+            "project's kernel in .venv)"
+        ) from None
+
+
+def _ipc_prefix() -> str:
+    """A path prefix for one kernel's sockets, unique, in Jupyter's runtime folder
+    (created private to this user)."""
+    import uuid
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir())
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(folder / f"market-entry-{uuid.uuid4().hex[:16]}")
+
+
+def kernel_manager_class() -> type:
+    """The kernel manager nbclient starts, owns and shuts down: one that talks to the
+    kernel over IPC (Unix sockets in the Jupyter runtime folder, this user's only)
+    rather than TCP on localhost, so nothing is exposed to other users of the machine
+    and the kernel no longer warns that its traffic is unencrypted. On Windows, where
+    there is no IPC transport, the default (TCP). Imported on first use: the CLI's
+    start-up does not pay for jupyter_client."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if os.name == "nt":
+        return AsyncKernelManager
+
+    # nbclient's own default is the asynchronous manager (and client): a blocking one
+    # would block the event loop in every wait, so that neither a cell timeout nor an
+    # interruption could act before the cell ended (measured: 20 s for a 3 s limit)
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            # the sockets' path prefix: without one, jupyter_client puts them in the
+            # current folder as kernel-ipc-1, -2, ..., the same names for every kernel,
+            # so that two runs at once talk to each other's kernels (measured: "Invalid
+            # Signature" and "Kernel didn't respond" in a batch of three)
+            kwargs.setdefault("ip", _ipc_prefix())
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
