@@ -165,6 +165,13 @@ def decision_maps(frame: pd.DataFrame, mode: str = "partner") -> list[go.Figure]
     return [decision_map(frame, a, b, mode) for i, a in enumerate(names) for b in names[i + 1 :]]
 
 
+def show_decision_maps(frame: pd.DataFrame, mode: str = "partner") -> None:
+    """Display every :func:`decision_maps` figure (the report's cell: one call, no loop in
+    the notebook)."""
+    for figure in decision_maps(frame, mode):
+        figure.show()
+
+
 #: Swept inputs paired in the report's decision maps (six maps at most).
 MAP_INPUTS = 4
 
