@@ -77,3 +77,13 @@ def evaluate_chunk(sweep, indices: list[int], rules: dict[str, Any] | None) -> p
             rows[name] = value
         parts.append(rows)
     return pd.concat(parts, ignore_index=True)
+
+
+def warm_up() -> None:
+    """Import the engine and run it once on a few paths: what a fresh Dask worker pays
+    before its first point (about 1.5 s: imports, the compiled kernels loaded from
+    numba's cache), done when the cluster starts so that the points' phase measures
+    points."""
+    from models.inputs.params import validate
+
+    evaluate_point(validate(decision_rule="fixed", correlations=[]), 8, None)
