@@ -33,7 +33,8 @@ import pandas as pd
 
 from models._fingerprint import data_hashes, file_hashes, packages
 from models.analysis.sweep import evaluate_chunk, warm_up
-from models.exceptions import OutputError, ReportError
+from models.exceptions import OutputError, ReportError, SetupError
+from models.format import show
 from models.inputs.scenario import slug
 from models.inputs.sweep_spec import Sweep, load_sweep
 from models.runner.files import check_writable, reports_folder, write_atomic
@@ -93,6 +94,26 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
+#: Seconds to wait for the scheduler named by ``--scheduler`` to answer.
+CONNECT_TIMEOUT_S = 10.0
+
+
+def _connect(scheduler: str):
+    """A client of the running scheduler at ``scheduler``, or a one-line SetupError
+    (checked before anything is written)."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise SetupError(
+            f"--scheduler {show(scheduler)}: no Dask scheduler answered within "
+            f"{CONNECT_TIMEOUT_S:g} s ({reason}); expected the address of a running "
+            "scheduler, such as tcp://HOST:8786"
+        ) from None
+
+
 def _client(workers: int | None, scheduler: str | None):
     """A Dask client: the cluster at ``scheduler``, or a LocalCluster of ``workers``
     single-threaded processes (default: the cores)."""
@@ -100,7 +121,7 @@ def _client(workers: int | None, scheduler: str | None):
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        return _connect(scheduler), None
     n = workers or os.cpu_count() or 1
     environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
@@ -165,9 +186,11 @@ def run_sweep(
                 f"sweep folder {run_dir}: was run from another sweep file or other overrides; "
                 "resume it with the same ones"
             )
+        remote = _connect(scheduler) if scheduler else None
     else:
         reports = reports_folder(reports_dir)
         check_writable(reports)
+        remote = _connect(scheduler) if scheduler else None  # before anything is written
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         run_dir = reports / SWEEPS_DIR / slug(sweep.name) / f"{stamp}-{spec_digest[:6]}"
         run_dir.mkdir(parents=True, exist_ok=False)
@@ -221,7 +244,8 @@ def run_sweep(
             from dask.distributed import as_completed
 
             t = time.perf_counter()
-            client, cluster = _client(workers, scheduler)
+            client, cluster = (remote, None) if remote is not None else _client(workers, None)
+            remote = None  # closed below with the client
             client.run(warm_up)  # imports and compiled kernels, before the clock of the points
             timings["cluster"] = time.perf_counter() - t
             try:
@@ -271,6 +295,8 @@ def run_sweep(
             f"{run_dir}; resume with --resume {run_dir}"
         ) from None
     finally:
+        if remote is not None:  # no chunk was left to compute
+            remote.close()
         manifest.update(
             status=status,
             finished=datetime.now(UTC).isoformat(timespec="seconds"),

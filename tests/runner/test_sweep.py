@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from models.exceptions import OutputError, ScenarioFileError
+from models.exceptions import OutputError, ScenarioFileError, SetupError
 from models.inputs.sweep_spec import load_sweep
 from models.runner.html import external_references
 from models.runner.sweep_run import _chunk_path, run_sweep
@@ -165,3 +165,39 @@ def test_local_workers_keep_blas_to_one_thread_and_large_malloc_thresholds():
         assert env.get(name) == "1", name
     for name, value in WORKER_ENV.items():
         assert env.get(name) == value, name
+
+
+@pytest.mark.slow
+def test_a_running_scheduler_gives_the_same_table(spec, tmp_path):
+    """``--scheduler ADDRESS``: the points go to a cluster the sweep did not start."""
+    from dask.distributed import LocalCluster
+
+    local = pd.read_parquet(
+        run_sweep(spec, reports_dir=tmp_path / "a", workers=0, report=False).table
+    )
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        out = run_sweep(
+            spec, reports_dir=tmp_path / "b", scheduler=cluster.scheduler_address, report=False
+        )
+        assert cluster.scheduler.workers  # the cluster is still up: the sweep only left it
+    pd.testing.assert_frame_equal(pd.read_parquet(out.table), local)
+
+
+def test_a_scheduler_that_does_not_answer_is_refused_before_anything_is_written(
+    spec, tmp_path, cli, monkeypatch
+):
+    import socket
+
+    from models.runner import sweep_run
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(sweep_run, "CONNECT_TIMEOUT_S", 1.0)
+    address = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(SetupError, match=rf"--scheduler '{address}': no Dask"):
+        run_sweep(spec, reports_dir=tmp_path / "r", scheduler=address)
+    ran = cli("sweep", spec, "--reports", tmp_path / "r", "--scheduler", address)
+    assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+    assert "expected the address of a running scheduler" in ran.stderr
+    assert not (tmp_path / "r" / "_sweeps").exists()

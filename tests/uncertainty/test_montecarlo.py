@@ -75,6 +75,7 @@ def test_a_pinned_input_is_not_drawn_but_events_still_are():
         {},  # the base case under fixed plans
         {"partner_revenue_share": 0.15, "market_foreign_premium_share": 0.3},  # services win
         {"staged_license_exclusivity": "non_exclusive", "regulation_easing_hazard_year": 0.3},
+        {"staged_target_mode": "solo", "sampling_method": "mc", "correlations": []},
     ],
 )
 def test_path_npv_is_the_runs_npv_under_the_fixed_rule(overrides, monkeypatch):
