@@ -293,12 +293,33 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=args.resume,
         overrides=parse_overrides(args.param or []),
+        progress=_chunk_bar(args.no_progress),
         report=not args.no_report,
     )
     print(outcome.table)
     if (outcome.run_dir / "sweep.html").is_file():
         print(outcome.run_dir / "sweep.html")
     return 0
+
+
+def _chunk_bar(hidden: bool):
+    """A progress bar of a sweep's chunks on a terminal's stderr (None elsewhere: the log
+    says how far it is)."""
+    if hidden or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bars: list = []
+
+    def tick(done: int, total: int) -> None:
+        if not bars:  # made at the first tick, when the number of chunks is known
+            bars.append(tqdm(total=total, unit="chunk", desc="sweep", file=sys.stderr))
+        bar = bars[0]
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return tick
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -444,6 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
     p.add_argument("--resume", metavar="SWEEP_DIR", help="complete an interrupted sweep")
     p.add_argument("--no-report", action="store_true", help="write the table only")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("diff", help="what changed between two runs, and what it did")

@@ -98,10 +98,19 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 CONNECT_TIMEOUT_S = 10.0
 
 
+def _quiet_dask() -> None:
+    """Dask's own INFO records (scheduler, nannies, connections: 20 lines a sweep) only
+    when the log is at DEBUG; distributed sets its level when imported, so after."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+
+
 def _connect(scheduler: str):
     """A client of the running scheduler at ``scheduler``, or a one-line SetupError
     (checked before anything is written)."""
     from dask.distributed import Client
+
+    _quiet_dask()
 
     try:
         return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
@@ -120,6 +129,7 @@ def _client(workers: int | None, scheduler: str | None):
     import dask
     from dask.distributed import Client, LocalCluster
 
+    _quiet_dask()
     if scheduler:
         return _connect(scheduler), None
     n = workers or os.cpu_count() or 1
@@ -231,6 +241,8 @@ def run_sweep(
     rules = montecarlo.fit_rules(sweep.base) if sweep.needs_rules else None
     timings["rules"] = time.perf_counter() - t
     done = len(chunks) - len(todo)
+    if progress is not None:
+        progress(done, len(chunks))  # a bar from the start (resumed chunks counted)
     status = "running"
     try:
         if workers == 0 and not scheduler:
@@ -317,7 +329,10 @@ def run_sweep(
 
 
 def _tick(progress, done: int, total: int) -> None:
-    log.info("sweep: %d of %d chunks", done, total)
+    # about ten lines in a log, whatever the number of chunks (each one at DEBUG)
+    step = max(1, total // 10)
+    level = logging.INFO if done == total or done % step == 0 else logging.DEBUG
+    log.log(level, "sweep: %d of %d chunks", done, total)
     if progress is not None:
         progress(done, total)
 

@@ -201,3 +201,23 @@ def test_a_scheduler_that_does_not_answer_is_refused_before_anything_is_written(
     assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1, ran.stderr
     assert "expected the address of a running scheduler" in ran.stderr
     assert not (tmp_path / "r" / "_sweeps").exists()
+
+
+def test_the_chunk_bar_shows_on_a_terminal_only(monkeypatch):
+    import io
+    import sys
+
+    from models.runner.cli import _chunk_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert _chunk_bar(hidden=False) is None  # stderr is not a terminal under pytest
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert _chunk_bar(hidden=True) is None
+    tick = _chunk_bar(hidden=False)
+    for done in (1, 2, 3):  # a resumed sweep starts at 1 of 3
+        tick(done, 3)
+    assert "1/3" in term.getvalue() and "3/3" in term.getvalue()
