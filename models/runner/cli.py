@@ -313,7 +313,9 @@ def _chunk_bar(hidden: bool):
 
     def tick(done: int, total: int) -> None:
         if not bars:  # made at the first tick, when the number of chunks is known
-            bars.append(tqdm(total=total, unit="chunk", desc="sweep", file=sys.stderr))
+            bars.append(
+                tqdm(total=total, initial=done, unit="chunk", desc="sweep", file=sys.stderr)
+            )
         bar = bars[0]
         bar.update(done - bar.n)
         if done >= total:
