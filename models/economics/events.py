@@ -186,10 +186,10 @@ def suspensions(
     """
     paths, months = u.shape
     return kernels.suspensions(
-        kernels.grid(u),
-        kernels.grid(column(hazard_month)),
-        kernels.grid(column(duration_months)),
-        kernels.grid(column(start)),
+        kernels.grid(u, paths, months),
+        kernels.grid(column(hazard_month), paths, 1),
+        kernels.grid(column(duration_months), paths, 1),
+        kernels.grid(column(start), paths, 1),
         paths,
         months,
     )

@@ -23,9 +23,8 @@ def income_tax(taxable_usd_m: FloatArray, rate: ArrayLike) -> FloatArray:
     the launch losses are used well within that, so expiry is not modelled.
     """
     paths, months = np.shape(taxable_usd_m)
-    return kernels.income_tax(
-        kernels.grid(taxable_usd_m), kernels.grid(column(rate)), paths, months
-    )
+    taxable = kernels.grid(taxable_usd_m, paths, months)
+    return kernels.income_tax(taxable, kernels.grid(column(rate), paths, 1), paths, months)
 
 
 def discount_factors(rate_year: ArrayLike, months: int) -> FloatArray:

@@ -73,15 +73,15 @@ def bass_subscribers(
     first_adds : ndarray (paths, months)
         Of those, people subscribing for the first time, millions (the rest return).
     """
-    market = kernels.grid(market_m)
     paths, months = np.shape(market_m)
+    market = kernels.grid(market_m, paths, months)
     return kernels.bass(
         market,
-        kernels.grid(column(p)),
-        kernels.grid(column(q)),
-        kernels.grid(column(churn)),
-        kernels.grid(column(launch_month)),
-        kernels.grid(0.0 if shock is None else shock),
+        kernels.grid(column(p), paths, 1),
+        kernels.grid(column(q), paths, 1),
+        kernels.grid(column(churn), paths, 1),
+        kernels.grid(column(launch_month), paths, 1),
+        kernels.grid(0.0 if shock is None else shock, paths, months),
         paths,
         months,
     )

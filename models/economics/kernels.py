@@ -13,8 +13,10 @@ oracle in ``tests/economics/oracle.py``, and the tests hold the kernels to them 
 1e-9 on random inputs of every broadcast shape.
 
 Inputs are 2-D float arrays of shape (1 or paths, 1 or months): a scalar or a per-path
-column is not copied to a full array (:func:`grid` makes them so), and :func:`_at` reads
-row 0 or column 0 where an axis has length one. The first call of each kernel compiles
+column is not copied to a full array (:func:`grid` makes them so, and refuses any other
+shape: the kernels do not check bounds); :func:`_at` reads row 0 or column 0 where an
+axis has length one, and ``min`` and ``max`` propagate NaN as numpy's do. The first call
+of each kernel compiles
 it (about a second), and numba caches the machine code beside this module, so later
 processes (a sweep's Dask workers) load it instead.
 """
@@ -28,23 +30,43 @@ from numba import njit
 from numpy.typing import ArrayLike
 
 
-def grid(x: ArrayLike) -> np.ndarray:
+def grid(x: ArrayLike, paths: int, months: int) -> np.ndarray:
     """``x`` as a C-contiguous 2-D float64 array of shape (1 or paths, 1 or months).
 
     A scalar becomes (1, 1) and a 1-D array a column (paths, 1); a broadcast view
     (stride 0 on an axis) is reduced to its one row or column, so nothing is copied to
-    full size.
+    full size. Any other shape is refused (the kernels do not check bounds).
     """
     a = np.asarray(x, dtype=np.float64)
     if a.ndim == 0:
         a = a.reshape(1, 1)
     elif a.ndim == 1:
         a = a.reshape(-1, 1)
+    if a.ndim != 2 or a.shape[0] not in (1, paths) or a.shape[1] not in (1, months):
+        raise ValueError(
+            f"array of shape {np.shape(x)}: expected one broadcastable to ({paths}, {months})"
+        )
     if a.shape[0] > 1 and a.strides[0] == 0:
         a = a[:1]
     if a.shape[1] > 1 and a.strides[1] == 0:
         a = a[:, :1]
     return np.ascontiguousarray(a)
+
+
+@njit(inline="always", cache=True)
+def _min(a, b):
+    """``np.minimum`` of two floats: NaN if either is (Python's min drops a NaN)."""
+    if a != a or b != b:
+        return math.nan
+    return a if a < b else b
+
+
+@njit(inline="always", cache=True)
+def _max(a, b):
+    """``np.maximum`` of two floats, NaN as :func:`_min`."""
+    if a != a or b != b:
+        return math.nan
+    return a if a > b else b
 
 
 @njit(inline="always", cache=True)
@@ -68,10 +90,10 @@ def bass(market, p, q, churn, launch, shock, paths, months):  # pragma: no cover
             share = prev / m if m > 0 else 0.0
             kept = prev * (1.0 - c_i)
             kept = kept * (1.0 - _at(shock, i, t))
-            kept = min(kept, m)
+            kept = _min(kept, m)
             rate = -math.expm1(-(p_i + q_i * share)) if t >= l_i else 0.0
-            a = rate * max(m - kept, 0.0)
-            f = min(rate * max(m - ever, 0.0), a)
+            a = rate * _max(m - kept, 0.0)
+            f = _min(rate * _max(m - ever, 0.0), a)
             ever = ever + f
             now = kept + a
             subs[i, t] = now
@@ -91,10 +113,10 @@ def income_tax(taxable, rate, paths, months):  # pragma: no cover (compiled)
         r = _at(rate, i, 0)
         for t in range(months):
             income = _at(taxable, i, t)
-            gain = max(income, 0.0)
-            used = min(pool, gain)
+            gain = _max(income, 0.0)
+            used = _min(pool, gain)
             tax[i, t] = r * (gain - used)
-            pool = pool - used + max(-income, 0.0)
+            pool = pool - used + _max(-income, 0.0)
     return tax
 
 
@@ -111,7 +133,7 @@ def suspensions(u, hazard, duration, start, paths, months):  # pragma: no cover 
             if remaining <= 0.0 and _at(u, i, t) < h and t >= s0:
                 remaining = d
                 starts[i, t] = 1.0
-            share = min(remaining, 1.0)
+            share = _min(remaining, 1.0)
             dark[i, t] = share
             remaining = remaining - share
     return dark, starts

@@ -282,6 +282,10 @@ class _Inputs:
             name: values[index] if values.shape[0] == self.paths > 1 else values
             for name, values in self._columns.items()
         }
+        for name, value in self.__dict__.items():  # per-path attributes (a staged ``eased``)
+            per_path = isinstance(value, np.ndarray) and value.shape[:1] == (self.paths,)
+            if per_path and self.paths > 1:
+                setattr(out, name, value[index])
         out.paths = len(index)
         out.cache = {}
         return out

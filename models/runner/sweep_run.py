@@ -114,10 +114,10 @@ def _connect(scheduler: str):
 
     try:
         return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+    except Exception as exc:  # distributed raises OSError, ValueError, even AssertionError
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise SetupError(
-            f"--scheduler {show(scheduler)}: no Dask scheduler answered within "
+            f"--scheduler {show(scheduler)}: no Dask scheduler reached within "
             f"{CONNECT_TIMEOUT_S:g} s ({reason}); expected the address of a running "
             "scheduler, such as tcp://HOST:8786"
         ) from None
@@ -196,14 +196,11 @@ def run_sweep(
                 f"sweep folder {run_dir}: was run from another sweep file or other overrides; "
                 "resume it with the same ones"
             )
-        remote = _connect(scheduler) if scheduler else None
     else:
         reports = reports_folder(reports_dir)
         check_writable(reports)
-        remote = _connect(scheduler) if scheduler else None  # before anything is written
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         run_dir = reports / SWEEPS_DIR / slug(sweep.name) / f"{stamp}-{spec_digest[:6]}"
-        run_dir.mkdir(parents=True, exist_ok=False)
         manifest = {
             "sweep": sweep.name,
             "sweep_file": str(sweep_file),
@@ -219,6 +216,29 @@ def run_sweep(
             "packages": packages(),
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+    remote = _connect(scheduler) if scheduler else None  # before anything is written
+    try:
+        if resume is None:
+            run_dir.mkdir(parents=True, exist_ok=False)
+        return _run(sweep, run_dir, manifest, workers, remote, progress, report, t0)
+    finally:
+        if remote is not None:
+            remote.close()
+
+
+def _run(
+    sweep: Sweep,
+    run_dir: Path,
+    manifest: dict[str, Any],
+    workers: int | None,
+    remote,
+    progress,
+    report: bool,
+    t0: float,
+) -> SweepOutcome:
+    """Compute the missing chunks of ``run_dir`` (on ``remote``, a client of a running
+    cluster, or a LocalCluster made and closed here), then the table and the report."""
+    spec_digest = manifest["spec_digest"]
     (run_dir / "chunks").mkdir(exist_ok=True)
     manifest.update(status="running", pid=os.getpid())
     write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
@@ -236,16 +256,16 @@ def run_sweep(
     )
     # seconds per phase, in the manifest (benchmarks/bench_sweep.py reads "points")
     timings = {"setup": time.perf_counter() - t0}
-    t = time.perf_counter()
-    # under the fixed rule no point needs review rules (models.analysis.sweep)
-    rules = montecarlo.fit_rules(sweep.base) if sweep.needs_rules else None
-    timings["rules"] = time.perf_counter() - t
     done = len(chunks) - len(todo)
     if progress is not None:
         progress(done, len(chunks))  # a bar from the start (resumed chunks counted)
     status = "running"
     try:
-        if workers == 0 and not scheduler:
+        t = time.perf_counter()
+        # under the fixed rule no point needs review rules (models.analysis.sweep)
+        rules = montecarlo.fit_rules(sweep.base) if sweep.needs_rules else None
+        timings["rules"] = time.perf_counter() - t
+        if workers == 0 and remote is None:
             t = time.perf_counter()
             for k in todo:
                 _write_parquet(evaluate_chunk(sweep, chunks[k], rules), _chunk_path(run_dir, k))
@@ -257,10 +277,9 @@ def run_sweep(
 
             t = time.perf_counter()
             client, cluster = (remote, None) if remote is not None else _client(workers, None)
-            remote = None  # closed below with the client
-            client.run(warm_up)  # imports and compiled kernels, before the clock of the points
-            timings["cluster"] = time.perf_counter() - t
             try:
+                client.run(warm_up)  # imports and compiled kernels, before the points' clock
+                timings["cluster"] = time.perf_counter() - t
                 t = time.perf_counter()
                 sweep_f = client.scatter(sweep, broadcast=True)
                 rules_f = client.scatter(rules, broadcast=True)
@@ -277,8 +296,8 @@ def run_sweep(
                     _tick(progress, done, len(chunks))
                 timings["points"] = time.perf_counter() - t
             finally:
-                client.close()
-                if cluster is not None:
+                if cluster is not None:  # a running cluster's client is closed by the caller
+                    client.close()
                     cluster.close()
         t = time.perf_counter()
         table = pd.concat(
@@ -307,8 +326,6 @@ def run_sweep(
             f"{run_dir}; resume with --resume {run_dir}"
         ) from None
     finally:
-        if remote is not None:  # no chunk was left to compute
-            remote.close()
         manifest.update(
             status=status,
             finished=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -147,8 +147,38 @@ def test_a_zero_length_suspension_counts_but_darkens_nothing():
 
 def test_grid_keeps_broadcast_views_small():
     full = np.broadcast_to(np.arange(5.0).reshape(1, 5), (1000, 5))
-    assert kernels.grid(full).shape == (1, 5)
-    assert kernels.grid(np.broadcast_to(np.ones((4, 1)), (4, 9))).shape == (4, 1)
-    assert kernels.grid(3).shape == (1, 1)
-    assert kernels.grid(np.arange(3.0)).shape == (3, 1)
-    assert kernels.grid(np.ones((2, 3))).flags.c_contiguous
+    assert kernels.grid(full, 1000, 5).shape == (1, 5)
+    assert kernels.grid(np.broadcast_to(np.ones((4, 1)), (4, 9)), 4, 9).shape == (4, 1)
+    assert kernels.grid(3, 4, 9).shape == (1, 1)
+    assert kernels.grid(np.arange(3.0), 3, 1).shape == (3, 1)
+    assert kernels.grid(np.ones((2, 3)), 2, 3).flags.c_contiguous
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: bass_subscribers(np.ones((6, 12)), np.ones((4, 1)), 0.2, 0.05, 0),
+        lambda: bass_subscribers(np.ones((6, 12)), 0.01, 0.2, 0.05, 0, shock=np.ones((6, 3))),
+        lambda: income_tax(np.ones((6, 12)), np.array([0.25, 0.25])),
+        lambda: suspensions(np.ones((6, 12)), 0.1, np.ones((7, 1)), 0),
+    ],
+)
+def test_shapes_that_do_not_broadcast_are_refused(call):
+    """The kernels do not check bounds: a mismatch must fail, not read past an array
+    (found in review: numpy's loops raised here)."""
+    with pytest.raises(ValueError, match="expected one broadcastable to"):
+        call()
+
+
+def test_nan_propagates_as_in_the_numpy_loops():
+    m = np.full((3, 10), 5.0)
+    churn = np.array([[0.05], [np.nan], [0.05]])
+    shock = np.zeros((3, 10))
+    shock[2, 4] = np.nan
+    got = bass_subscribers(m, 0.01, 0.2, churn, 0, shock=shock)
+    want = bass_numpy(m, 0.01, 0.2, churn, 0, shock=shock)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, **TOL)  # NaN where numpy has NaN
+    assert np.isnan(got[2][1]).all() and np.isnan(got[2][2, 4:]).all()
+    taxable = np.array([[1.0, np.nan, 2.0, -1.0]])
+    np.testing.assert_allclose(income_tax(taxable, 0.25), income_tax_numpy(taxable, 0.25), **TOL)

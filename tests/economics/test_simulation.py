@@ -343,3 +343,24 @@ def test_a_harsher_approval_costs_the_own_services_demand():
     easy = simulate(validate(regulation_approval_pass_rate=0.9)).modes["partner"].market_m
     hard = simulate(validate(regulation_approval_pass_rate=0.4)).modes["partner"].market_m
     assert hard[0, -1] < easy[0, -1]
+
+
+def test_inputs_on_some_paths_subset_every_per_path_value():
+    """``_Inputs.rows`` (a staged entry builds its service only where it switches): draws
+    and per-path attributes such as ``eased`` follow the rows; scalars stay."""
+    from models.economics import events, staged
+    from models.economics.simulation import _Inputs
+    from models.inputs.params import validate
+    from models.uncertainty.montecarlo import draw_inputs
+
+    p = validate(n_paths=50, regulation_easing_hazard_year=0.5)
+    inputs = _Inputs(p, draw_inputs(p, 50))
+    u = events.uniforms(p.seed, 0, 50, p.months)
+    q = staged._start(inputs, 23, u, p.months)
+    idx = np.array([3, 7, 41])
+    sub = q.rows(idx)
+    assert sub.paths == 3 and sub.eased.shape == (3,)
+    np.testing.assert_array_equal(sub.eased, q.eased[idx])
+    name = "regulation_launch_delay_partner_months"
+    np.testing.assert_array_equal(getattr(sub, name), getattr(q, name)[idx])
+    assert sub.finance_tax_rate == q.finance_tax_rate

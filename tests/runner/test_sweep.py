@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from models.exceptions import OutputError, ScenarioFileError, SetupError
+from models.exceptions import OutputError, ReportError, ScenarioFileError, SetupError
 from models.inputs.sweep_spec import load_sweep
 from models.runner.html import external_references
 from models.runner.sweep_run import _chunk_path, run_sweep
@@ -197,6 +197,9 @@ def test_a_scheduler_that_does_not_answer_is_refused_before_anything_is_written(
     address = f"tcp://127.0.0.1:{port}"
     with pytest.raises(SetupError, match=rf"--scheduler '{address}': no Dask"):
         run_sweep(spec, reports_dir=tmp_path / "r", scheduler=address)
+    for bad in ("nonsense", "foo://x", ""):  # distributed's own errors vary: one line each
+        with pytest.raises(SetupError, match="expected the address of a running scheduler"):
+            sweep_run._connect(bad)
     ran = cli("sweep", spec, "--reports", tmp_path / "r", "--scheduler", address)
     assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1, ran.stderr
     assert "expected the address of a running scheduler" in ran.stderr
@@ -221,3 +224,42 @@ def test_the_chunk_bar_shows_on_a_terminal_only(monkeypatch):
     for done in (1, 2, 3):  # a resumed sweep starts at 1 of 3
         tick(done, 3)
     assert "1/3" in term.getvalue() and "3/3" in term.getvalue()
+
+
+@pytest.mark.slow
+def test_a_failure_on_the_workers_closes_the_local_cluster(spec, tmp_path, monkeypatch):
+    """A worker that cannot import the engine fails the sweep in one line and leaves no
+    worker process or default client behind (found in review)."""
+    import psutil
+    from distributed import default_client
+
+    from models.runner import sweep_run
+
+    def missing():
+        raise ModuleNotFoundError("No module named 'numba'")
+
+    monkeypatch.setattr(sweep_run, "warm_up", missing)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with pytest.raises(ReportError, match="No module named 'numba'"):
+        run_sweep(spec, reports_dir=tmp_path / "r", workers=1, report=False)
+    left = [  # multiprocessing's helpers live as long as this process: not the cluster's
+        p
+        for p in psutil.Process().children(recursive=True)
+        if p.pid not in before and not {"resource_tracker", "forkserver"} & set(_words(p))
+    ]
+    _, alive = psutil.wait_procs(left, timeout=10)
+    assert not alive
+    with pytest.raises(ValueError):  # no client left as the default
+        default_client()
+    (run_dir,) = (tmp_path / "r" / "_sweeps" / "tiny").iterdir()
+    assert json.loads((run_dir / "manifest.json").read_text())["status"] == "failed"
+
+
+def _words(process) -> list[str]:
+    """The words of a process's command line (``a.b import main`` gives a, b, ...)."""
+    import re
+
+    try:
+        return re.findall(r"[a-z_]+", " ".join(process.cmdline()))
+    except Exception:  # gone meanwhile
+        return []
