@@ -113,7 +113,8 @@ def _connect(scheduler: str):
     _quiet_dask()
 
     try:
-        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        # not the default client: a sweep run from a notebook leaves the user's own alone
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except Exception as exc:  # distributed raises OSError, ValueError, even AssertionError
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise SetupError(
@@ -138,7 +139,7 @@ def _client(workers: int | None, scheduler: str | None):
         cluster = LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
         )
-    return Client(cluster), cluster
+    return Client(cluster, set_as_default=False), cluster
 
 
 def run_sweep(
@@ -289,7 +290,7 @@ def _run(
                     ): k
                     for k in todo
                 }
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):
                     k = futures[future]
                     _write_parquet(future.result(), _chunk_path(run_dir, k))
                     done += 1

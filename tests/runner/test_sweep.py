@@ -170,16 +170,20 @@ def test_local_workers_keep_blas_to_one_thread_and_large_malloc_thresholds():
 @pytest.mark.slow
 def test_a_running_scheduler_gives_the_same_table(spec, tmp_path):
     """``--scheduler ADDRESS``: the points go to a cluster the sweep did not start."""
-    from dask.distributed import LocalCluster
+    from dask.distributed import Client, LocalCluster, default_client
 
     local = pd.read_parquet(
         run_sweep(spec, reports_dir=tmp_path / "a", workers=0, report=False).table
     )
-    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as mine,  # a notebook user's own client
+    ):
         out = run_sweep(
             spec, reports_dir=tmp_path / "b", scheduler=cluster.scheduler_address, report=False
         )
         assert cluster.scheduler.workers  # the cluster is still up: the sweep only left it
+        assert default_client() is mine and mine.status == "running"  # and left it alone
     pd.testing.assert_frame_equal(pd.read_parquet(out.table), local)
 
 
@@ -249,7 +253,7 @@ def test_a_failure_on_the_workers_closes_the_local_cluster(spec, tmp_path, monke
     ]
     _, alive = psutil.wait_procs(left, timeout=10)
     assert not alive
-    with pytest.raises(ValueError):  # no client left as the default
+    with pytest.raises(ValueError):  # a sweep never makes its clients the default
         default_client()
     (run_dir,) = (tmp_path / "r" / "_sweeps" / "tiny").iterdir()
     assert json.loads((run_dir / "manifest.json").read_text())["status"] == "failed"
