@@ -2,7 +2,9 @@
 
 Used by the input sampler (:mod:`models.uncertainty.sampling`, stream ``inputs``) and the
 event draws (:mod:`models.economics.events`, streams ``events/<block>``); it sits below
-both so that neither reaches into the other.
+both so that neither reaches into the other. :func:`latin_hypercube` is the one Latin
+hypercube of the project (the sampler's, and a sweep file's design,
+:mod:`models.inputs.sweep_spec`).
 """
 
 from __future__ import annotations
@@ -52,3 +54,17 @@ def check_seed(seed: Any) -> int | np.random.SeedSequence:
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise ParameterError(f"parameter seed={show(seed)}: expected a non-negative integer")
     return int(seed)
+
+
+def latin_hypercube(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points of a Latin hypercube in the unit cube [0, 1)^d, shape (n, d): one point
+    in each of the ``n`` equal strata of every axis (McKay et al. 1979;
+    :class:`scipy.stats.qmc.LatinHypercube`)."""
+    from scipy.stats import qmc
+
+    # SPEC-007: scipy >= 1.15 names the generator ``rng``; older versions call it ``seed``.
+    try:
+        engine = qmc.LatinHypercube(d=d, rng=rng)
+    except TypeError:  # pragma: no cover - scipy < 1.15
+        engine = qmc.LatinHypercube(d=d, seed=rng)
+    return engine.random(n)

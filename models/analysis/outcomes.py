@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models._files import replaced
 from models.exceptions import OutputError
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,10 @@ def save_outcomes(decision, folder: str | os.PathLike) -> Path | None:
     if not folder.is_dir():
         raise OutputError(f"outputs_dir {folder}: not a folder")
     path = folder / FILE
-    tmp = folder / f".{FILE}.tmp-{os.getpid()}"
     try:
-        outcomes(decision).to_parquet(tmp, index=False)
-        os.replace(tmp, path)
+        with replaced(path) as tmp:
+            outcomes(decision).to_parquet(tmp, index=False)
     except (OSError, ImportError) as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"outcomes {path}: cannot be written ({exc})") from None
     log.info("per-path outcomes saved to %s", path)
     return path

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from models._paths import PROJECT_ROOT
-from models._rng import stream
+from models._rng import latin_hypercube, stream
 from models.exceptions import ParameterError, ScenarioFileError
 from models.format import show
 from models.inputs.schema import SPECS
@@ -212,10 +212,10 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
             raise _fail(path, f"points={show(n)}: expected a whole number in [1, {MAX_POINTS}]")
         ranges = {name: _range(path, name, spec) for name, spec in vary.items()}
         rng = np.random.default_rng(stream(int(base.seed), "sweep/points"))
+        u = latin_hypercube(n, len(ranges), rng)
         cols = {}
-        for name, (low, high) in ranges.items():
-            u = (rng.permutation(n) + rng.random(n)) / n
-            values = low + u * (high - low)
+        for j, (name, (low, high)) in enumerate(ranges.items()):
+            values = low + u[:, j] * (high - low)
             cols[name] = np.round(values).astype(int) if SPECS[name].type == "int" else values
         points = pd.DataFrame(cols)
     else:

@@ -6,20 +6,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from models._files import replaced
 from models.exceptions import OutputError
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file renamed over it, so that a
     reader never sees half a file and an interrupted write leaves the old one intact."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
+    with replaced(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:  # disk full, interrupted: no partial file left behind
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def reports_folder(value: str | os.PathLike) -> Path:

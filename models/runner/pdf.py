@@ -16,6 +16,7 @@ import os
 import re
 from pathlib import Path
 
+from models._files import replaced
 from models.exceptions import NotebookError, OutputError, SetupError
 from models.reporting.provenance import read_manifest
 
@@ -68,7 +69,6 @@ def write_pdf(report: Path, pdf: Path, label: str) -> int:
             "does it) to print PDFs"
         ) from None
     binary = chromium()
-    tmp = pdf.with_name(f".{pdf.name}.tmp-{os.getpid()}")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=binary, args=_ARGS)
@@ -98,10 +98,9 @@ def write_pdf(report: Path, pdf: Path, label: str) -> int:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SetupError(f"Chromium {binary}: could not print {report.name} ({first})") from None
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, pdf)
+        with replaced(pdf) as tmp:
+            tmp.write_bytes(data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"output {pdf}: cannot be written ({exc.strerror})") from None
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
     log.info("%s: %d pages", pdf, pages)

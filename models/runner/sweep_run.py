@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from models._files import replaced
 from models._fingerprint import data_hashes, file_hashes, packages
 from models.analysis.sweep import evaluate_chunk, warm_up
 from models.exceptions import OutputError, ReportError, SetupError
@@ -85,13 +86,8 @@ def _chunk_path(run_dir: Path, k: int) -> Path:
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
+    with replaced(path) as tmp:
         frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 #: Seconds to wait for the scheduler named by ``--scheduler`` to answer.

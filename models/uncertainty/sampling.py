@@ -31,10 +31,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import linalg, special
-from scipy.stats import qmc
 
 from models._arrays import FloatArray
-from models._rng import check_seed
+from models._rng import check_seed, latin_hypercube
 from models.exceptions import ParameterError
 from models.format import plain, show
 from models.inputs.correlation import (
@@ -104,7 +103,7 @@ def sample(
     target = None if correlation is None else _target(given, names, correlation)
     if k == 0:
         return pd.DataFrame(index=pd.RangeIndex(n, name="path"))
-    u = _latin_hypercube(k, rng).random(n) if method == "lhs" else rng.random((n, k))
+    u = latin_hypercube(n, k, rng) if method == "lhs" else rng.random((n, k))
     u = np.maximum(u, U_FLOOR)
     x = np.column_stack([distributions[name].ppf(u[:, j]) for j, name in enumerate(names)])
     if target is not None and k > 1:
@@ -140,14 +139,6 @@ def _target(given: list[str], names: list[str], correlation: Any) -> FloatArray:
         order = [given.index(name) for name in names]
         return mat[np.ix_(order, order)]
     return correlation_matrix(names, correlation)
-
-
-def _latin_hypercube(d: int, rng: np.random.Generator) -> qmc.LatinHypercube:
-    # SPEC-007: scipy >= 1.15 names the generator ``rng``; older versions call it ``seed``.
-    try:
-        return qmc.LatinHypercube(d=d, rng=rng)
-    except TypeError:  # pragma: no cover - scipy < 1.15
-        return qmc.LatinHypercube(d=d, seed=rng)
 
 
 def _matrix_root(c: FloatArray) -> FloatArray:

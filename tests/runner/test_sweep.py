@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -267,3 +268,20 @@ def _words(process) -> list[str]:
         return re.findall(r"[a-z_]+", " ".join(process.cmdline()))
     except Exception:  # gone meanwhile
         return []
+
+
+def test_a_latin_hypercube_sweep_puts_one_point_in_every_stratum(tmp_path):
+    spec = tmp_path / "lhs.yaml"
+    spec.write_text(
+        "name: lhs\nbase: data/scenarios/base.yaml\ndesign: lhs\npoints: 40\npaths: 10\n"
+        "vary:\n  partner_revenue_share: {low: 0.1, high: 0.5}\n"
+        "  market_foreign_premium_share: {low: 0.05, high: 0.35}\n"
+    )
+    points = load_sweep(spec).points
+    for name, (low, high) in {
+        "partner_revenue_share": (0.1, 0.5),
+        "market_foreign_premium_share": (0.05, 0.35),
+    }.items():
+        strata = np.floor((points[name] - low) / (high - low) * 40).astype(int)
+        assert sorted(strata) == list(range(40)), name
+    pd.testing.assert_frame_equal(load_sweep(spec).points, points)  # the seed's stream
