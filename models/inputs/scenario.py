@@ -193,8 +193,13 @@ def _check_graph(root: yaml.Node) -> None:
     walk(root, None)
 
 
-def load_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a scenario file and return its mapping, unvalidated.
+def load_yaml(
+    path: str | Path,
+    kind: str = "scenario file",
+    expected: str = "a YAML file of parameter overrides, e.g. data/scenarios/base.yaml",
+) -> dict[str, Any]:
+    """Read a scenario file (or another YAML file of the project: ``kind`` names it in
+    errors, ``expected`` says what it should be) and return its mapping, unvalidated.
 
     Raises
     ------
@@ -205,25 +210,19 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     if path.is_dir():
-        raise ScenarioFileError(
-            f"scenario file {path}: is a folder; expected a YAML file of "
-            "parameter overrides, e.g. data/scenarios/base.yaml"
-        )
+        raise ScenarioFileError(f"{kind} {path}: is a folder; expected {expected}")
     if not path.is_file():
-        raise ScenarioFileError(
-            f"scenario file {path}: not found (expected a YAML file of "
-            "parameter overrides, e.g. data/scenarios/base.yaml)"
-        )
+        raise ScenarioFileError(f"{kind} {path}: not found (expected {expected})")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioFileError(
-                f"scenario file {path}: too large ({size:,} bytes); expected a YAML file "
-                f"of parameter overrides of at most {MAX_FILE_BYTES:,} bytes"
+                f"{kind} {path}: too large ({size:,} bytes); expected {expected}, "
+                f"of at most {MAX_FILE_BYTES:,} bytes"
             )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioFileError(f"scenario file {path}: cannot be read ({exc})") from None
+        raise ScenarioFileError(f"{kind} {path}: cannot be read ({exc})") from None
     try:
         data = _load(text)
     except yaml.YAMLError as exc:
@@ -232,23 +231,21 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if isinstance(exc, _Refused):
             key = f"{cut(exc.key, 40)}: " if exc.key else ""
-            raise ScenarioFileError(f"scenario file {path}{line}: {key}{problem}") from None
+            raise ScenarioFileError(f"{kind} {path}{line}: {key}{problem}") from None
         if "could not determine a constructor" in str(exc):
             problem = "tags such as !!python/... are not allowed; give plain values"
         problem = cut(problem, 120)
-        raise ScenarioFileError(f"scenario file {path}{line}: invalid YAML: {problem}") from None
+        raise ScenarioFileError(f"{kind} {path}{line}: invalid YAML: {problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ScenarioFileError(
-            f"scenario file {path}: expected a mapping of parameter names to values, "
+            f"{kind} {path}: expected a mapping of parameter names to values, "
             f"got a {type(data).__name__}"
         )
     bad = [k for k in data if not isinstance(k, str)]
     if bad:
-        raise ScenarioFileError(
-            f"scenario file {path}: key {show(bad[0], 60)} is not a parameter name"
-        )
+        raise ScenarioFileError(f"{kind} {path}: key {show(bad[0], 60)} is not a parameter name")
     return data
 
 

@@ -177,7 +177,7 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     from models.inputs.scenario import load, load_yaml
 
     path = Path(path)
-    data = load_yaml(path)
+    data = load_yaml(path, "sweep file", "a sweep file, e.g. data/sweeps/partner_terms.yaml")
     unknown = [k for k in data if k not in KEYS and k not in SPECS]
     if unknown:
         raise _fail(
@@ -199,7 +199,11 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     base = load(base_file, fixed)
     vary = data.get("vary") or {}
     if design != "scenarios" and (not isinstance(vary, Mapping) or not vary):
-        raise _fail(path, "vary: expected at least one input to vary")
+        raise _fail(
+            path,
+            "vary: expected at least one input to vary (a sweep file names a base scenario "
+            "and the inputs to vary, e.g. data/sweeps/partner_terms.yaml)",
+        )
     if design == "grid":
         axes = {name: _axis(path, name, spec) for name, spec in vary.items()}
         n = int(np.prod([len(v) for v in axes.values()]))

@@ -61,6 +61,19 @@ def _count(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    """An argparse type: a whole number >= 0 (0: in this process)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number of workers >= 0 (0: in this process)"
+        )
+    return value
+
+
 class _ParamAction(argparse.Action):
     """``-p NAME VALUE``: collects ``(NAME, VALUE)`` pairs, the value verbatim."""
 
@@ -460,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", default="reports", metavar="DIR")
     p.add_argument(
         "--workers",
-        type=int,
+        type=_workers,
         metavar="N",
         help="local Dask worker processes (default: the cores; 0: in this process)",
     )

@@ -34,7 +34,7 @@ import pandas as pd
 from models._files import replaced
 from models._fingerprint import data_hashes, file_hashes, packages
 from models.analysis.sweep import evaluate_chunk, warm_up
-from models.exceptions import OutputError, ReportError, SetupError
+from models.exceptions import OutputError, ParameterError, ReportError, SetupError
 from models.format import show
 from models.inputs.scenario import slug
 from models.inputs.sweep_spec import Sweep, load_sweep
@@ -178,6 +178,8 @@ def run_sweep(
         If a chunk fails; the chunks done are kept for ``resume``.
     """
     t0 = time.perf_counter()
+    if workers is not None and (isinstance(workers, bool) or not 0 <= workers == int(workers)):
+        raise ParameterError(f"workers={show(workers)}: expected a whole number >= 0")
     sweep = load_sweep(sweep_file, overrides)
     spec_digest = _digest(sweep)
     if resume is not None:

@@ -110,6 +110,20 @@ def test_bad_sweep_files_are_refused_in_one_line(spec, tmp_path, cli, edit, frag
     assert fragment in ran.stderr and not (tmp_path / "r").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["nope.yaml"], "sweep file nope.yaml: not found (expected a sweep file, e.g. data/sweeps"),
+        (["data/scenarios/base.yaml"], "a sweep file names a base scenario and the inputs"),
+        (["data/sweeps/partner_terms.yaml", "--workers", "-1"], "expected a whole number of"),
+    ],
+)
+def test_a_new_users_mistakes_say_what_to_do(tmp_path, cli, args, fragment):
+    ran = cli("sweep", *args, "--reports", tmp_path / "r")
+    assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+    assert fragment in ran.stderr and not (tmp_path / "r").exists()
+
+
 def test_the_example_sweep_file_is_valid():
     sweep = load_sweep(ROOT / "data" / "sweeps" / "partner_terms.yaml")
     assert len(sweep.points) == 42 and sweep.base.decision_rule == "fixed"
