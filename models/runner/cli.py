@@ -468,7 +468,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sweep", help="evaluate many parameter points (grid, Latin hypercube, scenarios)"
     )
-    p.add_argument("sweep", metavar="SWEEP.yaml", help="a sweep file, e.g. data/sweeps/...")
+    p.add_argument(
+        "sweep", metavar="SWEEP.yaml", help="a sweep file, e.g. data/sweeps/partner_terms.yaml"
+    )
     _param_option(p, "set a parameter at every point")
     p.add_argument("--reports", default="reports", metavar="DIR")
     p.add_argument(
