@@ -50,28 +50,23 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _count(text: str) -> int:
-    """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= 1") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= 1")
-    return value
+def _whole(minimum: int, what: str):
+    """An argparse type: a whole number >= ``minimum``; ``what`` completes the error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected {what}")
+        return value
+
+    return parse
 
 
-def _workers(text: str) -> int:
-    """An argparse type: a whole number >= 0 (0: in this process)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: expected a whole number of workers >= 0 (0: in this process)"
-        )
-    return value
+_count = _whole(1, "a whole number >= 1")
+_workers = _whole(0, "a whole number of workers >= 0 (0: in this process)")
 
 
 class _ParamAction(argparse.Action):
