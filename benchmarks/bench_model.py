@@ -4,7 +4,7 @@ per-path oracle, and the deterministic single path.
 Sections:
 
 1. the vectorised engine on one chunk of paths with drawn inputs and events, timed per
-   mode builder (:func:`models.economics.simulation._service` / ``_licensing``: the plan with
+   mode's builder (:meth:`models.economics.modes.base.EntryMode.build`: the plan with
    events in expectation, then the run with drawn events), in path-months per second;
 2. the full Monte Carlo run (:func:`models.uncertainty.montecarlo.run`, all modes) at ``N / 10`` and
    ``N`` paths, each in a fresh process: seconds, path-months per second, the peak of
@@ -37,17 +37,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.oracle, from the checkout
 
-from models.economics import events, finance, staged
-from models.economics.simulation import (
-    _Decision,
-    _Inputs,
-    _licensing,
-    _service,
-    _stay_out,
-    simulate,
-)
+from models.economics import events, finance
+from models.economics.modes import MODES
+from models.economics.modes.policy import Decision
+from models.economics.simulation import simulate
+from models.economics.terms import PathValues
 from models.inputs.params import validate
-from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import montecarlo
 from tests.oracle import reference
 
@@ -94,17 +89,19 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     )
     total = 0.0
     rules = montecarlo.fit_rules(params)
-    for mode in ("solo", "partner", "license"):
-        build = _licensing if mode == "license" else _service
+    values = PathValues(params, draws)
+    planned = [m for m in MODES if m.reviewed and not m.baseline and not m.may_run_service]
+    for m in planned:
+        mode = m.name
         plans, runs = [], []
         for _ in range(repeat):
-            # fresh inputs: the event-independent base of a mode is cached on them, and
+            # fresh terms: the event-independent base of a mode is cached on them, and
             # is built (and timed) in the plan
-            inputs = _Inputs(params, draws)
+            terms = m.terms(values)
             t0 = time.perf_counter()
-            build(inputs, mode, plan_only=True)
+            m.build(terms, plan_only=True)
             t1 = time.perf_counter()
-            build(inputs, mode, u, _Decision(rule="adaptive", fitted=rules.get(mode)))
+            m.build(terms, u, Decision(rule="adaptive", fitted=rules.get(mode)))
             t2 = time.perf_counter()
             plans.append(t1 - t0)
             runs.append(t2 - t1)
@@ -114,17 +111,23 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             f"   {mode:<10} {plan_s * 1e3:>10.1f} {run_s * 1e3:>11.1f}"
             f" {(plan_s + run_s) * 1e3:>11.1f} {_rate(paths * months, plan_s + run_s)}"
         )
-    how = _Decision(rule="adaptive", fitted=rules.get("staged"))
-    t = timed(lambda: staged.build(_Inputs(params, draws), _service, _licensing, how, u), repeat)
-    total += t
-    print(
-        f"   {'staged':<10} {'':>10} {t * 1e3:>11.1f} {t * 1e3:>11.1f}"
-        f" {_rate(paths * months, t)}   (licence + a service per switch date)"
-    )
-    inputs = _Inputs(params, draws)
-    t = timed(lambda: _stay_out(inputs), repeat)
-    total += t
-    print(f"   {'stay_out':<10} {'':>10} {'':>11} {t * 1e3:>11.1f}   (zeros: broadcast views)")
+    for m in MODES:
+        if m in planned:
+            continue
+        how = Decision(rule="adaptive", fitted=rules.get(m.name))
+        t = timed(lambda m=m, how=how: m.build(m.terms(values), u, how), repeat)
+        total += t
+        note = (
+            "(zeros: broadcast views)"
+            if m.baseline
+            else "(licence + a service per switch date)"
+            if m.may_run_service
+            else ""
+        )
+        print(
+            f"   {m.name:<10} {'':>10} {t * 1e3:>11.1f} {t * 1e3:>11.1f}"
+            f" {_rate(paths * months, t)}   {note}"
+        )
     t_u = timed(lambda: events.uniforms(params.seed, 0, paths, months), repeat)
     print(f"   {'uniforms':<10} {'':>10} {'':>11} {t_u * 1e3:>11.1f}")
     t_sim = timed(lambda: simulate(params, draws, u, rules=rules), repeat)
@@ -135,8 +138,8 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     )
     print(
         f"   sum of modes {total * 1e3:.1f} ms; simulate() {t_sim * 1e3:.1f} ms"
-        f" ({_rate(len(ENTRY_MODES) * paths * months, t_sim).strip()} path-months/s over the"
-        f" {len(ENTRY_MODES)} modes);"
+        f" ({_rate(len(MODES) * paths * months, t_sim).strip()} path-months/s over the"
+        f" {len(MODES)} modes);"
         f"\n   one Monte Carlo chunk with its reductions (_chunk) {t_chunk * 1e3:.1f} ms"
     )
     return t_sim / paths
@@ -227,21 +230,21 @@ def bench_oracle(params, paths: int, engine_s_per_path: float, big: int) -> None
     res = simulate(params, draws, u)
     diff = max(
         float(np.max(np.abs(finance.npv(res.modes[m].cash_flow, res.rate) - oracle[m].npv)))
-        for m in ENTRY_MODES
+        for m in MODES.names()
     )
     per_path = t_oracle / paths
     print(f"   {'':<28} {'seconds':>9} {'ms per path':>12} {'path-months/s':>14}")
     print(
         f"   {'oracle':<28} {t_oracle:>9.3f} {per_path * 1e3:>12.3f}"
-        f" {_rate(len(ENTRY_MODES) * paths * months, t_oracle)}"
+        f" {_rate(len(MODES) * paths * months, t_oracle)}"
     )
     print(
         f"   {'engine, same paths':<28} {t_engine:>9.4f} {t_engine / paths * 1e3:>12.4f}"
-        f" {_rate(len(ENTRY_MODES) * paths * months, t_engine)}"
+        f" {_rate(len(MODES) * paths * months, t_engine)}"
     )
     print(
         f"   {'engine, one full chunk':<28} {'':>9} {engine_s_per_path * 1e3:>12.4f}"
-        f" {_rate(len(ENTRY_MODES) * months, engine_s_per_path)}"
+        f" {_rate(len(MODES) * months, engine_s_per_path)}"
     )
     print(
         f"   speed-up of the engine: x{t_oracle / t_engine:,.0f} on these {paths:,} paths,"
@@ -263,17 +266,13 @@ def bench_deterministic(repeat: int) -> None:
         p = validate(horizon_years=years)
         t = timed(lambda p=p: simulate(p), repeat)
         base = base or t
-        rate = _rate(len(ENTRY_MODES) * p.months, t)
+        rate = _rate(len(MODES) * p.months, t)
         print(f"   {years:>7}y {p.months:>7} {t * 1e3:>14.2f} {rate}")
     p = validate()
     print("   per mode, 10 years:")
-    for name, fn in [
-        ("solo", lambda: _service(_Inputs(p, None), "solo")),
-        ("partner", lambda: _service(_Inputs(p, None), "partner")),
-        ("license", lambda: _licensing(_Inputs(p, None))),
-        ("stay_out", lambda: _stay_out(_Inputs(p, None))),
-    ]:
-        t = timed(fn, repeat)
+    for m in MODES:
+        name = m.name
+        t = timed(lambda m=m: m.build(m.terms(PathValues(p))), repeat)
         print(f"     {name:<9} {t * 1e3:8.2f} ms  {_rate(p.months, t)} path-months/s")
     t_oracle = timed(lambda: reference.simulate_path(p), repeat)
     print(f"     oracle (all modes) {t_oracle * 1e3:8.2f} ms")
@@ -313,7 +312,7 @@ def main(argv: list[str] | None = None) -> None:
 
     params = validate()
     print(
-        f"market-entry benchmark: {params.months} months, {len(ENTRY_MODES)} modes,"
+        f"market-entry benchmark: {params.months} months, {len(MODES)} modes,"
         f" {len(params.distributions)} uncertain inputs drawn"
         f"{' (quick)' if args.quick else ''}\n"
     )

@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from models.economics.modes import MODES
 from models.inputs.params import validate
-from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import montecarlo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ NO_CORRELATIONS = {"correlations": []}
 
 def bench_training(sizes: list[int], reported: int) -> None:
     print(f"1. Fitting the review rules, and the adaptive mean on {reported:,} reported paths")
-    modes = [m for m in ENTRY_MODES if m != "stay_out"]
+    modes = list(MODES.entering())
     head = "".join(f"{m:>10}" for m in modes)
     print(f"   {'training':>9} {'fit (s)':>8} {head}   (adaptive mean NPV, US$ m)")
     for n in sizes:

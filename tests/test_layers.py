@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 import models
-from models.inputs.schema import ENTRY_MODES
+from models.economics.modes import MODES
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
@@ -57,7 +57,7 @@ def test_the_public_face_runs_a_small_analysis():
     assert {"mean", "p5", "p95", "prob_best", "expected_npv_usd_m"} <= set(table.columns)
     assert table.loc["solo", "expected_npv_usd_m"] == expected.summary.loc["solo", "npv_usd_m"]
     per_path = decision.mc.to_df()
-    assert len(per_path) == 200 * len(ENTRY_MODES) and set(per_path["mode"]) == set(table.index)
+    assert len(per_path) == 200 * len(MODES) and set(per_path["mode"]) == set(table.index)
     assert isinstance(decision.deal_zone.to_df(), pd.DataFrame)
-    assert len(expected.to_df()) == len(ENTRY_MODES) * params.months
+    assert len(expected.to_df()) == len(MODES) * params.months
     assert sorted(dir(models)) == sorted(models.__all__)

@@ -25,13 +25,27 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
 from models.format import money
 
 #: Relative tolerance of a comparison (round-off in backward induction and sums).
 TOLERANCE = 1e-6
 
-OWN = ("solo", "partner")
+
+def _own() -> tuple[str, ...]:
+    """The modes that run a service of their own (solo, partner)."""
+    return MODES.services()
+
+
+def _with_partner() -> tuple[str, ...]:
+    """The modes exposed to a partner's distress (the partnership)."""
+    return tuple(m.name for m in MODES if "distress" in m.events)
+
+
+def _negotiated() -> tuple[str, ...]:
+    """The modes with a term a counterparty negotiates (the partner's revenue share)."""
+    return tuple(m.name for m in MODES if m.deal_term)
 
 
 @dataclass(frozen=True)
@@ -117,7 +131,7 @@ def _content_draws_demand(params) -> Check:
             float(before.modes[m].subscribers_m.sum()),
             float(after.modes[m].subscribers_m.sum()),
         )
-        for m in OWN
+        for m in _own()
     }
     ok = all(a <= b * (1 + TOLERANCE) + TOLERANCE for b, a in subs.values())
     detail = "; ".join(
@@ -138,21 +152,23 @@ def _regulator(params) -> Check:
         "regulation_approval_pass_rate": params.regulation_approval_pass_rate * 0.8,
         "regulation_crackdown_hazard_year": min(params.regulation_crackdown_hazard_year * 1.5, 1),
     }
-    for mode in ("solo", "partner", "license"):
-        name = f"regulation_exit_hazard_{mode}_year"
+    for name in MODES.with_exposure("exit_hazard"):
         harsher[name] = min(getattr(params, name) * 1.5, 1.0)
     before, after = _npv(params), _npv(params.replace(**harsher))
-    lead_before = {m: before["license"] - before[m] for m in OWN}
-    lead_after = {m: after["license"] - after[m] for m in OWN}
+    light = MODES.lightest()
+    lead_before = {m: before[light] - before[m] for m in _own()}
+    lead_after = {m: after[light] - after[m] for m in _own()}
     ok = []
-    for m in OWN:
+    for m in _own():
         worth_running = before[m] > -params.finance_setup_usd_m - params.regulation_exit_cost_usd_m
         ok.append(
             _not_lower(before[m], after[m])
             and (not worth_running or _not_lower(lead_after[m], lead_before[m]))
         )
     detail = "; ".join(
-        f"licensing's lead over {m}: {money(lead_before[m])} to {money(lead_after[m])}" for m in OWN
+        f"{MODES.in_words(light)}'s lead over {m}: {money(lead_before[m])} to "
+        f"{money(lead_after[m])}"
+        for m in _own()
     )
     return Check(
         "a harsher regulator",
@@ -173,7 +189,7 @@ def model_checks(params) -> list[Check]:
             "A larger market (a quarter more payers open to a foreign service) never lowers "
             "an own service's value.",
             _scaled(p, "market_foreign_premium_share", 1.25, cap=1.0),
-            OWN,
+            _own(),
             rises=True,
         ),
         lambda: _monotone(
@@ -181,7 +197,7 @@ def model_checks(params) -> list[Check]:
             "lower churn",
             "Lower churn (a fifth less) never lowers an own service's value.",
             _scaled(p, "growth_churn_rate_month", 0.8),
-            OWN,
+            _own(),
             rises=True,
         ),
         lambda: _monotone(
@@ -189,7 +205,7 @@ def model_checks(params) -> list[Check]:
             "cheaper acquisition",
             "A lower acquisition cost (a fifth less) never lowers an own service's value.",
             _scaled(p, "growth_cac_months", 0.8),
-            OWN,
+            _own(),
             rises=True,
         ),
         lambda: _content_draws_demand(p),
@@ -203,7 +219,7 @@ def model_checks(params) -> list[Check]:
                     p.regulation_crackdown_catalogue_loss + 0.1, 1
                 )
             },
-            ("solo", "partner", "license"),
+            MODES.exposed("exit_hazard"),
             rises=False,
         ),
         lambda: _regulator(p),
@@ -211,12 +227,8 @@ def model_checks(params) -> list[Check]:
             p,
             "a later launch",
             "A longer wait for the licence never raises an own service's value.",
-            {
-                "regulation_launch_delay_solo_months": p.regulation_launch_delay_solo_months + 6,
-                "regulation_launch_delay_partner_months": p.regulation_launch_delay_partner_months
-                + 6,
-            },
-            OWN,
+            {name: getattr(p, name) + 6 for name in MODES.with_exposure("launch_delay")},
+            _own(),
             rises=False,
             committed=False,  # run to the horizon, a loss-maker loses less if it starts later
         ),
@@ -225,7 +237,7 @@ def model_checks(params) -> list[Check]:
             "partner distress",
             "A partner more likely to fall into distress never raises the partnership's value.",
             _scaled(p, "partner_distress_hazard_year", 2.0, cap=1.0),
-            ("partner",),
+            _with_partner(),
             rises=False,
         ),
         lambda: _monotone(
@@ -233,8 +245,8 @@ def model_checks(params) -> list[Check]:
             "a larger revenue share",
             "Giving the partner a larger revenue share never raises the streamer's value of "
             "the partnership.",
-            {"partner_revenue_share": min(p.partner_revenue_share + 0.1, 1.0)},
-            ("partner",),
+            {m.deal_term: min(getattr(p, m.deal_term) + 0.1, 1.0) for m in MODES if m.deal_term},
+            _negotiated(),
             rises=False,
         ),
         lambda: _monotone(
@@ -242,7 +254,7 @@ def model_checks(params) -> list[Check]:
             "a price war",
             "A deeper price cut by the incumbents never raises an own service's value.",
             {"market_price_war_cut": min(p.market_price_war_cut + 0.1, 0.9)},
-            OWN,
+            _own(),
             rises=False,
         ),
     ]

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from models.economics import content
+from models.economics.modes import MODES
 from models.economics.results import Results
-from models.inputs.schema import MODE_LABELS
+from models.economics.terms import PathValues
 
 COMPONENTS = {
     "rights": "China rights of foreign titles",
@@ -19,16 +20,28 @@ COMPONENTS = {
 }
 
 
+def budgets(params) -> dict[str, content.ContentBudget]:
+    """Each mode's yearly content budget by component (the modes that buy content of
+    their own: :meth:`models.economics.modes.base.EntryMode.content_budget`), at the
+    scenario's values."""
+    values = PathValues(params)
+    out = {}
+    for mode in MODES:
+        budget = mode.content_budget(mode.terms(values))
+        if budget is not None:
+            out[mode.name] = budget
+    return out
+
+
 def build_up(params) -> pd.DataFrame:
     """Yearly content budget by mode and component at month-0 prices (US$ m)."""
     rows = []
-    for mode in ("solo", "partner", "license"):
-        b = content.mode_budget(params, mode)
+    for mode, b in budgets(params).items():
         for key, label in COMPONENTS.items():
             rows.append(
                 {
                     "mode": mode,
-                    "mode_label": MODE_LABELS[mode],
+                    "mode_label": MODES.label(mode),
                     "component": key,
                     "component_label": label,
                     "usd_m_year": float(getattr(b, key)[0, 0]),
@@ -44,7 +57,7 @@ def build_up_table(build: pd.DataFrame) -> pd.DataFrame:
     )
     wide = wide.reindex(
         index=list(COMPONENTS.values()),
-        columns=[MODE_LABELS[m] for m in ("solo", "partner", "license")],
+        columns=list(dict.fromkeys(build["mode_label"])),
     )
     wide.loc["Total"] = wide.sum()
     return wide.rename_axis(index="US$ m per year", columns=None).reset_index()
@@ -61,6 +74,8 @@ def quota_effect(params, shares: np.ndarray | None = None) -> pd.DataFrame:
     if shares is None:
         shares = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75])
     years = max(int(params.months) // 12, 1)
+    values = PathValues(params)
+    services = [m for m in MODES if m.runs_service]
     rows = []
     for share in shares:
         bought = content.domestic_purchases(
@@ -71,12 +86,13 @@ def quota_effect(params, shares: np.ndarray | None = None) -> pd.DataFrame:
             params.regulation_quota_rule,
             years,
         )[0].mean()
-        for mode, covered in (("solo", 0.0), ("partner", params.partner_quota_cover_share)):
+        for mode in services:
+            covered = float(np.asarray(mode.quota_cover(mode.terms(values))).ravel()[0])
             titles = float(bought) * (1.0 - covered)
             rows.append(
                 {
                     "quota_share": float(share),
-                    "mode": mode,
+                    "mode": mode.name,
                     "domestic_titles": titles,
                     "usd_m_year": titles * params.content_domestic_title_usd_m,
                     "current": bool(np.isclose(share, params.regulation_quota_foreign_share)),
@@ -129,10 +145,16 @@ def reedit_example(
     )
 
 
-def cash_vs_amortised(results: Results, mode: str) -> pd.DataFrame:
+def cash_vs_amortised(results: Results, mode: str | None = None) -> pd.DataFrame:
     """Yearly content cash paid against content expensed (amortised) when the mode is run
     to the horizon, expected US$ m (under an early exit the remaining book value would
-    be written off at once)."""
+    be written off at once).
+
+    ``mode`` defaults to the own service that buys its whole library itself (the most
+    committing one: solo). The frame's ``attrs["mode"]`` names the mode.
+    """
+    if mode is None:
+        mode = max(MODES.services(), key=MODES.commitment)
     r = results.modes[mode]
     years = results.params.start_year + np.arange(results.months) // 12
     amortised = (
@@ -149,4 +171,5 @@ def cash_vs_amortised(results: Results, mode: str) -> pd.DataFrame:
     )
     out = frame.groupby("year").sum()
     out["cumulative_gap"] = (out["cash_paid"] - out["amortised"]).cumsum()
+    out.attrs["mode"] = mode
     return out

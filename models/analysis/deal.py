@@ -23,37 +23,41 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from models.economics import content, finance
+from models.economics import finance
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
+from models.economics.terms import PathValues
 from models.format import money
-from models.inputs.schema import MODE_LABELS
+
+
+def negotiated():
+    """The entry mode with a term to negotiate (the partnership: its partner's revenue
+    share, :attr:`models.economics.modes.base.EntryMode.deal_term`), or None."""
+    return next((m for m in MODES if m.deal_term), None)
 
 
 def partner_cash_flow(results) -> np.ndarray:
-    """The partner's expected monthly cash flow in the partner mode, shape (paths, months)."""
-    p = results.params
-    r = results.modes["partner"]
-    share_received = -r.lines["partner_share"]
-    serving = r.subscribers_m * r.operating * p.partner_serving_usd_per_sub_month
-    # the library titles it supplies towards the quota, while they are on offer
-    plan = content.content_plan(p, "partner", p.regulation_launch_delay_partner_months)
-    library = plan.domestic * p.partner_quota_cover_share * p.partner_library_usd_m_per_title
-    monthly = p.partner_reach_gain_usd_m_year / 12.0 - library / 12.0
-    return share_received - serving + monthly * r.operating
+    """The counterparty's expected monthly cash flow in the negotiated mode, shape (paths,
+    months) (:meth:`models.economics.modes.base.EntryMode.counterparty_cash_flow`)."""
+    mode = negotiated()
+    terms = mode.terms(PathValues(results.params))
+    return mode.counterparty_cash_flow(results.modes[mode.name], terms)
 
 
 def npvs_at_share(params, share: float) -> tuple[float, float]:
-    """(streamer's NPV of the partner mode, partner's NPV) at a revenue share, US$ m."""
-    p = params.replace(partner_revenue_share=float(share))
+    """(streamer's NPV of the negotiated mode, the counterparty's NPV) at a revenue share,
+    US$ m."""
+    mode = negotiated()
+    p = params.replace(**{mode.deal_term: float(share)})
     res = simulate(p)
-    streamer = float(res.summary.loc["partner", "npv_usd_m"])
+    streamer = float(res.summary.loc[mode.name, "npv_usd_m"])
     partner = float(np.mean(finance.npv(partner_cash_flow(res), p.finance_discount_rate_year)))
     return streamer, partner
 
 
 def walk_away(params) -> tuple[str, float]:
     """The streamer's best alternative to the partnership and its NPV (staying out: 0)."""
-    summary = simulate(params).summary["npv_usd_m"].drop("partner")
+    summary = simulate(params).summary["npv_usd_m"].drop(negotiated().name)
     best = str(summary.idxmax())
     return best, float(summary[best])
 
@@ -87,7 +91,7 @@ class DealZone:
 
     def in_words(self) -> str:
         """The zone as a sentence a negotiator can use."""
-        alt = MODE_LABELS[self.alternative].lower()
+        alt = MODES.in_words(self.alternative)
         if self.exists:
             below = (
                 "the partner gains even at no share"

@@ -21,22 +21,20 @@ import pandas as pd
 
 from models.analysis import checks as model_checks
 from models.analysis import deal, drivers, flexibility, metrics, voi
+from models.economics.modes import MODES
 from models.economics.results import Results
 from models.economics.simulation import simulate
-from models.inputs.schema import SAME_START
 from models.uncertainty import montecarlo
 from models.uncertainty.montecarlo import MonteCarlo
 
 log = logging.getLogger(__name__)
 
-#: Inputs (and event flags) whose perfect knowledge the report values, by question.
+#: Inputs (and event flags) whose perfect knowledge the report values, by question;
+#: the regulator's stance is every mode's own hazards (the registry's) and crackdowns.
 VOI_GROUPS: dict[str, tuple[str, ...]] = {
     "the regulator's stance": (
-        "regulation_exit_hazard_solo_year",
-        "regulation_exit_hazard_partner_year",
-        "regulation_exit_hazard_license_year",
-        "regulation_suspension_hazard_solo_year",
-        "regulation_suspension_hazard_partner_year",
+        *MODES.with_exposure("exit_hazard"),
+        *MODES.with_exposure("suspension_hazard"),
         "regulation_crackdown_hazard_year",
     ),
     "whether the partner falls into distress": ("partner_distress", "partner_distress_hazard_year"),
@@ -134,14 +132,14 @@ class Decision:
         """The best other mode that starts differently: licensing and the staged entry
         both license now (the staged entry may switch later), so neither is the other's
         runner-up; :attr:`twin` compares them."""
-        twin = SAME_START.get(self.recommended)
+        twin = MODES.twin(self.recommended)
         return next(m for m in self.ranking[1:] if m != twin)
 
     @property
     def twin(self) -> str | None:
         """The mode that starts as the recommended one does (licensing or the staged
         entry), if any."""
-        return SAME_START.get(self.recommended)
+        return MODES.twin(self.recommended)
 
     @property
     def lead(self) -> tuple[float, float, float]:
@@ -184,7 +182,7 @@ def analyse(params, n_paths: int | None = None) -> Decision:
     mc = timed("monte carlo", montecarlo.run, params, n_paths)
     table, ranking, second = metrics.ranked(mc.npv)
     rec = ranking[0]
-    entering = [m for m in ranking if m != "stay_out"]
+    entering = [m for m in ranking if not MODES.is_baseline(m)]
     tornado = timed("tornado", drivers.tornado, params, rec, second)
     sobol = timed("sobol", drivers.sobol, params, rec, second)
     # switching values are where the expected case's answer flips: about its own best

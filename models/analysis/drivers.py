@@ -35,8 +35,9 @@ from scipy.optimize import brentq
 
 from models.analysis import sensitivity
 from models.economics import finance
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label, rivals
+from models.inputs.schema import SPECS, format_value, label
 from models.uncertainty.montecarlo import CHUNK
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,8 @@ def _base(params, names: Sequence[str]) -> dict[str, float]:
 def margin(npv: pd.DataFrame, mode: str) -> pd.Series:
     """NPV of ``mode`` minus the best of the modes that start differently, per row
     (US$ m): licensing and the staged entry both license now, so neither is measured
-    against the other (:func:`models.inputs.schema.rivals`)."""
-    return npv[mode] - npv[rivals(mode, npv.columns)].max(axis=1)
+    against the other (:meth:`models.economics.modes.registry.Registry.rivals`)."""
+    return npv[mode] - npv[MODES.rivals(mode, npv.columns)].max(axis=1)
 
 
 def tornado(params, recommended: str, runner_up: str) -> pd.DataFrame:
@@ -233,7 +234,7 @@ def switching_values(
             value = float(brentq(gap_at, grid[k], grid[k + 1], xtol=1e-9 * max(1.0, abs(hi))))
             direction = "above" if gap[k + 1] < 0 else "below"
             side = k + 1 if direction == "above" else k
-            winner = str(npv[rivals(recommended, npv.columns)].iloc[side].idxmax())
+            winner = str(npv[MODES.rivals(recommended, npv.columns)].iloc[side].idxmax())
         rows.append(
             {
                 "input": name,
@@ -251,7 +252,7 @@ def switching_values(
 def _sentence(
     rec: str, name: str, value: float, direction: str, winner: str, lo, hi, centre
 ) -> str:
-    best = MODE_LABELS[rec]
+    best = MODES.label(rec)
     if np.isnan(value):
         return f"{best} stays best whatever the {label(name)}, other inputs as set."
     verb = "rises above" if direction == "above" else "falls below"
@@ -263,5 +264,5 @@ def _sentence(
     return (
         f"{best} stays best unless the {label(name)} {verb} {format_value(name, value)} "
         f"(now {format_value(name, centre)}{where}); then "
-        f"{'staying out' if winner == 'stay_out' else MODE_LABELS[winner].lower()} does better."
+        f"{MODES.in_words(winner)} does better."
     )

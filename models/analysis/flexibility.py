@@ -14,10 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.economics.modes import MODES
 from models.format import money, pct
-from models.inputs.schema import MODE_LABELS
-
-ENTERING = ("solo", "partner", "license", "staged")
 
 
 def decision_values(mc) -> pd.DataFrame:
@@ -31,7 +29,7 @@ def decision_values(mc) -> pd.DataFrame:
     """
     rows = {}
     n = mc.n_paths
-    for m in ENTERING:
+    for m in [m for m in MODES.entering() if m in mc.npv.columns]:
         c, a, f = mc.npv_committed[m], mc.npv_adaptive[m], mc.npv_foresight[m]
         leave = mc.leave_month[m]
         rows[m] = {
@@ -50,7 +48,7 @@ def decision_values(mc) -> pd.DataFrame:
 def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
     """The fitted review rule of ``mode`` in one sentence, from what it did on its
     training paths (:attr:`models.economics.reviews.ExitRule.table`)."""
-    label = MODE_LABELS[mode]
+    label = MODES.label(mode)
     if rule is None:
         return f"{label}: no review rule could be fitted (too few training paths)."
     t = rule.table
@@ -109,15 +107,16 @@ def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
 def switch_in_words(mc, target: str, start_year: int) -> str:
     """The staged entry's switches in one sentence (:attr:`MonteCarlo.switch_month`)."""
     sw = mc.switch_month
-    label = MODE_LABELS[target].lower()
+    label = MODES.in_words(target)
+    staged = next((m.label for m in MODES if m.may_run_service), "Staged entry")
     if sw.notna().sum() == 0:
         return (
-            "Staged entry: the switch rule never starts an own service in these futures; "
+            f"{staged}: the switch rule never starts an own service in these futures; "
             "it licenses to the horizon."
         )
     first = int(sw.min())
     return (
-        f"Staged entry: switches to an own service ({label}) in {pct(sw.notna().mean())} of "
+        f"{staged}: switches to an own service ({label}) in {pct(sw.notna().mean())} of "
         f"futures, at the earliest at the end of {_when(first, start_year)}, mostly where "
         "the rules have eased by then; otherwise it licenses to the horizon."
     )
@@ -128,7 +127,7 @@ def flexibility_in_words(values: pd.DataFrame) -> str:
     parts = []
     for m, r in values.iterrows():
         parts.append(
-            f"{MODE_LABELS[m].lower()} {money(r['flexibility'])} "
+            f"{MODES.in_words(m)} {money(r['flexibility'])} "
             f"({money(r['committed'])} committed, {money(r['adaptive'])} with reviews)"
         )
     return (

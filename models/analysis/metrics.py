@@ -21,9 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.economics.results import _TIE_ORDER
+from models.economics.modes import MODES
 from models.exceptions import ModelError
-from models.inputs.schema import MODE_LABELS, rivals
 
 #: Tail probability of CVaR and of the low percentile.
 TAIL = 0.05
@@ -68,7 +67,7 @@ def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
         x = npv[mode].to_numpy(dtype=float)
         sd = float(np.std(x, ddof=1)) if n > 1 else float("nan")
         rows[mode] = {
-            "label": MODE_LABELS.get(mode, mode),
+            "label": MODES.label(mode),
             "mean": float(x.mean()),
             "se": sd / np.sqrt(n),
             "median": float(np.median(x)),
@@ -84,18 +83,18 @@ def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
 def ranking(npv: pd.DataFrame) -> list[str]:
     """Modes from the highest mean NPV to the lowest; ties go to the less committing."""
     mean = _check(npv).mean().round(6)
-    return sorted(npv.columns, key=lambda m: (-mean[m], _TIE_ORDER.index(m)))
+    return sorted(npv.columns, key=lambda m: (-mean[m], MODES.commitment(m)))
 
 
 def ranked(npv: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str]:
     """The decision's core numbers from per-path NPVs: :func:`npv_table` with
     ``prob_best``, best mode first; the ranking; and the runner-up, the best mode that
     starts differently from the first (licensing and the staged entry both license
-    now, :func:`models.inputs.schema.rivals`)."""
+    now, :meth:`models.economics.modes.registry.Registry.rivals`)."""
     order = ranking(npv)
     table = npv_table(npv)
     table["prob_best"] = probability_best(npv)
-    second = next(m for m in order[1:] if m in rivals(order[0], order))
+    second = next(m for m in order[1:] if m in MODES.rivals(order[0], order))
     return table.loc[order], order, second
 
 
@@ -114,7 +113,7 @@ def paired_difference(npv: pd.DataFrame, a: str, b: str) -> tuple[float, float, 
 def best_on_path(npv: pd.DataFrame) -> pd.Series:
     """The best mode on each path (ties to the less committing mode)."""
     npv = _check(npv)
-    order = sorted(npv.columns, key=_TIE_ORDER.index)
+    order = sorted(npv.columns, key=MODES.commitment)
     values = npv[order].to_numpy(dtype=float)
     return pd.Series(np.asarray(order)[np.argmax(values, axis=1)], index=npv.index)
 
@@ -199,11 +198,11 @@ def dominance_in_words(dom: pd.DataFrame) -> list[str]:
     dominates solo and partner: ...'."""
     out = []
     for a in dom.index:
-        beaten = [MODE_LABELS.get(b, b).lower() for b in dom.columns if dom.loc[a, b]]
+        beaten = [MODES.in_words(b) for b in dom.columns if dom.loc[a, b]]
         if not beaten:
             continue
         listed = beaten[0] if len(beaten) == 1 else ", ".join(beaten[:-1]) + " and " + beaten[-1]
-        name = MODE_LABELS.get(a, a)
+        name = MODES.label(a)
         out.append(
             f"{name} stochastically dominates {listed}: whatever NPV one hopes to reach, "
             f"{name.lower()} is at least as likely to reach it as "

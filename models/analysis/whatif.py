@@ -42,8 +42,9 @@ import pandas as pd
 
 from models import format as fmt
 from models.analysis import drivers, metrics
+from models.economics.modes import MODES
 from models.exceptions import ParameterError
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label, rivals
+from models.inputs.schema import SPECS, format_value, label
 from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,6 @@ RULES_KEPT = 64
 
 #: Quantiles of an uncertain input's distribution that bound its slider.
 SLIDER_QUANTILES = (0.01, 0.99)
-
-OWN_SERVICES = ("solo", "partner")
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ class Control:
 
 def _prose(mode: str) -> str:
     """A mode's name inside a sentence (``staying out``, ``licensing``)."""
-    return "staying out" if mode == "stay_out" else MODE_LABELS[mode].lower()
+    return MODES.in_words(mode)
 
 
 def _nice_step(span: float) -> float:
@@ -186,9 +185,9 @@ def controls(decision, n_answer: int = FROM_ANSWER, n_service: int = FROM_SERVIC
         "swing",
         f"moves the lead of {_prose(rec)} by {{swing}}",
     )
-    means = decision.mc.npv[list(OWN_SERVICES)].mean()
+    means = decision.mc.npv[list(MODES.services())].mean()
     own = str(means.idxmax())
-    rival = str(decision.mc.npv[rivals(own, decision.ranking)].mean().idxmax())
+    rival = str(decision.mc.npv[MODES.rivals(own, decision.ranking)].mean().idxmax())
     take(
         drivers.tornado(params, own, rival),
         n_service,
@@ -249,7 +248,7 @@ class Outcome:
     def runner_up(self) -> str:
         """The best mode that starts differently from the recommendation."""
         return next(
-            m for m in self.table.index[1:] if m in rivals(self.recommended, self.table.index)
+            m for m in self.table.index[1:] if m in MODES.rivals(self.recommended, self.table.index)
         )
 
     @property
@@ -270,7 +269,7 @@ class Outcome:
         mean, se, ahead = self.lead
         call = "too close to call: " if self.too_close else ""
         return (
-            f"{call}{MODE_LABELS[rec]}, mean NPV {fmt.money(row['mean'])} "
+            f"{call}{MODES.label(rec)}, mean NPV {fmt.money(row['mean'])} "
             f"(P5 {fmt.money(row['p5'])} to P95 {fmt.money(row['p95'])}), "
             f"{fmt.money(mean)} ± {fmt.money(2 * se)} ahead of {_prose(second)}, "
             f"ahead in {fmt.pct(ahead)} of {self.n_paths:,} futures"
@@ -282,11 +281,11 @@ class Outcome:
         if mode not in self.table.index:
             raise ParameterError(f"what-if mode {mode!r}: expected one of {list(self.table.index)}")
         row = self.table.loc[mode]
-        best = self.table.loc[rivals(mode, self.table.index), "mean"].idxmax()
+        best = self.table.loc[MODES.rivals(mode, self.table.index), "mean"].idxmax()
         gap = row["mean"] - self.table.loc[best, "mean"]
         side = "ahead of" if gap >= 0 else "behind"
         return (
-            f"{MODE_LABELS[mode]}: mean NPV {fmt.money(row['mean'])}, loses money in "
+            f"{MODES.label(mode)}: mean NPV {fmt.money(row['mean'])}, loses money in "
             f"{fmt.pct(row['prob_loss'])} of futures, {fmt.money(abs(gap))} {side} "
             f"{_prose(best)}; expected case {fmt.money(self.expected[mode])}"
         )

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from models._paths import PROJECT_ROOT, RAW_DATA
+from models.economics.modes import MODES
 from models.exceptions import DataFileError
 
 RAW = RAW_DATA
@@ -239,7 +240,8 @@ foreign_services = _loader(
         "company": Column(S),
         "category": Column(S),
         "entry_date": Column(M, required=False),
-        "entry_mode": Column(S, choices=frozenset({"solo", "jv_or_partner", "licensing"})),
+        # each mode names the code of its analogues (EntryMode.record_code)
+        "entry_mode": Column(S, choices=frozenset(MODES.record_codes())),
         "end_date": Column(M, required=False),
         "end_type": Column(
             S,

@@ -21,12 +21,12 @@ from __future__ import annotations
 import pandas as pd
 
 from models.calibration import survival
+from models.economics.modes import MODES
 
-#: The model's parameter for each mode.
+#: The model's parameter for each mode with analogues in the record (its own forced-exit
+#: hazard, :attr:`models.economics.modes.base.EntryMode.exposure`).
 PARAMETER = {
-    "solo": "regulation_exit_hazard_solo_year",
-    "partner": "regulation_exit_hazard_partner_year",
-    "license": "regulation_exit_hazard_license_year",
+    name: MODES[name].exposure.exit_hazard for name in survival.MODES if MODES[name].exposure
 }
 
 
@@ -49,12 +49,16 @@ def default_hazards(
         values of the other readings of the record (:func:`sensitivity`, except counting
         every exit, which is another event), so that coding choices sit inside it too.
     inside_china : bool
-        Fit solo on services run inside China only (cross-border services left out).
+        Fit the modes whose analogues run inside China (solo:
+        :attr:`models.economics.modes.base.EntryMode.record_inside_china`) on services
+        run inside China only (cross-border services left out).
     """
     h = survival.monthly_hazards(prepared, alpha=alpha)
     if inside_china and "cross_border" in prepared:
         inside = survival.monthly_hazards(prepared[~prepared["cross_border"]], alpha=alpha)
-        h.loc["solo"] = inside.loc["solo"]
+        for mode in PARAMETER:
+            if MODES[mode].record_inside_china:
+                h.loc[mode] = inside.loc[mode]
     rows = []
     for mode in PARAMETER:
         r = h.loc[mode]

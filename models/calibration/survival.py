@@ -52,16 +52,17 @@ from statsmodels.duration.hazard_regression import PHReg, PHRegResults
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
+from models.economics.modes import MODES as REGISTRY
 from models.exceptions import ModelError, warn_model
-from models.inputs.schema import MODE_LABELS
 
 log = logging.getLogger(__name__)
 
 
-#: data code of ``entry_mode`` -> the model's entry mode
-MODE_CODES: dict[str, str] = {"solo": "solo", "jv_or_partner": "partner", "licensing": "license"}
-#: the model's modes, in the order every table uses
-MODES: tuple[str, ...] = ("solo", "partner", "license")
+#: data code of ``entry_mode`` -> the model's entry mode (each mode names its analogues:
+#: :attr:`models.economics.modes.base.EntryMode.record_code`)
+MODE_CODES: dict[str, str] = REGISTRY.record_codes()
+#: the model's modes with analogues in the record, in the order every table uses
+MODES: tuple[str, ...] = tuple(MODE_CODES.values())
 #: every ``end_type`` in the data
 END_TYPES: tuple[str, ...] = (
     "blocked",
@@ -85,7 +86,7 @@ def _end(code: str) -> str:
 
 
 def _mode(code: str) -> str:
-    return MODE_LABELS.get(str(code), str(code)).lower()
+    return REGISTRY.in_words(str(code))
 
 
 #: the default event: forced out of the market
@@ -589,7 +590,7 @@ def _informative_events(prepared: pd.DataFrame, mode: str) -> int:
 def cox_model(
     prepared: pd.DataFrame,
     *,
-    reference: str = "partner",
+    reference: str | None = None,
     cluster: str | None = "firm",
     strata: str | None = None,
     ties: str = "breslow",
@@ -610,7 +611,8 @@ def cox_model(
     bound as its coefficient falls), so it is left out of the fit and reported with
     NaN. With the default forced-exit events ``license`` has no event; with
     ``events="any"`` its one event (Blizzard, 211 months) is the longest spell, when
-    nothing else is at risk. Hence the reference defaults to ``partner``.
+    nothing else is at risk. Hence the reference defaults to the mode observed longest
+    among those with informative events (``partner`` in the record: 1,277 months).
 
     Category is *not* adjusted for: with about a dozen events spread over eight
     categories, and mode nearly determined by category (games, consoles and video are
@@ -621,8 +623,10 @@ def cox_model(
     ----------
     prepared : DataFrame
         Output of :func:`prepare`.
-    reference : {"solo", "partner", "license"}, default "partner"
-        Mode whose hazard ratio is 1. Must have at least one event.
+    reference : str, optional
+        Mode whose hazard ratio is 1 (one of :data:`MODES`). Must have at least one
+        event; by default the mode observed longest among those with informative
+        events.
     cluster : str or None, default "firm"
         Column of cluster labels for robust errors (``"firm"`` or ``"company"``); None
         gives model-based errors.
@@ -643,12 +647,15 @@ def cox_model(
     """
     need = [c for c in (cluster, strata) if c is not None]
     _check_prepared(prepared, need)
-    if reference not in MODES:
+    if reference is not None and reference not in MODES:
         raise ModelError(f"reference must be one of {list(MODES)}, got {reference!r}")
     counts = prepared.groupby("mode")["event"].agg(["size", "sum"]).reindex(list(MODES))
     counts["informative"] = [
         _informative_events(prepared, m) if strata is None else counts.loc[m, "sum"] for m in MODES
     ]
+    if reference is None:  # the longest-observed mode that has events to compare with
+        exposure = prepared.groupby("mode")["duration_months"].sum().reindex(list(MODES))
+        reference = str(exposure[counts["informative"] > 0].idxmax())
     if not counts.loc[reference, "informative"] > 0:
         raise ModelError(
             f"reference mode {reference!r} has no event while other modes are at risk, so no"
@@ -752,7 +759,7 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     )
     for mode in hz.index[(hz["events"] == 0) & (hz["n"] > 0)]:
         out.append(
-            f"{MODE_LABELS.get(mode, mode)} has no event in "
+            f"{REGISTRY.label(mode)} has no event in "
             f"{hz.loc[mode, 'exposure_months']:,.0f} months: the"
             f" estimate is 0 with a 95 % upper bound of {hz.loc[mode, 'upper']:.4f} per month"
             f" ({hz.loc[mode, 'p_year_upper']:.1%} a year); the model's default takes half an"
@@ -778,8 +785,11 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
         )
 
     tab = pd.crosstab(p["category"], p["mode"]).reindex(columns=list(MODES), fill_value=0)
-    lic_cats = sorted(set(p.loc[p["mode"] == "license", "category"]))
-    no_solo = [c for c in tab.index if tab.loc[c, "solo"] == 0 and tab.loc[c].sum() > 1]
+    # categories where the lightest way in occurs, or where the most committing is absent
+    lightest = min(MODES, key=REGISTRY.commitment)
+    heaviest = max(MODES, key=REGISTRY.commitment)
+    lic_cats = sorted(set(p.loc[p["mode"] == lightest, "category"]))
+    no_solo = [c for c in tab.index if tab.loc[c, heaviest] == 0 and tab.loc[c].sum() > 1]
     shown = sorted(set(lic_cats) | set(no_solo))
     mix = "; ".join(
         f"{c}: " + ", ".join(f"{_mode(m)} {int(tab.loc[c, m])}" for m in MODES) for c in shown

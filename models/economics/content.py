@@ -204,59 +204,87 @@ class ContentPlan:
         return ContentBudget(**{k: v[:, [year]] for k, v in self.yearly.items()})
 
 
-def localisation_per_title(p) -> FloatArray:
-    """Localisation cost of one foreign title from the parameters, US$ m."""
+def localisation_per_title(content) -> FloatArray:
+    """Localisation cost of one foreign title, US$ m, from a mode's
+    :class:`models.economics.terms.Content` terms."""
+    c = content
     return localisation_usd_m_per_title(
-        p.content_hours_per_title,
-        p.content_subtitle_usd_per_hour,
-        p.content_dub_share,
-        p.content_dub_usd_per_hour,
-        p.content_reedit_share,
-        p.content_reedit_usd_per_source_hour,
+        c.hours_per_title,
+        c.subtitle_usd_per_hour,
+        c.dub_share,
+        c.dub_usd_per_hour,
+        c.reedit_share,
+        c.reedit_usd_per_source_hour,
     )
 
 
-def content_plan(p, mode: str, launch: ArrayLike) -> ContentPlan:
-    """The content of an own service (``solo`` or ``partner``) launched in ``launch``.
+def content_plan(
+    content,
+    rules,
+    launch: ArrayLike,
+    months: int,
+    start_month: int = 0,
+    quota_cover_share: ArrayLike = 0.0,
+) -> ContentPlan:
+    """The content of an own service launched in ``launch``.
 
-    See the module docstring for the library, the quota and originals. The partner's
-    library supplies ``partner_quota_cover_share`` of the domestic titles at no cost to
-    the streamer (they are on offer all the same).
+    See the module docstring for the library, the quota and originals.
+
+    Parameters
+    ----------
+    content : models.economics.terms.Content
+        Titles, their windows and costs, the lead time of purchases.
+    rules : models.economics.terms.Rules
+        The quota (rule and foreign share) and the approval rate of foreign titles.
+    launch : int or (paths, 1)
+        Launch month.
+    months : int
+        Months simulated.
+    start_month : int
+        Month the venture starts spending: nothing is bought before it.
+    quota_cover_share : float or (paths, 1)
+        Share of the domestic titles a partner's library supplies at no cost to the
+        streamer (they are on offer all the same; ``partner_quota_cover_share``).
     """
-    if mode not in ("solo", "partner"):
-        raise ValueError(f"content_plan is for own services, not {mode!r}")
-    months = p.months
+    c = content
     years = months // 12 + 2
     ones = np.ones((1, years))
-    foreign = column(p.content_foreign_titles_year) * ones
-    approved = foreign * column(p.regulation_approval_pass_rate)
+    foreign = column(c.foreign_titles_year) * ones
+    approved = foreign * column(rules.approval_pass_rate)
     domestic = domestic_purchases(
-        p.content_foreign_titles_year,
-        p.content_window_years,
-        p.content_domestic_window_years,
-        p.regulation_quota_foreign_share,
-        p.regulation_quota_rule,
+        c.foreign_titles_year,
+        c.window_years,
+        c.domestic_window_years,
+        rules.quota_foreign_share,
+        rules.quota_rule,
         years,
     )
-    covered = p.partner_quota_cover_share if mode == "partner" else 0.0
-    originals = column(p.content_originals_usd_m_year) / column(p.content_original_usd_m_per_title)
+    originals = column(c.originals_usd_m_year) / column(c.original_usd_m_per_title)
     yearly = {
-        "rights": foreign * column(p.content_rights_usd_m_per_title),
-        "localisation": foreign * localisation_per_title(p),
-        "domestic": domestic * (1.0 - column(covered)) * column(p.content_domestic_title_usd_m),
-        "originals": column(p.content_originals_usd_m_year) * ones,
+        "rights": foreign * column(c.rights_usd_m_per_title),
+        "localisation": foreign * localisation_per_title(c),
+        "domestic": domestic * (1.0 - column(quota_cover_share)) * column(c.domestic_title_usd_m),
+        "originals": column(c.originals_usd_m_year) * ones,
     }
     # bought ahead of the launch, but not before the venture starts
-    start = np.maximum(
-        column(launch) - column(p.content_lead_months), float(getattr(p, "start_month", 0))
-    )
+    start = np.maximum(column(launch) - column(c.lead_months), float(start_month))
     total = sum(yearly.values())
     return ContentPlan(
         yearly=yearly,
-        cash=payments(total, start, months, p.content_cost_inflation_year),
-        foreign=by_month(in_window(approved, p.content_window_years), launch, months),
-        domestic=by_month(in_window(domestic, p.content_domestic_window_years), launch, months),
+        cash=payments(total, start, months, c.cost_inflation_year),
+        foreign=by_month(in_window(approved, c.window_years), launch, months),
+        domestic=by_month(in_window(domestic, c.domestic_window_years), launch, months),
         originals=by_month(np.cumsum(originals * ones, axis=1), launch, months),
+    )
+
+
+def average_budget(plan: ContentPlan, months: int) -> ContentBudget:
+    """A plan's spend per year by component, averaged over the horizon's content years,
+    US$ m at month-0 prices, shaped (paths, 1) (the quota's domestic purchases are
+    lumpy, as windows end)."""
+    years = max(int(months) // 12, 1)
+    return ContentBudget(
+        **{k: v[:, :years].mean(axis=1, keepdims=True) for k, v in plan.yearly.items()}
     )
 
 
@@ -298,29 +326,6 @@ def amortise(cash_usd_m: FloatArray, amortisation_months: int) -> FloatArray:
     return (c - lagged) / n
 
 
-def mode_budget(p, mode: str) -> ContentBudget:
-    """A mode's content spend per year by component, averaged over the horizon's
-    content years, US$ m at month-0 prices, shaped (paths, 1).
-
-    Own services: :func:`content_plan` (the quota's domestic purchases are lumpy, as
-    windows end); ``license`` only localises the titles it licenses out; ``stay_out``
-    spends nothing.
-    """
-    zero = column(0.0)
-    if mode in ("solo", "partner"):
-        launch = getattr(p, f"regulation_launch_delay_{mode}_months")
-        years = max(int(p.months) // 12, 1)
-        plan = content_plan(p, mode, launch)
-        return ContentBudget(
-            **{k: v[:, :years].mean(axis=1, keepdims=True) for k, v in plan.yearly.items()}
-        )
-    if mode == "license":
-        return ContentBudget(zero, license_localisation(p), zero, zero)
-    if mode == "stay_out":
-        return ContentBudget(zero, zero, zero, zero)
-    raise ValueError(f"unknown entry mode {mode!r}")
-
-
-def license_localisation(p) -> FloatArray:
-    """Yearly localisation of the titles licensed out (license mode), US$ m, (paths, 1)."""
-    return column(p.license_titles_year) * localisation_per_title(p)
+def license_localisation(titles_year: ArrayLike, content) -> FloatArray:
+    """Yearly localisation of ``titles_year`` titles licensed out, US$ m, (paths, 1)."""
+    return column(titles_year) * localisation_per_title(content)

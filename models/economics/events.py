@@ -195,14 +195,14 @@ def suspensions(
     )
 
 
-def _expected_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int) -> dict:
+def _expected_exit_and_crackdowns(
+    exit_hazard_year: ArrayLike, rules, launch: ArrayLike, months: int
+) -> dict:
     """Forced exit and content crackdowns in expectation: what every mode has."""
-    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
+    exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
     alive = regulation.survival(exit_h)
     catalogue = expected_catalogue(
-        _monthly(p.regulation_crackdown_hazard_year),
-        p.regulation_crackdown_catalogue_loss,
-        months,
+        _monthly(rules.crackdown_hazard_year), rules.crackdown_catalogue_loss, months
     )
     return {
         "alive": alive,
@@ -212,87 +212,107 @@ def _expected_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int) 
     }
 
 
-def _drawn_exit_and_crackdowns(p, mode: str, launch: ArrayLike, months: int, u: Uniforms):
+def _drawn_exit_and_crackdowns(
+    exit_hazard_year: ArrayLike, rules, launch: ArrayLike, months: int, u: Uniforms
+) -> dict:
     """Forced exit and content crackdowns drawn from the common uniforms."""
-    exit_h = regulation.hazard_schedule(_monthly(_exit_hazard(p, mode)), launch, months)
+    exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
     exit_month = column(first_event(u.exit, exit_h, launch))
     t = month_index(months)
-    crackdowns = np.cumsum(
-        u.crackdown < column(_monthly(p.regulation_crackdown_hazard_year)), axis=1
-    )
+    crackdowns = np.cumsum(u.crackdown < column(_monthly(rules.crackdown_hazard_year)), axis=1)
     return {
         "alive": (t <= exit_month).astype(float),
         "exit_at": (t == exit_month).astype(float),
         "exit_hazard": exit_h,
-        "catalogue": (1.0 - column(p.regulation_crackdown_catalogue_loss)) ** crackdowns,
+        "catalogue": (1.0 - column(rules.crackdown_catalogue_loss)) ** crackdowns,
         "drawn": {"crackdowns": crackdowns[:, -1].astype(float)},
     }
 
 
-def _suspension_hazard(p, mode: str) -> FloatArray:
-    return _monthly(getattr(p, f"regulation_suspension_hazard_{mode}_year"))
+def expected(
+    exposure,
+    rules,
+    launch: ArrayLike,
+    months: int,
+    *,
+    can_be_suspended: bool,
+    distress_hazard_year: ArrayLike | None = None,
+) -> ServiceRisk:
+    """The events of one mode in expectation.
 
+    Every mode is exposed to forced exits (its ``exposure.exit_hazard_year``, from
+    ``launch`` on) and content crackdowns (``rules``); an own service also to
+    suspensions (``can_be_suspended``: its ``exposure.suspension_hazard_year``), and a
+    partnership to its partner's distress (``distress_hazard_year``).
 
-def expected_service(p, mode: str, launch: ArrayLike, months: int) -> ServiceRisk:
-    """Events of an own service (``solo`` or ``partner``) in expectation."""
-    susp_h = _suspension_hazard(p, mode)
-    distress = (
-        partner.first_distress_probability(
-            _monthly(p.partner_distress_hazard_year), np.ones((1, months)), launch
+    Parameters
+    ----------
+    exposure : models.economics.terms.Exposure
+        The mode's own hazards.
+    rules : models.economics.terms.Rules
+        Crackdowns, and the length and subscriber loss of a suspension.
+    launch : int or (paths, 1)
+        Launch month.
+    months : int
+        Months simulated.
+    can_be_suspended : bool
+        Whether the mode can be suspended (an own service can; a licensor cannot).
+    distress_hazard_year : float or (paths, 1), optional
+        The partner's yearly hazard of distress, for a partnership.
+    """
+    distress = _ZERO
+    if distress_hazard_year is not None:
+        distress = partner.first_distress_probability(
+            _monthly(distress_hazard_year), np.ones((1, months)), launch
         )
-        if mode == "partner"
-        else _ZERO
-    )
+    common = _expected_exit_and_crackdowns(exposure.exit_hazard_year, rules, launch, months)
+    if not can_be_suspended:
+        return ServiceRisk(
+            **common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=distress
+        )
+    susp_h = _monthly(exposure.suspension_hazard_year)
     return ServiceRisk(
-        **_expected_exit_and_crackdowns(p, mode, launch, months),
-        dark=regulation.dark_share(susp_h, p.regulation_suspension_months),
+        **common,
+        dark=regulation.dark_share(susp_h, rules.suspension_months),
         sub_shock=None,
-        extra_churn=regulation.suspension_churn(susp_h, p.regulation_suspension_sub_loss),
+        extra_churn=regulation.suspension_churn(susp_h, rules.suspension_sub_loss),
         distress=distress,
     )
 
 
-def drawn_service(p, mode: str, launch: ArrayLike, months: int, u: Uniforms) -> ServiceRisk:
-    """Events of an own service (``solo`` or ``partner``) drawn from common uniforms."""
-    dark, starts = suspensions(
-        u.suspension, _suspension_hazard(p, mode), p.regulation_suspension_months, launch
-    )
-    common = _drawn_exit_and_crackdowns(p, mode, launch, months, u)
+def drawn(
+    exposure,
+    rules,
+    launch: ArrayLike,
+    months: int,
+    u: Uniforms,
+    *,
+    can_be_suspended: bool,
+    distress_hazard_year: ArrayLike | None = None,
+) -> ServiceRisk:
+    """The events of one mode drawn from the common uniforms ``u`` (see
+    :func:`expected` for the arguments)."""
+    if can_be_suspended:
+        dark, starts = suspensions(
+            u.suspension,
+            _monthly(exposure.suspension_hazard_year),
+            rules.suspension_months,
+            launch,
+        )
+    common = _drawn_exit_and_crackdowns(exposure.exit_hazard_year, rules, launch, months, u)
     distress = _ZERO
-    if mode == "partner":
-        first = first_event(u.distress, _monthly(p.partner_distress_hazard_year), launch)
+    if distress_hazard_year is not None:
+        first = first_event(u.distress, _monthly(distress_hazard_year), launch)
         distress = (month_index(months) == column(first)).astype(float)
         common["drawn"]["partner_distress"] = (first < months).astype(float)
+    if not can_be_suspended:
+        return ServiceRisk(
+            **common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=distress
+        )
     return ServiceRisk(
         **common,
         dark=dark,
-        sub_shock=starts * column(p.regulation_suspension_sub_loss),
+        sub_shock=starts * column(rules.suspension_sub_loss),
         extra_churn=_ZERO,
         distress=distress,
     )
-
-
-def expected_license(p, launch: ArrayLike, months: int) -> ServiceRisk:
-    """Events of licensing in expectation: forced exit and content crackdowns only."""
-    return ServiceRisk(
-        **_expected_exit_and_crackdowns(p, "license", launch, months),
-        dark=_ZERO,
-        sub_shock=None,
-        extra_churn=_ZERO,
-        distress=_ZERO,
-    )
-
-
-def drawn_license(p, launch: ArrayLike, months: int, u: Uniforms) -> ServiceRisk:
-    """Events of licensing drawn from the common uniforms."""
-    return ServiceRisk(
-        **_drawn_exit_and_crackdowns(p, "license", launch, months, u),
-        dark=_ZERO,
-        sub_shock=None,
-        extra_churn=_ZERO,
-        distress=_ZERO,
-    )
-
-
-def _exit_hazard(p, mode: str):
-    return getattr(p, f"regulation_exit_hazard_{mode}_year")

@@ -16,9 +16,9 @@ import pandas as pd
 
 from models._arrays import FloatArray
 from models.economics import finance
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS
 
-#: Cash-flow lines in display order, with their labels.
+#: Cash-flow lines in display order, with their labels. An entry mode may add lines of
+#: its own when it is registered (:attr:`models.economics.modes.base.EntryMode.lines`).
 LINE_ITEMS: dict[str, str] = {
     "subscription_revenue": "Subscription revenue (VAT incl.)",
     "license_fees": "Licence fees (VAT incl.)",
@@ -39,9 +39,6 @@ LINE_ITEMS: dict[str, str] = {
     "continuing_value": "Value beyond the horizon",
 }
 
-#: Order in which ties between modes are broken: the less committing option first.
-_TIE_ORDER = ("stay_out", "license", "staged", "partner", "solo")
-
 
 @dataclass(frozen=True)
 class ModeResult:
@@ -50,7 +47,7 @@ class ModeResult:
     Attributes
     ----------
     mode : str
-        One of ``solo``, ``partner``, ``license``, ``stay_out``.
+        The entry mode's name (:mod:`models.economics.modes`).
     launch_month : int
         First month the service can sign subscribers or earn fees.
     market_m, subscribers_m, gross_adds_m : ndarray (paths, months)
@@ -193,11 +190,23 @@ class Results:
     """Everything a simulation produced, for every entry mode.
 
     Build with :func:`models.economics.simulation.simulate`.
+
+    Attributes
+    ----------
+    params : Parameters
+    modes : dict of str to ModeResult
+        Per entry mode, in the registry's order.
+    draws : DataFrame, optional
+        The drawn inputs, one row per path.
+    entry_modes : dict of str to EntryMode
+        The mode objects that built ``modes`` (:mod:`models.economics.modes`): labels,
+        the baseline, how committing each is.
     """
 
     params: Any
     modes: dict[str, ModeResult]
     draws: pd.DataFrame | None = field(default=None, repr=False)
+    entry_modes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def rate(self) -> Any:
@@ -236,7 +245,7 @@ class Results:
             rows.append(
                 {
                     "mode": mode,
-                    "label": MODE_LABELS[mode],
+                    "label": self.entry_modes[mode].label,
                     "npv_usd_m": float(np.mean(finance.npv(cf, rate))),
                     "npv_committed_usd_m": float(np.mean(finance.npv(committed, rate))),
                     "irr_year": float(np.nanmean(irr)) if np.isfinite(irr).any() else np.nan,
@@ -244,7 +253,7 @@ class Results:
                     if np.isfinite(payback).any()
                     else np.nan,
                     "peak_funding_usd_m": float(np.mean(finance.peak_funding(cf))),
-                    "launch_month": r.launch_month if mode != "stay_out" else np.nan,
+                    "launch_month": np.nan if self.entry_modes[mode].baseline else r.launch_month,
                     "subscribers_end_m": float(np.mean(r.expected_subscribers_m[:, -1])),
                     "revenue_pv_usd_m": float(np.mean(np.sum(revenue * df, axis=1))),
                     "exit_probability": float(np.mean(r.forced_exit)),
@@ -257,32 +266,22 @@ class Results:
 
     @cached_property
     def event_flags(self) -> pd.DataFrame:
-        """What the drawn events did on each path (empty without drawn events).
-
-        ``partner_distress``: 1 if the partner fell into distress after its launch,
-        within the horizon; ``crackdowns``: content crackdowns within the horizon;
-        ``solo_dark_months``: months with any dark time while the solo service ran
-        under its exit policy. The first two are the raw events, whatever any mode's
-        exit policy.
-        """
-        partner, solo = self.modes["partner"], self.modes["solo"]
-        if not partner.events:
-            return pd.DataFrame()
-        paths = partner.operating.shape[0]
-        dark = np.broadcast_to(solo.conditional["suspension_loss"], solo.operating.shape)
-        return pd.DataFrame(
-            {
-                "partner_distress": np.broadcast_to(partner.events["partner_distress"], paths),
-                "crackdowns": np.broadcast_to(partner.events["crackdowns"], paths),
-                "solo_dark_months": np.sum((dark * solo.operating) < 0, axis=1).astype(float),
-            }
-        )
+        """What the drawn events did on each path (empty without drawn events): the
+        flags each mode adds (:meth:`models.economics.modes.base.EntryMode.flags`), such
+        as ``partner_distress`` (the partner fell into distress after its launch,
+        within the horizon), ``crackdowns`` (content crackdowns within the horizon,
+        whatever any mode's exit policy) and ``solo_dark_months`` (months with any dark
+        time while the solo service ran under its exit policy)."""
+        flags: dict[str, Any] = {}
+        for mode, r in self.modes.items():
+            flags.update(self.entry_modes[mode].flags(r))
+        return pd.DataFrame(flags) if flags else pd.DataFrame()
 
     @property
     def ranking(self) -> list[str]:
         """Modes from best to worst NPV; ties go to the less committing mode."""
         npv = self.summary["npv_usd_m"].round(6)
-        return sorted(self.modes, key=lambda m: (-npv[m], _TIE_ORDER.index(m)))
+        return sorted(self.modes, key=lambda m: (-npv[m], self.entry_modes[m].commitment))
 
     @property
     def recommended(self) -> str:
@@ -325,7 +324,7 @@ class Results:
             cols["content_amortisation"] = r.content_amortisation.ravel()
             frames.append(pd.DataFrame(cols))
         out = pd.concat(frames, ignore_index=True)
-        out["mode"] = pd.Categorical(out["mode"], categories=list(ENTRY_MODES))
+        out["mode"] = pd.Categorical(out["mode"], categories=list(self.modes))
         return out
 
     def annual(self, mode: str) -> pd.DataFrame:

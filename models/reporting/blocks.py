@@ -20,10 +20,11 @@ from typing import Any
 import pandas as pd
 
 from models._version import __version__
+from models.economics.modes import MODES
 from models.economics.results import Results
 from models.format import esc, money
 from models.inputs.params import table_rows
-from models.inputs.schema import GROUPS, MODE_LABELS, SPECS, label
+from models.inputs.schema import GROUPS, SPECS, label
 from models.reporting.narrative import ExecutiveSummary, executive_summary
 from models.reporting.provenance import METADATA_KEY, git_commit
 
@@ -108,7 +109,7 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
     es: ExecutiveSummary = executive_summary(results)
     s = results.summary
     rows = "".join(
-        f"<tr><td>{_e(MODE_LABELS[m])}</td>"
+        f"<tr><td>{_e(MODES.label(m))}</td>"
         f'<td class="num"><b>{_e(money(s.loc[m, "npv_usd_m"]))}</b></td>'
         f'<td class="num">{_e(money(s.loc[m, "npv_committed_usd_m"]))}</td>'
         f'<td class="num">{_e(_fmt_leave(s.loc[m, "leaves_after_month"], results))}</td>'
@@ -247,8 +248,8 @@ def header(name: object) -> str:
     text = str(name)
     if text in _HEADERS:
         return _HEADERS[text]
-    if text in MODE_LABELS:
-        return MODE_LABELS[text]
+    if text in MODES:
+        return MODES.label(text)
     if text in SPECS:
         text = label(text)
     if _SYMBOL.match(text):

@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from models.calibration.growth import METHOD_LABELS
-from models.inputs.schema import MODE_LABELS
-from models.reporting.style import MODE_COLORS, SERIES_COLORS, alpha, layout
+from models.economics.modes import MODES
+from models.reporting.style import SERIES_COLORS, alpha, layout
 
 
 def survival_curves(km: pd.DataFrame) -> go.Figure:
@@ -17,8 +17,8 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
     pointwise 95 % bands (from :func:`models.calibration.survival.kaplan_meier`)."""
     fig = go.Figure()
     for mode, part in km.groupby("group", sort=False):
-        color = MODE_COLORS.get(str(mode), "#333")
-        label = MODE_LABELS.get(str(mode), str(mode))
+        color = MODES.colour(str(mode))
+        label = MODES.label(str(mode))
         x = part["time"].to_numpy()
         for edge, fill in (("upper", None), ("lower", "tonexty")):  # the 95 % band
             fig.add_trace(
@@ -43,7 +43,7 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
                 name=label,
                 # dashes keep curves that coincide (licensing sits on the top edge,
                 # with no exit in the record) visible beside each other
-                line={"color": color, "width": 3, "dash": _DASH.get(str(mode), "solid")},
+                line={"color": color, "width": 3, "dash": MODES.dash(str(mode))},
                 line_shape="hv",
                 legendgroup=label,
                 customdata=part["n_at_risk"],
@@ -61,22 +61,18 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
     return fig
 
 
-#: Line styles of the survival curves by mode.
-_DASH = {"partner": "dash", "license": "dot"}
-
-
 def hazard_ranges(table: pd.DataFrame) -> go.Figure:
     """Fitted yearly forced-exit probability per mode with its 95 % range, against the
     scenario's value (from :func:`models.calibration.hazards.compare`)."""
     fig = go.Figure()
-    labels = [MODE_LABELS[m] for m in table["mode"]]
+    labels = [MODES.label(m) for m in table["mode"]]
     fig.add_trace(
         go.Scatter(
             x=table["fitted_p_year"],
             y=labels,
             mode="markers",
             name="fitted (95 % range)",
-            marker={"size": 12, "color": [MODE_COLORS[m] for m in table["mode"]]},
+            marker={"size": 12, "color": [MODES.colour(m) for m in table["mode"]]},
             error_x={
                 "type": "data",
                 "symmetric": False,

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from models.calibration.growth import METHOD_LABELS
-from models.inputs.schema import MODE_LABELS, label
+from models.economics.modes import MODES
+from models.inputs.schema import label
 
 
 def _modes(index: pd.Index) -> list[str]:
-    return [MODE_LABELS.get(str(m), str(m)) for m in index]
+    return [MODES.label(str(m)) for m in index]
 
 
 def growth_backtests(table: pd.DataFrame) -> pd.DataFrame:

@@ -10,14 +10,28 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS, Results
-from models.inputs.schema import MODE_LABELS
-from models.reporting.style import COST_COLORS, MODE_COLORS, layout
+from models.reporting.style import COST_COLORS, layout
 
 
 def _leaves(results: Results, mode: str) -> int | None:
     last = int(np.mean(results.modes[mode].last_month))
     return last if last < results.months - 1 else None
+
+
+def _with_subscribers(results: Results) -> list[str]:
+    """The modes that run a service of their own, and a staged entry where it switches
+    to one in the expected case."""
+    out = []
+    for m in MODES:
+        r = results.modes.get(m.name)
+        switches = r is not None and r.switch_month is not None
+        if m.runs_service or (
+            m.may_run_service and switches and bool(np.isfinite(r.switch_month).any())
+        ):
+            out.append(m.name)
+    return out
 
 
 def subscribers(results: Results) -> go.Figure:
@@ -28,10 +42,7 @@ def subscribers(results: Results) -> go.Figure:
     """
     x = results.dates.to_timestamp()
     fig = go.Figure()
-    # the staged entry, where it switches to its own service in the expected case
-    switches = results.modes["staged"].switch_month
-    staged = switches is not None and bool(np.isfinite(switches).any())
-    for mode in ("solo", "partner", *(("staged",) if staged else ())):
+    for mode in _with_subscribers(results):
         r = results.modes[mode]
         plan = (r.subscribers_m * r.survival).mean(axis=0)
         leave = _leaves(results, mode)
@@ -40,9 +51,9 @@ def subscribers(results: Results) -> go.Figure:
             go.Scatter(
                 x=x[:cut],
                 y=plan[:cut],
-                name=MODE_LABELS[mode],
+                name=MODES.label(mode),
                 mode="lines",
-                line={"color": MODE_COLORS[mode], "width": 3},
+                line={"color": MODES.colour(mode), "width": 3},
                 hovertemplate="%{y:.2f} m",
             )
         )
@@ -52,8 +63,8 @@ def subscribers(results: Results) -> go.Figure:
                     x=x[leave:],
                     y=plan[leave:],
                     mode="lines",
-                    name=f"{MODE_LABELS[mode]} if run on",
-                    line={"color": MODE_COLORS[mode], "width": 2, "dash": "dot"},
+                    name=f"{MODES.label(mode)} if run on",
+                    line={"color": MODES.colour(mode), "width": 2, "dash": "dot"},
                     hovertemplate="%{y:.2f} m",
                 )
             )
@@ -76,13 +87,13 @@ def cumulative_cash(results: Results) -> go.Figure:
             go.Scatter(
                 x=x,
                 y=y,
-                name=MODE_LABELS[mode],
+                name=MODES.label(mode),
                 mode="lines",
                 hovertemplate="%{y:,.0f}",
                 line={
-                    "color": MODE_COLORS[mode],
+                    "color": MODES.colour(mode),
                     "width": 3,
-                    "dash": "dash" if mode == "stay_out" else "solid",
+                    "dash": "dash" if MODES.is_baseline(mode) else "solid",
                 },
             )
         )
@@ -93,9 +104,9 @@ def cumulative_cash(results: Results) -> go.Figure:
                     x=x,
                     y=np.cumsum(committed, axis=1).mean(axis=0),
                     mode="lines",
-                    name=f"{MODE_LABELS[mode]} if run to the horizon",
+                    name=f"{MODES.label(mode)} if run to the horizon",
                     hovertemplate="%{y:,.0f}",
-                    line={"color": MODE_COLORS[mode], "width": 2, "dash": "dot"},
+                    line={"color": MODES.colour(mode), "width": 2, "dash": "dot"},
                 )
             )
     return layout(fig, "Cumulative cash by mode (US$ m, undiscounted)", "US$ millions")
@@ -108,7 +119,7 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
     recommendation is to stay out (which has no costs to show).
     """
     if mode is None:
-        mode = next(m for m in results.ranking if m != "stay_out")
+        mode = next(m for m in results.ranking if not MODES.is_baseline(m))
     annual = results.annual(mode)
     years = annual.index.astype(str)
     fig = go.Figure()
@@ -136,7 +147,7 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     layout(
-        fig, f"{MODE_LABELS[mode]}: yearly costs against revenue (US$ m, expected)", "US$ millions"
+        fig, f"{MODES.label(mode)}: yearly costs against revenue (US$ m, expected)", "US$ millions"
     )
     fig.update_layout(
         legend={
@@ -161,7 +172,7 @@ def npv_by_mode(results: Results) -> go.Figure:
     """
     order = results.ranking
     s = results.summary
-    labels = [MODE_LABELS[m] for m in order]
+    labels = [MODES.label(m) for m in order]
     fig = go.Figure()
     for column, name, filled in (
         ("npv_usd_m", "free to leave", True),
@@ -175,8 +186,8 @@ def npv_by_mode(results: Results) -> go.Figure:
                 orientation="h",
                 name=name,
                 marker={
-                    "color": [MODE_COLORS[m] if filled else "white" for m in order],
-                    "line": {"color": [MODE_COLORS[m] for m in order], "width": 1.5},
+                    "color": [MODES.colour(m) if filled else "white" for m in order],
+                    "line": {"color": [MODES.colour(m) for m in order], "width": 1.5},
                 },
                 text=[f"{v:,.0f}" for v in values],
                 textposition="outside",
@@ -220,8 +231,8 @@ def quota_effect(quota: pd.DataFrame) -> go.Figure:
                 x=part["quota_share"],
                 y=part["usd_m_year"],
                 mode="lines+markers",
-                name=MODE_LABELS[mode],
-                line={"color": MODE_COLORS[mode]},
+                name=MODES.label(mode),
+                line={"color": MODES.colour(mode)},
                 customdata=part["domestic_titles"],
                 hovertemplate="%{y:,.1f} (%{customdata:,.0f} titles)",
             )
@@ -245,9 +256,11 @@ def quota_effect(quota: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def cash_vs_amortised(table: pd.DataFrame, label: str) -> go.Figure:
+def cash_vs_amortised(table: pd.DataFrame, label: str | None = None) -> go.Figure:
     """Content cash paid up front against content expensed, by year (from
-    :func:`models.analysis.content_breakdown.cash_vs_amortised`)."""
+    :func:`models.analysis.content_breakdown.cash_vs_amortised`); ``label`` defaults to
+    the mode's."""
+    label = label or MODES.label(table.attrs.get("mode", ""))
     x = table.index.astype(str)
     fig = go.Figure()
     for column, name, color in (

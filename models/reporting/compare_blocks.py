@@ -16,12 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from models.analysis import rundiff
+from models.economics.modes import MODES
 from models.exceptions import ParameterError
 from models.format import esc, money, pct, show
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, format_value, label
+from models.inputs.schema import SPECS, format_value, label
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import read_manifest
-from models.reporting.style import MODE_COLORS, layout
+from models.reporting.style import layout
 
 
 def load_runs(run_dirs: list[str]) -> list[dict[str, Any]]:
@@ -78,11 +79,11 @@ def answers(runs: list[dict[str, Any]]) -> HTMLBlock:
         rows.append(
             {
                 "scenario": _name(m),
-                "recommended": MODE_LABELS.get(rec, str(rec)),
+                "recommended": MODES.label(rec),
                 "how sure": pct(h.get("probability_best", float("nan"))),
                 "lead": (
                     f"{money(lead['mean'])} ± {money(2 * lead['se'])} over "
-                    f"{MODE_LABELS.get(h.get('runner_up'), h.get('runner_up'))}"
+                    f"{MODES.label(h.get('runner_up'))}"
                     if lead
                     else ""
                 ),
@@ -100,7 +101,7 @@ def npv_ranges(runs: list[dict[str, Any]]) -> go.Figure:
     """Each mode's NPV in each scenario: the mean, with bars from P5 to P95 (US$ m)."""
     fig = go.Figure()
     names = [_name(m) for m in runs]
-    for mode in ENTRY_MODES:
+    for mode in MODES.names():
         means, lo, hi = [], [], []
         for m in runs:
             row = (m["headline"].get("modes") or {}).get(mode) or {}
@@ -112,10 +113,10 @@ def npv_ranges(runs: list[dict[str, Any]]) -> go.Figure:
                 x=means,
                 y=names,
                 mode="markers",
-                name=MODE_LABELS[mode],
-                marker={"color": MODE_COLORS[mode], "size": 10},
+                name=MODES.label(mode),
+                marker={"color": MODES.colour(mode), "size": 10},
                 error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
-                hovertemplate="%{x:,.0f}<extra>" + MODE_LABELS[mode] + "</extra>",
+                hovertemplate="%{x:,.0f}<extra>" + MODES.label(mode) + "</extra>",
             )
         )
     layout(fig, "NPV by mode and scenario (US$ m; mean, P5 to P95)", "", "US$ millions")
@@ -168,7 +169,7 @@ def what_moves_the_answer(runs: list[dict[str, Any]], top: int = 8) -> HTMLBlock
         idle = int((size < 0.05).sum())
         shown = pd.concat([parts.loc[order], att.loc[["all together", "interactions"]]])
         shown.index = [label(i) if i in SPECS else i for i in shown.index]
-        shown.columns = [MODE_LABELS[c] for c in shown.columns]
+        shown.columns = [MODES.label(c) for c in shown.columns]
         out.append(
             table(
                 shown.round(1).reset_index(names="from the first scenario"),

@@ -12,19 +12,19 @@ import pandas as pd
 
 from models.analysis import flexibility, metrics, voi
 from models.analysis.decision import Decision
+from models.economics.modes import MODES
 from models.format import esc, money, pct
-from models.inputs.schema import MODE_LABELS, format_value
+from models.inputs.schema import format_value
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import METADATA_KEY
 
 
 def _name(mode: str) -> str:
-    return MODE_LABELS[mode].lower()
+    """A mode inside a sentence ("licensing", "staying out")."""
+    return MODES.in_words(mode)
 
 
-def _object(mode: str) -> str:
-    """A mode as the object of 'ahead of', 'beats': 'staying out' reads better."""
-    return "staying out" if mode == "stay_out" else _name(mode)
+_object = _name
 
 
 def _futures(n: int) -> str:
@@ -33,15 +33,18 @@ def _futures(n: int) -> str:
 
 def entering(d: Decision) -> list[str]:
     """The modes that enter, best first."""
-    return [m for m in d.ranking if m != "stay_out"]
+    return [m for m in d.ranking if not MODES.is_baseline(m)]
 
 
 def own_services(d: Decision) -> list[str]:
     """The modes that run a service of their own (and so have subscribers), best first:
     the staged entry too where it switches in some future."""
     switches = bool(d.mc.switch_month.notna().any())
-    own = ("solo", "partner", "staged") if switches else ("solo", "partner")
-    return [m for m in d.ranking if m in own]
+    return [
+        m
+        for m in d.ranking
+        if m in MODES and (MODES[m].runs_service or (switches and MODES[m].may_run_service))
+    ]
 
 
 def dominance_sentences(d: Decision) -> list[str]:
@@ -61,8 +64,8 @@ def headline(d: Decision) -> str:
     rec, second = d.recommended, d.runner_up
     row = t.loc[rec]
     n = d.mc.n_paths
-    if rec == "stay_out":
-        best_in = next((m for m in d.ranking if m != "stay_out"), None)
+    if MODES.is_baseline(rec):
+        best_in = next((m for m in d.ranking if not MODES.is_baseline(m)), None)
         tail = (
             f" The best way in, {_name(best_in)}, averages {money(t.loc[best_in, 'mean'])} "
             f"and loses money in {pct(t.loc[best_in, 'prob_loss'])} of futures."
@@ -102,19 +105,24 @@ def staged_sentence(d: Decision) -> str:
     unless one of them is recommended."""
     if d.twin is None:
         return ""
-    diff = float((d.mc.npv["staged"] - d.mc.npv["license"]).mean())
+    staged = next((m for m in (d.recommended, d.twin) if MODES[m].may_run_service), None)
+    if staged is None:
+        return ""
+    alone = MODES.twin(staged)
+    diff = float((d.mc.npv[staged] - d.mc.npv[alone]).mean())
     switched = float(d.mc.switch_month.notna().mean())
+    name = MODES.label(staged)
     if switched == 0:
         return (
-            " The staged entry comes to the same: licensing now, it never finds switching "
-            "to an own service worth it."
+            f" The {name.lower()} comes to the same: {MODES.in_words(alone)} now, it never "
+            "finds switching to an own service worth it."
         )
     worth = "adds" if diff >= 0 else "costs"
     amount = money(abs(diff)) if abs(diff) >= 0.05 else "less than $0.1 m"
     return (
-        f" Staged entry and licensing both license now; the option to switch to an own "
-        f"service later {worth} {amount} on average: the staged entry switches in "
-        f"{pct(switched)} of futures."
+        f" {name} and {MODES.in_words(alone)} both start the same way; the option to switch "
+        f"to an own service later {worth} {amount} on average: the {name.lower()} switches "
+        f"in {pct(switched)} of futures."
     )
 
 
@@ -122,8 +130,8 @@ def main_risk(d: Decision) -> str:
     """The recommended mode's downside: its chance of a loss, its bad tail, and the input
     that hurts it most."""
     rec = d.recommended
-    if rec == "stay_out":
-        beats = d.beats.loc[[m for m in d.ranking if m != "stay_out"], "stay_out"]
+    if MODES.is_baseline(rec):
+        beats = d.beats.loc[[m for m in d.ranking if not MODES.is_baseline(m)], rec]
         if beats.empty:
             return "Main risk: none within the model; staying out earns and risks nothing."
         m = str(beats.idxmax())
@@ -134,7 +142,7 @@ def main_risk(d: Decision) -> str:
             )
         gains = d.mc.npv[m][d.mc.npv[m] > 0]
         return (
-            f"Main risk: missing out. {MODE_LABELS[m]} would have done better than staying "
+            f"Main risk: missing out. {MODES.label(m)} would have done better than staying "
             f"out in {pct(beats.max())} of futures, making {money(gains.median())} in the "
             f"typical one of those and at most {money(gains.max())}."
         )
@@ -149,7 +157,7 @@ def main_risk(d: Decision) -> str:
         if row["prob_loss"] <= 0
         else f"loses money in {pct(row['prob_loss'])} of futures"
     )
-    parts = [f"Main risk: {MODE_LABELS[rec]} {loses}; {tail}."]
+    parts = [f"Main risk: {MODES.label(rec)} {loses}; {tail}."]
     tor = d.tornado
     if not tor.empty:
         down = tor[["npv_low", "npv_high"]].min(axis=1) - tor["npv_base"]
@@ -347,7 +355,7 @@ def npv_table(d: Decision) -> HTMLBlock:
     t = d.npv_table
     frame = pd.DataFrame(
         {
-            "Mode": [MODE_LABELS[m] for m in t.index],
+            "Mode": [MODES.label(m) for m in t.index],
             "Mean NPV": [
                 f"{money(r['mean'])} ± {r['se']:,.1f}" if np.isfinite(r["se"]) else money(r["mean"])
                 for _, r in t.iterrows()
@@ -382,11 +390,11 @@ def beats_table(d: Decision) -> HTMLBlock:
     b = d.beats
     frame = pd.DataFrame(
         {
-            MODE_LABELS[c]: ["" if np.isnan(b.loc[r, c]) else f"{b.loc[r, c]:.0%}" for r in b.index]
+            MODES.label(c): ["" if np.isnan(b.loc[r, c]) else f"{b.loc[r, c]:.0%}" for r in b.index]
             for c in b.columns
         }
     )
-    frame.insert(0, "Chance that ... beats", [MODE_LABELS[r] for r in b.index])
+    frame.insert(0, "Chance that ... beats", [MODES.label(r) for r in b.index])
     return table(
         frame,
         caption=(
@@ -401,7 +409,7 @@ def exit_table(d: Decision) -> HTMLBlock:
     e = d.exit_by_year
     years = sorted({1, 2, 3, 5, len(e)} & set(e.index))
     frame = pd.DataFrame({f"by year {y}": [f"{e.loc[y, m]:.1%}" for m in e.columns] for y in years})
-    frame.insert(0, "Mode", [MODE_LABELS[m] for m in e.columns])
+    frame.insert(0, "Mode", [MODES.label(m) for m in e.columns])
     return table(
         frame,
         caption=(
@@ -416,7 +424,7 @@ def decision_values_table(d: Decision) -> HTMLBlock:
     v = d.flexibility
     frame = pd.DataFrame(
         {
-            "Mode": [MODE_LABELS[m] for m in v.index],
+            "Mode": [MODES.label(m) for m in v.index],
             "Committed (never leave)": [money(x) for x in v["committed"]],
             "Adaptive (quarterly reviews)": [
                 f"{money(x)} ± {money(2 * se)}" if np.isfinite(se) else money(x)
@@ -446,10 +454,16 @@ def decision_values_table(d: Decision) -> HTMLBlock:
 def rule_sentences(d: Decision) -> list[str]:
     """Each mode's review rule in words."""
     out = []
-    for m in ("solo", "partner", "license"):  # the staged entry's switch follows
+    switching = [m for m in MODES.reviewed() if MODES[m].may_run_service]
+    for m in MODES.reviewed():  # the exit rules first; a staged entry's switch follows
+        if m in switching:
+            continue
         launch = int(d.expected.modes[m].launch_month)
         out.append(flexibility.rule_in_words(m, d.mc.rules.get(m), launch, d.params.start_year))
-    out.append(flexibility.switch_in_words(d.mc, d.params.staged_target_mode, d.params.start_year))
+    if switching:
+        out.append(
+            flexibility.switch_in_words(d.mc, d.params.staged_target_mode, d.params.start_year)
+        )
     return out
 
 
@@ -458,7 +472,7 @@ def funding_table(d: Decision) -> HTMLBlock:
     f = d.peak_funding
     frame = pd.DataFrame(
         {
-            "Mode": [MODE_LABELS[m] for m in f.index],
+            "Mode": [MODES.label(m) for m in f.index],
             "Mean": [money(x) for x in f["mean"]],
             "Median": [money(x) for x in f["median"]],
             "P95": [money(x) for x in f["p95"]],

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS, Results
 from models.format import money
-from models.inputs.schema import MODE_LABELS, rivals
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _listed(ds: list[Driver]) -> str:
 
 def _active(results: Results, mode: str) -> bool:
     """Whether a mode does anything at all (a licence of zero titles does not)."""
-    return mode != "stay_out" and bool(results.pv_lines.loc[mode].abs().sum() > 1e-9)
+    return not MODES.is_baseline(mode) and bool(results.pv_lines.loc[mode].abs().sum() > 1e-9)
 
 
 def executive_summary(results: Results) -> ExecutiveSummary:
@@ -90,19 +90,19 @@ def executive_summary(results: Results) -> ExecutiveSummary:
     ranking = results.ranking
     best = ranking[0]
     # licensing and the staged entry both license now: the runner-up starts differently
-    second = next(m for m in ranking[1:] if m in rivals(best, ranking))
+    second = next(m for m in ranking[1:] if m in MODES.rivals(best, ranking))
     margin = npv[best] - npv[second]
-    b, s = MODE_LABELS[best], MODE_LABELS[second]
+    b, s = MODES.label(best), MODES.label(second)
     entries = [m for m in ranking if _active(results, m)]
 
-    if best == "stay_out" or not _active(results, best):
-        best = "stay_out"
+    if MODES.is_baseline(best) or not _active(results, best):
+        best = MODES.baseline()
         if not entries:
             headline = "Recommendation: stay out. No way in does anything under these parameters."
             ds, reasons = [], "Every entry mode has zero cash flows."
         else:
             first_in = entries[0]
-            label = MODE_LABELS[first_in].lower()
+            label = MODES.in_words(first_in)
             headline = (
                 f"Recommendation: stay out. No way in has a positive expected NPV; "
                 f"the best, {label}, comes to {money(npv[first_in])}."
@@ -123,10 +123,10 @@ def executive_summary(results: Results) -> ExecutiveSummary:
             f"Recommendation: {b.lower()}. Expected NPV {money(npv[best])}, "
             f"{money(margin)} ahead of {s.lower()} ({money(npv[second])})."
         )
-        others_in = [m for m in entries if m in rivals(best, entries)]
-        other = second if second != "stay_out" or not others_in else others_in[0]
+        others_in = [m for m in entries if m in MODES.rivals(best, entries)]
+        other = second if not MODES.is_baseline(second) or not others_in else others_in[0]
         ds = drivers(results.pv_lines, best, other)
-        o = MODE_LABELS[other].lower()
+        o = MODES.in_words(other)
         lead = (
             f"What separates {b.lower()} from {o}"
             if other == second
@@ -135,7 +135,7 @@ def executive_summary(results: Results) -> ExecutiveSummary:
         reasons = (
             f"{lead} (difference in the present value of each line): {_listed(ds)}."
             if ds
-            else f"{b} and {MODE_LABELS[other]} have the same cash flows here."
+            else f"{b} and {MODES.label(other)} have the same cash flows here."
         )
 
     others = []
@@ -145,7 +145,7 @@ def executive_summary(results: Results) -> ExecutiveSummary:
             continue
         row = results.pv_lines.loc[mode]
         worst = row.idxmin()
-        label = MODE_LABELS[mode]
+        label = MODES.label(mode)
         cost = (
             f"Its largest cost is {_short(LINE_ITEMS[worst])} ({money(row[worst])})."
             if row[worst] < 0

@@ -13,9 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from models.analysis.deal import DealZone
-from models.inputs.schema import MODE_LABELS
-from models.reporting.style import MODE_COLORS, alpha, layout
+from models.analysis.deal import DealZone, negotiated
+from models.economics.modes import MODES
+from models.reporting.style import alpha, layout
 from models.uncertainty.montecarlo import MonteCarlo
 
 #: Percentiles of the fan charts: outer band, inner band, median.
@@ -47,7 +47,7 @@ def histogram(values: pd.DataFrame, bins: int = BINS) -> tuple[np.ndarray, pd.Da
 
 def npv_distributions(mc: MonteCarlo, order: list[str]) -> go.Figure:
     """Distribution of each entering mode's NPV across paths (binned), with its mean."""
-    modes = [m for m in order if m != "stay_out"]
+    modes = [m for m in order if not MODES.is_baseline(m)]
     centres, shares = histogram(mc.npv[modes])
     fig = go.Figure()
     for m in modes:
@@ -56,17 +56,17 @@ def npv_distributions(mc: MonteCarlo, order: list[str]) -> go.Figure:
                 x=np.round(centres, 2),
                 y=np.round(shares[m].to_numpy(), 5),
                 mode="lines",
-                line={"color": MODE_COLORS[m], "width": 2, "shape": "hvh"},
+                line={"color": MODES.colour(m), "width": 2, "shape": "hvh"},
                 fill="tozeroy",
-                fillcolor=alpha(MODE_COLORS[m], 0.15),
-                name=MODE_LABELS[m],
+                fillcolor=alpha(MODES.colour(m), 0.15),
+                name=MODES.label(m),
                 hovertemplate="NPV %{x:,.0f}: %{y:.1%} of paths<extra>"
-                + MODE_LABELS[m]
+                + MODES.label(m)
                 + "</extra>",
             )
         )
         mean = float(mc.npv[m].mean())
-        fig.add_vline(x=mean, line={"color": MODE_COLORS[m], "dash": "dot", "width": 1.5})
+        fig.add_vline(x=mean, line={"color": MODES.colour(m), "dash": "dot", "width": 1.5})
     fig.add_vline(x=0, line={"color": "#444", "width": 1})
     layout(
         fig,
@@ -96,7 +96,7 @@ def fan_chart(
     fig = go.Figure()
     for m in modes:
         q = np.round(fan_quantiles(arrays[m]), 3)
-        colour = MODE_COLORS[m]
+        colour = MODES.colour(m)
         for lo, hi, a, band in ((0, 4, 0.12, "P5-P95"), (1, 3, 0.25, "P25-P75")):
             fig.add_trace(
                 go.Scatter(
@@ -117,7 +117,7 @@ def fan_chart(
                     line={"width": 0},
                     fill="tonexty",
                     fillcolor=alpha(colour, a),
-                    name=f"{MODE_LABELS[m]} {band}",
+                    name=f"{MODES.label(m)} {band}",
                     legendgroup=m,
                     showlegend=False,
                     hoverinfo="skip",
@@ -129,9 +129,9 @@ def fan_chart(
                 y=q[2],
                 mode="lines",
                 line={"color": colour, "width": 2.5},
-                name=f"{MODE_LABELS[m]} (median; bands 50 % and 90 %)",
+                name=f"{MODES.label(m)} (median; bands 50 % and 90 %)",
                 legendgroup=m,
-                hovertemplate="%{y:,.1f}<extra>" + MODE_LABELS[m] + " median</extra>",
+                hovertemplate="%{y:,.1f}<extra>" + MODES.label(m) + " median</extra>",
             )
         )
     layout(fig, title, ytitle)
@@ -178,7 +178,7 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = 
         )
     fig.add_vline(x=base, line={"color": "#444", "width": 1})
     fig.add_vline(x=0, line={"color": "#C00", "dash": "dot", "width": 1.5})
-    r, s = MODE_LABELS[recommended], MODE_LABELS[runner_up].lower()
+    r, s = MODES.label(recommended), MODES.in_words(runner_up)
     if value == "gap":
         title = f"Expected case: what moves {r}'s lead over {s} (US$ m; red: zero lead)"
         xtitle = f"NPV of {r.lower()} minus {s}, US$ millions"
@@ -249,7 +249,7 @@ def deal_zone(zone: DealZone) -> go.Figure:
             y=c["streamer_npv"].round(3),
             mode="lines",
             name="streamer: partnership",
-            line={"color": MODE_COLORS["partner"], "width": 2.5},
+            line={"color": MODES.colour(negotiated().name), "width": 2.5},
             hovertemplate="share %{x:.0%}: %{y:,.1f}<extra>streamer</extra>",
         )
     )
@@ -258,15 +258,15 @@ def deal_zone(zone: DealZone) -> go.Figure:
             x=c["share"],
             y=c["partner_npv"].round(3),
             mode="lines",
-            name="partner",
+            name="the partner's own NPV",
             line={"color": "#E69F00", "width": 2.5},
-            hovertemplate="share %{x:.0%}: %{y:,.1f}<extra>partner</extra>",
+            hovertemplate="share %{x:.0%}: %{y:,.1f}<extra>the partner</extra>",
         )
     )
-    alt = MODE_LABELS[zone.alternative].lower()
+    alt = MODES.in_words(zone.alternative)
     fig.add_hline(
         y=zone.alternative_npv,
-        line={"color": MODE_COLORS[zone.alternative], "dash": "dash"},
+        line={"color": MODES.colour(zone.alternative), "dash": "dash"},
         annotation_text=f"streamer's walk-away: {alt}",
         annotation_position="top left",
     )
@@ -304,7 +304,7 @@ def decision_values(values: pd.DataFrame) -> go.Figure:
     """Mean NPV per mode committed, adaptive and with foresight, side by side
     (:func:`models.analysis.flexibility.decision_values`)."""
     fig = go.Figure()
-    labels = [MODE_LABELS[m] for m in values.index]
+    labels = [MODES.label(m) for m in values.index]
     for rule, (name, opacity) in _RULE_STYLE.items():
         fig.add_trace(
             go.Bar(
@@ -312,8 +312,8 @@ def decision_values(values: pd.DataFrame) -> go.Figure:
                 y=values[rule].round(1),
                 name=name,
                 marker={
-                    "color": [alpha(MODE_COLORS[m], opacity) for m in values.index],
-                    "line": {"color": [MODE_COLORS[m] for m in values.index], "width": 1.5},
+                    "color": [alpha(MODES.colour(m), opacity) for m in values.index],
+                    "line": {"color": [MODES.colour(m) for m in values.index], "width": 1.5},
                 },
                 text=[f"{v:,.0f}" for v in values[rule]],
                 textposition="outside",
@@ -329,24 +329,26 @@ def decision_values(values: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] = ("solo", "partner")) -> go.Figure:
-    """The review rule at work, one panel per own-service mode: training futures at
-    every review they reach, by their subscribers then; a cross where the rule leaves
+def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] | None = None) -> go.Figure:
+    """The review rule at work, one panel per own-service mode (``modes``, by default
+    those of the registry): training futures at every review they reach, by their
+    subscribers then; a cross where the rule leaves
     (:attr:`models.economics.reviews.ExitRule.sample`)."""
+    modes = MODES.services() if modes is None else modes
     dates = pd.period_range(f"{mc.params.start_year}-01", periods=mc.months, freq="M")
     shown = [m for m in modes if mc.rules.get(m) is not None and not mc.rules[m].sample.empty]
     fig = make_subplots(
         rows=1,
         cols=max(len(shown), 1),
         shared_yaxes=True,
-        subplot_titles=[MODE_LABELS[m] for m in shown],
+        subplot_titles=[MODES.label(m) for m in shown],
         horizontal_spacing=0.04,
     )
     for col, m in enumerate(shown, start=1):
         smp = mc.rules[m].sample
         for left, name, marker in (
-            (False, "presses on", {"color": alpha(MODE_COLORS[m], 0.3), "size": 5}),
-            (True, "leaves here", {"color": MODE_COLORS[m], "size": 9, "symbol": "x"}),
+            (False, "presses on", {"color": alpha(MODES.colour(m), 0.3), "size": 5}),
+            (True, "leaves here", {"color": MODES.colour(m), "size": 9, "symbol": "x"}),
         ):
             part = smp[smp["left"] == left]
             if part.empty:
@@ -356,10 +358,10 @@ def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] = ("solo", "partner")) 
                     x=dates[part["month"].to_numpy(dtype=int)].to_timestamp(),
                     y=part["subscribers_m"].round(3),
                     mode="markers",
-                    name=f"{MODE_LABELS[m]}: {name}",
+                    name=f"{MODES.label(m)}: {name}",
                     marker=marker,
                     hovertemplate="%{y:,.2f} m subscribers<extra>"
-                    + f"{MODE_LABELS[m]}: {name}</extra>",
+                    + f"{MODES.label(m)}: {name}</extra>",
                 ),
                 row=1,
                 col=col,

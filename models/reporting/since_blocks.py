@@ -21,9 +21,10 @@ import pandas as pd
 from models._fingerprint import data_hashes
 from models._paths import PROJECT_ROOT
 from models.analysis import rundiff
+from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError
 from models.format import esc, money, pct, show
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label
+from models.inputs.schema import SPECS, format_value, label
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.decision_blocks import headline_numbers
 from models.reporting.provenance import git_commit, read_manifest
@@ -105,11 +106,10 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
     h_prev, h_now = prev.get("headline") or {}, now["headline"]
     rec_prev, rec_now = h_prev.get("recommended"), h_now["recommended"]
     if rec_prev == rec_now:
-        answer = f"The recommendation is unchanged: {MODE_LABELS.get(rec_now, rec_now)}"
+        answer = f"The recommendation is unchanged: {MODES.label(rec_now)}"
     else:
         answer = (
-            f"The recommendation changed from {MODE_LABELS.get(rec_prev, rec_prev)} to "
-            f"{MODE_LABELS.get(rec_now, rec_now)}"
+            f"The recommendation changed from {MODES.label(rec_prev)} to {MODES.label(rec_now)}"
         )
     sure = h_prev.get("probability_best")
     if isinstance(sure, int | float):
@@ -122,7 +122,7 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
         if isinstance(before, int | float):
             rows.append(
                 {
-                    "mode": MODE_LABELS[mode],
+                    "mode": MODES.label(mode),
                     "then (US$ m)": money(before),
                     "now (US$ m)": money(row["mean"]),
                     "change (US$ m)": money(row["mean"] - before, signed=True),
@@ -141,7 +141,7 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
             keep = parts_.abs().max(axis=1) >= 0.05
             shown = pd.concat([parts_[keep], att.loc[["all together", "interactions"]]])
             shown.index = [label(i) if i in SPECS else i for i in shown.index]
-            shown.columns = [MODE_LABELS[m] for m in shown.columns]
+            shown.columns = [MODES.label(m) for m in shown.columns]
             blocks.append(
                 str(
                     table(

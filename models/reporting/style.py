@@ -1,21 +1,14 @@
 """The look shared by every chart: colours, fonts, size and layout.
 
 Colours are the Okabe-Ito palette (safe for colour-blind readers); each mode keeps its
-colour in every chart. Figures are sized for a laptop screen and carry their units in
+colour in every chart (the mode's own ``colour``, :mod:`models.economics.modes`).
+Figures are sized for a laptop screen and carry their units in
 titles and axes.
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
-
-MODE_COLORS = {
-    "solo": "#D55E00",
-    "partner": "#0072B2",
-    "license": "#009E73",
-    "staged": "#CC79A7",
-    "stay_out": "#7F7F7F",
-}
 
 COST_COLORS = [
     "#E69F00",

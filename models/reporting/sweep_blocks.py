@@ -24,13 +24,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from models.analysis.deal import negotiated
 from models.analysis.discovery import prim
 from models.analysis.sweep import COLUMNS
+from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError
 from models.format import esc, pct
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, label, rivals
+from models.inputs.schema import SPECS, label
 from models.reporting.blocks import HTMLBlock, table
-from models.reporting.style import MODE_COLORS, layout
+from models.reporting.style import layout
 
 
 def load(sweep_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -74,13 +76,16 @@ def _margin(frame: pd.DataFrame, mode: str) -> pd.Series:
     wide = frame.pivot_table(
         index="point", columns="mode", values="mean_npv_usd_m", aggfunc="first", observed=True
     )
-    return wide[mode] - wide[rivals(mode, wide.columns)].max(axis=1)
+    return wide[mode] - wide[MODES.rivals(mode, wide.columns)].max(axis=1)
 
 
 def decision_map(
-    frame: pd.DataFrame, x: str | None = None, y: str | None = None, mode: str = "partner"
+    frame: pd.DataFrame, x: str | None = None, y: str | None = None, mode: str | None = None
 ) -> go.Figure:
     """The recommended mode over two swept inputs (see the module docstring).
+
+    The frontier is where ``mode`` starts to win; by default the mode with terms to
+    negotiate (the partnership, :func:`models.analysis.deal.negotiated`).
 
     On a grid, one square per point (averaged over any other swept input along the
     frontier); with many scattered points (a Latin hypercube), smaller markers, and the
@@ -95,6 +100,7 @@ def decision_map(
             raise ParameterError(
                 f"decision_map: {name!r} is not a swept input; expected one of {names}"
             )
+    mode = mode or negotiated().name
     pts = points(frame)
     margin = _margin(frame, mode).reindex(pts["point"]).to_numpy()
     size = _marker_size(len(pts))
@@ -102,7 +108,7 @@ def decision_map(
         pts = pts.astype({x: "float32", y: "float32", "lead_usd_m": "float32"})
         pts = pts.astype({"lead_se_usd_m": "float32"})
     fig = go.Figure()
-    for m in ENTRY_MODES:
+    for m in MODES.names():
         sel = pts["recommended"] == m
         if not sel.any():
             continue
@@ -111,10 +117,10 @@ def decision_map(
                 x=pts.loc[sel, x],
                 y=pts.loc[sel, y],
                 mode="markers",
-                name=MODE_LABELS[m],
-                marker={"symbol": "square", "size": size, "color": MODE_COLORS[m], "opacity": 0.8},
+                name=MODES.label(m),
+                marker={"symbol": "square", "size": size, "color": MODES.colour(m), "opacity": 0.8},
                 customdata=np.c_[pts.loc[sel, "lead_usd_m"], pts.loc[sel, "lead_se_usd_m"]],
-                hovertemplate=f"{MODE_LABELS[m]} leads by %{{customdata[0]:,.0f}} "
+                hovertemplate=f"{MODES.label(m)} leads by %{{customdata[0]:,.0f}} "
                 "± %{customdata[1]:,.0f} (1 SE)<extra></extra>",
             )
         )
@@ -142,7 +148,7 @@ def decision_map(
                 y=line[:, 1],
                 mode="lines",
                 line={"width": 3, "dash": "dash", "color": "#222"},
-                name=f"where {MODE_LABELS[mode].lower()} starts to win",
+                name=f"where {MODES.in_words(mode)} starts to win",
                 legendgroup="frontier",
                 showlegend=k == 0,
                 hoverinfo="skip",
@@ -158,14 +164,14 @@ def decision_map(
     return fig
 
 
-def decision_maps(frame: pd.DataFrame, mode: str = "partner") -> list[go.Figure]:
+def decision_maps(frame: pd.DataFrame, mode: str | None = None) -> list[go.Figure]:
     """A :func:`decision_map` for each pair of the first :data:`MAP_INPUTS` swept inputs
     (one map for two inputs, three for three, six for four)."""
     names = inputs(frame)[:MAP_INPUTS]
     return [decision_map(frame, a, b, mode) for i, a in enumerate(names) for b in names[i + 1 :]]
 
 
-def show_decision_maps(frame: pd.DataFrame, mode: str = "partner") -> None:
+def show_decision_maps(frame: pd.DataFrame, mode: str | None = None) -> None:
     """Display every :func:`decision_maps` figure (the report's cell: one call, no loop in
     the notebook)."""
     for figure in decision_maps(frame, mode):
@@ -224,15 +230,15 @@ def discovery(frame: pd.DataFrame) -> HTMLBlock:
     pts = points(frame)
     names = inputs(frame)
     rows, sentences = [], []
-    for m in ENTRY_MODES:
+    for m in MODES.names():
         wins = (pts["recommended"] == m).to_numpy()
         if not wins.any() or wins.all():
             continue
         box = prim(pts[names], wins, alpha=0.1, min_support=0.02)
-        sentences.append(box.in_words(f"{MODE_LABELS[m]} is recommended"))
+        sentences.append(box.in_words(f"{MODES.label(m)} is recommended"))
         rows.append(
             {
-                "mode": MODE_LABELS[m],
+                "mode": MODES.label(m),
                 "recommended at": pct(wins.mean()),
                 "box": "; ".join(_limit(k, lo, hi) for k, (lo, hi) in box.limits.items())
                 or "(everywhere)",

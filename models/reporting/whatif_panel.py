@@ -37,13 +37,13 @@ from models import format as fmt
 from models._paths import SCENARIOS
 from models.analysis import whatif
 from models.analysis.whatif import Control, Outcome, WhatIf
+from models.economics.modes import MODES
 from models.exceptions import MarketEntryError, ParameterError
 from models.inputs import scenario as scenario_file
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS
 from models.reporting import blocks
 from models.reporting.blocks import NO_MATH, HTMLBlock
 from models.reporting.display import ReportRenderer
-from models.reporting.style import MODE_COLORS, layout
+from models.reporting.style import layout
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def chart(outcome: Outcome, start: Outcome | None = None, mode: str | None = Non
     """
     order = list(outcome.table.index)
     t = outcome.table
-    labels = [MODE_LABELS[m] for m in order]
+    labels = [MODES.label(m) for m in order]
     fig = go.Figure(
         go.Bar(
             x=t["mean"],
@@ -67,7 +67,7 @@ def chart(outcome: Outcome, start: Outcome | None = None, mode: str | None = Non
             orientation="h",
             name=f"mean over {outcome.n_paths:,} futures",
             marker={
-                "color": [MODE_COLORS[m] for m in order],
+                "color": [MODES.colour(m) for m in order],
                 "line": {
                     "color": ["#000" if m == mode else "rgba(0,0,0,0)" for m in order],
                     "width": 2.5,
@@ -198,9 +198,9 @@ class Panel:
             self.shown[c.name] = html(self._value_html(c, c.value))
             rows.append(w.HBox([slider, self.shown[c.name]]))
         self.mode = w.Dropdown(
-            options=[(MODE_LABELS[m], m) for m in ENTRY_MODES],
+            options=[(MODES.label(m), m) for m in MODES.names()],
             value=self.start.runner_up
-            if self.start.recommended == "stay_out"
+            if MODES.is_baseline(self.start.recommended)
             else self.start.recommended,
             description="Mode to weigh",
             style={"description_width": "230px"},
@@ -301,7 +301,7 @@ class Panel:
         best = str(expected.idxmax())
         self.status.value = (
             f'<div class="{NO_MATH}" style="color:#666">Expected case: '
-            f"{_e(MODE_LABELS[best])} first at {_e(fmt.money(expected[best]))}; "
+            f"{_e(MODES.label(best))} first at {_e(fmt.money(expected[best]))}; "
             f"simulating {self.model.n_paths:,} futures…</div>"
         )
         if self.background:

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from models._paths import PROJECT_ROOT
+from models.economics.modes import MODES
 from models.exceptions import ParameterError, ReportError
 from models.inputs.scenario import load
-from models.inputs.schema import MODE_LABELS
 from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.index import update_index
 from models.runner.logs import one_line
@@ -60,7 +60,7 @@ class ScenarioRun:
         rec = h.get("recommended", "?")
         sure = h.get("probability_best")
         how = f" ({sure:.0%} of {h.get('n_paths', 0):,} futures)" if sure is not None else ""
-        rec = MODE_LABELS.get(rec, rec)
+        rec = MODES.label(rec)
         return f"ok {name}: {rec}{how} in {self.seconds:.0f} s, {self.result['reports'][0]}"
 
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models.economics.modes import MODES
 from models.exceptions import MarketEntryError
 from models.format import show
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS
 from models.runner.files import check_writable, write_atomic
 from models.runner.lock import locked
 from models.runner.status import status_of
@@ -93,7 +93,7 @@ def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
     rel = f"{d.parent.name}/{d.name}"
     headline = m.get("headline") or {}
     rec, sure = headline.get("recommended"), _number(headline.get("probability_best"))
-    rec_text = MODE_LABELS.get(rec, str(rec)) if rec else ""
+    rec_text = MODES.label(rec) if rec else ""
     if rec and sure is not None:
         n = _number(headline.get("n_paths")) or 0
         rec_text += f" ({sure:.0%} of {n:,.0f} futures)"
@@ -132,7 +132,7 @@ def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
         "status": status_of(m, d),
         "error": (str(m.get("error") or "") + where)[:400],
         "recommended": rec_text,
-        "npvs": [_npv(m, mode) for mode in ENTRY_MODES],
+        "npvs": [_npv(m, mode) for mode in MODES.names()],
         "overrides": _overrides(m),
         "parameters_hash": str(m.get("parameters_hash") or ""),
     }
@@ -177,7 +177,7 @@ def render_index(reports_dir: Path) -> str:
         comparisons=comparisons,
         sweeps=sweeps,
         scenarios=scenarios,
-        mode_labels=[MODE_LABELS[m] for m in ENTRY_MODES],
+        mode_labels=[MODES.label(m) for m in MODES.names()],
         now=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 

@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from models._rng import stream
-from models.economics import events, finance, reviews, staged
+from models.economics import events, finance
+from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.economics.simulation import exit_problems, simulate
 from models.economics.simulation import path_npv as path_values
 from models.exceptions import ParameterError
-from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import sampling
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,10 @@ class MonteCarlo:
         plan), as ``decision_rule`` says.
     rules : dict of str to models.economics.reviews.ExitRule
         The review rule of each mode, fitted on the training paths (the staged entry's
-        is a :class:`models.economics.staged.SwitchRule`).
+        is a :class:`models.economics.modes.staged.SwitchRule`).
     switch_month : pandas.Series
-        Month at whose end the staged entry switches to its own service (NaN: never).
+        Month at whose end a mode that may switch (the staged entry) switches to its
+        own service (NaN: never).
     peak_funding : pandas.DataFrame
         Largest cumulative cash deficit under the exit policy, US$ m (0 if never negative).
     forced_exit_month : pandas.DataFrame
@@ -162,7 +163,7 @@ class MonteCarlo:
         }
         long = {k: v.stack() for k, v in frames.items()}  # noqa: PD013 (keeps NaN)
         out = pd.DataFrame(long).rename_axis(["path", "mode"]).reset_index()
-        out["mode"] = pd.Categorical(out["mode"], categories=list(ENTRY_MODES))
+        out["mode"] = pd.Categorical(out["mode"], categories=list(self.npv.columns))
         return out
 
 
@@ -205,10 +206,10 @@ def run(
     rules = fit_rules(params) if rules is None else rules
     draws = draw_inputs(params, n)
     months = params.months
-    modes = list(ENTRY_MODES)
+    modes = list(MODES.names())
     keep = min(n, FAN_PATHS)
     per_path = {key: np.full((n, len(modes)), np.nan) for key in _PER_PATH}
-    flags = {k: np.zeros(n) for k in _FLAGS}
+    flags: dict[str, np.ndarray] = {}
     switch = np.full(n, np.nan)
     fan_s = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
     fan_c = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
@@ -229,8 +230,8 @@ def run(
             b = min(a + CHUNK, n)
             for key in _PER_PATH:
                 per_path[key][a:b] = part[key]
-            for key in _FLAGS:
-                flags[key][a:b] = part[key]
+            for key, values in part["flags"].items():
+                flags.setdefault(key, np.zeros(n))[a:b] = values
             switch[a:b] = part["switch"]
             cash_sum += part["cash_sum"]
             pv_sum += part["pv_sum"]
@@ -302,7 +303,7 @@ def path_npv(
     if params.decision_rule != "fixed" and rules is None:
         rules = fit_rules(params)
     draws = draw_inputs(params, n)
-    modes = list(ENTRY_MODES)
+    modes = list(MODES.names())
     out = np.empty((n, len(modes)))
     for a in range(0, n, CHUNK):
         b = min(a + CHUNK, n)
@@ -315,7 +316,6 @@ def path_npv(
 
 
 _PER_PATH = ("npv", "committed", "adaptive", "foresight", "peak", "exit", "leave", "subs")
-_FLAGS = ("partner_distress", "crackdowns", "solo_dark_months")
 
 
 def fit_rules(params) -> dict[str, Any]:
@@ -326,9 +326,10 @@ def fit_rules(params) -> dict[str, Any]:
     applied to paths they have never seen and the values carry no foresight
     (:mod:`models.economics.reviews`). Their number does not grow with ``n_paths``.
     They are simulated in chunks, keeping only each mode's exit problem (a few numbers
-    per path and review), so memory stays bounded; the staged entry needs a second
-    pass, since its switch is valued with the rules of the services it would start
-    (:mod:`models.economics.staged`).
+    per path and review), so memory stays bounded. A mode fits in as many passes as it
+    needs (:meth:`models.economics.modes.base.EntryMode.training`): one for an own
+    service or a licence; two for the staged entry, whose switch is valued with the
+    rules of the services it would start (:mod:`models.economics.modes.staged`).
     """
     n = int(params.decision_training_paths)
     started = time.perf_counter()
@@ -338,26 +339,25 @@ def fit_rules(params) -> dict[str, Any]:
     step = min(CHUNK, events.BLOCK * max(1, -(-n // (WORKERS * events.BLOCK))))
     starts = list(range(0, n, step))
 
-    def problems(a: int, rules=None) -> dict:
+    def problems(a: int, fitted: dict[str, Any]) -> dict:
         b = min(a + step, n)
         u = events.uniforms(params.seed, a, b - a, params.months, name="training/events")
         chunk = draws.iloc[a:b] if draws.shape[1] else None
-        return exit_problems(params, chunk, u, rules)
+        return exit_problems(params, chunk, u, fitted)
 
+    rules: dict[str, Any] = {}
+    pending: dict[str, Any] = dict.fromkeys(MODES.names())
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(starts))) as pool:
-        parts = list(pool.map(problems, starts))
-        rules: dict[str, Any] = {
-            key: reviews.fit_rule(reviews.concat([part[key] for part in parts])) for key in parts[0]
-        }
-        services = {int(key.split("/")[1]): rules.pop(key) for key in list(rules) if "/" in key}
-        switch = staged.SwitchRule(switch=None, months=tuple(services), services=services)
-        second = list(pool.map(lambda a: problems(a, {"staged": switch})["staged"], starts))
-    if second[0] is not None:
-        problem = staged.SwitchProblem.concat(second)
-        switch = staged.SwitchRule(
-            switch=staged.fit_switch(problem), months=switch.months, services=services
-        )
-    rules["staged"] = switch
+        while pending:
+            parts = list(pool.map(lambda a, f=dict(pending): problems(a, f), starts))
+            for name in list(pending):
+                got = [part[name] for part in parts]
+                if got[0] is None:  # complete
+                    if pending[name] is not None:
+                        rules[name] = pending[name]
+                    del pending[name]
+                else:
+                    pending[name] = MODES[name].fit(got, pending[name])
     log.info("review rules fitted on %d training paths in %.1f s", n, time.perf_counter() - started)
     return rules
 
@@ -367,7 +367,7 @@ def _chunk(
 ) -> dict[str, Any]:
     """Simulate paths ``a .. b - 1`` and reduce them to what :class:`MonteCarlo` keeps."""
     months = params.months
-    modes = list(ENTRY_MODES)
+    modes = list(MODES.names())
     paths = b - a
     u = events.uniforms(params.seed, a, paths, months)
     chunk = draws.iloc[a:b] if draws.shape[1] else None
@@ -417,10 +417,11 @@ def _chunk(
         if stop:
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
-    for key, values in res.event_flags.items():
-        out[key] = values.to_numpy()
-    sw = res.modes["staged"].switch_month
-    out["switch"] = np.full(paths, np.nan) if sw is None else np.broadcast_to(sw, (paths,))
+    out["flags"] = {key: values.to_numpy() for key, values in res.event_flags.items()}
+    out["switch"] = np.full(paths, np.nan)
+    for r in res.modes.values():  # a mode that may switch to a service of its own
+        if r.switch_month is not None:
+            out["switch"] = np.broadcast_to(r.switch_month, (paths,))
     return out
 
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from models.analysis import content_breakdown
-from models.economics import content
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
+from models.economics.terms import PathValues
 from models.inputs.params import validate
 
 
@@ -16,12 +17,14 @@ def test_build_up_matches_the_budget_the_simulation_pays():
     build = content_breakdown.build_up(p)
     solo = build[build["mode"] == "solo"]["usd_m_year"].sum()
     paid = -simulate(p).modes["solo"].committed_lines["content"][0]
-    plan = content.content_plan(p, "solo", p.regulation_launch_delay_solo_months)
+    solo_mode = MODES["solo"]
+    terms = solo_mode.terms(PathValues(p))
+    plan = solo_mode.content_plan(terms, p.regulation_launch_delay_solo_months)
     yearly = sum(plan.yearly.values())[0]
     due = np.flatnonzero(paid)
     assert paid[due] == pytest.approx(yearly[: len(due)])  # each content year, paid up front
     assert solo == pytest.approx(yearly[: p.horizon_years].mean())  # the horizon's average
-    assert solo == pytest.approx(float(content.mode_budget(p, "solo").total[0, 0]))
+    assert solo == pytest.approx(float(solo_mode.content_budget(terms).total[0, 0]))
     table = content_breakdown.build_up_table(build)
     assert table.iloc[-1]["Solo"] == pytest.approx(solo)
 

@@ -17,6 +17,7 @@ from models.economics.content import (
     reedit_cost_usd,
     yearly_payments,
 )
+from models.economics.terms import Content, PathValues, Rules
 from models.inputs.params import validate
 
 
@@ -71,7 +72,8 @@ def test_content_plan_by_hand():
         content_lead_months=6,
         horizon_years=4,
     )
-    plan = content_plan(p, "solo", launch=18)
+    c, rules = Content.read(PathValues(p)), Rules.read(PathValues(p))
+    plan = content_plan(c, rules, launch=18, months=p.months)
     # domestic bought for the titles submitted: 10, 20, 20, then the first year's 10 end
     assert plan.yearly["domestic"][0, :5] == pytest.approx([1.0, 1.0, 0.0, 1.0, 1.0])
     assert plan.yearly["rights"][0, 0] == 10.0 and plan.yearly["originals"][0, 0] == 30.0
@@ -84,7 +86,7 @@ def test_content_plan_by_hand():
     assert plan.originals[0, 18] == 2 and plan.originals[0, 42] == 6
     draw = catalogue_titles(plan, 0.5, 0.25, 3.0)
     assert draw[0, 30] == pytest.approx(10 * 0.5 + 0.25 * 20 + 3.0 * 4)
-    partner = content_plan(p.replace(partner_quota_cover_share=0.8), "partner", launch=6)
+    partner = content_plan(c, rules, launch=6, months=p.months, quota_cover_share=0.8)
     assert partner.yearly["domestic"][0, 0] == pytest.approx(1.0 * 0.2)  # the library covers 80 %
     assert partner.domestic[0, 6] == 10  # on offer all the same
 

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from models.economics import events, finance, regulation
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
+from models.economics.terms import PathValues
 from models.inputs.params import validate
 
 
@@ -40,6 +42,13 @@ def test_suspension_spell_hand_case():
     assert starts[0].tolist() == [0, 0, 0, 1, 0, 0, 0, 0]
 
 
+def _risk(params, mode: str, launch: int, u=None) -> events.ServiceRisk:
+    """The events of an own-service mode launched in ``launch``, drawn from ``u`` or in
+    expectation (what the mode's :meth:`risk` feeds its service)."""
+    m = MODES[mode]
+    return m.risk(m.terms(PathValues(params)), launch, u)
+
+
 def test_higher_hazard_sees_a_superset_of_events():
     """Common random numbers: the same uniforms, a higher hazard, more events."""
     months = 120
@@ -54,8 +63,8 @@ def test_higher_hazard_sees_a_superset_of_events():
         regulation_crackdown_hazard_year=0.4,
         regulation_suspension_hazard_solo_year=0.5,
     )
-    a = events.drawn_service(low, "solo", 18, months, u)
-    b = events.drawn_service(high, "solo", 18, months, u)
+    a = _risk(low, "solo", 18, u)
+    b = _risk(high, "solo", 18, u)
     assert np.all(b.alive <= a.alive)  # forced out no later
     assert (b.alive < a.alive).any()
     assert np.all(b.catalogue <= a.catalogue)  # every crackdown of `low` hits `high` too
@@ -63,7 +72,7 @@ def test_higher_hazard_sees_a_superset_of_events():
     h_high = regulation.monthly_hazard(0.5)
     assert np.all((u.suspension < h_high) >= (u.suspension < h_low))
     # partner (lower hazard than solo, same uniforms): a subset of solo's exit months
-    c = events.drawn_service(high, "partner", 18, months, u)
+    c = _risk(high, "partner", 18, u)
     assert np.all(c.alive >= b.alive)
 
 
@@ -78,8 +87,8 @@ def test_drawn_events_average_to_their_expectation(mode):
         partner_distress_hazard_year=0.2,
     )
     u = events.uniforms(3, 0, n, months)
-    drawn = events.drawn_service(p, mode, 12, months, u)
-    exp = events.expected_service(p, mode, 12, months)
+    drawn = _risk(p, mode, 12, u)
+    exp = _risk(p, mode, 12)
     se = 4 * np.sqrt(0.25 / n)
     assert np.allclose(drawn.alive.mean(axis=0), exp.alive[0], atol=se)
     assert np.allclose(drawn.exit_at.mean(axis=0), exp.exit_at[0], atol=se)

@@ -345,22 +345,27 @@ def test_a_harsher_approval_costs_the_own_services_demand():
     assert hard[0, -1] < easy[0, -1]
 
 
-def test_inputs_on_some_paths_subset_every_per_path_value():
-    """``_Inputs.rows`` (a staged entry builds its service only where it switches): draws
-    and per-path attributes such as ``eased`` follow the rows; scalars stay."""
-    from models.economics import events, staged
-    from models.economics.simulation import _Inputs
+def test_terms_on_some_paths_subset_every_per_path_value():
+    """``Terms.rows`` (a staged entry builds its service only where it switches): draws
+    and per-path state such as ``eased`` follow the rows; scalars stay."""
+    from models.economics import events
+    from models.economics.modes import MODES, staged
+    from models.economics.terms import PathValues
     from models.inputs.params import validate
     from models.uncertainty.montecarlo import draw_inputs
 
     p = validate(n_paths=50, regulation_easing_hazard_year=0.5)
-    inputs = _Inputs(p, draw_inputs(p, 50))
+    values = PathValues(p, draw_inputs(p, 50))
+    terms = MODES["staged"].terms(values)
     u = events.uniforms(p.seed, 0, 50, p.months)
-    q = staged._start(inputs, 23, u, p.months)
+    q = staged._start(terms, 23, u)
     idx = np.array([3, 7, 41])
     sub = q.rows(idx)
-    assert sub.paths == 3 and sub.eased.shape == (3,)
-    np.testing.assert_array_equal(sub.eased, q.eased[idx])
-    name = "regulation_launch_delay_partner_months"
-    np.testing.assert_array_equal(getattr(sub, name), getattr(q, name)[idx])
-    assert sub.finance_tax_rate == q.finance_tax_rate
+    assert sub.paths == 3 and sub.extra["eased"].shape == (3,)
+    np.testing.assert_array_equal(sub.extra["eased"], q.extra["eased"][idx])
+    np.testing.assert_array_equal(
+        sub.exposure.launch_delay_months, q.exposure.launch_delay_months[idx]
+    )
+    np.testing.assert_array_equal(sub.exposure.exit_hazard_year, q.exposure.exit_hazard_year[idx])
+    assert sub.finance.tax_rate == q.finance.tax_rate
+    assert sub.horizon.start_month == q.horizon.start_month == 24

@@ -49,7 +49,12 @@ import numpy as np
 
 from models._arrays import FloatArray, column
 from models.economics import events, finance, lsm, regulation, reviews
+from models.economics.modes import license
+from models.economics.modes.base import EntryMode
+from models.economics.modes.policy import Decision
+from models.economics.modes.registry import MODES
 from models.economics.results import LINE_ITEMS, ModeResult
+from models.economics.terms import Finance, PathValues, Rules, Staged, Terms
 
 log = logging.getLogger(__name__)
 
@@ -61,27 +66,27 @@ SWITCH_STATE = {
 }
 
 
-def switch_months(p, months: int) -> list[int]:
+def switch_months(staged: Staged, target_delay_months: float, months: int) -> list[int]:
     """Review months at whose end a switch may be decided: the end of each licence term
     (exclusive) or of each year (non-exclusive), while the service, launched after its
-    approval delay at the scenario's value (not a path's draw, so that the dates are
-    the same on every path), would still run a year before the horizon."""
-    every = int(p.staged_license_term_months) if p.staged_license_exclusivity == "exclusive" else 12
-    base = getattr(p, "_params", p)  # the scenario's values, not the draws
-    delay = float(getattr(base, f"regulation_launch_delay_{base.staged_target_mode}_months"))
+    approval delay at the scenario's value (``target_delay_months``, not a path's draw,
+    so that the dates are the same on every path), would still run a year before the
+    horizon."""
+    every = int(staged.license_term_months) if staged.license_exclusivity == "exclusive" else 12
+    delay = float(target_delay_months)
     return [s for s in range(every - 1, months, every) if s + 1 + delay < months - 12]
 
 
-def easing_month(p, u: events.Uniforms | None, months: int) -> FloatArray:
+def easing_month(rules: Rules, u: events.Uniforms, months: int) -> FloatArray:
     """Month in which the rules ease on each path (``months`` if not within the
     horizon), from the ``easing`` uniforms."""
-    h = regulation.monthly_hazard(p.regulation_easing_hazard_year)
+    h = regulation.monthly_hazard(rules.easing_hazard_year)
     return events.first_event(u.easing, np.broadcast_to(column(h), (u.paths, months)), 0)
 
 
-def eased_by(p, month: int) -> FloatArray:
+def eased_by(rules: Rules, month: int) -> FloatArray:
     """Probability that the rules have eased by the end of ``month`` (expected case)."""
-    h = regulation.monthly_hazard(p.regulation_easing_hazard_year)
+    h = regulation.monthly_hazard(rules.easing_hazard_year)
     return 1.0 - (1.0 - column(h)[:, 0]) ** (month + 1)
 
 
@@ -123,68 +128,136 @@ def fit_switch(problem: SwitchProblem) -> lsm.StoppingRule:
     return lsm.fit_held_out(problem.stop["adaptive"], problem.final, problem.features, eligible)
 
 
-def build(
-    p,
-    service: Callable,
-    licensing: Callable,
-    decision=None,
-    uniforms: events.Uniforms | None = None,
-) -> ModeResult:
+@dataclass(frozen=True)
+class StagedEntry(EntryMode):
+    """License now, switch to an own service later (see the module docstring).
+
+    Its terms hold two more sets of terms: the licence's (``extra["licence"]``, the
+    licensing mode's) and the target service's (``extra["service"]``, the mode
+    ``staged_target_mode`` names, looked up in the registry).
+    """
+
+    groups: tuple = (Staged, Rules, Finance)
+    events: tuple[str, ...] = ("exit", "crackdown", "easing")
+    may_run_service: bool = True
+    twin: str | None = "license"
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Its own groups', the licence's and those of every service it may start."""
+        names = [*super().parameters, *license.MODE.parameters]
+        names += [n for m in MODES if m.runs_service for n in m.parameters]
+        return tuple(dict.fromkeys(names))
+
+    def terms(self, values: PathValues) -> Terms:
+        terms = super().terms(values)
+        target = MODES[terms.staged.target_mode]
+        terms.extra["licence"] = license.MODE.terms(values)
+        terms.extra["service"] = target.terms(values)
+        terms.extra["target"] = target
+        # the switch dates use the scenario's launch delay, not a path's draw
+        scenario = target.terms(values.scenario())
+        terms.extra["target_delay"] = scenario.exposure.launch_delay_months
+        return terms
+
+    def launch_month(self, terms: Terms):
+        return license.MODE.launch_month(terms.extra["licence"])
+
+    def switch_months(self, terms: Terms) -> list[int]:
+        """The review months at whose end it may switch (:func:`switch_months`)."""
+        return switch_months(terms.staged, terms.extra["target_delay"], terms.months)
+
+    def fixed_plan(self, values, terms):
+        """Under ``fixed`` it switches by its committed plan, inside :meth:`build`."""
+        return None
+
+    def build(self, terms: Terms, uniforms=None, how=None, plan_only=False):
+        return build(terms, how, uniforms)
+
+    def planned_cash_flow(self, terms, uniforms, plan):
+        return planned_cash_flow(terms, Decision(rule="fixed", valued=False), uniforms)
+
+    def training(self, terms: Terms, uniforms, fitted):
+        """First the review rules of the services it may start (one exit problem per
+        switch month), then, with those, its switch."""
+        rule = terms.horizon.decision_rule
+        if fitted is None:
+            return build(terms, Decision(rule=rule, collect=True), uniforms)
+        if fitted.switch is not None:
+            return None
+        problem = build(terms, Decision(rule=rule, fitted=fitted, collect=True), uniforms)
+        return None if problem is None else {"switch": problem}
+
+    def fit(self, parts, fitted):
+        if fitted is None:
+            services = {
+                month: reviews.fit_rule(reviews.concat([part[month] for part in parts]))
+                for month in parts[0]
+            }
+            return SwitchRule(switch=None, months=tuple(services), services=services)
+        problem = SwitchProblem.concat([part["switch"] for part in parts])
+        return SwitchRule(
+            switch=fit_switch(problem), months=fitted.months, services=fitted.services
+        )
+
+
+def _licence(terms: Terms) -> Terms:
+    """The licence leg's terms: a non-exclusive licence earns
+    ``staged_nonexclusive_fee_discount`` less."""
+    lic = terms.extra["licence"]
+    if terms.staged.license_exclusivity == "non_exclusive":
+        fee = column(lic.license.fee_usd_m_per_title) * (
+            1.0 - terms.staged.nonexclusive_fee_discount
+        )
+        lic = lic.replaced(license=lic.license.replaced(fee_usd_m_per_title=fee))
+    return lic
+
+
+def build(terms: Terms, decision=None, uniforms: events.Uniforms | None = None) -> ModeResult:
     """The staged entry's :class:`ModeResult`, events in expectation or drawn.
 
-    ``service`` and ``licensing`` are the simulation's mode builders
-    (:func:`models.economics.simulation._service`, ``_licensing``); ``decision`` is its
-    ``_Decision`` (None in the expected case). In training (``decision.collect``) it
-    returns, instead, the exit problems of the services it may start (``{month:
-    ExitProblem}``) or, once their rules are fitted (``decision.fitted``), the
-    :class:`SwitchProblem`.
+    ``decision`` is a :class:`~models.economics.modes.policy.Decision` (None in the
+    expected case). In training (``decision.collect``) it returns, instead, the exit
+    problems of the services it may start (``{month: ExitProblem}``) or, once their
+    rules are fitted (``decision.fitted``), the :class:`SwitchProblem`.
     """
-    months, paths = p.months, p.paths
-    target = p.staged_target_mode
+    months, paths = terms.months, terms.paths
+    target = terms.extra["target"]
     drawn = uniforms is not None
     collect = drawn and decision.collect
     fitted: SwitchRule | None = decision.fitted if drawn else None
+    dates = switch_months(terms.staged, terms.extra["target_delay"], months)
     if collect and fitted is None:
-        return {
-            s: service(_start(p, s, uniforms, months), target, uniforms, decision)
-            for s in switch_months(p, months)
-        }
-    lp = p
-    if p.staged_license_exclusivity == "non_exclusive":
-        fee = column(p.license_fee_usd_m_per_title) * (1.0 - p.staged_nonexclusive_fee_discount)
-        lp = p.shifted(0, license_fee_usd_m_per_title=fee)
+        return {s: target.build(_start(terms, s, uniforms), uniforms, decision) for s in dates}
     never = np.full(paths, months - 1.0)
-    lic = licensing(lp, "license", uniforms, _fixed(decision, never) if drawn else None)
+    lic = license.MODE.build(_licence(terms), uniforms, _fixed(never) if drawn else None)
     lic_cf = np.broadcast_to(lic.committed_cash_flow, (paths, months))
-    rate = p.finance_discount_rate_year
+    rate = terms.finance.discount_rate_year
     d = np.broadcast_to(finance.discount_factors(rate, months), (paths, months))
     lic_pv = np.cumsum(lic_cf * d, axis=1)
     w_never = lic_pv[:, -1]
 
-    dates = switch_months(p, months)
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
+    delay = column(terms.extra["service"].exposure.launch_delay_months)
     for s in dates:
-        q = _start(p, s, uniforms, months)
-        eased = q.eased
+        q = _start(terms, s, uniforms)
+        eased = q.extra["eased"]
         how = None
         if drawn:  # the started service is reviewed like any other ("fixed": never left)
-            how = type(decision)(
+            how = Decision(
                 rule=decision.rule,
                 plan=never if decision.rule == "fixed" else None,
                 fitted=None if fitted is None else fitted.services.get(s),
             )
-        r = service(q, target, uniforms, how)
+        r = target.build(q, uniforms, how)
         own.append(r)
-        launch = np.broadcast_to(
-            column(s + 1 + column(getattr(p, f"regulation_launch_delay_{target}_months")))[:, 0],
-            (paths,),
-        )
+        launch = np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,))
         launches.append(launch)
         before = np.take_along_axis(
             lic_pv, np.clip(launch - 1, 0, months - 1).astype(int).reshape(-1, 1), axis=1
         )[:, 0]
-        switch_pv = column(p.staged_switch_cost_usd_m)[:, 0] * d[:, min(s + 1, months - 1)]
+        switch_pv = column(terms.staged.switch_cost_usd_m)[:, 0] * d[:, min(s + 1, months - 1)]
         common = before - switch_pv
         if drawn:
             for k in reviews.RULES:
@@ -234,7 +307,7 @@ def build(
         decision_values = {k: lsm.realised(stop[k], w_never, at[k]) for k in reviews.RULES}
         chosen = at["committed" if decision.rule == "fixed" else decision.rule]
 
-    main = _compose(p, lic, own, launches, dates, chosen, committed_lines=False)
+    main = _compose(terms, lic, own, launches, dates, chosen, committed_lines=False)
     plan = at["committed"] if drawn else chosen
     return ModeResult(
         **main,
@@ -242,7 +315,9 @@ def build(
         # built on first use: a Monte Carlo chunk reads the committed NPV from
         # decision_values and never needs these lines
         committed=_Lazy(
-            lambda: ModeResult(**_compose(p, lic, own, launches, dates, plan, committed_lines=True))
+            lambda: ModeResult(
+                **_compose(terms, lic, own, launches, dates, plan, committed_lines=True)
+            )
         ),
         switch_month=np.where(
             chosen < len(dates), np.asarray([*dates, months], dtype=float)[chosen], np.nan
@@ -250,9 +325,7 @@ def build(
     )
 
 
-def planned_cash_flow(
-    p, service: Callable, licensing: Callable, decision, uniforms: events.Uniforms
-) -> FloatArray:
+def planned_cash_flow(terms: Terms, decision, uniforms: events.Uniforms) -> FloatArray:
     """The staged entry's cash flow on drawn paths under the ``fixed`` decision rule,
     US$ m, shaped (paths, months): what :func:`build` values under that rule, and
     nothing else.
@@ -263,30 +336,26 @@ def planned_cash_flow(
     paths that switch to it, and no path is valued under the other rules: a sweep point
     costs about a licence and one service instead of a licence and one service per
     switch month (:func:`models.economics.simulation.path_npv`). The sum of the
-    lines :func:`build` composes, to rounding. ``decision`` is the simulation's
-    ``_Decision`` with rule ``fixed``.
+    lines :func:`build` composes, to rounding. ``decision`` is a
+    :class:`~models.economics.modes.policy.Decision` with rule ``fixed``.
     """
-    months, paths = p.months, p.paths
-    target = p.staged_target_mode
+    months, paths = terms.months, terms.paths
+    target = terms.extra["target"]
     never = np.full(paths, months - 1.0)
-    lp = p
-    if p.staged_license_exclusivity == "non_exclusive":
-        fee = column(p.license_fee_usd_m_per_title) * (1.0 - p.staged_nonexclusive_fee_discount)
-        lp = p.shifted(0, license_fee_usd_m_per_title=fee)
-    lic = licensing(lp, "license", uniforms, _fixed(decision, never))
+    lic = license.MODE.build(_licence(terms), uniforms, _fixed(never))
     cash = np.array(np.broadcast_to(lic.committed_cash_flow, (paths, months)))
     t = np.arange(months).reshape(1, -1)
     switched = np.zeros(paths, dtype=bool)
-    eased_at = easing_month(p, uniforms, months)
-    cost = np.broadcast_to(column(p.staged_switch_cost_usd_m)[:, 0], (paths,))
-    delay = column(getattr(p, f"regulation_launch_delay_{target}_months"))[:, 0]
-    for s in switch_months(p, months):
+    eased_at = easing_month(terms.rules, uniforms, months)
+    cost = np.broadcast_to(column(terms.staged.switch_cost_usd_m)[:, 0], (paths,))
+    delay = column(terms.extra["service"].exposure.launch_delay_months)[:, 0]
+    for s in switch_months(terms.staged, terms.extra["target_delay"], months):
         idx = np.flatnonzero(~switched & (eased_at <= s))
         if not idx.size:
             continue
         switched[idx] = True
-        q = _start(p, s, uniforms, months).rows(idx)
-        r = service(q, target, uniforms.rows(idx), _fixed(decision, never[idx]))
+        q = _start(terms, s, uniforms).rows(idx)
+        r = target.build(q, uniforms.rows(idx), _fixed(never[idx]))
         launch = np.broadcast_to(s + 1 + delay, (paths,))[idx]
         cash[idx] = cash[idx] * (t < launch.reshape(-1, 1)) + r.cash_flow
         cash[idx, s + 1] -= cost[idx]
@@ -318,30 +387,30 @@ class _Lazy:
         return self._get().content_amortisation
 
 
-def _start(p, s: int, uniforms, months: int):
-    """Inputs of the service started after switch month ``s``: its hazards scaled where
+def _start(terms: Terms, s: int, uniforms) -> Terms:
+    """Terms of the service started after switch month ``s``: its hazards scaled where
     the rules have eased by then (drawn), or by the chance that they have (expected);
-    ``.eased`` holds that flag or chance."""
-    target = p.staged_target_mode
-    m = p.regulation_easing_hazard_multiplier
+    ``extra["eased"]`` holds that flag or chance."""
+    rules = terms.rules
+    m = rules.easing_hazard_multiplier
     if uniforms is not None:
-        eased = (easing_month(p, uniforms, months) <= s).astype(float)
+        eased = (easing_month(rules, uniforms, terms.months) <= s).astype(float)
         factor = np.where(eased > 0, m, 1.0)
     else:
-        eased = eased_by(p, s)
+        eased = eased_by(rules, s)
         factor = 1.0 - (1.0 - m) * eased
-    names = (f"regulation_exit_hazard_{target}_year", f"regulation_suspension_hazard_{target}_year")
-    q = p.shifted(s + 1, **{n: column(getattr(p, n)) * column(factor) for n in names})
-    q.eased = eased
+    service = terms.extra["service"]
+    q = service.starting(s + 1, service.exposure.scaled(factor))
+    q.extra["eased"] = eased
     return q
 
 
-def _fixed(decision, never):
+def _fixed(never):
     """The licence leg never leaves by choice: a fixed plan to the horizon."""
-    return type(decision)(rule="fixed", plan=never, valued=False)
+    return Decision(rule="fixed", plan=never, valued=False)
 
 
-def _compose(p, lic, own, launches, dates, chosen, *, committed_lines: bool) -> dict:
+def _compose(terms: Terms, lic, own, launches, dates, chosen, *, committed_lines: bool) -> dict:
     """One ModeResult's fields for the staged entry: the licence until the chosen
     service launches, then the service (switch cost in the set-up line).
 
@@ -349,7 +418,8 @@ def _compose(p, lic, own, launches, dates, chosen, *, committed_lines: bool) -> 
     legs stay (1, 1) zeros, so a staged entry that rarely switches costs little more
     than its licence.
     """
-    months, paths = p.months, p.paths
+    months, paths = terms.months, terms.paths
+    switch_cost = terms.staged.switch_cost_usd_m
     t = np.arange(months).reshape(1, -1)
     full = (paths, months)
 
@@ -383,8 +453,8 @@ def _compose(p, lic, own, launches, dates, chosen, *, committed_lines: bool) -> 
             if idx.size:
                 out[idx] += rows(srcs[k][name])[idx]
                 if name == "setup":
-                    out[idx, dates[k] + 1] -= column(p.staged_switch_cost_usd_m)[:, 0][
-                        idx if np.size(p.staged_switch_cost_usd_m) > 1 else 0
+                    out[idx, dates[k] + 1] -= column(switch_cost)[:, 0][
+                        idx if np.size(switch_cost) > 1 else 0
                     ]
         lines[name] = out
     operating = rows(lic.survival) * keep_lic
@@ -412,7 +482,7 @@ def _compose(p, lic, own, launches, dates, chosen, *, committed_lines: bool) -> 
         if k not in ("exit_costs", "continuing_value")
     }
     return {
-        "mode": "staged",
+        "mode": MODE_NAME,
         "launch_month": lic.launch_month,
         "market_m": mkt,
         "subscribers_m": subs,
@@ -430,3 +500,17 @@ def _compose(p, lic, own, launches, dates, chosen, *, committed_lines: bool) -> 
         "committed_amortisation": amort,
         "events": lic.events,
     }
+
+
+#: The mode's name (the key of its results).
+MODE_NAME = "staged"
+
+MODE = StagedEntry(
+    name=MODE_NAME,
+    label="Staged entry",
+    colour="#CC79A7",
+    description="License now, and switch to an own service at a later review if the "
+    "rules ease: Netflix's stated plan of October 2016.",
+    commitment=2,
+    cost=3,
+)

@@ -1,0 +1,102 @@
+"""Partner: an own service run with a licensed Chinese platform (the LeTV case, 2015).
+
+The partner brings a licence and an earlier launch, its reach (devices, users), its
+library (part of the quota's domestic titles) and its cloud (it serves the subscribers
+out of its share, and carries part of the tech costs); it keeps a share of net revenue,
+the partnership costs governance, and the partner may fall into distress, as LeEco did
+in November 2016 (ref 4.7; :mod:`models.economics.partner`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.economics import partner
+from models.economics.modes.service import SERVICE_GROUPS, OwnService
+from models.economics.terms import ExposureNames, Partner, Terms
+
+
+@dataclass(frozen=True)
+class Partnership(OwnService):
+    """An own service with a local partner (see the module docstring)."""
+
+    groups: tuple = (*SERVICE_GROUPS, Partner)
+    events: tuple[str, ...] = ("exit", "suspension", "crackdown", "distress")
+
+    def reach(self, terms: Terms):
+        return terms.partner.reach_multiplier
+
+    def revenue_share(self, terms: Terms):
+        return terms.partner.revenue_share
+
+    def serves_subscribers(self) -> bool:
+        # the partner serves the subscribers on its cloud, out of its share
+        return False
+
+    def tech_cost_share(self, terms: Terms):
+        return terms.partner.tech_cost_share
+
+    def governance_year(self, terms: Terms):
+        return terms.partner.governance_usd_m_year
+
+    def quota_cover(self, terms: Terms):
+        return terms.partner.quota_cover_share
+
+    def distress_hazard(self, terms: Terms):
+        return terms.partner.distress_hazard_year
+
+    def distress_loss(self, terms: Terms, risk, kept):
+        return partner.distress_loss(
+            risk.distress,
+            kept,
+            terms.partner.distress_lost_months,
+            terms.partner.migration_cost_usd_m,
+        )
+
+    def counterparty_cash_flow(self, result, terms: Terms):
+        """The partner's expected monthly cash flow, US$ m, (paths, months): the share it
+        receives, plus the value of the foreign brand and reach to it, less the cost of
+        serving the streamer's subscribers on its cloud and the opportunity cost of the
+        library titles it supplies towards the quota, while the service operates."""
+        p = terms.partner
+        r = result
+        share_received = -r.lines["partner_share"]
+        serving = r.subscribers_m * r.operating * p.serving_usd_per_sub_month
+        # the library titles it supplies towards the quota, while they are on offer
+        plan = self.content_plan(terms, terms.exposure.launch_delay_months)
+        library = plan.domestic * p.quota_cover_share * p.library_usd_m_per_title
+        monthly = p.reach_gain_usd_m_year / 12.0 - library / 12.0
+        return share_received - serving + monthly * r.operating
+
+    def flags(self, result):
+        """``partner_distress`` (1 if the partner fell into distress after its launch,
+        within the horizon) and ``crackdowns`` (content crackdowns within the horizon,
+        the same in every mode), whatever the exit policy."""
+        if not result.events:
+            return {}
+        paths = result.operating.shape[0]
+        return {
+            "partner_distress": np.broadcast_to(result.events["partner_distress"], paths),
+            "crackdowns": np.broadcast_to(result.events["crackdowns"], paths),
+        }
+
+
+MODE = Partnership(
+    name="partner",
+    label="Partner",
+    colour="#0072B2",
+    description="Its own service with a licensed Chinese platform: an earlier launch and "
+    "the partner's reach, for a share of revenue and the partner's risk.",
+    commitment=3,
+    exposure=ExposureNames(
+        launch_delay="regulation_launch_delay_partner_months",
+        exit_hazard="regulation_exit_hazard_partner_year",
+        suspension_hazard="regulation_suspension_hazard_partner_year",
+    ),
+    cost=2,
+    deal_term="partner_revenue_share",
+    record_code="jv_or_partner",
+    dash="dash",
+)

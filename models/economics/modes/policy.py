@@ -1,0 +1,207 @@
+"""The exit policy: a mode's lines under forced exits and leaving by choice.
+
+Every entry mode ends the same way (docs/design.md, "Entry modes"): its monthly cash
+flows while operating, its events, and a way of deciding when to leave are composed
+here into a :class:`~models.economics.results.ModeResult`:
+
+- with events in expectation, the plan made at the decision date
+  (:func:`models.economics.finance.abandonment`): leave, or do not launch, once staying
+  would lose more;
+- with drawn events, every path is valued committed, adaptive and with foresight
+  (:func:`models.economics.reviews.decide`), and its lines follow the ``decision_rule``
+  (``fixed``: the plan of the expected case).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from models._arrays import FloatArray, column
+from models.economics import finance, reviews
+from models.economics.events import ServiceRisk
+from models.economics.results import LINE_ITEMS, ModeResult
+from models.economics.terms import Horizon, Value
+
+log = logging.getLogger(__name__)
+
+#: A zero line: (1, 1), broadcast to (paths, months) where needed.
+ZERO = np.zeros((1, 1))
+
+#: Lines that are not conditional cash flows of an operating month.
+OUTSIDE = ("exit_costs", "continuing_value")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How a drawn path decides to leave: the ``decision_rule``, the fixed plan (rule
+    ``fixed``: the last month operated, per path), a rule fitted on other paths, and
+    whether only to collect the exit problem (training)."""
+
+    rule: str
+    plan: np.ndarray | None = None
+    fitted: object | None = None
+    collect: bool = False
+    #: value every path three ways (False: only the lines, e.g. a staged licence leg)
+    valued: bool = True
+
+
+def per_path(x, paths: int, months: int) -> FloatArray:
+    """A scalar, a column or a (1 or paths, months) array as a (paths, months) array.
+
+    A read-only view where ``x`` has fewer rows or columns: nothing is copied, so lines
+    that are zero or the same on every path cost no memory.
+    """
+    return np.broadcast_to(np.asarray(x, dtype=float), (paths, months))
+
+
+def empty_lines() -> dict[str, FloatArray]:
+    """Every conditional line at zero."""
+    return dict.fromkeys(LINE_ITEMS, ZERO)
+
+
+def terminal_value(
+    months: int,
+    pre_tax_cash: FloatArray,
+    taxable: FloatArray,
+    revenue: FloatArray,
+    exit_cost: Value,
+    finance_terms,
+) -> FloatArray:
+    """Continuing value at the horizon from the final 12 months (conditional on operating),
+    US$ m per path: the normalised final year pays tax at the full rate on its profit
+    (losses carried forward do not last for ever) (:func:`finance.continuing_value`).
+
+    ``finance_terms`` is the mode's :class:`models.economics.terms.Finance`.
+    """
+    f = finance_terms
+    last_year = slice(max(months - 12, 0), months)
+    rows = max(np.shape(pre_tax_cash)[0], np.shape(taxable)[0])
+
+    def year(x):
+        return np.broadcast_to(x, (rows, months))[:, last_year].sum(axis=1)
+
+    profit = year(taxable)
+    normalised = year(pre_tax_cash) - column(f.tax_rate)[:, 0] * np.maximum(profit, 0.0)
+    return finance.continuing_value(
+        f.terminal_method,
+        normalised,
+        year(revenue),
+        f.discount_rate_year,
+        f.terminal_growth_year,
+        f.terminal_revenue_multiple,
+        exit_cost,
+    )
+
+
+def with_exit_policy(
+    mode: str,
+    horizon: Horizon,
+    rate_year: Value,
+    launch,
+    cond: dict[str, FloatArray],
+    risk: ServiceRisk,
+    exit_cost: Value,
+    mkt,
+    subs,
+    adds,
+    amort,
+    how: Decision | None = None,
+    plan_only: bool = False,
+    cash=None,
+    terminal=None,
+    first_adds=None,
+) -> ModeResult:
+    """Lines under the exit policy (forced exits, and leaving by choice), and the lines
+    when the mode is run to the horizon whatever happens.
+
+    With events in expectation (``how`` is None), the policy is the plan made at the
+    decision date (:func:`models.economics.finance.abandonment`): leave, or do not
+    launch, once staying would lose more; with ``plan_only``, only that plan (the last
+    month operated, per path) is returned. With drawn events, every path is valued
+    committed, adaptive and with foresight (:func:`models.economics.reviews.decide`),
+    and its lines follow the ``decision_rule`` (``fixed``: the plan ``how.plan``); with
+    ``how.collect``, the exit problem is returned instead (training). ``terminal`` is
+    the continuing value at the horizon (per path) of a business still running then.
+    Leaving before launch costs nothing more; after it, ``exit_cost``.
+    """
+    months = horizon.months
+    paths = horizon.paths
+    alive = per_path(risk.alive, paths, months)
+    exit_at = per_path(risk.exit_at, paths, months)
+    if cash is None:
+        cash = sum(v for k, v in cond.items() if k not in OUTSIDE)
+    cash = per_path(cash, paths, months)
+    terminal = np.zeros(paths) if terminal is None else np.broadcast_to(terminal, (paths,))
+    launch_path = np.broadcast_to(column(launch)[:, 0], (paths,))
+    values = None
+    if how is None:
+        _, last = finance.abandonment(
+            cash,
+            per_path(risk.exit_hazard, paths, months),
+            exit_cost,
+            rate_year,
+            # the go/no-go at launch: stop before launching, or leave any month after
+            first_exit_month=np.asarray(launch, dtype=float) - 1.0,
+            terminal_usd_m=terminal,
+            exit_cost_from_month=launch,
+        )
+        if plan_only:
+            return last
+    elif not how.valued:
+        last = how.plan
+    else:
+        problem = reviews.exit_problem(
+            cash=cash,
+            alive=alive,
+            exit_at=exit_at,
+            exit_cost=np.broadcast_to(column(exit_cost)[:, 0], (paths,)),
+            terminal=terminal,
+            rate_year=rate_year,
+            launch=launch_path,
+            first_review=horizon.start_month,
+            subscribers=per_path(subs, paths, months),
+            catalogue=risk.catalogue,
+            dark=risk.dark,
+            distress=risk.distress,
+            every=horizon.review_months,
+        )
+        if how.collect:
+            return problem
+        values = reviews.decide(problem, how.fitted, months)
+        last = how.plan if how.rule == "fixed" else values.last_month[how.rule]
+    t = np.arange(months).reshape(1, -1)
+    stays = t <= last.reshape(-1, 1)
+    operating = alive * stays
+    # leaving by choice at the end of `last` (unless forced out that very month) costs
+    # the exit cost once launched; walking away before launch costs nothing more
+    leaves = (t == last.reshape(-1, 1)) & (t < months - 1) & (t >= launch_path.reshape(-1, 1))
+    voluntary = np.where(leaves, alive - exit_at, 0.0)
+    # running at the horizon: alive through the last month and not forced out at its end
+    at_horizon = np.where(t == months - 1, alive - exit_at, 0.0) * terminal.reshape(-1, 1)
+    if paths == 1 and last[0] < months - 1:
+        log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
+    return ModeResult(
+        mode,
+        int(np.rint(np.mean(launch))),
+        per_path(mkt, paths, months),
+        per_path(subs, paths, months),
+        per_path(adds, paths, months),
+        operating,
+        {k: v for k, v in cond.items() if k not in OUTSIDE},
+        conditional_total=cash,
+        exit_costs=-(exit_at * stays + voluntary) * column(exit_cost),
+        continuing_value=at_horizon * stays,
+        content_amortisation=per_path(amort, paths, months) * operating,
+        forced_exit=(exit_at * stays).sum(axis=1),
+        last_month=last,
+        survival=alive,
+        committed_exit_costs=per_path(-exit_at * column(exit_cost), paths, months),
+        committed_continuing_value=at_horizon,
+        committed_amortisation=per_path(amort, paths, months) * alive,
+        events=risk.drawn,
+        first_adds_m=None if first_adds is None else per_path(first_adds, paths, months),
+        decision_values=None if values is None else values.npv,
+    )

@@ -1,0 +1,476 @@
+"""Typed inputs of the equations: the parameters in small groups, one value or one per path.
+
+The validated parameter object (:class:`models.inputs.params.Parameters`) has about a
+hundred flat fields, which Papermill, scenario files and ``-p`` need. The equations do
+not take it: each receives the group it reads (:class:`Market`, :class:`Growth`, ...)
+or plain arguments, so a signature says what an equation depends on (docs/design.md,
+"Typed inputs").
+
+A group's fields are its parameters' flat names without the group's prefix
+(``market_price_elasticity`` is ``Market.price_elasticity``), in the same units. A value
+is a number, or a (paths, 1) column where the Monte Carlo run draws one value per path
+(:class:`PathValues`); text settings stay text.
+
+Two groups are not read by prefix:
+
+- :class:`Exposure` is one entry mode's own regulatory exposure (its launch delay,
+  forced-exit and suspension hazards), read from the parameter names the mode declares
+  (:class:`ExposureNames`), so that no code builds a parameter name from a mode's name;
+- :class:`Horizon` holds the run's shape: months, paths, the month the venture starts
+  and the reviews.
+
+An entry mode declares the groups it reads (:attr:`models.economics.modes.base.EntryMode.
+groups`); it is handed a :class:`Terms` bundle with those groups and no others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+from models._arrays import column
+from models.exceptions import ParameterError
+from models.inputs.schema import SPECS
+
+#: A parameter's value in the equations: a number, a (paths, 1) column, or text.
+Value = Any
+
+
+class PathValues:
+    """Every parameter's value on each path: the scenario's value, or the drawn one.
+
+    Parameters
+    ----------
+    params : Parameters
+        A validated parameter object.
+    draws : DataFrame, optional
+        One row per path, one column per uncertain parameter: values that replace the
+        parameter's value on that path (integers are rounded).
+    paths : int, optional
+        Number of paths when there are no draws (common random numbers of events only).
+    """
+
+    def __init__(self, params, draws: pd.DataFrame | None = None, paths: int | None = None):
+        self._params = params
+        self._columns: dict[str, np.ndarray] = {}
+        self.paths = 1
+        if draws is not None:
+            if len(draws) == 0:
+                raise ParameterError("draws: expected at least one path, got none")
+            for name in draws.columns:
+                spec = SPECS.get(str(name))
+                if spec is None or not spec.uncertain:
+                    raise ParameterError(
+                        f"draws: column {name!r} is not an uncertain parameter; expected "
+                        "names marked uncertain in `market-entry params`"
+                    )
+                values = draws[name].to_numpy(dtype=float)
+                if spec.type == "int":
+                    values = np.rint(values)
+                self._columns[str(name)] = values.reshape(-1, 1)
+            self.paths = len(draws)
+        if paths is not None and paths != self.paths:
+            if self.paths != 1:
+                raise ParameterError(
+                    f"uniforms: {paths} paths for {self.paths} rows of draws; "
+                    "expected one row of uniforms per path"
+                )
+            self.paths = paths
+        self.months = params.months
+        self.decision_rule = params.decision_rule
+        self.review_months = int(params.decision_review_months)
+
+    def get(self, name: str) -> Value:
+        """The value of parameter ``name``: a (paths, 1) column where drawn."""
+        if name in self._columns:
+            return self._columns[name]
+        return getattr(self._params, name)
+
+    def scenario(self) -> PathValues:
+        """The scenario's own values (no draws), one path: what a plan made at the
+        decision date knows."""
+        return PathValues(self._params)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A typed group of parameters: fields named as the parameters less :attr:`PREFIX`."""
+
+    PREFIX: ClassVar[str] = ""
+    #: its attribute on :class:`Terms` (the prefix, unless that would mislead)
+    ATTRIBUTE: ClassVar[str] = ""
+
+    @classmethod
+    def attribute(cls) -> str:
+        """Its attribute on :class:`Terms`."""
+        return cls.ATTRIBUTE or cls.PREFIX
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The flat parameter names of this group's fields."""
+        return tuple(f"{cls.PREFIX}_{f.name}" for f in fields(cls))
+
+    @classmethod
+    def read(cls, values: PathValues) -> Self:
+        """This group's values on the paths of ``values``."""
+        return cls(*(values.get(name) for name in cls.names()))
+
+    def rows(self, index: np.ndarray, paths: int) -> Self:
+        """These values on the paths ``index`` only (columns with one row per path are
+        subset; numbers and shared values are kept)."""
+        return dataclasses.replace(self, **_subset(self, index, paths))
+
+    def replaced(self, **changes: Value) -> Self:
+        """A copy with some values replaced (a number or one value per path)."""
+        return dataclasses.replace(self, **{k: column(v) for k, v in changes.items()})
+
+
+def _subset(group, index: np.ndarray, paths: int) -> dict[str, Value]:
+    out = {}
+    for f in fields(group):
+        value = getattr(group, f.name)
+        if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == paths > 1:
+            out[f.name] = value[index]
+    return out
+
+
+@dataclass(frozen=True)
+class Market(Group):
+    """The addressable market (:mod:`models.economics.market`)."""
+
+    PREFIX: ClassVar[str] = "market"
+    online_video_users_m: Value
+    user_growth_year: Value
+    svod_payer_share: Value
+    foreign_premium_share: Value
+    reference_catalogue_titles: Value
+    price_elasticity: Value
+    price_war_cut: Value
+
+
+@dataclass(frozen=True)
+class Pricing(Group):
+    """The service's price, what it collects, and the taxes and fees on it."""
+
+    PREFIX: ClassVar[str] = "pricing"
+    price_cny_month: Value
+    reference_price_cny_month: Value
+    fx_cny_per_usd: Value
+    vat_rate: Value
+    payment_fee_rate: Value
+    realisation_rate: Value
+    ad_tier: str
+    ad_tier_price_cny_month: Value
+    ad_tier_share: Value
+    ad_revenue_cny_per_sub_month: Value
+
+
+@dataclass(frozen=True)
+class Growth(Group):
+    """Subscriber growth and its cost (:mod:`models.economics.growth`)."""
+
+    PREFIX: ClassVar[str] = "growth"
+    p_innovation_month: Value
+    q_imitation_month: Value
+    churn_rate_month: Value
+    cac_months: Value
+    winback_months: Value
+
+
+@dataclass(frozen=True)
+class Content(Group):
+    """The catalogue and what it costs (:mod:`models.economics.content`)."""
+
+    PREFIX: ClassVar[str] = "content"
+    foreign_titles_year: Value
+    hours_per_title: Value
+    rights_usd_m_per_title: Value
+    domestic_title_usd_m: Value
+    subtitle_usd_per_hour: Value
+    dub_share: Value
+    dub_usd_per_hour: Value
+    reedit_share: Value
+    reedit_usd_per_source_hour: Value
+    originals_usd_m_year: Value
+    original_usd_m_per_title: Value
+    window_years: Value
+    domestic_window_years: Value
+    demand_elasticity: Value
+    domestic_title_weight: Value
+    original_title_weight: Value
+    cost_inflation_year: Value
+    amortisation_months: Value
+    lead_months: Value
+
+
+@dataclass(frozen=True)
+class Rules(Group):
+    """The rules every mode lives under: the quota, approvals, suspensions' length and
+    cost, content crackdowns, the rules easing, and the cost of leaving. Each mode's own
+    hazards are its :class:`Exposure`."""
+
+    PREFIX: ClassVar[str] = "regulation"
+    ATTRIBUTE: ClassVar[str] = "rules"
+    quota_rule: str
+    quota_foreign_share: Value
+    approval_pass_rate: Value
+    suspension_months: Value
+    suspension_sub_loss: Value
+    crackdown_hazard_year: Value
+    crackdown_catalogue_loss: Value
+    easing_hazard_year: Value
+    easing_hazard_multiplier: Value
+    exit_cost_usd_m: Value
+
+
+@dataclass(frozen=True)
+class Partner(Group):
+    """The local partner's terms, reach and health (:mod:`models.economics.partner`)."""
+
+    PREFIX: ClassVar[str] = "partner"
+    revenue_share: Value
+    reach_multiplier: Value
+    tech_cost_share: Value
+    quota_cover_share: Value
+    governance_usd_m_year: Value
+    distress_hazard_year: Value
+    distress_lost_months: Value
+    migration_cost_usd_m: Value
+    reach_gain_usd_m_year: Value
+    serving_usd_per_sub_month: Value
+    library_usd_m_per_title: Value
+
+
+@dataclass(frozen=True)
+class License(Group):
+    """Titles licensed to a Chinese platform."""
+
+    PREFIX: ClassVar[str] = "license"
+    titles_year: Value
+    fee_usd_m_per_title: Value
+    fee_growth_year: Value
+    withholding_tax_rate: Value
+
+
+@dataclass(frozen=True)
+class Staged(Group):
+    """A staged entry's licence terms and switch (:mod:`models.economics.modes.staged`)."""
+
+    PREFIX: ClassVar[str] = "staged"
+    target_mode: str
+    license_term_months: Value
+    license_exclusivity: str
+    nonexclusive_fee_discount: Value
+    switch_cost_usd_m: Value
+
+
+@dataclass(frozen=True)
+class Finance(Group):
+    """Costs of an own platform, tax, discounting and the value beyond the horizon
+    (:mod:`models.economics.finance`)."""
+
+    PREFIX: ClassVar[str] = "finance"
+    discount_rate_year: Value
+    tax_rate: Value
+    fixed_usd_m_year: Value
+    setup_usd_m: Value
+    delivery_usd_per_sub_month: Value
+    terminal_method: str
+    terminal_growth_year: Value
+    terminal_revenue_multiple: Value
+
+
+@dataclass(frozen=True)
+class ExposureNames:
+    """The parameters that hold one entry mode's own regulatory exposure; None where the
+    mode has no such exposure (licensing has no suspension of its own, and launches when
+    its buyer's titles are approved)."""
+
+    launch_delay: str | None = None
+    exit_hazard: str | None = None
+    suspension_hazard: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The parameter names, those that are set."""
+        return tuple(n for n in (self.launch_delay, self.exit_hazard, self.suspension_hazard) if n)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One mode's regulatory exposure: its launch delay (months), and its yearly
+    forced-exit and suspension hazards (probabilities per year; 0 where it has none)."""
+
+    launch_delay_months: Value
+    exit_hazard_year: Value
+    suspension_hazard_year: Value
+
+    @classmethod
+    def read(cls, values: PathValues, names: ExposureNames) -> Exposure:
+        """The exposure named by ``names`` on the paths of ``values``."""
+
+        def get(name: str | None) -> Value:
+            return 0.0 if name is None else values.get(name)
+
+        return cls(get(names.launch_delay), get(names.exit_hazard), get(names.suspension_hazard))
+
+    def rows(self, index: np.ndarray, paths: int) -> Exposure:
+        """These values on the paths ``index`` only."""
+        return dataclasses.replace(self, **_subset(self, index, paths))
+
+    def scaled(self, factor: Value) -> Exposure:
+        """The forced-exit and suspension hazards times ``factor`` (the rules easing)."""
+        return dataclasses.replace(
+            self,
+            exit_hazard_year=column(self.exit_hazard_year) * column(factor),
+            suspension_hazard_year=column(self.suspension_hazard_year) * column(factor),
+        )
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The run's shape: ``months`` simulated, ``paths``, the month the venture starts
+    spending (``start_month``: 0, or a staged entry's switch), the months between reviews
+    and the ``decision_rule``."""
+
+    months: int
+    paths: int
+    review_months: int
+    decision_rule: str
+    start_month: int = 0
+
+    @classmethod
+    def read(cls, values: PathValues) -> Horizon:
+        """The shape of ``values``' run."""
+        return cls(values.months, values.paths, values.review_months, values.decision_rule)
+
+
+#: The groups read by prefix, in the order of the parameter groups.
+GROUPS: tuple[type[Group], ...] = (
+    Market,
+    Pricing,
+    Growth,
+    Content,
+    Rules,
+    Partner,
+    License,
+    Staged,
+    Finance,
+)
+
+
+class Terms:
+    """What one entry mode reads: the run's :attr:`horizon`, its :attr:`exposure` and
+    the groups it declares (:attr:`market`, :attr:`pricing`, ...), nothing else.
+
+    Reading a group the mode did not declare raises AttributeError naming the mode and
+    the group: a mode's declared groups are the parameters it reads.
+
+    ``cache`` holds the parts of a mode that no event changes, shared by its planning
+    and drawn passes; ``extra`` holds per-path state a mode attaches (a staged entry's
+    ``eased`` flag), subset with the paths by :meth:`rows`.
+    """
+
+    def __init__(
+        self,
+        mode: str,
+        horizon: Horizon,
+        groups: dict[str, Group],
+        exposure: Exposure | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.mode = mode
+        self.horizon = horizon
+        self.exposure = exposure
+        self._groups = groups
+        self.extra = dict(extra or {})
+        self.cache: dict[str, Any] = {}
+
+    @classmethod
+    def read(
+        cls,
+        mode: str,
+        values: PathValues,
+        groups: tuple[type[Group], ...],
+        exposure: ExposureNames | None = None,
+    ) -> Terms:
+        """The terms of ``mode``: its ``groups`` and ``exposure`` read from ``values``."""
+        return cls(
+            mode,
+            Horizon.read(values),
+            {g.attribute(): g.read(values) for g in groups},
+            None if exposure is None else Exposure.read(values, exposure),
+        )
+
+    def __getattr__(self, name: str) -> Group:
+        groups = self.__dict__.get("_groups", {})
+        if name in groups:
+            return groups[name]
+        if name in _ATTRIBUTES:
+            raise AttributeError(
+                f"entry mode {self.__dict__.get('mode')!r} reads the {name!r} group of "
+                "parameters but does not declare it in its `groups`"
+            )
+        raise AttributeError(name)
+
+    @property
+    def months(self) -> int:
+        """Months simulated."""
+        return self.horizon.months
+
+    @property
+    def paths(self) -> int:
+        """Paths simulated."""
+        return self.horizon.paths
+
+    def _copy(self, **changes: Any) -> Terms:
+        """A copy with some of its parts replaced, and an empty cache."""
+        return Terms(
+            self.mode,
+            changes.get("horizon", self.horizon),
+            changes.get("groups", self._groups),
+            changes.get("exposure", self.exposure),
+            changes.get("extra", self.extra),
+        )
+
+    def replaced(self, **groups: Group) -> Terms:
+        """These terms with some groups replaced (by attribute name: ``license=...``)."""
+        return self._copy(groups={**self._groups, **groups})
+
+    def starting(self, start_month: int, exposure: Exposure | None = None) -> Terms:
+        """These terms for a venture that starts spending in ``start_month`` (a staged
+        entry's own service), with its exposure replaced where given."""
+        return self._copy(
+            horizon=dataclasses.replace(self.horizon, start_month=int(start_month)),
+            exposure=self.exposure if exposure is None else exposure,
+        )
+
+    def rows(self, index: np.ndarray) -> Terms:
+        """These terms on the paths ``index`` only (a staged entry builds the service it
+        switches to only where it switches)."""
+        paths = self.paths
+        extra = {
+            k: v[index]
+            if isinstance(v, np.ndarray) and v.shape[:1] == (paths,) and paths > 1
+            else v
+            for k, v in self.extra.items()
+        }
+        return Terms(
+            self.mode,
+            dataclasses.replace(self.horizon, paths=len(index)),
+            {k: g.rows(index, paths) for k, g in self._groups.items()},
+            None if self.exposure is None else self.exposure.rows(index, paths),
+            extra,
+        )
+
+
+#: The groups' attributes on :class:`Terms`.
+_ATTRIBUTES = frozenset(g.attribute() for g in GROUPS)
+
+
+def group_names(groups: tuple[type[Group], ...]) -> tuple[str, ...]:
+    """The flat parameter names of ``groups``."""
+    return tuple(name for g in groups for name in g.names())
