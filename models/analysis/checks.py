@@ -1,6 +1,6 @@
 """Model checks: metamorphic relations the model must keep on every scenario.
 
-Internal consistency is not validity (DESIGN.md, "a model that checks itself"): each
+Internal consistency is not validity (docs/design.md, "Conventions"): each
 check changes one thing a strategist has firm intuitions about, runs the expected case
 again, and compares. The report runs them on its own scenario and warns at the top when
 one fails; the tests run them on every scenario in ``data/scenarios``.

@@ -1,6 +1,6 @@
 """Regulatory, content and partner events: drawn per path and month, or in expectation.
 
-Four kinds of event hit a venture in China (DESIGN.md, model sketch; issue 3):
+Four kinds of event hit a venture in China (docs/design.md, "Model sketch"; issue 3):
 
 forced exit
     The regulator blocks or shuts the service (Apple's iTunes Movies and DisneyLife in
@@ -31,7 +31,7 @@ uniforms of path ``i`` depend only on the seed and ``i``: they are drawn in bloc
 :data:`BLOCK` paths, each from its own named stream (:func:`models._rng.stream`), so
 chunking the paths does not change any path.
 
-**Events in expectation** (:func:`expected_service`) give the deterministic run: the probability
+**Events in expectation** (:func:`expected`; drawn: :func:`drawn`) give the deterministic run: the probability
 of operating instead of a 0/1 flag, the expected share of dark months instead of dark
 spells, extra churn instead of subscriber losses, and the expected catalogue instead of
 a pulled one. The Monte Carlo mean of a cash flow is close to, but not equal to, its
@@ -57,7 +57,7 @@ BLOCK = 1024
 _ZERO = np.zeros((1, 1))
 
 #: The kinds of event, in the order their uniforms are drawn. ``easing`` (the rules
-#: easing, for a staged entry: :mod:`models.economics.staged`) came last, so the
+#: easing, for a staged entry: :mod:`models.economics.modes.staged`) came last, so the
 #: uniforms of the first four are the same as before it was added.
 KINDS = ("exit", "suspension", "crackdown", "distress", "easing")
 
@@ -113,7 +113,7 @@ def _block(seed: int, name: str, b: int, months: int) -> FloatArray:
 class ServiceRisk:
     """What the events do to one mode, month by month, on each path.
 
-    Drawn (:func:`drawn_service`, 0/1 flags) or in expectation (:func:`expected_service`,
+    Drawn (:func:`drawn`, 0/1 flags) or in expectation (:func:`expected`,
     probabilities). Arrays are (paths, months) or broadcastable columns.
 
     Attributes

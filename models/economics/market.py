@@ -5,7 +5,7 @@ share that pays for video subscriptions and the share open to a premium foreign
 service, then scales with price (constant elasticity against the incumbents' price,
 which may fall once the service launches) and with what the catalogue on offer draws
 (constant elasticity against a reference catalogue, so titles add demand with
-diminishing returns; DESIGN.md, model sketch). All quantities are millions of people,
+diminishing returns; docs/design.md, "Model sketch"). All quantities are millions of people,
 per month.
 """
 

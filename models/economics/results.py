@@ -95,7 +95,7 @@ class ModeResult:
     committed : ModeResult, optional
         A staged entry's result under its committed plan, whose lines are
         :attr:`committed_lines` (the staged entry switches, so "run to the horizon" is
-        a plan of its own; :mod:`models.economics.staged`).
+        a plan of its own; :mod:`models.economics.modes.staged`).
     switch_month : ndarray (paths,), optional
         A staged entry's month of switching to its own service (NaN: never).
 

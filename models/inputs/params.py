@@ -1,6 +1,6 @@
 """Validation of user input into one typed, immutable parameter object.
 
-Input comes from three places (DESIGN.md, data flow): scenario YAML files, the
+Input comes from three places (docs/design.md, "Data flow"): scenario YAML files, the
 notebook's ``parameters`` cell (possibly with Papermill's injected cell after it), and
 ``-p NAME VALUE`` on the command line. All of it goes through :func:`validate`, which
 either returns a :class:`Parameters` object or raises one :class:`ParameterError`

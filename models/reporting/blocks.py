@@ -1,7 +1,7 @@
 """The report's HTML pieces: title, executive summary of the expected case, tables,
 bullets, the parameter table and the provenance footer.
 
-Notebooks stay thin (DESIGN.md): a parameters cell, one call to
+Notebooks stay thin (docs/design.md, "Conventions"): a parameters cell, one call to
 :func:`models.reporting.notebook.validate_notebook`, then calls into this module,
 :mod:`models.reporting.decision_blocks` and the chart modules. Every text a user
 supplies (scenario name, notes) is escaped here.

@@ -15,7 +15,7 @@ to read inputs and uniforms out of arrays and to stack the results), no caching,
 sharing of intermediate results between modes, every month a plain loop iteration. Do
 not use it for real runs: one path takes milliseconds here, microseconds in the engine.
 
-The model, per path (DESIGN.md, model sketch; the docstrings of the engine's modules
+The model, per path (docs/design.md, "Model sketch"; the docstrings of the engine's modules
 give the reasoning behind each equation):
 
 * content: a library of foreign titles bought each content year for a window, the

@@ -1,4 +1,4 @@
-"""Entry modes as objects: one module per mode, one registry (docs/design.md).
+"""Entry modes as objects: one module per mode, one registry (docs/design.md, "Entry modes").
 
 ``MODES`` lists them in the reports' order: solo, partner, licensing, the staged entry
 and staying out. Each module defines one :class:`~models.economics.modes.base.EntryMode`

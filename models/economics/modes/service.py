@@ -2,7 +2,7 @@
 
 The streamer runs its own service in China, alone (:mod:`models.economics.modes.solo`)
 or with a licensed local platform (:mod:`models.economics.modes.partner`). Month by
-month (DESIGN sketch in docs/design.md):
+month (docs/design.md, "Model sketch"):
 
 1. **Market.** China's online-video users grow at a constant rate; the paying share
    and the share open to a premium foreign service give the market before price and
