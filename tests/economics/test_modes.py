@@ -307,3 +307,19 @@ def test_a_new_mode_goes_through_simulation_monte_carlo_metrics_and_reports():
         assert "Minority stake" in charts.cost_stack(res, "stake").layout.title.text
     assert "stake" not in MODES and "dividends" not in LINE_ITEMS
     assert "stake" not in simulate(validate()).modes
+
+
+def test_the_engine_calls_the_equations_the_tests_test(monkeypatch):
+    """The market of an own service is :func:`models.economics.market.addressable_market`
+    itself (tested in tests/economics/test_growth.py), not a copy of its equation."""
+    calls = []
+    real = market.addressable_market
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(market, "addressable_market", spy)
+    res = simulate(validate())
+    assert len(calls) >= len(MODES.services())
+    assert res.modes["solo"].market_m.max() > 0

@@ -61,7 +61,8 @@ class Base:
     """The parts of an own service that no event changes (money out negative)."""
 
     users: FloatArray  # online-video users, millions (paths, months)
-    market: FloatArray  # market before the catalogue's draw, millions
+    price: FloatArray  # demand multiplier of the price against the incumbents'
+
     plan: content.ContentPlan
     revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included
     content_out: FloatArray
@@ -175,7 +176,7 @@ class OwnService(EntryMode):
         setup_out = np.where(t == start, -column(fin.setup_usd_m), 0.0)
         return Base(
             users=users,
-            market=base_market * price,
+            price=price,
             plan=plan,
             revenue_per_sub=revenue_cny / column(pricing.fx_cny_per_usd),
             content_out=-plan.cash,
@@ -220,7 +221,17 @@ class OwnService(EntryMode):
         draw = market.catalogue_attractiveness(
             titles, mkt_terms.reference_catalogue_titles, terms.content.demand_elasticity
         )
-        mkt = per_path(np.minimum(base.market * draw, base.users), paths, months)
+        mkt = per_path(
+            market.addressable_market(
+                base.users,
+                mkt_terms.svod_payer_share,
+                mkt_terms.foreign_premium_share,
+                base.price,
+                draw,
+            ),
+            paths,
+            months,
+        )
         churn = grow.churn_rate_month + risk.extra_churn
         p_innov = grow.p_innovation_month * self.reach(terms)
         subs, adds, first = growth.bass_subscribers(
