@@ -29,15 +29,9 @@ from models.uncertainty.montecarlo import MonteCarlo
 
 log = logging.getLogger(__name__)
 
-#: Inputs (and event flags) whose perfect knowledge the report values, by question;
-#: the regulator's stance is every mode's own hazards (the registry's) and crackdowns.
-VOI_GROUPS: dict[str, tuple[str, ...]] = {
-    "the regulator's stance": (
-        *MODES.with_exposure("exit_hazard"),
-        *MODES.with_exposure("suspension_hazard"),
-        "regulation_crackdown_hazard_year",
-    ),
-    "whether the partner falls into distress": ("partner_distress", "partner_distress_hazard_year"),
+#: Inputs whose perfect knowledge the report values, by question, besides the
+#: regulator's stance and the modes' own questions (:func:`voi_groups`).
+MARKET_QUESTIONS: dict[str, tuple[str, ...]] = {
     "the market's size": (
         "market_online_video_users_m",
         "market_user_growth_year",
@@ -50,6 +44,21 @@ VOI_GROUPS: dict[str, tuple[str, ...]] = {
         "growth_churn_rate_month",
     ),
 }
+
+
+def voi_groups() -> dict[str, tuple[str, ...]]:
+    """Inputs (and event flags) whose perfect knowledge the report values, by question:
+    the regulator's stance (every registered mode's own hazards, and crackdowns), the
+    modes' own questions (a partner's distress:
+    :attr:`models.economics.modes.base.EntryMode.information`), the market and demand."""
+    stance = (
+        *MODES.with_exposure("exit_hazard"),
+        *MODES.with_exposure("suspension_hazard"),
+        "regulation_crackdown_hazard_year",
+    )
+    regulator = {"the regulator's stance": tuple(dict.fromkeys(stance))}
+    return {**regulator, **MODES.information(), **MARKET_QUESTIONS}
+
 
 #: Inputs for which the report gives switching values.
 SWITCHING_INPUTS = 4
@@ -83,7 +92,7 @@ class Decision:
     evpi : float
         Expected value of perfect information, US$ m.
     evppi : DataFrame
-        :func:`models.analysis.voi.evppi_table` over :data:`VOI_GROUPS`.
+        :func:`models.analysis.voi.evppi_table` over :func:`voi_groups`.
     checks : list of Check
         :func:`models.analysis.checks.model_checks` on the scenario.
     seconds : dict of str to float
@@ -196,7 +205,7 @@ def analyse(params, n_paths: int | None = None) -> Decision:
     inputs = mc.inputs
     groups = {
         name: [c for c in cols if c in inputs.columns and inputs[c].std() > 0]
-        for name, cols in VOI_GROUPS.items()
+        for name, cols in voi_groups().items()
     }
     groups = {k: v for k, v in groups.items() if v}
     evpi = voi.evpi(mc.npv)

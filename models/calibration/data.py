@@ -20,7 +20,6 @@ from pathlib import Path
 import pandas as pd
 
 from models._paths import PROJECT_ROOT, RAW_DATA
-from models.economics.modes import MODES
 from models.exceptions import DataFileError
 
 RAW = RAW_DATA
@@ -240,8 +239,9 @@ foreign_services = _loader(
         "company": Column(S),
         "category": Column(S),
         "entry_date": Column(M, required=False),
-        # each mode names the code of its analogues (EntryMode.record_code)
-        "entry_mode": Column(S, choices=frozenset(MODES.record_codes())),
+        # the record's own words (each mode names its analogues by one of them:
+        # EntryMode.record_code, mapped in models.calibration.survival)
+        "entry_mode": Column(S, choices=frozenset({"solo", "jv_or_partner", "licensing"})),
         "end_date": Column(M, required=False),
         "end_type": Column(
             S,

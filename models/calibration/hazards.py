@@ -23,11 +23,15 @@ import pandas as pd
 from models.calibration import survival
 from models.economics.modes import MODES
 
-#: The model's parameter for each mode with analogues in the record (its own forced-exit
-#: hazard, :attr:`models.economics.modes.base.EntryMode.exposure`).
-PARAMETER = {
-    name: MODES[name].exposure.exit_hazard for name in survival.MODES if MODES[name].exposure
-}
+
+def parameters() -> dict[str, str]:
+    """The model's parameter for each mode with analogues in the record: its own
+    forced-exit hazard (:attr:`models.economics.modes.base.EntryMode.exposure`)."""
+    return {
+        name: MODES[name].exposure.exit_hazard
+        for name in survival.record_modes()
+        if MODES[name].exposure is not None and MODES[name].exposure.exit_hazard
+    }
 
 
 def default_hazards(
@@ -56,17 +60,17 @@ def default_hazards(
     h = survival.monthly_hazards(prepared, alpha=alpha)
     if inside_china and "cross_border" in prepared:
         inside = survival.monthly_hazards(prepared[~prepared["cross_border"]], alpha=alpha)
-        for mode in PARAMETER:
+        for mode in parameters():
             if MODES[mode].record_inside_china:
                 h.loc[mode] = inside.loc[mode]
     rows = []
-    for mode in PARAMETER:
+    for mode in parameters():
         r = h.loc[mode]
         value = r["p_year"] if r["events"] > 0 else survival.yearly_probability(value_month(r))
         rows.append(
             {
                 "mode": mode,
-                "parameter": PARAMETER[mode],
+                "parameter": parameters()[mode],
                 "events": int(r["events"]),
                 "exposure_months": float(r["exposure_months"]),
                 "hazard_month": float(value_month(r)),
@@ -79,7 +83,7 @@ def default_hazards(
     if raw is not None:
         variants = sensitivity(raw)
         variants = variants[~variants["variant"].str.startswith("any exit")]
-        for mode in PARAMETER:
+        for mode in parameters():
             out.loc[mode, "low"] = min(out.loc[mode, "low"], variants[mode].min())
             out.loc[mode, "high"] = max(out.loc[mode, "high"], variants[mode].max())
     return out
@@ -148,5 +152,5 @@ def sensitivity(raw: pd.DataFrame) -> pd.DataFrame:
             d = default_hazards(base, inside_china=False)
         else:
             d = default_hazards(prepared)
-        rows.append({"variant": name, **{m: d.loc[m, "p_year"] for m in PARAMETER}})
+        rows.append({"variant": name, **{m: d.loc[m, "p_year"] for m in parameters()}})
     return pd.DataFrame(rows)

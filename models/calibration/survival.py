@@ -52,17 +52,23 @@ from statsmodels.duration.hazard_regression import PHReg, PHRegResults
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from models.economics.modes import MODES as REGISTRY
+from models.economics.modes import MODES
 from models.exceptions import ModelError, warn_model
 
 log = logging.getLogger(__name__)
 
 
-#: data code of ``entry_mode`` -> the model's entry mode (each mode names its analogues:
-#: :attr:`models.economics.modes.base.EntryMode.record_code`)
-MODE_CODES: dict[str, str] = REGISTRY.record_codes()
-#: the model's modes with analogues in the record, in the order every table uses
-MODES: tuple[str, ...] = tuple(MODE_CODES.values())
+def mode_codes() -> dict[str, str]:
+    """The record's ``entry_mode`` code -> the model's entry mode (each registered mode
+    names its analogues: :attr:`models.economics.modes.base.EntryMode.record_code`)."""
+    return MODES.record_codes()
+
+
+def record_modes() -> tuple[str, ...]:
+    """The model's modes with analogues in the record, in the order every table uses."""
+    return tuple(mode_codes().values())
+
+
 #: every ``end_type`` in the data
 END_TYPES: tuple[str, ...] = (
     "blocked",
@@ -86,7 +92,7 @@ def _end(code: str) -> str:
 
 
 def _mode(code: str) -> str:
-    return REGISTRY.in_words(str(code))
+    return MODES.in_words(str(code))
 
 
 #: the default event: forced out of the market
@@ -172,11 +178,11 @@ def _validate_raw(df: pd.DataFrame) -> pd.Series:
     if df.empty:
         raise ModelError("services table has no rows")
     modes = df["entry_mode"].astype("string").str.strip()
-    bad = sorted(set(modes.dropna()) - set(MODE_CODES)) + (
+    bad = sorted(set(modes.dropna()) - set(mode_codes())) + (
         ["<blank>"] if modes.isna().any() else []
     )
     if bad:
-        raise ModelError(f"unknown entry_mode value(s) {bad}; expected one of {list(MODE_CODES)}")
+        raise ModelError(f"unknown entry_mode value(s) {bad}; expected one of {list(mode_codes())}")
     ends = df["end_type"].astype("string").str.strip()
     bad = sorted(set(ends.dropna()) - set(END_TYPES)) + (["<blank>"] if ends.isna().any() else [])
     if bad:
@@ -223,7 +229,7 @@ def prepare(
     -------
     DataFrame
         ``service, company, category, firm, mode, duration_months, event, cross_border``
-        followed by the original columns. ``mode`` is one of :data:`MODES`;
+        followed by the original columns. ``mode`` is one of :func:`record_modes`;
         ``duration_months`` is a float in months (a spell of 0 whole months becomes
         0.5); ``event`` is 1 if ``end_type`` is in ``events`` else 0 (censored);
         ``firm`` is the clustering key of :func:`firm`; ``cross_border`` flags services
@@ -279,7 +285,7 @@ def prepare(
         log.info("set %d spell(s) of 0 months to %.1f", int(zero.sum()), ZERO_DURATION_MONTHS)
         out.loc[zero, "duration_months"] = ZERO_DURATION_MONTHS
 
-    out["mode"] = out["entry_mode"].str.strip().map(MODE_CODES)
+    out["mode"] = out["entry_mode"].str.strip().map(mode_codes())
     out["event"] = out["end_type"].str.strip().isin(event_types).astype(int)
     out["firm"] = out["company"].map(firm)
     out["cross_border"] = notes.str.match(_CROSS_BORDER).to_numpy()
@@ -301,9 +307,9 @@ def _check_prepared(prepared: pd.DataFrame, extra: Iterable[str] = ()) -> None:
         raise ModelError(f"prepared table lacks column(s) {missing}; run prepare() first")
     if prepared.empty:
         raise ModelError("prepared table has no rows")
-    bad = sorted(set(prepared["mode"].astype(str)) - set(MODES))
+    bad = sorted(set(prepared["mode"].astype(str)) - set(record_modes()))
     if bad:
-        raise ModelError(f"unknown mode value(s) {bad}; expected one of {list(MODES)}")
+        raise ModelError(f"unknown mode value(s) {bad}; expected one of {list(record_modes())}")
     d = pd.to_numeric(prepared["duration_months"], errors="coerce")
     if d.isna().any() or (d < 0).any():
         raise ModelError("duration_months must be known and non-negative; run prepare() first")
@@ -312,13 +318,13 @@ def _check_prepared(prepared: pd.DataFrame, extra: Iterable[str] = ()) -> None:
 
 
 def _groups(prepared: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
-    """Split by ``by`` (modes in :data:`MODES` order), or one group ``"all"``."""
+    """Split by ``by`` (modes in :func:`record_modes` order), or one group ``"all"``."""
     if by is None:
         return [("all", prepared)]
     if by not in prepared.columns:
         raise ModelError(f"cannot group by {by!r}: no such column")
     keys = list(pd.unique(prepared[by]))
-    keys = [m for m in MODES if m in keys] if by == "mode" else sorted(keys, key=str)
+    keys = [m for m in record_modes() if m in keys] if by == "mode" else sorted(keys, key=str)
     return [(str(k), prepared.loc[prepared[by] == k]) for k in keys]
 
 
@@ -501,7 +507,7 @@ def monthly_hazards(prepared: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFr
     if not 0.0 < alpha < 1.0:
         raise ModelError(f"alpha must lie in (0, 1), got {alpha}")
     rows = {}
-    for mode in MODES:
+    for mode in record_modes():
         g = prepared.loc[prepared["mode"] == mode]
         k = int(g["event"].sum())
         t = float(g["duration_months"].sum())
@@ -624,7 +630,7 @@ def cox_model(
     prepared : DataFrame
         Output of :func:`prepare`.
     reference : str, optional
-        Mode whose hazard ratio is 1 (one of :data:`MODES`). Must have at least one
+        Mode whose hazard ratio is 1 (one of :func:`record_modes`). Must have at least one
         event; by default the mode observed longest among those with informative
         events.
     cluster : str or None, default "firm"
@@ -647,21 +653,22 @@ def cox_model(
     """
     need = [c for c in (cluster, strata) if c is not None]
     _check_prepared(prepared, need)
-    if reference is not None and reference not in MODES:
-        raise ModelError(f"reference must be one of {list(MODES)}, got {reference!r}")
-    counts = prepared.groupby("mode")["event"].agg(["size", "sum"]).reindex(list(MODES))
+    modes = record_modes()
+    if reference is not None and reference not in modes:
+        raise ModelError(f"reference must be one of {list(modes)}, got {reference!r}")
+    counts = prepared.groupby("mode")["event"].agg(["size", "sum"]).reindex(list(modes))
     counts["informative"] = [
-        _informative_events(prepared, m) if strata is None else counts.loc[m, "sum"] for m in MODES
+        _informative_events(prepared, m) if strata is None else counts.loc[m, "sum"] for m in modes
     ]
     if reference is None:  # the longest-observed mode that has events to compare with
-        exposure = prepared.groupby("mode")["duration_months"].sum().reindex(list(MODES))
+        exposure = prepared.groupby("mode")["duration_months"].sum().reindex(list(modes))
         reference = str(exposure[counts["informative"] > 0].idxmax())
     if not counts.loc[reference, "informative"] > 0:
         raise ModelError(
             f"reference mode {reference!r} has no event while other modes are at risk, so no"
             " hazard ratio is defined against it; choose a reference with such events"
         )
-    eventless = [m for m in MODES if m != reference and counts.loc[m, "size"] > 0]
+    eventless = [m for m in modes if m != reference and counts.loc[m, "size"] > 0]
     eventless = [m for m in eventless if counts.loc[m, "informative"] == 0]
     if eventless:
         warn_model(
@@ -670,7 +677,7 @@ def cox_model(
             eventless,
         )
     data = prepared.loc[~prepared["mode"].isin(eventless)]
-    terms = [m for m in MODES if m != reference and m in set(data["mode"])]
+    terms = [m for m in modes if m != reference and m in set(data["mode"])]
     if not terms:
         raise ModelError("the Cox model needs events in at least two modes")
     exog = pd.DataFrame({m: (data["mode"] == m).astype(float) for m in terms})
@@ -743,7 +750,8 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     text = f"{n} services from {p['firm'].nunique()} firms"
     out.append(text + (f"; dropped: {'; '.join(dropped)}." if dropped else "."))
 
-    per_mode = [f"{_mode(m)} {int(hz.loc[m, 'events'])} of {int(hz.loc[m, 'n'])}" for m in MODES]
+    modes = record_modes()
+    per_mode = [f"{_mode(m)} {int(hz.loc[m, 'events'])} of {int(hz.loc[m, 'n'])}" for m in modes]
     out.append(
         f"Events ({' or '.join(_end(e) for e in event_types)}): {k} in "
         f"{hz['exposure_months'].sum():,.0f} "
@@ -759,7 +767,7 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
     )
     for mode in hz.index[(hz["events"] == 0) & (hz["n"] > 0)]:
         out.append(
-            f"{REGISTRY.label(mode)} has no event in "
+            f"{MODES.label(mode)} has no event in "
             f"{hz.loc[mode, 'exposure_months']:,.0f} months: the"
             f" estimate is 0 with a 95 % upper bound of {hz.loc[mode, 'upper']:.4f} per month"
             f" ({hz.loc[mode, 'p_year_upper']:.1%} a year); the model's default takes half an"
@@ -784,15 +792,15 @@ def caveats(prepared: pd.DataFrame) -> list[str]:
             " Great-Firewall block is not the risk of a licensed local service."
         )
 
-    tab = pd.crosstab(p["category"], p["mode"]).reindex(columns=list(MODES), fill_value=0)
+    tab = pd.crosstab(p["category"], p["mode"]).reindex(columns=list(modes), fill_value=0)
     # categories where the lightest way in occurs, or where the most committing is absent
-    lightest = min(MODES, key=REGISTRY.commitment)
-    heaviest = max(MODES, key=REGISTRY.commitment)
+    lightest = min(modes, key=MODES.commitment)
+    heaviest = max(modes, key=MODES.commitment)
     lic_cats = sorted(set(p.loc[p["mode"] == lightest, "category"]))
     no_solo = [c for c in tab.index if tab.loc[c, heaviest] == 0 and tab.loc[c].sum() > 1]
     shown = sorted(set(lic_cats) | set(no_solo))
     mix = "; ".join(
-        f"{c}: " + ", ".join(f"{_mode(m)} {int(tab.loc[c, m])}" for m in MODES) for c in shown
+        f"{c}: " + ", ".join(f"{_mode(m)} {int(tab.loc[c, m])}" for m in modes) for c in shown
     )
     out.append(
         f"Mode is confounded with category (rules force partners or licensing for games,"

@@ -39,6 +39,42 @@ LINE_ITEMS: dict[str, str] = {
     "continuing_value": "Value beyond the horizon",
 }
 
+#: The lines that are revenue (a registered mode may add its own: ``revenue_lines``).
+REVENUE_LINES: list[str] = ["subscription_revenue", "license_fees"]
+
+#: The lines that are not cash of an operating month, last in every table.
+_OUTSIDE_LINES = ("exit_costs", "partner_distress", "income_tax", "continuing_value")
+
+
+def add_lines(lines: dict[str, str], revenue: tuple[str, ...] = ()) -> None:
+    """Add a mode's own cash-flow lines to :data:`LINE_ITEMS` (before the exit costs, so
+    that the value beyond the horizon stays last) and its revenue lines to
+    :data:`REVENUE_LINES`; :func:`remove_lines` undoes it."""
+    clash = [k for k in lines if k in LINE_ITEMS]
+    if clash:
+        raise ValueError(f"cash-flow line {clash[0]!r} exists already")
+    items = list(LINE_ITEMS.items())
+    at = next(i for i, (k, _) in enumerate(items) if k in _OUTSIDE_LINES)
+    items[at:at] = list(lines.items())
+    LINE_ITEMS.clear()
+    LINE_ITEMS.update(items)
+    REVENUE_LINES.extend(k for k in revenue if k not in REVENUE_LINES)
+
+
+def remove_lines(lines: dict[str, str], revenue: tuple[str, ...] = ()) -> None:
+    """Remove lines added by :func:`add_lines`."""
+    for k in lines:
+        LINE_ITEMS.pop(k, None)
+    for k in revenue:
+        if k in REVENUE_LINES:
+            REVENUE_LINES.remove(k)
+
+
+def revenue(lines) -> FloatArray:
+    """The sum of the revenue lines (:data:`REVENUE_LINES`) of a mapping or a row of
+    lines."""
+    return sum(lines[k] for k in REVENUE_LINES)
+
 
 @dataclass(frozen=True)
 class ModeResult:
@@ -206,7 +242,15 @@ class Results:
     params: Any
     modes: dict[str, ModeResult]
     draws: pd.DataFrame | None = field(default=None, repr=False)
-    entry_modes: dict[str, Any] = field(default_factory=dict, repr=False)
+    entry_modes: dict[str, Any] = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        missing = [m for m in self.modes if m not in (self.entry_modes or {})]
+        if missing:
+            raise ValueError(
+                f"Results: no entry mode object for {missing}; build results with "
+                "models.economics.simulation.simulate"
+            )
 
     @property
     def rate(self) -> Any:
@@ -241,7 +285,7 @@ class Results:
             committed = r.committed_cash_flow
             irr = finance.irr_year(cf)
             payback = finance.payback_month(cf)
-            revenue = r.lines["subscription_revenue"] + r.lines["license_fees"]
+            income = revenue(r.lines)
             rows.append(
                 {
                     "mode": mode,
@@ -255,7 +299,7 @@ class Results:
                     "peak_funding_usd_m": float(np.mean(finance.peak_funding(cf))),
                     "launch_month": np.nan if self.entry_modes[mode].baseline else r.launch_month,
                     "subscribers_end_m": float(np.mean(r.expected_subscribers_m[:, -1])),
-                    "revenue_pv_usd_m": float(np.mean(np.sum(revenue * df, axis=1))),
+                    "revenue_pv_usd_m": float(np.mean(np.sum(income * df, axis=1))),
                     "exit_probability": float(np.mean(r.forced_exit)),
                     "leaves_after_month": float(np.mean(r.last_month))
                     if np.all(r.last_month < self.months - 1)
@@ -274,7 +318,14 @@ class Results:
         time while the solo service ran under its exit policy)."""
         flags: dict[str, Any] = {}
         for mode, r in self.modes.items():
-            flags.update(self.entry_modes[mode].flags(r))
+            if "crackdowns" in r.events and "crackdowns" not in flags:
+                # the same on every mode's paths: common uniforms, one crackdown hazard
+                flags["crackdowns"] = np.broadcast_to(r.events["crackdowns"], r.operating.shape[0])
+            own = self.entry_modes[mode].flags(r)
+            clash = sorted(set(own) & set(flags))
+            if clash:
+                raise ValueError(f"entry mode {mode!r}: event flag {clash[0]!r} exists already")
+            flags.update(own)
         return pd.DataFrame(flags) if flags else pd.DataFrame()
 
     @property

@@ -85,7 +85,7 @@ def simulate(
         fixed = params.decision_rule == "fixed"
         how = Decision(
             rule=params.decision_rule,
-            plan=mode.fixed_plan(values, terms) if fixed else None,
+            plan=mode.fixed_plan(terms, mode.terms(values.scenario())) if fixed else None,
             fitted=None if rules is None else rules.get(mode.name),
         )
         return mode.build(terms, uniforms, how)
@@ -127,7 +127,8 @@ def path_npv(
     out = {}
     for mode in MODES:
         terms = mode.terms(values)
-        out[mode.name] = mode.npv_fixed(terms, uniforms, mode.fixed_plan(values, terms))
+        plan = mode.fixed_plan(terms, mode.terms(values.scenario()))
+        out[mode.name] = mode.npv_fixed(terms, uniforms, plan)
     return out
 
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS, Results
+from models.economics.results import revenue as results_revenue
 from models.reporting.style import COST_COLORS, layout
 
 
@@ -134,7 +135,7 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
                 hovertemplate="%{y:,.1f}",
             )
         )
-    revenue = annual["subscription_revenue"] + annual["license_fees"]
+    revenue = results_revenue(annual)
     fig.add_trace(
         go.Scatter(
             x=years,

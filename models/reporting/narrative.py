@@ -13,6 +13,7 @@ import pandas as pd
 
 from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS, Results
+from models.economics.results import revenue as results_revenue
 from models.format import money
 
 
@@ -113,7 +114,7 @@ def executive_summary(results: Results) -> ExecutiveSummary:
                 for k in row.sort_values().index[:3]
                 if row[k] < 0
             ]
-            revenue = row["subscription_revenue"] + row["license_fees"]
+            revenue = results_revenue(row)
             reasons = (
                 f"Where {label}'s money goes (present value): {_listed(ds)}, against "
                 f"revenue of {money(revenue)}."

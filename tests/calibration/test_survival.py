@@ -10,7 +10,6 @@ import pytest
 from scipy.stats import chi2, norm
 
 from models.calibration.survival import (
-    MODES,
     caveats,
     cox_model,
     exponential_check,
@@ -20,6 +19,7 @@ from models.calibration.survival import (
     monthly_hazards,
     poisson_rate_interval,
     prepare,
+    record_modes,
     survival_at,
     yearly_probability,
 )
@@ -122,7 +122,7 @@ def test_monthly_hazards_by_hand():
         }
     )
     hz = monthly_hazards(table)
-    assert hz.index.tolist() == list(MODES)
+    assert hz.index.tolist() == list(record_modes())
     solo = hz.loc["solo"]
     assert (solo["events"], solo["exposure_months"]) == (3, 120.0)
     assert solo["hazard_month"] == pytest.approx(0.025)
@@ -156,7 +156,7 @@ def test_prepare_on_the_real_csv(raw, prepared):
     assert "HBO.com website" not in set(prepared["service"])
     assert not prepared["service"].str.contains("company level").any()
     assert prepared["service"].str.startswith("Yahoo! China").sum() == 2
-    assert set(prepared["mode"]) == set(MODES)
+    assert set(prepared["mode"]) == set(record_modes())
     assert prepared["duration_months"].dtype == float
     assert len(prepared.attrs["dropped"]) == 2
 
@@ -171,8 +171,8 @@ def test_prepare_on_the_real_csv(raw, prepared):
     assert (disney["mode"], disney["duration_months"], disney["event"]) == ("partner", 3.0, 1)
 
     counts = prepared.groupby("mode")["event"].agg(["size", "sum"])
-    assert counts.loc[list(MODES), "size"].tolist() == [19, 15, 4]
-    assert counts.loc[list(MODES), "sum"].tolist() == [9, 2, 0]
+    assert counts.loc[list(record_modes()), "size"].tolist() == [19, 15, 4]
+    assert counts.loc[list(record_modes()), "sum"].tolist() == [9, 2, 0]
     # the same counts straight from the CSV, without the two dropped rows
     kept = raw.loc[raw["months_in_market"].notna() & ~raw["service"].str.contains("company level")]
     forced = kept["end_type"].isin(["blocked", "regulator_shutdown"])

@@ -95,11 +95,22 @@ class EntryMode:
         local entity, are not its analogues).
     lines : dict of str to str
         Cash-flow lines of its own beyond :data:`models.economics.results.LINE_ITEMS`
-        (name -> label), added to every table when it is registered.
+        (name -> label), added to every table (before the exit costs) when it is
+        registered.
+    revenue_lines : tuple of str
+        Which of its own lines are revenue (summed with subscription revenue and
+        licence fees wherever the reports show revenue).
     deal_term : str, optional
         The parameter a counterparty negotiates (a partner's revenue share): the deal
-        zone (:mod:`models.economics.modes` users in :mod:`models.analysis.deal`) varies
-        it, with :meth:`counterparty_cash_flow` as the other side's.
+        zone (:mod:`models.analysis.deal`) varies it, with
+        :meth:`counterparty_cash_flow` as the other side's.
+    flag_names : tuple of str
+        The per-path event flags :meth:`flags` adds to the Monte Carlo outcomes (names
+        unique across modes: the registry refuses a clash).
+    information : dict of str to tuple of str
+        Questions about the mode whose answer the report values (value of partial
+        perfect information): question -> the drawn inputs and event flags that answer
+        it (:mod:`models.analysis.decision`).
     """
 
     name: str
@@ -122,6 +133,9 @@ class EntryMode:
     record_inside_china: bool = False
     deal_term: str | None = None
     lines: dict[str, str] = field(default_factory=dict, compare=False)
+    revenue_lines: tuple[str, ...] = ()
+    flag_names: tuple[str, ...] = ()
+    information: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     #: free-form settings of a mode defined outside the package (tests, notebooks)
     settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -151,14 +165,14 @@ class EntryMode:
         start = terms.horizon.start_month
         return delay + start if start else delay
 
-    def fixed_plan(self, values: PathValues, terms: Terms) -> np.ndarray | None:
+    def fixed_plan(self, terms: Terms, scenario: Terms) -> np.ndarray | None:
         """The ``fixed`` decision rule: the plan of the expected case, made at the
-        decision date from the inputs' most likely values, as a number of months after
-        launch (a path whose launch is drawn later leaves as long after its own launch).
-        Nothing about the path is foreseen, and nothing seen along it changes the plan.
-        None where the mode plans in its own way."""
+        decision date from the inputs' most likely values (``scenario``: the terms of
+        the scenario's own values, one path), as a number of months after launch (a
+        path whose launch is drawn later leaves as long after its own launch). Nothing
+        about the path is foreseen, and nothing seen along it changes the plan. None
+        where the mode plans in its own way."""
         months = terms.months
-        scenario = self.terms(values.scenario())
         last = float(self.build(scenario, plan_only=True)[0])
         if last >= months - 1:
             return np.full(terms.paths, months - 1.0)
@@ -227,6 +241,10 @@ class EntryMode:
         years, US$ m at month-0 prices, shaped (paths, 1); None for a mode with no
         content of its own (staying out; a staged entry, whose content is its
         licence's and then its service's)."""
+        return None
+
+    def switch_target(self, terms: Terms) -> str | None:
+        """The mode it may switch to (a staged entry's own service), or None."""
         return None
 
     def counterparty_cash_flow(self, result: ModeResult, terms: Terms) -> FloatArray | None:

@@ -19,7 +19,6 @@ from models.economics.modes.policy import (
     ZERO,
     Decision,
     empty_lines,
-    per_path,
     terminal_value,
     with_exit_policy,
 )
@@ -61,7 +60,7 @@ class Licensing(EntryMode):
         """The licence's lines, events in expectation or drawn (see
         :meth:`models.economics.modes.base.EntryMode.build`). Content crackdowns cut
         the fees of the titles they pull."""
-        months, paths = terms.months, terms.paths
+        months = terms.months
         lic, pricing, rules = terms.license, terms.pricing, terms.rules
         launch = self.launch_month(terms)  # the buyer pays once titles are approved
         if uniforms is None:
@@ -94,7 +93,6 @@ class Licensing(EntryMode):
         cash = kept + cond["content"]
         # withholding tax is the final tax: the final year's cash is already after tax
         terminal = terminal_value(months, cash, ZERO, kept, 0.0, terms.finance)
-        zeros = per_path(ZERO, paths, months)
         # a licensor that stops walks away from its contracts at no extra cost
         return with_exit_policy(
             self.name,
@@ -104,12 +102,8 @@ class Licensing(EntryMode):
             cond,
             risk,
             0.0,
-            zeros,
-            zeros,
-            zeros,
-            zeros,
-            how,
-            plan_only,
+            how=how,
+            plan_only=plan_only,
             terminal=terminal,
         )
 

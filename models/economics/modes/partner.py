@@ -71,16 +71,14 @@ class Partnership(OwnService):
         return share_received - serving + monthly * r.operating
 
     def flags(self, result):
-        """``partner_distress`` (1 if the partner fell into distress after its launch,
-        within the horizon) and ``crackdowns`` (content crackdowns within the horizon,
-        the same in every mode), whatever the exit policy."""
-        if not result.events:
-            return {}
-        paths = result.operating.shape[0]
-        return {
-            "partner_distress": np.broadcast_to(result.events["partner_distress"], paths),
-            "crackdowns": np.broadcast_to(result.events["crackdowns"], paths),
-        }
+        """``<name>_distress``: 1 if the partner fell into distress after its launch,
+        within the horizon, whatever the exit policy (and the service's own flags)."""
+        out = super().flags(result)
+        if result.events and f"{self.name}_distress" in self.flag_names:
+            paths = result.operating.shape[0]
+            distress = np.broadcast_to(result.events["partner_distress"], paths)
+            out[f"{self.name}_distress"] = distress
+        return out
 
 
 MODE = Partnership(
@@ -97,6 +95,13 @@ MODE = Partnership(
     ),
     cost=2,
     deal_term="partner_revenue_share",
+    flag_names=("partner_distress",),
+    information={
+        "whether the partner falls into distress": (
+            "partner_distress",
+            "partner_distress_hazard_year",
+        )
+    },
     record_code="jv_or_partner",
     dash="dash",
 )

@@ -104,15 +104,16 @@ def with_exit_policy(
     cond: dict[str, FloatArray],
     risk: ServiceRisk,
     exit_cost: Value,
-    mkt,
-    subs,
-    adds,
-    amort,
+    *,
+    market: FloatArray = ZERO,
+    subscribers: FloatArray = ZERO,
+    adds: FloatArray = ZERO,
+    amortisation: FloatArray = ZERO,
     how: Decision | None = None,
     plan_only: bool = False,
-    cash=None,
-    terminal=None,
-    first_adds=None,
+    cash: FloatArray | None = None,
+    terminal: FloatArray | None = None,
+    first_adds: FloatArray | None = None,
 ) -> ModeResult:
     """Lines under the exit policy (forced exits, and leaving by choice), and the lines
     when the mode is run to the horizon whatever happens.
@@ -126,7 +127,12 @@ def with_exit_policy(
     ``how.collect``, the exit problem is returned instead (training). ``terminal`` is
     the continuing value at the horizon (per path) of a business still running then.
     Leaving before launch costs nothing more; after it, ``exit_cost``.
+
+    ``cond`` holds the lines while operating (:data:`~models.economics.results.LINE_ITEMS`;
+    ``cash`` their sum, if computed already); a mode without subscribers leaves
+    ``market``, ``subscribers``, ``adds`` and ``amortisation`` at zero.
     """
+    mkt, subs, amort = market, subscribers, amortisation
     months = horizon.months
     paths = horizon.paths
     alive = per_path(risk.alive, paths, months)

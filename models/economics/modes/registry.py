@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from models.economics.results import LINE_ITEMS
+from models.economics.results import add_lines, remove_lines
 from models.exceptions import ParameterError
 
 
@@ -37,18 +37,23 @@ class Registry:
         """
         if mode.name in self._modes:
             raise ValueError(f"entry mode {mode.name!r} is registered already")
-        clash = [k for k in mode.lines if k in LINE_ITEMS]
-        if clash:
-            raise ValueError(f"entry mode {mode.name!r}: line {clash[0]!r} exists already")
+        for m in self:
+            if mode.record_code and mode.record_code == m.record_code:
+                raise ValueError(
+                    f"entry mode {mode.name!r}: record code {mode.record_code!r} calibrates "
+                    f"{m.name!r} already"
+                )
+            clash = set(mode.flag_names) & {*m.flag_names, "crackdowns"}
+            if clash:
+                raise ValueError(f"entry mode {mode.name!r}: flag {min(clash)!r} exists already")
+        add_lines(mode.lines, mode.revenue_lines)  # its own lines join every table
         self._modes[mode.name] = mode
-        LINE_ITEMS.update(mode.lines)  # its own cash-flow lines join every table
 
     def unregister(self, name: str) -> None:
         """Remove the mode ``name`` (a mode registered for a test or a notebook) and its
         own lines."""
         mode = self._modes.pop(name)
-        for k in mode.lines:
-            LINE_ITEMS.pop(k, None)
+        remove_lines(mode.lines, mode.revenue_lines)
 
     @contextmanager
     def added(self, mode) -> Iterator[None]:
@@ -66,10 +71,6 @@ class Registry:
             known = ", ".join(self._modes)
             raise ParameterError(f"entry mode {name!r}: expected one of {known}") from None
 
-    def get(self, name: str, default=None):
-        """The mode called ``name``, or ``default``."""
-        return self._modes.get(name, default)
-
     def __contains__(self, name: object) -> bool:
         return name in self._modes
 
@@ -82,10 +83,6 @@ class Registry:
     def names(self) -> tuple[str, ...]:
         """Every mode's name, in report order."""
         return tuple(self._modes)
-
-    def labels(self) -> dict[str, str]:
-        """Name -> reader-facing label."""
-        return {m.name: m.label for m in self}
 
     def label(self, name: str) -> str:
         """The reader-facing label of ``name`` (the name itself if it is not a mode: an
@@ -112,10 +109,6 @@ class Registry:
         """The record's ``entry_mode`` code -> the mode it calibrates, for the modes that
         have analogues in ``data/raw/foreign_digital_services_china.csv``."""
         return {m.record_code: m.name for m in self if m.record_code}
-
-    def colours(self) -> dict[str, str]:
-        """Name -> chart colour."""
-        return {m.name: m.colour for m in self}
 
     def services(self) -> tuple[str, ...]:
         """The modes that run a subscription service of their own from the start."""
@@ -169,13 +162,23 @@ class Registry:
 
     def with_exposure(self, attribute: str) -> tuple[str, ...]:
         """The parameter names of the modes' own ``attribute`` of exposure
-        (``exit_hazard``, ``suspension_hazard`` or ``launch_delay``), in mode order."""
+        (``exit_hazard``, ``suspension_hazard`` or ``launch_delay``), in mode order, each
+        once (two modes may share a hazard)."""
         out = []
         for m in self:
             name = getattr(m.exposure, attribute, None) if m.exposure is not None else None
             if name:
                 out.append(name)
-        return tuple(out)
+        return tuple(dict.fromkeys(out))
+
+    def information(self) -> dict[str, tuple[str, ...]]:
+        """The questions about the modes whose answer the report values, each with the
+        drawn inputs and flags that answer it (the modes' ``information``)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for m in self:
+            for question, names in m.information.items():
+                out[question] = tuple(dict.fromkeys((*out.get(question, ()), *names)))
+        return out
 
 
 #: The modes of this process: the built-in ones register on import of the package.

@@ -62,7 +62,6 @@ class Base:
 
     users: FloatArray  # online-video users, millions (paths, months)
     price: FloatArray  # demand multiplier of the price against the incumbents'
-
     plan: content.ContentPlan
     revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included
     content_out: FloatArray
@@ -129,6 +128,15 @@ class OwnService(EntryMode):
         """Loss from a partner's distress in each month, US$ m (positive); None alone."""
         return None
 
+    def flags(self, result):
+        """``<name>_dark_months``: months with any dark time while the service ran under
+        its exit policy (declared in :attr:`flag_names`)."""
+        if not result.events or f"{self.name}_dark_months" not in self.flag_names:
+            return {}
+        dark = np.broadcast_to(result.conditional["suspension_loss"], result.operating.shape)
+        months = np.sum((dark * result.operating) < 0, axis=1).astype(float)
+        return {f"{self.name}_dark_months": months}
+
     # -- the service --------------------------------------------------------------------
 
     def content_plan(self, terms: Terms, launch) -> content.ContentPlan:
@@ -159,7 +167,6 @@ class OwnService(EntryMode):
             pricing.reference_price_cny_month, mkt.price_war_cut, launch, months
         )
         price = market.price_factor(list_price, reference, mkt.price_elasticity)
-        base_market = users * (column(mkt.svod_payer_share) * column(mkt.foreign_premium_share))
         plan = self.content_plan(terms, launch)
         amort = content.amortise(plan.cash, terms.content.amortisation_months)
         t = np.arange(months).reshape(1, -1)
@@ -188,8 +195,13 @@ class OwnService(EntryMode):
         )
 
     def risk(self, terms: Terms, launch, uniforms=None) -> events.ServiceRisk:
-        """The events of the service, in expectation or drawn."""
-        kwargs = {"can_be_suspended": True, "distress_hazard_year": self.distress_hazard(terms)}
+        """The events of the service (those of :attr:`events`), in expectation or drawn."""
+        kwargs = {
+            "can_be_suspended": "suspension" in self.events,
+            "distress_hazard_year": self.distress_hazard(terms)
+            if "distress" in self.events
+            else None,
+        }
         if uniforms is None:
             return events.expected(terms.exposure, terms.rules, launch, terms.months, **kwargs)
         return events.drawn(terms.exposure, terms.rules, launch, terms.months, uniforms, **kwargs)
@@ -293,13 +305,13 @@ class OwnService(EntryMode):
             cond,
             risk,
             exit_cost,
-            mkt,
-            subs,
-            adds,
-            base.amortisation,
-            how,
-            plan_only,
-            cash,
+            market=mkt,
+            subscribers=subs,
+            adds=adds,
+            amortisation=base.amortisation,
+            how=how,
+            plan_only=plan_only,
+            cash=cash,
             terminal=terminal,
             first_adds=first,
         )

@@ -8,28 +8,10 @@ those of every own service (:mod:`models.economics.modes.service`) with nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from models.economics.modes.service import OwnService
 from models.economics.terms import ExposureNames
 
-
-@dataclass(frozen=True)
-class Solo(OwnService):
-    """An own service, alone (see the module docstring)."""
-
-    def flags(self, result):
-        """``solo_dark_months``: months with any dark time while the solo service ran
-        under its exit policy."""
-        if not result.events:
-            return {}
-        dark = np.broadcast_to(result.conditional["suspension_loss"], result.operating.shape)
-        return {"solo_dark_months": np.sum((dark * result.operating) < 0, axis=1).astype(float)}
-
-
-MODE = Solo(
+MODE = OwnService(
     name="solo",
     label="Solo",
     colour="#D55E00",
@@ -42,6 +24,7 @@ MODE = Solo(
         suspension_hazard="regulation_suspension_hazard_solo_year",
     ),
     cost=2,
+    flag_names=("solo_dark_months",),
     record_code="solo",
     record_inside_china=True,
 )

@@ -51,7 +51,7 @@ from models._arrays import FloatArray, column
 from models.economics import events, finance, lsm, regulation, reviews
 from models.economics.modes import license
 from models.economics.modes.base import EntryMode
-from models.economics.modes.policy import Decision
+from models.economics.modes.policy import OUTSIDE, Decision
 from models.economics.modes.registry import MODES
 from models.economics.results import LINE_ITEMS, ModeResult
 from models.economics.terms import Finance, PathValues, Rules, Staged, Terms
@@ -128,17 +128,28 @@ def fit_switch(problem: SwitchProblem) -> lsm.StoppingRule:
     return lsm.fit_held_out(problem.stop["adaptive"], problem.final, problem.features, eligible)
 
 
+class StagedTerms(Terms):
+    """A staged entry's terms: its own groups (:class:`~models.economics.terms.Staged`,
+    the rules, finance) and its two legs' terms: the licence's (``licence``, the
+    licensing mode's) and the target service's (``service``, of the mode ``target``
+    that ``staged_target_mode`` names), with the target's launch delay at the
+    scenario's value (``target_delay``: the switch dates are the same on every path)."""
+
+    def __init__(self, own: Terms, licence: Terms, service: Terms, target, target_delay):
+        super().__init__(own.mode, own.horizon, own._groups, own.exposure, own.extra)
+        self.licence = licence
+        self.service = service
+        self.target = target
+        self.target_delay = target_delay
+
+
 @dataclass(frozen=True)
 class StagedEntry(EntryMode):
-    """License now, switch to an own service later (see the module docstring).
-
-    Its terms hold two more sets of terms: the licence's (``extra["licence"]``, the
-    licensing mode's) and the target service's (``extra["service"]``, the mode
-    ``staged_target_mode`` names, looked up in the registry).
-    """
+    """License now, switch to an own service later (see the module docstring)."""
 
     groups: tuple = (Staged, Rules, Finance)
-    events: tuple[str, ...] = ("exit", "crackdown", "easing")
+    # the licence's events, the easing, and those of the service it may start
+    events: tuple[str, ...] = ("exit", "suspension", "crackdown", "distress", "easing")
     may_run_service: bool = True
     twin: str | None = "license"
 
@@ -149,35 +160,45 @@ class StagedEntry(EntryMode):
         names += [n for m in MODES if m.runs_service for n in m.parameters]
         return tuple(dict.fromkeys(names))
 
-    def terms(self, values: PathValues) -> Terms:
-        terms = super().terms(values)
-        target = MODES[terms.staged.target_mode]
-        terms.extra["licence"] = license.MODE.terms(values)
-        terms.extra["service"] = target.terms(values)
-        terms.extra["target"] = target
+    def terms(self, values: PathValues) -> StagedTerms:
+        own = super().terms(values)
+        target = MODES[own.staged.target_mode]
         # the switch dates use the scenario's launch delay, not a path's draw
         scenario = target.terms(values.scenario())
-        terms.extra["target_delay"] = scenario.exposure.launch_delay_months
-        return terms
+        return StagedTerms(
+            own,
+            licence=license.MODE.terms(values),
+            service=target.terms(values),
+            target=target,
+            target_delay=scenario.exposure.launch_delay_months,
+        )
 
-    def launch_month(self, terms: Terms):
-        return license.MODE.launch_month(terms.extra["licence"])
+    def launch_month(self, terms: StagedTerms):
+        return license.MODE.launch_month(terms.licence)
 
-    def switch_months(self, terms: Terms) -> list[int]:
+    def switch_target(self, terms: StagedTerms) -> str:
+        """The own service it may switch to (``staged_target_mode``)."""
+        return terms.target.name
+
+    def switch_months(self, terms: StagedTerms) -> list[int]:
         """The review months at whose end it may switch (:func:`switch_months`)."""
-        return switch_months(terms.staged, terms.extra["target_delay"], terms.months)
+        return switch_months(terms.staged, terms.target_delay, terms.months)
 
-    def fixed_plan(self, values, terms):
+    def fixed_plan(self, terms, scenario):
         """Under ``fixed`` it switches by its committed plan, inside :meth:`build`."""
         return None
 
-    def build(self, terms: Terms, uniforms=None, how=None, plan_only=False):
+    def build(self, terms: StagedTerms, uniforms=None, how=None, plan_only=False):
+        """Its lines (:func:`build`); it plans its switch itself, so there is no
+        ``plan_only``."""
+        if plan_only:
+            raise ValueError("a staged entry plans its switch inside build; no plan_only")
         return build(terms, how, uniforms)
 
     def planned_cash_flow(self, terms, uniforms, plan):
         return planned_cash_flow(terms, Decision(rule="fixed", valued=False), uniforms)
 
-    def training(self, terms: Terms, uniforms, fitted):
+    def training(self, terms: StagedTerms, uniforms, fitted):
         """First the review rules of the services it may start (one exit problem per
         switch month), then, with those, its switch."""
         rule = terms.horizon.decision_rule
@@ -201,10 +222,10 @@ class StagedEntry(EntryMode):
         )
 
 
-def _licence(terms: Terms) -> Terms:
+def _licence(terms: StagedTerms) -> Terms:
     """The licence leg's terms: a non-exclusive licence earns
     ``staged_nonexclusive_fee_discount`` less."""
-    lic = terms.extra["licence"]
+    lic = terms.licence
     if terms.staged.license_exclusivity == "non_exclusive":
         fee = column(lic.license.fee_usd_m_per_title) * (
             1.0 - terms.staged.nonexclusive_fee_discount
@@ -213,7 +234,7 @@ def _licence(terms: Terms) -> Terms:
     return lic
 
 
-def build(terms: Terms, decision=None, uniforms: events.Uniforms | None = None) -> ModeResult:
+def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = None) -> ModeResult:
     """The staged entry's :class:`ModeResult`, events in expectation or drawn.
 
     ``decision`` is a :class:`~models.economics.modes.policy.Decision` (None in the
@@ -222,11 +243,11 @@ def build(terms: Terms, decision=None, uniforms: events.Uniforms | None = None) 
     rules are fitted (``decision.fitted``), the :class:`SwitchProblem`.
     """
     months, paths = terms.months, terms.paths
-    target = terms.extra["target"]
+    target = terms.target
     drawn = uniforms is not None
     collect = drawn and decision.collect
     fitted: SwitchRule | None = decision.fitted if drawn else None
-    dates = switch_months(terms.staged, terms.extra["target_delay"], months)
+    dates = switch_months(terms.staged, terms.target_delay, months)
     if collect and fitted is None:
         return {s: target.build(_start(terms, s, uniforms), uniforms, decision) for s in dates}
     never = np.full(paths, months - 1.0)
@@ -239,7 +260,7 @@ def build(terms: Terms, decision=None, uniforms: events.Uniforms | None = None) 
 
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
-    delay = column(terms.extra["service"].exposure.launch_delay_months)
+    delay = column(terms.service.exposure.launch_delay_months)
     for s in dates:
         q = _start(terms, s, uniforms)
         eased = q.extra["eased"]
@@ -325,7 +346,7 @@ def build(terms: Terms, decision=None, uniforms: events.Uniforms | None = None) 
     )
 
 
-def planned_cash_flow(terms: Terms, decision, uniforms: events.Uniforms) -> FloatArray:
+def planned_cash_flow(terms: StagedTerms, decision, uniforms: events.Uniforms) -> FloatArray:
     """The staged entry's cash flow on drawn paths under the ``fixed`` decision rule,
     US$ m, shaped (paths, months): what :func:`build` values under that rule, and
     nothing else.
@@ -340,7 +361,7 @@ def planned_cash_flow(terms: Terms, decision, uniforms: events.Uniforms) -> Floa
     :class:`~models.economics.modes.policy.Decision` with rule ``fixed``.
     """
     months, paths = terms.months, terms.paths
-    target = terms.extra["target"]
+    target = terms.target
     never = np.full(paths, months - 1.0)
     lic = license.MODE.build(_licence(terms), uniforms, _fixed(never))
     cash = np.array(np.broadcast_to(lic.committed_cash_flow, (paths, months)))
@@ -348,8 +369,8 @@ def planned_cash_flow(terms: Terms, decision, uniforms: events.Uniforms) -> Floa
     switched = np.zeros(paths, dtype=bool)
     eased_at = easing_month(terms.rules, uniforms, months)
     cost = np.broadcast_to(column(terms.staged.switch_cost_usd_m)[:, 0], (paths,))
-    delay = column(terms.extra["service"].exposure.launch_delay_months)[:, 0]
-    for s in switch_months(terms.staged, terms.extra["target_delay"], months):
+    delay = column(terms.service.exposure.launch_delay_months)[:, 0]
+    for s in switch_months(terms.staged, terms.target_delay, months):
         idx = np.flatnonzero(~switched & (eased_at <= s))
         if not idx.size:
             continue
@@ -387,7 +408,7 @@ class _Lazy:
         return self._get().content_amortisation
 
 
-def _start(terms: Terms, s: int, uniforms) -> Terms:
+def _start(terms: StagedTerms, s: int, uniforms) -> Terms:
     """Terms of the service started after switch month ``s``: its hazards scaled where
     the rules have eased by then (drawn), or by the chance that they have (expected);
     ``extra["eased"]`` holds that flag or chance."""
@@ -399,7 +420,7 @@ def _start(terms: Terms, s: int, uniforms) -> Terms:
     else:
         eased = eased_by(rules, s)
         factor = 1.0 - (1.0 - m) * eased
-    service = terms.extra["service"]
+    service = terms.service
     q = service.starting(s + 1, service.exposure.scaled(factor))
     q.extra["eased"] = eased
     return q
@@ -479,10 +500,10 @@ def _compose(terms: Terms, lic, own, launches, dates, chosen, *, committed_lines
     conditional = {
         k: (v if v.strides == (0, 0) else np.divide(v, operating, out=np.zeros(full), where=ok))
         for k, v in lines.items()
-        if k not in ("exit_costs", "continuing_value")
+        if k not in OUTSIDE
     }
     return {
-        "mode": MODE_NAME,
+        "mode": terms.mode,
         "launch_month": lic.launch_month,
         "market_m": mkt,
         "subscribers_m": subs,
@@ -502,11 +523,8 @@ def _compose(terms: Terms, lic, own, launches, dates, chosen, *, committed_lines
     }
 
 
-#: The mode's name (the key of its results).
-MODE_NAME = "staged"
-
 MODE = StagedEntry(
-    name=MODE_NAME,
+    name="staged",
     label="Staged entry",
     colour="#CC79A7",
     description="License now, and switch to an own service at a later review if the "

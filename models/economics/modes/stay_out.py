@@ -39,7 +39,7 @@ class StayOut(EntryMode):
             committed_amortisation=z,
         )
 
-    def fixed_plan(self, values, terms):
+    def fixed_plan(self, terms, scenario):
         return None
 
     def npv_fixed(self, terms, uniforms, plan):
