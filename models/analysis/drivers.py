@@ -36,7 +36,8 @@ from scipy.optimize import brentq
 from models.analysis import sensitivity
 from models.economics import finance
 from models.economics.simulation import simulate
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label, rivals
+from models.inputs.display import format_value, label
+from models.inputs.schema import MODE_LABELS, SPECS, rivals
 from models.uncertainty.montecarlo import CHUNK
 
 log = logging.getLogger(__name__)

@@ -43,7 +43,8 @@ import pandas as pd
 from models import format as fmt
 from models.analysis import drivers, metrics
 from models.exceptions import ParameterError
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label, rivals
+from models.inputs.display import format_value, label
+from models.inputs.schema import MODE_LABELS, SPECS, rivals
 from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,8 @@ from models.exceptions import ParameterError
 from models.format import cut, plain, show
 from models.inputs.correlation import correlation_matrix, smallest_eigenvalue
 from models.inputs.distributions import Distribution, parse_parameter
-from models.inputs.schema import PARAMETERS, SPECS, ParamSpec
+from models.inputs.schema import PARAMETERS, SPECS
+from models.inputs.spec import ParamSpec
 
 Range = tuple[float, float, float]
 Spec = Range | dict[str, Any]

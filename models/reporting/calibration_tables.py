@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from models.calibration.growth import METHOD_LABELS
-from models.inputs.schema import MODE_LABELS, label
+from models.inputs.display import label
+from models.inputs.schema import MODE_LABELS
 
 
 def _modes(index: pd.Index) -> list[str]:

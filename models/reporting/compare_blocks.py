@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 from models.analysis import rundiff
 from models.exceptions import ParameterError
 from models.format import esc, money, pct, show
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import read_manifest
 from models.reporting.style import MODE_COLORS, layout

@@ -13,7 +13,8 @@ import pandas as pd
 from models.analysis import flexibility, metrics, voi
 from models.analysis.decision import Decision
 from models.format import esc, money, pct
-from models.inputs.schema import MODE_LABELS, format_value
+from models.inputs.display import format_value
+from models.inputs.schema import MODE_LABELS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import METADATA_KEY
 

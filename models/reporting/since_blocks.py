@@ -23,7 +23,8 @@ from models._paths import PROJECT_ROOT
 from models.analysis import rundiff
 from models.exceptions import OutputError, ParameterError
 from models.format import esc, money, pct, show
-from models.inputs.schema import MODE_LABELS, SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.schema import MODE_LABELS, SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.decision_blocks import headline_numbers
 from models.reporting.provenance import git_commit, read_manifest

@@ -28,7 +28,8 @@ from models.analysis.discovery import prim
 from models.analysis.sweep import COLUMNS
 from models.exceptions import OutputError, ParameterError
 from models.format import esc, pct
-from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, label, rivals
+from models.inputs.display import label
+from models.inputs.schema import ENTRY_MODES, MODE_LABELS, SPECS, rivals
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.style import MODE_COLORS, layout
 
