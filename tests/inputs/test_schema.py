@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from models.inputs.param_docs import parameters_cell
-from models.inputs.params import from_namespace, validate
+from models.inputs.params import validate
 from models.inputs.schema import GROUPS, PARAMETERS, SPECS, records
+from models.reporting.namespace import from_namespace
 from tests.conftest import ROOT, run_cli
 
 
