@@ -36,6 +36,7 @@ from models._paths import PROJECT_ROOT
 from models._rng import latin_hypercube, stream
 from models.exceptions import ParameterError, ScenarioFileError
 from models.format import show
+from models.inputs.path_count import check_paths
 from models.inputs.schema import SPECS
 
 #: Keys a sweep file may hold besides parameters.
@@ -187,9 +188,10 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise _fail(path, f"design={show(design)}: expected one of {', '.join(DESIGNS)}")
-    paths = data.get("paths", 1000)
-    if not isinstance(paths, int) or isinstance(paths, bool) or not 2 <= paths <= 2_000_000:
-        raise _fail(path, f"paths={show(paths)}: expected a whole number of paths in [2, 2000000]")
+    try:
+        paths = check_paths(data.get("paths", 1000), what="paths")
+    except ParameterError as exc:
+        raise _fail(path, str(exc)) from None
     chunk = data.get("chunk", 50)
     if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
         raise _fail(path, f"chunk={show(chunk)}: expected a whole number of points >= 1")

@@ -43,7 +43,8 @@ def test_defaults_and_attribute_access():
         ({"growth_churn_rate_month": [0.0, 0.1, 0.9]}, ["0.9 is outside"]),
         ({"pricing_vat_rate": [0.0, 0.06, 0.1]}, ["does not accept a range"]),
         ({"scenario_name": "x" * 500}, ["scenario_name=", "at most 120 characters"]),
-        ({"n_paths": 0}, ["n_paths=0", "an integer in [1, 2000000]"]),
+        ({"n_paths": 0}, ["n_paths=0", "an integer in [2, 2000000]"]),
+        ({"n_paths": 1}, ["n_paths=1", "an integer in [2, 2000000] (paths)"]),
         ({"sampling_method": "sobol"}, ["sampling_method='sobol'", "one of 'lhs', 'mc'"]),
     ],
 )

@@ -9,6 +9,7 @@ The Monte Carlo run, the review rule, the correlations and the Sobol analysis.
 from __future__ import annotations
 
 from models.inputs.parameters.sources import ASSUMPTION as _A
+from models.inputs.path_count import MAX_PATHS, MIN_PATHS
 from models.inputs.spec import ParamSpec
 
 GROUP = "simulation"
@@ -49,8 +50,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "model setting: the Monte Carlo standard error of a mean NPV is 1.4 % of the NPV's "
         "standard deviation (1 / sqrt(5,000)) and the main report takes about 10 s "
         "(benchmarks/bench_model.py); 100,000 paths suit a final run",
-        min=1,
-        max=2_000_000,
+        min=MIN_PATHS,
+        max=MAX_PATHS,
     ),
     ParamSpec(
         "seed",
