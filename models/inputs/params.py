@@ -55,6 +55,7 @@ class _ParametersBase(BaseModel):
     _given: dict[str, Distribution] = PrivateAttr(default_factory=dict)
     _pinned: frozenset[str] = PrivateAttr(default=frozenset())
     _sampled: dict[str, Distribution] | None = PrivateAttr(default=None)
+    _default_pairs: bool = PrivateAttr(default=True)
 
     @property
     def ranges(self) -> dict[str, Range]:
@@ -118,12 +119,24 @@ class _ParametersBase(BaseModel):
 
     def overrides(self) -> dict[str, Any]:
         """The values that differ from the schema's defaults, plus every :attr:`pinned`
-        input (even at its default), so that ``validate(p.overrides())`` rebuilds ``p``."""
+        input (even at its default), so that ``validate(p.overrides())`` rebuilds ``p``.
+
+        The schema's correlations stay the schema's: when some of their pairs were left
+        out because this parameter set fixes one of their inputs, ``correlations`` is
+        still not an override, so a copy that fixes another input (:meth:`replace`, the
+        notebook's injected cell) leaves out that input's pairs in turn, rather than
+        being refused for correlating a fixed input.
+        """
         return {
             k: v
             for k, v in self.to_dict().items()
-            if k in self._pinned or not is_default(SPECS[k], v)
+            if k in self._pinned or not self._is_default(SPECS[k], v)
         }
+
+    def _is_default(self, spec: ParamSpec, value: Any) -> bool:
+        if spec.type == "pairs":
+            return self._default_pairs
+        return is_default(spec, value)
 
     def replace(self, **changes: Any) -> _ParametersBase:
         """A validated copy with ``changes`` applied over this parameter set.
@@ -460,6 +473,7 @@ def validate(
     params._given.update(given)
     params._pinned = frozenset(pinned)
     params._sampled = sampled
+    params._default_pairs = is_default(SPECS[name], value)
     return params
 
 

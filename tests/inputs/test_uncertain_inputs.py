@@ -400,3 +400,20 @@ def test_the_report_table_shows_specs_and_correlations():
     html = str(parameter_table(p))
     assert "normal(mean=0.1, sd=0.02)" in html
     assert f"[{SHARE}, {CHURN}, 0.2]" in html
+
+
+def test_the_schemas_pairs_stay_the_schemas_when_an_input_is_pinned():
+    """Pinning an input of a default pair leaves that pair out; the others are still the
+    schema's, not the user's, so a copy that pins another input leaves its pair out too
+    (validate(p.overrides()) rebuilds p; issue 19)."""
+    pairs = SPECS["correlations"].default
+    p = validate(regulation_approval_pass_rate=0.9)
+    assert p.correlations == pairs[:2] and "correlations" not in p.overrides()
+    assert validate(p.overrides()).digest() == p.digest()
+    q = p.replace(regulation_exit_hazard_solo_year=0.05)
+    assert q.correlations == pairs[1:2]
+    # pairs the user gives are the user's: pinning one of their inputs is refused
+    mine = validate(correlations=[list(t) for t in pairs[:2]])
+    assert "correlations" in mine.overrides()
+    with pytest.raises(ParameterError, match="no distribution to correlate"):
+        mine.replace(regulation_exit_hazard_solo_year=0.05)
