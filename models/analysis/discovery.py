@@ -33,7 +33,8 @@ import pandas as pd
 
 from models.exceptions import ParameterError
 from models.format import pct
-from models.inputs.schema import SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.schema import SPECS
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ from models.analysis import sensitivity
 from models.economics import finance
 from models.economics.modes import MODES
 from models.economics.simulation import simulate
-from models.inputs.schema import SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.schema import SPECS
 from models.uncertainty.montecarlo import CHUNK
 
 log = logging.getLogger(__name__)

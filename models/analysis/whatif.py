@@ -44,7 +44,9 @@ from models import format as fmt
 from models.analysis import drivers, metrics
 from models.economics.modes import MODES
 from models.exceptions import ParameterError
-from models.inputs.schema import SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.path_count import check_paths
+from models.inputs.schema import SPECS
 from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)
@@ -324,16 +326,12 @@ class WhatIf:
     def __init__(
         self, params, n_paths: int = N_PATHS, training_paths: int = TRAINING_PATHS
     ) -> None:
-        for name, value, least in (
-            ("n_paths", n_paths, 2),
-            ("training_paths", training_paths, 100),
-        ):
-            if not isinstance(value, int | np.integer) or value < least:
-                raise ParameterError(
-                    f"what-if {name}={fmt.show(value)}: expected an integer >= {least}"
-                )
+        self.n_paths = check_paths(n_paths, what="what-if n_paths")
+        if not isinstance(training_paths, int | np.integer) or training_paths < 100:
+            raise ParameterError(
+                f"what-if training_paths={fmt.show(training_paths)}: expected an integer >= 100"
+            )
         self.params = params
-        self.n_paths = int(n_paths)
         self.training_paths = int(training_paths)
         self.rules_: dict[str, Any] | None = None
         self._rules: dict[str, dict[str, Any]] = {}

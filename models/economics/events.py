@@ -34,9 +34,9 @@ chunking the paths does not change any path.
 **Events in expectation** (:func:`expected`; drawn: :func:`drawn`) give the
 deterministic run: the probability of operating instead of a 0/1 flag, the expected
 share of dark months instead of dark spells, extra churn instead of subscriber losses,
-and the expected catalogue instead of a pulled one. The Monte Carlo mean of a cash flow is close to, but not equal to, its
-expected-event value: the deterministic run is a quick summary, the Monte Carlo run is
-what the decision metrics use.
+and the expected catalogue instead of a pulled one. The Monte Carlo mean of a cash flow
+is close to, but not equal to, its expected-event value: the deterministic run is a
+quick summary, the Monte Carlo run is what the decision metrics use.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ import json
 import textwrap
 from typing import Any
 
-from models.inputs.schema import GROUPS, PARAMETERS, ParamSpec
+from models.inputs.schema import GROUPS, PARAMETERS
+from models.inputs.spec import ParamSpec
 
 
 def _default(p: ParamSpec) -> str:

@@ -21,14 +21,12 @@ pydantic's wording.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import functools
 import hashlib
 import json
 import math
 import numbers
-import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -38,7 +36,8 @@ from models.exceptions import ParameterError
 from models.format import cut, plain, show
 from models.inputs.correlation import correlation_matrix, smallest_eigenvalue
 from models.inputs.distributions import Distribution, parse_parameter
-from models.inputs.schema import PARAMETERS, SPECS, ParamSpec
+from models.inputs.schema import PARAMETERS, SPECS
+from models.inputs.spec import ParamSpec
 
 Range = tuple[float, float, float]
 Spec = Range | dict[str, Any]
@@ -56,6 +55,7 @@ class _ParametersBase(BaseModel):
     _given: dict[str, Distribution] = PrivateAttr(default_factory=dict)
     _pinned: frozenset[str] = PrivateAttr(default=frozenset())
     _sampled: dict[str, Distribution] | None = PrivateAttr(default=None)
+    _default_pairs: bool = PrivateAttr(default=True)
 
     @property
     def ranges(self) -> dict[str, Range]:
@@ -119,12 +119,24 @@ class _ParametersBase(BaseModel):
 
     def overrides(self) -> dict[str, Any]:
         """The values that differ from the schema's defaults, plus every :attr:`pinned`
-        input (even at its default), so that ``validate(p.overrides())`` rebuilds ``p``."""
+        input (even at its default), so that ``validate(p.overrides())`` rebuilds ``p``.
+
+        The schema's correlations stay the schema's: when some of their pairs were left
+        out because this parameter set fixes one of their inputs, ``correlations`` is
+        still not an override, so a copy that fixes another input (:meth:`replace`, the
+        notebook's injected cell) leaves out that input's pairs in turn, rather than
+        being refused for correlating a fixed input.
+        """
         return {
             k: v
             for k, v in self.to_dict().items()
-            if k in self._pinned or not _is_default(SPECS[k], v)
+            if k in self._pinned or not self._is_default(SPECS[k], v)
         }
+
+    def _is_default(self, spec: ParamSpec, value: Any) -> bool:
+        if spec.type == "pairs":
+            return self._default_pairs
+        return is_default(spec, value)
 
     def replace(self, **changes: Any) -> _ParametersBase:
         """A validated copy with ``changes`` applied over this parameter set.
@@ -151,9 +163,9 @@ def _spec_value(spec: Spec) -> list[float] | dict[str, Any]:
     return list(spec) if isinstance(spec, tuple) else dict(spec)
 
 
-def _is_default(spec: ParamSpec, value: Any) -> bool:
-    """Whether ``value`` is the schema default (a spec never is; pairs when they list the
-    schema's own)."""
+def is_default(spec: ParamSpec, value: Any) -> bool:
+    """Whether ``value`` is the schema default of ``spec`` (an uncertainty spec never
+    is; pairs when they list the schema's own)."""
     value = plain(value)
     if spec.type == "pairs":
         return isinstance(value, list | tuple) and _same_pairs(value, spec.default)
@@ -461,113 +473,8 @@ def validate(
     params._given.update(given)
     params._pinned = frozenset(pinned)
     params._sampled = sampled
+    params._default_pairs = is_default(SPECS[name], value)
     return params
-
-
-_NOT_PARAMETERS = {"In", "Out", "exit", "quit", "get_ipython", "open"}
-
-#: Names of a notebook's parameters cell that are not model parameters: ``scenario``
-#: names a scenario file whose values the cell's own values override
-#: (:func:`models.reporting.notebook.validate_notebook`); ``outputs_dir`` a folder the
-#: main report saves each future's outcomes to (:mod:`models.analysis.outcomes`).
-NOTEBOOK_ONLY = ("scenario", "outputs_dir")
-_PLAIN = (int, float, str, bool, list, tuple, dict, type(None), numbers.Real)
-
-#: First line of the cell Papermill injects (its Python translator's comment).
-_INJECTED_HEADER = "# Parameters"
-
-
-def _cell_names(source: str) -> set[str]:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return set()
-    names: set[str] = set()
-    for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else ([node.target] if isinstance(node, ast.AnnAssign) else [])
-        )
-        names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return names
-
-
-def _parameter_cells(history: Any) -> list[str]:
-    if not isinstance(history, list):
-        return []
-    return [s for s in history if isinstance(s, str) and s.lstrip().startswith(_INJECTED_HEADER)]
-
-
-def parameter_cell_names(history: Any) -> set[str] | None:
-    """Names assigned in the parameter cells run so far, from IPython's ``In`` history.
-
-    A parameter cell starts with the comment ``# Parameters``: the notebook's own
-    ``parameters`` cell and the cell Papermill injects after it both do. Returns None
-    when there is no such history (plain Python, or the header was removed).
-    """
-    cells = _parameter_cells(history)
-    if not cells:
-        return None
-    return set().union(*(_cell_names(s) for s in cells))
-
-
-def injected_cell_names(history: Any) -> set[str]:
-    """Names assigned in cells Papermill injected (first line exactly ``# Parameters``),
-    as opposed to the notebook's own ``parameters`` cell."""
-    names: set[str] = set()
-    for source in _parameter_cells(history):
-        if source.lstrip().splitlines()[0].rstrip() == _INJECTED_HEADER:
-            names |= _cell_names(source)
-    return names
-
-
-def from_namespace(namespace: Mapping[str, Any], *, where: str = "") -> _ParametersBase:
-    """Validate the parameters defined in a notebook's global namespace.
-
-    Called as ``validate_notebook(globals())`` right after the notebook's ``parameters``
-    cell (and Papermill's injected cell). In a kernel, the names checked are those
-    assigned in the parameter cells (:func:`parameter_cell_names`), so a misspelt
-    ``papermill -p`` name stops the run here, where Papermill itself only warns, while a
-    strategist's own variables elsewhere in the notebook do not. Without IPython's
-    history, every public name holding plain data (numbers, text, lists, mappings) is
-    checked.
-
-    Values may be ``[low, mode, high]`` lists, distribution mappings and the
-    ``correlations`` list, as Papermill injects them (Python literals). The notebook's
-    own cell repeats every default, so a value equal to its default counts as not given
-    (an uncertain input stays sampled) unless Papermill injected it, which is how
-    ``market-entry run`` passes an input pinned at its default; in the notebook itself,
-    write ``[v, v, v]`` to fix an input at its default value.
-    """
-    return validate(given_in_namespace(namespace), where=where)
-
-
-def given_in_namespace(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameter values a notebook's namespace gives (see :func:`from_namespace`):
-    those of the parameter cells, less values equal to their defaults that Papermill
-    did not inject, less :data:`NOTEBOOK_ONLY` names."""
-    history = namespace.get("In")
-    names = parameter_cell_names(history)
-    if names is not None:
-        picked = {k: namespace[k] for k in names if k in namespace}
-    else:
-        picked = {
-            k: v
-            for k, v in namespace.items()
-            if not k.startswith("_")
-            and k not in _NOT_PARAMETERS
-            and not isinstance(v, types.ModuleType)
-            and not callable(v)
-            and isinstance(v, _PLAIN)
-        }
-    injected = injected_cell_names(history)
-    return {
-        k: v
-        for k, v in picked.items()
-        if k not in NOTEBOOK_ONLY
-        and (k in injected or k not in SPECS or not _is_default(SPECS[k], v))
-    }
 
 
 def table_rows(params: _ParametersBase) -> Iterable[dict[str, Any]]:
@@ -581,6 +488,6 @@ def table_rows(params: _ParametersBase) -> Iterable[dict[str, Any]]:
             "value": value,
             "unit": spec.unit,
             "default": list(spec.default) if spec.type == "pairs" else spec.default,  # type: ignore[arg-type]
-            "changed": not _is_default(spec, value),
+            "changed": not is_default(spec, value),
             "source": spec.source,
         }

@@ -250,10 +250,24 @@ def load_yaml(
 
 
 def load(path: str | Path, overrides: Mapping[str, Any] | None = None):
-    """Load a scenario file, apply ``overrides`` and validate everything.
+    """Load a scenario file, apply ``overrides`` and validate everything, once.
 
-    The scenario name defaults to the file's stem. Returns a
-    :class:`~models.inputs.params.Parameters` object.
+    The scenario name defaults to the file's stem.
+
+    Returns
+    -------
+    Parameters
+        :class:`~models.inputs.params.Parameters`.
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file cannot be read as a mapping (:func:`load_yaml`).
+    ParameterError
+        Naming the file (``... in data/scenarios/x.yaml: ...``) when the file's own
+        values are at fault, else the ``-p`` overrides (``... (after -p overrides):
+        ...``). Which one is worked out only once the merged values fail, so a valid
+        scenario is validated once.
     """
     path = Path(path)
     data = load_yaml(path)
@@ -261,9 +275,12 @@ def load(path: str | Path, overrides: Mapping[str, Any] | None = None):
     # read, so that a missing or malformed file is reported at once
     from models.inputs.params import validate
 
-    validate(data, where=f" in {path}")  # report file errors against the file
     merged = {"scenario_name": path.stem, **data, **(overrides or {})}
-    return validate(merged, where="" if not overrides else " (after -p overrides)")
+    try:
+        return validate(merged, where="" if not overrides else " (after -p overrides)")
+    except ParameterError:
+        validate(data, where=f" in {path}")  # the file's own error, against the file
+        raise
 
 
 def parse_value(text: str, name: str | None = None) -> Any:

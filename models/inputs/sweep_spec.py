@@ -36,6 +36,8 @@ from models._paths import PROJECT_ROOT
 from models._rng import latin_hypercube, stream
 from models.exceptions import ParameterError, ScenarioFileError
 from models.format import show
+from models.inputs.memory import SWEEP_POINT, WORKER_BUDGET
+from models.inputs.path_count import check_paths
 from models.inputs.schema import SPECS
 
 #: Keys a sweep file may hold besides parameters.
@@ -44,12 +46,6 @@ DESIGNS = ("grid", "lhs", "scenarios")
 
 #: Most points a sweep may have (a safety net for typos such as steps: 1000 in 4 inputs).
 MAX_POINTS = 200_000
-
-#: Memory of one point's Monte Carlo run per path and the budget of one worker (bytes):
-#: a point runs 5 modes x 120 months in chunks, about 4 kB a path at its peak
-#: (benchmarks/bench_model.py), and each worker holds one point at a time.
-BYTES_PER_PATH = 4.0e3
-WORKER_BUDGET = 2.0e9
 
 
 @dataclass(frozen=True)
@@ -187,9 +183,10 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise _fail(path, f"design={show(design)}: expected one of {', '.join(DESIGNS)}")
-    paths = data.get("paths", 1000)
-    if not isinstance(paths, int) or isinstance(paths, bool) or not 2 <= paths <= 2_000_000:
-        raise _fail(path, f"paths={show(paths)}: expected a whole number of paths in [2, 2000000]")
+    try:
+        paths = check_paths(data.get("paths", 1000), what="paths")
+    except ParameterError as exc:
+        raise _fail(path, str(exc)) from None
     chunk = data.get("chunk", 50)
     if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
         raise _fail(path, f"chunk={show(chunk)}: expected a whole number of points >= 1")
@@ -227,13 +224,13 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
         if not isinstance(files, list) or not files:
             raise _fail(path, "scenarios: expected a list of scenario files")
         points = pd.DataFrame({"scenario": [str(_resolve(path, f)) for f in files]})
-    need = BYTES_PER_PATH * paths
+    need = SWEEP_POINT.need(paths)  # each worker holds one point at a time
     if need > WORKER_BUDGET:
         raise _fail(
             path,
             f"paths={paths:,}: one point needs about {need / 1e9:.1f} GB; a worker has "
             f"{WORKER_BUDGET / 1e9:.0f} GB; expected at most "
-            f"{int(WORKER_BUDGET / BYTES_PER_PATH):,}",
+            f"{SWEEP_POINT.most_paths(WORKER_BUDGET):,}",
         )
     sweep = Sweep(
         name=str(data.get("name") or path.stem),

@@ -23,8 +23,9 @@ from models._version import __version__
 from models.economics.modes import MODES
 from models.economics.results import Results
 from models.format import esc, money
+from models.inputs.display import label
 from models.inputs.params import table_rows
-from models.inputs.schema import GROUPS, SPECS, label
+from models.inputs.schema import GROUPS, SPECS
 from models.reporting.narrative import ExecutiveSummary, executive_summary
 from models.reporting.provenance import METADATA_KEY, git_commit
 

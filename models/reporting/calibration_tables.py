@@ -11,7 +11,7 @@ import pandas as pd
 
 from models.calibration.growth import METHOD_LABELS
 from models.economics.modes import MODES
-from models.inputs.schema import label
+from models.inputs.display import label
 
 
 def _modes(index: pd.Index) -> list[str]:

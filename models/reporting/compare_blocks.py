@@ -19,7 +19,8 @@ from models.analysis import rundiff
 from models.economics.modes import MODES
 from models.exceptions import ParameterError
 from models.format import esc, money, pct, show
-from models.inputs.schema import SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.schema import SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import read_manifest
 from models.reporting.style import layout

@@ -14,7 +14,7 @@ from models.analysis import flexibility, metrics, voi
 from models.analysis.decision import Decision
 from models.economics.modes import MODES
 from models.format import esc, money, pct
-from models.inputs.schema import format_value
+from models.inputs.display import format_value
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import METADATA_KEY
 

@@ -24,7 +24,8 @@ from models.analysis import rundiff
 from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError
 from models.format import esc, money, pct, show
-from models.inputs.schema import SPECS, format_value, label
+from models.inputs.display import format_value, label
+from models.inputs.schema import SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.decision_blocks import headline_numbers
 from models.reporting.provenance import git_commit, read_manifest

@@ -30,7 +30,8 @@ from models.analysis.sweep import COLUMNS
 from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError
 from models.format import esc, pct
-from models.inputs.schema import SPECS, label
+from models.inputs.display import label
+from models.inputs.schema import SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.style import layout
 

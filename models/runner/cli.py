@@ -164,11 +164,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from models._paths import SCENARIOS
-    from models.inputs.scenario import load, parse_overrides
+    from models.inputs.scenario import parse_overrides
+    from models.runner.validation import run_parameters
 
-    scenario = args.scenario if args.scenario is not None else SCENARIOS / "base.yaml"
-    params = load(scenario, parse_overrides(args.param or []))
+    params = run_parameters(args.scenario, parse_overrides(args.param or []))  # as run does
     print(f"ok: {len(PARAMETERS)} parameters valid, hash {params.digest()}")
     return 0
 

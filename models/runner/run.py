@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 
 from models._fingerprint import data_hashes, file_hashes, packages
-from models._paths import NOTEBOOKS, PROJECT_ROOT, SCENARIOS
+from models._paths import NOTEBOOKS, PROJECT_ROOT
 from models._version import __version__
 from models.exceptions import (
     NotebookError,
@@ -34,7 +34,7 @@ from models.exceptions import (
     ReportError,
     RunTimeoutError,
 )
-from models.inputs.scenario import load, slug
+from models.inputs.scenario import slug
 from models.reporting.provenance import METADATA_KEY, git_commit
 from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.html import notebook_to_html
@@ -43,13 +43,11 @@ from models.runner.kernel import KERNEL, check_kernel, kernel_manager_class
 from models.runner.limits import Deadline, Limits, failed_cell
 from models.runner.lock import holder, locked
 from models.runner.logs import LEVELS, run_log
-from models.runner.resources import check_memory
 from models.runner.retention import prune
+from models.runner.validation import DEFAULT_SCENARIO, notebook_parameters, run_parameters
 
 log = logging.getLogger(__name__)
 
-
-DEFAULT_SCENARIO = SCENARIOS / "base.yaml"
 
 #: The file of per-path outcomes the main report writes into its run folder.
 OUTCOMES = "outcomes.parquet"
@@ -186,8 +184,7 @@ def _execute(
         pm.execute_notebook(
             str(nb_path),
             str(out_nb),
-            parameters=params.overrides()
-            | {"scenario_name": params.scenario_name, "outputs_dir": str(run_dir)},
+            parameters=notebook_parameters(params, run_dir),
             kernel_name=kernel_name,
             progress_bar=sys.stderr.isatty() if progress is None else progress,
             cwd=str(PROJECT_ROOT),
@@ -335,8 +332,7 @@ def run_report(
     t0 = time.perf_counter()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
     nb_paths = notebook_paths(notebook)
-    if params is None:
-        params = load(scenario_path, overrides)
+    params = run_parameters(scenario_path, overrides, params=params)
     _check_limits(timeout, cell_timeout, keep)
     if log_level not in LEVELS:
         raise ParameterError(f"--log-level={log_level!r}: expected one of {', '.join(LEVELS)}")
@@ -344,7 +340,6 @@ def run_report(
     check_writable(reports_dir)
     scenario_dir = reports_dir / slug(scenario_dir_name or scenario_path.stem)
     _check_outputs(reports_dir, scenario_dir)
-    check_memory(int(params.n_paths))
     check_kernel(kernel_name)
     t_validated = time.perf_counter()
 

@@ -10,10 +10,11 @@ import pytest
 from models.analysis import decision as decision_mod
 from models.analysis import whatif
 from models.economics import finance
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
 from models.exceptions import ParameterError
 from models.inputs.params import validate
-from models.inputs.schema import MODE_LABELS, SPECS
+from models.inputs.schema import SPECS
 from models.uncertainty import montecarlo
 
 #: Small enough for tests, the panel's own size elsewhere.
@@ -105,7 +106,7 @@ def test_rules_are_refitted_where_reusing_them_would_hide_the_change(base, engin
 def test_words(engine):
     out = engine.evaluate()
     head = out.headline()
-    assert head.startswith(MODE_LABELS[out.recommended] + ", mean NPV $")
+    assert head.startswith(MODES.label(out.recommended) + ", mean NPV $")
     assert f"of {N:,} futures" in head and "ahead of" in head
     about = out.about("partner")
     assert about.startswith("Partner: mean NPV") and "expected case" in about

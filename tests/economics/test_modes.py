@@ -106,12 +106,31 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return out
 
 
+#: Where a mode's name may be written outside its module: a parameter group's name (its
+#: prefix in models/inputs/parameters and in economics/terms, which may equal a mode's),
+#: the values of ``staged_target_mode`` (a parameter whose values are modes, pinned to
+#: the registry by a test above), and the record of foreign services' own vocabulary
+#: (its ``entry_mode`` column says "solo"; each mode maps its analogues by record_code).
+_ALLOWED_FILES = {"models/calibration/data.py": {"solo"}}
+
+
 def _mode_literals(tree: ast.AST) -> list[tuple[int, str]]:
     names = set(MODES.names())
     skip = _docstrings(tree)
-    for node in ast.walk(tree):  # a parameter group's prefix may equal a mode's name
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PREFIX":
+    for node in ast.walk(tree):
+        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+        if isinstance(node, ast.AnnAssign | ast.Assign) and getattr(target, "id", "") in {
+            "PREFIX",
+            "GROUP",
+        }:
             skip.add(id(node.value))
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "ParamSpec"
+            and node.args
+            and getattr(node.args[0], "value", None) == "staged_target_mode"
+        ):
+            skip.update(id(n) for n in ast.walk(node))
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)
@@ -120,17 +139,18 @@ def _mode_literals(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def test_no_mode_name_is_written_outside_its_module_and_the_registry():
-    """Analysis, reporting, calibration, the runner and the notebooks ask the registry;
-    only a mode's own module names it. The parameter schema (models/inputs, below the
-    registry) holds parameter names and the staged entry's target choices, which
-    :func:`test_the_staged_targets_are_the_registry_services` pins to the registry."""
+    """Analysis, reporting, calibration, the runner, the inputs and the notebooks ask the
+    registry; only a mode's own module names it (see :data:`_ALLOWED_FILES` and
+    :func:`_mode_literals` for the parameter names and vocabularies that may coincide)."""
     found = []
     for path in sorted((ROOT / "models").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith(("models/economics/modes/", "models/inputs/")):
+        if rel.startswith("models/economics/modes/"):
             continue
+        allowed = _ALLOWED_FILES.get(rel, set())
         for line, name in _mode_literals(ast.parse(path.read_text())):
-            found.append(f"{rel}:{line}: {name!r}")
+            if name not in allowed:
+                found.append(f"{rel}:{line}: {name!r}")
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             tags = cell.get("metadata", {}).get("tags", [])
@@ -139,6 +159,13 @@ def test_no_mode_name_is_written_outside_its_module_and_the_registry():
             for line, name in _mode_literals(ast.parse("".join(cell["source"]))):
                 found.append(f"{path.name}:{cell.get('id')}:{line}: {name!r}")
     assert not found, "mode names written outside the registry:\n" + "\n".join(found)
+
+
+def test_the_record_vocabulary_covers_the_modes_record_codes():
+    from models.calibration.data import foreign_services
+
+    codes = set(foreign_services()["entry_mode"])
+    assert set(MODES.record_codes()) == codes  # every code of the record calibrates a mode
 
 
 # -- the economics are fed only what they read ------------------------------------------
@@ -203,7 +230,6 @@ class MinorityStake(EntryMode):
 
     groups: tuple = (Market, Rules, Finance)
     events: tuple[str, ...] = ("exit", "crackdown")
-    lines: dict = None  # set below (a dataclass default must be immutable)
 
     def build(self, terms: Terms, uniforms=None, how=None, plan_only=False):
         months = terms.months
@@ -223,7 +249,6 @@ class MinorityStake(EntryMode):
         cond["setup"] = np.where(t == 0, -self.settings["price"], 0.0)
         cash = cond["dividends"] + cond["setup"]
         terminal = terminal_value(months, cash, ZERO, cond["dividends"], 0.0, terms.finance)
-        zeros = np.zeros((1, 1))
         return with_exit_policy(
             self.name,
             terms.horizon,
@@ -232,12 +257,8 @@ class MinorityStake(EntryMode):
             cond,
             risk,
             0.0,
-            zeros,
-            zeros,
-            zeros,
-            zeros,
-            how,
-            plan_only,
+            how=how,
+            plan_only=plan_only,
             terminal=terminal,
         )
 
@@ -251,8 +272,9 @@ def _toy() -> MinorityStake:
         commitment=2,
         exposure=ExposureNames(exit_hazard="regulation_exit_hazard_partner_year"),
         settings={"price": 60.0, "dividend": 12.0},
+        lines={"dividends": "Dividends received"},
+        revenue_lines=("dividends",),
     )
-    object.__setattr__(stake, "lines", {"dividends": "Dividends received"})
     return stake
 
 
@@ -263,15 +285,10 @@ def test_a_new_mode_goes_through_simulation_monte_carlo_metrics_and_reports():
     from models.reporting import charts, decision_blocks, risk_charts
 
     toy = _toy()
-    p = validate(
-        n_paths=400,
-        decision_training_paths=512,
-        sobol_samples=64,
-        regulation_exit_hazard_partner_year=0.1,
-        correlations=[],
-    )
+    p = validate(n_paths=400, decision_training_paths=512, sobol_samples=64)
     with MODES.added(toy):
         assert "dividends" in LINE_ITEMS
+        assert list(LINE_ITEMS)[-1] == "continuing_value"  # its line before the exit costs
         # the expected case, line by line: 12 a year, growing; the price at month 0
         res = simulate(p)
         r = res.modes["stake"]
@@ -286,13 +303,17 @@ def test_a_new_mode_goes_through_simulation_monte_carlo_metrics_and_reports():
         npv = res.summary.loc["stake", "npv_usd_m"]
         assert res.pv_lines.loc["stake"].sum() == pytest.approx(npv)
         assert res.pv_lines.loc["solo", "dividends"] == 0.0
+        revenue = res.summary.loc["stake", "revenue_pv_usd_m"]
+        assert revenue == pytest.approx(res.pv_lines.loc["stake", "dividends"]) and revenue > 0
         # the Monte Carlo (drawn inputs and events, a review rule fitted on training
         # paths) and the decision metrics
         d = analyse(p)
         mc = d.mc
         assert "stake" in mc.npv.columns and "stake" in mc.rules
         assert mc.npv_committed["stake"].std() > 0  # forced exits drawn on its own hazard
-        assert mc.forced_exit_month["stake"].notna().mean() > 0.3
+        assert mc.forced_exit_month["stake"].notna().mean() > 0.05
+        # it shares the partnership's hazard: one column of it in the value of information
+        assert "the regulator's stance" in set(d.evppi["group"])
         assert "stake" in d.npv_table.index and "stake" in d.ranking
         assert 0.0 <= d.npv_table.loc["stake", "prob_best"] <= 1.0
         assert "stake" in d.flexibility.index

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.economics.simulation import simulate
 from models.inputs.params import validate
-from models.inputs.schema import ENTRY_MODES
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def base():
 
 
 def test_every_mode_has_arrays_shaped_paths_by_months(base):
-    assert set(base.modes) == set(ENTRY_MODES)
+    assert set(base.modes) == set(MODES.names())
     for r in base.modes.values():
         assert r.operating.shape == (1, 120)
         assert set(r.lines) == set(LINE_ITEMS)
@@ -102,7 +102,7 @@ def test_signs_of_lines(base):
 def test_recommendation_is_the_best_npv(base):
     npv = base.summary["npv_usd_m"]
     assert npv[base.recommended] == npv.max()
-    assert base.ranking[0] == base.recommended and len(base.ranking) == len(ENTRY_MODES)
+    assert base.ranking[0] == base.recommended and len(base.ranking) == len(MODES)
 
 
 def test_solo_waits_longer_than_partner(base):
@@ -145,7 +145,7 @@ def test_licensing_fees_by_hand():
 
 def test_to_frame_is_tidy(base):
     df = base.to_df()
-    assert len(df) == len(ENTRY_MODES) * 120
+    assert len(df) == len(MODES) * 120
     assert {"mode", "path", "month", "date", "cash_flow", "subscribers_m"} <= set(df.columns)
     assert not df.duplicated(["mode", "path", "month"]).any()
     solo = df[df["mode"] == "solo"]
@@ -279,7 +279,7 @@ def test_each_drawn_path_equals_its_own_deterministic_run():
     many = simulate(validate(), draws)
     for i in range(len(draws)):
         one = simulate(validate({k: v[i] for k, v in DRAWN.items()}))
-        for mode in ENTRY_MODES:
+        for mode in MODES.names():
             a, b = many.modes[mode], one.modes[mode]
             for k in LINE_ITEMS:
                 assert np.allclose(a.lines[k][i], b.lines[k][0]), (i, mode, k)
@@ -297,7 +297,7 @@ def test_summary_averages_the_paths():
     singles = [
         simulate(validate({k: v[i] for k, v in DRAWN.items()})).summary for i in range(len(draws))
     ]
-    for mode in ENTRY_MODES:
+    for mode in MODES.names():
         expected = np.mean([s.loc[mode, "npv_usd_m"] for s in singles])
         assert many.summary.loc[mode, "npv_usd_m"] == pytest.approx(expected)
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from models.exceptions import ParameterError
-from models.inputs.params import from_namespace, suggest, validate
+from models.inputs.params import suggest, validate
 
 
 def test_defaults_and_attribute_access():
@@ -43,7 +43,8 @@ def test_defaults_and_attribute_access():
         ({"growth_churn_rate_month": [0.0, 0.1, 0.9]}, ["0.9 is outside"]),
         ({"pricing_vat_rate": [0.0, 0.06, 0.1]}, ["does not accept a range"]),
         ({"scenario_name": "x" * 500}, ["scenario_name=", "at most 120 characters"]),
-        ({"n_paths": 0}, ["n_paths=0", "an integer in [1, 2000000]"]),
+        ({"n_paths": 0}, ["n_paths=0", "an integer in [2, 2000000]"]),
+        ({"n_paths": 1}, ["n_paths=1", "an integer in [2, 2000000] (paths)"]),
         ({"sampling_method": "sobol"}, ["sampling_method='sobol'", "one of 'lhs', 'mc'"]),
     ],
 )
@@ -98,27 +99,6 @@ def test_overrides_lists_only_changes():
     assert validate(horizon_years=5).overrides() == {"horizon_years": 5}
 
 
-def test_from_namespace_ignores_modules_functions_and_privates():
-    import json
-
-    ns = {
-        "json": json,
-        "f": lambda: 1,
-        "_x": 1,
-        "In": [],
-        "Out": {},
-        "horizon_years": 5,
-        "get_ipython": print,
-    }
-    assert from_namespace(ns).horizon_years == 5
-    ns["params"] = validate()  # objects a previous "run all" left behind are not inputs
-    ns["results"] = object()
-    assert from_namespace(ns).horizon_years == 5
-    ns["horizon_yeras"] = 6
-    with pytest.raises(ParameterError, match="did you mean horizon_years"):
-        from_namespace(ns)
-
-
 def test_suggest():
     assert suggest("discount_rate_year") == "finance_discount_rate_year"
     assert suggest("zzzz") is None
@@ -127,35 +107,6 @@ def test_suggest():
 def test_error_renders_as_one_line_in_ipython():
     err = ParameterError("parameter x=1: expected y")
     assert err._render_traceback_() == ["ParameterError: parameter x=1: expected y"]
-
-
-def test_in_a_kernel_only_parameter_cells_are_checked():
-    """A strategist's own variable does not break the next run-all; a misspelt name in
-    Papermill's injected cell does stop the run."""
-    ns = {
-        "In": [
-            "",
-            "# Parameters: edit here\nhorizon_years = 5  # years\n",
-            "# Parameters\nhorizon_years = 7\n",
-            "params = 1",
-            "mode = 'solo'",
-        ],
-        "horizon_years": 7,
-        "mode": "solo",
-    }
-    assert from_namespace(ns).horizon_years == 7
-    ns["In"].append("# Parameters\nhorizon_yeras = 8\n")
-    ns["horizon_yeras"] = 8
-    with pytest.raises(ParameterError, match="did you mean horizon_years"):
-        from_namespace(ns)
-
-
-def test_parameter_cell_names():
-    from models.inputs.params import parameter_cell_names
-
-    assert parameter_cell_names(None) is None
-    assert parameter_cell_names(["x = 1"]) is None
-    assert parameter_cell_names(["# Parameters\na = 1\nb: int = 2\nc, d = 3, 4"]) == {"a", "b"}
 
 
 def test_a_long_run_growth_at_the_discount_rate_is_refused():

@@ -174,3 +174,25 @@ def test_save_bad_target(tmp_path, name, fragment):
     with pytest.raises(ScenarioFileError, match=fragment):
         save(validate(), tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_valid_scenario_is_validated_once(monkeypatch):
+    """The merged values are validated once; only a failure validates the file alone, to
+    say whether the file or the -p overrides are at fault."""
+    from models.inputs import params
+
+    calls = []
+    real = params.validate
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("where"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(params, "validate", counted)
+    base = ROOT / "data/scenarios/base.yaml"
+    assert load(base, {"n_paths": 200}).n_paths == 200
+    assert calls == [" (after -p overrides)"]
+    calls.clear()
+    with pytest.raises(ParameterError, match=r"n_paths=1 \(after -p overrides\): expected"):
+        load(base, {"n_paths": 1})
+    assert calls == [" (after -p overrides)", f" in {base}"]

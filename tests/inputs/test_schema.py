@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from models.inputs.param_docs import parameters_cell
-from models.inputs.params import from_namespace, validate
+from models.inputs.params import validate
 from models.inputs.schema import GROUPS, PARAMETERS, SPECS, records
+from models.reporting.namespace import from_namespace
 from tests.conftest import ROOT, run_cli
 
 
@@ -39,6 +40,25 @@ def test_every_parameter_is_documented_and_its_default_valid():
         assert p.min is not None and p.max is not None and p.min <= p.default <= p.max, p.name
         assert isinstance(p.default, int if p.type == "int" else float), p.name
     validate()  # the defaults form a valid parameter set
+
+
+def test_each_spec_carries_its_group_and_label():
+    """The group is the table that lists a spec (names carry its prefix, the simulation
+    settings aside); the groups come in the order of GROUPS; the label is the spec's own,
+    its name when it has none."""
+    import itertools
+
+    from models.inputs.display import format_value, label
+
+    assert [g for g, _ in itertools.groupby(p.group for p in PARAMETERS)] == list(GROUPS)
+    for p in PARAMETERS:
+        if p.group != "simulation":
+            assert p.name.startswith(p.group + "_"), p.name
+        assert p.label.strip() and label(p.name) == p.label, p.name
+    assert label("growth_churn_rate_month") == "monthly churn"
+    assert label("seed") == "seed" and label("not_a_parameter") == "not_a_parameter"
+    assert format_value("growth_churn_rate_month", 0.052) == "5.2%"
+    assert format_value("finance_setup_usd_m", 12.0) == "US$12.0 m"
 
 
 def test_sources_point_at_evidence():

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from models.exceptions import ParameterError
-from models.inputs.params import from_namespace, validate
+from models.inputs.params import validate
 from models.inputs.scenario import load, parse_overrides, parse_value
 from models.inputs.schema import PARAMETERS, SPECS
 from models.uncertainty import sampling
@@ -366,36 +366,6 @@ def test_p_accepts_a_flow_mapping_and_a_flow_list():
     refused({SHARE: dup}, f"parameter {SHARE}=")
 
 
-def test_from_namespace_takes_mappings_and_the_correlations_list():
-    ns = {
-        SHARE: {"dist": "normal", "mean": 0.1, "sd": 0.02},
-        CHURN: 0.06,  # the default, as the notebook's own cell writes it: still sampled
-        PAYERS: 0.2,  # changed: fixed
-        "correlations": [[SHARE, "market_user_growth_year", 0.4]],
-        "sampling_method": "lhs",
-        "horizon_years": 10,
-    }
-    p = from_namespace(ns)
-    assert p.distributions[SHARE].kind == "normal"
-    assert CHURN in p.distributions and PAYERS not in p.distributions
-    assert p.pinned == {PAYERS}
-    assert p.correlations == ((SHARE, "market_user_growth_year", 0.4),)
-
-
-def test_papermill_can_pin_an_input_at_its_default():
-    """``market-entry run`` passes ``overrides()``, which includes inputs pinned at their
-    default; in Papermill's injected cell they stay pinned."""
-    p = validate({SHARE: 0.1})
-    injected = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in p.overrides().items())
-    own = "# Parameters: edit here\nmarket_foreign_premium_share = 0.1  # fraction\n"
-    ns = {"In": ["", own, injected], SHARE: 0.1}
-    q = from_namespace(ns)
-    assert q.pinned == {SHARE} and q.digest() == p.digest()
-    ns["In"] = ["", own]  # the notebook's own cell only: the default, sampled
-    assert from_namespace(ns).pinned == frozenset()
-    assert SHARE in from_namespace(ns).distributions
-
-
 def test_every_default_distribution_is_valid():
     for name, d in validate().distributions.items():
         low, high = d.support
@@ -430,3 +400,20 @@ def test_the_report_table_shows_specs_and_correlations():
     html = str(parameter_table(p))
     assert "normal(mean=0.1, sd=0.02)" in html
     assert f"[{SHARE}, {CHURN}, 0.2]" in html
+
+
+def test_the_schemas_pairs_stay_the_schemas_when_an_input_is_pinned():
+    """Pinning an input of a default pair leaves that pair out; the others are still the
+    schema's, not the user's, so a copy that pins another input leaves its pair out too
+    (validate(p.overrides()) rebuilds p; issue 19)."""
+    pairs = SPECS["correlations"].default
+    p = validate(regulation_approval_pass_rate=0.9)
+    assert p.correlations == pairs[:2] and "correlations" not in p.overrides()
+    assert validate(p.overrides()).digest() == p.digest()
+    q = p.replace(regulation_exit_hazard_solo_year=0.05)
+    assert q.correlations == pairs[1:2]
+    # pairs the user gives are the user's: pinning one of their inputs is refused
+    mine = validate(correlations=[list(t) for t in pairs[:2]])
+    assert "correlations" in mine.overrides()
+    with pytest.raises(ParameterError, match="no distribution to correlate"):
+        mine.replace(regulation_exit_hazard_solo_year=0.05)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
 from models.format import money
 from models.inputs.params import validate
-from models.inputs.schema import rivals
 from models.reporting.narrative import drivers, executive_summary
 
 
@@ -38,7 +38,7 @@ def test_summary_names_the_recommended_mode_and_its_margin():
     npv = r.summary["npv_usd_m"]
     assert es.recommended == npv.idxmax()
     # measured against the best mode that starts differently (not licensing's twin)
-    assert es.margin_usd_m == npv.max() - npv[rivals(es.recommended, npv.index)].max()
+    assert es.margin_usd_m == npv.max() - npv[MODES.rivals(es.recommended, npv.index)].max()
     assert money(npv.max()) in es.headline
     assert es.drivers and es.reasons
 

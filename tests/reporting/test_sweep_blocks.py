@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from models.economics.modes import MODES
 from models.exceptions import ParameterError
-from models.inputs.schema import ENTRY_MODES
 from models.reporting import sweep_blocks
 
 
@@ -20,10 +20,10 @@ def _frame(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> pd.Data
     rows = []
     z = np.zeros(len(x)) if z is None else z
     for i, (a, b, c) in enumerate(zip(x, y, z, strict=True)):
-        means = {m: -100.0 for m in ENTRY_MODES}
+        means = {m: -100.0 for m in MODES.names()}
         means.update(partner=100.0 * (a - b), license=0.0, stay_out=-1.0)
         rec = "partner" if means["partner"] > 0 else "license"
-        for m in ENTRY_MODES:
+        for m in MODES.names():
             rows.append(
                 {
                     "point": i,

@@ -53,14 +53,14 @@ def test_a_batch_writes_each_report_and_a_comparison(batch):
 def test_one_failure_does_not_stop_the_others(tmp_path):
     good = tmp_path / "small.yaml"
     good.write_text("n_paths: 300\nsobol_samples: 16\n")
-    bad = tmp_path / "one_path.yaml"
-    bad.write_text("n_paths: 1\n")  # valid, but fails in the notebook (Iman-Conover)
+    bad = tmp_path / "few_paths.yaml"
+    bad.write_text("n_paths: 5\n")  # valid, but fails in the notebook (Iman-Conover)
     reports = tmp_path / "reports"
     proc = run_cli("batch", str(good), str(bad), "--reports", str(reports))
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
     assert lines[0].startswith("ok small: Licensing")
-    assert lines[1].startswith("FAILED one_path (exit 1, ") and "too few paths" in lines[1]
+    assert lines[1].startswith("FAILED few_paths (exit 1, ") and "too few paths" in lines[1]
     assert lines[2].startswith("batch: 1 of 2 scenarios succeeded")
     assert (reports / "small" / "latest").is_symlink()
     assert not (reports / "_compare").exists()  # nothing to compare

@@ -15,8 +15,8 @@ import nbformat
 import pandas as pd
 import pytest
 
+from models.economics.modes import MODES
 from models.exceptions import ReportError
-from models.inputs.schema import ENTRY_MODES
 from models.runner import run as runner
 from tests.conftest import CLI, NASTY_NAME, ROOT, run_cli, tree
 
@@ -41,7 +41,7 @@ def test_run_writes_a_complete_report_folder(report_run):
     outcomes = pd.read_parquet(run_dir / "outcomes.parquet")
     m = json.loads((run_dir / "manifest.json").read_text())
     n = m["headline"]["n_paths"]
-    assert len(outcomes) == n * len(ENTRY_MODES)  # one row per path and mode
+    assert len(outcomes) == n * len(MODES)  # one row per path and mode
     assert outcomes.groupby("mode", observed=True)["npv_usd_m"].mean().round(3).to_dict() == {
         mode: v["mean"] for mode, v in m["headline"]["modes"].items()
     }
@@ -58,7 +58,7 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert [r["status"] for r in m["results"]] == ["succeeded"] * 4
     assert set(m["results"][0]["timings_s"]) == {"execute", "html"}
     assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
-    assert m["headline"]["recommended"] in ENTRY_MODES
+    assert m["headline"]["recommended"] in MODES.names()
     assert m["html_bytes"] == report_run["html"].stat().st_size
     latest = reports / "letv_2015" / "latest"
     assert latest.is_symlink() and os.readlink(latest) == run_dir.name

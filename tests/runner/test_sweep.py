@@ -95,7 +95,7 @@ def test_resume_refuses_another_sweeps_folder(spec, tmp_path):
         (("partner_revenue_share:", "partner_revenu_share:"), "not a numeric parameter"),
         (("[0.1, 0.4]", "[]"), "the range is empty"),
         (("steps: 2", "steps: 0"), "steps=0: expected a whole number >= 1"),
-        (("paths: 40", "paths: 1000000"), "one point needs about 4.0 GB"),
+        (("paths: 40", "paths: 1000000"), "one point needs about 2.1 GB"),
         (("[0.1, 0.4]", "[0.1, 1.4]"), "point 2"),
         (("design: grid", "design: random"), "design='random'"),
         (("name: tiny", "nmae: tiny"), "key 'nmae' is neither a sweep setting"),

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from models.analysis import metrics
+from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.inputs.params import validate
-from models.inputs.schema import ENTRY_MODES
 from models.uncertainty import montecarlo
 
 
@@ -31,7 +31,7 @@ def test_seed_reproduces_exactly(params, mc):
 
 
 def test_shapes_and_bookkeeping(params, mc):
-    assert mc.npv.shape == (600, len(ENTRY_MODES))
+    assert mc.npv.shape == (600, len(MODES))
     assert list(mc.draws.columns) == list(params.distributions)
     assert mc.fan_subscribers["solo"].shape == (600, params.months)
     assert (mc.npv["stay_out"] == 0).all()

@@ -1,0 +1,70 @@
+"""How much memory a run needs: the one owner of the estimates.
+
+Two kinds of run need two figures, each a fixed part and a part per path, rounded up
+from the peak resident set of a fresh process (``/usr/bin/time -v``; Linux, Python 3.11,
+the base scenario, the 2-core machine of the README; issue 19 unless said otherwise):
+
+**The main report** (``market-entry run``; :func:`models.runner.resources.check_memory`
+refuses a run that would not fit in the memory available). Its kernel fits the review
+rules, runs the Monte Carlo paths (:func:`models.uncertainty.montecarlo.run`), the
+analysis (tornado; Sobol, whose N (k + 2) input sets run in one call; deal zone; value
+of information) and writes every future's outcomes. Measured: 1.80 GB at 20,000 paths
+(32 s), 1.96 GB at 100,000 (45 s), 3.22 GB at 500,000 (141 s) and 7.81 GB at
+2,000,000 (580 s, beside another job): about 3.1 kB a path above 500,000 paths.
+:data:`REPORT`: 1.8 GB and 3.1 kB a path. (Before issue 19 the runner took 1 GB and
+2 kB a path, from 0.9 GB at 100,000 paths in issue 10 and 3.8 GB at 2,000,000 in issue
+11: the report has grown since, and that estimate was 0.8 GB short at 100,000 paths and
+2.8 GB short at 2,000,000.)
+
+**A sweep point** (``market-entry sweep``; :func:`models.inputs.sweep_spec.load_sweep`
+refuses paths that would not fit in a worker's :data:`WORKER_BUDGET`). A worker holds
+one point at a time and keeps only each path's NPV
+(:func:`models.uncertainty.montecarlo.path_npv`; the review rules, under ``adaptive``,
+are fitted once in the main process and sent to it). Measured in a process holding
+only that: 0.37 GB at 1,000 paths, 0.50 GB at 20,000, 0.52 GB at 100,000 and 1.09 GB at
+500,000 under ``fixed``; 0.48, 0.74 and 1.06 GB at 1,000, 100,000 and 500,000 under
+``adaptive``: the imports (0.3 GB), one chunk of 2,048 paths' monthly arrays, then
+about 1.4 kB a path (the drawn inputs, their Latin hypercube and rank-correlation
+copies, the NPVs). :data:`SWEEP_POINT`: 0.6 GB and 1.5 kB a path. (Before issue 19 the
+sweep took 4 kB a path and nothing fixed: a peak at a few thousand paths divided by
+the paths, which put a point of 1,000 paths at 4 MB and one of 1,000,000 at 4 GB.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Peak memory of a kind of run: ``base + per_path * paths`` (bytes).
+
+    Attributes
+    ----------
+    base : float
+        Bytes whatever the paths (imports, fixed work, one chunk of paths).
+    per_path : float
+        Bytes per Monte Carlo path.
+    """
+
+    base: float
+    per_path: float
+
+    def need(self, n_paths: int) -> float:
+        """Estimated peak memory with ``n_paths`` paths (bytes)."""
+        return self.base + self.per_path * n_paths
+
+    def most_paths(self, budget: float) -> int:
+        """The most paths whose estimate fits in ``budget`` bytes (0 if none)."""
+        return max(0, int((budget - self.base) / self.per_path))
+
+
+#: The main report (``market-entry run``): see the module docstring.
+REPORT = Footprint(base=1.8e9, per_path=3.1e3)
+
+#: One sweep point in a worker (``market-entry sweep``): see the module docstring.
+SWEEP_POINT = Footprint(base=0.6e9, per_path=1.5e3)
+
+#: Memory a sweep worker may use for its point (bytes); a local cluster starts one
+#: single-threaded worker per core.
+WORKER_BUDGET = 2.0e9

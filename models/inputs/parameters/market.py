@@ -1,0 +1,133 @@
+"""Market: the parameters of the group ``market``, in schema order.
+
+The online-video audience, its payers, their response to price and catalogue, the
+incumbents' price war.
+
+:mod:`models.inputs.schema` lists the groups in order; the fields are those of
+:class:`models.inputs.spec.ParamSpec`.
+"""
+
+from __future__ import annotations
+
+from models.inputs.parameters.sources import ASSUMPTION as _A
+from models.inputs.spec import ParamSpec
+
+GROUP = "market"
+TITLE = "Market"
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    ParamSpec(
+        "market_online_video_users_m",
+        "float",
+        1067.0,
+        "million people",
+        "China's online-video users at month 0: the outer bound of the addressable market.",
+        "data/raw/china_internet_cnnic.csv row 2023-12 (CNNIC: 1,067 M online video users, "
+        "includes short video; verified)",
+        label="online-video users",
+        min=1.0,
+        max=2000.0,
+        uncertain=True,
+        default_range=(900.0, 1100.0),
+        range_source="range: assumption: 900 M leaves out viewers of short video only, "
+        "1,100 M extends the 2020-23 trend a year",
+    ),
+    ParamSpec(
+        "market_user_growth_year",
+        "float",
+        0.034,
+        "fraction per year",
+        "Yearly growth of online-video users.",
+        "data/raw/china_internet_cnnic.csv: internet users 989 M (2020-12) to 1,092 M "
+        "(2023-12) is 3.4 % a year",
+        label="growth of online-video users",
+        min=-0.2,
+        max=0.5,
+        uncertain=True,
+        default_range=(0.0, 0.06),
+        range_source="range: assumption: saturation (0 %) to the 2017-20 pace (about 6 %, "
+        "same file)",
+    ),
+    ParamSpec(
+        "market_svod_payer_share",
+        "float",
+        0.15,
+        "fraction",
+        "Share of online-video users who pay for any video subscription (unique payers).",
+        "derived from rows not fully verified: iQIYI 111.6 M (2022-12, unverified) and Tencent "
+        "Video 113 M (2024-03, partly verified) in data/raw/china_svod_subscribers.csv are 21 "
+        "% of 1,067 M users before multi-homing; assumption: under 45 % pay one platform only "
+        "(ref 1.20), so unique payers are set at 15 %",
+        label="share of users who pay for video",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.08, 0.25),
+        range_source="range: assumption: 8 % (only the two leaders' members counted once) "
+        "to 25 % (every platform's members counted)",
+    ),
+    ParamSpec(
+        "market_foreign_premium_share",
+        "float",
+        0.10,
+        "fraction",
+        "Share of paying users who would consider a premium foreign service at the "
+        "reference price with a catalogue of market_reference_catalogue_titles.",
+        _A + "no public figure exists; 10 % is a round starting point for the sensitivity analysis",
+        label="share of payers open to a foreign service",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.03, 0.25),
+        range_source="range: assumption: deliberately wide (3-25 %) because no figure "
+        "exists; the sensitivity analysis shows what hangs on it",
+    ),
+    ParamSpec(
+        "market_reference_catalogue_titles",
+        "float",
+        300.0,
+        "foreign-title equivalents",
+        "Catalogue at which market_foreign_premium_share holds; a larger catalogue draws "
+        "more (content_demand_elasticity). Domestic titles and originals count by their "
+        "weights.",
+        _A + "about the default solo catalogue in its third year (170 foreign titles, 400 "
+        "domestic at a quarter, six originals at three), so that the share means what a "
+        "settled service draws",
+        min=1.0,
+        max=100000.0,
+    ),
+    ParamSpec(
+        "market_price_elasticity",
+        "float",
+        -1.5,
+        "",
+        "Constant price elasticity of the addressable market: the market scales with "
+        "(price / reference price) ** elasticity.",
+        _A + "premium SVOD facing free, ad-supported local platforms is taken as elastic; "
+        "no China-specific estimate was found",
+        label="price elasticity",
+        min=-5.0,
+        max=0.0,
+        uncertain=True,
+        default_range=(-2.5, -0.5),
+        range_source="range: assumption: from inelastic (-0.5) to strongly elastic (-2.5)",
+    ),
+    ParamSpec(
+        "market_price_war_cut",
+        "float",
+        0.1,
+        "fraction of the reference price",
+        "How far the incumbents' price falls once a foreign service launches (promotions, "
+        "cheaper plans): the reference price of the price elasticity is cut by this share "
+        "from the own service's launch on.",
+        "ref 1.2: iQIYI's auto-renew price (CNY 15) ran 24 % below its single-month list "
+        "price (19.8) before 2020; ref 1.4: first months offered at CNY 12 against 40; "
+        "assumption: a tenth off the reference price in answer to a foreign entry",
+        label="incumbents' price cut",
+        min=0.0,
+        max=0.9,
+        uncertain=True,
+        default_range=(0.0, 0.25),
+        range_source="range: refs 1.2, 1.4: no answer to a full promotional price (24 %)",
+    ),
+)

@@ -1,0 +1,141 @@
+"""Pricing: the parameters of the group ``pricing``, in schema order.
+
+The streamer's price, the exchange rate, VAT and payment fees, collection, the
+advertising tier.
+
+:mod:`models.inputs.schema` lists the groups in order; the fields are those of
+:class:`models.inputs.spec.ParamSpec`.
+"""
+
+from __future__ import annotations
+
+from models.inputs.parameters.sources import ASSUMPTION as _A
+from models.inputs.spec import ParamSpec
+
+GROUP = "pricing"
+TITLE = "Pricing"
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    ParamSpec(
+        "pricing_price_cny_month",
+        "float",
+        30.0,
+        "CNY per month, VAT included",
+        "Single-month list price of the streamer's own service (realised revenue is "
+        "pricing_realisation_rate of it).",
+        "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021), the top of the local range",
+        label="monthly price",
+        min=1.0,
+        max=300.0,
+        uncertain=True,
+    ),
+    ParamSpec(
+        "pricing_reference_price_cny_month",
+        "float",
+        30.0,
+        "CNY per month, VAT included",
+        "Single-month list price of the local benchmark service, against which the price "
+        "elasticity applies (list against list: both realise about the same share).",
+        "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021)",
+        min=1.0,
+        max=300.0,
+    ),
+    ParamSpec(
+        "pricing_fx_cny_per_usd",
+        "float",
+        7.1,
+        "CNY per US$",
+        "Exchange rate used to convert yuan revenues and costs to US dollars.",
+        _A + "approximate 2023-25 level; the references quote 6.6 (2016-17) and 6.88 (Q4 "
+        "2018) and ask for one's own rate",
+        label="yuan per dollar",
+        min=1.0,
+        max=20.0,
+        uncertain=True,
+        default_range=(6.3, 7.6),
+        range_source="range: 6.3-7.6, the span of CNY per US$ over 2016-2025 (refs quote "
+        "6.6 and 6.88)",
+    ),
+    ParamSpec(
+        "pricing_vat_rate",
+        "float",
+        0.06,
+        "fraction of net price",
+        "Value-added tax included in consumer prices and licence fees.",
+        "PRC VAT of 6 % on value-added telecom and modern services (Caishui [2016] No. 36)",
+        min=0.0,
+        max=0.3,
+    ),
+    ParamSpec(
+        "pricing_payment_fee_rate",
+        "float",
+        0.05,
+        "fraction of revenue net of VAT",
+        "Blended payment cost: app-store commission and payment processing.",
+        _A + "about a fifth of payments through iOS in-app purchase at 15-30 %, the rest via "
+        "Alipay or WeChat Pay at about 0.6 %",
+        min=0.0,
+        max=0.5,
+    ),
+    ParamSpec(
+        "pricing_realisation_rate",
+        "float",
+        0.55,
+        "fraction of the list price",
+        "Revenue actually collected per subscriber-month as a share of the single-month "
+        "list price: promotions, annual-plan and auto-renew discounts, and members on "
+        "trials who pay nothing.",
+        "ref 1.11, ref 1.12, ref 1.13: iQIYI's revenue per member was CNY 15.98 a month "
+        "in Q4 2023 against a CNY 30 single-month list price (0.53) and CNY 13.6 in Q3 "
+        "2021 against CNY 25 (0.54); 0.55 is taken",
+        label="share of the list price collected",
+        min=0.05,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.45, 0.8),
+        range_source="range: ref 1.11 to ref 1.13: 0.45 (deeper promotions than iQIYI's) to 0.78 "
+        "(CNY 15.4 against 19.8 in 2017, before the price rises)",
+    ),
+    ParamSpec(
+        "pricing_ad_tier",
+        "str",
+        "off",
+        "",
+        "Whether the own service also sells a cheaper tier with advertising: 'off' or 'on'.",
+        "model setting: Netflix had no ad tier until November 2022; off by default, so a "
+        "strategist can test it",
+        max=3,
+        choices=("off", "on"),
+    ),
+    ParamSpec(
+        "pricing_ad_tier_price_cny_month",
+        "float",
+        15.0,
+        "CNY per month, VAT included",
+        "List price of the tier with advertising (when pricing_ad_tier is 'on').",
+        "ref 1.2: iQIYI's cheapest auto-renew monthly price before 2020, CNY 15",
+        min=0.0,
+        max=300.0,
+    ),
+    ParamSpec(
+        "pricing_ad_tier_share",
+        "float",
+        0.4,
+        "fraction of subscribers",
+        "Share of subscribers who take the tier with advertising (when it is 'on').",
+        _A + "no public figure for China; a large minority, as cheaper plans draw the "
+        "price-sensitive",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
+        "pricing_ad_revenue_cny_per_sub_month",
+        "float",
+        5.0,
+        "CNY per subscriber-month",
+        "Advertising revenue per subscriber of the tier with advertising, net of ad sales costs.",
+        _A + "no public figure for a subscription tier; a third of the tier's price",
+        min=0.0,
+        max=300.0,
+    ),
+)
