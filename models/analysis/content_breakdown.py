@@ -150,11 +150,13 @@ def cash_vs_amortised(results: Results, mode: str | None = None) -> pd.DataFrame
     to the horizon, expected US$ m (under an early exit the remaining book value would
     be written off at once).
 
-    ``mode`` defaults to the own service that buys its whole library itself (the most
-    committing one: solo). The frame's ``attrs["mode"]`` names the mode.
+    ``mode`` defaults to the own service whose content costs the most a year at the
+    scenario's values (solo, which buys the quota's domestic titles a partner's library
+    would supply). The frame's ``attrs["mode"]`` names the mode.
     """
     if mode is None:
-        mode = max(MODES.services(), key=MODES.commitment)
+        spend = {m: float(b.total[0, 0]) for m, b in budgets(results.params).items()}
+        mode = max(MODES.services(), key=lambda m: spend.get(m, 0.0))
     r = results.modes[mode]
     years = results.params.start_year + np.arange(results.months) // 12
     amortised = (

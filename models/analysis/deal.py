@@ -57,7 +57,9 @@ def npvs_at_share(params, share: float) -> tuple[float, float]:
 
 def walk_away(params) -> tuple[str, float]:
     """The streamer's best alternative to the partnership and its NPV (staying out: 0)."""
-    summary = simulate(params).summary["npv_usd_m"].drop(negotiated().name)
+    mode = negotiated()
+    summary = simulate(params).summary["npv_usd_m"]
+    summary = summary.drop(mode.name) if mode is not None else summary
     best = str(summary.idxmax())
     return best, float(summary[best])
 
@@ -126,6 +128,9 @@ def deal_zone(params, points: int = 41) -> DealZone:
     way: past some share the streamer leaves early and the partner's income stops.)
     """
     alternative, alt_npv = walk_away(params)
+    if negotiated() is None:  # no registered mode has a term to negotiate
+        empty = pd.DataFrame(columns=["share", "streamer_npv", "partner_npv"], dtype=float)
+        return DealZone(None, None, False, alternative, alt_npv, empty)
     grid = np.linspace(0.0, 1.0, points)
     curve = np.array([npvs_at_share(params, s) for s in grid])
     streamer_gap = curve[:, 0] - alt_npv

@@ -104,21 +104,22 @@ def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
     return f"{label}: " + "; ".join(parts) + "."
 
 
-def switch_in_words(mc, target: str, start_year: int) -> str:
-    """The staged entry's switches in one sentence (:attr:`MonteCarlo.switch_month`)."""
-    sw = mc.switch_month
-    label = MODES.in_words(target)
-    staged = next((m.label for m in MODES if m.may_run_service), "Staged entry")
+def switch_in_words(mc, mode: str, target: str, start_year: int) -> str:
+    """The switches of ``mode`` (a staged entry) to its own service ``target``, in one
+    sentence (:attr:`MonteCarlo.switch_months`)."""
+    sw = mc.switch_months[mode]
+    name, label = MODES.label(mode), MODES.in_words(target)
+    first_step = MODES.in_words(MODES.twin(mode) or mode)
     if sw.notna().sum() == 0:
         return (
-            f"{staged}: the switch rule never starts an own service in these futures; "
-            "it licenses to the horizon."
+            f"{name}: the switch rule never starts an own service in these futures; "
+            f"it keeps to {first_step} to the horizon."
         )
     first = int(sw.min())
     return (
-        f"{staged}: switches to an own service ({label}) in {pct(sw.notna().mean())} of "
+        f"{name}: switches to an own service ({label}) in {pct(sw.notna().mean())} of "
         f"futures, at the earliest at the end of {_when(first, start_year)}, mostly where "
-        "the rules have eased by then; otherwise it licenses to the horizon."
+        f"the rules have eased by then; otherwise it keeps to {first_step} to the horizon."
     )
 
 

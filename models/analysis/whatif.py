@@ -56,8 +56,16 @@ log = logging.getLogger(__name__)
 #: near a twentieth of its spread.
 N_PATHS = 300
 
-#: Terms the streamer sets itself, offered in every panel.
-DECISIONS = ("pricing_price_cny_month", "partner_revenue_share")
+#: The term the streamer sets itself in every mode, offered in every panel with the
+#: terms it negotiates (:func:`decisions`).
+PRICE = "pricing_price_cny_month"
+
+
+def decisions() -> tuple[str, ...]:
+    """Terms the streamer sets itself, offered in every panel: its price, and each
+    registered mode's negotiated term (a partner's revenue share: ``deal_term``)."""
+    return (PRICE, *(m.deal_term for m in MODES if m.deal_term))
+
 
 #: Inputs offered from the tornado of the recommendation, then of the best own service.
 FROM_ANSWER = 4
@@ -165,7 +173,7 @@ def controls(decision, n_answer: int = FROM_ANSWER, n_service: int = FROM_SERVIC
 
     ``n_answer`` inputs that move the recommendation's lead most (the report's
     tornado, zero swings left out), then ``n_service`` that move the best own service's
-    margin most (its own tornado), then :data:`DECISIONS`.
+    margin most (its own tornado), then :func:`decisions`.
     """
     params = decision.params
     chosen: dict[str, str] = {}
@@ -176,7 +184,7 @@ def controls(decision, n_answer: int = FROM_ANSWER, n_service: int = FROM_SERVIC
         for row in rows.itertuples():
             if added == k:
                 break
-            if row.input not in chosen and row.input not in DECISIONS:
+            if row.input not in chosen and row.input not in decisions():
                 chosen[row.input] = why.format(swing=fmt.money(getattr(row, column)))
                 added += 1
 
@@ -196,7 +204,7 @@ def controls(decision, n_answer: int = FROM_ANSWER, n_service: int = FROM_SERVIC
         "swing",
         f"moves {_prose(own)} against {_prose(rival)} by {{swing}}",
     )
-    for name in DECISIONS:
+    for name in decisions():
         chosen[name] = "a term the streamer sets"
     return [control(params, name, why) for name, why in chosen.items()]
 

@@ -28,6 +28,7 @@ from models.inputs.params import table_rows
 from models.inputs.schema import GROUPS, SPECS
 from models.reporting.narrative import ExecutiveSummary, executive_summary
 from models.reporting.provenance import METADATA_KEY, git_commit
+from models.reporting.style import box_style
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,6 @@ _CSS = """
 .me-report h1{font-size:1.9rem;margin:.2rem 0}
 .me-headline{font-size:1.25rem;font-weight:600;margin:.6rem 0}
 .me-box{border-left:5px solid #009E73;background:#f4faf7;padding:.6rem 1rem;margin:.6rem 0}
-.me-box.stay_out{border-color:#7F7F7F;background:#f6f6f6}
-.me-box.solo{border-color:#D55E00;background:#fdf5ef}
-.me-box.partner{border-color:#0072B2;background:#eff6fb}
 .me-notes{color:#444;font-style:italic;white-space:pre-wrap}
 .me-report table.me-table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0;
 table-layout:auto;width:auto}
@@ -125,7 +123,7 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
         es = replace(es, headline=es.headline.replace("Recommendation:", "Expected case:", 1))
     p = results.params
     body = (
-        f'<div class="me-report"><div class="me-box {_e(es.recommended)}">'
+        f'<div class="me-report"><div class="me-box" style="{box_style(es.recommended)}">'
         f'<p class="me-headline">{_e(es.headline)}</p><p>{_e(es.reasons)}</p>'
         f"{'<ul>' + others + '</ul>' if others else ''}</div>"
         '<table class="me-table"><thead><tr><th>Mode</th><th>NPV, free to leave</th>'
@@ -157,6 +155,11 @@ def headline_numbers(results: Results) -> dict[str, Any]:
         "recommended": results.recommended,
         "modes": {m: {"expected": round(float(s.loc[m, "npv_usd_m"]), 3)} for m in s.index},
     }
+
+
+def _listed(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _fmt_irr(x: float) -> str:
@@ -303,6 +306,17 @@ def how_to_read(params) -> HTMLBlock:
         "year's net revenue",
         "none": "nothing",
     }[p.finance_terminal_method]
+    # each mode's own launch delay and forced-exit hazard (the registry's)
+    launches = [
+        f"month {getattr(p, m.exposure.launch_delay)} for {m.in_words}"
+        for m in MODES
+        if m.exposure is not None and m.exposure.launch_delay
+    ]
+    hazards = [
+        f"{getattr(p, m.exposure.exit_hazard):.1%} ({m.in_words})"
+        for m in MODES
+        if m.exposure is not None and m.exposure.exit_hazard
+    ]
     items = [
         (
             "Money",
@@ -327,18 +341,15 @@ def how_to_read(params) -> HTMLBlock:
         (
             "Subscribers",
             f"follow a Bass diffusion with {p.growth_churn_rate_month:.1%} monthly "
-            f"churn from each mode's launch: month {p.regulation_launch_delay_partner_months} with "
-            "a partner, which holds the licence and multiplies the innovation rate by "
-            f"{p.partner_reach_multiplier:g}; month {p.regulation_launch_delay_solo_months} alone, "
-            "after approval. Suspensions add expected churn and dark months.",
+            f"churn from each mode's launch: {_listed(launches)}; a partner, which holds the "
+            f"licence, multiplies the innovation rate by {p.partner_reach_multiplier:g}. "
+            "Suspensions add expected churn and dark months.",
         ),
         (
             "Regulatory risk",
             "is carried as expected losses: each month's cash flow is weighted "
             "by the chance that the business still operates, with yearly forced-exit "
-            f"probabilities of {p.regulation_exit_hazard_solo_year:.1%} (solo), "
-            f"{p.regulation_exit_hazard_partner_year:.1%} (partner) and "
-            f"{p.regulation_exit_hazard_license_year:.1%} (licensing).",
+            f"probabilities of {_listed(hazards)}.",
         ),
         (
             "Marketing",

@@ -13,18 +13,17 @@ import pandas as pd
 from models.analysis import flexibility, metrics, voi
 from models.analysis.decision import Decision
 from models.economics.modes import MODES
+from models.economics.terms import PathValues
 from models.format import esc, money, pct
 from models.inputs.display import format_value
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.provenance import METADATA_KEY
+from models.reporting.style import box_style
 
 
 def _name(mode: str) -> str:
     """A mode inside a sentence ("licensing", "staying out")."""
     return MODES.in_words(mode)
-
-
-_object = _name
 
 
 def _futures(n: int) -> str:
@@ -39,11 +38,11 @@ def entering(d: Decision) -> list[str]:
 def own_services(d: Decision) -> list[str]:
     """The modes that run a service of their own (and so have subscribers), best first:
     the staged entry too where it switches in some future."""
-    switches = bool(d.mc.switch_month.notna().any())
+    sw = d.mc.switch_months
     return [
         m
         for m in d.ranking
-        if m in MODES and (MODES[m].runs_service or (switches and MODES[m].may_run_service))
+        if m in MODES and (MODES[m].runs_service or (m in sw and bool(sw[m].notna().any())))
     ]
 
 
@@ -80,7 +79,7 @@ def headline(d: Decision) -> str:
     if d.too_close:
         return (
             f"Too close to call at {_futures(n)}: {_name(rec)} leads "
-            f"{_object(second)} by {money(lead)} on average, within twice its Monte Carlo "
+            f"{_name(second)} by {money(lead)} on average, within twice its Monte Carlo "
             f"error (±{se:,.1f}); {_name(rec)} beats it in {pct(beats)} of futures. Run more "
             "paths (n_paths) before choosing between them."
         )
@@ -88,15 +87,15 @@ def headline(d: Decision) -> str:
         return (
             f"Recommendation: {_name(rec)}. Licensing now is the best start in "
             f"{pct(d.probability_right)} of {_futures(n)}; {_name(rec)} beats "
-            f"{_object(second)} in {pct(beats)}, with an expected NPV of {money(row['mean'])} "
+            f"{_name(second)} in {pct(beats)}, with an expected NPV of {money(row['mean'])} "
             f"(90 % range {money(row['p5'])} to {money(row['p95'])}), {money(lead)} ahead of "
-            f"{_object(second)}." + staged_sentence(d)
+            f"{_name(second)}." + staged_sentence(d)
         )
     return (
         f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
-        f"of {_futures(n)} and beats {_object(second)} in {pct(beats)}, with an "
+        f"of {_futures(n)} and beats {_name(second)} in {pct(beats)}, with an "
         f"expected NPV of {money(row['mean'])} (90 % range {money(row['p5'])} to "
-        f"{money(row['p95'])}), {money(lead)} ahead of {_object(second)}." + staged_sentence(d)
+        f"{money(row['p95'])}), {money(lead)} ahead of {_name(second)}." + staged_sentence(d)
     )
 
 
@@ -110,7 +109,7 @@ def staged_sentence(d: Decision) -> str:
         return ""
     alone = MODES.twin(staged)
     diff = float((d.mc.npv[staged] - d.mc.npv[alone]).mean())
-    switched = float(d.mc.switch_month.notna().mean())
+    switched = float(d.mc.switch_months[staged].notna().mean())
     name = MODES.label(staged)
     if switched == 0:
         return (
@@ -235,7 +234,7 @@ def summary_block(d: Decision) -> HTMLBlock:
         items.append(voi.in_words(top["group"], float(max(top["evppi_usd_m"], 0.0))))
     li = "".join(f"<li>{esc(x)}</li>" for x in items)
     body = (
-        f'<div class="me-report"><div class="me-box {esc(rec)}">'
+        f'<div class="me-report"><div class="me-box" style="{box_style(rec)}">'
         f'<p class="me-headline">{esc(headline(d))}</p><ul>{li}</ul></div></div>'
     )
     return HTMLBlock(body, {METADATA_KEY: headline_numbers(d)})
@@ -460,10 +459,10 @@ def rule_sentences(d: Decision) -> list[str]:
             continue
         launch = int(d.expected.modes[m].launch_month)
         out.append(flexibility.rule_in_words(m, d.mc.rules.get(m), launch, d.params.start_year))
-    if switching:
-        out.append(
-            flexibility.switch_in_words(d.mc, d.params.staged_target_mode, d.params.start_year)
-        )
+    values = PathValues(d.params)
+    for m in switching:
+        target = MODES[m].switch_target(MODES[m].terms(values))
+        out.append(flexibility.switch_in_words(d.mc, m, target, d.params.start_year))
     return out
 
 

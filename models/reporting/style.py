@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from models.economics.modes import MODES
+
 COST_COLORS = [
     "#E69F00",
     "#56B4E9",
@@ -47,6 +49,24 @@ def layout(fig: go.Figure, title: str, ytitle: str, xtitle: str = "") -> go.Figu
     fig.update_yaxes(title_text=ytitle, zeroline=True, zerolinecolor="#888")
     fig.update_xaxes(title_text=xtitle)
     return fig
+
+
+def tint(hex_color: str, share: float = 0.06) -> str:
+    """``hex_color`` mixed into white (``share`` of the colour): a light background that
+    keeps the hue (a recommendation box in its mode's colour).
+
+    >>> tint("#D55E00")
+    '#fcf5f0'
+    """
+    h = hex_color.lstrip("#")
+    rgb = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02x}" for c in rgb)
+
+
+def box_style(mode: str) -> str:
+    """The inline style of a box in ``mode``'s colour (the mode's own ``colour``)."""
+    colour = MODES.colour(mode)
+    return f"border-color:{colour};background:{tint(colour)}"
 
 
 def alpha(hex_color: str, a: float = 0.18) -> str:

@@ -34,6 +34,7 @@ import pandas as pd
 from models._files import replaced
 from models._fingerprint import data_hashes, file_hashes, packages
 from models.analysis.sweep import evaluate_chunk, warm_up
+from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError, ReportError, SetupError
 from models.format import show
 from models.inputs.scenario import slug
@@ -354,11 +355,13 @@ def _tick(progress, done: int, total: int) -> None:
 
 
 def _digest(sweep: Sweep) -> str:
-    """A hash of what determines the table: the points, paths, chunking and base."""
+    """A hash of what determines the table: the points, paths, chunking, base and the
+    registered entry modes (a resumed sweep never mixes chunks of other modes)."""
     import hashlib
 
     text = json.dumps(
         {
+            "modes": list(MODES.names()),
             "points": sweep.points.to_dict(orient="list"),
             "paths": sweep.paths,
             "chunk": sweep.chunk,

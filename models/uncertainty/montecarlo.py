@@ -38,6 +38,7 @@ from models.economics.results import LINE_ITEMS
 from models.economics.simulation import exit_problems, simulate
 from models.economics.simulation import path_npv as path_values
 from models.exceptions import ParameterError
+from models.inputs.path_count import check_paths
 from models.uncertainty import sampling
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,10 @@ class MonteCarlo:
     rules : dict of str to models.economics.reviews.ExitRule
         The review rule of each mode, fitted on the training paths (the staged entry's
         is a :class:`models.economics.modes.staged.SwitchRule`).
-    switch_month : pandas.Series
-        Month at whose end a mode that may switch (the staged entry) switches to its
-        own service (NaN: never).
+    switch_months : pandas.DataFrame
+        Per mode that may switch to an own service (the staged entry; one column
+        each): the month at whose end it switches (NaN: never). :attr:`switch_month`
+        is the first such mode's.
     peak_funding : pandas.DataFrame
         Largest cumulative cash deficit under the exit policy, US$ m (0 if never negative).
     forced_exit_month : pandas.DataFrame
@@ -111,7 +113,7 @@ class MonteCarlo:
     npv_adaptive: pd.DataFrame = field(repr=False)
     npv_foresight: pd.DataFrame = field(repr=False)
     rules: dict[str, Any] = field(repr=False)
-    switch_month: pd.Series = field(repr=False)
+    switch_months: pd.DataFrame = field(repr=False)
     peak_funding: pd.DataFrame = field(repr=False)
     forced_exit_month: pd.DataFrame = field(repr=False)
     leave_month: pd.DataFrame = field(repr=False)
@@ -122,6 +124,14 @@ class MonteCarlo:
     mean_cash_flow: pd.DataFrame = field(repr=False)
     pv_lines: pd.DataFrame = field(repr=False)
     seconds: float = 0.0
+
+    @property
+    def switch_month(self) -> pd.Series:
+        """The first mode that may switch: its month of switching per path (NaN: never;
+        all NaN without such a mode)."""
+        if self.switch_months.shape[1]:
+            return self.switch_months.iloc[:, 0].rename("switch_month")
+        return pd.Series(np.nan, index=self.npv.index, name="switch_month")
 
     @property
     def n_paths(self) -> int:
@@ -199,9 +209,7 @@ def run(
     -------
     MonteCarlo
     """
-    n = int(params.n_paths if n_paths is None else n_paths)
-    if n < 1:
-        raise ParameterError(f"parameter n_paths={n}: expected an integer >= 1")
+    n = check_paths(params.n_paths if n_paths is None else n_paths)
     started = time.perf_counter()
     rules = fit_rules(params) if rules is None else rules
     draws = draw_inputs(params, n)
@@ -210,7 +218,8 @@ def run(
     keep = min(n, FAN_PATHS)
     per_path = {key: np.full((n, len(modes)), np.nan) for key in _PER_PATH}
     flags: dict[str, np.ndarray] = {}
-    switch = np.full(n, np.nan)
+    switching = [m.name for m in MODES if m.may_run_service]
+    switch = {m: np.full(n, np.nan) for m in switching}
     fan_s = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
     fan_c = {m: np.zeros((keep, months), dtype=np.float32) for m in modes}
     cash_sum = np.zeros((months, len(modes)))
@@ -232,7 +241,8 @@ def run(
                 per_path[key][a:b] = part[key]
             for key, values in part["flags"].items():
                 flags.setdefault(key, np.zeros(n))[a:b] = values
-            switch[a:b] = part["switch"]
+            for mode in switching:
+                switch[mode][a:b] = part["switch"][mode]
             cash_sum += part["cash_sum"]
             pv_sum += part["pv_sum"]
             if a < keep:
@@ -257,7 +267,7 @@ def run(
         npv_adaptive=frame("adaptive"),
         npv_foresight=frame("foresight"),
         rules=rules,
-        switch_month=pd.Series(switch, index=pd.RangeIndex(n, name="path"), name="switch_month"),
+        switch_months=pd.DataFrame(switch, index=pd.RangeIndex(n, name="path")),
         peak_funding=frame("peak"),
         forced_exit_month=frame("exit"),
         leave_month=frame("leave"),
@@ -297,9 +307,7 @@ def path_npv(
     DataFrame
         One row per path (index ``path``), one column per entry mode.
     """
-    n = int(params.n_paths if n_paths is None else n_paths)
-    if n < 1:
-        raise ParameterError(f"parameter n_paths={n}: expected an integer >= 1")
+    n = check_paths(params.n_paths if n_paths is None else n_paths)
     if params.decision_rule != "fixed" and rules is None:
         rules = fit_rules(params)
     draws = draw_inputs(params, n)
@@ -418,10 +426,13 @@ def _chunk(
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
     out["flags"] = {key: values.to_numpy() for key, values in res.event_flags.items()}
-    out["switch"] = np.full(paths, np.nan)
-    for r in res.modes.values():  # a mode that may switch to a service of its own
-        if r.switch_month is not None:
-            out["switch"] = np.broadcast_to(r.switch_month, (paths,))
+    out["switch"] = {  # the modes that may switch to a service of their own
+        m: np.full(paths, np.nan)
+        if res.modes[m].switch_month is None
+        else np.broadcast_to(res.modes[m].switch_month, (paths,))
+        for m in modes
+        if res.entry_modes[m].may_run_service
+    }
     return out
 
 
