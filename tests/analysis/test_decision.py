@@ -51,7 +51,7 @@ def test_recommendation_and_how_sure(base, close):
     else:
         assert "The staged entry comes to the same" in text and rec == "license"
     lead, se, beats = close.lead
-    assert f"beats {dr._object(close.runner_up)} in {dr.pct(beats)}" in text
+    assert f"beats {dr._name(close.runner_up)} in {dr.pct(beats)}" in text
     assert lead == pytest.approx(
         close.npv_table.loc[rec, "mean"] - close.npv_table.loc[close.runner_up, "mean"]
     )

@@ -36,9 +36,9 @@ def test_controls_follow_the_tornado_then_the_own_service_then_the_terms(base):
     cs = whatif.controls(base)
     names = [c.name for c in cs]
     assert len(names) == len(set(names)) == whatif.FROM_ANSWER + whatif.FROM_SERVICE + 2
-    assert names[-2:] == list(whatif.DECISIONS)
+    assert names[-2:] == list(whatif.decisions())
     moving = base.tornado[base.tornado["swing"] > 1e-6]["input"].tolist()
-    assert names[: whatif.FROM_ANSWER] == [n for n in moving if n not in whatif.DECISIONS][:4]
+    assert names[: whatif.FROM_ANSWER] == [n for n in moving if n not in whatif.decisions()][:4]
     for c in cs:
         spec = SPECS[c.name]
         assert c.low <= c.value <= c.high
