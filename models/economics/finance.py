@@ -129,11 +129,14 @@ def abandonment(
     exit_hazard_month: FloatArray,
     exit_cost_usd_m: ArrayLike,
     rate_year: ArrayLike,
-    first_exit_month: ArrayLike = 0,
+    decision_months: ArrayLike,
     terminal_usd_m: ArrayLike = 0.0,
-    exit_cost_from_month: ArrayLike = 0,
+    launch_month: ArrayLike = 0,
+    start_month: int = 0,
+    walk_away_usd_m: ArrayLike = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
-    """Value of a venture that may be forced out, and that leaves when staying loses more.
+    """Value of a venture that may be forced out, and that stops, on its decision clock,
+    once going on would lose more.
 
     Backward induction over months (a real option to abandon; Dixit & Pindyck 1994,
     ch. 6). With ``CF`` the cash flow of month ``t`` while operating, ``D`` the discount
@@ -141,19 +144,20 @@ def abandonment(
     ``t``, ``X`` the exit cost and ``V`` the continuing value at the horizon
     (:func:`continuing_value`; 0 without)::
 
-        U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X[t], U[t+1])
+        U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) C[t]
+        C[t] = max(-D[t] L[t], U[t+1]) at a decision month, else U[t+1]
         U[T] = D[T-1] V
 
-    where ``X[t] = X`` from ``exit_cost_from_month`` (the launch) on and 0 before:
-    walking away before launch costs nothing more than what was spent.
+    where the cost of stopping ``L[t]`` is ``X`` from the launch on, the walk-away cost
+    ``W`` between the start and the launch, and 0 before the start. At the go decision
+    before month 0 (``decision_months`` holding -1), not starting is worth 0: the value
+    is ``max(0, U[0])``.
 
-    The streamer stays after month ``t`` only while ``U[t+1] >= -D[t] X[t]``, and may
-    leave by choice only from ``first_exit_month`` on. With events in expectation
-    nothing is learnt along the way, so this is the plan made at the decision date (the
-    engine's expected case, and the ``fixed`` decision rule); the reviews that learn
-    from the path are :mod:`models.economics.reviews`. Because staying is optional, a
-    higher forced-exit hazard can never raise the value, which would otherwise happen
-    for a loss-making venture, where being forced out saves money.
+    With events in expectation nothing is learnt along the way, so this is the plan
+    made at the decision date (the engine's expected case, and the ``fixed`` decision
+    rule), on the same clock as the reviews that learn from the path
+    (:mod:`models.economics.reviews`). Because stopping is optional, a higher
+    forced-exit hazard can never raise the value.
 
     Parameters
     ----------
@@ -165,35 +169,49 @@ def abandonment(
         One-off cost of leaving after launch, forced or not, US$ millions.
     rate_year : float or (paths,)
         Yearly discount rate.
-    first_exit_month : int or (paths,)
-        First month at whose end the streamer may leave by choice.
+    decision_months : array of int
+        Months at whose end the venture may stop (:func:`models.economics.reviews.
+        decision_months`; -1: the go decision before month 0).
     terminal_usd_m : float or (paths,)
         Value at the horizon of still operating then, US$ m (undiscounted).
-    exit_cost_from_month : int or (paths,)
-        First month whose voluntary exit costs ``X`` (the launch).
+    launch_month : int or (paths,)
+        The launch: stopping from then on costs ``X``.
+    start_month : int
+        The month the venture starts spending; stopping before it costs nothing.
+    walk_away_usd_m : float or (paths,)
+        Cost of stopping after the start and before the launch, US$ m.
 
     Returns
     -------
     value : ndarray (paths,)
-        Net present value under the best exit policy, US$ millions.
+        Net present value under the best policy, US$ millions.
     last_month : ndarray (paths,)
-        Last month the streamer operates by choice (``months - 1`` if it never leaves).
+        Last month operated by choice (``months - 1`` if it never stops; -1 if it does
+        not start).
     """
     cash = np.asarray(cash_usd_m, dtype=float)
     paths, months = cash.shape
     h = np.broadcast_to(exit_hazard_month, cash.shape)
     d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
     x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
-    first = np.broadcast_to(column(first_exit_month)[:, 0], (paths,))
-    costly = np.broadcast_to(column(exit_cost_from_month)[:, 0], (paths,))
+    w = np.broadcast_to(column(walk_away_usd_m)[:, 0], (paths,))
+    launch = np.broadcast_to(column(launch_month)[:, 0], (paths,))
+    dates = np.asarray(decision_months, dtype=int)
+    allowed = np.zeros(months, dtype=bool)
+    allowed[dates[(dates >= 0) & (dates < months - 1)]] = True
     u_next = d[:, -1] * np.broadcast_to(column(terminal_usd_m)[:, 0], (paths,))
-    stay = np.ones((paths, months), dtype=bool)  # stay after month t?
+    stay = np.ones((paths, months), dtype=bool)  # go on after month t?
     for t in range(months - 1, -1, -1):
         forced_value = -d[:, t] * x
-        leave_value = np.where(t >= costly, forced_value, 0.0)
-        if t < months - 1:
-            stay[:, t] = (u_next >= leave_value - 1e-12) | (t < first)
+        stop_cost = np.where(t >= launch, x, np.where(t >= start_month, w, 0.0))
+        leave_value = -d[:, t] * stop_cost
+        if allowed[t]:
+            stay[:, t] = u_next >= leave_value - 1e-12
         cont = np.where(stay[:, t], u_next, leave_value)
         u_next = d[:, t] * cash[:, t] + h[:, t] * forced_value + (1.0 - h[:, t]) * cont
-    first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1)
-    return u_next, first_leave.astype(float)
+    first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1).astype(float)
+    if (dates == -1).any():  # the go decision before month 0: not starting is worth 0
+        declined = u_next < -1e-12
+        u_next = np.where(declined, 0.0, u_next)
+        first_leave = np.where(declined, -1.0, first_leave)
+    return u_next, first_leave

@@ -1,12 +1,18 @@
-"""Quarterly reviews of an entry mode: leave, or press on, on what has been seen so far.
+"""The decision clock of an entry mode: go or not, then quarterly reviews.
 
-A manager reviews the venture every ``decision_review_months`` (a quarter by default),
-before launch as well as after, and may leave at the end of a review month:
+Every way of deciding shares one clock (:func:`decision_months`; issue 20):
 
-- **before launch**, walk away, having paid the set-up, the team and the content bought
-  so far (nothing more is owed; issue 10);
-- **after launch**, close the service, paying the exit cost
-  (``regulation_exit_cost_usd_m``).
+- **the go decision**, at the decision date, before anything is spent: not starting
+  costs nothing and is worth nothing (a staged entry's service: at the end of its
+  switch month);
+- **a review every** ``decision_review_months`` (a quarter by default) from the start,
+  before launch as well as after, at whose end the venture may stop: **before launch**
+  walk away, having paid the set-up, the team and the content bought so far, and
+  paying ``finance_walkaway_usd_m`` to wind the team and the entity down; **after
+  launch** close the service, paying the exit cost (``regulation_exit_cost_usd_m``).
+
+Commitments are paid when they are made, after the go decision: the set-up and the
+team from the start, each content year when it is bought.
 
 The decision may use only what is observable at the review (:data:`STATE`): the
 subscribers and their trend over the last quarter, the cash of the last quarter and so
@@ -50,7 +56,7 @@ STATE: dict[str, str] = {
     "subscriber_trend_m": "change in subscribers over the last quarter (m)",
     "quarter_cash_usd_m": "cash flow of the last quarter (US$ m)",
     "cash_so_far_usd_m": "cash flow so far (US$ m)",
-    "months_since_launch": "months since launch (negative before)",
+    "months_since_launch": "months since launch (0 before: the licence's timing is not known)",
     "catalogue_share": "share of the catalogue still on offer",
     "dark_months": "months dark so far",
     "partner_distressed": "partner in distress (0 or 1)",
@@ -71,6 +77,19 @@ def review_months(months: int, every: int) -> np.ndarray:
     return np.arange(every - 1, months - 1, every)
 
 
+def decision_months(months: int, every: int, start: int = 0) -> np.ndarray:
+    """The decision clock: the go decision at the end of month ``start - 1`` (month -1:
+    the decision date, before anything is spent), then the reviews from ``start`` on.
+
+    >>> decision_months(12, 3).tolist()
+    [-1, 2, 5, 8]
+    >>> decision_months(24, 3, start=7).tolist()
+    [6, 8, 11, 14, 17, 20]
+    """
+    reviews = review_months(months, every)
+    return np.concatenate([[start - 1], reviews[reviews >= start]]).astype(int)
+
+
 @dataclass(frozen=True)
 class ExitProblem:
     """One mode's exit decision on a set of paths, as an optimal-stopping problem.
@@ -78,7 +97,8 @@ class ExitProblem:
     Attributes
     ----------
     reviews : ndarray (dates,)
-        Review months (0-based; leaving happens at the end of the month).
+        Decision months (0-based; leaving happens at the end of the month; the first,
+        the go decision, may be -1: before month 0) (:func:`decision_months`).
     stop_value : ndarray (paths, dates)
         NPV (US$ m) of the path if the mode leaves at each review.
     final_value : ndarray (paths,)
@@ -120,8 +140,10 @@ def exit_problem(
     distress: FloatArray,
     every: int,
     first_review: int = 0,
+    walk_away_cost: FloatArray | float = 0.0,
 ) -> ExitProblem:
-    """Build the exit problem of one mode from its drawn paths.
+    """Build the exit problem of one mode from its drawn paths, on the decision clock
+    (:func:`decision_months`).
 
     Parameters
     ----------
@@ -130,8 +152,7 @@ def exit_problem(
     alive, exit_at : ndarray (paths, months)
         0/1: not yet forced out; forced out at the end of the month.
     exit_cost : ndarray (paths,)
-        Cost of leaving after launch, US$ m (before launch, walking away costs nothing
-        more).
+        Cost of leaving after launch, US$ m.
     terminal : ndarray (paths,)
         Continuing value at the horizon of a business still running, US$ m.
     rate_year : float or ndarray (paths,)
@@ -144,53 +165,70 @@ def exit_problem(
     every : int
         Months between reviews.
     first_review : int
-        No review before this month (a staged entry's own service, before it starts).
+        The month the venture starts spending (a staged entry's own service: after its
+        switch); the go decision is at the end of the month before.
+    walk_away_cost : float or ndarray (paths,)
+        Cost of stopping after the start and before launch, US$ m.
     """
     paths, months = cash.shape
-    reviews = review_months(months, every)
+    dates = decision_months(months, every, first_review)
+    at = dates + 1  # columns of the padded arrays: column 0 is "before month 0"
+
+    def padded(a, first: float) -> FloatArray:
+        a = np.broadcast_to(a, (paths, months))
+        return np.concatenate([np.full((paths, 1), first), a], axis=1)
+
     d = np.broadcast_to(finance.discount_factors(rate_year, months), (paths, months))
     x = np.broadcast_to(column(exit_cost)[:, 0], (paths,))
+    w = np.broadcast_to(column(walk_away_cost)[:, 0], (paths,))
     launch_col = np.broadcast_to(column(launch)[:, 0], (paths,))
     flows = cash * alive * d - exit_at * d * x[:, None]
-    pv = np.cumsum(flows, axis=1)
-    still = ((alive[:, reviews] - exit_at[:, reviews]) > 0.5) & (reviews >= first_review)
-    after_launch = reviews[None, :] >= launch_col[:, None]
-    leave_cost = np.where(after_launch, x[:, None], 0.0)
-    stop_value = pv[:, reviews] - d[:, reviews] * leave_cost * still
+    pv = padded(np.cumsum(flows, axis=1), 0.0)
+    d0 = padded(d, 1.0)
+    alive0, exit0 = padded(alive, 1.0), padded(exit_at, 0.0)
+    still = (alive0[:, at] - exit0[:, at]) > 0.5
+    after_launch = dates[None, :] >= launch_col[:, None]
+    started = dates[None, :] >= first_review
+    leave_cost = np.where(after_launch, x[:, None], np.where(started, w[:, None], 0.0))
+    stop_value = pv[:, at] - d0[:, at] * leave_cost * still
     running_at_end = alive[:, -1] - exit_at[:, -1]
     final = pv[:, -1] + d[:, -1] * np.broadcast_to(terminal, (paths,)) * running_at_end
-    features = observe(cash, subscribers, catalogue, dark, distress, launch_col, reviews)
+    features = observe(cash, subscribers, catalogue, dark, distress, launch_col, dates)
     return ExitProblem(
-        reviews=reviews,
+        reviews=dates,
         stop_value=stop_value,
         final_value=final,
         features=features,
         eligible=still,
-        scale=d[:, reviews],
+        scale=d0[:, at],
     )
 
 
 def observe(cash, subscribers, catalogue, dark, distress, launch, reviews) -> FloatArray:
-    """The state (:data:`STATE`) at each review, (paths, dates, features)."""
+    """The state (:data:`STATE`) at each decision month (-1: before month 0, when
+    nothing has happened yet), (paths, dates, features)."""
     paths, months = np.shape(cash)
 
-    def full(a):
-        return np.broadcast_to(a, (paths, months))
+    def padded(a, first: float) -> FloatArray:
+        a = np.broadcast_to(a, (paths, months))
+        return np.concatenate([np.full((paths, 1), first), a], axis=1)
 
-    subs = full(subscribers)
-    cum_cash = np.cumsum(full(cash), axis=1)
-    back = np.maximum(reviews - 3, -1)
-    before = np.where(back >= 0, cum_cash[:, np.maximum(back, 0)], 0.0)
-    subs_before = np.where(back >= 0, subs[:, np.maximum(back, 0)], 0.0)
+    at = np.asarray(reviews) + 1
+    back = np.maximum(at - 3, 0)
+    subs = padded(subscribers, 0.0)
+    cum_cash = padded(np.cumsum(np.broadcast_to(cash, (paths, months)), axis=1), 0.0)
     cols = [
-        subs[:, reviews],
-        subs[:, reviews] - subs_before,
-        cum_cash[:, reviews] - before,
-        cum_cash[:, reviews],
-        reviews[None, :] - launch[:, None],
-        full(catalogue)[:, reviews],
-        np.cumsum(full(dark), axis=1)[:, reviews],
-        np.minimum(np.cumsum(full(distress), axis=1)[:, reviews], 1.0),
+        subs[:, at],
+        subs[:, at] - subs[:, back],
+        cum_cash[:, at] - cum_cash[:, back],
+        cum_cash[:, at],
+        # months operated so far: 0 before launch, whose timing a manager cannot know
+        np.maximum(np.asarray(reviews)[None, :] - launch[:, None] + 1.0, 0.0),
+        padded(catalogue, 1.0)[:, at],
+        padded(np.cumsum(np.broadcast_to(dark, (paths, months)), axis=1), 0.0)[:, at],
+        np.minimum(
+            padded(np.cumsum(np.broadcast_to(distress, (paths, months)), axis=1), 0.0)[:, at], 1.0
+        ),
     ]
     return np.stack(cols, axis=2)
 
@@ -254,7 +292,8 @@ def fit_rule(problem: ExitProblem) -> ExitRule:
         problem.eligible,
         scale=problem.scale,
     )
-    every = int(problem.reviews[1] - problem.reviews[0]) if len(problem.reviews) > 1 else 1
+    # the interval between the last two reviews (the first date is the go decision)
+    every = int(problem.reviews[-1] - problem.reviews[-2]) if len(problem.reviews) > 1 else 1
     return ExitRule(
         stopping=stopping,
         every=every,

@@ -278,6 +278,7 @@ class Finance(Group):
     tax_rate: Value
     fixed_usd_m_year: Value
     setup_usd_m: Value
+    walkaway_usd_m: Value
     delivery_usd_per_sub_month: Value
     terminal_method: str
     terminal_growth_year: Value

@@ -80,20 +80,46 @@ def test_hazards():
     assert dark_share(0.1, 2.0)[0, 0] == pytest.approx(0.2 / 1.2)
 
 
+#: The go decision before month 0, then a decision at the end of every month.
+EVERY_MONTH = np.arange(-1, 60)
+
+
 def test_abandonment_by_hand():
     """Two months, no discounting: staying in month 1 loses 10 against an exit cost of 4."""
     cash = np.array([[5.0, -10.0]])
     hz = np.zeros((1, 2))
-    value, last = abandonment(cash, hz, 4.0, 0.0)
+    value, last = abandonment(cash, hz, 4.0, 0.0, EVERY_MONTH)
     assert last[0] == 0 and value[0] == pytest.approx(5.0 - 4.0)
-    value, last = abandonment(np.array([[5.0, -3.0]]), hz, 4.0, 0.0)
+    value, last = abandonment(np.array([[5.0, -3.0]]), hz, 4.0, 0.0, EVERY_MONTH)
     assert last[0] == 1 and value[0] == pytest.approx(2.0)  # staying costs less than leaving
+
+
+def test_the_go_decision_declines_a_loser_before_anything_is_spent():
+    """A venture worth -1 is not started (value 0, last month -1); without the go
+    decision on its clock, the same venture is run and leaves at its first review."""
+    cash = np.array([[-3.0, -3.0, 5.0, 0.0]])
+    hz = np.zeros((1, 4))
+    value, last = abandonment(cash, hz, 0.0, 0.0, [-1, 1, 2], launch_month=2)
+    assert value[0] == 0.0 and last[0] == -1
+    value, last = abandonment(cash, hz, 0.0, 0.0, [1, 2], launch_month=2)
+    assert value[0] == pytest.approx(-1.0) and last[0] == 3
+    # walking away between the start and the launch costs the walk-away cost
+    value, last = abandonment(
+        np.array([[-3.0, -30.0, 5.0, 0.0]]),
+        hz,
+        0.0,
+        0.0,
+        [0, 1, 2],
+        launch_month=2,
+        walk_away_usd_m=2.0,
+    )
+    assert last[0] == 0 and value[0] == pytest.approx(-3.0 - 2.0)
 
 
 def test_abandonment_value_with_a_hazard():
     cash = np.array([[-1.0, 10.0, 10.0]])
     hz = np.array([[0.5, 0.5, 0.5]])
-    value, last = abandonment(cash, hz, 2.0, 0.0)
+    value, last = abandonment(cash, hz, 2.0, 0.0, EVERY_MONTH)
     # month 0: -1; forced out at its end with p 0.5 (pay 2); else month 1: +10, ...
     u2 = 10 + 0.5 * -2 + 0.5 * 0  # last month: no exit cost at the horizon unless forced
     u1 = 10 + 0.5 * -2 + 0.5 * u2
@@ -119,9 +145,10 @@ def test_the_terminal_value_enters_the_exit_decision():
     """A venture that loses money to the horizon but is worth a lot beyond it stays."""
     cash = np.full((1, 24), -1.0)
     h = np.zeros((1, 24))
-    _, last = abandonment(cash, h, 5.0, 0.1)
+    dates = np.arange(0, 24)  # no go decision: it has started
+    _, last = abandonment(cash, h, 5.0, 0.1, dates)
     assert last[0] == 0  # without a continuing value it leaves at once
-    value, last = abandonment(cash, h, 5.0, 0.1, terminal_usd_m=100.0)
+    value, last = abandonment(cash, h, 5.0, 0.1, dates, terminal_usd_m=100.0)
     assert last[0] == 23
     d = (1.1) ** (-(np.arange(24) + 1) / 12)
     assert value[0] == pytest.approx(-d.sum() + d[-1] * 100.0)

@@ -37,12 +37,18 @@ def test_present_values_of_lines_add_up_to_npv(base):
     assert np.allclose(base.pv_lines.sum(axis=1), base.summary["npv_usd_m"])
 
 
+@pytest.mark.parametrize("share", [None, 0.4], ids=["base", "own services start"])
 @pytest.mark.parametrize("mode", ["solo", "partner", "license"])
-def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
+def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode, share):
     """The expected lines under the exit policy reproduce the value of
-    finance.abandonment, computed independently from the cash flows while operating."""
+    finance.abandonment, computed independently from the cash flows while operating:
+    in the base case, where the own services are not started, and in a larger market,
+    where they are."""
     from models.economics import finance
 
+    if share is not None:
+        base = simulate(validate(market_foreign_premium_share=share))
+        assert base.modes[mode].last_month[0] >= 0  # started: the lines move
     r = base.modes[mode]
     p = base.params
     hazard = {
@@ -64,18 +70,20 @@ def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode):
     # the continuing value, conditional on running at the horizon
     at_end = alive[-1] * (1 - h[0, -1])
     terminal = r.committed_lines["continuing_value"][0, -1] / at_end
+    from models.economics.reviews import decision_months
+
     value, last = finance.abandonment(
         cash,
         h,
         cost,
         p.finance_discount_rate_year,
-        first_exit_month=r.launch_month - 1,
+        decision_months(p.months, p.decision_review_months),
         terminal_usd_m=terminal,
-        exit_cost_from_month=r.launch_month,
+        launch_month=r.launch_month,
+        walk_away_usd_m=0.0 if mode == "license" else p.finance_walkaway_usd_m,
     )
     assert value[0] == pytest.approx(base.summary.loc[mode, "npv_usd_m"], rel=1e-9, abs=1e-9)
     assert last[0] == r.last_month[0]
-    assert last[0] >= r.launch_month - 1
 
 
 def test_the_option_to_leave_is_worth_at_least_nothing(base):

@@ -565,42 +565,40 @@ def _sum_lines(lines: Mapping[str, Sequence[float]], months: int) -> list[float]
     return [sum(line[t] for line in lines.values()) for t in range(months)]
 
 
+def decision_months(months: int, every: int, start: int = 0) -> list[int]:
+    """The clock every rule decides on: the go decision at the end of month
+    ``start - 1`` (-1: before month 0), then a review at the end of every ``every``-th
+    month from ``start`` on, short of the horizon's last month."""
+    return [start - 1] + [m for m in range(every - 1, months - 1, every) if m >= start]
+
+
 def exit_policy(
     cash: Sequence[float],
     hazard: Sequence[float],
     exit_cost: float,
     rate_year: float,
-    first_exit_month: int,
+    dates: Sequence[int],
     terminal: float = 0.0,
     launch: int = 0,
+    start: int = 0,
+    walk_away: float = 0.0,
 ) -> tuple[float, int]:
-    """Value and last month operated of the best exit policy, by backward induction.
+    """Value and last month operated of the best policy on the decision clock, by
+    backward induction.
 
-    ``U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) max(-D[t] X[t], U[t + 1])``, with
-    ``U[T] = D[T - 1] V`` (``V`` the continuing value) and ``X[t] = X`` from ``launch``
-    on, 0 before (walking away before launch costs nothing more); the streamer stays
-    after month ``t`` while ``U[t + 1] >= -D[t] X[t]`` or ``t`` is before
-    ``first_exit_month`` (ties: stay).
-
-    Parameters
-    ----------
-    cash : sequence of float
-        Cash flow of each month while operating (events in expectation).
-    hazard : sequence of float
-        Forced-exit hazard at the end of each month.
-    exit_cost : float
-        Cost of leaving, forced or not.
-    rate_year : float
-        Yearly discount rate.
-    first_exit_month : int
-        First month at whose end the streamer may leave by choice.
+    ``U[t] = D[t] CF[t] + h[t] (-D[t] X) + (1 - h[t]) C[t]`` with ``C[t] = max(-D[t]
+    L[t], U[t + 1])`` at a decision month and ``U[t + 1]`` otherwise, ``U[T] = D[T - 1]
+    V``; stopping costs ``L = X`` from ``launch`` on, ``walk_away`` from ``start`` to the
+    launch, nothing before ``start``. The go decision before month 0 (``dates`` holding
+    -1) declines a venture worth less than nothing (value 0, last month -1). Ties: go on.
 
     Returns
     -------
     value : float
         NPV under the best policy.
     last_month : int
-        Last month operated by choice (``len(cash) - 1`` if the streamer never leaves).
+        Last month operated by choice (``len(cash) - 1`` if it never stops; -1 if it
+        does not start).
     """
     months = len(cash)
     stay = [True] * months
@@ -608,12 +606,19 @@ def exit_policy(
     for t in range(months - 1, -1, -1):
         d = _discount(rate_year, t)
         forced = -d * exit_cost
-        leave = forced if t >= launch else 0.0
-        if t < months - 1:
-            stay[t] = value >= leave - _TIE or t < first_exit_month
+        if t >= launch:
+            leave = forced
+        elif t >= start:
+            leave = -d * walk_away
+        else:
+            leave = 0.0
+        if t < months - 1 and t in dates:
+            stay[t] = value >= leave - _TIE
         after = value if stay[t] else leave
         value = d * cash[t] + hazard[t] * forced + (1.0 - hazard[t]) * after
     last = next((t for t in range(months) if not stay[t]), months - 1)
+    if -1 in dates and value < -_TIE:
+        return 0.0, -1
     return value, last
 
 
@@ -633,17 +638,21 @@ def _run_mode(
     """
     months = v.months
     if mode == "license":
-        launch, exit_cost = int(v("content_lead_months")), 0.0
+        launch, exit_cost, walk_away = int(v("content_lead_months")), 0.0, 0.0
     else:
         launch = int(v(f"regulation_launch_delay_{mode}_months")) + v.start
         exit_cost = v("regulation_exit_cost_usd_m")
+        walk_away = v("finance_walkaway_usd_m")
     rate = v("finance_discount_rate_year")
+    dates = decision_months(months, int(v.params.decision_review_months), v.start)
 
     risk = _expected_risk(v, mode, launch)
     lines, subs, terminal = _lines(v, mode, launch, risk)
     cond = _sum_lines(lines, months)
-    # the go/no-go at launch: stop before launching (end of month launch - 1), or later
-    _, plan = exit_policy(cond, risk["exit_hazard"], exit_cost, rate, launch - 1, terminal, launch)
+    # the plan made at the decision date, on the clock every rule shares
+    _, plan = exit_policy(
+        cond, risk["exit_hazard"], exit_cost, rate, dates, terminal, launch, v.start, walk_away
+    )
     rule = rule or v.params.decision_rule
     if u is not None and rule == "never":
         plan = months - 1
@@ -660,16 +669,22 @@ def _run_mode(
         e_risk = _expected_risk(e, mode, e_launch)
         e_lines, _, e_terminal = _lines(e, mode, e_launch, e_risk)
         e_exit_cost = 0.0 if mode == "license" else e("regulation_exit_cost_usd_m")
+        e_walk = 0.0 if mode == "license" else e("finance_walkaway_usd_m")
         _, e_last = exit_policy(
             _sum_lines(e_lines, months),
             e_risk["exit_hazard"],
             e_exit_cost,
             e("finance_discount_rate_year"),
-            e_launch - 1,
+            dates,
             e_terminal,
             e_launch,
+            0,
+            e_walk,
         )
-        plan = months - 1 if e_last >= months - 1 else min(launch + e_last - e_launch, months - 1)
+        if e_last >= months - 1 or e_last < e_launch:  # the same month on every path
+            plan = min(e_last, months - 1)
+        else:  # as long after the path's own launch
+            plan = min(launch + e_last - e_launch, months - 1)
     if u is not None:  # the events are drawn
         risk = _drawn_risk(v, mode, launch, u)
         lines, subs, terminal = _lines(v, mode, launch, risk)
@@ -681,23 +696,23 @@ def _run_mode(
         for t in range(months):
             alive, exit_at = risk["alive"][t], risk["exit_at"][t]
             stays = 1.0 if t <= last else 0.0
-            # leaving by choice at the end of `last`, unless forced out that very month;
-            # walking away before launch costs nothing more
-            voluntary = alive - exit_at if t == last and t < months - 1 and t >= launch else 0.0
+            # stopping by choice at the end of `last`, unless forced out that very month:
+            # the exit cost once launched, the walk-away cost before
+            stopping = t == last and t < months - 1 and t >= v.start
+            cost = (exit_cost if t >= launch else walk_away) if stopping else 0.0
+            voluntary = (alive - exit_at) * cost
             operating.append(alive * stays)
             forced += exit_at * stays
             # still running at the horizon: the continuing value
             beyond = (alive - exit_at) * terminal if t == months - 1 else 0.0
             cash.append(
-                cond[t] * alive * stays - (exit_at * stays + voluntary) * exit_cost + beyond * stays
+                cond[t] * alive * stays - exit_at * stays * exit_cost - voluntary + beyond * stays
             )
             committed.append(cond[t] * alive - exit_at * exit_cost + beyond)
         return cash, committed, operating, forced
 
     if u is not None and rule == "foresight":
-        every = int(v.params.decision_review_months)
-        candidates = [*range(every - 1, months - 1, every), months - 1]
-        candidates = [m for m in candidates if m >= v.start]
+        candidates = [*dates, months - 1]
         plan = max(reversed(candidates), key=lambda m: _npv(account(m)[0], rate) + 1e-9 * m)
     elif u is not None and rule == "adaptive":
         if last is None:

@@ -278,26 +278,38 @@ def test_one_row_of_draws_is_shared_by_every_path_of_uniforms():
 
 
 def test_exit_policy_equals_finance_abandonment():
+    """The engine's backward induction and the oracle's loop, on the same clock: the go
+    decision, quarterly reviews, a walk-away cost before launch, an exit cost after."""
+    from models.economics.reviews import decision_months
+
     rng = np.random.default_rng(7)
     months = 60
-    for _ in range(25):
+    declined = 0
+    for _ in range(40):
         cash = rng.normal(0.0, 5.0, months) + rng.normal(0.0, 3.0)
         hazard = np.where(np.arange(months) >= 6, rng.uniform(0.0, 0.1), 0.0)
         cost, rate = rng.uniform(0.0, 30.0), rng.uniform(0.0, 0.3)
-        launch = int(rng.integers(0, 12))  # walking away before it costs nothing
+        walk = rng.uniform(0.0, 5.0)
+        launch = int(rng.integers(0, 12))
+        start = int(rng.choice([0, 0, 4]))
+        dates = decision_months(months, int(rng.choice([1, 3, 6])), start)
         value, last = finance.abandonment(
             cash.reshape(1, -1),
             hazard.reshape(1, -1),
             cost,
             rate,
-            first_exit_month=launch - 1,
-            exit_cost_from_month=launch,
+            dates,
+            launch_month=launch,
+            start_month=start,
+            walk_away_usd_m=walk,
         )
         v, t = reference.exit_policy(
-            cash.tolist(), hazard.tolist(), cost, rate, launch - 1, 0.0, launch
+            cash.tolist(), hazard.tolist(), cost, rate, dates.tolist(), 0.0, launch, start, walk
         )
         assert v == pytest.approx(value[0], rel=1e-12, abs=1e-12)
         assert t == last[0]
+        declined += t == -1
+    assert 0 < declined < 40  # some ventures are not worth starting, most are
 
 
 def test_draws_must_name_uncertain_parameters():

@@ -174,11 +174,13 @@ class EntryMode:
         where the mode plans in its own way."""
         months = terms.months
         last = float(self.build(scenario, plan_only=True)[0])
-        if last >= months - 1:
-            return np.full(terms.paths, months - 1.0)
-        after = last - float(self.launch_month(scenario))
+        planned_launch = float(self.launch_month(scenario))
+        if last >= months - 1 or last < planned_launch:
+            # never stopping, not starting (-1), or walking away before the launch: the
+            # same month on every path (a path's launch is not known before it comes)
+            return np.full(terms.paths, min(last, months - 1.0))
         launch = np.broadcast_to(column(self.launch_month(terms))[:, 0], (terms.paths,))
-        return np.minimum(launch + after, months - 1.0)
+        return np.minimum(launch + (last - planned_launch), months - 1.0)
 
     # -- cash flows ----------------------------------------------------------------------
 

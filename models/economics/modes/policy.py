@@ -114,6 +114,7 @@ def with_exit_policy(
     cash: FloatArray | None = None,
     terminal: FloatArray | None = None,
     first_adds: FloatArray | None = None,
+    walk_away_cost: Value = 0.0,
 ) -> ModeResult:
     """Lines under the exit policy (forced exits, and leaving by choice), and the lines
     when the mode is run to the horizon whatever happens.
@@ -126,7 +127,10 @@ def with_exit_policy(
     and its lines follow the ``decision_rule`` (``fixed``: the plan ``how.plan``); with
     ``how.collect``, the exit problem is returned instead (training). ``terminal`` is
     the continuing value at the horizon (per path) of a business still running then.
-    Leaving before launch costs nothing more; after it, ``exit_cost``.
+    Every rule decides on one clock (:func:`models.economics.reviews.decision_months`):
+    the go decision before anything is spent (not starting: -1), then the reviews.
+    Stopping between the start and the launch costs ``walk_away_cost``; after the launch,
+    ``exit_cost``.
 
     ``cond`` holds the lines while operating (:data:`~models.economics.results.LINE_ITEMS`;
     ``cash`` their sum, if computed already); a mode without subscribers leaves
@@ -143,16 +147,18 @@ def with_exit_policy(
     terminal = np.zeros(paths) if terminal is None else np.broadcast_to(terminal, (paths,))
     launch_path = np.broadcast_to(column(launch)[:, 0], (paths,))
     values = None
+    start = horizon.start_month
     if how is None:
         _, last = finance.abandonment(
             cash,
             per_path(risk.exit_hazard, paths, months),
             exit_cost,
             rate_year,
-            # the go/no-go at launch: stop before launching, or leave any month after
-            first_exit_month=np.asarray(launch, dtype=float) - 1.0,
+            reviews.decision_months(months, horizon.review_months, start),
             terminal_usd_m=terminal,
-            exit_cost_from_month=launch,
+            launch_month=launch,
+            start_month=start,
+            walk_away_usd_m=walk_away_cost,
         )
         if plan_only:
             return last
@@ -167,12 +173,13 @@ def with_exit_policy(
             terminal=terminal,
             rate_year=rate_year,
             launch=launch_path,
-            first_review=horizon.start_month,
+            first_review=start,
             subscribers=per_path(subs, paths, months),
             catalogue=risk.catalogue,
             dark=risk.dark,
             distress=risk.distress,
             every=horizon.review_months,
+            walk_away_cost=walk_away_cost,
         )
         if how.collect:
             return problem
@@ -181,13 +188,18 @@ def with_exit_policy(
     t = np.arange(months).reshape(1, -1)
     stays = t <= last.reshape(-1, 1)
     operating = alive * stays
-    # leaving by choice at the end of `last` (unless forced out that very month) costs
-    # the exit cost once launched; walking away before launch costs nothing more
-    leaves = (t == last.reshape(-1, 1)) & (t < months - 1) & (t >= launch_path.reshape(-1, 1))
-    voluntary = np.where(leaves, alive - exit_at, 0.0)
+    # stopping by choice at the end of `last` (unless forced out that very month) costs
+    # the exit cost once launched, the walk-away cost between the start and the launch
+    last_col = last.reshape(-1, 1)
+    stops = (t == last_col) & (t < months - 1) & (t >= start)
+    launched = t >= launch_path.reshape(-1, 1)
+    voluntary = np.where(stops & launched, alive - exit_at, 0.0)
+    walked = np.where(stops & ~launched, alive - exit_at, 0.0) * column(walk_away_cost)
     # running at the horizon: alive through the last month and not forced out at its end
     at_horizon = np.where(t == months - 1, alive - exit_at, 0.0) * terminal.reshape(-1, 1)
-    if paths == 1 and last[0] < months - 1:
+    if paths == 1 and last[0] < 0:
+        log.info("%s: best not to start", mode)
+    elif paths == 1 and last[0] < months - 1:
         log.info("%s: best to leave by choice after month %d", mode, int(last[0]))
     return ModeResult(
         mode,
@@ -198,7 +210,7 @@ def with_exit_policy(
         operating,
         {k: v for k, v in cond.items() if k not in OUTSIDE},
         conditional_total=cash,
-        exit_costs=-(exit_at * stays + voluntary) * column(exit_cost),
+        exit_costs=-(exit_at * stays + voluntary) * column(exit_cost) - walked,
         continuing_value=at_horizon * stays,
         content_amortisation=per_path(amort, paths, months) * operating,
         forced_exit=(exit_at * stays).sum(axis=1),

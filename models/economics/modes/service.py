@@ -314,4 +314,5 @@ class OwnService(EntryMode):
             cash=cash,
             terminal=terminal,
             first_adds=first,
+            walk_away_cost=fin.walkaway_usd_m,
         )

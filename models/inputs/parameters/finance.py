@@ -58,7 +58,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "float",
         20.0,
         "US$ m",
-        "One-off set-up cost at month 0 (entity, VIE contracts, integration).",
+        "One-off set-up cost when the venture starts (entity, VIE contracts, "
+        "integration): paid only after the go decision.",
         _A + "legal structuring and platform integration",
         label="set-up cost",
         min=0.0,
@@ -66,6 +67,26 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         uncertain=True,
         default_range=(10.0, 40.0),
         range_source="range: assumption: half to twice the default",
+    ),
+    ParamSpec(
+        "finance_walkaway_usd_m",
+        "float",
+        2.0,
+        "US$ m",
+        "Cost of walking away from an own service after it has started and before it "
+        "launches: severance for the local team and closing the entity and its VIE "
+        "contracts (after the launch, regulation_exit_cost_usd_m applies instead).",
+        _A + "severance under the PRC Labour Contract Law (one month's wage per year "
+        "worked, Art. 47, and a month in lieu of notice, Art. 40) for a local team of "
+        "about 100 at about US$40,000 a year (about US$0.7 m), and deregistering the "
+        "entity and unwinding its contracts (about US$1 m)",
+        label="cost of walking away before launch",
+        min=0.0,
+        max=500.0,
+        uncertain=True,
+        default_range=(0.5, 5.0),
+        range_source="range: assumption: a small team and no contracts to unwind, to a "
+        "large team with a year's service each and disputed contracts",
     ),
     ParamSpec(
         "finance_delivery_usd_per_sub_month",
