@@ -189,7 +189,11 @@ def analyse(params, n_paths: int | None = None) -> Decision:
 
     expected = timed("expected case", simulate, params)
     mc = timed("monte carlo", montecarlo.run, params, n_paths)
-    table, ranking, second = metrics.ranked(mc.npv)
+    # the decision: means under the decision rule, each mode free not to start; which mode
+    # is best in each future: on the committed values, which carry information where a
+    # mode not worth starting is worth 0 under the rule (issue 20)
+    informative = mc.npv_committed
+    table, ranking, second = metrics.ranked(mc.npv, best_on=informative)
     rec = ranking[0]
     entering = [m for m in ranking if not MODES.is_baseline(m)]
     tornado = timed("tornado", drivers.tornado, params, rec, second)
@@ -208,9 +212,9 @@ def analyse(params, n_paths: int | None = None) -> Decision:
         for name, cols in voi_groups().items()
     }
     groups = {k: v for k, v in groups.items() if v}
-    evpi = voi.evpi(mc.npv)
+    evpi = voi.evpi(informative)
     evppi = (
-        timed("value of information", voi.evppi_table, mc.npv, groups, inputs)
+        timed("value of information", voi.evppi_table, informative, groups, inputs)
         if groups and mc.n_paths >= voi.MIN_PATHS
         else pd.DataFrame()
     )
@@ -222,8 +226,8 @@ def analyse(params, n_paths: int | None = None) -> Decision:
         mc=mc,
         ranking=ranking,
         npv_table=table,
-        beats=metrics.beat_matrix(mc.npv).loc[ranking, ranking],
-        dominance=metrics.dominance(mc.npv).loc[ranking, ranking],
+        beats=metrics.beat_matrix(informative).loc[ranking, ranking],
+        dominance=metrics.dominance(informative).loc[ranking, ranking],
         exit_by_year=metrics.forced_exit_by_year(
             mc.forced_exit_month[entering], params.horizon_years
         ),

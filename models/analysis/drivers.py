@@ -67,23 +67,29 @@ SWING = (0.05, 0.95)
 
 
 def npv_by_mode(params, inputs: pd.DataFrame) -> pd.DataFrame:
-    """NPV of each mode (columns) for each row of input values, events in expectation.
+    """NPV of each mode (columns) if started now, for each row of input values, events in
+    expectation (:func:`models.economics.simulation.simulate` with ``started``).
 
-    ``inputs`` holds one row per input set and one column per uncertain parameter to
-    override; the other parameters keep their values. US$ m.
+    A mode is valued as started, with its reviews after, not with the option not to
+    start: a mode not worth starting keeps its negative value, so that the margins
+    between modes move continuously with the inputs (with the option, every such mode
+    would be worth 0, the same as staying out). ``inputs`` holds one row per input set
+    and one column per uncertain parameter to override; the other parameters keep their
+    values. US$ m.
     """
     frame = inputs.reset_index(drop=True)
     parts = []
     for a in range(0, max(len(frame), 1), CHUNK):  # bounded memory, as montecarlo.run
-        res = simulate(params, frame.iloc[a : a + CHUNK] if len(frame) else None)
+        chunk = frame.iloc[a : a + CHUNK] if len(frame) else None
+        res = simulate(params, chunk, started=True)
         parts.append({m: finance.npv(r.cash_flow, res.rate) for m, r in res.modes.items()})
     out = {m: np.concatenate([p[m] for p in parts]) for m in parts[0]}
     return pd.DataFrame(out, index=inputs.index if len(frame) else None)
 
 
 def expected_npv(params) -> pd.Series:
-    """Each mode's NPV in the expected case (inputs as given, events in expectation),
-    US$ m."""
+    """Each mode's NPV if started now, in the expected case (inputs as given, events in
+    expectation), US$ m."""
     return npv_by_mode(params, pd.DataFrame()).iloc[0].rename(None)
 
 

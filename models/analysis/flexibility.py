@@ -20,27 +20,38 @@ from models.format import money, pct
 
 def decision_values(mc) -> pd.DataFrame:
     """Per mode that enters: mean NPV committed, adaptive and with foresight (US$ m),
-    their standard errors, the value of flexibility (adaptive minus committed) and
-    the share of futures left by choice under the run's decision rule.
+    their standard errors, the value of flexibility, and how the futures decide.
+
+    The value of flexibility is what deciding as one goes adds to the better of the two
+    decisions a manager could take without it, at the decision date: commit (start and
+    never stop by choice) or never start (0): adaptive minus ``max(committed, 0)``
+    (issue 20). Its standard error is that of the paired difference with the committed
+    values where committing is the better, else that of the adaptive mean.
 
     Columns: ``committed``, ``adaptive``, ``foresight``, ``se_adaptive``,
-    ``flexibility``, ``flexibility_se`` (of the paired difference), ``left_by_choice``,
-    ``median_leave_month`` (NaN if no future leaves).
+    ``flexibility``, ``flexibility_se``, ``started`` (share of futures in which the mode
+    starts), ``launched`` (in which it reaches its launch), ``left_by_choice`` (in which
+    it stops by choice after starting), ``median_stop_month`` (of those; NaN if none).
     """
     rows = {}
     n = mc.n_paths
     for m in [m for m in MODES.entering() if m in mc.npv.columns]:
         c, a, f = mc.npv_committed[m], mc.npv_adaptive[m], mc.npv_foresight[m]
         leave = mc.leave_month[m]
+        stopped = leave[leave >= 0]
+        commit = float(c.mean()) > 0
+        diff = (a - c) if commit else a
         rows[m] = {
             "committed": float(c.mean()),
             "adaptive": float(a.mean()),
             "foresight": float(f.mean()),
             "se_adaptive": float(a.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
-            "flexibility": float((a - c).mean()),
-            "flexibility_se": float((a - c).std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
-            "left_by_choice": float(leave.notna().mean()),
-            "median_leave_month": float(leave.median()) if leave.notna().any() else np.nan,
+            "flexibility": float(a.mean() - max(c.mean(), 0.0)),
+            "flexibility_se": float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
+            "started": float((leave != -1).mean()),
+            "launched": float(mc.launched[m].mean()),
+            "left_by_choice": float(len(stopped) / n),
+            "median_stop_month": float(stopped.median()) if len(stopped) else np.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -52,6 +63,14 @@ def rule_in_words(mode: str, rule, launch_month: int, start_year: int) -> str:
     if rule is None:
         return f"{label}: no review rule could be fitted (too few training paths)."
     t = rule.table
+    go = t[t["month"] < 0]
+    if not go.empty and float(go["share_leaving"].iloc[0]) >= 0.999:
+        return (
+            f"{label}: not started. At the decision date nothing is yet known that tells "
+            "good futures from bad, and starting is worth less than not starting; the go "
+            "decision declines it (its committed value shows what starting would cost)."
+        )
+    t = t[t["month"] >= 0]
     acting = t[(t["share_leaving"] > 0) & (t["paths_running"] > 0)]
     if acting.empty:
         return (

@@ -86,14 +86,20 @@ def ranking(npv: pd.DataFrame) -> list[str]:
     return sorted(npv.columns, key=lambda m: (-mean[m], MODES.commitment(m)))
 
 
-def ranked(npv: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str]:
+def ranked(
+    npv: pd.DataFrame, best_on: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[str], str]:
     """The decision's core numbers from per-path NPVs: :func:`npv_table` with
     ``prob_best``, best mode first; the ranking; and the runner-up, the best mode that
     starts differently from the first (licensing and the staged entry both license
-    now, :meth:`models.economics.modes.registry.Registry.rivals`)."""
+    now, :meth:`models.economics.modes.registry.Registry.rivals`).
+
+    ``best_on``: the per-path values on which ``prob_best`` is computed, if not ``npv``
+    (the committed values, where a mode not worth starting is worth 0 in ``npv``).
+    """
     order = ranking(npv)
     table = npv_table(npv)
-    table["prob_best"] = probability_best(npv)
+    table["prob_best"] = probability_best(npv if best_on is None else best_on)
     second = next(m for m in order[1:] if m in MODES.rivals(order[0], order))
     return table.loc[order], order, second
 

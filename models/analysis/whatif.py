@@ -4,8 +4,10 @@ A strategist moves one input and wants the answer back before the thought is gon
 the recommendation, each mode's NPV and how sure. :class:`WhatIf` re-evaluates a
 scenario with ``changes`` applied, in steps of different cost:
 
-1. :meth:`WhatIf.expected_case`: every input at its value, events as expected losses
-   (:func:`models.economics.simulation.simulate`), about 20 ms: the panel shows it
+1. :meth:`WhatIf.expected_case`: every input at its value, events as expected losses,
+   each mode valued as if started now (:func:`models.economics.simulation.simulate`
+   with ``started``, so that a mode not worth starting shows what it would lose), about
+   20 ms: the panel shows it
    at once, while the slider is still moving;
 2. :meth:`WhatIf.evaluate`: the review rules refitted at the new values on
    :data:`TRAINING_PATHS` training paths (about 0.7 s; kept, so that moving back costs
@@ -389,7 +391,7 @@ class WhatIf:
         clock["review rules"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         mc = montecarlo.run(params, self.n_paths, rules=self.rules_)
-        table, ranking, second = metrics.ranked(mc.npv)
+        table, ranking, second = metrics.ranked(mc.npv, best_on=mc.npv_committed)
         lead = metrics.paired_difference(mc.npv, ranking[0], second)
         clock["monte carlo"] = time.perf_counter() - t2
         clock["total"] = time.perf_counter() - t0

@@ -77,9 +77,10 @@ def review_months(months: int, every: int) -> np.ndarray:
     return np.arange(every - 1, months - 1, every)
 
 
-def decision_months(months: int, every: int, start: int = 0) -> np.ndarray:
+def decision_months(months: int, every: int, start: int = 0, go: bool = True) -> np.ndarray:
     """The decision clock: the go decision at the end of month ``start - 1`` (month -1:
     the decision date, before anything is spent), then the reviews from ``start`` on.
+    Without ``go``, the venture is taken as started: the reviews only.
 
     >>> decision_months(12, 3).tolist()
     [-1, 2, 5, 8]
@@ -87,7 +88,8 @@ def decision_months(months: int, every: int, start: int = 0) -> np.ndarray:
     [6, 8, 11, 14, 17, 20]
     """
     reviews = review_months(months, every)
-    return np.concatenate([[start - 1], reviews[reviews >= start]]).astype(int)
+    first = [start - 1] if go else []
+    return np.concatenate([first, reviews[reviews >= start]]).astype(int)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def exit_problem(
     every: int,
     first_review: int = 0,
     walk_away_cost: FloatArray | float = 0.0,
+    go: bool = True,
 ) -> ExitProblem:
     """Build the exit problem of one mode from its drawn paths, on the decision clock
     (:func:`decision_months`).
@@ -169,9 +172,11 @@ def exit_problem(
         switch); the go decision is at the end of the month before.
     walk_away_cost : float or ndarray (paths,)
         Cost of stopping after the start and before launch, US$ m.
+    go : bool
+        Whether the go decision is on the clock (without it: the venture has started).
     """
     paths, months = cash.shape
-    dates = decision_months(months, every, first_review)
+    dates = decision_months(months, every, first_review, go)
     at = dates + 1  # columns of the padded arrays: column 0 is "before month 0"
 
     def padded(a, first: float) -> FloatArray:

@@ -45,6 +45,7 @@ def simulate(
     uniforms: events.Uniforms | None = None,
     rules: dict[str, Any] | None = None,
     threads: int = 1,
+    started: bool = False,
 ) -> Results:
     """Run every entry mode and return their :class:`~models.economics.results.Results`.
 
@@ -68,8 +69,13 @@ def simulate(
     threads : int
         Build the modes side by side on this many threads (numpy releases the GIL in
         its loops); the Monte Carlo run's chunks are threaded already.
+    started : bool
+        Take every mode as started now: no go decision on its clock (the value of
+        starting, which may be negative; the drivers compare modes on it). By default
+        a mode not worth starting is not started (value 0).
     """
     values = _values(params, draws, uniforms)
+    values.go = not started
     modes = list(MODES)
     log.info(
         "simulating %d modes over %d months and %d paths",

@@ -83,6 +83,8 @@ class PathValues:
         self.months = params.months
         self.decision_rule = params.decision_rule
         self.review_months = int(params.decision_review_months)
+        #: whether each mode's go decision is on its clock (False: taken as started)
+        self.go = True
 
     def get(self, name: str) -> Value:
         """The value of parameter ``name``: a (paths, 1) column where drawn."""
@@ -93,7 +95,9 @@ class PathValues:
     def scenario(self) -> PathValues:
         """The scenario's own values (no draws), one path: what a plan made at the
         decision date knows."""
-        return PathValues(self._params)
+        out = PathValues(self._params)
+        out.go = self.go
+        return out
 
 
 @dataclass(frozen=True)
@@ -334,19 +338,23 @@ class Exposure:
 @dataclass(frozen=True)
 class Horizon:
     """The run's shape: ``months`` simulated, ``paths``, the month the venture starts
-    spending (``start_month``: 0, or a staged entry's switch), the months between reviews
-    and the ``decision_rule``."""
+    spending (``start_month``: 0, or a staged entry's switch), the months between reviews,
+    the ``decision_rule``, and whether the go decision is on the clock (``go``; False:
+    every mode taken as started, for the drivers' margins)."""
 
     months: int
     paths: int
     review_months: int
     decision_rule: str
     start_month: int = 0
+    go: bool = True
 
     @classmethod
     def read(cls, values: PathValues) -> Horizon:
         """The shape of ``values``' run."""
-        return cls(values.months, values.paths, values.review_months, values.decision_rule)
+        return cls(
+            values.months, values.paths, values.review_months, values.decision_rule, go=values.go
+        )
 
 
 #: The groups read by prefix, in the order of the parameter groups.

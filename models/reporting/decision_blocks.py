@@ -293,6 +293,7 @@ def headline_numbers(d: Decision) -> dict:
         "decision_rule": d.params.decision_rule,
         "modes": modes,
         "checks_failed": [c.name for c in d.checks if not c.passed],
+        "checks_uninformative": [c.name for c in d.checks if not c.informative],
     }
 
 
@@ -338,13 +339,22 @@ def checks_block(d: Decision) -> HTMLBlock:
     """The model checks run on this scenario, as a table."""
     from models.analysis.checks import checks_table
 
-    held = sum(c.passed for c in d.checks)
+    held = sum(c.passed and c.informative for c in d.checks)
+    idle = sum(not c.informative for c in d.checks)
+    idle_text = (
+        f" {idle} tested nothing here: nothing they compare moved (a service not worth "
+        "starting is worth 0 before and after), so they are not counted as holding."
+        if idle
+        else ""
+    )
     return table(
         checks_table(d.checks),
         caption=(
-            f"{held} of {len(d.checks)} checks hold on this scenario. Each changes one input "
-            "and runs the expected case again; the numbers are NPVs (US$ m) before and after, "
-            "under the exit policy and, in brackets, run to the horizon."
+            f"{held} of {len(d.checks)} checks hold on this scenario.{idle_text} Each moves "
+            "one input on every future and runs the Monte Carlo again on the same futures; "
+            "the numbers are mean values (US$ m) before and after, with reviews (adaptive), "
+            "run to the horizon (committed) or with foresight, and the standard error of the "
+            "change. A relation holds within two standard errors."
         ),
     )
 
@@ -431,20 +441,26 @@ def decision_values_table(d: Decision) -> HTMLBlock:
             ],
             "Foresight (upper bound)": [money(x) for x in v["foresight"]],
             "Value of flexibility": [money(x) for x in v["flexibility"]],
-            "Futures left by choice": [pct(x) for x in v["left_by_choice"]],
+            "Futures that launch": [pct(x) for x in v["launched"]],
+            "Stopped by choice (median month)": [
+                f"{pct(x)} ({m:.0f})" if np.isfinite(m) else pct(x)
+                for x, m in zip(v["left_by_choice"], v["median_stop_month"], strict=True)
+            ],
         }
     )
     rule = {"adaptive": "adaptive", "fixed": "the fixed plan", "foresight": "foresight"}
     return table(
         frame,
         caption=(
-            "Mean NPV over the same futures, US$ m (± two standard errors). Committed: run "
-            "to the horizon, forced exits aside. Adaptive: a review every "
-            f"{d.params.decision_review_months} months leaves, or before launch walks away, "
-            "on what has been seen so far; the rule was fitted on "
+            "Mean NPV over the same futures, US$ m (± two standard errors). Committed: "
+            "started now and run to the horizon, forced exits aside. Adaptive: the go "
+            "decision (a mode not worth starting is not started: worth 0) and then a "
+            f"review every {d.params.decision_review_months} months that stops, or before "
+            "launch walks away, on what has been seen so far; the rule was fitted on "
             f"{d.params.decision_training_paths:,} other futures, so it cannot foresee "
-            "these. Foresight: the best review to leave at, knowing each future in full; "
-            "no manager can reach it. The rest of the report follows "
+            "these. Foresight: the best of those decisions knowing each future in full; no "
+            "manager can reach it. Value of flexibility: adaptive against the better of "
+            "committing and never starting. The rest of the report follows "
             f"{rule[d.params.decision_rule]}."
         ),
     )

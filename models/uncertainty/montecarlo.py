@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,6 +95,9 @@ class MonteCarlo:
         horizon), ``solo_dark_months`` (months with any dark time while solo runs).
     subscribers_end : pandas.DataFrame
         Subscribers in the last month (0 once out), millions.
+    launched : pandas.DataFrame
+        1 where the mode reached its launch under the decision rule on the path (a
+        service signed subscribers; another mode started), else 0.
     fan_subscribers, fan_cash : dict of str to ndarray (kept paths, months), float32
         Subscribers (millions) and cumulative cash (US$ m) of the first
         :data:`FAN_PATHS` paths, per mode.
@@ -119,6 +122,7 @@ class MonteCarlo:
     leave_month: pd.DataFrame = field(repr=False)
     flags: pd.DataFrame = field(repr=False)
     subscribers_end: pd.DataFrame = field(repr=False)
+    launched: pd.DataFrame = field(repr=False)
     fan_subscribers: dict[str, np.ndarray] = field(repr=False)
     fan_cash: dict[str, np.ndarray] = field(repr=False)
     mean_cash_flow: pd.DataFrame = field(repr=False)
@@ -183,6 +187,7 @@ def run(
     *,
     progress: Callable[[int, int], None] | None = None,
     rules: dict[str, Any] | None = None,
+    moved: Mapping[str, Callable[[np.ndarray], np.ndarray]] | None = None,
 ) -> MonteCarlo:
     """Simulate ``n_paths`` paths (default ``params.n_paths``) with drawn inputs and events.
 
@@ -204,6 +209,10 @@ def run(
         what-if panel (:mod:`models.analysis.whatif`) reuses the report's rules this way.
         They must come from parameters with the same horizon, reviews and staged-entry
         switch dates.
+    moved : mapping of str to callable, optional
+        Uncertain inputs moved on every path, the same futures otherwise: each drawn
+        column (reported and training paths) is replaced by the function of it (the
+        model checks: "a quarter more payers", on common random numbers).
 
     Returns
     -------
@@ -211,8 +220,8 @@ def run(
     """
     n = check_paths(params.n_paths if n_paths is None else n_paths)
     started = time.perf_counter()
-    rules = fit_rules(params) if rules is None else rules
-    draws = draw_inputs(params, n)
+    rules = fit_rules(params, moved) if rules is None else rules
+    draws = move(draw_inputs(params, n), moved)
     months = params.months
     modes = list(MODES.names())
     keep = min(n, FAN_PATHS)
@@ -273,6 +282,7 @@ def run(
         leave_month=frame("leave"),
         flags=pd.DataFrame(flags, index=pd.RangeIndex(n, name="path")),
         subscribers_end=frame("subs"),
+        launched=frame("launched"),
         fan_subscribers=fan_s,
         fan_cash=fan_c,
         mean_cash_flow=pd.DataFrame(cash_sum / n, columns=modes),
@@ -323,10 +333,22 @@ def path_npv(
     return pd.DataFrame(out, columns=modes, index=pd.RangeIndex(n, name="path"))
 
 
-_PER_PATH = ("npv", "committed", "adaptive", "foresight", "peak", "exit", "leave", "subs")
+_PER_PATH = (
+    "npv",
+    "committed",
+    "adaptive",
+    "foresight",
+    "peak",
+    "exit",
+    "leave",
+    "subs",
+    "launched",
+)
 
 
-def fit_rules(params) -> dict[str, Any]:
+def fit_rules(
+    params, moved: Mapping[str, Callable[[np.ndarray], np.ndarray]] | None = None
+) -> dict[str, Any]:
     """Fit each mode's review rule on ``decision_training_paths`` training paths.
 
     The training paths are drawn like the reported ones but from their own streams
@@ -341,7 +363,7 @@ def fit_rules(params) -> dict[str, Any]:
     """
     n = int(params.decision_training_paths)
     started = time.perf_counter()
-    draws = draw_inputs(params, n, name="training/inputs")
+    draws = move(draw_inputs(params, n, name="training/inputs"), moved)
     # chunks of whole blocks, small enough that every thread has one: the paths do not
     # depend on the chunking (named streams per block), so neither do the rules
     step = min(CHUNK, events.BLOCK * max(1, -(-n // (WORKERS * events.BLOCK))))
@@ -409,6 +431,10 @@ def _chunk(
         out["leave"][:, j] = np.where(~forced & (last < months - 1), last, np.nan)
         subs = r.subscribers_m * ops
         out["subs"][:, j] = subs[:, -1]
+        if res.entry_modes[mode].runs_service or res.entry_modes[mode].may_run_service:
+            out["launched"][:, j] = (subs > 0).any(axis=1)
+        else:  # a licence or the baseline: launched unless it did not start
+            out["launched"][:, j] = last >= 0
         out["cash_sum"][:, j] = cf.sum(axis=0)
         weight = ops * df
         for k, v in r.conditional.items():
@@ -433,6 +459,30 @@ def _chunk(
         for m in modes
         if res.entry_modes[m].may_run_service
     }
+    return out
+
+
+def move(
+    draws: pd.DataFrame, moved: Mapping[str, Callable[[np.ndarray], np.ndarray]] | None
+) -> pd.DataFrame:
+    """``draws`` with some drawn columns replaced by a function of themselves.
+
+    Raises
+    ------
+    ParameterError
+        If a moved input is not drawn (a fixed input is moved with ``params.replace``).
+    """
+    if not moved:
+        return draws
+    missing = [name for name in moved if name not in draws.columns]
+    if missing:
+        raise ParameterError(
+            f"moved input {missing[0]}: it is not drawn in this run; expected one of "
+            f"{', '.join(draws.columns)}"
+        )
+    out = draws.copy()
+    for name, fn in moved.items():
+        out[name] = fn(out[name].to_numpy(dtype=float))
     return out
 
 

@@ -269,9 +269,17 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
 
 
 def _terminal(
-    v: _Values, pre_tax_cash: Sequence[float], taxable: Sequence[float], revenue, exit_cost
+    v: _Values,
+    pre_tax_cash: Sequence[float],
+    taxable: Sequence[float],
+    revenue,
+    exit_cost,
+    content: Sequence[float] | None = None,
+    amort: Sequence[float] | None = None,
 ) -> float:
-    """Continuing value at the horizon from the final 12 months (while operating)."""
+    """Continuing value at the horizon from the final 12 months (while operating), with
+    content paid and amortised at its average year over the last cycle of windows
+    (``content`` paid, positive; ``amort`` expensed) instead of the final year's."""
     months = v.months
     last = range(max(months - 12, 0), months)
     method = v.params.finance_terminal_method
@@ -279,6 +287,12 @@ def _terminal(
         return 0.0
     cash = sum(pre_tax_cash[t] for t in last)
     profit = sum(taxable[t] for t in last)
+    if content is not None and amort is not None:
+        years = int(max(v("content_window_years"), v("content_domestic_window_years")))
+        years = max(1, min(years, months // 12 or 1))
+        cycle = range(max(months - 12 * years, 0), months)
+        cash += sum(content[t] for t in last) - sum(content[t] for t in cycle) / years
+        profit += sum(amort[t] for t in last) - sum(amort[t] for t in cycle) / years
     normalised = cash - v("finance_tax_rate") * max(profit, 0.0)
     if method == "gordon":
         g = v("finance_terminal_growth_year")
@@ -517,7 +531,9 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         used = min(losses, max(income, 0.0))
         lines["income_tax"].append(-rate * (max(income, 0.0) - used))
         losses = losses - used + max(-income, 0.0)
-    terminal = _terminal(v, pre_tax_cash, taxable, kept_revenue, v("regulation_exit_cost_usd_m"))
+    terminal = _terminal(
+        v, pre_tax_cash, taxable, kept_revenue, v("regulation_exit_cost_usd_m"), content, amort
+    )
     return lines, subs, terminal
 
 
@@ -628,6 +644,7 @@ def _run_mode(
     u: Mapping[str, Sequence[float]] | None,
     last: int | None = None,
     rule: str | None = None,
+    expected: _Values | None = None,
 ) -> PathResult:
     """Plan the exit policy with events in expectation, then run the mode under it.
 
@@ -657,14 +674,13 @@ def _run_mode(
     if u is not None and rule == "never":
         plan = months - 1
     if u is not None and rule == "fixed":
-        # the expected case's plan, as months after launch (nothing about the path known)
-        e = _Values(v.params, {})
-        e_launch = int(
-            e(
-                "content_lead_months"
-                if mode == "license"
-                else f"regulation_launch_delay_{mode}_months"
-            )
+        # the expected case's plan, as months after launch (nothing about the path known);
+        # a staged entry's service: the scenario's values started at its switch
+        e = expected if expected is not None else _Values(v.params, {})
+        e_launch = (
+            int(e("content_lead_months"))
+            if mode == "license"
+            else int(e(f"regulation_launch_delay_{mode}_months")) + e.start
         )
         e_risk = _expected_risk(e, mode, e_launch)
         e_lines, _, e_terminal = _lines(e, mode, e_launch, e_risk)
@@ -678,7 +694,7 @@ def _run_mode(
             dates,
             e_terminal,
             e_launch,
-            0,
+            e.start,
             e_walk,
         )
         if e_last >= months - 1 or e_last < e_launch:  # the same month on every path
@@ -746,7 +762,8 @@ def _staged(
 
     Events in expectation: the best switch month (or none) by NPV, the service under
     its expected-case plan, its hazards scaled by the chance that the rules have eased.
-    Drawn: ``fixed``, switch at the first date after the rules ease and never leave;
+    Drawn: ``fixed``, switch at the expected case's month on every path, the service
+    following its own expected-case plan;
     ``foresight``, the best switch date and exit, trying each; ``adaptive``, the
     engine's switch month and last month (``switch``, ``own_last``; NaN: never).
     """
@@ -769,23 +786,30 @@ def _staged(
     m = v("regulation_easing_hazard_multiplier")
     eased_at = months if u is None else _first(u["easing"], h_ease, 0, months)
 
-    def own(s: int, rule: str | None, last: int | None = None) -> PathResult:
-        if u is None:
-            factor = 1.0 - (1.0 - m) * (1.0 - (1.0 - h_ease) ** (s + 1))
-        else:
-            factor = m if eased_at <= s else 1.0
-        ov = v.shifted(
+    def started(values: _Values, s: int, factor: float) -> _Values:
+        return values.shifted(
             s + 1,
             **{
-                f"regulation_exit_hazard_{target}_year": v(f"regulation_exit_hazard_{target}_year")
+                f"regulation_exit_hazard_{target}_year": values(
+                    f"regulation_exit_hazard_{target}_year"
+                )
                 * factor,
-                f"regulation_suspension_hazard_{target}_year": v(
+                f"regulation_suspension_hazard_{target}_year": values(
                     f"regulation_suspension_hazard_{target}_year"
                 )
                 * factor,
             },
         )
-        return _run_mode(ov, target, u, last, rule)
+
+    def own(s: int, rule: str | None, last: int | None = None) -> PathResult:
+        expected_factor = 1.0 - (1.0 - m) * (1.0 - (1.0 - h_ease) ** (s + 1))
+        factor = expected_factor if u is None else (m if eased_at <= s else 1.0)
+        ov = started(v, s, factor)
+        # the fixed plan is made on the scenario's values, the easing in expectation
+        scenario = _Values(p, {})
+        h_scenario = _monthly(scenario("regulation_easing_hazard_year"))
+        e_factor = 1.0 - (1.0 - m) * (1.0 - (1.0 - h_scenario) ** (s + 1))
+        return _run_mode(ov, target, u, last, rule, expected=started(scenario, s, e_factor))
 
     def compose(s: int | None, r: PathResult | None, committed: bool = False) -> list[float]:
         if s is None or r is None:
@@ -810,8 +834,10 @@ def _staged(
             if value > best + 1e-9:
                 best, choice, service = value, s, r
     elif rule == "fixed":
-        choice = next((s for s in dates if eased_at <= s), None)
-        service = None if choice is None else own(choice, "never")
+        # the expected case's switch month on every path, then the service's own plan
+        choice = _staged(_Values(p, {}), None).switch_month
+        choice = None if math.isnan(choice) else int(choice)
+        service = None if choice is None else own(choice, "fixed")
     elif rule == "foresight":
         best = _npv(compose(None, None), rate)
         for s in dates:

@@ -62,6 +62,17 @@ def empty_lines() -> dict[str, FloatArray]:
     return dict.fromkeys(LINE_ITEMS, ZERO)
 
 
+def steady_year(x, months: int, years: int = 1) -> FloatArray:
+    """A yearly amount at the horizon, per path: the sum of ``x`` over the last
+    ``years`` years divided by ``years`` (one year: the final year's sum; more: the
+    average year of a cycle, for amounts paid in lumps, such as content bought for
+    windows of several years)."""
+    years = max(1, min(int(years), months // 12 or 1))
+    rows = np.shape(x)[0] if np.ndim(x) == 2 else 1
+    full = np.broadcast_to(x, (rows, months))
+    return full[:, max(months - 12 * years, 0) :].sum(axis=1) / years
+
+
 def terminal_value(
     months: int,
     pre_tax_cash: FloatArray,
@@ -69,22 +80,34 @@ def terminal_value(
     revenue: FloatArray,
     exit_cost: Value,
     finance_terms,
+    cycle: tuple[FloatArray, FloatArray, int] | None = None,
 ) -> FloatArray:
-    """Continuing value at the horizon from the final 12 months (conditional on operating),
-    US$ m per path: the normalised final year pays tax at the full rate on its profit
-    (losses carried forward do not last for ever) (:func:`finance.continuing_value`).
+    """Continuing value at the horizon from a normalised final year (conditional on
+    operating), US$ m per path: the final 12 months' cash and profit, with lumpy
+    amounts at their average over a whole cycle, paying tax at the full rate on the
+    profit (losses carried forward do not last for ever) (:func:`finance.continuing_value`).
 
-    ``finance_terms`` is the mode's :class:`models.economics.terms.Finance`.
+    ``cycle`` = (cash, expense, years): a lumpy amount (content paid for each content
+    year, negative) and its expense (amortisation, positive), already inside
+    ``pre_tax_cash`` and ``taxable``, replaced by their average over the last ``years``
+    years, so that the value does not depend on where the horizon falls in the cycle of
+    purchases (issue 20). ``finance_terms`` is the mode's
+    :class:`models.economics.terms.Finance`.
     """
     f = finance_terms
-    last_year = slice(max(months - 12, 0), months)
     rows = max(np.shape(pre_tax_cash)[0], np.shape(taxable)[0])
+    cash = steady_year(pre_tax_cash, months)
+    profit = steady_year(taxable, months)
+    if cycle is not None:
+        lumpy, expense, years = cycle
+        cash = cash - steady_year(lumpy, months) + steady_year(lumpy, months, years)
+        profit = profit + steady_year(expense, months) - steady_year(expense, months, years)
+    cash, profit = np.broadcast_to(cash, (rows,)), np.broadcast_to(profit, (rows,))
+    normalised = cash - column(f.tax_rate)[:, 0] * np.maximum(profit, 0.0)
 
     def year(x):
-        return np.broadcast_to(x, (rows, months))[:, last_year].sum(axis=1)
+        return np.broadcast_to(steady_year(x, months), (rows,))
 
-    profit = year(taxable)
-    normalised = year(pre_tax_cash) - column(f.tax_rate)[:, 0] * np.maximum(profit, 0.0)
     return finance.continuing_value(
         f.terminal_method,
         normalised,
@@ -154,7 +177,7 @@ def with_exit_policy(
             per_path(risk.exit_hazard, paths, months),
             exit_cost,
             rate_year,
-            reviews.decision_months(months, horizon.review_months, start),
+            reviews.decision_months(months, horizon.review_months, start, horizon.go),
             terminal_usd_m=terminal,
             launch_month=launch,
             start_month=start,
@@ -180,6 +203,7 @@ def with_exit_policy(
             distress=risk.distress,
             every=horizon.review_months,
             walk_away_cost=walk_away_cost,
+            go=horizon.go,
         )
         if how.collect:
             return problem

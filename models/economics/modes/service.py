@@ -278,8 +278,17 @@ class OwnService(EntryMode):
         tax = finance.income_tax(pre_tax - base.amortisation, fin.tax_rate)
         cash = pre_tax + base.content_out - tax  # the month's cash flow while operating
         exit_cost = terms.rules.exit_cost_usd_m
+        # content is bought for windows of several years: at its average over a cycle
+        c = terms.content
+        cycle = int(max(np.max(c.window_years), np.max(c.domestic_window_years)))
         terminal = terminal_value(
-            months, pre_tax + base.content_out, pre_tax - base.amortisation, kept, exit_cost, fin
+            months,
+            pre_tax + base.content_out,
+            pre_tax - base.amortisation,
+            kept,
+            exit_cost,
+            fin,
+            cycle=(base.content_out, base.amortisation, cycle),
         )
 
         cond = empty_lines()

@@ -128,6 +128,16 @@ def fit_switch(problem: SwitchProblem) -> lsm.StoppingRule:
     return lsm.fit_held_out(problem.stop["adaptive"], problem.final, problem.features, eligible)
 
 
+@dataclass(frozen=True)
+class StagedPlan:
+    """The ``fixed`` rule's plan, made at the decision date: the expected case's switch
+    month (None: never switch) and the scenario's own terms, from which the plan of the
+    service it starts is made the same way (:meth:`EntryMode.fixed_plan`)."""
+
+    switch: int | None
+    scenario: object
+
+
 class StagedTerms(Terms):
     """A staged entry's terms: its own groups (:class:`~models.economics.terms.Staged`,
     the rules, finance) and its two legs' terms: the licence's (``licence``, the
@@ -184,9 +194,11 @@ class StagedEntry(EntryMode):
         """The review months at whose end it may switch (:func:`switch_months`)."""
         return switch_months(terms.staged, terms.target_delay, terms.months)
 
-    def fixed_plan(self, terms, scenario):
-        """Under ``fixed`` it switches by its committed plan, inside :meth:`build`."""
-        return None
+    def fixed_plan(self, terms, scenario) -> StagedPlan:
+        """The ``fixed`` rule: the expected case's switch month on every path (the same
+        clock as the other rules), and then the service's own expected-case plan."""
+        month = float(build(scenario).switch_month[0])
+        return StagedPlan(None if np.isnan(month) else int(month), scenario)
 
     def build(self, terms: StagedTerms, uniforms=None, how=None, plan_only=False):
         """Its lines (:func:`build`); it plans its switch itself, so there is no
@@ -196,7 +208,7 @@ class StagedEntry(EntryMode):
         return build(terms, how, uniforms)
 
     def planned_cash_flow(self, terms, uniforms, plan):
-        return planned_cash_flow(terms, Decision(rule="fixed", valued=False), uniforms)
+        return planned_cash_flow(terms, plan, uniforms)
 
     def training(self, terms: StagedTerms, uniforms, fitted):
         """First the review rules of the services it may start (one exit problem per
@@ -261,14 +273,15 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
     delay = column(terms.service.exposure.launch_delay_months)
+    plan: StagedPlan | None = decision.plan if drawn and decision.rule == "fixed" else None
     for s in dates:
         q = _start(terms, s, uniforms)
         eased = q.extra["eased"]
         how = None
-        if drawn:  # the started service is reviewed like any other ("fixed": never left)
+        if drawn:  # the started service is reviewed like any other
             how = Decision(
                 rule=decision.rule,
-                plan=never if decision.rule == "fixed" else None,
+                plan=_service_plan(q, s, plan, never) if decision.rule == "fixed" else None,
                 fitted=None if fitted is None else fitted.services.get(s),
             )
         r = target.build(q, uniforms, how)
@@ -326,7 +339,11 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
             "foresight": lsm.foresight(stop["foresight"], w_never, eligible),
         }
         decision_values = {k: lsm.realised(stop[k], w_never, at[k]) for k in reviews.RULES}
-        chosen = at["committed" if decision.rule == "fixed" else decision.rule]
+        if decision.rule == "fixed":  # the expected case's switch month, on every path
+            planned = dates.index(plan.switch) if plan and plan.switch in dates else len(dates)
+            chosen = np.full(paths, planned)
+        else:
+            chosen = at[decision.rule]
 
     main = _compose(terms, lic, own, launches, dates, chosen, committed_lines=False)
     plan = at["committed"] if drawn else chosen
@@ -346,41 +363,44 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     )
 
 
-def planned_cash_flow(terms: StagedTerms, decision, uniforms: events.Uniforms) -> FloatArray:
+def planned_cash_flow(
+    terms: StagedTerms, plan: StagedPlan | None, uniforms: events.Uniforms
+) -> FloatArray:
     """The staged entry's cash flow on drawn paths under the ``fixed`` decision rule,
     US$ m, shaped (paths, months): what :func:`build` values under that rule, and
     nothing else.
 
-    Under ``fixed`` the entry switches at the first switch month by which the rules
-    have eased (its committed plan), which the ``easing`` uniforms alone decide, and the
-    service it starts is never left by choice. So each service is built only on the
-    paths that switch to it, and no path is valued under the other rules: a sweep point
-    costs about a licence and one service instead of a licence and one service per
-    switch month (:func:`models.economics.simulation.path_npv`). The sum of the
-    lines :func:`build` composes, to rounding. ``decision`` is a
-    :class:`~models.economics.modes.policy.Decision` with rule ``fixed``.
+    Under ``fixed`` the entry switches at the expected case's switch month on every path
+    (``plan``, :meth:`StagedEntry.fixed_plan`), and the service it starts follows its own
+    expected-case plan, so no path is valued under the other rules: a sweep point costs
+    a licence and one service instead of a licence and one service per switch month
+    (:func:`models.economics.simulation.path_npv`). The sum of the lines :func:`build`
+    composes, to rounding.
     """
     months, paths = terms.months, terms.paths
-    target = terms.target
     never = np.full(paths, months - 1.0)
     lic = license.MODE.build(_licence(terms), uniforms, _fixed(never))
     cash = np.array(np.broadcast_to(lic.committed_cash_flow, (paths, months)))
+    dates = switch_months(terms.staged, terms.target_delay, months)
+    if plan is None or plan.switch not in dates:
+        return cash
+    s = plan.switch
+    q = _start(terms, s, uniforms)
+    r = terms.target.build(q, uniforms, _fixed(_service_plan(q, s, plan, never)))
     t = np.arange(months).reshape(1, -1)
-    switched = np.zeros(paths, dtype=bool)
-    eased_at = easing_month(terms.rules, uniforms, months)
-    cost = np.broadcast_to(column(terms.staged.switch_cost_usd_m)[:, 0], (paths,))
     delay = column(terms.service.exposure.launch_delay_months)[:, 0]
-    for s in switch_months(terms.staged, terms.target_delay, months):
-        idx = np.flatnonzero(~switched & (eased_at <= s))
-        if not idx.size:
-            continue
-        switched[idx] = True
-        q = _start(terms, s, uniforms).rows(idx)
-        r = target.build(q, uniforms.rows(idx), _fixed(never[idx]))
-        launch = np.broadcast_to(s + 1 + delay, (paths,))[idx]
-        cash[idx] = cash[idx] * (t < launch.reshape(-1, 1)) + r.cash_flow
-        cash[idx, s + 1] -= cost[idx]
+    launch = np.broadcast_to(s + 1 + delay, (paths,))
+    cash = cash * (t < launch.reshape(-1, 1)) + r.cash_flow
+    cash[:, s + 1] -= np.broadcast_to(column(terms.staged.switch_cost_usd_m)[:, 0], (paths,))
     return cash
+
+
+def _service_plan(q: Terms, s: int, plan: StagedPlan | None, never: FloatArray) -> FloatArray:
+    """The ``fixed`` plan of the service started after switch month ``s``: its own
+    expected-case plan where the staged plan switches then, else never stopping."""
+    if plan is None or plan.switch != s:
+        return never
+    return MODES[q.mode].fixed_plan(q, _start(plan.scenario, s, None))
 
 
 class _Lazy:

@@ -80,21 +80,24 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "pricing_realisation_rate",
         "float",
-        0.55,
-        "fraction of the list price",
-        "Revenue actually collected per subscriber-month as a share of the single-month "
-        "list price: promotions, annual-plan and auto-renew discounts, and members on "
-        "trials who pay nothing.",
-        "ref 1.11, ref 1.12, ref 1.13: iQIYI's revenue per member was CNY 15.98 a month "
-        "in Q4 2023 against a CNY 30 single-month list price (0.53) and CNY 13.6 in Q3 "
-        "2021 against CNY 25 (0.54); 0.55 is taken",
+        0.57,
+        "fraction of the list price, VAT included",
+        "Revenue actually collected per subscriber-month, VAT included, as a share of the "
+        "single-month list price (also VAT included): promotions, annual-plan and "
+        "auto-renew discounts, and members on trials who pay nothing. VAT and payment "
+        "fees are then taken off once (pricing_vat_rate, pricing_payment_fee_rate).",
+        "ref 1.11, ref 1.12, ref 1.24: iQIYI's revenue per member, reported net of VAT "
+        "since 2018, was CNY 15.98 a month in Q4 2023 against a CNY 30 single-month list "
+        "price and CNY 13.6 in Q3 2021 against CNY 25; grossed up by the 6 % VAT that "
+        "0.565 and 0.577; 0.57 is taken",
         label="share of the list price collected",
         min=0.05,
         max=1.0,
         uncertain=True,
-        default_range=(0.45, 0.8),
-        range_source="range: ref 1.11 to ref 1.13: 0.45 (deeper promotions than iQIYI's) to 0.78 "
-        "(CNY 15.4 against 19.8 in 2017, before the price rises)",
+        default_range=(0.48, 0.8),
+        range_source="range: ref 1.11 to ref 1.13, ref 1.24: 0.48 (deeper promotions than "
+        "iQIYI's: 0.45 net of VAT) to 0.78 (CNY 15.4 against 19.8 in 2017, before the "
+        "price rises, when iQIYI still reported revenue including VAT)",
     ),
     ParamSpec(
         "pricing_ad_tier",
