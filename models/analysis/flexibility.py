@@ -143,17 +143,29 @@ def switch_in_words(mc, mode: str, target: str, start_year: int) -> str:
 
 
 def flexibility_in_words(values: pd.DataFrame) -> str:
-    """The value of flexibility per mode, in one sentence for the executive summary."""
-    parts = []
+    """The value of flexibility per mode, in one sentence for the executive summary: what
+    deciding as one goes adds to the better of committing and never starting, and, for
+    a mode the go decision declines, what starting it would cost."""
+    parts, idle = [], []
     for m, r in values.iterrows():
+        if r.get("started", 1.0) == 0.0:
+            idle.append(f"{MODES.in_words(m)} (started and run: {money(r['committed'])})")
+            continue
         parts.append(
             f"{MODES.in_words(m)} {money(r['flexibility'])} "
             f"({money(r['committed'])} committed, {money(r['adaptive'])} with reviews)"
         )
-    return (
-        "Quarterly reviews (leave, or before launch walk away, on what has been seen so far) "
-        "are worth: " + "; ".join(parts) + "."
-    )
+    text = ""
+    if parts:
+        text = (
+            "Deciding as you go (the go decision, then quarterly reviews that stop, or before "
+            "launch walk away, on what has been seen) adds to the better of committing and "
+            "never starting: " + "; ".join(parts) + "."
+        )
+    if idle:
+        not_started = "Not worth starting in any future: " + "; ".join(idle) + "."
+        text = f"{text} {not_started}".strip()
+    return text
 
 
 def _when(month: int, start_year: int) -> str:

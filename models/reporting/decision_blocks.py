@@ -73,7 +73,8 @@ def headline(d: Decision) -> str:
         )
         return (
             f"Recommendation: stay out. Staying out is the best choice in "
-            f"{pct(d.probability_right)} of {_futures(n)}.{tail}"
+            f"{pct(d.probability_right)} of {_futures(n)} (every mode started and run)."
+            f"{tail}"
         )
     lead, se, beats = d.lead
     if d.too_close:
@@ -86,14 +87,16 @@ def headline(d: Decision) -> str:
     if d.twin is not None:
         return (
             f"Recommendation: {_name(rec)}. Licensing now is the best start in "
-            f"{pct(d.probability_right)} of {_futures(n)}; {_name(rec)} beats "
+            f"{pct(d.probability_right)} of {_futures(n)} (every mode started and run); "
+            f"{_name(rec)} beats "
             f"{_name(second)} in {pct(beats)}, with an expected NPV of {money(row['mean'])} "
             f"(90 % range {money(row['p5'])} to {money(row['p95'])}), {money(lead)} ahead of "
             f"{_name(second)}." + staged_sentence(d)
         )
     return (
         f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
-        f"of {_futures(n)} and beats {_name(second)} in {pct(beats)}, with an "
+        f"of {_futures(n)} (every mode started and run) and beats {_name(second)} in "
+        f"{pct(beats)}, with an "
         f"expected NPV of {money(row['mean'])} (90 % range {money(row['p5'])} to "
         f"{money(row['p95'])}), {money(lead)} ahead of {_name(second)}." + staged_sentence(d)
     )
@@ -385,9 +388,12 @@ def npv_table(d: Decision) -> HTMLBlock:
             f"US$ millions over {d.mc.n_paths:,} paths. ± is the Monte Carlo standard error "
             "of the mean (about one in three chances that the mean of an endless run lies "
             "outside it). P5 and P95: 5 % of futures are worse, 5 % better. CVaR: the "
-            "average of the worst 5 %. P(best): the share of futures in which the mode beats "
-            "all others. P(gain) if run: the share of futures in which the mode makes money "
-            "if it is run to the horizon whatever its exit plan says. Expected case: one run "
+            "average of the worst 5 %. P(best): the share of futures in which the mode, "
+            "started and run to the horizon, beats all others run the same way (under the "
+            "review rule a mode not worth starting is worth 0 in every future, which tells "
+            "nothing about where it would have been best). P(gain) if run: the share of "
+            "futures in which the mode makes money if it is run to the horizon whatever its "
+            "exit plan says. Expected case: one run "
             "with every input at its most likely value and events in expectation; it differs "
             "from the mean by design."
         ),
@@ -408,7 +414,8 @@ def beats_table(d: Decision) -> HTMLBlock:
         frame,
         caption=(
             "Every mode is valued on the same simulated futures (common random numbers), so "
-            "these compare like with like."
+            "these compare like with like: each started and run to the horizon (committed), "
+            "since under the review rule a mode not worth starting is worth 0 everywhere."
         ),
     )
 
