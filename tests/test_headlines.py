@@ -9,9 +9,11 @@ adaptive and with foresight; the expected case's NPV and present value per line)
 under ``variants``, the same for settings the scenarios leave at their defaults (the
 ``fixed`` rule; a non-exclusive staged licence switching to solo with the rules likely
 to ease; an ad tier, a revenue-multiple continuing value and the 2014 quota rule) at
-1,000 paths. Every number is compared exactly. It was written at commit 576401a,
-before issue 19 made the entry modes objects; a deliberate change of the model writes
-it again::
+1,000 paths. Every number is compared exactly. It was first written at commit 576401a,
+before issue 19 made the entry modes objects (which left it identical to the last bit),
+and written again for issue 20 (one decision clock, values that carry information, the
+continuing value at the average content cycle, the realisation rate grossed up for VAT).
+A deliberate change of the model writes it again::
 
     .venv/bin/python -m tests.test_headlines --write
 

@@ -90,7 +90,9 @@ class Decision:
     deal_zone : DealZone
         :func:`models.analysis.deal.deal_zone` in the expected case.
     evpi : float
-        Expected value of perfect information, US$ m.
+        Expected value of perfect information, US$ m: the best mode in each future with
+        foresight against the best mean under the rule
+        (:func:`models.analysis.voi.evpi_with_foresight`).
     evppi : DataFrame
         :func:`models.analysis.voi.evppi_table` over :func:`voi_groups`.
     checks : list of Check
@@ -212,7 +214,10 @@ def analyse(params, n_paths: int | None = None) -> Decision:
         for name, cols in voi_groups().items()
     }
     groups = {k: v for k, v in groups.items() if v}
-    evpi = voi.evpi(informative)
+    # perfect information: the best mode in each future, with the best stops knowing it,
+    # against the best mean under the rule (the partial values ask what knowing a group
+    # of inputs before choosing a mode, then running it, would add: committed values)
+    evpi = voi.evpi_with_foresight(mc.npv_foresight, mc.npv)
     evppi = (
         timed("value of information", voi.evppi_table, informative, groups, inputs)
         if groups and mc.n_paths >= voi.MIN_PATHS

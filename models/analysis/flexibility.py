@@ -22,13 +22,19 @@ def decision_values(mc) -> pd.DataFrame:
     """Per mode that enters: mean NPV committed, adaptive and with foresight (US$ m),
     their standard errors, the value of flexibility, and how the futures decide.
 
-    The value of flexibility is what deciding as one goes adds to the better of the two
+    The value of flexibility is what deciding as one goes adds to the better of the
     decisions a manager could take without it, at the decision date: commit (start and
-    never stop by choice) or never start (0): adaptive minus ``max(committed, 0)``
-    (issue 20). Its standard error is that of the paired difference with the committed
-    values where committing is the better, else that of the adaptive mean.
+    never stop by choice), never start (0), and for a staged entry never switch (its
+    first step alone): adaptive minus the best of their means (issue 20). Its standard
+    error is that of the paired difference with the better decision's values.
 
-    Columns: ``committed``, ``adaptive``, ``foresight``, ``se_adaptive``,
+    ``simple`` is the mean under the simple rule a manager would use (the same go
+    decision, then leave below a subscriber threshold, or switch at a fixed date;
+    :attr:`models.uncertainty.montecarlo.MonteCarlo.npv_simple`), ``simple_gap_se`` the
+    standard error of the fitted rule's lead over it.
+
+    Columns: ``committed``, ``adaptive``, ``foresight``, ``simple``, ``simple_gap_se``,
+    ``se_adaptive``,
     ``flexibility``, ``flexibility_se``, ``started`` (share of futures in which the mode
     starts), ``launched`` (in which it reaches its launch), ``left_by_choice`` (in which
     it stops by choice after starting), ``median_stop_month`` (of those; NaN if none).
@@ -39,14 +45,24 @@ def decision_values(mc) -> pd.DataFrame:
         c, a, f = mc.npv_committed[m], mc.npv_adaptive[m], mc.npv_foresight[m]
         leave = mc.leave_month[m]
         stopped = leave[leave >= 0]
-        commit = float(c.mean()) > 0
-        diff = (a - c) if commit else a
+        simple = mc.npv_simple[m]
+        gap = (a - simple).dropna()
+        # the better of the decisions a manager could take without reviews: commit, never
+        # start (0), and for a staged entry never switch (its first step run alone)
+        options = {"commit": c, "never start": pd.Series(0.0, index=c.index)}
+        twin = MODES.twin(m)
+        if MODES[m].may_run_service and twin in mc.npv_committed:
+            options["never switch"] = mc.npv_committed[twin]
+        best = max(options, key=lambda k: float(options[k].mean()))
+        floor, diff = float(options[best].mean()), a - options[best]
         rows[m] = {
             "committed": float(c.mean()),
             "adaptive": float(a.mean()),
             "foresight": float(f.mean()),
+            "simple": float(simple.mean()) if simple.notna().all() else np.nan,
+            "simple_gap_se": float(gap.std(ddof=1) / np.sqrt(len(gap))) if len(gap) > 1 else np.nan,
             "se_adaptive": float(a.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
-            "flexibility": float(a.mean() - max(c.mean(), 0.0)),
+            "flexibility": float(a.mean() - floor),
             "flexibility_se": float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan,
             "started": float((leave != -1).mean()),
             "launched": float(mc.launched[m].mean()),
@@ -137,8 +153,8 @@ def switch_in_words(mc, mode: str, target: str, start_year: int) -> str:
     first = int(sw.min())
     return (
         f"{name}: switches to an own service ({label}) in {pct(sw.notna().mean())} of "
-        f"futures, at the earliest at the end of {_when(first, start_year)}, mostly where "
-        f"the rules have eased by then; otherwise it keeps to {first_step} to the horizon."
+        f"futures, at the earliest at the end of {_when(first, start_year)}; otherwise it "
+        f"keeps to {first_step} to the horizon."
     )
 
 

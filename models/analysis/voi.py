@@ -266,6 +266,20 @@ def _input_frame(inputs: object, npv: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- EVPI
 
 
+def evpi_with_foresight(foresight: pd.DataFrame, decided: pd.DataFrame) -> float:
+    r"""Expected value of perfect information with the best decisions along the way,
+    US$ m: the mean over futures of the best mode's value with foresight (each mode
+    started or not, stopped or switched at its best date, knowing the future) minus the
+    best mean under the decision rule (issue 20).
+
+    .. math:: E[\max_d V^{F}_d] - \max_d E[V_d] \ge 0
+
+    ``foresight`` and ``decided`` hold each option's values (columns) on the same paths.
+    """
+    best = foresight.max(axis=1)
+    return float(max(best.mean() - decided.mean().max(), 0.0))
+
+
 def evpi(npv: pd.DataFrame) -> float:
     """Expected value of perfect information, US$ m.
 

@@ -283,6 +283,14 @@ def prune(
     return replace(rule, action=tuple(actions))
 
 
+def replace_action(rule: StoppingRule, k: int, action: str) -> StoppingRule:
+    """``rule`` with the action at date ``k`` set to ``"fit"``, ``"never"`` or
+    ``"always"`` (the other dates as they were)."""
+    actions = list(rule.action) if rule.action else ["fit"] * rule.dates
+    actions[k] = action
+    return replace(rule, action=tuple(actions))
+
+
 def fit_held_out(
     stop_value: FloatArray,
     final_value: FloatArray,

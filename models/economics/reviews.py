@@ -119,6 +119,8 @@ class ExitProblem:
     features: FloatArray = field(repr=False)
     eligible: np.ndarray = field(repr=False)
     scale: FloatArray = field(repr=False)
+    #: whether the first date is the go decision (before anything is spent)
+    go: bool = False
 
     def last_month(self, stop_at: np.ndarray, months: int) -> FloatArray:
         """Last month operated by choice for review indices ``stop_at`` (``dates``:
@@ -206,6 +208,7 @@ def exit_problem(
         features=features,
         eligible=still,
         scale=d0[:, at],
+        go=go,
     )
 
 
@@ -267,6 +270,9 @@ class ExitRule:
     training_paths: int
     table: pd.DataFrame = field(repr=False)
     sample: pd.DataFrame = field(repr=False)
+    #: the simple rule a manager would use, fitted on the same paths
+    #: (:func:`simple_threshold`): leave below this many million subscribers
+    threshold_m: float | None = None
 
 
 #: Training paths kept, per mode, to draw the rule at work.
@@ -282,6 +288,7 @@ def concat(parts: list[ExitProblem]) -> ExitProblem:
         features=np.concatenate([q.features for q in parts]),
         eligible=np.concatenate([q.eligible for q in parts]),
         scale=np.concatenate([q.scale for q in parts]),
+        go=parts[0].go,
     )
 
 
@@ -297,6 +304,8 @@ def fit_rule(problem: ExitProblem) -> ExitRule:
         problem.eligible,
         scale=problem.scale,
     )
+    if problem.go:
+        stopping = _go_decision(stopping, problem)
     # the interval between the last two reviews (the first date is the go decision)
     every = int(problem.reviews[-1] - problem.reviews[-2]) if len(problem.reviews) > 1 else 1
     return ExitRule(
@@ -304,7 +313,72 @@ def fit_rule(problem: ExitProblem) -> ExitRule:
         every=every,
         training_paths=problem.stop_value.shape[0],
         **_at_work(stopping, problem),
+        threshold_m=simple_threshold(problem, stopping),
     )
+
+
+def _go_decision(stopping: lsm.StoppingRule, problem: ExitProblem) -> lsm.StoppingRule:
+    """The go decision, taken symmetrically: start if the value of starting (and then
+    following the reviews) is above not starting, estimated out of sample.
+
+    At the go date every path looks the same, so the decision is one number for all:
+    the mean value of starting. The reviews' rule keeps a stop only where it beats going
+    on by two standard errors (:func:`models.economics.lsm.prune`), which at the go date
+    would start every venture not shown to lose money, and its validation half also
+    chose the later actions, which flatters going on. So each half of the training
+    paths is valued under the rule fitted and pruned on the other half, and the venture
+    starts where the mean is above 0 (the value of not starting).
+    """
+    n = problem.stop_value.shape[0]
+    if n < 4 * lsm.MIN_PATHS:
+        return stopping
+    a, b = np.arange(n) < n // 2, np.arange(n) >= n // 2
+    later = []
+    for train, test in ((a, b), (b, a)):
+        rule = lsm.fit_held_out(
+            problem.stop_value[train],
+            problem.final_value[train],
+            problem.features[train],
+            problem.eligible[train],
+            scale=problem.scale[train],
+        )
+        going = lsm.replace_action(rule, 0, "never")  # the go: start on every path
+        stop_at = lsm.apply(going, problem.features[test], problem.eligible[test])
+        later.append(lsm.realised(problem.stop_value[test], problem.final_value[test], stop_at))
+    started = float(np.mean(np.concatenate(later)))
+    declined = float(np.mean(problem.stop_value[:, 0]))  # 0: nothing spent
+    return lsm.replace_action(stopping, 0, "always" if started < declined else "never")
+
+
+#: Quantiles of the subscribers at the reviews after launch tried as thresholds.
+THRESHOLD_QUANTILES = np.linspace(0.0, 0.9, 19)
+
+
+def simple_stop(problem: ExitProblem, go: np.ndarray, threshold_m: float) -> np.ndarray:
+    """Where the simple rule stops, per path: not at all where the go decision declines
+    (``go`` False: stop at the go date), else at the first review after launch with
+    fewer than ``threshold_m`` million subscribers (``dates``: never)."""
+    subs = problem.features[:, :, 0]
+    launched = problem.features[:, :, 4] > 0  # months operated so far
+    below = launched & (subs < threshold_m) & problem.eligible
+    first = np.where(below.any(axis=1), np.argmax(below, axis=1), len(problem.reviews))
+    return np.where(go, first, 0)
+
+
+def simple_threshold(problem: ExitProblem, stopping: lsm.StoppingRule) -> float:
+    """The simple rule a manager would use, fitted on training paths: take the go
+    decision as the fitted rule takes it, then leave at the first review after launch
+    with fewer subscribers than a threshold, the threshold that does best on these
+    paths (among quantiles of the subscribers seen after launch, and 0: never leave)."""
+    go = lsm.apply(stopping, problem.features, problem.eligible) > 0
+    subs = problem.features[:, :, 0][problem.features[:, :, 4] > 0]
+    candidates = [0.0, *np.unique(np.quantile(subs, THRESHOLD_QUANTILES))] if subs.size else [0.0]
+    best, best_value = 0.0, -np.inf
+    for x in candidates:
+        value = lsm.realised(problem.stop_value, problem.final_value, simple_stop(problem, go, x))
+        if value.mean() > best_value + 1e-12:
+            best, best_value = float(x), float(value.mean())
+    return best
 
 
 def _at_work(stopping: lsm.StoppingRule, problem: ExitProblem) -> dict:
@@ -371,6 +445,8 @@ def decide(problem: ExitProblem, rule: ExitRule | None, months: int) -> ExitValu
     ahead = lsm.foresight(problem.stop_value, problem.final_value, problem.eligible)
     never = np.full(problem.stop_value.shape[0], len(problem.reviews))
     stops = {"committed": never, "adaptive": adaptive, "foresight": ahead}
+    if rule is not None and rule.threshold_m is not None:  # the simple rule, for comparison
+        stops["simple"] = simple_stop(problem, adaptive > 0, rule.threshold_m)
     return ExitValues(
         npv={k: lsm.realised(problem.stop_value, problem.final_value, v) for k, v in stops.items()},
         last_month={k: problem.last_month(v, months) for k, v in stops.items()},

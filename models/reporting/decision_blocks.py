@@ -76,7 +76,9 @@ def headline(d: Decision) -> str:
             f"{pct(d.probability_right)} of {_futures(n)} (every mode started and run)."
             f"{tail}"
         )
-    lead, se, beats = d.lead
+    lead, se, ahead = d.lead
+    # how often it beats the runner-up: on the same basis as P(best), started and run
+    beats = float(d.beats.loc[rec, second]) if second in d.beats.columns else ahead
     if d.too_close:
         return (
             f"Too close to call at {_futures(n)}: {_name(rec)} leads "
@@ -168,10 +170,18 @@ def main_risk(d: Decision) -> str:
             r = tor.iloc[i]
             side = "low" if r["npv_low"] <= r["npv_high"] else "high"
             nth = "5th" if side == "low" else "95th"
+            worst = float(r[f"npv_{side}"])
+            # below zero it would not be started: the expected case then shows what
+            # starting and stopping at the first review would lose, not a value to expect
+            after = (
+                f"it would no longer be worth starting (starting anyway would lose {money(-worst)})"
+                if worst < 0 <= float(r["npv_base"])
+                else f"its NPV in the expected case falls from {money(r['npv_base'])} to "
+                f"{money(worst)}"
+            )
             parts.append(
                 f"The input that hurts it most is the {r['label']}: at its {nth} "
-                f"percentile ({format_value(r['input'], r[side])}) its NPV in the expected "
-                f"case falls from {money(r['npv_base'])} to {money(r[f'npv_{side}'])}."
+                f"percentile ({format_value(r['input'], r[side])}) {after}."
             )
     exits = d.exit_by_year
     if rec in exits and exits[rec].iloc[-1] > 0.005:
@@ -216,7 +226,9 @@ def voi_sentences(d: Decision) -> list[str]:
         )
     ]
     for _, r in d.evppi.iterrows():
-        out.append(voi.in_words(r["group"], float(max(r["evppi_usd_m"], 0.0))))
+        sentence = voi.in_words(r["group"], float(max(r["evppi_usd_m"], 0.0)))
+        # partial values are counted on modes started and run, without the reviews
+        out.append(sentence[:-1] + " (choosing a mode and running it).")
     return out
 
 
@@ -447,8 +459,11 @@ def decision_values_table(d: Decision) -> HTMLBlock:
                 for x, se in zip(v["adaptive"], v["se_adaptive"], strict=True)
             ],
             "Foresight (upper bound)": [money(x) for x in v["foresight"]],
+            "Simple rule": ["n/a" if not np.isfinite(x) else money(x) for x in v["simple"]],
             "Value of flexibility": [money(x) for x in v["flexibility"]],
-            "Futures that launch": [pct(x) for x in v["launched"]],
+            "Futures that launch": [
+                "n/a" if MODES.is_baseline(m) else pct(x) for m, x in v["launched"].items()
+            ],
             "Stopped by choice (median month)": [
                 f"{pct(x)} ({m:.0f})" if np.isfinite(m) else pct(x)
                 for x, m in zip(v["left_by_choice"], v["median_stop_month"], strict=True)
@@ -466,7 +481,11 @@ def decision_values_table(d: Decision) -> HTMLBlock:
             "launch walks away, on what has been seen so far; the rule was fitted on "
             f"{d.params.decision_training_paths:,} other futures, so it cannot foresee "
             "these. Foresight: the best of those decisions knowing each future in full; no "
-            "manager can reach it. Value of flexibility: adaptive against the better of "
+            "manager can reach it. Simple rule: what a manager would do without the "
+            "regression, fitted on the same training futures (the same go decision, then "
+            "leave at the first review after launch with fewer subscribers than a threshold; "
+            "a staged entry: switch at the one date that did best); the fitted rule should "
+            "never do worse. Value of flexibility: adaptive against the better of "
             "committing and never starting. The rest of the report follows "
             f"{rule[d.params.decision_rule]}."
         ),

@@ -74,6 +74,11 @@ class MonteCarlo:
         foresight (the best review to leave at, knowing the path's future), US$ m
         (:mod:`models.economics.reviews`). ``npv`` is one of the three (or the fixed
         plan), as ``decision_rule`` says.
+    npv_simple : pandas.DataFrame
+        NPV under the simple rule a manager would use, fitted on the same training
+        paths: the same go decision, then leave at the first review after launch below
+        a subscriber threshold (an own service) or switch at a fixed date (a staged
+        entry); NaN for a mode without one.
     rules : dict of str to models.economics.reviews.ExitRule
         The review rule of each mode, fitted on the training paths (the staged entry's
         is a :class:`models.economics.modes.staged.SwitchRule`).
@@ -115,6 +120,7 @@ class MonteCarlo:
     npv_committed: pd.DataFrame = field(repr=False)
     npv_adaptive: pd.DataFrame = field(repr=False)
     npv_foresight: pd.DataFrame = field(repr=False)
+    npv_simple: pd.DataFrame = field(repr=False)
     rules: dict[str, Any] = field(repr=False)
     switch_months: pd.DataFrame = field(repr=False)
     peak_funding: pd.DataFrame = field(repr=False)
@@ -275,6 +281,7 @@ def run(
         npv_committed=frame("committed"),
         npv_adaptive=frame("adaptive"),
         npv_foresight=frame("foresight"),
+        npv_simple=frame("simple"),
         rules=rules,
         switch_months=pd.DataFrame(switch, index=pd.RangeIndex(n, name="path")),
         peak_funding=frame("peak"),
@@ -338,6 +345,7 @@ _PER_PATH = (
     "committed",
     "adaptive",
     "foresight",
+    "simple",
     "peak",
     "exit",
     "leave",
@@ -420,6 +428,8 @@ def _chunk(
             out["committed"][:, j] = finance.npv(r.committed_cash_flow, rate)
         for rule in ("adaptive", "foresight"):
             out[rule][:, j] = values.get(rule, out["committed"][:, j])
+        # the simple rule a manager would use, where the mode has one (NaN elsewhere)
+        out["simple"][:, j] = values.get("simple", np.nan)
         cum = np.cumsum(cf, axis=1)
         out["peak"][:, j] = np.maximum(-np.min(cum, axis=1), 0.0)
         ops = np.broadcast_to(r.operating, cf.shape)

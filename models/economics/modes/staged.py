@@ -99,6 +99,9 @@ class SwitchRule:
     switch: lsm.StoppingRule | None
     months: tuple[int, ...]
     services: dict[int, reviews.ExitRule]
+    #: the simple rule a manager would use: switch at this date (index into ``months``;
+    #: ``len(months)``: never), the one that does best on the training paths
+    fixed_date: int | None = None
 
 
 @dataclass(frozen=True)
@@ -229,8 +232,12 @@ class StagedEntry(EntryMode):
             }
             return SwitchRule(switch=None, months=tuple(services), services=services)
         problem = SwitchProblem.concat([part["switch"] for part in parts])
+        values = np.column_stack([problem.stop["adaptive"], problem.final]).mean(axis=0)
         return SwitchRule(
-            switch=fit_switch(problem), months=fitted.months, services=fitted.services
+            switch=fit_switch(problem),
+            months=fitted.months,
+            services=fitted.services,
+            fixed_date=int(np.argmax(values)),
         )
 
 
@@ -339,6 +346,9 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
             "foresight": lsm.foresight(stop["foresight"], w_never, eligible),
         }
         decision_values = {k: lsm.realised(stop[k], w_never, at[k]) for k in reviews.RULES}
+        if fitted is not None and fitted.fixed_date is not None:  # the simple rule
+            simple = np.full(paths, fitted.fixed_date)
+            decision_values["simple"] = lsm.realised(stop["adaptive"], w_never, simple)
         if decision.rule == "fixed":  # the expected case's switch month, on every path
             planned = dates.index(plan.switch) if plan and plan.switch in dates else len(dates)
             chosen = np.full(paths, planned)

@@ -244,6 +244,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "the rules were tightened in 2014, 2016 and 2018 and never eased from 2014 to "
         "2025 (data/raw/foreign_streaming_entry_china_events.csv; refs 5.2-5.6): no "
         "easing in 12 years, the Jeffreys estimate 0.5 / 12 = 0.04 a year",
+        label="yearly chance the rules ease",
         min=0.0,
         max=1.0,
         uncertain=True,

@@ -74,6 +74,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "service's own set-up: ending the licence deals, moving the catalogue.",
         _A + "half the set-up cost (finance_setup_usd_m): legal work and re-contracting, "
         "no platform",
+        label="cost of switching to an own service",
         min=0.0,
         max=1_000.0,
         uncertain=True,
