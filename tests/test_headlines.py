@@ -12,7 +12,9 @@ to ease; an ad tier, a revenue-multiple continuing value and the 2014 quota rule
 1,000 paths. Every number is compared exactly. It was first written at commit 576401a,
 before issue 19 made the entry modes objects (which left it identical to the last bit),
 and written again for issue 20 (one decision clock, values that carry information, the
-continuing value at the average content cycle, the realisation rate grossed up for VAT).
+continuing value at the average content cycle, the realisation rate grossed up for VAT),
+and again for licensing on contracts (prices that follow demand, renewals, the buyer's
+distress, the licensor's costs).
 A deliberate change of the model writes it again::
 
     .venv/bin/python -m tests.test_headlines --write

@@ -220,9 +220,10 @@ RELATIONS: tuple[Relation, ...] = (
     Relation(
         "more market",
         "A larger market (a quarter more payers open to a foreign service) never lowers "
-        "an own service's value.",
+        "an own service's value, nor licensing's (a licence's price follows the buyer's "
+        "demand for foreign titles).",
         lambda p: {"market_foreign_premium_share": _times(1.25, 1.0)},
-        _services,
+        lambda: (*_services(), *_licensing()),
         rises=True,
     ),
     Relation(
@@ -309,6 +310,14 @@ RELATIONS: tuple[Relation, ...] = (
         rises=True,
     ),
     Relation(
+        "a licensee in distress",
+        "A licensee twice as likely to fall into distress (and stop paying) never raises "
+        "licensing's value.",
+        lambda p: {"license_buyer_distress_hazard_year": _times(2.0, 1.0)},
+        _licensing,
+        rises=False,
+    ),
+    Relation(
         "a higher discount rate",
         "A discount rate two points higher never raises licensing's value (its cash "
         "comes later than its outlays).",
@@ -377,7 +386,7 @@ def _staged_without_switch(params) -> Check | None:
         return None
     run = _run(
         params,
-        Move(fixed={"staged_license_term_months": 120, "staged_license_exclusivity": "exclusive"}),
+        Move(fixed={"license_term_months": 120, "staged_license_exclusivity": "exclusive"}),
     )
     return _identity(
         "a staged entry that cannot switch",

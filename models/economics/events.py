@@ -57,9 +57,10 @@ BLOCK = 1024
 _ZERO = np.zeros((1, 1))
 
 #: The kinds of event, in the order their uniforms are drawn. ``easing`` (the rules
-#: easing, for a staged entry: :mod:`models.economics.modes.staged`) came last, so the
-#: uniforms of the first four are the same as before it was added.
-KINDS = ("exit", "suspension", "crackdown", "distress", "easing")
+#: easing, for a staged entry: :mod:`models.economics.modes.staged`) and ``renewal``
+#: (a licence's renegotiated price: :mod:`models.economics.licence`) came last, so the
+#: uniforms of the earlier kinds are the same as before they were added.
+KINDS = ("exit", "suspension", "crackdown", "distress", "easing", "renewal")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Uniforms:
     crackdown: FloatArray
     distress: FloatArray
     easing: FloatArray
+    renewal: FloatArray
 
     @property
     def paths(self) -> int:
@@ -101,7 +103,7 @@ def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "e
 @functools.lru_cache(maxsize=8)
 def _block(seed: int, name: str, b: int, months: int) -> FloatArray:
     """Block ``b`` of the stream ``name``: (kinds, BLOCK, months), read-only and kept
-    (8 blocks at 120 months, 39 MB), since every point of a sweep and every position of
+    (8 blocks at 120 months, 47 MB), since every point of a sweep and every position of
     the what-if draws the same first blocks again (4 ms each)."""
     rng = np.random.default_rng(stream(seed, f"{name}/{b}"))
     out = rng.random((len(KINDS), BLOCK, months))

@@ -251,12 +251,20 @@ class Partner(Group):
 
 @dataclass(frozen=True)
 class License(Group):
-    """Titles licensed to a Chinese platform."""
+    """Titles licensed to a Chinese platform (:mod:`models.economics.licence`)."""
 
     PREFIX: ClassVar[str] = "license"
     titles_year: Value
     fee_usd_m_per_title: Value
     fee_growth_year: Value
+    reference_demand_m: Value
+    demand_elasticity: Value
+    term_months: Value
+    renewal_sd_log: Value
+    upfront_share: Value
+    buyer_distress_hazard_year: Value
+    loss_given_distress: Value
+    compliance_share: Value
     withholding_tax_rate: Value
 
 
@@ -266,7 +274,6 @@ class Staged(Group):
 
     PREFIX: ClassVar[str] = "staged"
     target_mode: str
-    license_term_months: Value
     license_exclusivity: str
     nonexclusive_fee_discount: Value
     switch_cost_usd_m: Value

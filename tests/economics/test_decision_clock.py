@@ -19,6 +19,8 @@ CERTAIN = {
     **{name: 0.0 for name in MODES.with_exposure("suspension_hazard")},
     "regulation_crackdown_hazard_year": 0.0,
     "partner_distress_hazard_year": 0.0,
+    "license_buyer_distress_hazard_year": 0.0,
+    "license_renewal_sd_log": 0.0,
     "regulation_easing_hazard_year": 0.0,
     "correlations": [],
     "n_paths": 200,

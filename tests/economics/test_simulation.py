@@ -132,25 +132,6 @@ def test_partner_revenue_share_by_hand(base):
     assert np.allclose(-r.lines["partner_share"], net * p.partner_revenue_share)
 
 
-def test_licensing_fees_by_hand():
-    p = validate(regulation_exit_hazard_license_year=0.0, license_fee_growth_year=0.0)
-    r = simulate(p).modes["license"]
-    fees = r.lines["license_fees"][0]
-    paid = np.flatnonzero(fees)
-    assert list(paid) == list(range(p.content_lead_months, 120, 12))
-    # expected crackdowns: each month keeps 1 - h L of the catalogue (h monthly hazard)
-    h = 1 - (1 - p.regulation_crackdown_hazard_year) ** (1 / 12)
-    kept = (1 - h * p.regulation_crackdown_catalogue_loss) ** (paid + 1.0)
-    expected = (
-        p.license_titles_year * p.regulation_approval_pass_rate * p.license_fee_usd_m_per_title
-    ) * kept
-    assert np.allclose(fees[paid], expected)
-    no_crackdown = simulate(p.replace(regulation_crackdown_hazard_year=0.0)).modes["license"]
-    assert np.allclose(no_crackdown.lines["license_fees"][0, paid], expected / kept)
-    wht = -r.lines["withholding_tax"][0, paid]
-    assert np.allclose(wht, expected / (1 + p.pricing_vat_rate) * p.license_withholding_tax_rate)
-
-
 def test_to_frame_is_tidy(base):
     df = base.to_df()
     assert len(df) == len(MODES) * 120

@@ -36,8 +36,9 @@ give the reasoning behind each equation):
   cost of closing;
 * the exit policy by backward induction over the expected-event cash flows (the plan at
   launch), then the run under that policy, with forced and voluntary exit costs;
-* licensing (fees per approved title, VAT, withholding tax, localisation) and staying
-  out.
+* licensing (contracts of approved titles priced on the buyer's demand when signed,
+  renegotiated at renewal, paid at signing and in instalments, the buyer's distress, VAT,
+  withholding tax, compliance, localisation) and staying out.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -57,7 +59,7 @@ from models.inputs.schema import SPECS
 MODES = ("solo", "partner", "license", "staged", "stay_out")
 
 #: The kinds of event whose uniforms a path holds.
-KINDS = ("exit", "suspension", "crackdown", "distress", "easing")
+KINDS = ("exit", "suspension", "crackdown", "distress", "easing", "renewal")
 
 #: What :attr:`PathResult.risk` keeps of the events.
 _RISK_KEYS = ("alive", "exit_at", "dark", "sub_shock", "catalogue", "distress")
@@ -333,8 +335,8 @@ def _expected_risk(v: _Values, mode: str, launch: int) -> dict[str, Any]:
         "catalogue": catalogue,
         "distress": [0.0] * months,
     }
-    if mode == "license":
-        return risk
+    if mode == "license":  # no shocks at renewal; the buyer's distress in expectation
+        return {**risk, "renewal": None, "buyer_distress": None}
     hs = _monthly(v(f"regulation_suspension_hazard_{mode}_year"))
     hd = hs * v("regulation_suspension_months")
     risk["dark"] = [hd / (1.0 + hd)] * months  # alternating renewal: share of time down
@@ -379,7 +381,12 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
         "distress": [0.0] * months,
     }
     if mode == "license":
-        return risk
+        hb = _monthly(v("license_buyer_distress_hazard_year"))
+        return {
+            **risk,
+            "renewal": list(u["renewal"]),
+            "buyer_distress": _first(u["distress"], hb, launch, months),
+        }
     hs = _monthly(v(f"regulation_suspension_hazard_{mode}_year"))
     duration = v("regulation_suspension_months")
     loss = v("regulation_suspension_sub_loss")
@@ -537,38 +544,77 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     return lines, subs, terminal
 
 
-def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
-    """Cash-flow lines of licensing titles to a Chinese platform."""
-    months = v.months
-    fees = _yearly(
-        v("license_titles_year")
-        * v("regulation_approval_pass_rate")
-        * v("license_fee_usd_m_per_title"),
-        launch,
-        months,
-        v("license_fee_growth_year"),
+def _licence_price(v: _Values, t: int) -> float:
+    """Fee per title-year of a contract signed in month ``t``, before renegotiation."""
+    users = v("market_online_video_users_m") * (1.0 + v("market_user_growth_year")) ** (t / 12.0)
+    pool = users * v("market_svod_payer_share") * v("market_foreign_premium_share")
+    demand = (pool / v("license_reference_demand_m")) ** v("license_demand_elasticity")
+    return (
+        v("license_fee_usd_m_per_title")
+        * (1.0 + v("license_fee_growth_year")) ** (t / 12.0)
+        * demand
     )
-    content = _yearly(
+
+
+def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
+    """Cash-flow lines of licensing titles to a Chinese platform on renewed contracts."""
+    months = v.months
+    term = int(v("license_term_months"))
+    sd = v("license_renewal_sd_log")
+    upfront = v("license_upfront_share")
+    lgd = v("license_loss_given_distress")
+    vat = v("pricing_vat_rate")
+    wht = v("license_withholding_tax_rate")
+    compliance = v("license_compliance_share")
+    hb = _monthly(v("license_buyer_distress_hazard_year"))
+    titles = v("license_titles_year") * v("regulation_approval_pass_rate")
+    localisation = _yearly(
         v("license_titles_year") * _localisation(v), 0, months, v("content_cost_inflation_year")
     )
     lines: dict[str, list[float]] = {
         "license_fees": [],
+        "licensee_default": [],
         "vat": [],
         "withholding_tax": [],
+        "compliance": [],
         "content": [],
     }
-    cash, kept = [], []
+    cash, steady_cash, steady_kept = [], [], []
+    # a normalised month loses on average what the buyer's distress takes mid-contract
+    steady_loss = lgd * (1.0 - upfront) * (1.0 - (1.0 - hb) ** ((term - 1.0) / 2.0))
+    shock, value, signed = 1.0, 0.0, -1
     for t in range(months):
-        fee = fees[t] * risk["catalogue"][t]
-        ex_vat = fee / (1.0 + v("pricing_vat_rate"))
-        lines["license_fees"].append(fee)
-        lines["vat"].append(-(fee - ex_vat))
-        lines["withholding_tax"].append(-ex_vat * v("license_withholding_tax_rate"))
-        lines["content"].append(-content[t])
-        kept.append(ex_vat * (1.0 - v("license_withholding_tax_rate")))
-        cash.append(kept[t] - content[t])
-    # withholding tax is the final tax: no further tax on the final year
-    return lines, [0.0] * months, _terminal(v, cash, [0.0] * months, kept, 0.0)
+        due = lost = earned = 0.0
+        if t >= launch:
+            if (t - launch) % term == 0:  # a contract is signed
+                if t > launch and risk["renewal"] is not None:
+                    z = NormalDist().inv_cdf(risk["renewal"][t])
+                    shock *= math.exp(sd * z - 0.5 * sd * sd)
+                signed = t
+                value = titles * _licence_price(v, t) * shock * term / 12.0
+            instalment = (1.0 - upfront) * value / term
+            due = instalment + (upfront * value if t == signed else 0.0)
+            if risk["buyer_distress"] is None:  # in expectation: fell in this contract
+                hit = (1.0 - hb) ** (signed - launch) - (1.0 - hb) ** (t - launch)
+            else:
+                hit = 1.0 if signed <= risk["buyer_distress"] < t else 0.0
+            cat = risk["catalogue"][t]
+            due, lost, earned = due * cat, instalment * hit * lgd * cat, value / term * cat
+        received = due - lost
+        ex_vat = received / (1.0 + vat)
+        lines["license_fees"].append(due)
+        lines["licensee_default"].append(-lost)
+        lines["vat"].append(ex_vat - received)
+        lines["withholding_tax"].append(-ex_vat * wht)
+        lines["compliance"].append(-ex_vat * compliance)
+        lines["content"].append(-localisation[t])
+        cash.append(ex_vat * (1.0 - wht - compliance) - localisation[t])
+        steady = earned * (1.0 - steady_loss) / (1.0 + vat)
+        steady_kept.append(steady * (1.0 - wht))
+        steady_cash.append(steady * (1.0 - wht - compliance) - localisation[t])
+    # withholding tax is the final tax: no further tax; the value beyond the horizon is
+    # that of a year of fees earned
+    return lines, [0.0] * months, _terminal(v, steady_cash, [0.0] * months, steady_kept, 0.0)
 
 
 def _lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
@@ -662,6 +708,8 @@ def _run_mode(
         walk_away = v("finance_walkaway_usd_m")
     rate = v("finance_discount_rate_year")
     dates = decision_months(months, int(v.params.decision_review_months), v.start)
+    if mode == "license":  # bound by its contracts once started: the go decision only
+        dates = dates[:1]
 
     risk = _expected_risk(v, mode, launch)
     lines, subs, terminal = _lines(v, mode, launch, risk)
@@ -779,9 +827,12 @@ def _staged(
             * (1.0 - p.staged_nonexclusive_fee_discount),
         )
     lic = _run_mode(lic_v, "license", u, rule="never")
-    every = int(p.staged_license_term_months) if p.staged_license_exclusivity == "exclusive" else 12
+    every = int(p.license_term_months) if p.staged_license_exclusivity == "exclusive" else 12
     delay_param = float(getattr(p, f"regulation_launch_delay_{target}_months"))
-    dates = [s for s in range(every - 1, months, every) if s + 1 + delay_param < months - 12]
+    first = int(p.content_lead_months)  # the first contract is signed at the licence's launch
+    dates = [
+        s for s in range(first + every - 1, months, every) if s + 1 + delay_param < months - 12
+    ]
     h_ease = _monthly(v("regulation_easing_hazard_year"))
     m = v("regulation_easing_hazard_multiplier")
     eased_at = months if u is None else _first(u["easing"], h_ease, 0, months)

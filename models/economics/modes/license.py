@@ -1,19 +1,27 @@
-"""Licensing: titles licensed to a Chinese platform for yearly fees; no own service.
+"""Licensing: titles licensed to a Chinese platform on contracts; no own service.
 
-What Netflix did with iQIYI in April 2017 (ref 3.12). The buyer pays once its titles
-are approved (``content_lead_months`` after the decision), for the approved share of
-``license_titles_year`` titles a year; VAT and withholding tax come out of the fees,
-and the streamer pays to localise what it licenses. Forced exits (the licence
-revoked) and content crackdowns (titles pulled, their fees with them) are its risks; a
-licensor that stops walks away from its contracts at no extra cost.
+What Netflix did with iQIYI in April 2017 (ref 3.12). The titles are approved
+``content_lead_months`` after the decision; then the first contract is signed, for the
+approved share of ``license_titles_year`` titles over ``license_term_months``, at a price
+that follows the buyer's demand for foreign titles, renewed at a renegotiated price, paid
+partly at signing and the rest in instalments (:mod:`models.economics.licence`). VAT and
+withholding tax come out of the fees; the streamer pays to localise what it licenses and
+to clear it for China. Its risks: the licence revoked (forced exits), titles pulled by a
+crackdown (their fees with them), prices that fall at renewal, and a buyer in distress
+that stops paying (as LeEco did). Once started, it is bound by its contracts: the go
+decision is its only decision (a licensor that stopped delivering would breach
+contracts that run for years; a staged entry's licence leg is bound too).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models._arrays import column
-from models.economics import content, events
+import numpy as np
+
+from models._arrays import column, month_index
+from models.economics import content, events, licence, regulation
+from models.economics import market as mkt
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import (
     ZERO,
@@ -27,6 +35,7 @@ from models.economics.terms import (
     ExposureNames,
     Finance,
     License,
+    Market,
     Pricing,
     Rules,
     Terms,
@@ -37,7 +46,7 @@ from models.economics.terms import (
 class Licensing(EntryMode):
     """Titles licensed out for fees (see the module docstring)."""
 
-    groups: tuple = (Pricing, Content, Rules, License, Finance)
+    groups: tuple = (Market, Pricing, Content, Rules, License, Finance)
     events: tuple[str, ...] = ("exit", "crackdown")
 
     def launch_month(self, terms: Terms):
@@ -50,6 +59,92 @@ class Licensing(EntryMode):
         local = content.license_localisation(terms.license.titles_year, terms.content)
         return content.ContentBudget(zero, local, zero, zero)
 
+    def fees(self, terms: Terms, risk: events.ServiceRisk, uniforms=None):
+        """The fees due, the share of them lost to the buyer's distress, and the fees
+        earned month by month (for a normalised year), before the exit policy:
+        ``(due, lost, earned)``, (paths, months) each, US$ m VAT included."""
+        months = terms.months
+        lic, market, rules = terms.license, terms.market, terms.rules
+        launch = self.launch_month(terms)
+        k, m = licence.contract_index(launch, lic.term_months, months)
+        users = mkt.online_video_users(market.online_video_users_m, market.user_growth_year, months)
+        demand = licence.demand_factor(
+            users,
+            market.svod_payer_share,
+            market.foreign_premium_share,
+            lic.reference_demand_m,
+            lic.demand_elasticity,
+        )
+        growth = (1.0 + column(lic.fee_growth_year)) ** (month_index(months) / 12.0)
+        price = column(lic.fee_usd_m_per_title) * growth * demand
+        renewal = None if uniforms is None else uniforms.renewal
+        shock = licence.renegotiation(renewal, launch, lic.term_months, lic.renewal_sd_log, months)
+        at_signing = licence.signing_price(price, launch, lic.term_months, k)
+        at_signing = at_signing * licence.per_contract(shock, k)
+        titles = column(lic.titles_year) * column(rules.approval_pass_rate)
+        value = licence.contract_value(at_signing, titles, lic.term_months, k)
+        upfront, instalment = licence.payments(value, m, lic.term_months, lic.upfront_share)
+        hazard = regulation.monthly_hazard(lic.buyer_distress_hazard_year)
+        if uniforms is None:
+            hit = licence.distressed_share_expected(hazard, launch, lic.term_months, k)
+        else:
+            first = events.first_event(
+                uniforms.distress, np.broadcast_to(column(hazard), (uniforms.paths, months)), launch
+            )
+            hit = licence.distressed_share_drawn(first, launch, lic.term_months, k)
+            risk.drawn["licensee_distress"] = (first < months).astype(float)
+        catalogue = risk.catalogue
+        due = (upfront + instalment) * catalogue
+        lost = instalment * hit * column(lic.loss_given_distress) * catalogue
+        earned = licence.accrued(value, lic.term_months) * catalogue
+        return due, lost, earned
+
+    def cash_lines(self, terms: Terms, uniforms=None):
+        """The conditional lines, the events and the cash of a normalised month (fees
+        earned instead of paid): ``(cond, risk, cash, steady_cash, steady_kept)``."""
+        months = terms.months
+        lic, pricing, rules = terms.license, terms.pricing, terms.rules
+        launch = self.launch_month(terms)
+        if uniforms is None:
+            risk = events.expected(terms.exposure, rules, launch, months, can_be_suspended=False)
+        else:
+            risk = events.drawn(
+                terms.exposure, rules, launch, months, uniforms, can_be_suspended=False
+            )
+        due, lost, earned = self.fees(terms, risk, uniforms)
+        localisation = -content.yearly_payments(
+            content.license_localisation(lic.titles_year, terms.content),
+            0,
+            months,
+            terms.content.cost_inflation_year,
+        )
+
+        def net(received):
+            ex_vat = received / (1.0 + column(pricing.vat_rate))
+            kept = ex_vat * (1.0 - column(lic.withholding_tax_rate))
+            return ex_vat, kept, kept - ex_vat * column(lic.compliance_share) + localisation
+
+        received = due - lost
+        ex_vat, _, cash = net(received)
+        cond = empty_lines()
+        cond["license_fees"] = due
+        cond["licensee_default"] = -lost
+        cond["vat"] = -(received - ex_vat)
+        cond["withholding_tax"] = -ex_vat * column(lic.withholding_tax_rate)
+        cond["compliance"] = -ex_vat * column(lic.compliance_share)
+        cond["content"] = localisation
+        # a normalised month: the fees earned (spread over the term), less what the
+        # buyer's distress takes on average
+        hazard = regulation.monthly_hazard(lic.buyer_distress_hazard_year)
+        term = np.maximum(column(lic.term_months), 1.0)
+        expected_loss = (
+            column(lic.loss_given_distress)
+            * (1.0 - column(lic.upfront_share))
+            * (1.0 - (1.0 - column(hazard)) ** ((term - 1.0) / 2.0))
+        )
+        _, steady_kept, steady_cash = net(earned * (1.0 - expected_loss))
+        return cond, risk, cash, steady_cash, steady_kept
+
     def build(
         self,
         terms: Terms,
@@ -58,53 +153,28 @@ class Licensing(EntryMode):
         plan_only: bool = False,
     ):
         """The licence's lines, events in expectation or drawn (see
-        :meth:`models.economics.modes.base.EntryMode.build`). Content crackdowns cut
-        the fees of the titles they pull."""
-        months = terms.months
-        lic, pricing, rules = terms.license, terms.pricing, terms.rules
-        launch = self.launch_month(terms)  # the buyer pays once titles are approved
-        if uniforms is None:
-            risk = events.expected(terms.exposure, rules, launch, months, can_be_suspended=False)
-        else:
-            risk = events.drawn(
-                terms.exposure, rules, launch, months, uniforms, can_be_suspended=False
-            )
-        fees = (
-            content.yearly_payments(
-                lic.titles_year * rules.approval_pass_rate * lic.fee_usd_m_per_title,
-                launch,
-                months,
-                lic.fee_growth_year,
-            )
-            * risk.catalogue
-        )
-        ex_vat = fees / (1.0 + pricing.vat_rate)
-        cond = empty_lines()
-        cond["license_fees"] = fees
-        cond["vat"] = -(fees - ex_vat)
-        cond["withholding_tax"] = -ex_vat * lic.withholding_tax_rate
-        cond["content"] = -content.yearly_payments(
-            content.license_localisation(lic.titles_year, terms.content),
-            0,
-            months,
-            terms.content.cost_inflation_year,
-        )
-        kept = ex_vat * (1.0 - column(lic.withholding_tax_rate))
-        cash = kept + cond["content"]
-        # withholding tax is the final tax: the final year's cash is already after tax
-        terminal = terminal_value(months, cash, ZERO, kept, 0.0, terms.finance)
-        # a licensor that stops walks away from its contracts at no extra cost
+        :meth:`models.economics.modes.base.EntryMode.build`)."""
+        cond, risk, cash, steady_cash, steady_kept = self.cash_lines(terms, uniforms)
+        # withholding tax is the final tax: the cash is already after tax; the value
+        # beyond the horizon is that of a year of fees earned, not of the payments that
+        # happen to fall in the final year
+        terminal = terminal_value(terms.months, steady_cash, ZERO, steady_kept, 0.0, terms.finance)
+        # a licensor decides to go and is then bound by its contracts to the horizon
+        # (a staged entry's licence leg is too, so that one that cannot switch is
+        # licensing, path by path)
         return with_exit_policy(
             self.name,
             terms.horizon,
             terms.finance.discount_rate_year,
-            launch,
+            self.launch_month(terms),
             cond,
             risk,
             0.0,
             how=how,
             plan_only=plan_only,
+            cash=cash,
             terminal=terminal,
+            bound=True,
         )
 
 
@@ -119,4 +189,6 @@ MODE = Licensing(
     twin="staged",
     record_code="licensing",
     dash="dot",
+    lines={"licensee_default": "Licensee's default", "compliance": "Compliance and clearance"},
+    revenue_lines=("licensee_default",),
 )

@@ -14,6 +14,7 @@ here into a :class:`~models.economics.results.ModeResult`:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -138,6 +139,7 @@ def with_exit_policy(
     terminal: FloatArray | None = None,
     first_adds: FloatArray | None = None,
     walk_away_cost: Value = 0.0,
+    bound: bool = False,
 ) -> ModeResult:
     """Lines under the exit policy (forced exits, and leaving by choice), and the lines
     when the mode is run to the horizon whatever happens.
@@ -153,7 +155,8 @@ def with_exit_policy(
     Every rule decides on one clock (:func:`models.economics.reviews.decision_months`):
     the go decision before anything is spent (not starting: -1), then the reviews.
     Stopping between the start and the launch costs ``walk_away_cost``; after the launch,
-    ``exit_cost``.
+    ``exit_cost``. A mode ``bound`` by its contracts once started (licensing) takes the
+    go decision only: no review may stop it.
 
     ``cond`` holds the lines while operating (:data:`~models.economics.results.LINE_ITEMS`;
     ``cash`` their sum, if computed already); a mode without subscribers leaves
@@ -171,13 +174,16 @@ def with_exit_policy(
     launch_path = np.broadcast_to(column(launch)[:, 0], (paths,))
     values = None
     start = horizon.start_month
+    dates = reviews.decision_months(months, horizon.review_months, start, horizon.go)
+    if bound:  # the go decision only
+        dates = dates[:1] if horizon.go else []
     if how is None:
         _, last = finance.abandonment(
             cash,
             per_path(risk.exit_hazard, paths, months),
             exit_cost,
             rate_year,
-            reviews.decision_months(months, horizon.review_months, start, horizon.go),
+            dates,
             terminal_usd_m=terminal,
             launch_month=launch,
             start_month=start,
@@ -205,6 +211,10 @@ def with_exit_policy(
             walk_away_cost=walk_away_cost,
             go=horizon.go,
         )
+        if bound:  # no review after the go decision may stop it
+            eligible = problem.eligible.copy()
+            eligible[:, 1 if horizon.go else 0 :] = False
+            problem = dataclasses.replace(problem, eligible=eligible)
         if how.collect:
             return problem
         values = reviews.decide(problem, how.fitted, months)

@@ -5,13 +5,16 @@ service providers in China rather than operate our own service in China in the n
 term", and "launch our service in China eventually". As a mode:
 
 1. **License now.** The licensing mode's titles, fees and events, on renewable terms of
-   ``staged_license_term_months``; a non-exclusive licence earns
+   ``license_term_months``; a non-exclusive licence earns
    ``staged_nonexclusive_fee_discount`` less.
 2. **Switch at a review.** At the end of a licence term (an exclusive licence) or at any
    yearly review (a non-exclusive one), the streamer may start its own service
    (``staged_target_mode``, with a partner or alone), paying
    ``staged_switch_cost_usd_m``: the service's team, set-up and content start the next
-   month, and it launches after its approval delay. The licence runs until then.
+   month, and it launches after its approval delay. The licence runs until then
+   (renewed at the end of its term with its payment at signing: a simplification that
+   overstates the licence's income before the launch by at most
+   ``license_upfront_share`` of one contract).
 3. **The rules may ease.** An easing event (``regulation_easing_hazard_year``); a
    service started after the rules eased runs at ``regulation_easing_hazard_multiplier``
    times the forced-exit and suspension hazards. (Services entered at once, and a
@@ -66,15 +69,18 @@ SWITCH_STATE = {
 }
 
 
-def switch_months(staged: Staged, target_delay_months: float, months: int) -> list[int]:
-    """Review months at whose end a switch may be decided: the end of each licence term
-    (exclusive) or of each year (non-exclusive), while the service, launched after its
-    approval delay at the scenario's value (``target_delay_months``, not a path's draw,
-    so that the dates are the same on every path), would still run a year before the
-    horizon."""
-    every = int(staged.license_term_months) if staged.license_exclusivity == "exclusive" else 12
-    delay = float(target_delay_months)
-    return [s for s in range(every - 1, months, every) if s + 1 + delay < months - 12]
+def switch_months(
+    staged: Staged, first_month: float, term_months: float, target_delay_months: float, months: int
+) -> list[int]:
+    """Review months at whose end a switch may be decided: the end of each licence
+    contract (exclusive; contracts of ``term_months`` from ``first_month``, the first
+    signing) or of each year of the licence (non-exclusive), while the service, launched
+    after its approval delay at the scenario's value (``target_delay_months``, not a
+    path's draw, so that the dates are the same on every path), would still run a year
+    before the horizon."""
+    every = int(term_months) if staged.license_exclusivity == "exclusive" else 12
+    first, delay = int(first_month), float(target_delay_months)
+    return [s for s in range(first + every - 1, months, every) if s + 1 + delay < months - 12]
 
 
 def easing_month(rules: Rules, u: events.Uniforms, months: int) -> FloatArray:
@@ -195,7 +201,7 @@ class StagedEntry(EntryMode):
 
     def switch_months(self, terms: StagedTerms) -> list[int]:
         """The review months at whose end it may switch (:func:`switch_months`)."""
-        return switch_months(terms.staged, terms.target_delay, terms.months)
+        return _dates(terms)
 
     def fixed_plan(self, terms, scenario) -> StagedPlan:
         """The ``fixed`` rule: the expected case's switch month on every path (the same
@@ -241,6 +247,19 @@ class StagedEntry(EntryMode):
         )
 
 
+def _dates(terms: StagedTerms) -> list[int]:
+    """The switch months of these terms (:func:`switch_months`), on the scenario's
+    licence contracts."""
+    lic = terms.licence
+    return switch_months(
+        terms.staged,
+        float(np.min(column(license.MODE.launch_month(lic)))),
+        float(np.min(column(lic.license.term_months))),
+        terms.target_delay,
+        terms.months,
+    )
+
+
 def _licence(terms: StagedTerms) -> Terms:
     """The licence leg's terms: a non-exclusive licence earns
     ``staged_nonexclusive_fee_discount`` less."""
@@ -266,7 +285,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     drawn = uniforms is not None
     collect = drawn and decision.collect
     fitted: SwitchRule | None = decision.fitted if drawn else None
-    dates = switch_months(terms.staged, terms.target_delay, months)
+    dates = _dates(terms)
     if collect and fitted is None:
         return {s: target.build(_start(terms, s, uniforms), uniforms, decision) for s in dates}
     never = np.full(paths, months - 1.0)
@@ -391,7 +410,7 @@ def planned_cash_flow(
     never = np.full(paths, months - 1.0)
     lic = license.MODE.build(_licence(terms), uniforms, _fixed(never))
     cash = np.array(np.broadcast_to(lic.committed_cash_flow, (paths, months)))
-    dates = switch_months(terms.staged, terms.target_delay, months)
+    dates = _dates(terms)
     if plan is None or plan.switch not in dates:
         return cash
     s = plan.switch

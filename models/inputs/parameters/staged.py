@@ -29,25 +29,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         choices=("partner", "solo"),
     ),
     ParamSpec(
-        "staged_license_term_months",
-        "int",
-        36,
-        "months",
-        "Term of each licence of the staged entry, renewed until the switch. An "
-        "exclusive licence lets the switch happen only at the end of a term.",
-        _A + "the Netflix-iQiyi licence of 2017 did not disclose its terms (ref 3.12); "
-        "three years is a common term for multi-year library licences",
-        min=6,
-        max=120,
-    ),
-    ParamSpec(
         "staged_license_exclusivity",
         "str",
         "exclusive",
         "",
         "Whether the staged entry's licence is 'exclusive' (the switch waits for the end "
-        "of a term) or 'non_exclusive' (the switch may come at any yearly review, for "
-        "lower fees).",
+        "of a term, license_term_months) or 'non_exclusive' (the switch may come at any "
+        "yearly review, for lower fees).",
         "Sohu's 2014 licence of House of Cards was exclusive "
         "(data/raw/foreign_streaming_entry_china_events.csv, 2014-02)",
         max=13,

@@ -1,0 +1,161 @@
+"""Licensing on contracts (issue 20): prices that follow the buyer's demand, renewals
+at a renegotiated price, payments at signing and in instalments, the buyer's distress,
+and the licensor's own costs, checked by hand and on drawn events."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+
+from models.economics import events, licence
+from models.economics.simulation import simulate
+from models.inputs.params import validate
+
+#: A licence with round numbers: the demand pool four times the reference (elasticity
+#: 0.5: fees doubled), nothing growing, no event unless a test draws one.
+PLAIN = {
+    "market_online_video_users_m": 1000.0,
+    "market_user_growth_year": 0.0,
+    "market_svod_payer_share": 0.1,
+    "market_foreign_premium_share": 0.1,
+    "license_reference_demand_m": 2.5,
+    "license_demand_elasticity": 0.5,
+    "license_fee_usd_m_per_title": 0.5,
+    "license_fee_growth_year": 0.0,
+    "license_titles_year": 30.0,
+    "regulation_approval_pass_rate": 0.8,
+    "license_term_months": 36,
+    "license_upfront_share": 0.3,
+    "license_buyer_distress_hazard_year": 0.0,
+    "license_loss_given_distress": 0.5,
+    "license_renewal_sd_log": 0.4,
+    "regulation_exit_hazard_license_year": 0.0,
+    "regulation_crackdown_hazard_year": 0.0,
+    "content_lead_months": 6,
+    "decision_rule": "fixed",
+    "correlations": [],
+}
+
+#: 24 approved titles x US$0.5 m x 2 (demand) x 3 years
+CONTRACT = 24 * 0.5 * 2.0 * 3.0
+
+
+def _lines(uniforms=None, **changes):
+    p = validate({**PLAIN, **changes})
+    return simulate(p, uniforms=uniforms).modes["license"].lines, p
+
+
+def _uniforms(months: int = 120, **rows) -> events.Uniforms:
+    """One path's uniforms: nothing happens (1.0) unless a kind is given."""
+    base = {kind: np.ones((1, months)) for kind in events.KINDS}
+    base["renewal"] = np.full((1, months), 0.5)  # the median: z = 0
+    for kind, row in rows.items():
+        base[kind] = np.asarray(row, dtype=float).reshape(1, months)
+    return events.Uniforms(**base)
+
+
+def test_contracts_are_paid_at_signing_and_in_instalments_by_hand():
+    lines, p = _lines()
+    fees = lines["license_fees"][0]
+    instalment = 0.7 * CONTRACT / 36
+    expected = np.zeros(120)
+    expected[6:] = instalment
+    for start in (6, 42, 78, 114):  # a contract signed every 36 months from the launch
+        expected[start] += 0.3 * CONTRACT
+    assert np.allclose(fees, expected)
+    ex_vat = fees / (1 + p.pricing_vat_rate)
+    assert np.allclose(-lines["vat"][0], fees - ex_vat)
+    assert np.allclose(-lines["withholding_tax"][0], ex_vat * p.license_withholding_tax_rate)
+    assert np.allclose(-lines["compliance"][0], ex_vat * p.license_compliance_share)
+    assert np.all(lines["licensee_default"][0] == 0)
+
+
+def test_the_price_follows_the_buyers_demand():
+    """Four times the reference demand at elasticity 0.5 doubles the fee (above); half
+    the share open to foreign titles takes it down by sqrt 2; no response to demand
+    leaves the observed fee."""
+    base, _ = _lines()
+    half, _ = _lines(market_foreign_premium_share=0.05)
+    flat, _ = _lines(license_demand_elasticity=0.0)
+    ratio = half["license_fees"][0, 6] / base["license_fees"][0, 6]
+    assert ratio == pytest.approx(1 / math.sqrt(2))
+    assert flat["license_fees"][0, 6] / base["license_fees"][0, 6] == pytest.approx(0.5)
+    assert float(licence.demand_factor(1000.0, 0.1, 0.1, 2.5, 0.5)[0, 0]) == pytest.approx(2.0)
+
+
+def test_a_renewal_is_renegotiated_and_the_shocks_compound():
+    u = np.full(120, 0.5)
+    u[42], u[78] = 0.9, 0.2  # signed up, then down
+    lines, _ = _lines(_uniforms(renewal=u))
+    sd = 0.4
+    first = math.exp(sd * ndtri(0.9) - sd**2 / 2)
+    second = first * math.exp(sd * ndtri(0.2) - sd**2 / 2)
+    fees = lines["license_fees"][0]
+    instalment = 0.7 * CONTRACT / 36
+    assert fees[41] == pytest.approx(instalment)  # the first contract, unshocked
+    assert fees[43] == pytest.approx(instalment * first)
+    assert fees[79] == pytest.approx(instalment * second)
+    assert fees[78] == pytest.approx((0.3 * CONTRACT + 0.7 * CONTRACT / 36) * second)
+
+
+def test_renegotiation_has_mean_one():
+    """The multiplier of a renewal is log-normal with mean 1: on a fine grid of the
+    uniform its average is 1, so the spread adds risk, not value."""
+    grid = (np.arange(20000) + 0.5) / 20000
+    u = np.tile(grid.reshape(-1, 1), (1, 120))
+    m = licence.renegotiation(u, 6, 36, 0.4, 120)
+    assert m[:, 0] == pytest.approx(1.0)
+    assert m[:, 1].mean() == pytest.approx(1.0, abs=2e-3)
+
+
+def test_the_buyers_distress_takes_part_of_the_contract_it_falls_in():
+    u = np.ones(120)
+    u[20] = 0.0  # the buyer falls into distress in month 20
+    lines, _ = _lines(_uniforms(distress=u), license_buyer_distress_hazard_year=0.01)
+    lost = -lines["licensee_default"][0]
+    instalment = 0.7 * CONTRACT / 36
+    assert np.all(lost[:21] == 0)  # nothing lost before
+    assert np.allclose(lost[21:42], 0.5 * instalment)  # half of what remains is lost
+    assert np.all(lost[42:] == 0)  # the next contract is signed with another buyer
+
+
+def test_the_expected_case_loses_what_the_drawn_futures_lose_on_average():
+    """In expectation the loss is the probability that the distress fell earlier in the
+    same contract; drawn on many paths, the average loss converges to it."""
+    hazard = 0.2
+    lines, _ = _lines(license_buyer_distress_hazard_year=hazard)
+    expected = -lines["licensee_default"][0]
+    u = events.uniforms(7, 0, 4000, 120)
+    drawn = simulate(
+        validate({**PLAIN, "license_buyer_distress_hazard_year": hazard, "n_paths": 4000}),
+        uniforms=u,
+    ).modes["license"]
+    mean = -drawn.lines["licensee_default"].mean(axis=0)
+    # means over 4,000 paths of Bernoulli-like losses: within 5 standard errors
+    se = np.sqrt(mean * (0.5 * 0.7 * CONTRACT / 36 - mean) / 4000) + 1e-9
+    assert np.all(np.abs(mean - expected) < 5 * se + 1e-9)
+    assert expected[41] > expected[21] > 0 and expected[42] == 0
+
+
+def test_licensing_loses_money_where_the_evidence_allows():
+    """A buyer that defaults in its first month on a contract paid mostly late, with
+    nothing recovered, and a licence revoked before the renewal: the licensor is out of
+    pocket for its localisation and compliance."""
+    distress = np.ones(120)
+    distress[6] = 0.0
+    exit_ = np.ones(120)
+    exit_[30] = 0.0
+    p = validate(
+        {
+            **PLAIN,
+            "license_upfront_share": 0.0,
+            "license_loss_given_distress": 1.0,
+            "license_buyer_distress_hazard_year": 0.01,
+            "regulation_exit_hazard_license_year": 0.5,
+        }
+    )
+    r = simulate(p, uniforms=_uniforms(distress=distress, exit=exit_)).modes["license"]
+    assert r.cash_flow.sum() < 0
