@@ -13,9 +13,11 @@ price
     ``license_fee_growth_year``, scaled by the buyer's demand for foreign content (the
     online-video users who pay and would watch foreign titles, against the market in
     which the price was observed, to the power ``license_demand_elasticity``) and, at
-    each renewal, multiplied by a renegotiation shock (log-normal with mean 1 and
-    ``license_renewal_sd_log``; refs 7.6-7.7: prices fell to a third and rose seven-fold
-    within a year or two). The shocks compound: a renewal starts from the last price.
+    each renewal, multiplied by a renegotiation shock (log-normal with mean 1; refs
+    7.6-7.7: prices fell to a third and rose seven-fold within a year or two). Its
+    spread is ``license_renewal_sd_log`` per year of the term, so that the risk over a
+    horizon does not depend on how often the contract is renewed (``sd * sqrt(term /
+    12)`` per renewal). The shocks compound: a renewal starts from the last price.
 payments
     ``license_upfront_share`` of a contract's value at signing, the rest in equal
     monthly instalments over the term (ref 7.5: "in installments upon signing ... and
@@ -88,8 +90,9 @@ def renegotiation(
     """The compounded renegotiation multiplier of each contract, (paths, contracts).
 
     1 for the first contract; each renewal multiplies the last price by
-    ``exp(sd * z - sd**2 / 2)`` (mean 1), ``z`` the standard normal of the path's
-    ``renewal`` uniform in the month the contract is signed. ``u_renewal`` None: the
+    ``exp(s * z - s**2 / 2)`` (mean 1), ``s = sd_log * sqrt(term / 12)`` (``sd_log`` per
+    year) and ``z`` the standard normal of the path's ``renewal`` uniform in the month
+    the contract is signed. ``u_renewal`` None: the
     expected case, 1 throughout (the multipliers have mean 1 and are independent)."""
     n = contracts(first_month, term_months, months)
     if u_renewal is None:
@@ -100,7 +103,7 @@ def renegotiation(
     inside = starts < months
     at = np.clip(starts, 0, months - 1).astype(int)
     z = ndtri(np.take_along_axis(u_renewal, at, axis=1))
-    sd = column(sd_log)
+    sd = column(sd_log) * np.sqrt(np.maximum(column(term_months), 1.0) / 12.0)
     step = np.where(inside, sd * z - 0.5 * sd**2, 0.0)
     step[:, 0] = 0.0
     return np.exp(np.cumsum(step, axis=1))
@@ -150,10 +153,12 @@ def payments(value: FloatArray, m: FloatArray, term_months: ArrayLike, upfront_s
     return upfront, instalment
 
 
-def accrued(value: FloatArray, term_months: ArrayLike) -> FloatArray:
-    """The running contract's value earned in each month (its value over its term): the
-    fee income of a normalised year, whatever the month of the horizon."""
-    return value / np.maximum(column(term_months), 1.0)
+def earning(price: FloatArray, shock: FloatArray, titles: ArrayLike, k: FloatArray):
+    """What the licence earns a month at today's price (the price a contract signed
+    now would fetch, with the path's renegotiations so far): the fee income of a
+    normalised year, whatever the month of the horizon or the term; 0 before the first
+    signing."""
+    return np.where(k >= 0, column(titles) * price * shock / 12.0, 0.0)
 
 
 def distressed_share_expected(
@@ -184,3 +189,13 @@ def distressed_share_drawn(
     t = month_index(months)
     start = column(first_month) + np.maximum(k, 0.0) * column(term_months)
     return ((k >= 0) & (d >= start) & (d < t)).astype(float)
+
+
+def unearned(value: FloatArray, m: FloatArray, term_months: ArrayLike, upfront_share):
+    """The share of the running contract's payment at signing that pays for months
+    after the last one, per path: ``upfront_share x value x months left / term``, read
+    in the final month (already received within the horizon, so not to be counted
+    again in the value beyond it)."""
+    term = np.maximum(column(term_months), 1.0)
+    left = np.where(m[:, -1:] >= 0, term - 1.0 - m[:, -1:], 0.0)
+    return (column(upfront_share) * value[:, -1:] * left / term)[:, 0]

@@ -265,6 +265,7 @@ class License(Group):
     buyer_distress_hazard_year: Value
     loss_given_distress: Value
     compliance_share: Value
+    overhead_usd_m_year: Value
     withholding_tax_rate: Value
 
 

@@ -90,7 +90,7 @@ def test_a_renewal_is_renegotiated_and_the_shocks_compound():
     u = np.full(120, 0.5)
     u[42], u[78] = 0.9, 0.2  # signed up, then down
     lines, _ = _lines(_uniforms(renewal=u))
-    sd = 0.4
+    sd = 0.4 * math.sqrt(3)  # 0.4 a year over a three-year term
     first = math.exp(sd * ndtri(0.9) - sd**2 / 2)
     second = first * math.exp(sd * ndtri(0.2) - sd**2 / 2)
     fees = lines["license_fees"][0]
@@ -101,14 +101,33 @@ def test_a_renewal_is_renegotiated_and_the_shocks_compound():
     assert fees[78] == pytest.approx((0.3 * CONTRACT + 0.7 * CONTRACT / 36) * second)
 
 
-def test_renegotiation_has_mean_one():
+def test_renegotiation_has_mean_one_and_a_spread_per_year():
     """The multiplier of a renewal is log-normal with mean 1: on a fine grid of the
-    uniform its average is 1, so the spread adds risk, not value."""
+    uniform its average is 1, so the spread adds risk, not value; its spread is per
+    year of the term, so that a year's risk does not depend on how often the contract
+    is renewed."""
     grid = (np.arange(20000) + 0.5) / 20000
     u = np.tile(grid.reshape(-1, 1), (1, 120))
     m = licence.renegotiation(u, 6, 36, 0.4, 120)
     assert m[:, 0] == pytest.approx(1.0)
     assert m[:, 1].mean() == pytest.approx(1.0, abs=2e-3)
+    assert np.log(m[:, 1]).std() == pytest.approx(0.4 * math.sqrt(3), rel=1e-2)
+    yearly = licence.renegotiation(u, 6, 12, 0.4, 120)
+    assert np.log(yearly[:, 1]).std() == pytest.approx(0.4, rel=1e-2)
+
+
+@pytest.mark.parametrize("upfront", [0.0, 0.3])
+def test_licensing_is_smooth_in_the_horizon(upfront):
+    """The value beyond the horizon rests on a year earned at today's price, less what
+    was paid at signing for months after it: consecutive horizons move licensing's
+    value smoothly (second differences within 2 % of it), wherever the horizon falls in
+    a contract."""
+    values = []
+    for years in range(6, 16):
+        p = validate({**PLAIN, "license_upfront_share": upfront, "horizon_years": years})
+        values.append(float(simulate(p).summary.loc["license", "npv_usd_m"]))
+    second = np.abs(np.diff(values, 2))
+    assert second.max() < 0.02 * min(values), values
 
 
 def test_the_buyers_distress_takes_part_of_the_contract_it_falls_in():

@@ -18,6 +18,7 @@ import pytest
 import models.economics
 from models.economics import events, market, regulation
 from models.economics.modes import MODES, EntryMode
+from models.economics.modes.base import EVENT_KINDS
 from models.economics.modes.policy import ZERO, empty_lines, terminal_value, with_exit_policy
 from models.economics.results import LINE_ITEMS
 from models.economics.simulation import simulate
@@ -50,7 +51,7 @@ def test_every_mode_carries_its_identity_and_what_it_reads(mode):
     assert mode.label and mode.description.endswith(".")
     assert re.fullmatch(r"#[0-9A-Fa-f]{6}", mode.colour)
     assert set(mode.parameters) <= set(SPECS), "a mode reads only parameters of the schema"
-    assert set(mode.events) <= {"exit", "suspension", "crackdown", "distress", "easing"}
+    assert set(mode.events) <= set(EVENT_KINDS)
     if mode.exposure is not None:
         assert set(mode.exposure.names()) <= set(mode.parameters)
     # colours tell modes apart

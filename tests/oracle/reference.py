@@ -315,7 +315,9 @@ def _expected_risk(v: _Values, mode: str, launch: int) -> dict[str, Any]:
     """Events in expectation: probabilities, expected dark share, extra churn."""
     months = v.months
     h = _monthly(_exit_hazard_year(v, mode))
-    hazard = [h if t >= launch else 0.0 for t in range(months)]
+    # a licence may be blocked from the decision on; a service from its launch
+    exposed = 0 if mode == "license" else launch
+    hazard = [h if t >= exposed else 0.0 for t in range(months)]
     alive, exit_at = [], []
     survive = 1.0
     for t in range(months):
@@ -361,8 +363,9 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
     """Events drawn from the path's uniforms: 0/1 flags, dark spells, pulled titles."""
     months = v.months
     h = _monthly(_exit_hazard_year(v, mode))
-    hazard = [h if t >= launch else 0.0 for t in range(months)]
-    exit_month = _first(u["exit"], h, launch, months)
+    exposed = 0 if mode == "license" else launch  # as in _expected_risk
+    hazard = [h if t >= exposed else 0.0 for t in range(months)]
+    exit_month = _first(u["exit"], h, exposed, months)
     hc = _monthly(v("regulation_crackdown_hazard_year"))
     keep = 1.0 - v("regulation_crackdown_catalogue_loss")
     catalogue, crackdowns = [], 0
@@ -560,12 +563,13 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
     """Cash-flow lines of licensing titles to a Chinese platform on renewed contracts."""
     months = v.months
     term = int(v("license_term_months"))
-    sd = v("license_renewal_sd_log")
+    sd = v("license_renewal_sd_log") * math.sqrt(term / 12.0)  # per renewal
     upfront = v("license_upfront_share")
     lgd = v("license_loss_given_distress")
     vat = v("pricing_vat_rate")
     wht = v("license_withholding_tax_rate")
     compliance = v("license_compliance_share")
+    overhead = v("license_overhead_usd_m_year") / 12.0
     hb = _monthly(v("license_buyer_distress_hazard_year"))
     titles = v("license_titles_year") * v("regulation_approval_pass_rate")
     localisation = _yearly(
@@ -578,11 +582,17 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
         "withholding_tax": [],
         "compliance": [],
         "content": [],
+        "fixed_costs": [],
     }
+
+    def net(received: float) -> float:  # after VAT, withholding tax and compliance
+        return received / (1.0 + vat) * (1.0 - wht - compliance)
+
     cash, steady_cash, steady_kept = [], [], []
     # a normalised month loses on average what the buyer's distress takes mid-contract
     steady_loss = lgd * (1.0 - upfront) * (1.0 - (1.0 - hb) ** ((term - 1.0) / 2.0))
     shock, value, signed = 1.0, 0.0, -1
+    prepaid = 0.0
     for t in range(months):
         due = lost = earned = 0.0
         if t >= launch:
@@ -599,7 +609,11 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
             else:
                 hit = 1.0 if signed <= risk["buyer_distress"] < t else 0.0
             cat = risk["catalogue"][t]
-            due, lost, earned = due * cat, instalment * hit * lgd * cat, value / term * cat
+            # what a year earns at today's price, with the renegotiations so far
+            earned = titles * _licence_price(v, t) * shock / 12.0 * cat
+            due, lost = due * cat, instalment * hit * lgd * cat
+            if t == months - 1:  # paid at signing for the months after the horizon
+                prepaid = net(upfront * value * (term - 1 - (t - signed)) / term * cat)
         received = due - lost
         ex_vat = received / (1.0 + vat)
         lines["license_fees"].append(due)
@@ -608,13 +622,16 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
         lines["withholding_tax"].append(-ex_vat * wht)
         lines["compliance"].append(-ex_vat * compliance)
         lines["content"].append(-localisation[t])
-        cash.append(ex_vat * (1.0 - wht - compliance) - localisation[t])
-        steady = earned * (1.0 - steady_loss) / (1.0 + vat)
-        steady_kept.append(steady * (1.0 - wht))
-        steady_cash.append(steady * (1.0 - wht - compliance) - localisation[t])
+        lines["fixed_costs"].append(-overhead)
+        costs = localisation[t] + overhead
+        cash.append(net(received) - costs)
+        steady = earned * (1.0 - steady_loss)
+        steady_kept.append(steady / (1.0 + vat) * (1.0 - wht))
+        steady_cash.append(net(steady) - costs)
     # withholding tax is the final tax: no further tax; the value beyond the horizon is
-    # that of a year of fees earned
-    return lines, [0.0] * months, _terminal(v, steady_cash, [0.0] * months, steady_kept, 0.0)
+    # that of a year earned at today's price, less what was paid for months after it
+    terminal = _terminal(v, steady_cash, [0.0] * months, steady_kept, 0.0) - prepaid
+    return lines, [0.0] * months, terminal
 
 
 def _lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
@@ -827,7 +844,11 @@ def _staged(
             * (1.0 - p.staged_nonexclusive_fee_discount),
         )
     lic = _run_mode(lic_v, "license", u, rule="never")
-    every = int(p.license_term_months) if p.staged_license_exclusivity == "exclusive" else 12
+    # after a switch, a contract signed before the service launches bridges to it, paid
+    # month by month (no payment at signing)
+    bridge = _run_mode(lic_v.shifted(0, license_upfront_share=0.0), "license", u, rule="never")
+    term = int(p.license_term_months)
+    every = term if p.staged_license_exclusivity == "exclusive" else 12
     delay_param = float(getattr(p, f"regulation_launch_delay_{target}_months"))
     first = int(p.content_lead_months)  # the first contract is signed at the licence's launch
     dates = [
@@ -868,10 +889,14 @@ def _staged(
         launch = s + 1 + int(v(f"regulation_launch_delay_{target}_months"))
         cost = v("staged_switch_cost_usd_m")
         flows = r.committed_cash_flow if committed else r.cash_flow
+
+        def licence_cash(t: int) -> float:
+            lead = int(p.content_lead_months)  # the first signing
+            signed_after = t >= lead and (t - lead) // term > (s - lead) // term
+            return (bridge if signed_after else lic).committed_cash_flow[t]
+
         return [
-            (lic.committed_cash_flow[t] if t < launch else 0.0)
-            + flows[t]
-            - (cost if t == s + 1 else 0.0)
+            (licence_cash(t) if t < launch else 0.0) + flows[t] - (cost if t == s + 1 else 0.0)
             for t in range(months)
         ]
 

@@ -41,7 +41,7 @@ from models.economics.results import ModeResult
 from models.economics.terms import ExposureNames, Group, PathValues, Terms, group_names
 
 #: Kinds of event a mode may be exposed to (:mod:`models.economics.events`).
-EVENT_KINDS = ("exit", "suspension", "crackdown", "distress", "easing")
+EVENT_KINDS = ("exit", "suspension", "crackdown", "distress", "easing", "renewal")
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,16 @@ class Licensing(EntryMode):
     """Titles licensed out for fees (see the module docstring)."""
 
     groups: tuple = (Market, Pricing, Content, Rules, License, Finance)
-    events: tuple[str, ...] = ("exit", "crackdown")
+    events: tuple[str, ...] = ("exit", "crackdown", "distress", "renewal")
+    flag_names: tuple[str, ...] = ("licensee_distress",)
+
+    def flags(self, result):
+        """``licensee_distress``: 1 if the buyer fell into distress within the horizon,
+        whatever the exit policy."""
+        if not result.events or "licensee_distress" not in result.events:
+            return {}
+        paths = result.operating.shape[0]
+        return {"licensee_distress": np.broadcast_to(result.events["licensee_distress"], paths)}
 
     def launch_month(self, terms: Terms):
         """The buyer pays once the titles are approved: ``content_lead_months``."""
@@ -60,9 +69,10 @@ class Licensing(EntryMode):
         return content.ContentBudget(zero, local, zero, zero)
 
     def fees(self, terms: Terms, risk: events.ServiceRisk, uniforms=None):
-        """The fees due, the share of them lost to the buyer's distress, and the fees
-        earned month by month (for a normalised year), before the exit policy:
-        ``(due, lost, earned)``, (paths, months) each, US$ m VAT included."""
+        """The fees due, the share of them lost to the buyer's distress, the fees a
+        normalised month earns at today's price, and the payment at signing already
+        received for months after the horizon: ``(due, lost, earned, unearned)``,
+        (paths, months) each but the last (paths,), US$ m VAT included."""
         months = terms.months
         lic, market, rules = terms.license, terms.market, terms.rules
         launch = self.launch_month(terms)
@@ -78,9 +88,9 @@ class Licensing(EntryMode):
         growth = (1.0 + column(lic.fee_growth_year)) ** (month_index(months) / 12.0)
         price = column(lic.fee_usd_m_per_title) * growth * demand
         renewal = None if uniforms is None else uniforms.renewal
-        shock = licence.renegotiation(renewal, launch, lic.term_months, lic.renewal_sd_log, months)
-        at_signing = licence.signing_price(price, launch, lic.term_months, k)
-        at_signing = at_signing * licence.per_contract(shock, k)
+        shocks = licence.renegotiation(renewal, launch, lic.term_months, lic.renewal_sd_log, months)
+        shock = licence.per_contract(shocks, k)
+        at_signing = licence.signing_price(price, launch, lic.term_months, k) * shock
         titles = column(lic.titles_year) * column(rules.approval_pass_rate)
         value = licence.contract_value(at_signing, titles, lic.term_months, k)
         upfront, instalment = licence.payments(value, m, lic.term_months, lic.upfront_share)
@@ -96,36 +106,40 @@ class Licensing(EntryMode):
         catalogue = risk.catalogue
         due = (upfront + instalment) * catalogue
         lost = instalment * hit * column(lic.loss_given_distress) * catalogue
-        earned = licence.accrued(value, lic.term_months) * catalogue
-        return due, lost, earned
+        earned = licence.earning(price, shock, titles, k) * catalogue
+        kept = np.broadcast_to(catalogue, (max(np.shape(catalogue)[0], value.shape[0]), months))
+        unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * kept[:, -1]
+        return due, lost, earned, unearned
 
     def cash_lines(self, terms: Terms, uniforms=None):
-        """The conditional lines, the events and the cash of a normalised month (fees
-        earned instead of paid): ``(cond, risk, cash, steady_cash, steady_kept)``."""
+        """The conditional lines, the events, the cash, and what the value beyond the
+        horizon rests on (a normalised month's cash and fees kept, earned at today's
+        price instead of paid, and the payment at signing received for months after
+        the horizon, net): ``(cond, risk, cash, steady_cash, steady_kept, prepaid)``."""
         months = terms.months
         lic, pricing, rules = terms.license, terms.pricing, terms.rules
-        launch = self.launch_month(terms)
+        # the regulator may block the deal from the decision on, titles still in
+        # approval; the buyer's distress and the contracts start at the first signing
         if uniforms is None:
-            risk = events.expected(terms.exposure, rules, launch, months, can_be_suspended=False)
+            risk = events.expected(terms.exposure, rules, 0, months, can_be_suspended=False)
         else:
-            risk = events.drawn(
-                terms.exposure, rules, launch, months, uniforms, can_be_suspended=False
-            )
-        due, lost, earned = self.fees(terms, risk, uniforms)
+            risk = events.drawn(terms.exposure, rules, 0, months, uniforms, can_be_suspended=False)
+        due, lost, earned, unearned = self.fees(terms, risk, uniforms)
         localisation = -content.yearly_payments(
             content.license_localisation(lic.titles_year, terms.content),
             0,
             months,
             terms.content.cost_inflation_year,
         )
+        overhead = -column(lic.overhead_usd_m_year) / 12.0 * np.ones((1, months))
 
         def net(received):
             ex_vat = received / (1.0 + column(pricing.vat_rate))
             kept = ex_vat * (1.0 - column(lic.withholding_tax_rate))
-            return ex_vat, kept, kept - ex_vat * column(lic.compliance_share) + localisation
+            return ex_vat, kept, kept - ex_vat * column(lic.compliance_share)
 
         received = due - lost
-        ex_vat, _, cash = net(received)
+        ex_vat, _, kept_net = net(received)
         cond = empty_lines()
         cond["license_fees"] = due
         cond["licensee_default"] = -lost
@@ -133,8 +147,9 @@ class Licensing(EntryMode):
         cond["withholding_tax"] = -ex_vat * column(lic.withholding_tax_rate)
         cond["compliance"] = -ex_vat * column(lic.compliance_share)
         cond["content"] = localisation
-        # a normalised month: the fees earned (spread over the term), less what the
-        # buyer's distress takes on average
+        cond["fixed_costs"] = overhead
+        # a normalised month: the fees earned at today's price, less what a buyer's
+        # distress takes on average over a contract (a fresh buyer each term)
         hazard = regulation.monthly_hazard(lic.buyer_distress_hazard_year)
         term = np.maximum(column(lic.term_months), 1.0)
         expected_loss = (
@@ -142,8 +157,10 @@ class Licensing(EntryMode):
             * (1.0 - column(lic.upfront_share))
             * (1.0 - (1.0 - column(hazard)) ** ((term - 1.0) / 2.0))
         )
-        _, steady_kept, steady_cash = net(earned * (1.0 - expected_loss))
-        return cond, risk, cash, steady_cash, steady_kept
+        _, steady_kept, steady_net = net(earned * (1.0 - expected_loss))
+        prepaid = net(column(unearned))[2][:, 0]
+        costs = localisation + overhead
+        return cond, risk, kept_net + costs, steady_net + costs, steady_kept, prepaid
 
     def build(
         self,
@@ -154,11 +171,15 @@ class Licensing(EntryMode):
     ):
         """The licence's lines, events in expectation or drawn (see
         :meth:`models.economics.modes.base.EntryMode.build`)."""
-        cond, risk, cash, steady_cash, steady_kept = self.cash_lines(terms, uniforms)
+        cond, risk, cash, steady_cash, steady_kept, prepaid = self.cash_lines(terms, uniforms)
         # withholding tax is the final tax: the cash is already after tax; the value
-        # beyond the horizon is that of a year of fees earned, not of the payments that
-        # happen to fall in the final year
-        terminal = terminal_value(terms.months, steady_cash, ZERO, steady_kept, 0.0, terms.finance)
+        # beyond the horizon is that of a year of fees earned at today's price, not of
+        # the payments that happen to fall in the final year, less the payment at
+        # signing already received for the months after it
+        terminal = (
+            terminal_value(terms.months, steady_cash, ZERO, steady_kept, 0.0, terms.finance)
+            - prepaid
+        )
         # a licensor decides to go and is then bound by its contracts to the horizon
         # (a staged entry's licence leg is too, so that one that cannot switch is
         # licensing, path by path)

@@ -11,10 +11,9 @@ term", and "launch our service in China eventually". As a mode:
    yearly review (a non-exclusive one), the streamer may start its own service
    (``staged_target_mode``, with a partner or alone), paying
    ``staged_switch_cost_usd_m``: the service's team, set-up and content start the next
-   month, and it launches after its approval delay. The licence runs until then
-   (renewed at the end of its term with its payment at signing: a simplification that
-   overstates the licence's income before the launch by at most
-   ``license_upfront_share`` of one contract).
+   month, and it launches after its approval delay. The licence runs until then; a
+   contract signed after the switch only bridges to the launch, so it is paid month by
+   month, with nothing at signing (:func:`_bridge`).
 3. **The rules may ease.** An easing event (``regulation_easing_hazard_year``); a
    service started after the rules eased runs at ``regulation_easing_hazard_multiplier``
    times the forced-exit and suspension hazards. (Services entered at once, and a
@@ -51,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import events, finance, lsm, regulation, reviews
+from models.economics import events, finance, licence, lsm, regulation, reviews
 from models.economics.modes import license
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import OUTSIDE, Decision
@@ -260,6 +259,22 @@ def _dates(terms: StagedTerms) -> list[int]:
     )
 
 
+def _bridge(lic: Terms) -> Terms:
+    """The licence paid month by month, with nothing at signing: what a contract signed
+    after the switch and before the service launches pays (a bridge to the launch)."""
+    return lic.replaced(license=lic.license.replaced(upfront_share=0.0))
+
+
+def _signed_after(terms: StagedTerms, s: int) -> np.ndarray:
+    """Months, (1, months) bool, whose licence contract was signed after switch month
+    ``s``: the bridge's months."""
+    lic = terms.licence
+    first = float(np.min(column(license.MODE.launch_month(lic))))
+    term = float(np.min(column(lic.license.term_months)))
+    k, _ = licence.contract_index(first, term, terms.months)
+    return k > k[:, s : s + 1]
+
+
 def _licence(terms: StagedTerms) -> Terms:
     """The licence leg's terms: a non-exclusive licence earns
     ``staged_nonexclusive_fee_discount`` less."""
@@ -289,8 +304,11 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     if collect and fitted is None:
         return {s: target.build(_start(terms, s, uniforms), uniforms, decision) for s in dates}
     never = np.full(paths, months - 1.0)
-    lic = license.MODE.build(_licence(terms), uniforms, _fixed(never) if drawn else None)
+    how_lic = _fixed(never) if drawn else None
+    lic = license.MODE.build(_licence(terms), uniforms, how_lic)
+    bridge = license.MODE.build(_bridge(_licence(terms)), uniforms, how_lic)
     lic_cf = np.broadcast_to(lic.committed_cash_flow, (paths, months))
+    bridge_cf = np.broadcast_to(bridge.committed_cash_flow, (paths, months))
     rate = terms.finance.discount_rate_year
     d = np.broadcast_to(finance.discount_factors(rate, months), (paths, months))
     lic_pv = np.cumsum(lic_cf * d, axis=1)
@@ -314,8 +332,12 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         own.append(r)
         launch = np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,))
         launches.append(launch)
+        # the licence until the launch; a contract signed after the switch bridges
+        # to it, paid month by month
+        late = _signed_after(terms, s)
+        paid = lic_pv if not late.any() else np.cumsum(np.where(late, bridge_cf, lic_cf) * d, 1)
         before = np.take_along_axis(
-            lic_pv, np.clip(launch - 1, 0, months - 1).astype(int).reshape(-1, 1), axis=1
+            paid, np.clip(launch - 1, 0, months - 1).astype(int).reshape(-1, 1), axis=1
         )[:, 0]
         switch_pv = column(terms.staged.switch_cost_usd_m)[:, 0] * d[:, min(s + 1, months - 1)]
         common = before - switch_pv
@@ -374,7 +396,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         else:
             chosen = at[decision.rule]
 
-    main = _compose(terms, lic, own, launches, dates, chosen, committed_lines=False)
+    main = _compose(terms, (lic, bridge), own, launches, dates, chosen, committed_lines=False)
     plan = at["committed"] if drawn else chosen
     return ModeResult(
         **main,
@@ -383,7 +405,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         # decision_values and never needs these lines
         committed=_Lazy(
             lambda: ModeResult(
-                **_compose(terms, lic, own, launches, dates, plan, committed_lines=True)
+                **_compose(terms, (lic, bridge), own, launches, dates, plan, committed_lines=True)
             )
         ),
         switch_month=np.where(
@@ -414,6 +436,10 @@ def planned_cash_flow(
     if plan is None or plan.switch not in dates:
         return cash
     s = plan.switch
+    late = _signed_after(terms, s)
+    if late.any():  # a contract signed after the switch bridges to the launch
+        bridge = license.MODE.build(_bridge(_licence(terms)), uniforms, _fixed(never))
+        cash = np.where(late, np.broadcast_to(bridge.committed_cash_flow, cash.shape), cash)
     q = _start(terms, s, uniforms)
     r = terms.target.build(q, uniforms, _fixed(_service_plan(q, s, plan, never)))
     t = np.arange(months).reshape(1, -1)
@@ -480,9 +506,10 @@ def _fixed(never):
     return Decision(rule="fixed", plan=never, valued=False)
 
 
-def _compose(terms: Terms, lic, own, launches, dates, chosen, *, committed_lines: bool) -> dict:
+def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_lines: bool) -> dict:
     """One ModeResult's fields for the staged entry: the licence until the chosen
-    service launches, then the service (switch cost in the set-up line).
+    service launches (``legs``: the licence and its bridge, the lines of a contract
+    signed after the switch), then the service (switch cost in the set-up line).
 
     Rows are copied only for the paths that switch, and lines that are zero in both
     legs stay (1, 1) zeros, so a staged entry that rarely switches costs little more
@@ -496,8 +523,10 @@ def _compose(terms: Terms, lic, own, launches, dates, chosen, *, committed_lines
     def rows(x):
         return np.broadcast_to(x, full)
 
-    lic_lines = lic.committed_lines
+    lic, bridge = legs
+    lic_lines, bridge_lines = lic.committed_lines, bridge.committed_lines
     switched = [np.flatnonzero(chosen == k) for k in range(len(own))]
+    late = [_signed_after(terms, s) for s in dates]
     keep_lic = np.ones(full)
     for k, idx in enumerate(switched):
         if idx.size:
@@ -521,6 +550,9 @@ def _compose(terms: Terms, lic, own, launches, dates, chosen, *, committed_lines
         out = rows(base) * keep_lic
         for k, idx in enumerate(switched):
             if idx.size:
+                if late[k].any():  # the bridge's months
+                    bridged = np.where(late[k], rows(bridge_lines[name])[idx], rows(base)[idx])
+                    out[idx] = bridged * keep_lic[idx]
                 out[idx] += rows(srcs[k][name])[idx]
                 if name == "setup":
                     out[idx, dates[k] + 1] -= column(switch_cost)[:, 0][

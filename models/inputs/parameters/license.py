@@ -22,7 +22,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "float",
         30.0,
         "titles per year",
-        "Titles licensed each year to a Chinese platform (license mode).",
+        "Titles on licence to a Chinese platform at any time (license mode): the slate of "
+        "each contract, refreshed every year with new seasons, each localised.",
         _A + "Netflix licensed 'a subset of originals' to iQIYI (ref 3.12)",
         min=0.0,
         max=2000.0,
@@ -30,22 +31,24 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "license_fee_usd_m_per_title",
         "float",
-        0.5,
+        0.35,
         "US$ m per title-year",
-        "Licence fee per approved title and year of licence, VAT included, in the market "
-        "where it was observed (license_reference_demand_m); a contract's price scales "
-        "with the buyer's demand when it is signed.",
-        f"ref 7.4 in {REF}: US$1.5 m a season (12 episodes at US$125 k) over a three-year "
-        "term, from the average US series licence of 2010-14 (US$0.5-0.74 m, refs 7.1-7.2) "
-        "and single titles of 2011-16 (US$0.8-8 m a season, ref 7.3)",
+        "Licence fee per approved title and year of licence, VAT included, averaged over "
+        "the slate, in the market where it was observed (license_reference_demand_m); a "
+        "contract's price scales with the buyer's demand when it is signed.",
+        f"ref 7.4 in {REF}: between the average US series of 2010-14 (about US$0.2 m a "
+        "title-year: US$0.5-0.74 m a licence over three years, refs 7.1-7.2) and a good "
+        "title (US$1.5 m a season, US$0.5 m a title-year), nearer the average: prices fell "
+        "by a third to two thirds after the 2015 pre-approval rule (ref 7.6) and Netflix "
+        "called its 2017 deal 'modest' (ref 3.12)",
         label="licence fee per title-year",
         min=0.0,
         max=100.0,
         uncertain=True,
-        default_range=(0.2, 1.0),
+        default_range=(0.15, 1.0),
         range_source="range: refs 7.1-7.4: the average over a slate of titles, not one "
-        "title's spread: from the average US series of 2010-14 (US$0.5-0.74 m a "
-        "title-licence, about 0.2 a title-year) to a slate at US$3 m a season",
+        "title's spread: from a slate of library titles below the 2010-14 average to a "
+        "slate at US$3 m a season",
     ),
     ParamSpec(
         "license_fee_growth_year",
@@ -90,7 +93,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         min=0.0,
         max=2.0,
         uncertain=True,
-        default_range=(0.2, 0.9),
+        default_range=(0.25, 0.75),
         range_source="range: assumption: from a price that barely follows demand to "
         "nearly the NBA's",
     ),
@@ -109,14 +112,14 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "license_renewal_sd_log",
         "float",
-        0.4,
-        "standard deviation of the log price",
-        "Spread of the renegotiation at each renewal: the price is multiplied by a "
-        "log-normal factor with mean 1 and this standard deviation of its log; the "
-        "factors compound.",
+        0.25,
+        "standard deviation of the log price per year",
+        "Spread of the renegotiation at renewal, per year of the term: the price is "
+        "multiplied by a log-normal factor with mean 1 and a standard deviation of its "
+        "log of this times the square root of the term in years; the factors compound.",
         "refs 7.6-7.7: prices fell to a third and rose two- to eight-fold within a year or "
-        "two; assumption: 0.4 puts one renewal in twenty below 0.48 and one above 1.78 "
-        "times the last price",
+        "two; assumption: 0.25 a year puts one three-year renewal in twenty below 0.45 and "
+        "one above 1.85 times the last price",
         min=0.0,
         max=2.0,
     ),
@@ -172,6 +175,17 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "no figure found (ref 7.10); 3 % of fees, a sales agent's order of magnitude",
         min=0.0,
         max=0.5,
+    ),
+    ParamSpec(
+        "license_overhead_usd_m_year",
+        "float",
+        1.0,
+        "US$ m per year",
+        "The licensor's own team for China (sales, legal, compliance), paid from the decision on.",
+        _A + "about five people in Beijing or Hong Kong at about US$200 k a year each, "
+        "all-in; no figure was found (ref 7.10)",
+        min=0.0,
+        max=100.0,
     ),
     ParamSpec(
         "license_withholding_tax_rate",
