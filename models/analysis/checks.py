@@ -379,19 +379,27 @@ def _neutral_partner(params) -> Check | None:
 
 
 def _staged_without_switch(params) -> Check | None:
-    """A staged entry whose licence outlasts the horizon cannot switch: it is
-    licensing, path by path."""
+    """A staged entry for which switching never pays (a prohibitive switch cost, rules
+    that never ease) never switches: it is licensing, path by path."""
     staged = next((m for m in MODES if m.may_run_service and m.twin), None)
     if staged is None:
         return None
     run = _run(
         params,
-        Move(fixed={"license_term_months": 120, "staged_license_exclusivity": "exclusive"}),
+        # the switch dates stay (the switching code runs) but switching never pays: a
+        # prohibitive cost, and no easing for the committed plan to switch on
+        Move(
+            fixed={
+                "staged_switch_cost_usd_m": 1000.0,
+                "regulation_easing_hazard_year": 0.0,
+                "staged_license_exclusivity": "exclusive",
+            }
+        ),
     )
     return _identity(
         "a staged entry that cannot switch",
-        "A staged entry whose licence outlasts the horizon never switches: it is worth "
-        "what licensing is, in every future.",
+        "A staged entry for which switching never pays never switches: it is worth what "
+        "licensing is, in every future.",
         run,
         run,
         (staged.name, staged.twin),

@@ -144,7 +144,9 @@ def main_risk(d: Decision) -> str:
                 f"Main risk: little. No way in beat staying out in more than "
                 f"{beats.max():.1%} of the {d.mc.n_paths:,} futures."
             )
-        gains = d.mc.npv[m][d.mc.npv[m] > 0]
+        # on the values "beats" counts on: the mode started and run (committed)
+        committed = d.mc.npv_committed[m]
+        gains = committed[committed > 0]
         return (
             f"Main risk: missing out. {MODES.label(m)} would have done better than staying "
             f"out in {pct(beats.max())} of futures, making {money(gains.median())} in the "

@@ -36,7 +36,11 @@ def test_every_parameter_is_documented_and_its_default_valid():
         if p.default_range is not None:
             low, high = p.default_range
             assert p.uncertain and p.min <= low <= p.default <= high <= p.max, p.name
-        assert p.unit or p.name in ("seed", "market_price_elasticity"), p.name
+        assert p.unit or p.name in (
+            "seed",
+            "market_price_elasticity",
+            "license_demand_elasticity",
+        ), p.name
         assert p.min is not None and p.max is not None and p.min <= p.default <= p.max, p.name
         assert isinstance(p.default, int if p.type == "int" else float), p.name
     validate()  # the defaults form a valid parameter set

@@ -83,7 +83,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "license_demand_elasticity",
         "float",
         0.5,
-        "elasticity",
+        "",
         "How a contract's price follows the buyer's demand for foreign titles: the fee "
         "scales with (demand / license_reference_demand_m) ** elasticity.",
         f"ref 7.7 in {REF}: the NBA's price in China doubled to tripled when its audience "
