@@ -20,12 +20,28 @@ SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_every_check_holds_on_every_scenario(path: Path):
     found = checks.model_checks(load(path))
-    assert len(found) == len(checks.RELATIONS) + 7
+    assert len(found) == len(checks.RELATIONS) + 8
     failed = [f"{c.name}: {c.detail}" for c in found if not c.passed]
     assert not failed, failed
     if path.stem == "base":  # every check tests something on the base case
         idle = [c.name for c in found if not c.informative]
         assert not idle, idle
+
+
+@pytest.mark.parametrize(
+    ("years", "status", "named"),
+    [(8, checks.FAILS, "horizon_years of 12"), (15, checks.HOLDS, None)],
+)
+def test_a_horizon_that_ends_in_the_ramp_up_fails_the_steady_year_check(years, status, named):
+    """At eight years solo's subscribers still grow about 36 % a year against the
+    market's 4 %: the check fails and names the horizon (12 years on the base inputs)
+    from which the final year is steady; the default of 15 holds."""
+    found = checks._steady_horizon(validate(horizon_years=years))
+    assert found.status == status, found.detail
+    assert "solo: subscribers" in found.detail and "steady from year 12" in found.detail
+    if named:
+        assert named in found.detail
+    assert checks._steady_horizon(validate(finance_terminal_method="none")) is None
 
 
 def test_a_check_where_nothing_moved_is_uninformative_not_held():

@@ -54,11 +54,13 @@ def test_higher_hazard_sees_a_superset_of_events():
     months = 120
     u = events.uniforms(1, 0, 2000, months)
     low = validate(
+        horizon_years=months // 12,
         regulation_exit_hazard_solo_year=0.05,
         regulation_crackdown_hazard_year=0.1,
         regulation_suspension_hazard_solo_year=0.1,
     )
     high = validate(
+        horizon_years=months // 12,
         regulation_exit_hazard_solo_year=0.3,
         regulation_crackdown_hazard_year=0.4,
         regulation_suspension_hazard_solo_year=0.5,
@@ -80,6 +82,7 @@ def test_higher_hazard_sees_a_superset_of_events():
 def test_drawn_events_average_to_their_expectation(mode):
     months, n = 120, 20_000
     p = validate(
+        horizon_years=months // 12,
         regulation_exit_hazard_solo_year=0.2,
         regulation_exit_hazard_partner_year=0.1,
         regulation_crackdown_hazard_year=0.3,

@@ -21,10 +21,10 @@ def base():
 def test_every_mode_has_arrays_shaped_paths_by_months(base):
     assert set(base.modes) == set(MODES.names())
     for r in base.modes.values():
-        assert r.operating.shape == (1, 120)
+        assert r.operating.shape == (1, base.params.months)
         assert set(r.lines) == set(LINE_ITEMS)
         for v in r.lines.values():
-            assert v.shape == (1, 120) and np.all(np.isfinite(v))
+            assert v.shape == (1, base.params.months) and np.all(np.isfinite(v))
 
 
 def test_stay_out_is_zero(base):
@@ -134,7 +134,7 @@ def test_partner_revenue_share_by_hand(base):
 
 def test_to_frame_is_tidy(base):
     df = base.to_df()
-    assert len(df) == len(MODES) * 120
+    assert len(df) == len(MODES) * base.params.months
     assert {"mode", "path", "month", "date", "cash_flow", "subscribers_m"} <= set(df.columns)
     assert not df.duplicated(["mode", "path", "month"]).any()
     solo = df[df["mode"] == "solo"]
@@ -143,7 +143,7 @@ def test_to_frame_is_tidy(base):
 
 def test_annual_sums_to_monthly(base):
     a = base.annual("partner")
-    assert len(a) == 10
+    assert len(a) == base.params.horizon_years
     assert np.isclose(a["cash_flow"].sum(), base.modes["partner"].cash_flow.sum())
 
 
@@ -275,7 +275,7 @@ def test_each_drawn_path_equals_its_own_deterministic_run():
                 assert np.allclose(a.committed_lines[k][i], b.committed_lines[k][0])
             assert np.allclose(a.subscribers_m[i], b.subscribers_m[0])
             assert a.last_month[i] == b.last_month[0]
-    assert many.modes["solo"].operating.shape == (3, 120)
+    assert many.modes["solo"].operating.shape == (3, many.params.months)
 
 
 def test_summary_averages_the_paths():

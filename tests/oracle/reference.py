@@ -278,10 +278,13 @@ def _terminal(
     exit_cost,
     content: Sequence[float] | None = None,
     amort: Sequence[float] | None = None,
+    hazard_month: float = 0.0,
 ) -> float:
     """Continuing value at the horizon from the final 12 months (while operating), with
     content paid and amortised at its average year over the last cycle of windows
-    (``content`` paid, positive; ``amort`` expensed) instead of the final year's."""
+    (``content`` paid, positive; ``amort`` expensed) instead of the final year's; a
+    forced exit goes on beyond the horizon at the final month's hazard: each year the
+    business survives with probability ``s``, and a year's exit costs ``exit_cost``."""
     months = v.months
     last = range(max(months - 12, 0), months)
     method = v.params.finance_terminal_method
@@ -298,7 +301,16 @@ def _terminal(
     normalised = cash - v("finance_tax_rate") * max(profit, 0.0)
     if method == "gordon":
         g = v("finance_terminal_growth_year")
-        value = normalised * (1.0 + g) / max(v("finance_discount_rate_year") - g, 0.01)
+        r = v("finance_discount_rate_year")
+        s = (1.0 - hazard_month) ** 12  # survives a year
+        # of a year, the share of months operating for a business open at its start
+        operating = sum((1.0 - hazard_month) ** j for j in range(12)) / 12.0
+        # the sums over years k >= 1 of normalised operating (1+g)^k s^(k-1) / (1+r)^k
+        # and of exit_cost (1 - s) s^(k-1) / (1+r)^k, as geometric series (r - g at 1 %
+        # or more)
+        q = (1.0 + g) * s / (1.0 + max(r - g, 0.01) + g)
+        value = normalised * operating * (1.0 + g) / (1.0 + r) / (1.0 - q)
+        value -= exit_cost * (1.0 - s) / (1.0 + r - s)
     else:
         value = v("finance_terminal_revenue_multiple") * sum(revenue[t] for t in last)
     return max(value, -exit_cost)
@@ -542,7 +554,14 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         lines["income_tax"].append(-rate * (max(income, 0.0) - used))
         losses = losses - used + max(-income, 0.0)
     terminal = _terminal(
-        v, pre_tax_cash, taxable, kept_revenue, v("regulation_exit_cost_usd_m"), content, amort
+        v,
+        pre_tax_cash,
+        taxable,
+        kept_revenue,
+        v("regulation_exit_cost_usd_m"),
+        content,
+        amort,
+        risk["exit_hazard"][-1],
     )
     return lines, subs, terminal
 
@@ -630,7 +649,17 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
         steady_cash.append(net(steady) - costs)
     # withholding tax is the final tax: no further tax; the value beyond the horizon is
     # that of a year earned at today's price, less what was paid for months after it
-    terminal = _terminal(v, steady_cash, [0.0] * months, steady_kept, 0.0) - prepaid
+    terminal = (
+        _terminal(
+            v,
+            steady_cash,
+            [0.0] * months,
+            steady_kept,
+            0.0,
+            hazard_month=risk["exit_hazard"][-1],
+        )
+        - prepaid
+    )
     return lines, [0.0] * months, terminal
 
 

@@ -32,6 +32,9 @@ PER_PATH = {"rtol": 1e-8, "atol": 1e-8}
 #: exit policy, forced exits and voluntary exits after launch all matter. The discount
 #: rate is drawn too.
 BULLISH = {
+    # built for ten years, over which its shrinking users (-20 % a year) still leave the
+    # own services and the staged switch worth it on some paths
+    "horizon_years": 10,
     "market_user_growth_year": -0.2,
     "market_foreign_premium_share": 0.25,
     "market_svod_payer_share": 0.3,

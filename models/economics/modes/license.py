@@ -177,7 +177,15 @@ class Licensing(EntryMode):
         # the payments that happen to fall in the final year, less the payment at
         # signing already received for the months after it
         terminal = (
-            terminal_value(terms.months, steady_cash, ZERO, steady_kept, 0.0, terms.finance)
+            terminal_value(
+                terms.months,
+                steady_cash,
+                ZERO,
+                steady_kept,
+                0.0,
+                terms.finance,
+                exit_hazard=risk.exit_hazard,
+            )
             - prepaid
         )
         # a licensor decides to go and is then bound by its contracts to the horizon

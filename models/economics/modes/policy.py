@@ -82,6 +82,7 @@ def terminal_value(
     exit_cost: Value,
     finance_terms,
     cycle: tuple[FloatArray, FloatArray, int] | None = None,
+    exit_hazard: FloatArray | None = None,
 ) -> FloatArray:
     """Continuing value at the horizon from a normalised final year (conditional on
     operating), US$ m per path: the final 12 months' cash and profit, with lumpy
@@ -93,7 +94,8 @@ def terminal_value(
     ``pre_tax_cash`` and ``taxable``, replaced by their average over the last ``years``
     years, so that the value does not depend on where the horizon falls in the cycle of
     purchases (issue 20). ``finance_terms`` is the mode's
-    :class:`models.economics.terms.Finance`.
+    :class:`models.economics.terms.Finance`. ``exit_hazard`` is the monthly hazard of a
+    forced exit (paths or 1, months), whose final month goes on beyond the horizon.
     """
     f = finance_terms
     rows = max(np.shape(pre_tax_cash)[0], np.shape(taxable)[0])
@@ -109,6 +111,11 @@ def terminal_value(
     def year(x):
         return np.broadcast_to(steady_year(x, months), (rows,))
 
+    hazard_year = 0.0
+    if exit_hazard is not None:
+        final = np.broadcast_to(np.asarray(exit_hazard, dtype=float)[:, -1], (rows,))
+        hazard_year = 1.0 - (1.0 - final) ** 12
+
     return finance.continuing_value(
         f.terminal_method,
         normalised,
@@ -117,6 +124,7 @@ def terminal_value(
         f.terminal_growth_year,
         f.terminal_revenue_multiple,
         exit_cost,
+        hazard_year,
     )
 
 

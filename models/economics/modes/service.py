@@ -289,6 +289,7 @@ class OwnService(EntryMode):
             exit_cost,
             fin,
             cycle=(base.content_out, base.amortisation, cycle),
+            exit_hazard=risk.exit_hazard,
         )
 
         cond = empty_lines()
