@@ -192,10 +192,16 @@ def distressed_share_drawn(
 
 
 def unearned(value: FloatArray, m: FloatArray, term_months: ArrayLike, upfront_share):
-    """The share of the running contract's payment at signing that pays for months
-    after the last one, per path: ``upfront_share x value x months left / term``, read
-    in the final month (already received within the horizon, so not to be counted
-    again in the value beyond it)."""
+    """The share of the running contract's payment at signing that pays for the months
+    after each month, (paths, months): ``upfront_share x value x months left / term``.
+    Read in the final month, it was received within the horizon and is not to be
+    counted again in the value beyond it; read in the month before a contract ends
+    early (a staged entry's own service launching mid-term), it is refunded.
+
+    >>> m = np.arange(-1.0, 5.0).reshape(1, -1)  # signed in month 1, a 4-month term
+    >>> unearned(np.full((1, 6), 8.0), m, 4, 0.5)[0].tolist()
+    [0.0, 3.0, 2.0, 1.0, 0.0, 0.0]
+    """
     term = np.maximum(column(term_months), 1.0)
-    left = np.where(m[:, -1:] >= 0, term - 1.0 - m[:, -1:], 0.0)
-    return (column(upfront_share) * value[:, -1:] * left / term)[:, 0]
+    left = np.where(m >= 0, np.maximum(term - 1.0 - m, 0.0), 0.0)
+    return column(upfront_share) * value * left / term

@@ -200,3 +200,36 @@ def test_licensing_does_not_drift_with_the_horizon(hazard):
         for y in (6, 15)
     ]
     assert values[1] == pytest.approx(values[0], rel=0.03), values
+
+
+def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing():
+    """A non-exclusive licence switches at a yearly review, mid-contract: the licence
+    ends when the own service launches, and the payment at signing for the months left
+    is handed back. By hand, in a market worth switching for (80 % of 30 % of 1,000 M
+    users open to foreign titles, a demand factor of sqrt(240 / 2.5)): the first
+    contract (signed in month 6, 36 months) is worth 24 titles x US$0.5 m x demand x
+    3 years x 0.7 (non-exclusive), 30 % of it at signing; switching in month 17, the
+    partnership launches in month 24 (6 months' delay), 18 of the 36 months are left:
+    half the payment at signing is handed back then, and no fee is earned after."""
+    p = validate(
+        {
+            **PLAIN,
+            "market_foreign_premium_share": 0.8,
+            "market_svod_payer_share": 0.3,
+            "staged_license_exclusivity": "non_exclusive",
+            "staged_nonexclusive_fee_discount": 0.3,
+            "regulation_launch_delay_partner_months": 6,
+            "decision_rule": "foresight",
+        }
+    )
+    u = events.uniforms(3, 0, 200, p.months)
+    r = simulate(p, None, u).modes["staged"]
+    switched = np.flatnonzero(r.switch_month == 17)
+    assert switched.size > 100, r.switch_month
+    value = 24 * 0.5 * math.sqrt(0.3 * 0.8 * 1000 / 2.5) * 3 * 0.7
+    fees = np.broadcast_to(r.lines["license_fees"], (200, p.months))[switched]
+    assert np.allclose(fees[:, 6], 0.3 * value + 0.7 * value / 36)  # signing + instalment
+    assert np.allclose(fees[:, 23], 0.7 * value / 36)  # the last instalment
+    refund = 0.3 * value * 18 / 36
+    assert np.allclose(fees[:, 24], -refund)
+    assert np.all(fees[:, 25:] == 0.0)

@@ -612,6 +612,7 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
     steady_loss = lgd * (1.0 - upfront) * (1.0 - (1.0 - hb) ** ((term - 1.0) / 2.0))
     shock, value, signed = 1.0, 0.0, -1
     prepaid = 0.0
+    unearned = []  # paid at signing for the months after each month, net
     for t in range(months):
         due = lost = earned = 0.0
         if t >= launch:
@@ -633,6 +634,9 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
             due, lost = due * cat, instalment * hit * lgd * cat
             if t == months - 1:  # paid at signing for the months after the horizon
                 prepaid = net(upfront * value * (term - 1 - (t - signed)) / term * cat)
+        unearned.append(
+            net(upfront * value * (term - 1 - (t - signed)) / term * cat) if t >= launch else 0.0
+        )
         received = due - lost
         ex_vat = received / (1.0 + vat)
         lines["license_fees"].append(due)
@@ -647,6 +651,7 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
         steady = earned * (1.0 - steady_loss)
         steady_kept.append(steady / (1.0 + vat) * (1.0 - wht))
         steady_cash.append(net(steady) - costs)
+    risk["unearned"] = unearned
     # withholding tax is the final tax: no further tax; the value beyond the horizon is
     # that of a year earned at today's price, less what was paid for months after it
     terminal = (
@@ -842,7 +847,7 @@ def _run_mode(
         last_month=plan,
         forced_exit=forced,
         lines=lines,
-        risk={k: risk[k] for k in _RISK_KEYS},
+        risk={k: risk[k] for k in (*_RISK_KEYS, "unearned") if k in risk},
     )
 
 
@@ -919,15 +924,21 @@ def _staged(
         cost = v("staged_switch_cost_usd_m")
         flows = r.committed_cash_flow if committed else r.cash_flow
 
-        def licence_cash(t: int) -> float:
-            lead = int(p.content_lead_months)  # the first signing
-            signed_after = t >= lead and (t - lead) // term > (s - lead) // term
-            return (bridge if signed_after else lic).committed_cash_flow[t]
+        lead = int(p.content_lead_months)  # the first signing
 
-        return [
-            (licence_cash(t) if t < launch else 0.0) + flows[t] - (cost if t == s + 1 else 0.0)
-            for t in range(months)
-        ]
+        def signed_after(t: int) -> bool:
+            return t >= lead and (t - lead) // term > (s - lead) // term
+
+        def licence_cash(t: int) -> float:
+            if t < launch:
+                return (bridge if signed_after(t) else lic).committed_cash_flow[t]
+            if t == launch and not signed_after(t - 1):
+                # the contract ends at the launch: the payment at signing for the months
+                # after it is handed back
+                return -lic.risk["unearned"][t - 1] * lic.risk["alive"][t]
+            return 0.0
+
+        return [licence_cash(t) + flows[t] - (cost if t == s + 1 else 0.0) for t in range(months)]
 
     rule = p.decision_rule
     choice, service = None, None

@@ -136,8 +136,9 @@ def test_deterministic_run_matches_the_oracle_month_by_month(overrides):
         BULLISH,
         {**BULLISH, "decision_rule": "foresight"},
         {**BULLISH, "decision_rule": "adaptive"},
+        {**BULLISH, "decision_rule": "foresight", "staged_license_exclusivity": "non_exclusive"},
     ],
-    ids=["base", "bullish", "bullish-foresight", "bullish-adaptive"],
+    ids=["base", "bullish", "bullish-foresight", "bullish-adaptive", "non-exclusive-foresight"],
 )
 def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
     p, draws, _, engine, oracle = _drawn(overrides)

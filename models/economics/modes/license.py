@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models._arrays import column, month_index
+from models._arrays import FloatArray, column, month_index
 from models.economics import content, events, licence, regulation
 from models.economics import market as mkt
 from models.economics.modes.base import EntryMode
@@ -71,8 +71,8 @@ class Licensing(EntryMode):
     def fees(self, terms: Terms, risk: events.ServiceRisk, uniforms=None):
         """The fees due, the share of them lost to the buyer's distress, the fees a
         normalised month earns at today's price, and the payment at signing already
-        received for months after the horizon: ``(due, lost, earned, unearned)``,
-        (paths, months) each but the last (paths,), US$ m VAT included."""
+        received for the months after each month (:func:`models.economics.licence.unearned`):
+        ``(due, lost, earned, unearned)``, (paths, months) each, US$ m VAT included."""
         months = terms.months
         lic, market, rules = terms.license, terms.market, terms.rules
         launch = self.launch_month(terms)
@@ -108,8 +108,47 @@ class Licensing(EntryMode):
         lost = instalment * hit * column(lic.loss_given_distress) * catalogue
         earned = licence.earning(price, shock, titles, k) * catalogue
         kept = np.broadcast_to(catalogue, (max(np.shape(catalogue)[0], value.shape[0]), months))
-        unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * kept[:, -1]
+        unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * kept
         return due, lost, earned, unearned
+
+    def risk(self, terms: Terms, uniforms=None) -> events.ServiceRisk:
+        """The licence's events: the regulator may block the deal from the decision on,
+        titles still in approval; the buyer's distress and the contracts start at the
+        first signing."""
+        if uniforms is None:
+            return events.expected(
+                terms.exposure, terms.rules, 0, terms.months, can_be_suspended=False
+            )
+        return events.drawn(
+            terms.exposure, terms.rules, 0, terms.months, uniforms, can_be_suspended=False
+        )
+
+    @staticmethod
+    def net(terms: Terms, received):
+        """Fees received (VAT included) net of VAT, withholding tax and compliance:
+        ``(ex_vat, kept, net)``, US$ m."""
+        lic = terms.license
+        ex_vat = received / (1.0 + column(terms.pricing.vat_rate))
+        kept = ex_vat * (1.0 - column(lic.withholding_tax_rate))
+        return ex_vat, kept, kept - ex_vat * column(lic.compliance_share)
+
+    def refund_lines(self, terms: Terms, uniforms=None) -> dict[str, FloatArray]:
+        """The lines of handing back, when a contract ends early, the payment at
+        signing for the months after month ``t`` (each month's value, (paths, months),
+        US$ m, money out negative), VAT, withholding tax and compliance reversed; the
+        cash is their sum. A staged entry whose own service launches mid-term (a
+        non-exclusive licence switches at a yearly review) ends its licence then: it
+        earns no fees after the launch and keeps no payment for them (issue 20)."""
+        risk = self.risk(terms, uniforms)
+        unearned = self.fees(terms, risk, uniforms)[3]
+        ex_vat = self.net(terms, unearned)[0]
+        lic = terms.license
+        return {
+            "license_fees": -unearned,
+            "vat": unearned - ex_vat,
+            "withholding_tax": ex_vat * column(lic.withholding_tax_rate),
+            "compliance": ex_vat * column(lic.compliance_share),
+        }
 
     def cash_lines(self, terms: Terms, uniforms=None):
         """The conditional lines, the events, the cash, and what the value beyond the
@@ -117,13 +156,8 @@ class Licensing(EntryMode):
         price instead of paid, and the payment at signing received for months after
         the horizon, net): ``(cond, risk, cash, steady_cash, steady_kept, prepaid)``."""
         months = terms.months
-        lic, pricing, rules = terms.license, terms.pricing, terms.rules
-        # the regulator may block the deal from the decision on, titles still in
-        # approval; the buyer's distress and the contracts start at the first signing
-        if uniforms is None:
-            risk = events.expected(terms.exposure, rules, 0, months, can_be_suspended=False)
-        else:
-            risk = events.drawn(terms.exposure, rules, 0, months, uniforms, can_be_suspended=False)
+        lic = terms.license
+        risk = self.risk(terms, uniforms)
         due, lost, earned, unearned = self.fees(terms, risk, uniforms)
         localisation = -content.yearly_payments(
             content.license_localisation(lic.titles_year, terms.content),
@@ -134,9 +168,7 @@ class Licensing(EntryMode):
         overhead = -column(lic.overhead_usd_m_year) / 12.0 * np.ones((1, months))
 
         def net(received):
-            ex_vat = received / (1.0 + column(pricing.vat_rate))
-            kept = ex_vat * (1.0 - column(lic.withholding_tax_rate))
-            return ex_vat, kept, kept - ex_vat * column(lic.compliance_share)
+            return self.net(terms, received)
 
         received = due - lost
         ex_vat, _, kept_net = net(received)
@@ -158,7 +190,7 @@ class Licensing(EntryMode):
             * (1.0 - (1.0 - column(hazard)) ** ((term - 1.0) / 2.0))
         )
         _, steady_kept, steady_net = net(earned * (1.0 - expected_loss))
-        prepaid = net(column(unearned))[2][:, 0]
+        prepaid = net(unearned[:, -1:])[2][:, 0]
         costs = localisation + overhead
         return cond, risk, kept_net + costs, steady_net + costs, steady_kept, prepaid
 

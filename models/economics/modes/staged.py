@@ -275,6 +275,32 @@ def _signed_after(terms: StagedTerms, s: int) -> np.ndarray:
     return k > k[:, s : s + 1]
 
 
+def _refunds(terms: StagedTerms, uniforms) -> dict[str, FloatArray]:
+    """The lines of handing back a payment at signing when the licence ends at the own
+    service's launch (:meth:`~models.economics.modes.license.Licensing.refund_lines`):
+    none for an exclusive licence, whose switches fall at the end of a contract, so
+    that the contract running at the launch is a bridge with nothing paid at signing."""
+    if terms.staged.license_exclusivity == "exclusive":
+        return {}
+    return license.MODE.refund_lines(_licence(terms), uniforms)
+
+
+def _refund(x, late: np.ndarray, launch, alive: FloatArray) -> FloatArray:
+    """A refund line placed in each path's launch month, (paths, months): ``x`` read in
+    the month before the launch (the payment at signing for the months after it),
+    where the contract then running was signed before the switch (a bridge has nothing
+    to hand back) and the licence still runs at the launch; nothing for a launch
+    beyond the horizon."""
+    paths, months = alive.shape
+    at = np.broadcast_to(np.asarray(launch, dtype=float), (paths,)).astype(int)
+    out = np.zeros((paths, months))
+    rows = np.flatnonzero(at < months)
+    if rows.size:
+        x = np.broadcast_to(np.where(late, 0.0, x), (paths, months))
+        out[rows, at[rows]] = x[rows, at[rows] - 1] * alive[rows, at[rows]]
+    return out
+
+
 def _licence(terms: StagedTerms) -> Terms:
     """The licence leg's terms: a non-exclusive licence earns
     ``staged_nonexclusive_fee_discount`` less."""
@@ -313,6 +339,9 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     d = np.broadcast_to(finance.discount_factors(rate, months), (paths, months))
     lic_pv = np.cumsum(lic_cf * d, axis=1)
     w_never = lic_pv[:, -1]
+    refunds = _refunds(terms, uniforms)
+    refund_cash = sum(refunds.values()) if refunds else None
+    lic_alive = np.broadcast_to(lic.survival, (paths, months))
 
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
@@ -339,6 +368,8 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         before = np.take_along_axis(
             paid, np.clip(launch - 1, 0, months - 1).astype(int).reshape(-1, 1), axis=1
         )[:, 0]
+        if refund_cash is not None:  # the payment at signing for months after the launch
+            before = before + (_refund(refund_cash, late, launch, lic_alive) * d).sum(axis=1)
         switch_pv = column(terms.staged.switch_cost_usd_m)[:, 0] * d[:, min(s + 1, months - 1)]
         common = before - switch_pv
         if drawn:
@@ -396,7 +427,8 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         else:
             chosen = at[decision.rule]
 
-    main = _compose(terms, (lic, bridge), own, launches, dates, chosen, committed_lines=False)
+    legs = (lic, bridge, refunds)
+    main = _compose(terms, legs, own, launches, dates, chosen, committed_lines=False)
     plan = at["committed"] if drawn else chosen
     return ModeResult(
         **main,
@@ -405,7 +437,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         # decision_values and never needs these lines
         committed=_Lazy(
             lambda: ModeResult(
-                **_compose(terms, (lic, bridge), own, launches, dates, plan, committed_lines=True)
+                **_compose(terms, legs, own, launches, dates, plan, committed_lines=True)
             )
         ),
         switch_month=np.where(
@@ -446,6 +478,10 @@ def planned_cash_flow(
     delay = column(terms.service.exposure.launch_delay_months)[:, 0]
     launch = np.broadcast_to(s + 1 + delay, (paths,))
     cash = cash * (t < launch.reshape(-1, 1)) + r.cash_flow
+    refunds = _refunds(terms, uniforms)
+    if refunds:  # the payment at signing for months after the launch, handed back
+        alive = np.broadcast_to(lic.survival, (paths, months))
+        cash = cash + _refund(sum(refunds.values()), late, launch, alive)
     cash[:, s + 1] -= np.broadcast_to(column(terms.staged.switch_cost_usd_m)[:, 0], (paths,))
     return cash
 
@@ -508,8 +544,9 @@ def _fixed(never):
 
 def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_lines: bool) -> dict:
     """One ModeResult's fields for the staged entry: the licence until the chosen
-    service launches (``legs``: the licence and its bridge, the lines of a contract
-    signed after the switch), then the service (switch cost in the set-up line).
+    service launches (``legs``: the licence, its bridge, the lines of a contract
+    signed after the switch, and the refund lines of a contract ended by the launch,
+    :func:`_refunds`), then the service (switch cost in the set-up line).
 
     Rows are copied only for the paths that switch, and lines that are zero in both
     legs stay (1, 1) zeros, so a staged entry that rarely switches costs little more
@@ -523,8 +560,9 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
     def rows(x):
         return np.broadcast_to(x, full)
 
-    lic, bridge = legs
+    lic, bridge, refunds = legs
     lic_lines, bridge_lines = lic.committed_lines, bridge.committed_lines
+    lic_alive = rows(lic.survival)
     switched = [np.flatnonzero(chosen == k) for k in range(len(own))]
     late = [_signed_after(terms, s) for s in dates]
     keep_lic = np.ones(full)
@@ -554,6 +592,9 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
                     bridged = np.where(late[k], rows(bridge_lines[name])[idx], rows(base)[idx])
                     out[idx] = bridged * keep_lic[idx]
                 out[idx] += rows(srcs[k][name])[idx]
+                if name in refunds:
+                    refund = _refund(refunds[name], late[k], launches[k], lic_alive)
+                    out[idx] += refund[idx]
                 if name == "setup":
                     out[idx, dates[k] + 1] -= column(switch_cost)[:, 0][
                         idx if np.size(switch_cost) > 1 else 0
