@@ -36,7 +36,11 @@ def format_value(name: str, value: float, step: float | None = None) -> str:
     if unit.startswith("fraction") or unit.startswith("probability"):
         return f"{value:.{places(1, 100)}%}"
     if unit.startswith("US$ m"):
-        return f"US${value:,.{places(1)}f} m" + unit[len("US$ m") :]
+        # below US$10 m, as many decimals as the value has, up to three (US$0.35 m,
+        # not US$0.3 m); above, one
+        shown = next((d for d in (1, 2) if abs(round(value, d) - value) < 1e-9), 3)
+        shown = shown if abs(value) < 10 else 1
+        return f"US${value:,.{max(places(1), shown)}f} m" + unit[len("US$ m") :]
     if unit.startswith("US$ per"):
         return f"US${value:,.{places(2)}f}" + unit[len("US$") :]
     if spec.type == "int":

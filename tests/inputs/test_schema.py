@@ -63,6 +63,8 @@ def test_each_spec_carries_its_group_and_label():
     assert label("seed") == "seed" and label("not_a_parameter") == "not_a_parameter"
     assert format_value("growth_churn_rate_month", 0.052) == "5.2%"
     assert format_value("finance_setup_usd_m", 12.0) == "US$12.0 m"
+    assert format_value("finance_setup_usd_m", 0.35) == "US$0.35 m"  # not rounded away
+    assert format_value("finance_setup_usd_m", 1234.5678) == "US$1,234.6 m"
 
 
 def test_sources_point_at_evidence():

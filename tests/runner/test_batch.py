@@ -148,7 +148,7 @@ def test_a_scheduled_report_says_what_changed_since_the_last_run(tmp_path):
     page = second.htmls[0].read_text()
     assert f"Compared with run <code>{first.run_dir.name}</code>" in page
     assert (
-        "licence fee per title-year: the default (US$0.3 m per title-year) to US$0.8 m "
+        "licence fee per title-year: the default (US$0.35 m per title-year) to US$0.8 m "
         "per title-year" in page
     )
     assert "The recommendation is unchanged: Licensing" in page

@@ -26,7 +26,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "years",
         "Length of the modelled period; what lies beyond it counts as a continuing value "
         "(finance_terminal_method), which takes the final year as steady.",
-        "Koller, Goedhart & Wessels, Valuation (7th ed., 2020), ch. 14: an explicit "
+        "ref 6.6 (Koller, Goedhart & Wessels, Valuation, ch. 14): an explicit "
         "forecast of 10-15 years, long enough for the business to reach a steady state; "
         "measured here (model check 'a steady final year'): an own service's subscribers "
         "grow within 5 points of their market from year 12 (base), 13 (letv_2015) and "
