@@ -14,7 +14,7 @@ from models.inputs.params import suggest, validate
 
 def test_defaults_and_attribute_access():
     p = validate()
-    assert p.horizon_years == 10 and p.months == 120
+    assert p.horizon_years == 15 and p.months == 180
     assert isinstance(p.growth_churn_rate_month, float)
     with pytest.raises(ValidationError):
         p.horizon_years = 3  # frozen

@@ -24,7 +24,7 @@ def test_load_applies_file_then_overrides(tmp_path):
 
 
 def test_empty_file_is_the_defaults(tmp_path):
-    assert load(write(tmp_path, "# nothing\n")).horizon_years == 10
+    assert load(write(tmp_path, "# nothing\n")).horizon_years == 15
 
 
 @pytest.mark.parametrize(
