@@ -56,10 +56,10 @@ BLOCK = 1024
 
 _ZERO = np.zeros((1, 1))
 
-#: The kinds of event, in the order their uniforms are drawn. ``easing`` (the rules
-#: easing, for a staged entry: :mod:`models.economics.modes.staged`) and ``renewal``
-#: (a licence's renegotiated price: :mod:`models.economics.licence`) came last, so the
-#: uniforms of the earlier kinds are the same as before they were added.
+#: The kinds of event, each drawn from a stream of its own (``easing``: the rules
+#: easing, for a staged entry, :mod:`models.economics.modes.staged`; ``renewal``: a
+#: licence's renegotiated price, :mod:`models.economics.licence`), so that adding a
+#: kind changes none of the others' uniforms.
 KINDS = ("exit", "suspension", "crackdown", "distress", "easing", "renewal")
 
 
@@ -103,10 +103,18 @@ def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "e
 @functools.lru_cache(maxsize=8)
 def _block(seed: int, name: str, b: int, months: int) -> FloatArray:
     """Block ``b`` of the stream ``name``: (kinds, BLOCK, months), read-only and kept
-    (8 blocks at 120 months, 47 MB), since every point of a sweep and every position of
-    the what-if draws the same first blocks again (4 ms each)."""
-    rng = np.random.default_rng(stream(seed, f"{name}/{b}"))
-    out = rng.random((len(KINDS), BLOCK, months))
+    (8 blocks at 180 months, 71 MB), since every point of a sweep and every position of
+    the what-if draws the same first blocks again (6 ms each).
+
+    Each kind has its stream (``<name>/<b>/<kind>``), drawn month by month (all the
+    block's paths for month 0, then month 1, ...): a path's uniforms for the first
+    months are the same whatever the horizon, so that runs at two horizons share their
+    futures (common random numbers; before issue 20 a longer horizon drew every path
+    but the first afresh, and 'Since the last run' blamed the noise on the horizon)."""
+    out = np.empty((len(KINDS), BLOCK, months))
+    for k, kind in enumerate(KINDS):
+        rng = np.random.default_rng(stream(seed, f"{name}/{b}/{kind}"))
+        out[k] = rng.random((months, BLOCK)).T
     out.flags.writeable = False
     return out
 

@@ -102,26 +102,30 @@ def continuing_value(
     """Value at the horizon of the business still running then, US$ m, one per path.
 
     ``gordon``: the normalised final year's cash flow ``C`` growing at ``g`` for ever
-    while the business survives a forced exit (probability ``h`` a year, ``s = 1 - h``,
-    at a constant monthly hazard; the exit costs ``X``, the exit cost): a year's cash is
-    earned in the months still operating, on average ``a = h / (12 (1 - s^(1/12)))`` of
-    the year for a business open at its start, so that
-    ``C a (1 + g) / ((1 + r) - (1 + g) s) - X h / (r + h)``; without the hazard this is
-    Gordon's ``C (1 + g) / (r - g)`` (Gordon 1959; Koller, Goedhart & Wessels, *Valuation*, ch. 14;
-    a forced exit as a constant hazard: Damodaran, *The Dark Side of Valuation*, ch. 3,
-    distress as a probability of failure a year). Without the hazard beyond the
-    horizon, the value would ignore the risk after it and shrink as the horizon grows
-    (about 1 % a year for licensing at a 2.5 % hazard; issue 20).
+    while the business survives a forced exit (``h`` a year, at a constant monthly hazard
+    ``m``, ``s = 1 - h = (1 - m)^12``; an exit costs ``X``, the exit cost), discounted
+    month by month as the explicit months are (:func:`discount_factors`, ``v =
+    (1 + r)^(-1/12)``): year ``k`` after the horizon earns ``C (1 + g)^k / 12`` a month
+    while operating, so that
+    ``C/12 (1 + g) sum_j (1 - m)^j v^(j+1) / (1 - (1 + g) s / (1 + r)) - X m v / (1 - (1 - m) v)``
+    (``j`` the months of a year, 0-11). Without the hazard this is Gordon's
+    ``C (1 + g) / (r - g)`` (Gordon 1959; Koller, Goedhart & Wessels, *Valuation*, ch. 14)
+    with each year's cash spread over its months instead of at its end (about 5 % more
+    at 12 %; with year-end cash, each year of horizon added moved a year from the
+    year-end convention to the monthly one and raised the value). A forced exit as a
+    constant hazard: Damodaran, *The Dark Side of Valuation*, ch. 3 (distress as a
+    probability of failure a year). Without the hazard beyond the horizon, the value
+    would ignore the risk after it and shrink as the horizon grows (issue 20).
     ``revenue_multiple``: a multiple of the final year's net revenue; ``none``: 0. A
     business worth less than closing closes: never below ``-exit_cost``. ``r - g`` is
     kept at 1 % or more (validation refuses a growth within 1 % of the discount rate).
 
-    >>> float(continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0])
-    102.0
+    >>> round(float(continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0]), 2)
+    107.5
     >>> float(continuing_value("gordon", -10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0])
     -15.0
     >>> round(float(continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0, 0.1)[0]), 2)
-    41.32
+    43.59
     """
     cash = column(final_year_cash_usd_m)[:, 0]
     if method == "none":
@@ -131,10 +135,14 @@ def continuing_value(
         r = column(rate_year)[:, 0]
         r_g = np.maximum(r - g, 0.01)  # (1 + r) - (1 + g), at 1 % or more
         h = np.clip(column(exit_hazard_year)[:, 0], 0.0, 1.0 - 1e-12)
-        monthly = 1.0 - (1.0 - h) ** (1.0 / 12.0)
-        share = np.divide(h, 12.0 * monthly, out=np.ones_like(h), where=monthly > 0.0)
-        value = cash * share * (1.0 + g) / (r_g + (1.0 + g) * h)
-        value = value - column(exit_cost_usd_m)[:, 0] * h / (r + h)
+        m = 1.0 - (1.0 - h) ** (1.0 / 12.0)
+        v = (1.0 + r) ** (-1.0 / 12.0)
+        months = np.arange(12.0).reshape(1, -1)
+        a_year = (((1.0 - m)[:, None] ** months) * v[:, None] ** (months + 1.0)).sum(axis=1)
+        # 1 - (1 + g) s / (1 + r), with (1 + r) - (1 + g) at 1 % or more
+        beyond = (r_g + (1.0 + g) * h) / (1.0 + r)
+        value = cash / 12.0 * (1.0 + g) * a_year / beyond
+        value = value - column(exit_cost_usd_m)[:, 0] * m * v / (1.0 - (1.0 - m) * v)
     elif method == "revenue_multiple":
         value = column(revenue_multiple)[:, 0] * column(final_year_revenue_usd_m)[:, 0]
     else:

@@ -537,7 +537,7 @@ def voi_table(d: Decision) -> HTMLBlock:
         {
             "Knowing ...": list(e["group"]),
             "Worth up to": [money(max(x, 0.0)) for x in e["evppi_usd_m"]],
-            "share of perfect foresight": [
+            "share of perfect information": [
                 f"{x:.0%}" if np.isfinite(x) else "n/a" for x in e["share_of_evpi"]
             ],
             "futures where it changes the choice": [f"{x:.0%}" for x in e["switch_share"]],
@@ -546,8 +546,11 @@ def voi_table(d: Decision) -> HTMLBlock:
     return table(
         frame,
         caption=(
-            f"Perfect foresight of everything is worth {money(d.evpi)}. Partial values by "
-            "regression on each group's inputs (Strong, Oakley & Brennan 2014)."
+            f"Perfect foresight of everything is worth {money(d.evpi)} against deciding as "
+            "you go. The partial values compare the modes committed (as if started now), "
+            "by regression on each group's inputs (Strong, Oakley & Brennan 2014); the "
+            "shares are of perfect information on that same basis, "
+            f"{money(float(e['evpi_usd_m'].iloc[0]))}."
         ),
     )
 

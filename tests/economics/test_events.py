@@ -130,3 +130,14 @@ def test_drawn_paths_are_zero_one_and_respect_the_policy():
     # the deterministic plan leaves solo right after launch: nothing runs past it
     plan = simulate(p).modes["solo"].last_month[0]
     assert np.all(solo.operating[:, int(plan) + 1 :] == 0)
+
+
+def test_a_longer_horizon_keeps_every_paths_first_months():
+    """Common random numbers across horizons: every path's uniforms for the first ten
+    years are the same at fifteen, in every block and kind."""
+    short = events.uniforms(5, 1000, 100, 120)
+    long = events.uniforms(5, 1000, 100, 180)
+    for kind in events.KINDS:
+        a, b = getattr(short, kind), getattr(long, kind)
+        assert np.array_equal(a, b[:, :120]), kind
+    assert not np.array_equal(short.exit, short.renewal)  # kinds are not one stream

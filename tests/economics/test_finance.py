@@ -130,15 +130,22 @@ def test_abandonment_value_with_a_hazard():
 def test_continuing_value_by_hand():
     from models.economics.finance import continuing_value
 
-    # Gordon: 10 a year growing 2 % at 12 %: 10 x 1.02 / 0.10 = 102
-    assert continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == pytest.approx(102)
+    # Gordon: 10 a year growing 2 % at 12 %: 10 x 1.02 / 0.10 = 102 with each year's
+    # cash at its end; spread over its months, as the explicit months are discounted:
+    # 102 x sum_j v^(j+1) / (12 v^12), v = 1.12^(-1/12) (each month's cash earlier)
+    v = 1.12 ** (-1 / 12)
+    monthly = 102.0 * sum(v ** (j + 1) for j in range(12)) / (12 * v**12)
+    assert continuing_value("gordon", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == pytest.approx(
+        monthly
+    )
+    assert monthly == pytest.approx(107.495, abs=1e-3)
     # a business worth less than closing closes: never below the exit cost
     assert continuing_value("gordon", -10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == -15.0
     assert continuing_value("revenue_multiple", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == 75.0
     assert continuing_value("none", 10.0, 50.0, 0.12, 0.02, 1.5, 15.0)[0] == 0.0
     # one value per path
-    v = continuing_value("gordon", np.array([10.0, 20.0]), 0.0, 0.12, 0.02, 0.0, 15.0)
-    assert v.tolist() == pytest.approx([102.0, 204.0])
+    two = continuing_value("gordon", np.array([10.0, 20.0]), 0.0, 0.12, 0.02, 0.0, 15.0)
+    assert two.tolist() == pytest.approx([monthly, 2 * monthly])
 
 
 def test_the_terminal_value_enters_the_exit_decision():

@@ -302,15 +302,19 @@ def _terminal(
     if method == "gordon":
         g = v("finance_terminal_growth_year")
         r = v("finance_discount_rate_year")
-        s = (1.0 - hazard_month) ** 12  # survives a year
-        # of a year, the share of months operating for a business open at its start
-        operating = sum((1.0 - hazard_month) ** j for j in range(12)) / 12.0
-        # the sums over years k >= 1 of normalised operating (1+g)^k s^(k-1) / (1+r)^k
-        # and of exit_cost (1 - s) s^(k-1) / (1+r)^k, as geometric series (r - g at 1 %
-        # or more)
+        mh = hazard_month
+        s = (1.0 - mh) ** 12  # survives a year
+        v = (1.0 + r) ** (-1.0 / 12.0)  # a month's discount, as the explicit months
+        # a year after the horizon, month j (0-11) of it: operating with probability
+        # (1 - mh)^j (times s per earlier year), discounted v^(j + 1) (times (1+r)^-1
+        # per earlier year); cash normalised (1 + g)^k / 12 in year k >= 1; an exit in
+        # any month costs exit_cost
+        first_year = sum(
+            normalised / 12.0 * (1.0 + g) * (1.0 - mh) ** j * v ** (j + 1) for j in range(12)
+        )
         q = (1.0 + g) * s / (1.0 + max(r - g, 0.01) + g)
-        value = normalised * operating * (1.0 + g) / (1.0 + r) / (1.0 - q)
-        value -= exit_cost * (1.0 - s) / (1.0 + r - s)
+        exits = sum(exit_cost * (1.0 - mh) ** j * mh * v ** (j + 1) for j in range(12))
+        value = first_year / (1.0 - q) - exits / (1.0 - s / (1.0 + r))
     else:
         value = v("finance_terminal_revenue_multiple") * sum(revenue[t] for t in last)
     return max(value, -exit_cost)
