@@ -29,6 +29,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column, month_index
+from models.economics.events import kept_since
 
 
 def reedit_cost_usd(n_episodes: float, episode_minutes: float, usd_per_source_hour: float) -> float:
@@ -191,6 +192,13 @@ class ContentPlan:
     foreign, domestic, originals : ndarray (paths, months)
         Titles on offer in each month (0 before launch): approved foreign titles in
         their window, domestic titles in theirs, originals commissioned so far.
+    approved : ndarray (paths, years)
+        Approved foreign titles bought for each content year (on offer from month
+        ``launch + 12 k`` for ``window`` years).
+    window : ndarray (paths, 1)
+        Years a foreign title stays on offer (``content_window_years``).
+    launch : ndarray (paths, 1)
+        Launch month.
     """
 
     yearly: dict[str, FloatArray]
@@ -198,6 +206,9 @@ class ContentPlan:
     foreign: FloatArray
     domestic: FloatArray
     originals: FloatArray
+    approved: FloatArray
+    window: FloatArray
+    launch: FloatArray
 
     def budget(self, year: int = 0) -> ContentBudget:
         """The spend of one content year by component (year 0: the launch year)."""
@@ -275,6 +286,9 @@ def content_plan(
         foreign=by_month(in_window(approved, c.window_years), launch, months),
         domestic=by_month(in_window(domestic, c.domestic_window_years), launch, months),
         originals=by_month(np.cumsum(originals * ones, axis=1), launch, months),
+        approved=approved,
+        window=column(c.window_years),
+        launch=column(launch).astype(float),
     )
 
 
@@ -288,14 +302,42 @@ def average_budget(plan: ContentPlan, months: int) -> ContentBudget:
     )
 
 
+def foreign_on_offer(plan: ContentPlan, log_kept: FloatArray) -> FloatArray:
+    """Approved foreign titles still on offer after crackdowns, (paths, months).
+
+    Each content year's titles go on offer at its start (``launch + 12 k``) for
+    ``window`` years and lose to the crackdowns from then on
+    (:func:`models.economics.events.kept_since`); titles bought after a crackdown pass
+    the rules of their day. ``log_kept`` is the risk's
+    :attr:`~models.economics.events.ServiceRisk.log_kept`.
+    """
+    months = np.shape(log_kept)[1]
+    t = month_index(months)
+    k = np.floor((t - plan.launch) / 12.0)  # content year of month t
+    years = plan.approved.shape[1]
+    rows = max(plan.approved.shape[0], np.shape(log_kept)[0], plan.launch.shape[0])
+    out = np.zeros((rows, months))
+    for j in range(int(np.max(plan.window))):
+        v = k - j  # the content year whose titles are in their (j + 1)-th year on offer
+        titles = np.take_along_axis(
+            np.broadcast_to(plan.approved, (rows, years)),
+            np.broadcast_to(np.clip(v, 0, years - 1), (rows, months)).astype(int),
+            axis=1,
+        )
+        on = (v >= 0) & (j < plan.window)
+        start = np.maximum(plan.launch + 12.0 * v, 0.0)
+        out += np.where(on, titles * kept_since(log_kept, start), 0.0)
+    return out
+
+
 def catalogue_titles(
-    plan: ContentPlan, foreign_kept: ArrayLike, domestic_weight: ArrayLike, original_weight
+    plan: ContentPlan, foreign: ArrayLike, domestic_weight: ArrayLike, original_weight
 ) -> FloatArray:
     """The catalogue's draw in foreign-title equivalents, (paths, months): approved
-    foreign titles still on offer after crackdowns (``foreign_kept``, the share not
-    pulled), plus domestic titles and originals at their weights."""
+    foreign titles still on offer after crackdowns (``foreign``,
+    :func:`foreign_on_offer`), plus domestic titles and originals at their weights."""
     return (
-        plan.foreign * foreign_kept
+        foreign
         + column(domestic_weight) * plan.domestic
         + column(original_weight) * plan.originals
     )

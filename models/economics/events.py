@@ -13,8 +13,11 @@ suspension
     last is over (an alternating renewal process).
 content crackdown
     A tightening of the rules for foreign content pulls
-    ``regulation_crackdown_catalogue_loss`` of the catalogue, in every mode: the market
-    potential and the licence fees shrink by that share from the month of the event on.
+    ``regulation_crackdown_catalogue_loss`` of the foreign titles on offer, in every
+    mode: an own service's catalogue (and so its market) and a licence's fees lose them
+    from the month of the event on. Titles bought or licensed later pass the rules of
+    their day (:func:`kept_since`): the catalogue recovers as windows and contracts
+    renew.
 partner distress
     The partner falls into financial distress, as LeEco did in November 2016 (ref 4.7):
     the streamer loses ``partner_distress_lost_months`` of remittances and pays to
@@ -142,7 +145,12 @@ class ServiceRisk:
     extra_churn : ndarray
         Extra monthly churn (suspension losses in expectation; 0 when drawn).
     catalogue : ndarray
-        Share of the catalogue still available in month ``t`` (content crackdowns).
+        Share of a catalogue on offer since month 0 still on offer in month ``t``
+        (content crackdowns); titles first on offer later lose only to the crackdowns
+        after that (:func:`kept_since`).
+    log_kept : ndarray
+        Its logarithm (finite even when a crackdown pulls every title), from which
+        :func:`kept_since` reads what the crackdowns between two months took.
     distress : ndarray
         1 (or the probability) if the partner's first distress falls in month ``t``,
         given the service still operates.
@@ -159,6 +167,7 @@ class ServiceRisk:
     sub_shock: FloatArray | None
     extra_churn: FloatArray
     catalogue: FloatArray
+    log_kept: FloatArray
     distress: FloatArray
     drawn: dict[str, FloatArray] = field(default_factory=dict)
 
@@ -177,11 +186,69 @@ def first_event(u: FloatArray, hazard: ArrayLike, start: ArrayLike) -> FloatArra
     return np.where(hit.any(axis=1), np.argmax(hit, axis=1), months).astype(float)
 
 
+#: The smallest share a crackdown leaves, in logarithms: a loss of the whole catalogue
+#: (``regulation_crackdown_catalogue_loss`` 1) keeps e**-50 of it, so that what two
+#: months' crackdowns took apart stays finite.
+_LOG_FLOOR = -50.0
+
+
+def _log_keep(share: ArrayLike) -> FloatArray:
+    """``log(share)``, at least :data:`_LOG_FLOOR`."""
+    return np.maximum(np.log(np.maximum(column(share), 1e-300)), _LOG_FLOOR)
+
+
+def expected_log_kept(crackdown_hazard_month: ArrayLike, loss: ArrayLike, months: int) -> FloatArray:
+    """Log of the expected share kept of a catalogue on offer since month 0, after
+    Bernoulli crackdowns: ``(t + 1) log(1 - h L)``."""
+    keep = 1.0 - column(crackdown_hazard_month) * column(loss)
+    return (month_index(months) + 1.0) * _log_keep(keep)
+
+
 def expected_catalogue(
     crackdown_hazard_month: ArrayLike, loss: ArrayLike, months: int
 ) -> FloatArray:
     """Expected catalogue share after Bernoulli crackdowns: ``(1 - h L) ** (t + 1)``."""
-    return (1.0 - column(crackdown_hazard_month) * column(loss)) ** (month_index(months) + 1.0)
+    return np.exp(expected_log_kept(crackdown_hazard_month, loss, months))
+
+
+def kept_since(log_kept: FloatArray, start: ArrayLike) -> FloatArray:
+    """Share of titles first on offer in month ``start`` that the crackdowns of months
+    ``start`` to ``t`` left on offer in month ``t``, (rows, months).
+
+    A crackdown pulls titles on offer when it happens; titles bought or licensed later
+    pass the rules of their day (the approval rate), so a crackdown in month 1 does not
+    touch a contract signed in month 150 (issue 20's review). ``log_kept`` is
+    :attr:`ServiceRisk.log_kept`; ``start`` (rows or 1, months or 1) at most ``t``
+    where it is read.
+
+    >>> lk = np.log(np.array([[1.0, 0.9, 0.9, 0.81]]))  # crackdowns in months 1 and 3
+    >>> kept_since(lk, np.array([[0, 0, 2, 2]])).round(2).tolist()
+    [[1.0, 0.9, 1.0, 0.9]]
+    """
+    lk = np.asarray(log_kept, dtype=float)
+    start = np.asarray(start)
+    months = lk.shape[1]
+    rows = max(lk.shape[0], np.shape(start)[0] if start.ndim == 2 else 1)
+    lk = np.broadcast_to(lk, (rows, months))
+    at = np.broadcast_to(np.clip(start - 1, 0, months - 1), (rows, months)).astype(int)
+    before = np.where(np.broadcast_to(start, (rows, months)) >= 1,
+                      np.take_along_axis(lk, at, axis=1), 0.0)
+    return np.exp(lk - before)
+
+
+def steady_kept(crackdown_hazard_month: ArrayLike, loss: ArrayLike, life_months: ArrayLike):
+    """Expected share of titles on offer that crackdowns have not pulled, averaged over
+    a title's life on offer of ``life_months`` (a licence's term): the mean of
+    ``a ** (j + 1)``, ``j`` = 0 .. life - 1, ``a = 1 - h L``; (rows, 1).
+
+    >>> float(steady_kept(0.5, 0.2, 2)[0, 0])  # (0.9 + 0.81) / 2
+    0.855
+    """
+    a = 1.0 - column(crackdown_hazard_month) * column(loss)
+    n = np.maximum(column(life_months), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = a * (1.0 - a**n) / (n * (1.0 - a))
+    return np.where(a < 1.0, mean, 1.0)
 
 
 def suspensions(
@@ -211,14 +278,15 @@ def _expected_exit_and_crackdowns(
     """Forced exit and content crackdowns in expectation: what every mode has."""
     exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
     alive = regulation.survival(exit_h)
-    catalogue = expected_catalogue(
+    log_kept = expected_log_kept(
         _monthly(rules.crackdown_hazard_year), rules.crackdown_catalogue_loss, months
     )
     return {
         "alive": alive,
         "exit_at": alive * exit_h,
         "exit_hazard": exit_h,
-        "catalogue": catalogue,
+        "catalogue": np.exp(log_kept),
+        "log_kept": log_kept,
     }
 
 
@@ -235,6 +303,7 @@ def _drawn_exit_and_crackdowns(
         "exit_at": (t == exit_month).astype(float),
         "exit_hazard": exit_h,
         "catalogue": (1.0 - column(rules.crackdown_catalogue_loss)) ** crackdowns,
+        "log_kept": crackdowns * _log_keep(1.0 - column(rules.crackdown_catalogue_loss)),
         "drawn": {"crackdowns": crackdowns[:, -1].astype(float)},
     }
 

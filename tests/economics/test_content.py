@@ -11,6 +11,7 @@ from models.economics.content import (
     catalogue_titles,
     content_plan,
     domestic_purchases,
+    foreign_on_offer,
     in_window,
     localisation_usd_m_per_title,
     payments,
@@ -84,8 +85,22 @@ def test_content_plan_by_hand():
     assert plan.foreign[0, 17] == 0 and plan.foreign[0, 18] == 5 and plan.foreign[0, 30] == 10
     assert plan.domestic[0, 18] == 10 and plan.domestic[0, 30] == 20
     assert plan.originals[0, 18] == 2 and plan.originals[0, 42] == 6
-    draw = catalogue_titles(plan, 0.5, 0.25, 3.0)
+    draw = catalogue_titles(plan, plan.foreign * 0.5, 0.25, 3.0)
     assert draw[0, 30] == pytest.approx(10 * 0.5 + 0.25 * 20 + 3.0 * 4)
+    # a crackdown halving what is on offer in month 24 hits only the titles on offer
+    # then (the launch year's 5, on offer since month 18)
+    log_kept = np.where(np.arange(p.months) >= 24, np.log(0.5), 0.0).reshape(1, -1)
+    on_offer = foreign_on_offer(plan, log_kept)
+    assert on_offer[0, 23] == 5
+    # month 24: the first vintage (on offer since 18) halved; month 30: it is still
+    # on offer (2-year window) at half, the second vintage, new, whole
+    assert on_offer[0, 24] == pytest.approx(2.5)
+    assert on_offer[0, 30] == pytest.approx(2.5 + 5.0)
+    # month 42: the first vintage's window is over; the second and third are whole
+    assert on_offer[0, 42] == pytest.approx(10.0)
+    assert np.all(on_offer <= plan.foreign + 1e-12)
+    # no crackdown: exactly the plan's titles
+    assert np.allclose(foreign_on_offer(plan, np.zeros((1, p.months))), plan.foreign)
     partner = content_plan(c, rules, launch=6, months=p.months, quota_cover_share=0.8)
     assert partner.yearly["domestic"][0, 0] == pytest.approx(1.0 * 0.2)  # the library covers 80 %
     assert partner.domestic[0, 6] == 10  # on offer all the same

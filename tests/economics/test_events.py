@@ -141,3 +141,33 @@ def test_a_longer_horizon_keeps_every_paths_first_months():
         a, b = getattr(short, kind), getattr(long, kind)
         assert np.array_equal(a, b[:, :120]), kind
     assert not np.array_equal(short.exit, short.renewal)  # kinds are not one stream
+
+
+@pytest.mark.parametrize("mode", ["solo", "partner"])
+def test_a_one_off_in_the_final_year_is_not_capitalised_for_ever(mode):
+    """The continuing value grows the final year for ever, with its suspensions and a
+    partner's distress at their expected rate whatever was drawn: a path suspended for
+    three months in the final year (no subscriber lost) and a path whose partner fell
+    into distress then have the continuing value of a path where nothing happened."""
+    p = validate(
+        {
+            "n_paths": 3,
+            "market_foreign_premium_share": 0.5,
+            "regulation_suspension_sub_loss": 0.0,
+            "regulation_suspension_months": 3,
+            "correlations": [],
+        }
+    )
+    months = p.months
+    rows = {kind: np.full((3, months), 0.999999) for kind in events.KINDS}
+    rows["suspension"][1, months - 7] = 0.0  # dark for 3 of the final 12 months
+    rows["distress"][2, months - 5] = 0.0  # the partner's distress in the final year
+    r = simulate(p, None, events.Uniforms(**rows), started=True).modes[mode]
+    cv = np.broadcast_to(r.lines["continuing_value"], r.cash_flow.shape)[:, -1]
+    dark = np.broadcast_to(r.conditional["suspension_loss"], r.cash_flow.shape)
+    assert (dark[1, -12:] < 0).sum() == 3 and cv[0] > 0  # it was dark, and it runs
+    assert cv[1] == pytest.approx(cv[0], rel=1e-9)
+    assert cv[2] == pytest.approx(cv[0], rel=1e-9)
+    # and it is what the expected case grows: the drawn cash of the final year differs
+    cash = r.cash_flow[:, -12:].sum(axis=1)
+    assert cash[1] < cash[0]

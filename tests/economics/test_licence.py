@@ -234,6 +234,7 @@ def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing
             "staged_nonexclusive_fee_discount": 0.3,
             "regulation_launch_delay_partner_months": 6,
             "decision_rule": "foresight",
+            "horizon_years": 15,  # a switch leaves the service 10 years to the horizon
         }
     )
     u = events.uniforms(3, 0, 200, p.months)
@@ -247,3 +248,27 @@ def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing
     refund = 0.3 * value * 18 / 36
     assert np.allclose(fees[:, 24], -refund)
     assert np.all(fees[:, 25:] == 0.0)
+
+
+def test_a_crackdown_pulls_titles_of_the_running_contract_not_of_later_ones():
+    """One crackdown in month 10 (20 % of the titles): the first contract (months
+    6-41) loses a fifth of its instalments from then on; the contracts signed in months
+    42, 78 and 114 license titles that pass the rules of their day, whole."""
+    months = 120
+    crack = np.ones(months)
+    crack[10] = 0.0
+    lines, _ = _lines(
+        _uniforms(months, crackdown=crack),
+        regulation_crackdown_hazard_year=0.5,
+        regulation_crackdown_catalogue_loss=0.2,
+        license_renewal_sd_log=0.0,
+    )
+    fees = np.broadcast_to(lines["license_fees"], (1, months))[0]
+    instalment = 0.7 * CONTRACT / 36
+    assert fees[9] == pytest.approx(instalment)
+    assert fees[10] == pytest.approx(0.8 * instalment)
+    assert fees[41] == pytest.approx(0.8 * instalment)
+    assert fees[42] == pytest.approx(0.3 * CONTRACT + instalment)  # a new contract, whole
+    signings = [42, 78, 114]
+    assert np.allclose(fees[signings], 0.3 * CONTRACT + instalment)
+    assert np.allclose(np.delete(fees, [*range(42), *signings]), instalment)

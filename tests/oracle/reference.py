@@ -252,7 +252,13 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
         for k in range(years)
     ]
     start = max(launch - v("content_lead_months"), v.start)
-    out: dict[str, list[float]] = {"cash": [], "foreign": [], "domestic": [], "originals": []}
+    out: dict[str, list] = {
+        "cash": [],
+        "foreign": [],
+        "domestic": [],
+        "originals": [],
+        "vintages": [],  # per month: (month first on offer, approved foreign titles)
+    }
     approved = f * v("regulation_approval_pass_rate")
     for t in range(months):
         due = t >= start and (t - start) % 12 == 0
@@ -262,9 +268,13 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
         if t < launch:
             for key in ("foreign", "domestic", "originals"):
                 out[key].append(0.0)
+            out["vintages"].append([])
             continue
         y = int((t - launch) // 12)  # vintages on offer: 0 .. y
         out["foreign"].append(approved * min(y + 1, wf))
+        out["vintages"].append(
+            [(launch + 12 * k, approved) for k in range(max(0, y - int(wf) + 1), y + 1)]
+        )
         out["domestic"].append(sum(bought[max(0, y - wd + 1) : y + 1]))
         out["originals"].append(originals * (y + 1))
     return out
@@ -351,6 +361,8 @@ def _expected_risk(v: _Values, mode: str, launch: int) -> dict[str, Any]:
         "sub_shock": [0.0] * months,
         "extra_churn": 0.0,
         "catalogue": catalogue,
+        # titles first on offer in month s, still on offer in month t
+        "kept": lambda t, s: (1.0 - hc * loss) ** (t - s + 1.0),
         "distress": [0.0] * months,
     }
     if mode == "license":  # no shocks at renewal; the buyer's distress in expectation
@@ -384,10 +396,11 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
     exit_month = _first(u["exit"], h, exposed, months)
     hc = _monthly(v("regulation_crackdown_hazard_year"))
     keep = 1.0 - v("regulation_crackdown_catalogue_loss")
-    catalogue, crackdowns = [], 0
+    catalogue, crackdowns, count = [], 0, []
     for t in range(months):
         if u["crackdown"][t] < hc:
             crackdowns += 1
+        count.append(crackdowns)
         catalogue.append(keep**crackdowns)
     risk = {
         "alive": [1.0 if t <= exit_month else 0.0 for t in range(months)],
@@ -397,6 +410,8 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
         "sub_shock": [0.0] * months,
         "extra_churn": 0.0,
         "catalogue": catalogue,
+        # titles first on offer in month s lose to the crackdowns of months s .. t
+        "kept": lambda t, s: keep ** (count[t] - (count[s - 1] if s >= 1 else 0)),
         "distress": [0.0] * months,
     }
     if mode == "license":
@@ -449,8 +464,10 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         reference = v("pricing_reference_price_cny_month") * (
             1.0 - v("market_price_war_cut") if t >= launch else 1.0
         )
+        # each vintage loses to the crackdowns since it went on offer
+        foreign = sum(n * risk["kept"](t, first) for first, n in plan["vintages"][t])
         catalogue = (
-            plan["foreign"][t] * risk["catalogue"][t]
+            foreign
             + v("content_domestic_title_weight") * plan["domestic"][t]
             + v("content_original_title_weight") * plan["originals"][t]
         )
@@ -511,6 +528,10 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     )
     lines: dict[str, list[float]] = {k: [] for k in names}
     taxable, pre_tax_cash, kept_revenue = [], [], []
+    # the value beyond the horizon: the final year with the events in expectation (a
+    # suspension or a partner's distress in it is a one-off)
+    expected = _expected_risk(v, mode, launch)
+    normal_taxable, normal_cash, normal_kept = [], [], []
     for t in range(months):
         gross = subs[t] * per_sub
         billed = gross * (1.0 - risk["dark"][t])
@@ -548,6 +569,25 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         taxable.append(pre_tax - amort[t])
         pre_tax_cash.append(pre_tax - content[t])
         kept_revenue.append(net - share)
+        if t >= months - 12:
+            net_n = (
+                gross
+                * (1.0 - expected["dark"][t])
+                / (1.0 + v("pricing_vat_rate"))
+                * (1.0 - v("pricing_payment_fee_rate"))
+            )
+            share_n = net_n * v("partner_revenue_share") if is_partner else 0.0
+            distress_n = 0.0
+            if is_partner:
+                distress_n = expected["distress"][t] * (
+                    v("partner_distress_lost_months") * (net_n - share_n)
+                    + v("partner_migration_cost_usd_m")
+                )
+            pre_tax += (net_n - share_n - distress_n) - (net - share - distress)
+            net, share = net_n, share_n
+        normal_taxable.append(pre_tax - amort[t])
+        normal_cash.append(pre_tax - content[t])
+        normal_kept.append(net - share)
 
     # income tax, losses carried forward without expiry
     rate = v("finance_tax_rate")
@@ -559,9 +599,9 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         losses = losses - used + max(-income, 0.0)
     terminal = _terminal(
         v,
-        pre_tax_cash,
-        taxable,
-        kept_revenue,
+        normal_cash,
+        normal_taxable,
+        normal_kept,
         v("regulation_exit_cost_usd_m"),
         content,
         amort,
@@ -614,6 +654,10 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
     cash, steady_cash, steady_kept = [], [], []
     # a normalised month loses on average what the buyer's distress takes mid-contract
     steady_loss = lgd * (1.0 - upfront) * (1.0 - (1.0 - hb) ** ((term - 1.0) / 2.0))
+    a = 1.0 - _monthly(v("regulation_crackdown_hazard_year")) * v(
+        "regulation_crackdown_catalogue_loss"
+    )
+    steady_cat = sum(a ** (j + 1.0) for j in range(term)) / term
     shock, value, signed = 1.0, 0.0, -1
     prepaid = 0.0
     unearned = []  # paid at signing for the months after each month, net
@@ -632,9 +676,11 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
                 hit = (1.0 - hb) ** (signed - launch) - (1.0 - hb) ** (t - launch)
             else:
                 hit = 1.0 if signed <= risk["buyer_distress"] < t else 0.0
-            cat = risk["catalogue"][t]
-            # what a year earns at today's price, with the renegotiations so far
-            earned = titles * _licence_price(v, t) * shock / 12.0 * cat
+            # titles of the running contract lose to the crackdowns since its signing
+            cat = risk["kept"](t, signed)
+            # what a year earns at today's price, with the renegotiations so far, on
+            # the titles crackdowns leave on average over a contract
+            earned = titles * _licence_price(v, t) * shock / 12.0 * steady_cat
             due, lost = due * cat, instalment * hit * lgd * cat
             if t == months - 1:  # paid at signing for the months after the horizon
                 prepaid = net(upfront * value * (term - 1 - (t - signed)) / term * cat)
@@ -889,8 +935,9 @@ def _staged(
     every = term if p.staged_license_exclusivity == "exclusive" else 12
     delay_param = float(getattr(p, f"regulation_launch_delay_{target}_months"))
     first = int(p.content_lead_months)  # the first contract is signed at the licence's launch
+    # a service launched at least ten years before the horizon: its final year steady
     dates = [
-        s for s in range(first + every - 1, months, every) if s + 1 + delay_param < months - 12
+        s for s in range(first + every - 1, months, every) if s + 1 + delay_param <= months - 120
     ]
     h_ease = _monthly(v("regulation_easing_hazard_year"))
     m = v("regulation_easing_hazard_multiplier")

@@ -28,14 +28,15 @@ MONTHLY = {"rtol": 1e-9, "atol": 1e-9}
 PER_PATH = {"rtol": 1e-8, "atol": 1e-8}
 
 #: A market where the own services pay at first: they stay past their launch on most
-#: paths, and as the audience shrinks (20 % a year) some leave by choice later, so the
+#: paths, and as the audience shrinks (10 % a year) some leave by choice later, so the
 #: exit policy, forced exits and voluntary exits after launch all matter. The discount
 #: rate is drawn too.
 BULLISH = {
-    # built for ten years, over which its shrinking users (-20 % a year) still leave the
-    # own services and the staged switch worth it on some paths
-    "horizon_years": 10,
-    "market_user_growth_year": -0.2,
+    # built for 15 years, over which its shrinking users (-10 % a year) still leave the
+    # own services and the staged switch worth it on some paths (a switch leaves its
+    # service ten years before the horizon: none at ten years)
+    "horizon_years": 15,
+    "market_user_growth_year": -0.1,
     "market_foreign_premium_share": 0.25,
     "market_svod_payer_share": 0.3,
     "growth_q_imitation_month": 0.25,

@@ -103,11 +103,19 @@ class Licensing(EntryMode):
             )
             hit = licence.distressed_share_drawn(first, launch, lic.term_months, k)
             risk.drawn["licensee_distress"] = (first < months).astype(float)
-        catalogue = risk.catalogue
-        due = (upfront + instalment) * catalogue
-        lost = instalment * hit * column(lic.loss_given_distress) * catalogue
-        earned = licence.earning(price, shock, titles, k) * catalogue
-        kept = np.broadcast_to(catalogue, (max(np.shape(catalogue)[0], value.shape[0]), months))
+        # a crackdown pulls titles of the running contract; the next contract licenses
+        # titles that pass the rules of its day
+        kept = events.kept_since(risk.log_kept, month_index(months) - np.maximum(m, 0.0))
+        due = (upfront + instalment) * kept
+        lost = instalment * hit * column(lic.loss_given_distress) * kept
+        # a normalised month: titles on offer as many as crackdowns leave on average
+        # over a contract
+        steady = events.steady_kept(
+            regulation.monthly_hazard(rules.crackdown_hazard_year),
+            rules.crackdown_catalogue_loss,
+            lic.term_months,
+        )
+        earned = licence.earning(price, shock, titles, k) * steady
         unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * kept
         return due, lost, earned, unearned
 

@@ -74,6 +74,14 @@ def steady_year(x, months: int, years: int = 1) -> FloatArray:
     return full[:, max(months - 12 * years, 0) :].sum(axis=1) / years
 
 
+def final_year(x, months: int) -> FloatArray:
+    """The last 12 months of ``x``, (rows, 12): a read-only view, ``x`` broadcast to
+    ``months`` columns first (a (1, 1) zero stays one row)."""
+    x = np.asarray(x, dtype=float)
+    rows = np.shape(x)[0] if x.ndim == 2 else 1
+    return np.broadcast_to(x, (rows, months))[:, max(months - 12, 0) :]
+
+
 def terminal_value(
     months: int,
     pre_tax_cash: FloatArray,
@@ -83,6 +91,7 @@ def terminal_value(
     finance_terms,
     cycle: tuple[FloatArray, FloatArray, int] | None = None,
     exit_hazard: FloatArray | None = None,
+    events_normal: tuple[FloatArray, FloatArray] | None = None,
 ) -> FloatArray:
     """Continuing value at the horizon from a normalised final year (conditional on
     operating), US$ m per path: the final 12 months' cash and profit, with lumpy
@@ -96,6 +105,10 @@ def terminal_value(
     purchases (issue 20). ``finance_terms`` is the mode's
     :class:`models.economics.terms.Finance`. ``exit_hazard`` is the monthly hazard of a
     forced exit (paths or 1, months), whose final month goes on beyond the horizon.
+    ``events_normal`` = (cash, revenue), per path, US$ m a year: what replacing the
+    final year's drawn one-off events (a suspension, a partner's distress) by their
+    expectation adds to its pre-tax cash (and profit) and to its revenue, so that a
+    one-off in the final year is not capitalised for ever.
     """
     f = finance_terms
     rows = max(np.shape(pre_tax_cash)[0], np.shape(taxable)[0])
@@ -106,6 +119,8 @@ def terminal_value(
         cash = cash - steady_year(lumpy, months) + steady_year(lumpy, months, years)
         profit = profit + steady_year(expense, months) - steady_year(expense, months, years)
     cash, profit = np.broadcast_to(cash, (rows,)), np.broadcast_to(profit, (rows,))
+    if events_normal is not None:
+        cash, profit = cash + events_normal[0], profit + events_normal[0]
     normalised = cash - column(f.tax_rate)[:, 0] * np.maximum(profit, 0.0)
 
     def year(x):
@@ -116,10 +131,13 @@ def terminal_value(
         final = np.broadcast_to(np.asarray(exit_hazard, dtype=float)[:, -1], (rows,))
         hazard_year = 1.0 - (1.0 - final) ** 12
 
+    revenue_year = year(revenue)
+    if events_normal is not None:
+        revenue_year = revenue_year + events_normal[1]
     return finance.continuing_value(
         f.terminal_method,
         normalised,
-        year(revenue),
+        revenue_year,
         f.discount_rate_year,
         f.terminal_growth_year,
         f.terminal_revenue_multiple,

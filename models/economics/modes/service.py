@@ -26,7 +26,7 @@ tech costs and of the quota's domestic titles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,6 +37,7 @@ from models.economics.modes.policy import (
     ZERO,
     Decision,
     empty_lines,
+    final_year,
     per_path,
     terminal_value,
     with_exit_policy,
@@ -206,6 +207,36 @@ class OwnService(EntryMode):
             return events.expected(terms.exposure, terms.rules, launch, terms.months, **kwargs)
         return events.drawn(terms.exposure, terms.rules, launch, terms.months, uniforms, **kwargs)
 
+    def events_normal(self, terms: Terms, launch, gross, billed, to_net, share, distress_out):
+        """What the final year's drawn suspensions and partner distress change in the
+        year the continuing value grows for ever: ``(cash, revenue)``, per path, US$ m,
+        the final year at the expected dark share and the expected distress loss
+        (:func:`events.expected`) less the drawn year
+        (:func:`models.economics.modes.policy.terminal_value`).
+
+        A suspension or a partner's distress in the final year is a one-off, not a new
+        normal (issue 20's review: a three-month suspension in the final year cut the
+        continuing value 45 %; 18 % of solo's running paths had one). Subscribers a
+        suspension lost are not restored: they are lost for good in the model
+        (``regulation_suspension_sub_loss``). None when nothing of the kind can happen.
+        """
+        can_suspend = "suspension" in self.events
+        if not can_suspend and not np.any(distress_out):
+            return None
+        months = terms.months
+        expected = self.risk(terms, launch, None)
+        keep = 1.0 if share is None else 1.0 - column(share)
+        normal_kept = final_year(gross, months) * (1.0 - final_year(expected.dark, months))
+        normal_kept = normal_kept * to_net * keep
+        revenue = normal_kept.sum(axis=1) - (final_year(billed, months) * to_net * keep).sum(1)
+        cash = revenue + final_year(distress_out, months).sum(axis=1) * -1.0
+        loss = self.distress_loss(
+            terms, replace(expected, distress=final_year(expected.distress, months)), normal_kept
+        )
+        if loss is not None:
+            cash = cash - loss.sum(axis=1)
+        return cash, revenue
+
     def build(
         self,
         terms: Terms,
@@ -226,7 +257,7 @@ class OwnService(EntryMode):
         # the catalogue on offer (crackdowns pull foreign titles) draws the market
         titles = content.catalogue_titles(
             base.plan,
-            risk.catalogue,
+            content.foreign_on_offer(base.plan, risk.log_kept),
             terms.content.domestic_title_weight,
             terms.content.original_title_weight,
         )
@@ -290,6 +321,9 @@ class OwnService(EntryMode):
             fin,
             cycle=(base.content_out, base.amortisation, cycle),
             exit_hazard=risk.exit_hazard,
+            events_normal=None
+            if uniforms is None
+            else self.events_normal(terms, launch, gross, billed, to_net, share, distress_out),
         )
 
         cond = empty_lines()

@@ -68,6 +68,15 @@ SWITCH_STATE = {
 }
 
 
+#: Years a service started by a switch runs before the horizon, at least, so that its
+#: final year is close to steady. Measured at base with
+#: ``market_foreign_premium_share`` 0.5 (expected case, NPV of the service from month 0
+#: at horizons of 15 and 25 years): launched 10 years before the horizon, it is valued
+#: 6 % lower at the shorter one (switch at month 41: 530 against 563); 7 years, 17 %
+#: (332 against 401); 4 years, 73 % (75 against 283).
+SERVICE_RUN_YEARS = 10
+
+
 def switch_months(
     staged: Staged, first_month: float, term_months: float, target_delay_months: float, months: int
 ) -> list[int]:
@@ -75,11 +84,22 @@ def switch_months(
     contract (exclusive; contracts of ``term_months`` from ``first_month``, the first
     signing) or of each year of the licence (non-exclusive), while the service, launched
     after its approval delay at the scenario's value (``target_delay_months``, not a
-    path's draw, so that the dates are the same on every path), would still run a year
-    before the horizon."""
+    path's draw, so that the dates are the same on every path), would run at least
+    :data:`SERVICE_RUN_YEARS` before the horizon.
+
+    A service launched later would be valued on a final year still ramping up, and its
+    continuing value would grow that year at the terminal rate for ever, far below what
+    it earns once grown (issue 20's review: a switch at month 113 was worth 75 at a
+    15-year horizon and 283 at 25).
+
+    >>> from types import SimpleNamespace
+    >>> switch_months(SimpleNamespace(license_exclusivity="non_exclusive"), 6, 36, 18, 180)
+    [17, 29, 41]
+    """
     every = int(term_months) if staged.license_exclusivity == "exclusive" else 12
     first, delay = int(first_month), float(target_delay_months)
-    return [s for s in range(first + every - 1, months, every) if s + 1 + delay < months - 12]
+    last_launch = months - 12 * SERVICE_RUN_YEARS
+    return [s for s in range(first + every - 1, months, every) if s + 1 + delay <= last_launch]
 
 
 def easing_month(rules: Rules, u: events.Uniforms, months: int) -> FloatArray:

@@ -221,8 +221,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "float",
         0.1,
         "fraction of catalogue",
-        "Share of the approved catalogue pulled by one content crackdown; the market "
-        "potential and licence fees shrink in proportion from then on.",
+        "Share of the approved foreign titles on offer pulled by one content crackdown; "
+        "the market potential and licence fees shrink in proportion until the titles' "
+        "window or contract ends (titles bought later pass the rules of their day).",
         _A + "a crackdown hits a minority of titles: in April 2014 four US series, The Big "
         "Bang Theory among them, were ordered off Chinese sites (press reports, not yet in "
         "the references); 10 % of a catalogue of about 80 titles is eight",
