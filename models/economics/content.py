@@ -337,9 +337,7 @@ def catalogue_titles(
     foreign titles still on offer after crackdowns (``foreign``,
     :func:`foreign_on_offer`), plus domestic titles and originals at their weights."""
     return (
-        foreign
-        + column(domestic_weight) * plan.domestic
-        + column(original_weight) * plan.originals
+        foreign + column(domestic_weight) * plan.domestic + column(original_weight) * plan.originals
     )
 
 

@@ -197,7 +197,9 @@ def _log_keep(share: ArrayLike) -> FloatArray:
     return np.maximum(np.log(np.maximum(column(share), 1e-300)), _LOG_FLOOR)
 
 
-def expected_log_kept(crackdown_hazard_month: ArrayLike, loss: ArrayLike, months: int) -> FloatArray:
+def expected_log_kept(
+    crackdown_hazard_month: ArrayLike, loss: ArrayLike, months: int
+) -> FloatArray:
     """Log of the expected share kept of a catalogue on offer since month 0, after
     Bernoulli crackdowns: ``(t + 1) log(1 - h L)``."""
     keep = 1.0 - column(crackdown_hazard_month) * column(loss)
@@ -231,8 +233,9 @@ def kept_since(log_kept: FloatArray, start: ArrayLike) -> FloatArray:
     rows = max(lk.shape[0], np.shape(start)[0] if start.ndim == 2 else 1)
     lk = np.broadcast_to(lk, (rows, months))
     at = np.broadcast_to(np.clip(start - 1, 0, months - 1), (rows, months)).astype(int)
-    before = np.where(np.broadcast_to(start, (rows, months)) >= 1,
-                      np.take_along_axis(lk, at, axis=1), 0.0)
+    before = np.where(
+        np.broadcast_to(start, (rows, months)) >= 1, np.take_along_axis(lk, at, axis=1), 0.0
+    )
     return np.exp(lk - before)
 
 
