@@ -76,15 +76,43 @@ class Uniforms:
     distress: FloatArray
     easing: FloatArray
     renewal: FloatArray
+    #: (seed, stream name, first path) of uniforms drawn by :func:`uniforms`, from
+    #: which :meth:`extended` draws the months after; None for uniforms made by hand.
+    origin: tuple[int, str, int] | None = field(default=None, compare=False)
 
     @property
     def paths(self) -> int:
         """Number of paths."""
         return self.exit.shape[0]
 
+    @property
+    def months(self) -> int:
+        """Number of months."""
+        return self.exit.shape[1]
+
     def rows(self, index: np.ndarray) -> Uniforms:
         """The uniforms of the paths ``index`` (positions in this chunk)."""
         return Uniforms(*(getattr(self, kind)[index] for kind in KINDS))
+
+    def extended(self, months: int) -> Uniforms:
+        """The same paths' uniforms over ``months`` (at least :attr:`months`): the first
+        months unchanged (each kind is drawn month by month), the months after from
+        the same streams, so that a staged entry's service can run past the horizon
+        (:mod:`models.economics.modes.staged`). Uniforms made by hand have no streams:
+        after their months nothing happens and renewals are at the median price."""
+        if months <= self.months:
+            return self
+        if self.origin is not None:
+            seed, name, first = self.origin
+            return uniforms(seed, first, self.paths, months, name)
+        pad = months - self.months
+        quiet = {kind: 1.0 for kind in KINDS} | {"renewal": 0.5}
+        return Uniforms(
+            *(
+                np.concatenate([getattr(self, k), np.full((self.paths, pad), quiet[k])], axis=1)
+                for k in KINDS
+            )
+        )
 
 
 def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "events") -> Uniforms:
@@ -100,7 +128,10 @@ def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "e
     allu = np.concatenate(blocks, axis=1)  # a copy: callers may write to it
     start = first_path - first_block * BLOCK
     allu = allu[:, start : start + paths, :]
-    return Uniforms(*(np.ascontiguousarray(allu[k]) for k in range(len(KINDS))))
+    return Uniforms(
+        *(np.ascontiguousarray(allu[k]) for k in range(len(KINDS))),
+        origin=(seed, name, first_path),
+    )
 
 
 @functools.lru_cache(maxsize=8)

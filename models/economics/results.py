@@ -220,6 +220,64 @@ class ModeResult:
         """Subscribers weighted by the probability of still operating, millions."""
         return self.subscribers_m * self.operating
 
+    def truncated(self, months: int, rate_year) -> ModeResult:
+        """This result over its first ``months``, the cash of every month after folded,
+        discounted at ``rate_year``, into the value beyond the horizon in month
+        ``months - 1``: the NPV, under the exit policy and committed, is unchanged.
+
+        A staged entry simulates the service it switches to for long enough that its
+        final year is steady (:data:`models.economics.modes.staged.SERVICE_RUN_YEARS`),
+        then shows it on the horizon of the other modes. Forced exits are counted
+        within the months kept; the last month operated stays the result's own (at or
+        after ``months - 1``: it does not leave by choice within the months kept)."""
+        total = self.operating.shape[1]
+        if months >= total:
+            return self
+        paths = self.operating.shape[0]
+        d = np.broadcast_to(finance.discount_factors(rate_year, total), (paths, total))
+
+        def cut(x):
+            x = np.asarray(x)
+            return x[:, :months] if x.ndim == 2 and x.shape[1] == total else x
+
+        def folded(continuing, cash):
+            out = np.array(np.broadcast_to(cut(continuing), (paths, months)))
+            out[:, -1] += (cash[:, months:] * d[:, months:]).sum(axis=1) / d[:, months - 1]
+            return out
+
+        survival = np.broadcast_to(self.survival, (paths, total))
+        operating = np.broadcast_to(self.operating, (paths, total))
+        stays = np.divide(operating, survival, out=np.zeros((paths, total)), where=survival > 0)
+        forced_at = (survival[:, :months] - survival[:, 1 : months + 1]) * stays[:, :months]
+        return ModeResult(
+            self.mode,
+            self.launch_month,
+            cut(self.market_m),
+            cut(self.subscribers_m),
+            cut(self.gross_adds_m),
+            cut(self.operating),
+            {k: cut(v) for k, v in self.conditional.items()},
+            exit_costs=cut(self.exit_costs),
+            continuing_value=folded(self.continuing_value, self.cash_flow),
+            content_amortisation=cut(self.content_amortisation),
+            forced_exit=forced_at.sum(axis=1),
+            last_month=self.last_month,
+            survival=cut(self.survival),
+            committed_exit_costs=cut(self.committed_exit_costs),
+            committed_continuing_value=folded(
+                self.committed_continuing_value, self.committed_cash_flow
+            ),
+            committed_amortisation=None
+            if self.committed_amortisation is None
+            else cut(self.committed_amortisation),
+            conditional_total=None
+            if self.conditional_total is None
+            else cut(self.conditional_total),
+            first_adds_m=None if self.first_adds_m is None else cut(self.first_adds_m),
+            events=self.events,
+            decision_values=self.decision_values,
+        )
+
 
 @dataclass(frozen=True)
 class Results:

@@ -457,11 +457,17 @@ class Terms:
         """These terms with some groups replaced (by attribute name: ``license=...``)."""
         return self._copy(groups={**self._groups, **groups})
 
-    def starting(self, start_month: int, exposure: Exposure | None = None) -> Terms:
+    def starting(
+        self, start_month: int, exposure: Exposure | None = None, months: int | None = None
+    ) -> Terms:
         """These terms for a venture that starts spending in ``start_month`` (a staged
-        entry's own service), with its exposure replaced where given."""
+        entry's own service), with its exposure replaced where given, simulated over
+        ``months`` where given (a staged entry's service runs past the horizon)."""
+        horizon = dataclasses.replace(self.horizon, start_month=int(start_month))
+        if months is not None:
+            horizon = dataclasses.replace(horizon, months=int(months))
         return self._copy(
-            horizon=dataclasses.replace(self.horizon, start_month=int(start_month)),
+            horizon=horizon,
             exposure=self.exposure if exposure is None else exposure,
         )
 

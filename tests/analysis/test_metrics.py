@@ -101,3 +101,26 @@ def test_bad_input_is_refused():
         metrics.npv_table(pd.DataFrame({"solo": [1.0, np.nan]}))
     with pytest.raises(ModelError, match="expected a DataFrame"):
         metrics.npv_table(pd.DataFrame())
+
+
+def test_rounding_does_not_decide_the_best_mode():
+    """A staged entry that does not switch is licensing to rounding: where the two
+    differ by 1e-13 the less committing mode (licensing) is best, on every path, and
+    neither beats the other."""
+    rng = np.random.default_rng(0)
+    lic = rng.normal(50.0, 20.0, 1000)
+    npv = pd.DataFrame(
+        {
+            "license": lic,
+            "staged": lic + rng.choice([-1e-13, 1e-13], 1000),
+            "stay_out": np.zeros(1000),
+        }
+    )
+    best = metrics.probability_best(npv)
+    assert best["staged"] == 0.0
+    assert best["license"] == pytest.approx(np.mean(lic > 0))
+    beat = metrics.beat_matrix(npv)
+    assert beat.loc["staged", "license"] == 0.0 and beat.loc["license", "staged"] == 0.0
+    # a real difference still counts
+    npv["staged"] = lic + 1e-6
+    assert metrics.probability_best(npv)["staged"] == pytest.approx(np.mean(lic + 1e-6 > 0))

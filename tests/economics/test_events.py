@@ -146,28 +146,32 @@ def test_a_longer_horizon_keeps_every_paths_first_months():
 @pytest.mark.parametrize("mode", ["solo", "partner"])
 def test_a_one_off_in_the_final_year_is_not_capitalised_for_ever(mode):
     """The continuing value grows the final year for ever, with its suspensions and a
-    partner's distress at their expected rate whatever was drawn: a path suspended for
-    three months in the final year (no subscriber lost) and a path whose partner fell
-    into distress then have the continuing value of a path where nothing happened."""
+    partner's distress in expectation whatever was drawn: a path suspended for three
+    months in the final year (30 % of its subscribers lost), one suspended two years
+    before, and one whose partner fell into distress in the final year have the
+    continuing value of a path where nothing happened."""
     p = validate(
         {
-            "n_paths": 3,
+            "n_paths": 4,
             "market_foreign_premium_share": 0.5,
-            "regulation_suspension_sub_loss": 0.0,
+            "regulation_suspension_sub_loss": 0.3,
             "regulation_suspension_months": 3,
             "correlations": [],
         }
     )
     months = p.months
-    rows = {kind: np.full((3, months), 0.999999) for kind in events.KINDS}
+    rows = {kind: np.full((4, months), 0.999999) for kind in events.KINDS}
     rows["suspension"][1, months - 7] = 0.0  # dark for 3 of the final 12 months
-    rows["distress"][2, months - 5] = 0.0  # the partner's distress in the final year
+    rows["suspension"][2, months - 24] = 0.0  # two years before the horizon
+    rows["distress"][3, months - 5] = 0.0  # the partner's distress in the final year
     r = simulate(p, None, events.Uniforms(**rows), started=True).modes[mode]
     cv = np.broadcast_to(r.lines["continuing_value"], r.cash_flow.shape)[:, -1]
     dark = np.broadcast_to(r.conditional["suspension_loss"], r.cash_flow.shape)
     assert (dark[1, -12:] < 0).sum() == 3 and cv[0] > 0  # it was dark, and it runs
-    assert cv[1] == pytest.approx(cv[0], rel=1e-9)
-    assert cv[2] == pytest.approx(cv[0], rel=1e-9)
-    # and it is what the expected case grows: the drawn cash of the final year differs
+    subs = r.subscribers_m[:, -1]
+    assert subs[1] < 0.9 * subs[0] and subs[2] < subs[0]  # the subscribers it cost
+    for path in (1, 2, 3):
+        assert cv[path] == pytest.approx(cv[0], rel=1e-9), path
+    # the drawn final year itself is what happened
     cash = r.cash_flow[:, -12:].sum(axis=1)
     assert cash[1] < cash[0]

@@ -43,6 +43,7 @@ give the reasoning behind each equation):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -166,11 +167,13 @@ class _Values:
             return self.values[name]
         return float(getattr(self.params, name))
 
-    def shifted(self, start: int, **values: float) -> _Values:
-        """The same path for a venture starting in ``start``, some values replaced."""
+    def shifted(self, start: int, months: int | None = None, **values: float) -> _Values:
+        """The same path for a venture starting in ``start``, some values replaced,
+        simulated over ``months`` where given."""
         out = _Values(self.params, {})
         out.values = {**self.values, **values}
         out.start = start
+        out.months = self.months if months is None else int(months)
         return out
 
 
@@ -485,22 +488,32 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     # sign-ups come from those who never subscribed
     p = v("growth_p_innovation_month") * (v("partner_reach_multiplier") if is_partner else 1.0)
     q = v("growth_q_imitation_month")
-    churn = v("growth_churn_rate_month") + risk["extra_churn"]
-    subs, adds, firsts = [], [], []
-    prev = ever = 0.0
-    for t in range(months):
-        m = market[t]
-        share = prev / m if m > 0 else 0.0
-        kept = prev * (1.0 - churn) * (1.0 - risk["sub_shock"][t])
-        kept = min(kept, m)
-        rate = -math.expm1(-(p + q * share)) if t >= launch else 0.0
-        new = rate * max(m - kept, 0.0)
-        first = min(rate * max(m - ever, 0.0), new)
-        ever += first
-        prev = kept + new
-        subs.append(prev)
-        adds.append(new)
-        firsts.append(first)
+
+    def bass(churn: float, shock: Sequence[float]):
+        subs, adds, firsts = [], [], []
+        prev = ever = 0.0
+        for t in range(months):
+            m = market[t]
+            share = prev / m if m > 0 else 0.0
+            kept = prev * (1.0 - churn) * (1.0 - shock[t])
+            kept = min(kept, m)
+            rate = -math.expm1(-(p + q * share)) if t >= launch else 0.0
+            new = rate * max(m - kept, 0.0)
+            first = min(rate * max(m - ever, 0.0), new)
+            ever += first
+            prev = kept + new
+            subs.append(prev)
+            adds.append(new)
+            firsts.append(first)
+        return subs, adds, firsts
+
+    subs, adds, firsts = bass(v("growth_churn_rate_month") + risk["extra_churn"], risk["sub_shock"])
+    # the value beyond the horizon: the final year with the events in expectation (a
+    # suspension or a partner's distress is a one-off): suspensions as extra churn
+    expected = _expected_risk(v, mode, launch)
+    e_subs, e_adds, e_firsts = bass(
+        v("growth_churn_rate_month") + expected["extra_churn"], [0.0] * months
+    )
 
     content = plan["cash"]
     amort = _amortise(content, int(v("content_amortisation_months")))
@@ -528,9 +541,6 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     )
     lines: dict[str, list[float]] = {k: [] for k in names}
     taxable, pre_tax_cash, kept_revenue = [], [], []
-    # the value beyond the horizon: the final year with the events in expectation (a
-    # suspension or a partner's distress in it is a one-off)
-    expected = _expected_risk(v, mode, launch)
     normal_taxable, normal_cash, normal_kept = [], [], []
     for t in range(months):
         gross = subs[t] * per_sub
@@ -571,19 +581,27 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         kept_revenue.append(net - share)
         if t >= months - 12:
             net_n = (
-                gross
+                e_subs[t]
+                * per_sub
                 * (1.0 - expected["dark"][t])
                 / (1.0 + v("pricing_vat_rate"))
                 * (1.0 - v("pricing_payment_fee_rate"))
             )
             share_n = net_n * v("partner_revenue_share") if is_partner else 0.0
+            marketing_n = net_per_sub * (
+                e_firsts[t] * v("growth_cac_months")
+                + (e_adds[t] - e_firsts[t]) * v("growth_winback_months")
+            )
+            delivery_n = 0.0 if is_partner else e_subs[t] * v("finance_delivery_usd_per_sub_month")
             distress_n = 0.0
             if is_partner:
                 distress_n = expected["distress"][t] * (
                     v("partner_distress_lost_months") * (net_n - share_n)
                     + v("partner_migration_cost_usd_m")
                 )
-            pre_tax += (net_n - share_n - distress_n) - (net - share - distress)
+            pre_tax += (net_n - share_n - marketing_n - delivery_n - distress_n) - (
+                net - share - marketing - delivery - distress
+            )
             net, share = net_n, share_n
         normal_taxable.append(pre_tax - amort[t])
         normal_cash.append(pre_tax - content[t])
@@ -682,11 +700,11 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
             # the titles crackdowns leave on average over a contract
             earned = titles * _licence_price(v, t) * shock / 12.0 * steady_cat
             due, lost = due * cat, instalment * hit * lgd * cat
-            if t == months - 1:  # paid at signing for the months after the horizon
-                prepaid = net(upfront * value * (term - 1 - (t - signed)) / term * cat)
-        unearned.append(
-            net(upfront * value * (term - 1 - (t - signed)) / term * cat) if t >= launch else 0.0
-        )
+            # paid at signing, on the titles on offer then, for the months after t
+            paid = upfront * value * (term - 1 - (t - signed)) / term * risk["kept"](signed, signed)
+            if t == months - 1:  # for the months after the horizon
+                prepaid = net(paid)
+        unearned.append(net(paid) if t >= launch else 0.0)
         received = due - lost
         ex_vat = received / (1.0 + vat)
         lines["license_fees"].append(due)
@@ -901,6 +919,37 @@ def _run_mode(
     )
 
 
+def _fold(r: PathResult, months: int, rate: float) -> PathResult:
+    """A service simulated past the horizon, on the horizon: every month after it
+    discounted into the last month kept (the NPV unchanged), forced exits counted
+    within the months kept."""
+    if len(r.cash_flow) <= months:
+        return r
+
+    def fold(cash: Sequence[float]) -> list[float]:
+        tail = sum(cash[t] * _discount(rate, t) for t in range(months, len(cash)))
+        kept = list(cash[:months])
+        kept[-1] += tail / _discount(rate, months - 1)
+        return kept
+
+    alive, exit_at = r.risk["alive"], r.risk["exit_at"]
+    forced = sum(
+        exit_at[t] * (r.operating[t] / alive[t] if alive[t] > 0 else 0.0) for t in range(months)
+    )
+    cash, committed = fold(r.cash_flow), fold(r.committed_cash_flow)
+    return dataclasses.replace(
+        r,
+        cash_flow=cash,
+        committed_cash_flow=committed,
+        conditional_cash_flow=list(r.conditional_cash_flow[:months]),
+        subscribers_m=list(r.subscribers_m[:months]),
+        operating=list(r.operating[:months]),
+        npv=_npv(cash, rate),
+        npv_committed=_npv(committed, rate),
+        forced_exit=forced,
+    )
+
+
 def _staged(
     v: _Values,
     u: Mapping[str, Sequence[float]] | None,
@@ -935,17 +984,19 @@ def _staged(
     every = term if p.staged_license_exclusivity == "exclusive" else 12
     delay_param = float(getattr(p, f"regulation_launch_delay_{target}_months"))
     first = int(p.content_lead_months)  # the first contract is signed at the licence's launch
-    # a service launched at least ten years before the horizon: its final year steady
     dates = [
-        s for s in range(first + every - 1, months, every) if s + 1 + delay_param <= months - 120
+        s for s in range(first + every - 1, months, every) if s + 1 + delay_param < months - 12
     ]
     h_ease = _monthly(v("regulation_easing_hazard_year"))
     m = v("regulation_easing_hazard_multiplier")
     eased_at = months if u is None else _first(u["easing"], h_ease, 0, months)
 
     def started(values: _Values, s: int, factor: float) -> _Values:
+        # simulated ten years from its launch at least, past the horizon if need be
+        launch = s + 1 + math.ceil(delay_param)
         return values.shifted(
             s + 1,
+            max(months, launch + 120),
             **{
                 f"regulation_exit_hazard_{target}_year": values(
                     f"regulation_exit_hazard_{target}_year"
@@ -966,7 +1017,8 @@ def _staged(
         scenario = _Values(p, {})
         h_scenario = _monthly(scenario("regulation_easing_hazard_year"))
         e_factor = 1.0 - (1.0 - m) * (1.0 - (1.0 - h_scenario) ** (s + 1))
-        return _run_mode(ov, target, u, last, rule, expected=started(scenario, s, e_factor))
+        r = _run_mode(ov, target, u, last, rule, expected=started(scenario, s, e_factor))
+        return _fold(r, months, rate)
 
     def compose(s: int | None, r: PathResult | None, committed: bool = False) -> list[float]:
         if s is None or r is None:
@@ -1161,11 +1213,14 @@ def simulate_paths(
             )
         n = uniforms.paths
         rows = rows * n
+    # a staged entry's service runs up to ten years past the horizon: the same paths'
+    # uniforms for those months (the first months unchanged)
+    longer = None if uniforms is None else uniforms.extended(int(params.months) + 120)
     results = []
     for i in range(n):
         u = None
         if uniforms is not None:
-            u = {kind: getattr(uniforms, kind)[i].tolist() for kind in KINDS}
+            u = {kind: getattr(longer, kind)[i].tolist() for kind in KINDS}
         path_last = None if last is None else {m: float(x[i]) for m, x in last.items()}
         results.append(simulate_path(params, rows[i], u, path_last))
     return {mode: _stack([r[mode] for r in results]) for mode in MODES}

@@ -33,8 +33,9 @@ PER_PATH = {"rtol": 1e-8, "atol": 1e-8}
 #: rate is drawn too.
 BULLISH = {
     # built for 15 years, over which its shrinking users (-10 % a year) still leave the
-    # own services and the staged switch worth it on some paths (a switch leaves its
-    # service ten years before the horizon: none at ten years)
+    # own services and the staged switch worth it on some paths (the service a switch
+    # starts runs ten years from its launch, past the horizon, folded into the value
+    # beyond it; at -20 % a year no switch pays)
     "horizon_years": 15,
     "market_user_growth_year": -0.1,
     "market_foreign_premium_share": 0.25,

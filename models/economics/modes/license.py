@@ -116,7 +116,14 @@ class Licensing(EntryMode):
             lic.term_months,
         )
         earned = licence.earning(price, shock, titles, k) * steady
-        unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * kept
+        # what was paid at signing for the months after each month: as many titles as
+        # were on offer then (a later crackdown refunds nothing)
+        signing = np.maximum(month_index(months) - np.maximum(m, 0.0), 0.0).astype(int)
+        rows = max(kept.shape[0], signing.shape[0])
+        at_signing = np.take_along_axis(
+            np.broadcast_to(kept, (rows, months)), np.broadcast_to(signing, (rows, months)), axis=1
+        )
+        unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * at_signing
         return due, lost, earned, unearned
 
     def risk(self, terms: Terms, uniforms=None) -> events.ServiceRisk:

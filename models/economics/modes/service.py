@@ -207,35 +207,54 @@ class OwnService(EntryMode):
             return events.expected(terms.exposure, terms.rules, launch, terms.months, **kwargs)
         return events.drawn(terms.exposure, terms.rules, launch, terms.months, uniforms, **kwargs)
 
-    def events_normal(self, terms: Terms, launch, gross, billed, to_net, share, distress_out):
+    def events_normal(self, terms: Terms, launch, path: dict):
         """What the final year's drawn suspensions and partner distress change in the
         year the continuing value grows for ever: ``(cash, revenue)``, per path, US$ m,
-        the final year at the expected dark share and the expected distress loss
-        (:func:`events.expected`) less the drawn year
-        (:func:`models.economics.modes.policy.terminal_value`).
+        the final year with suspensions and distress in expectation
+        (:func:`events.expected`: extra churn instead of subscriber losses, the expected
+        dark share, the expected distress loss) less the drawn year
+        (:func:`models.economics.modes.policy.terminal_value`). ``path`` holds the
+        drawn run's market, Bass coefficients and final-year lines.
 
-        A suspension or a partner's distress in the final year is a one-off, not a new
-        normal (issue 20's review: a three-month suspension in the final year cut the
-        continuing value 45 %; 18 % of solo's running paths had one). Subscribers a
-        suspension lost are not restored: they are lost for good in the model
-        (``regulation_suspension_sub_loss``). None when nothing of the kind can happen.
+        A suspension or a partner's distress is a one-off, not a new normal (issue 20's
+        reviews: a three-month suspension in the final year cut the continuing value
+        45 %; one just before it, through the subscribers it cost, 27 %). None when
+        nothing of the kind can happen.
         """
         can_suspend = "suspension" in self.events
-        if not can_suspend and not np.any(distress_out):
+        if not can_suspend and not np.any(path["distress_out"]):
             return None
         months = terms.months
+        grow, fin = terms.growth, terms.finance
         expected = self.risk(terms, launch, None)
-        keep = 1.0 if share is None else 1.0 - column(share)
-        normal_kept = final_year(gross, months) * (1.0 - final_year(expected.dark, months))
-        normal_kept = normal_kept * to_net * keep
-        revenue = normal_kept.sum(axis=1) - (final_year(billed, months) * to_net * keep).sum(1)
-        cash = revenue + final_year(distress_out, months).sum(axis=1) * -1.0
+        subs, adds, first = growth.bass_subscribers(
+            path["market"],
+            path["p"],
+            grow.q_imitation_month,
+            grow.churn_rate_month + expected.extra_churn,
+            launch,
+        )
+        subs, adds, first = (final_year(x, months) for x in (subs, adds, first))
+        keep = 1.0 if path["share"] is None else 1.0 - column(path["share"])
+        per_sub = final_year(path["revenue_per_sub"], months)
+        to_net = path["to_net"]
+        kept = subs * per_sub * (1.0 - final_year(expected.dark, months)) * to_net * keep
+        marketing = -(
+            first * column(grow.cac_months) + (adds - first) * column(grow.winback_months)
+        ) * (per_sub * to_net)
+        delivery = (
+            subs * -column(fin.delivery_usd_per_sub_month) if self.serves_subscribers() else 0.0
+        )
+        normal = kept + marketing + delivery
         loss = self.distress_loss(
-            terms, replace(expected, distress=final_year(expected.distress, months)), normal_kept
+            terms, replace(expected, distress=final_year(expected.distress, months)), kept
         )
         if loss is not None:
-            cash = cash - loss.sum(axis=1)
-        return cash, revenue
+            normal = normal - loss
+        drawn = sum(final_year(path[k], months) for k in ("kept", "marketing", "delivery"))
+        drawn = drawn + final_year(path["distress_out"], months)
+        revenue = kept.sum(axis=1) - final_year(path["kept"], months).sum(axis=1)
+        return normal.sum(axis=1) - drawn.sum(axis=1), revenue
 
     def build(
         self,
@@ -323,7 +342,21 @@ class OwnService(EntryMode):
             exit_hazard=risk.exit_hazard,
             events_normal=None
             if uniforms is None
-            else self.events_normal(terms, launch, gross, billed, to_net, share, distress_out),
+            else self.events_normal(
+                terms,
+                launch,
+                {
+                    "market": mkt,
+                    "p": p_innov,
+                    "revenue_per_sub": base.revenue_per_sub,
+                    "to_net": to_net,
+                    "share": share,
+                    "kept": kept,
+                    "marketing": marketing_out,
+                    "delivery": delivery_out,
+                    "distress_out": distress_out,
+                },
+            ),
         )
 
         cond = empty_lines()

@@ -68,12 +68,14 @@ SWITCH_STATE = {
 }
 
 
-#: Years a service started by a switch runs before the horizon, at least, so that its
-#: final year is close to steady. Measured at base with
-#: ``market_foreign_premium_share`` 0.5 (expected case, NPV of the service from month 0
-#: at horizons of 15 and 25 years): launched 10 years before the horizon, it is valued
-#: 6 % lower at the shorter one (switch at month 41: 530 against 563); 7 years, 17 %
-#: (332 against 401); 4 years, 73 % (75 against 283).
+#: Years the service a switch starts is simulated from its launch, at least, past the
+#: horizon where need be, so that the final year its continuing value grows is close to
+#: steady; the months after the horizon are folded into the value beyond it
+#: (:meth:`models.economics.results.ModeResult.truncated`). Measured at base with
+#: ``market_foreign_premium_share`` 0.5 (expected case, the service's NPV from month 0,
+#: simulated to the horizon of 15 years against 25): launched 10 years before the
+#: horizon it was valued 6 % lower (switch at month 41: 530 against 563); 7 years, 17 %;
+#: 4 years, 73 % (switch at month 113: 75 against 283). Issue 20's review.
 SERVICE_RUN_YEARS = 10
 
 
@@ -84,22 +86,28 @@ def switch_months(
     contract (exclusive; contracts of ``term_months`` from ``first_month``, the first
     signing) or of each year of the licence (non-exclusive), while the service, launched
     after its approval delay at the scenario's value (``target_delay_months``, not a
-    path's draw, so that the dates are the same on every path), would run at least
-    :data:`SERVICE_RUN_YEARS` before the horizon.
-
-    A service launched later would be valued on a final year still ramping up, and its
-    continuing value would grow that year at the terminal rate for ever, far below what
-    it earns once grown (issue 20's review: a switch at month 113 was worth 75 at a
-    15-year horizon and 283 at 25).
+    path's draw, so that the dates are the same on every path), would still run a year
+    before the horizon (it is simulated for :data:`SERVICE_RUN_YEARS` all the same).
 
     >>> from types import SimpleNamespace
-    >>> switch_months(SimpleNamespace(license_exclusivity="non_exclusive"), 6, 36, 18, 180)
-    [17, 29, 41]
+    >>> switch_months(SimpleNamespace(license_exclusivity="non_exclusive"), 6, 36, 18, 60)
+    [17, 29]
     """
     every = int(term_months) if staged.license_exclusivity == "exclusive" else 12
     first, delay = int(first_month), float(target_delay_months)
-    last_launch = months - 12 * SERVICE_RUN_YEARS
-    return [s for s in range(first + every - 1, months, every) if s + 1 + delay <= last_launch]
+    return [s for s in range(first + every - 1, months, every) if s + 1 + delay < months - 12]
+
+
+def service_months(months: int, switch: int, target_delay_months: float) -> int:
+    """Months over which the service started after switch month ``switch`` is simulated:
+    the horizon, or :data:`SERVICE_RUN_YEARS` after its launch (at the scenario's
+    delay) if that is later.
+
+    >>> service_months(180, 41, 6), service_months(180, 113, 6)
+    (180, 240)
+    """
+    launch = switch + 1 + int(np.ceil(target_delay_months))
+    return max(int(months), launch + 12 * SERVICE_RUN_YEARS)
 
 
 def easing_month(rules: Rules, u: events.Uniforms, months: int) -> FloatArray:
@@ -342,13 +350,15 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     rules are fitted (``decision.fitted``), the :class:`SwitchProblem`.
     """
     months, paths = terms.months, terms.paths
-    target = terms.target
     drawn = uniforms is not None
     collect = drawn and decision.collect
     fitted: SwitchRule | None = decision.fitted if drawn else None
     dates = _dates(terms)
     if collect and fitted is None:
-        return {s: target.build(_start(terms, s, uniforms), uniforms, decision) for s in dates}
+        return {
+            s: _service(terms, _start(terms, s, uniforms), uniforms, decision, collect=True)
+            for s in dates
+        }
     never = np.full(paths, months - 1.0)
     how_lic = _fixed(never) if drawn else None
     lic = license.MODE.build(_licence(terms), uniforms, how_lic)
@@ -377,7 +387,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
                 plan=_service_plan(q, s, plan, never) if decision.rule == "fixed" else None,
                 fitted=None if fitted is None else fitted.services.get(s),
             )
-        r = target.build(q, uniforms, how)
+        r = _service(terms, q, uniforms, how)
         own.append(r)
         launch = np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,))
         launches.append(launch)
@@ -493,7 +503,7 @@ def planned_cash_flow(
         bridge = license.MODE.build(_bridge(_licence(terms)), uniforms, _fixed(never))
         cash = np.where(late, np.broadcast_to(bridge.committed_cash_flow, cash.shape), cash)
     q = _start(terms, s, uniforms)
-    r = terms.target.build(q, uniforms, _fixed(_service_plan(q, s, plan, never)))
+    r = _service(terms, q, uniforms, _fixed(_service_plan(q, s, plan, never)))
     t = np.arange(months).reshape(1, -1)
     delay = column(terms.service.exposure.launch_delay_months)[:, 0]
     launch = np.broadcast_to(s + 1 + delay, (paths,))
@@ -509,8 +519,8 @@ def planned_cash_flow(
 def _service_plan(q: Terms, s: int, plan: StagedPlan | None, never: FloatArray) -> FloatArray:
     """The ``fixed`` plan of the service started after switch month ``s``: its own
     expected-case plan where the staged plan switches then, else never stopping."""
-    if plan is None or plan.switch != s:
-        return never
+    if plan is None or plan.switch != s:  # never stopping, over the service's months
+        return np.full(np.shape(never), q.months - 1.0)
     return MODES[q.mode].fixed_plan(q, _start(plan.scenario, s, None))
 
 
@@ -552,9 +562,20 @@ def _start(terms: StagedTerms, s: int, uniforms) -> Terms:
         eased = eased_by(rules, s)
         factor = 1.0 - (1.0 - m) * eased
     service = terms.service
-    q = service.starting(s + 1, service.exposure.scaled(factor))
+    months = service_months(terms.months, s, terms.target_delay)
+    q = service.starting(s + 1, service.exposure.scaled(factor), months)
     q.extra["eased"] = eased
     return q
+
+
+def _service(terms: StagedTerms, q: Terms, uniforms, how, collect: bool = False):
+    """The service of terms ``q`` (:func:`_start`) built over its own months, events
+    drawn from the same paths' uniforms extended to them, then shown on the staged
+    entry's horizon with the months after folded into the value beyond it
+    (:meth:`ModeResult.truncated`); in training, its exit problem."""
+    u = None if uniforms is None else uniforms.extended(q.months)
+    r = terms.target.build(q, u, how)
+    return r if collect else r.truncated(terms.months, terms.finance.discount_rate_year)
 
 
 def _fixed(never):
