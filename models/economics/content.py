@@ -302,14 +302,16 @@ def average_budget(plan: ContentPlan, months: int) -> ContentBudget:
     )
 
 
-def foreign_on_offer(plan: ContentPlan, log_kept: FloatArray) -> FloatArray:
+def foreign_on_offer(
+    plan: ContentPlan, log_kept: FloatArray, log_lasting: FloatArray | None = None
+) -> FloatArray:
     """Approved foreign titles still on offer after crackdowns, (paths, months).
 
     Each content year's titles go on offer at its start (``launch + 12 k``) for
-    ``window`` years and lose to the crackdowns from then on
-    (:func:`models.economics.events.kept_since`); titles bought after a crackdown pass
-    the rules of their day. ``log_kept`` is the risk's
-    :attr:`~models.economics.events.ServiceRisk.log_kept`.
+    ``window`` years and lose to the crackdowns from then on, and to the lasting part
+    of those before (:func:`models.economics.events.kept_since`). ``log_kept`` and
+    ``log_lasting`` are the risk's
+    :attr:`~models.economics.events.ServiceRisk.log_kept` and ``log_lasting``.
     """
     months = np.shape(log_kept)[1]
     t = month_index(months)
@@ -326,7 +328,7 @@ def foreign_on_offer(plan: ContentPlan, log_kept: FloatArray) -> FloatArray:
         )
         on = (v >= 0) & (j < plan.window)
         start = np.maximum(plan.launch + 12.0 * v, 0.0)
-        out += np.where(on, titles * kept_since(log_kept, start), 0.0)
+        out += np.where(on, titles * kept_since(log_kept, start, log_lasting), 0.0)
     return out
 
 

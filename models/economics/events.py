@@ -182,6 +182,9 @@ class ServiceRisk:
     log_kept : ndarray
         Its logarithm (finite even when a crackdown pulls every title), from which
         :func:`kept_since` reads what the crackdowns between two months took.
+    log_lasting : ndarray
+        Log of the share of later titles the crackdowns up to month ``t`` still cut
+        (``regulation_crackdown_persistence`` of each cut lasts).
     distress : ndarray
         1 (or the probability) if the partner's first distress falls in month ``t``,
         given the service still operates.
@@ -199,6 +202,7 @@ class ServiceRisk:
     extra_churn: FloatArray
     catalogue: FloatArray
     log_kept: FloatArray
+    log_lasting: FloatArray
     distress: FloatArray
     drawn: dict[str, FloatArray] = field(default_factory=dict)
 
@@ -244,29 +248,39 @@ def expected_catalogue(
     return np.exp(expected_log_kept(crackdown_hazard_month, loss, months))
 
 
-def kept_since(log_kept: FloatArray, start: ArrayLike) -> FloatArray:
-    """Share of titles first on offer in month ``start`` that the crackdowns of months
-    ``start`` to ``t`` left on offer in month ``t``, (rows, months).
+def kept_since(
+    log_kept: FloatArray, start: ArrayLike, log_lasting: FloatArray | None = None
+) -> FloatArray:
+    """Share of titles first on offer in month ``start`` that crackdowns leave on offer
+    in month ``t``, (rows, months).
 
-    A crackdown pulls titles on offer when it happens; titles bought or licensed later
-    pass the rules of their day (the approval rate), so a crackdown in month 1 does not
-    touch a contract signed in month 150 (issue 20's review). ``log_kept`` is
-    :attr:`ServiceRisk.log_kept`; ``start`` (rows or 1, months or 1) at most ``t``
-    where it is read.
+    A crackdown pulls titles on offer when it happens (those of months ``start`` to
+    ``t``: ``log_kept``); of those before ``start``, only the part that lasts
+    (``log_lasting``, :attr:`ServiceRisk.log_lasting`) cuts titles bought or licensed
+    later, which otherwise pass the rules of their day: a crackdown in month 1 cuts a
+    contract signed in month 150 by its lasting part only (issue 20's reviews).
+    ``start`` (rows or 1, months or 1) is at most ``t`` where it is read.
 
     >>> lk = np.log(np.array([[1.0, 0.9, 0.9, 0.81]]))  # crackdowns in months 1 and 3
     >>> kept_since(lk, np.array([[0, 0, 2, 2]])).round(2).tolist()
     [[1.0, 0.9, 1.0, 0.9]]
+    >>> ll = np.log(np.array([[1.0, 0.95, 0.95, 0.9025]]))  # half of each cut lasts
+    >>> kept_since(lk, np.array([[0, 0, 2, 2]]), ll).round(3).tolist()
+    [[1.0, 0.9, 0.95, 0.855]]
     """
     lk = np.asarray(log_kept, dtype=float)
     start = np.asarray(start)
     months = lk.shape[1]
     rows = max(lk.shape[0], np.shape(start)[0] if start.ndim == 2 else 1)
+    if log_lasting is not None:
+        rows = max(rows, np.shape(log_lasting)[0])
     lk = np.broadcast_to(lk, (rows, months))
     at = np.broadcast_to(np.clip(start - 1, 0, months - 1), (rows, months)).astype(int)
-    before = np.where(
-        np.broadcast_to(start, (rows, months)) >= 1, np.take_along_axis(lk, at, axis=1), 0.0
-    )
+    since = np.broadcast_to(start, (rows, months)) >= 1
+    before = np.where(since, np.take_along_axis(lk, at, axis=1), 0.0)
+    if log_lasting is not None:
+        ll = np.broadcast_to(np.asarray(log_lasting, dtype=float), (rows, months))
+        before = before - np.where(since, np.take_along_axis(ll, at, axis=1), 0.0)
     return np.exp(lk - before)
 
 
@@ -312,15 +326,16 @@ def _expected_exit_and_crackdowns(
     """Forced exit and content crackdowns in expectation: what every mode has."""
     exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
     alive = regulation.survival(exit_h)
-    log_kept = expected_log_kept(
-        _monthly(rules.crackdown_hazard_year), rules.crackdown_catalogue_loss, months
-    )
+    h = _monthly(rules.crackdown_hazard_year)
+    log_kept = expected_log_kept(h, rules.crackdown_catalogue_loss, months)
+    lasting = column(rules.crackdown_catalogue_loss) * column(rules.crackdown_persistence)
     return {
         "alive": alive,
         "exit_at": alive * exit_h,
         "exit_hazard": exit_h,
         "catalogue": np.exp(log_kept),
         "log_kept": log_kept,
+        "log_lasting": expected_log_kept(h, lasting, months),
     }
 
 
@@ -338,6 +353,10 @@ def _drawn_exit_and_crackdowns(
         "exit_hazard": exit_h,
         "catalogue": (1.0 - column(rules.crackdown_catalogue_loss)) ** crackdowns,
         "log_kept": crackdowns * _log_keep(1.0 - column(rules.crackdown_catalogue_loss)),
+        "log_lasting": crackdowns
+        * _log_keep(
+            1.0 - column(rules.crackdown_catalogue_loss) * column(rules.crackdown_persistence)
+        ),
         "drawn": {"crackdowns": crackdowns[:, -1].astype(float)},
     }
 

@@ -226,6 +226,7 @@ class Rules(Group):
     suspension_sub_loss: Value
     crackdown_hazard_year: Value
     crackdown_catalogue_loss: Value
+    crackdown_persistence: Value
     easing_hazard_year: Value
     easing_hazard_multiplier: Value
     exit_cost_usd_m: Value

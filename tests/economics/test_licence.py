@@ -250,10 +250,15 @@ def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing
     assert np.all(fees[:, 25:] == 0.0)
 
 
-def test_a_crackdown_pulls_titles_of_the_running_contract_not_of_later_ones():
+@pytest.mark.parametrize("persistence", [0.0, 0.5, 1.0])
+def test_a_crackdown_pulls_titles_of_the_running_contract_and_its_lasting_part_later_ones(
+    persistence,
+):
     """One crackdown in month 10 (20 % of the titles): the first contract (months
     6-41) loses a fifth of its instalments from then on; the contracts signed in months
-    42, 78 and 114 license titles that pass the rules of their day, whole."""
+    42, 78 and 114 license titles that pass the rules of their day, cut only by the
+    part of the crackdown that lasts (``regulation_crackdown_persistence``: none, half,
+    all of it)."""
     months = 120
     crack = np.ones(months)
     crack[10] = 0.0
@@ -261,6 +266,7 @@ def test_a_crackdown_pulls_titles_of_the_running_contract_not_of_later_ones():
         _uniforms(months, crackdown=crack),
         regulation_crackdown_hazard_year=0.5,
         regulation_crackdown_catalogue_loss=0.2,
+        regulation_crackdown_persistence=persistence,
         license_renewal_sd_log=0.0,
     )
     fees = np.broadcast_to(lines["license_fees"], (1, months))[0]
@@ -268,7 +274,7 @@ def test_a_crackdown_pulls_titles_of_the_running_contract_not_of_later_ones():
     assert fees[9] == pytest.approx(instalment)
     assert fees[10] == pytest.approx(0.8 * instalment)
     assert fees[41] == pytest.approx(0.8 * instalment)
-    assert fees[42] == pytest.approx(0.3 * CONTRACT + instalment)  # a new contract, whole
+    later = 1.0 - 0.2 * persistence
     signings = [42, 78, 114]
-    assert np.allclose(fees[signings], 0.3 * CONTRACT + instalment)
-    assert np.allclose(np.delete(fees, [*range(42), *signings]), instalment)
+    assert np.allclose(fees[signings], later * (0.3 * CONTRACT + instalment))
+    assert np.allclose(np.delete(fees, [*range(42), *signings]), later * instalment)

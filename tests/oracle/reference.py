@@ -355,6 +355,7 @@ def _expected_risk(v: _Values, mode: str, launch: int) -> dict[str, Any]:
         survive *= 1.0 - hazard[t]
     hc = _monthly(v("regulation_crackdown_hazard_year"))
     loss = v("regulation_crackdown_catalogue_loss")
+    lasts = v("regulation_crackdown_persistence")
     catalogue = [(1.0 - hc * loss) ** (t + 1.0) for t in range(months)]
     risk = {
         "alive": alive,
@@ -364,8 +365,11 @@ def _expected_risk(v: _Values, mode: str, launch: int) -> dict[str, Any]:
         "sub_shock": [0.0] * months,
         "extra_churn": 0.0,
         "catalogue": catalogue,
-        # titles first on offer in month s, still on offer in month t
-        "kept": lambda t, s: (1.0 - hc * loss) ** (t - s + 1.0),
+        # titles first on offer in month s, still on offer in month t: the crackdowns
+        # since s, and the lasting part of those before
+        "kept": lambda t, s: (1.0 - hc * loss) ** (t - s + 1.0) * (1.0 - hc * loss * lasts) ** s,
+        # what the crackdowns up to month t cut from later titles
+        "lasting": lambda t: (1.0 - hc * loss * lasts) ** (t + 1.0),
         "distress": [0.0] * months,
     }
     if mode == "license":  # no shocks at renewal; the buyer's distress in expectation
@@ -399,6 +403,7 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
     exit_month = _first(u["exit"], h, exposed, months)
     hc = _monthly(v("regulation_crackdown_hazard_year"))
     keep = 1.0 - v("regulation_crackdown_catalogue_loss")
+    lasting = 1.0 - v("regulation_crackdown_catalogue_loss") * v("regulation_crackdown_persistence")
     catalogue, crackdowns, count = [], 0, []
     for t in range(months):
         if u["crackdown"][t] < hc:
@@ -413,8 +418,13 @@ def _drawn_risk(v: _Values, mode: str, launch: int, u: Mapping[str, Sequence[flo
         "sub_shock": [0.0] * months,
         "extra_churn": 0.0,
         "catalogue": catalogue,
-        # titles first on offer in month s lose to the crackdowns of months s .. t
-        "kept": lambda t, s: keep ** (count[t] - (count[s - 1] if s >= 1 else 0)),
+        # titles first on offer in month s lose to the crackdowns of months s .. t, and
+        # to the lasting part of those before
+        "kept": lambda t, s: (
+            keep ** (count[t] - (count[s - 1] if s >= 1 else 0))
+            * lasting ** (count[s - 1] if s >= 1 else 0)
+        ),
+        "lasting": lambda t: lasting ** count[t],
         "distress": [0.0] * months,
     }
     if mode == "license":
@@ -698,7 +708,7 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
             cat = risk["kept"](t, signed)
             # what a year earns at today's price, with the renegotiations so far, on
             # the titles crackdowns leave on average over a contract
-            earned = titles * _licence_price(v, t) * shock / 12.0 * steady_cat
+            earned = titles * _licence_price(v, t) * shock / 12.0 * steady_cat * risk["lasting"](t)
             due, lost = due * cat, instalment * hit * lgd * cat
             # paid at signing, on the titles on offer then, for the months after t
             paid = upfront * value * (term - 1 - (t - signed)) / term * risk["kept"](signed, signed)

@@ -105,17 +105,20 @@ class Licensing(EntryMode):
             risk.drawn["licensee_distress"] = (first < months).astype(float)
         # a crackdown pulls titles of the running contract; the next contract licenses
         # titles that pass the rules of its day
-        kept = events.kept_since(risk.log_kept, month_index(months) - np.maximum(m, 0.0))
+        kept = events.kept_since(
+            risk.log_kept, month_index(months) - np.maximum(m, 0.0), risk.log_lasting
+        )
         due = (upfront + instalment) * kept
         lost = instalment * hit * column(lic.loss_given_distress) * kept
-        # a normalised month: titles on offer as many as crackdowns leave on average
-        # over a contract
+        # a normalised month: a contract signed now, on the titles the lasting part of
+        # the crackdowns so far leaves, as many as new crackdowns leave on average
+        # over its term
         steady = events.steady_kept(
             regulation.monthly_hazard(rules.crackdown_hazard_year),
             rules.crackdown_catalogue_loss,
             lic.term_months,
         )
-        earned = licence.earning(price, shock, titles, k) * steady
+        earned = licence.earning(price, shock, titles, k) * steady * np.exp(risk.log_lasting)
         # what was paid at signing for the months after each month: as many titles as
         # were on offer then (a later crackdown refunds nothing)
         signing = np.maximum(month_index(months) - np.maximum(m, 0.0), 0.0).astype(int)

@@ -276,7 +276,7 @@ class OwnService(EntryMode):
         # the catalogue on offer (crackdowns pull foreign titles) draws the market
         titles = content.catalogue_titles(
             base.plan,
-            content.foreign_on_offer(base.plan, risk.log_kept),
+            content.foreign_on_offer(base.plan, risk.log_kept, risk.log_lasting),
             terms.content.domestic_title_weight,
             terms.content.original_title_weight,
         )

@@ -235,6 +235,25 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         range_source="range: assumption: a few titles to nearly a third of the catalogue",
     ),
     ParamSpec(
+        "regulation_crackdown_persistence",
+        "float",
+        0.5,
+        "fraction",
+        "Share of a crackdown's cut that also falls on titles bought or licensed after "
+        "it (the rules stay tighter); the rest is the titles it pulled, which later "
+        "purchases replace with titles that pass.",
+        _A + "the tightenings of 2014, 2015 and 2018 stayed (ref 5.2, 5.3, 5.5: none was "
+        "reversed), but each pulled named titles that a streamer can replace by others; "
+        "half-way between later titles untouched (0) and every later title cut alike (1)",
+        label="share of a crackdown that lasts",
+        min=0.0,
+        max=1.0,
+        uncertain=True,
+        default_range=(0.0, 1.0),
+        range_source="range: assumption: from later titles untouched to every later title "
+        "cut alike",
+    ),
+    ParamSpec(
         "regulation_easing_hazard_year",
         "float",
         0.04,
