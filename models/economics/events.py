@@ -15,9 +15,9 @@ content crackdown
     A tightening of the rules for foreign content pulls
     ``regulation_crackdown_catalogue_loss`` of the foreign titles on offer, in every
     mode: an own service's catalogue (and so its market) and a licence's fees lose them
-    from the month of the event on. Titles bought or licensed later pass the rules of
-    their day (:func:`kept_since`): the catalogue recovers as windows and contracts
-    renew.
+    from the month of the event on. Titles bought or licensed later lose only the part
+    of the cut that lasts (``regulation_crackdown_persistence``; :func:`kept_since`):
+    the catalogue recovers that much as windows and contracts renew.
 partner distress
     The partner falls into financial distress, as LeEco did in November 2016 (ref 4.7):
     the streamer loses ``partner_distress_lost_months`` of remittances and pays to
