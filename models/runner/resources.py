@@ -47,8 +47,14 @@ def check_memory(n_paths: int, available: float | None = None) -> None:
     need = memory_needed(n_paths)
     if need > available:
         fits = REPORT.most_paths(available) // 1000 * 1000
+        expected = (
+            f"expected at most about {fits:,} paths on this machine"
+            if fits > 0
+            else f"expected a machine with at least {REPORT.need(1000) / 1e9:,.1f} GB free, "
+            "whatever the paths"
+        )
         raise ParameterError(
             f"parameter n_paths={n_paths:,}: a report this size needs about "
             f"{need / 1e9:,.1f} GB of memory and {available / 1e9:,.1f} GB is available; "
-            f"expected at most about {fits:,} paths on this machine"
+            f"{expected}"
         )

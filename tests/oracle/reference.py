@@ -708,7 +708,14 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
             cat = risk["kept"](t, signed)
             # what a year earns at today's price, with the renegotiations so far, on
             # the titles crackdowns leave on average over a contract
-            earned = titles * _licence_price(v, t) * shock / 12.0 * steady_cat * risk["lasting"](t)
+            earned = (
+                titles
+                * _licence_price(v, t)
+                * shock
+                / 12.0
+                * steady_cat
+                * risk["lasting"](months - 1)
+            )
             due, lost = due * cat, instalment * hit * lgd * cat
             # paid at signing, on the titles on offer then, for the months after t
             paid = upfront * value * (term - 1 - (t - signed)) / term * risk["kept"](signed, signed)

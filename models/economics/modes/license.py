@@ -118,7 +118,10 @@ class Licensing(EntryMode):
             rules.crackdown_catalogue_loss,
             lic.term_months,
         )
-        earned = licence.earning(price, shock, titles, k) * steady * np.exp(risk.log_lasting)
+        # (the lasting cut at the horizon's level, the final month's, for the whole
+        # normalised year: a lasting cut late in the final year is not a twelfth of one)
+        lasting = np.exp(np.asarray(risk.log_lasting)[:, -1:])
+        earned = licence.earning(price, shock, titles, k) * steady * lasting
         # what was paid at signing for the months after each month: as many titles as
         # were on offer then (a later crackdown refunds nothing)
         signing = np.maximum(month_index(months) - np.maximum(m, 0.0), 0.0).astype(int)
