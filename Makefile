@@ -11,7 +11,7 @@ SCENARIO ?= data/scenarios/base.yaml
 help:
 	@echo "make report   run $(SCENARIO) into reports/ and print the HTML path"
 	@echo "make test     run the test suite (unit, property, notebook, CLI, browser)"
-	@echo "make test-fast  the tests without Papermill, kernels and Chromium (about 2 min)"
+	@echo "make test-fast  the tests without Papermill, kernels and Chromium"
 	@echo "make lab      open JupyterLab on notebooks/ with the project's kernel"
 	@echo "             (PORT=8888 IP=0.0.0.0 NO_BROWSER=1 TOKEN=... LAB_ARGS=...)"
 	@echo "make lint     ruff check and format check"
