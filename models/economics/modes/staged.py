@@ -37,8 +37,10 @@ as for the other modes:
     The best switch date and the best exit, knowing the future.
 
 The own service started at each switch date is simulated in full for every path (one
-run per date), so a staged entry costs as many own-service runs as it has switch dates
-(two with the default three-year exclusive licence over ten years).
+run per date), for at least :data:`SERVICE_RUN_YEARS` from its launch, past the horizon
+where need be (its later months folded into the value beyond the horizon), so a staged
+entry costs as many own-service runs as it has switch dates (four with the default
+three-year exclusive licence over fifteen years).
 """
 
 from __future__ import annotations
