@@ -200,6 +200,25 @@ svod_subscribers = _loader(
     ),
 )
 
+#: China's paid online-video market as industry bodies reported it: paid memberships
+#: (summed over platforms), paying users, and the share of users who paid.
+paid_video_market = _loader(
+    "china_paid_video_market.csv",
+    {
+        "as_of": Column(M),
+        "measure": Column(
+            S, choices=frozenset({"paid_memberships", "paying_users", "share_paid_pct"})
+        ),
+        "value": Column(F, min=0, max=2000),
+        "unit": Column(S),
+        "publisher": Column(S),
+        "status": Column("status"),
+        "source": Column(S),
+        "quote": Column(S),
+    },
+    _sorted(["as_of", "measure"]),
+)
+
 #: China's internet and online-video users (CNNIC), millions and percent.
 cnnic = _loader(
     "china_internet_cnnic.csv",

@@ -44,22 +44,22 @@ from models._arrays import FloatArray, column, month_index
 
 
 def demand_factor(
-    users_m: ArrayLike,
-    payer_share: ArrayLike,
+    payers_m: ArrayLike,
     foreign_share: ArrayLike,
     reference_m: ArrayLike,
     elasticity: ArrayLike,
 ) -> FloatArray:
     """How much more a buyer pays than in the market where the fee was observed.
 
-    ``(users * payer_share * foreign_share / reference) ** elasticity``: the paying
-    online-video users open to foreign titles, millions, against ``reference``
-    (``license_reference_demand_m``), with diminishing returns.
+    ``(payers * foreign_share / reference) ** elasticity``: the paying online-video
+    users (:func:`models.economics.market.paying_users`) open to foreign titles,
+    millions, against ``reference`` (``license_reference_demand_m``), with diminishing
+    returns.
 
-    >>> float(demand_factor(400.0, 0.1, 0.1, 1.0, 0.5)[0, 0])
+    >>> float(demand_factor(40.0, 0.1, 1.0, 0.5)[0, 0])
     2.0
     """
-    pool = column(payer_share) * column(foreign_share) * np.asarray(users_m, dtype=float)
+    pool = column(foreign_share) * np.asarray(payers_m, dtype=float)
     pool = pool if np.ndim(pool) == 2 else column(pool)
     return (np.maximum(pool, 0.0) / column(reference_m)) ** column(elasticity)
 

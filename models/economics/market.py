@@ -1,7 +1,9 @@
 """Addressable market: how many people could subscribe to a premium foreign service.
 
 The market starts from China's online-video audience (CNNIC, ``data/raw``), keeps the
-share that pays for video subscriptions and the share open to a premium foreign
+share that pays for video subscriptions (a share that diffuses in time towards its
+ceiling, :func:`payer_share`: the paying market China's leaders report, fitted in
+:mod:`models.calibration.paying_market`) and the share open to a premium foreign
 service, then scales with price (constant elasticity against the incumbents' price,
 which may fall once the service launches) and with what the catalogue on offer draws
 (constant elasticity against a reference catalogue, so titles add demand with
@@ -17,24 +19,118 @@ from numpy.typing import ArrayLike
 from models._arrays import FloatArray, column, month_index
 
 
-def online_video_users(users0_m: ArrayLike, growth_year: ArrayLike, months: int) -> FloatArray:
-    """Online-video users in each month, growing at a constant yearly rate.
+def online_video_users(
+    users0_m: ArrayLike, growth_year: ArrayLike, months: int, ceiling_m: ArrayLike = np.inf
+) -> FloatArray:
+    """Online-video users in each month, growing at ``growth_year`` at first and
+    slowing as they near ``ceiling_m``.
+
+    A logistic curve through ``users0`` whose growth at month 0 is ``growth_year``:
+    ``U(t) = C / (1 + (C / U0 - 1) exp(-k t / 12))`` with
+    ``k = ln(1 + g) / (1 - U0 / C)``. Without a ceiling (``inf``), or when they
+    shrink (``g < 0``), it is ``U0 (1 + g) ** (t / 12)``; users at or above the
+    ceiling stay where they are unless they shrink.
 
     Parameters
     ----------
     users0_m : float or array of shape (paths,)
         Users at month 0, millions (``market_online_video_users_m``).
     growth_year : float or array of shape (paths,)
-        Yearly growth rate as a fraction (``market_user_growth_year``).
+        Yearly growth rate at month 0, fraction (``market_user_growth_year``).
+    months : int
+        Number of months.
+    ceiling_m : float or array of shape (paths,)
+        Most users there can be, millions (``market_online_video_users_ceiling_m``).
+
+    Returns
+    -------
+    ndarray of shape (paths, months)
+        Users in millions.
+
+    >>> u = online_video_users(1000.0, 0.05, 1201, 2000.0)
+    >>> round(float(u[0, 12] / u[0, 0]), 4), round(float(u[0, -1]))
+    (1.0488, 2000)
+    """
+    u0, g, c = column(users0_m), column(growth_year), column(ceiling_m)
+    t = month_index(months) / 12.0
+    free = u0 * (1.0 + g) ** t
+    if np.all(np.isinf(c)):
+        return free
+    share = np.minimum(u0 / np.where(np.isinf(c), 1.0, c), 1.0)
+    finite = np.isfinite(c) & (share < 1.0) & (g >= 0.0)
+    k = np.log1p(g) / np.where(finite, 1.0 - share, 1.0)
+    capped = c / (1.0 + (1.0 / np.where(finite, share, 1.0) - 1.0) * np.exp(-k * t))
+    at_ceiling = np.isfinite(c) & (share >= 1.0) & (g >= 0.0)
+    return np.where(finite, capped, np.where(at_ceiling, u0 + 0.0 * t, free))
+
+
+def payer_share(
+    start: ArrayLike, headroom: ArrayLike, rate_year: ArrayLike, months: int
+) -> FloatArray:
+    """Share of online-video users who pay for video, in each month: a logistic
+    diffusion from ``start`` towards ``headroom * start``.
+
+    ``s(t) = h s0 / (1 + (h - 1) exp(-r t / 12))``, the logistic curve through
+    ``s(0) = s0`` with ceiling ``h s0`` and rate ``r`` a year (Verhulst's law, the
+    curve Griliches (1957) fitted to the diffusion of hybrid corn). A headroom of 1 (or
+    a rate of 0) keeps the share at ``s0``; below 1 it falls towards its ceiling. The
+    share never exceeds 1.
+
+    Parameters
+    ----------
+    start : float or array of shape (paths,)
+        Share at month 0, fraction (``market_svod_payer_share``).
+    headroom : float or array of shape (paths,)
+        Ceiling over the share at month 0, positive (``market_payer_headroom``).
+    rate_year : float or array of shape (paths,)
+        Logistic rate, per year (``market_payer_diffusion_rate_year``): early on the
+        share grows by about ``exp(r) - 1`` a year.
     months : int
         Number of months.
 
     Returns
     -------
     ndarray of shape (paths, months)
-        Users in millions: ``users0 * (1 + growth) ** (t / 12)``.
+
+    References
+    ----------
+    Griliches, Z. (1957). Hybrid corn: an exploration in the economics of technological
+    change. Econometrica 25(4), 501-522.
+
+    >>> s = payer_share(0.05, 4.0, 1.0, 1201)
+    >>> round(float(s[0, 0]), 4), round(float(s[0, 12]), 4), round(float(s[0, -1]), 4)
+    (0.05, 0.0951, 0.2)
     """
-    return column(users0_m) * (1.0 + column(growth_year)) ** (month_index(months) / 12.0)
+    s0, h, r = column(start), column(headroom), column(rate_year)
+    fade = np.exp(-r * month_index(months) / 12.0)
+    return np.minimum(h * s0 / (1.0 + (h - 1.0) * fade), 1.0)
+
+
+def paying_users(
+    users_m: FloatArray, start: ArrayLike, headroom: ArrayLike, rate_year: ArrayLike
+) -> FloatArray:
+    """Online-video users who pay for video, millions, (paths, months): the users
+    (:func:`online_video_users`) times the paying share (:func:`payer_share`).
+
+    This is the paying market a strategist reads in the leaders' filings and the
+    news; an own service's reviews and a staged entry's switch watch it
+    (:mod:`models.economics.reviews`).
+    """
+    users = np.asarray(users_m, dtype=float)
+    return users * payer_share(start, headroom, rate_year, users.shape[-1])
+
+
+def users_and_payers(mkt, months: int) -> tuple[FloatArray, FloatArray]:
+    """The online-video users and the paying users of a scenario's market, millions,
+    (paths, months) each: :func:`online_video_users` and :func:`paying_users` of the
+    ``market`` group (:class:`models.economics.terms.Market`)."""
+    users = online_video_users(
+        mkt.online_video_users_m, mkt.user_growth_year, months, mkt.online_video_users_ceiling_m
+    )
+    payers = paying_users(
+        users, mkt.svod_payer_share, mkt.payer_headroom, mkt.payer_diffusion_rate_year
+    )
+    return users, payers
 
 
 def price_factor(price: ArrayLike, reference_price: ArrayLike, elasticity: ArrayLike) -> FloatArray:
@@ -76,7 +172,7 @@ def catalogue_attractiveness(
 
 def addressable_market(
     users_m: FloatArray,
-    payer_share: ArrayLike,
+    payers_m: FloatArray,
     foreign_share: ArrayLike,
     price_multiplier: ArrayLike,
     catalogue_multiplier: ArrayLike,
@@ -87,8 +183,9 @@ def addressable_market(
     ----------
     users_m : ndarray (paths, months)
         Online-video users, millions (:func:`online_video_users`).
-    payer_share : float or (paths,)
-        Share of users who pay for any video subscription.
+    payers_m : ndarray (paths, months)
+        Of them, those who pay for any video subscription, millions
+        (:func:`paying_users`).
     foreign_share : float or (paths,)
         Share of payers open to a premium foreign service.
     price_multiplier : float, (paths, 1) or (paths, months)
@@ -101,6 +198,6 @@ def addressable_market(
     ndarray (paths, months)
         Market potential, never above the number of users.
     """
-    m = users_m * (column(payer_share) * column(foreign_share)) * price_multiplier
+    m = payers_m * column(foreign_share) * price_multiplier
     m = m * catalogue_multiplier
     return np.minimum(m, users_m)

@@ -17,9 +17,13 @@ team from the start, each content year when it is bought.
 The decision may use only what is observable at the review (:data:`STATE`): the
 subscribers and their trend over the last quarter, the cash of the last quarter and so
 far, the months since launch, the share of the catalogue still on offer (content
-crackdowns so far), the months spent dark (suspensions so far) and whether the partner
-has fallen into distress. It never sees the drawn inputs themselves (the market's size,
-the growth rates), only what they have produced so far.
+crackdowns so far), the months spent dark (suspensions so far), whether the partner
+has fallen into distress, and the market: how China's paying video users have grown
+since the decision date and over the last year (what the leaders' filings show,
+:func:`models.economics.market.paying_users`; growth, not the level, whose definition
+the data leave uncertain). It never sees the drawn inputs themselves (the market's
+size, the growth rates, the paying share's ceiling), only what they have produced so
+far.
 
 Three ways to take the decision, valued on the same paths (:class:`ExitValues`):
 
@@ -60,6 +64,8 @@ STATE: dict[str, str] = {
     "catalogue_share": "share of the catalogue still on offer",
     "dark_months": "months dark so far",
     "partner_distressed": "partner in distress (0 or 1)",
+    "paying_market_growth": "growth of China's paying video users since month 0 (fraction)",
+    "paying_market_trend": "growth of China's paying video users over the last year (fraction)",
 }
 
 RULES = ("committed", "adaptive", "foresight")
@@ -143,6 +149,7 @@ def exit_problem(
     dark: FloatArray,
     distress: FloatArray,
     every: int,
+    payers: FloatArray | float = 1.0,
     first_review: int = 0,
     walk_away_cost: FloatArray | float = 0.0,
     go: bool = True,
@@ -169,6 +176,8 @@ def exit_problem(
         1 in the month the partner falls into distress.
     every : int
         Months between reviews.
+    payers : ndarray (paths, months) or float
+        China's paying video users, millions (a constant: a market that does not move).
     first_review : int
         The month the venture starts spending (a staged entry's own service: after its
         switch); the go decision is at the end of the month before.
@@ -200,7 +209,7 @@ def exit_problem(
     stop_value = pv[:, at] - d0[:, at] * leave_cost * still
     running_at_end = alive[:, -1] - exit_at[:, -1]
     final = pv[:, -1] + d[:, -1] * np.broadcast_to(terminal, (paths,)) * running_at_end
-    features = observe(cash, subscribers, catalogue, dark, distress, launch_col, dates)
+    features = observe(cash, subscribers, catalogue, dark, distress, launch_col, dates, payers)
     return ExitProblem(
         reviews=dates,
         stop_value=stop_value,
@@ -212,7 +221,9 @@ def exit_problem(
     )
 
 
-def observe(cash, subscribers, catalogue, dark, distress, launch, reviews) -> FloatArray:
+def observe(
+    cash, subscribers, catalogue, dark, distress, launch, reviews, payers=1.0
+) -> FloatArray:
     """The state (:data:`STATE`) at each decision month (-1: before month 0, when
     nothing has happened yet), (paths, dates, features)."""
     paths, months = np.shape(cash)
@@ -237,8 +248,26 @@ def observe(cash, subscribers, catalogue, dark, distress, launch, reviews) -> Fl
         np.minimum(
             padded(np.cumsum(np.broadcast_to(distress, (paths, months)), axis=1), 0.0)[:, at], 1.0
         ),
+        *market_signals(payers, reviews, paths, months),
     ]
     return np.stack(cols, axis=2)
+
+
+def market_signals(payers, reviews, paths: int, months: int) -> list[FloatArray]:
+    """The paying market's growth since month 0 and over the last year, fractions, at
+    each decision month, (paths, dates) each (0 at the go decision: nothing seen yet).
+
+    >>> g, y = market_signals(np.array([[10.0, 11.0, 12.5]]), np.array([-1, 2]), 1, 3)
+    >>> g.round(3).tolist(), y.round(3).tolist()
+    ([[0.0, 0.25]], [[0.0, 0.25]])
+    """
+    p = np.broadcast_to(np.asarray(payers, dtype=float), (paths, months))
+    at = np.asarray(reviews) + 1
+    padded = np.concatenate([p[:, :1], p], axis=1)  # before month 0: month 0's market
+    year_ago = padded[:, np.maximum(at - 12, 0)]
+    now = padded[:, at]
+    base = np.where(padded[:, :1] > 0, padded[:, :1], 1.0)
+    return [now / base - 1.0, now / np.where(year_ago > 0, year_ago, 1.0) - 1.0]
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,10 @@ class Market(Group):
     PREFIX: ClassVar[str] = "market"
     online_video_users_m: Value
     user_growth_year: Value
+    online_video_users_ceiling_m: Value
     svod_payer_share: Value
+    payer_headroom: Value
+    payer_diffusion_rate_year: Value
     foreign_premium_share: Value
     reference_catalogue_titles: Value
     price_elasticity: Value

@@ -12,7 +12,13 @@ from models.calibration import data
 from models.exceptions import DataFileError
 from tests.conftest import ROOT
 
-LOADERS = [data.svod_subscribers, data.cnnic, data.netflix_regional, data.foreign_services]
+LOADERS = [
+    data.svod_subscribers,
+    data.cnnic,
+    data.paid_video_market,
+    data.netflix_regional,
+    data.foreign_services,
+]
 
 
 def digest(path):

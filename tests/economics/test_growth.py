@@ -98,10 +98,10 @@ def test_market_pieces():
     users = online_video_users(1000.0, 0.1, 25)
     assert np.isclose(users[0, 0], 1000.0) and np.isclose(users[0, 12], 1100.0)
     assert np.isclose(price_factor(44.0, 22.0, -1.0)[0, 0], 0.5)
-    m = addressable_market(users, 0.2, 0.1, price_factor(22.0, 22.0, -1.5), 0.5)
+    m = addressable_market(users, 0.2 * users, 0.1, price_factor(22.0, 22.0, -1.5), 0.5)
     assert np.isclose(m[0, 0], 1000 * 0.2 * 0.1 * 0.5)
     # never more than the users themselves
-    assert np.all(addressable_market(users, 1.0, 1.0, 5.0, 1.0) <= users)
+    assert np.all(addressable_market(users, users, 1.0, 5.0, 1.0) <= users)
 
 
 def test_first_time_and_returning_sign_ups():

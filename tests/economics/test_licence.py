@@ -84,7 +84,7 @@ def test_the_price_follows_the_buyers_demand():
     ratio = half["license_fees"][0, 6] / base["license_fees"][0, 6]
     assert ratio == pytest.approx(1 / math.sqrt(2))
     assert flat["license_fees"][0, 6] / base["license_fees"][0, 6] == pytest.approx(0.5)
-    assert float(licence.demand_factor(1000.0, 0.1, 0.1, 2.5, 0.5)[0, 0]) == pytest.approx(2.0)
+    assert float(licence.demand_factor(100.0, 0.1, 2.5, 0.5)[0, 0]) == pytest.approx(2.0)
 
 
 def test_a_renewal_is_renegotiated_and_the_shocks_compound():

@@ -21,7 +21,9 @@ give the reasoning behind each equation):
 * content: a library of foreign titles bought each content year for a window, the
   domestic titles the quota requires (bought for the titles submitted, windows of their
   own), originals owned for good; paid up front and amortised straight-line;
-* market: ``users[t] = U0 (1 + g) ** (t / 12)``, potential ``m[t] = min(users[t] * payer
+* market: users on a logistic curve to their ceiling ``C`` growing at ``ln(1 + g)`` at
+  first, the paying share ``payer[t]`` on a logistic curve from ``s0`` to ``h s0`` at
+  rate ``r``, potential ``m[t] = min(users[t] * payer[t]
   * foreign * (price / reference[t]) ** elasticity * (catalogue[t] / C_ref) ** e,
   users[t])``, the reference price cut from the launch on, the catalogue counting
   foreign titles left after crackdowns and domestic titles and originals at weights;
@@ -471,9 +473,7 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         )
     market = []
     for t in range(months):
-        users = v("market_online_video_users_m") * (1.0 + v("market_user_growth_year")) ** (
-            t / 12.0
-        )
+        users = _users(v, t)
         reference = v("pricing_reference_price_cny_month") * (
             1.0 - v("market_price_war_cut") if t >= launch else 1.0
         )
@@ -486,7 +486,7 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         )
         m = (
             users
-            * v("market_svod_payer_share")
+            * _payer_share(v, t)
             * v("market_foreign_premium_share")
             * (price / reference) ** v("market_price_elasticity")
             * (max(catalogue, 0.0) / v("market_reference_catalogue_titles"))
@@ -638,10 +638,36 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     return lines, subs, terminal
 
 
+def _users(v: _Values, t: int) -> float:
+    """Online-video users in month ``t``: logistic towards the ceiling, growing at
+    ``ln(1 + g)`` a year at first (exponential without a ceiling or when shrinking)."""
+    u0, g, c = (
+        v("market_online_video_users_m"),
+        v("market_user_growth_year"),
+        v("market_online_video_users_ceiling_m"),
+    )
+    if math.isinf(c) or g < 0.0:
+        return u0 * (1.0 + g) ** (t / 12.0)
+    if u0 >= c:
+        return u0
+    k = math.log(1.0 + g) / (1.0 - u0 / c)
+    return c / (1.0 + (c / u0 - 1.0) * math.exp(-k * t / 12.0))
+
+
+def _payer_share(v: _Values, t: int) -> float:
+    """Paying share of the users in month ``t``: logistic from the share at month 0
+    to ``headroom`` times it."""
+    s0, h, r = (
+        v("market_svod_payer_share"),
+        v("market_payer_headroom"),
+        v("market_payer_diffusion_rate_year"),
+    )
+    return min(h * s0 / (1.0 + (h - 1.0) * math.exp(-r * t / 12.0)), 1.0)
+
+
 def _licence_price(v: _Values, t: int) -> float:
     """Fee per title-year of a contract signed in month ``t``, before renegotiation."""
-    users = v("market_online_video_users_m") * (1.0 + v("market_user_growth_year")) ** (t / 12.0)
-    pool = users * v("market_svod_payer_share") * v("market_foreign_premium_share")
+    pool = _users(v, t) * _payer_share(v, t) * v("market_foreign_premium_share")
     demand = (pool / v("license_reference_demand_m")) ** v("license_demand_elasticity")
     return (
         v("license_fee_usd_m_per_title")

@@ -58,9 +58,21 @@ HIGH_HAZARDS = {
     "regulation_crackdown_hazard_year": 0.9,
 }
 
+#: A market that grows as China's did from 2015: the paying share four times over at a
+#: rate of 1 a year, users growing 8 % a year at first towards a ceiling near them.
+GROWING = {
+    "market_online_video_users_m": 600.0,
+    "market_user_growth_year": 0.08,
+    "market_online_video_users_ceiling_m": 900.0,
+    "market_svod_payer_share": 0.06,
+    "market_payer_headroom": 4.0,
+    "market_payer_diffusion_rate_year": 1.0,
+}
+
 DETERMINISTIC = {
     "base": {},
     "bullish": BULLISH,
+    "growing": GROWING,
     "high-hazards": HIGH_HAZARDS,
     "launch-after-horizon": {"horizon_years": 1},
     "launch-at-once": {

@@ -77,10 +77,9 @@ class Licensing(EntryMode):
         lic, market, rules = terms.license, terms.market, terms.rules
         launch = self.launch_month(terms)
         k, m = licence.contract_index(launch, lic.term_months, months)
-        users = mkt.online_video_users(market.online_video_users_m, market.user_growth_year, months)
+        _, payers = mkt.users_and_payers(market, months)
         demand = licence.demand_factor(
-            users,
-            market.svod_payer_share,
+            payers,
             market.foreign_premium_share,
             lic.reference_demand_m,
             lic.demand_elasticity,

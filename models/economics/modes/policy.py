@@ -156,6 +156,7 @@ def with_exit_policy(
     exit_cost: Value,
     *,
     market: FloatArray = ZERO,
+    payers: FloatArray | float = 1.0,
     subscribers: FloatArray = ZERO,
     adds: FloatArray = ZERO,
     amortisation: FloatArray = ZERO,
@@ -186,7 +187,8 @@ def with_exit_policy(
 
     ``cond`` holds the lines while operating (:data:`~models.economics.results.LINE_ITEMS`;
     ``cash`` their sum, if computed already); a mode without subscribers leaves
-    ``market``, ``subscribers``, ``adds`` and ``amortisation`` at zero.
+    ``market``, ``subscribers``, ``adds`` and ``amortisation`` at zero. ``payers``
+    is China's paying video users (millions), which the reviews watch.
     """
     mkt, subs, amort = market, subscribers, amortisation
     months = horizon.months
@@ -234,6 +236,7 @@ def with_exit_policy(
             dark=risk.dark,
             distress=risk.distress,
             every=horizon.review_months,
+            payers=payers,
             walk_away_cost=walk_away_cost,
             go=horizon.go,
         )

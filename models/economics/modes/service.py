@@ -4,10 +4,12 @@ The streamer runs its own service in China, alone (:mod:`models.economics.modes.
 or with a licensed local platform (:mod:`models.economics.modes.partner`). Month by
 month (docs/design.md, "Model sketch"):
 
-1. **Market.** China's online-video users grow at a constant rate; the paying share
-   and the share open to a premium foreign service give the market before price and
-   catalogue; the price against the incumbents' (cut once the service launches) and
-   the catalogue on offer scale it (:mod:`models.economics.market`).
+1. **Market.** China's online-video users grow at a constant rate; the share of them
+   who pay for video diffuses towards its ceiling (a logistic curve, fitted on the
+   leaders' members); the share of payers open to a premium foreign service gives the
+   market before price and catalogue; the price against the incumbents' (cut once the
+   service launches) and the catalogue on offer scale it
+   (:mod:`models.economics.market`).
 2. **Content.** A library bought each content year ahead of the launch, under the
    quota (:func:`models.economics.content.content_plan`); crackdowns pull foreign
    titles, which shrinks the catalogue's draw.
@@ -62,6 +64,7 @@ class Base:
     """The parts of an own service that no event changes (money out negative)."""
 
     users: FloatArray  # online-video users, millions (paths, months)
+    payers: FloatArray  # of them, those who pay for video, millions (paths, months)
     price: FloatArray  # demand multiplier of the price against the incumbents'
     plan: content.ContentPlan
     revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included
@@ -162,7 +165,7 @@ class OwnService(EntryMode):
         set-up costs: everything that no event changes."""
         months = terms.months
         mkt, pricing, fin = terms.market, terms.pricing, terms.finance
-        users = market.online_video_users(mkt.online_video_users_m, mkt.user_growth_year, months)
+        users, payers = market.users_and_payers(mkt, months)
         list_price, revenue_cny = price_and_revenue(pricing)
         reference = market.reference_price(
             pricing.reference_price_cny_month, mkt.price_war_cut, launch, months
@@ -184,6 +187,7 @@ class OwnService(EntryMode):
         setup_out = np.where(t == start, -column(fin.setup_usd_m), 0.0)
         return Base(
             users=users,
+            payers=payers,
             price=price,
             plan=plan,
             revenue_per_sub=revenue_cny / column(pricing.fx_cny_per_usd),
@@ -286,7 +290,7 @@ class OwnService(EntryMode):
         mkt = per_path(
             market.addressable_market(
                 base.users,
-                mkt_terms.svod_payer_share,
+                base.payers,
                 mkt_terms.foreign_premium_share,
                 base.price,
                 draw,
@@ -383,6 +387,7 @@ class OwnService(EntryMode):
             risk,
             exit_cost,
             market=mkt,
+            payers=base.payers,
             subscribers=subs,
             adds=adds,
             amortisation=base.amortisation,

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import events, finance, licence, lsm, regulation, reviews
+from models.economics import events, finance, licence, lsm, market, regulation, reviews
 from models.economics.modes import license
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import OUTSIDE, Decision
@@ -67,6 +67,8 @@ SWITCH_STATE = {
     "eased": "the rules have eased (0 or 1)",
     "license_cash_last_year_usd_m": "the licence's cash over the last 12 months (US$ m)",
     "license_running": "the licence still runs (0 or 1)",
+    "paying_market_growth": reviews.STATE["paying_market_growth"],
+    "paying_market_trend": reviews.STATE["paying_market_trend"],
 }
 
 
@@ -375,6 +377,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     refund_cash = sum(refunds.values()) if refunds else None
     lic_alive = np.broadcast_to(lic.survival, (paths, months))
 
+    _, payers = market.users_and_payers(terms.licence.market, months)
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
     delay = column(terms.service.exposure.launch_delay_months)
@@ -416,6 +419,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
                     np.broadcast_to(eased, (paths,)),
                     lic_cf[:, start : s + 1].sum(axis=1),
                     np.broadcast_to(lic.survival, (paths, months))[:, s],
+                    *reviews.market_signals(payers, np.array([s]), paths, months),
                 ]
             )
         )

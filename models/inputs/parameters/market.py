@@ -37,7 +37,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "float",
         0.034,
         "fraction per year",
-        "Yearly growth of online-video users.",
+        "Yearly growth of online-video users at month 0; it slows as they near "
+        "market_online_video_users_ceiling_m.",
         "data/raw/china_internet_cnnic.csv: internet users 989 M (2020-12) to 1,092 M "
         "(2023-12) is 3.4 % a year",
         label="growth of online-video users",
@@ -47,6 +48,20 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         default_range=(0.0, 0.06),
         range_source="range: assumption: saturation (0 %) to the 2017-20 pace (about 6 %, "
         "same file)",
+    ),
+    ParamSpec(
+        "market_online_video_users_ceiling_m",
+        "float",
+        1377.0,
+        "million people",
+        "Most online-video users China can have: their growth (market_user_growth_year) "
+        "slows on a logistic curve as they near it.",
+        "data/raw/china_internet_cnnic.csv row 2023-12: 1,092 M internet users at 77.5 % "
+        "penetration is 1,409 M people, of whom 97.7 % of those online watch video "
+        "(1,067 / 1,092): 1,377 M if everyone came online",
+        label="ceiling of online-video users",
+        min=1.0,
+        max=3000.0,
     ),
     ParamSpec(
         "market_svod_payer_share",
@@ -65,6 +80,45 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         default_range=(0.08, 0.25),
         range_source="range: assumption: 8 % (only the two leaders' members counted once) "
         "to 25 % (every platform's members counted)",
+    ),
+    ParamSpec(
+        "market_payer_headroom",
+        "float",
+        1.0,
+        "multiple of the paying share at month 0",
+        "Ceiling of the share of online-video users who pay for video, as a multiple of "
+        "market_svod_payer_share: the paying share diffuses towards it on a logistic "
+        "curve (1: it stays where it is; below 1: it falls).",
+        "data/raw/china_svod_subscribers.csv: the leaders' members have levelled off "
+        "since 2019 (iQIYI 106.9 M 2019-12 verified, 101.7 M 2020-12 verified, 111.6 M "
+        "2022-12; Tencent Video 124 M 2021-12, 113 M 2024-03 partly verified); logistic "
+        "fits put their ceilings at 107 M and 121 M with midpoints in 2018 "
+        "(models.calibration.paying_market): today's paying share is its ceiling",
+        label="headroom of the paying share",
+        min=0.1,
+        max=20.0,
+        uncertain=True,
+        default_range=(0.85, 1.25),
+        range_source="range: same file: a fall like Tencent Video's 9 % (2024) to a "
+        "quarter more payers (assumption: new tiers or a consolidation)",
+    ),
+    ParamSpec(
+        "market_payer_diffusion_rate_year",
+        "float",
+        1.5,
+        "per year",
+        "Rate of the logistic curve on which the paying share moves towards its "
+        "ceiling (market_payer_headroom): early on it grows by about exp(rate) - 1 a "
+        "year, and a gap to the ceiling closes by 1 - exp(-rate) a year.",
+        "logistic fits on data/raw/china_svod_subscribers.csv "
+        "(models.calibration.paying_market): iQIYI 1.78 a year (verified rows), Tencent "
+        "Video 1.21 (all rows); 1.5 is their midpoint",
+        label="diffusion rate of the paying share",
+        min=0.0,
+        max=10.0,
+        uncertain=True,
+        default_range=(1.2, 1.8),
+        range_source="range: the two fits (same file)",
     ),
     ParamSpec(
         "market_foreign_premium_share",

@@ -1,0 +1,91 @@
+"""The market in time: users that slow near their ceiling, a paying share that diffuses
+on a logistic curve, and the signals a review reads from it. Hand-computed values and
+properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from models.economics import market, reviews
+from models.economics.terms import Market, PathValues
+from models.inputs.params import validate
+
+
+def test_the_paying_share_by_hand():
+    """s(t) = h s0 / (1 + (h - 1) exp(-r t)): at one year with s0 5 %, h 4, r 1."""
+    s = market.payer_share(0.05, 4.0, 1.0, 25)
+    assert s[0, 0] == pytest.approx(0.05)
+    assert s[0, 12] == pytest.approx(0.2 / (1.0 + 3.0 * math.exp(-1.0)))
+    assert s[0, 24] == pytest.approx(0.2 / (1.0 + 3.0 * math.exp(-2.0)))
+
+
+def test_the_paying_share_moves_towards_its_ceiling_and_stays_below_it():
+    h = np.array([0.5, 1.0, 3.0, 30.0])
+    s = market.payer_share(0.1, h, 1.5, 600)
+    assert np.allclose(s[:, -1], np.minimum(0.1 * h, 1.0), rtol=1e-6)
+    steps = np.diff(s, axis=1)
+    assert np.all(steps[0] <= 0) and np.all(steps[2] >= 0)  # down to 0.05, up to 0.3
+    assert np.all(s[1] == 0.1)  # no headroom: frozen
+    assert np.all(s <= 1.0)  # a ceiling above 1 is cut at everyone
+    assert np.all(market.payer_share(0.1, 3.0, 0.0, 60) == pytest.approx(0.1))  # rate 0
+
+
+def test_a_faster_diffusion_gets_there_sooner():
+    slow, fast = market.payer_share(0.05, 4.0, np.array([0.7, 1.5]), 61)
+    assert np.all(fast[1:] > slow[1:])
+    # the gap to the ceiling closes by 1 - exp(-r) a year, late on
+    gap = 0.2 - fast
+    assert gap[60] / gap[48] == pytest.approx(math.exp(-1.5), rel=0.02)
+
+
+def test_users_slow_near_their_ceiling():
+    """Growth at month 0 is ln(1 + g) a year; they never pass the ceiling; without
+    one, or when shrinking, they compound at g."""
+    u = market.online_video_users(1000.0, 0.05, 1201, 2000.0)
+    slope = (u[0, 1] - u[0, 0]) * 12.0 / u[0, 0]
+    assert slope == pytest.approx(math.log(1.05), rel=0.02)
+    assert np.all(np.diff(u[0]) > 0) and u[0, -1] == pytest.approx(2000.0, rel=1e-4)
+    assert np.all(u <= 2000.0)
+    free = market.online_video_users(1000.0, 0.05, 25)
+    assert free[0, 12] == pytest.approx(1050.0) and free[0, 24] == pytest.approx(1102.5)
+    shrinking = market.online_video_users(1000.0, -0.1, 13, 1100.0)
+    assert shrinking[0, 12] == pytest.approx(900.0)
+    at = market.online_video_users(1500.0, 0.05, 13, 1400.0)
+    assert np.all(at == 1500.0)  # at or above it: no growth
+
+
+def test_the_paying_market_is_users_times_the_share_and_watched_by_reviews():
+    p = validate(
+        market_payer_headroom=3.0,
+        market_payer_diffusion_rate_year=1.0,
+        market_svod_payer_share=0.1,
+        market_online_video_users_ceiling_m=2000.0,
+    )
+    users, payers = market.users_and_payers(Market.read(PathValues(p)), p.months)
+    share = market.payer_share(0.1, 3.0, 1.0, p.months)
+    np.testing.assert_allclose(payers, users * share)
+    g, y = reviews.market_signals(payers, np.array([-1, 11, 23]), 1, p.months)
+    assert g[0, 0] == 0.0 and y[0, 0] == 0.0  # nothing seen at the go decision
+    assert g[0, 1] == pytest.approx(payers[0, 11] / payers[0, 0] - 1.0)
+    assert y[0, 2] == pytest.approx(payers[0, 23] / payers[0, 11] - 1.0)
+    assert g[0, 2] > g[0, 1] > 0
+
+
+def test_the_review_state_names_every_feature():
+    """The features the review rule regresses on are those STATE names, market signals
+    last, and a market that does not move reads as no growth."""
+    f = reviews.observe(
+        np.ones((2, 24)),
+        np.ones((2, 24)),
+        1.0,
+        0.0,
+        0.0,
+        np.zeros(2),
+        np.array([-1, 5, 17]),
+    )
+    assert f.shape == (2, 3, len(reviews.STATE))
+    assert list(reviews.STATE)[-2:] == ["paying_market_growth", "paying_market_trend"]
+    assert np.all(f[:, :, -2:] == 0.0)
