@@ -236,6 +236,7 @@ def content_plan(
     months: int,
     start_month: int = 0,
     quota_cover_share: ArrayLike = 0.0,
+    market_price: ArrayLike = 1.0,
 ) -> ContentPlan:
     """The content of an own service launched in ``launch``.
 
@@ -256,6 +257,10 @@ def content_plan(
     quota_cover_share : float or (paths, 1)
         Share of the domestic titles a partner's library supplies at no cost to the
         streamer (they are on offer all the same; ``partner_quota_cover_share``).
+    market_price : float or (paths, months)
+        What the paying market has done to the price of rights and domestic titles
+        bought in each month, as a multiple of month 0's
+        (:func:`market_price_index`); localisation and originals are priced apart.
     """
     c = content
     years = months // 12 + 2
@@ -279,10 +284,14 @@ def content_plan(
     }
     # bought ahead of the launch, but not before the venture starts
     start = np.maximum(column(launch) - column(c.lead_months), float(start_month))
-    total = sum(yearly.values())
+    bid = yearly["rights"] + yearly["domestic"]  # priced by the market's bidding
+    own = yearly["localisation"] + yearly["originals"]
+    cash = payments(bid, start, months, c.cost_inflation_year) * market_price + payments(
+        own, start, months, c.cost_inflation_year
+    )
     return ContentPlan(
         yearly=yearly,
-        cash=payments(total, start, months, c.cost_inflation_year),
+        cash=cash,
         foreign=by_month(in_window(approved, c.window_years), launch, months),
         domestic=by_month(in_window(domestic, c.domestic_window_years), launch, months),
         originals=by_month(np.cumsum(originals * ones, axis=1), launch, months),
@@ -290,6 +299,23 @@ def content_plan(
         window=column(c.window_years),
         launch=column(launch).astype(float),
     )
+
+
+def market_price_index(payers_m: FloatArray, elasticity: ArrayLike) -> FloatArray:
+    """The price of rights and domestic titles in each month against month 0's, as the
+    paying market grows: ``(payers[t] / payers[0]) ** elasticity``, (paths, months).
+
+    Platforms bid for titles with what their members pay, so rights prices follow the
+    paying market, less than one for one: top dramas' online rights rose 3-5 times from
+    2014 to 2017 (ref 2.18) while paid memberships rose about 14 times (ref 1.25;
+    ``content_market_price_elasticity``).
+
+    >>> market_price_index(np.array([[10.0, 40.0]]), 0.5).tolist()
+    [[1.0, 2.0]]
+    """
+    payers = np.asarray(payers_m, dtype=float)
+    first = np.where(payers[:, :1] > 0, payers[:, :1], 1.0)
+    return (np.maximum(payers, 0.0) / first) ** column(elasticity)
 
 
 def average_budget(plan: ContentPlan, months: int) -> ContentBudget:

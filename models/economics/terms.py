@@ -210,6 +210,7 @@ class Content(Group):
     domestic_title_weight: Value
     original_title_weight: Value
     cost_inflation_year: Value
+    market_price_elasticity: Value
     amortisation_months: Value
     lead_months: Value
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from models.analysis import flexibility, metrics, voi
 from models.analysis.decision import Decision
+from models.economics import reviews
 from models.economics.modes import MODES
 from models.economics.terms import PathValues
 from models.format import esc, money, pct
@@ -488,7 +489,8 @@ def decision_values_table(d: Decision) -> HTMLBlock:
             "leave at the first review after launch with fewer subscribers than a threshold; "
             "a staged entry: switch at the one date that did best); the fitted rule should "
             "never do worse. Value of flexibility: adaptive against the better of "
-            "committing and never starting. The rest of the report follows "
+            "committing and never starting. A review sees only what a manager could: "
+            f"{'; '.join(reviews.STATE.values())}. The rest of the report follows "
             f"{rule[d.params.decision_rule]}."
         ),
     )

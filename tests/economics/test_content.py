@@ -14,6 +14,7 @@ from models.economics.content import (
     foreign_on_offer,
     in_window,
     localisation_usd_m_per_title,
+    market_price_index,
     payments,
     reedit_cost_usd,
     yearly_payments,
@@ -104,6 +105,16 @@ def test_content_plan_by_hand():
     partner = content_plan(c, rules, launch=6, months=p.months, quota_cover_share=0.8)
     assert partner.yearly["domestic"][0, 0] == pytest.approx(1.0 * 0.2)  # the library covers 80 %
     assert partner.domestic[0, 6] == 10  # on offer all the same
+    # a paying market twice month 0's from month 24 on, at elasticity 0.5: rights and
+    # domestic titles bought then cost sqrt 2 as much; localisation and originals do not
+    doubled = np.where(np.arange(p.months) >= 24, 2.0, 1.0).reshape(1, -1)
+    priced = content_plan(
+        c, rules, launch=18, months=p.months, market_price=market_price_index(doubled * 50, 0.5)
+    )
+    assert priced.cash[0, 12] == pytest.approx(plan.cash[0, 12])
+    assert priced.cash[0, 24] == pytest.approx((10 + 1) * np.sqrt(2) + 30)
+    assert priced.cash[0, 36] == pytest.approx(10 * np.sqrt(2) + 30)
+    assert np.array_equal(priced.foreign, plan.foreign)  # the same titles
 
 
 def test_payments_follow_each_years_amount():

@@ -20,7 +20,8 @@ give the reasoning behind each equation):
 
 * content: a library of foreign titles bought each content year for a window, the
   domestic titles the quota requires (bought for the titles submitted, windows of their
-  own), originals owned for good; paid up front and amortised straight-line;
+  own), originals owned for good; paid up front and amortised straight-line, rights and
+  domestic titles at prices that follow the paying market ``(payers[t] / payers[0]) ** e``;
 * market: users on a logistic curve to their ceiling ``C`` growing at ``ln(1 + g)`` at
   first, the paying share ``payer[t]`` on a logistic curve from ``s0`` to ``h s0`` at
   rate ``r``, potential ``m[t] = min(users[t] * payer[t]
@@ -249,13 +250,13 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
             bought.append(max(need - held, 0.0))
     covered = v("partner_quota_cover_share") if mode == "partner" else 0.0
     originals = v("content_originals_usd_m_year") / v("content_original_usd_m_per_title")
-    spend = [
+    # rights and domestic titles are priced on the paying market; the rest is not
+    bid = [
         f * v("content_rights_usd_m_per_title")
-        + f * _localisation(v)
         + bought[k] * (1.0 - covered) * v("content_domestic_title_usd_m")
-        + v("content_originals_usd_m_year")
         for k in range(years)
     ]
+    own = [f * _localisation(v) + v("content_originals_usd_m_year") for _ in range(years)]
     start = max(launch - v("content_lead_months"), v.start)
     out: dict[str, list] = {
         "cash": [],
@@ -269,7 +270,8 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
         due = t >= start and (t - start) % 12 == 0
         k = int((t - start) // 12)
         growth = (1.0 + v("content_cost_inflation_year")) ** (t / 12.0)
-        out["cash"].append(spend[k] * growth if due else 0.0)
+        bidding = (_payers(v, t) / _payers(v, 0)) ** v("content_market_price_elasticity")
+        out["cash"].append((bid[k] * bidding + own[k]) * growth if due else 0.0)
         if t < launch:
             for key in ("foreign", "domestic", "originals"):
                 out[key].append(0.0)
@@ -663,6 +665,11 @@ def _payer_share(v: _Values, t: int) -> float:
         v("market_payer_diffusion_rate_year"),
     )
     return min(h * s0 / (1.0 + (h - 1.0) * math.exp(-r * t / 12.0)), 1.0)
+
+
+def _payers(v: _Values, t: int) -> float:
+    """Paying video users in month ``t``, millions."""
+    return _users(v, t) * _payer_share(v, t)
 
 
 def _licence_price(v: _Values, t: int) -> float:

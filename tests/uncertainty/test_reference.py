@@ -44,6 +44,9 @@ BULLISH = {
     "growth_p_innovation_month": 0.003,
     "growth_churn_rate_month": 0.03,
     "content_originals_usd_m_year": 5.0,
+    # content prices held: falling with the shrinking market, they kept solo running
+    # to the horizon on every path (the base and growing cases check the prices)
+    "content_market_price_elasticity": 0.0,
     "finance_discount_rate_year": [0.06, 0.1, 0.16],
 }
 

@@ -143,8 +143,15 @@ class OwnService(EntryMode):
 
     # -- the service --------------------------------------------------------------------
 
-    def content_plan(self, terms: Terms, launch) -> content.ContentPlan:
-        """The service's content (:func:`models.economics.content.content_plan`)."""
+    def content_plan(self, terms: Terms, launch, payers=None) -> content.ContentPlan:
+        """The service's content (:func:`models.economics.content.content_plan`), rights
+        and domestic titles priced on the paying market ``payers`` (millions, (paths,
+        months); None: at month 0's market)."""
+        price = (
+            1.0
+            if payers is None
+            else content.market_price_index(payers, terms.content.market_price_elasticity)
+        )
         return content.content_plan(
             terms.content,
             terms.rules,
@@ -152,6 +159,7 @@ class OwnService(EntryMode):
             terms.months,
             terms.horizon.start_month,
             self.quota_cover(terms),
+            price,
         )
 
     def content_budget(self, terms: Terms) -> content.ContentBudget:
@@ -171,7 +179,7 @@ class OwnService(EntryMode):
             pricing.reference_price_cny_month, mkt.price_war_cut, launch, months
         )
         price = market.price_factor(list_price, reference, mkt.price_elasticity)
-        plan = self.content_plan(terms, launch)
+        plan = self.content_plan(terms, launch, payers)
         amort = content.amortise(plan.cash, terms.content.amortisation_months)
         t = np.arange(months).reshape(1, -1)
         start = terms.horizon.start_month

@@ -238,6 +238,26 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         range_source="range: assumption: falling as after 2019 to rising as before (ref 2.2)",
     ),
     ParamSpec(
+        "content_market_price_elasticity",
+        "float",
+        0.5,
+        "",
+        "How the price of rights and domestic titles follows China's paying video "
+        "market: bought when it is x times its size at month 0, they cost x ** "
+        "elasticity times as much (on top of content_cost_inflation_year). Localisation "
+        "and originals are priced apart.",
+        "refs 2.18 and 1.25: top dramas' online rights rose 3-5 times from 2014 to 2017 "
+        "while paid memberships rose about 14 times (9.45 M in 2014 to some 131 M in "
+        "2017, between 75 M in 2016 and 230 M in 2018): ln 4 / ln 14 = 0.53",
+        label="content prices' response to the paying market",
+        min=0.0,
+        max=2.0,
+        uncertain=True,
+        default_range=(0.4, 0.7),
+        range_source="range: same refs: ln 3 / ln 14 = 0.42 to ln 6 / ln 14 = 0.68 (if "
+        "'rose 3-5 times' means to 4-6 times the 2014 price)",
+    ),
+    ParamSpec(
         "content_amortisation_months",
         "int",
         24,
