@@ -1,21 +1,27 @@
 """Hindcast of the paying market: what a scenario's market says about later years,
 against what was reported.
 
-A scenario set in the past (``letv_2015``: late 2015's information) draws its market
-inputs as the Monte Carlo does (:func:`models.uncertainty.montecarlo.draw_inputs`),
+A scenario set in the past (``letv_2015``: the decision at the start of 2016) draws its
+market inputs as the Monte Carlo does (:func:`models.uncertainty.montecarlo.draw_inputs`),
 and its paying video users at each later year end
-(:func:`models.economics.market.paying_users`) are set against what was reported then.
-No series counts China's paying users once each, so the report is a bracket
-(:func:`brackets`):
+(:func:`models.economics.market.paying_users`; on the definition of its start, iResearch's
+28.84 M paying users of 2015, ref 1.22) are set against what was reported
+(:func:`reports`). No series counts China's paying users once each, year after year, so
+three kinds of report are used, each for what it can say:
 
-- **at least** the largest platform's paying members at the year end (a member of
-  iQIYI or Tencent Video pays; ``data/raw/china_svod_subscribers.csv``);
-- **at most** the paid memberships summed over platforms that the industry reported
-  (Entgroup; a payer holds one or more; ``data/raw/china_paid_video_market.csv``),
-  where one was reported for that year or the months just after it.
+- **paying users reported for the year** (``paying_users`` rows counted exactly in
+  ``data/raw/china_paid_video_market.csv``: Analysys's and iResearch's 61.3 M and 75 M
+  for 2016): they should lie in the model's 90 % band;
+- **the largest platform's paying members** at the year end (iQIYI, Tencent Video or
+  Youku, ``data/raw/china_svod_subscribers.csv``): each is a paying user, so a lower
+  bound the median should clear;
+- **paid memberships summed over platforms** (Entgroup's 230 M for 2018, counted
+  exactly): a payer holds one or more, so an upper bound the median should not pass.
 
-A market frozen at its first month's paying share is the benchmark the hindcast must
-beat (:func:`hindcast`'s ``frozen`` column).
+Reports worded "more than" and forecasts say nothing either way and are left out; the
+shares of users who said they paid (CNSA, CNNIC) count single-title purchases and are
+left out too. A market frozen at its first month's paying share is the benchmark the
+hindcast must beat (:func:`hindcast`'s ``frozen`` column).
 """
 
 from __future__ import annotations
@@ -27,55 +33,45 @@ from models.calibration import data
 from models.economics import market
 from models.uncertainty import montecarlo
 
-#: Platforms whose members are a lower bound on the paying users.
-PLATFORMS = ("iQIYI", "Tencent Video")
-
-#: Months after a year end within which a reported count of paid memberships still
-#: bounds the paying users of that year end from above (the market grew: a later count
-#: is larger).
-UPPER_WITHIN_MONTHS = 3
+#: Platforms whose paying members are a lower bound on the paying users.
+PLATFORMS = ("iQIYI", "Tencent Video", "Youku")
 
 
-def brackets(years, svod: pd.DataFrame | None = None, paid: pd.DataFrame | None = None):
+def reports(years, svod: pd.DataFrame | None = None, paid: pd.DataFrame | None = None):
     """What was reported about the paying users at each year end, millions.
 
     Returns
     -------
     DataFrame indexed by year
-        ``lower`` (largest platform's members; NaN if none was reported),
-        ``lower_source`` (platform and whether the row is verified), ``upper`` (paid
-        memberships over all platforms, at the year end or within
-        :data:`UPPER_WITHIN_MONTHS` after it; NaN if none), ``upper_source``.
+        ``reported`` (paying users counted exactly for the year, a tuple, possibly
+        empty), ``leader`` (largest platform's members at the year end; NaN if none) and
+        ``leader_source``, ``memberships`` (paid memberships summed over platforms,
+        counted exactly at the year end; NaN if none).
     """
     svod = data.svod_subscribers() if svod is None else svod
     paid = data.paid_video_market() if paid is None else paid
+    exact = paid[paid["qualifier"] == "exact"]
     rows = []
     for year in years:
         end = pd.Timestamp(year=year, month=12, day=31)
-        at_end = svod[(svod["as_of"] == end) & svod["platform"].isin(PLATFORMS)]
-        lower, lower_source = np.nan, ""
+        at_end = svod[(svod["as_of"].dt.to_period("M") == end.to_period("M"))]
+        at_end = at_end[at_end["platform"].isin(PLATFORMS)]
+        leader, leader_source = np.nan, ""
         if not at_end.empty:
             top = at_end.loc[at_end["subscribers_m"].idxmax()]
-            lower = float(top["subscribers_m"])
-            lower_source = (
-                f"{top['platform']} ({'verified' if top['verified'] else 'not verified'})"
-            )
-        counts = paid[paid["measure"] == "paid_memberships"].copy()
-        when = pd.PeriodIndex(counts["as_of"], freq="M")
-        after = (when - pd.Period(end, freq="M")).map(lambda d: d.n)
-        near = counts[(after >= 0) & (after <= UPPER_WITHIN_MONTHS)]
-        upper, upper_source = np.nan, ""
-        if not near.empty:
-            first = near.iloc[0]
-            upper = float(first["value"])
-            upper_source = f"{first['publisher']}, {first['as_of']}"
+            leader = float(top["subscribers_m"])
+            status = "verified" if top["verified"] else "not verified"
+            leader_source = f"{top['platform']} ({status})"
+        this = exact[exact["as_of"] == f"{year}-12"]
+        users = this[this["measure"] == "paying_users"]["value"]
+        members = this[this["measure"] == "paid_memberships"]["value"]
         rows.append(
             {
                 "year": year,
-                "lower": lower,
-                "lower_source": lower_source,
-                "upper": upper,
-                "upper_source": upper_source,
+                "reported": tuple(float(x) for x in users),
+                "leader": leader,
+                "leader_source": leader_source,
+                "memberships": float(members.min()) if len(members) else np.nan,
             }
         )
     return pd.DataFrame(rows).set_index("year")
@@ -107,7 +103,7 @@ def paying_users_at(params, n_paths: int | None, months: list[int]) -> np.ndarra
 
 
 def hindcast(params, years, n_paths: int = 4000) -> pd.DataFrame:
-    """The scenario's paying users at each year end against the reported bracket.
+    """The scenario's paying users at each year end against what was reported.
 
     Parameters
     ----------
@@ -121,20 +117,41 @@ def hindcast(params, years, n_paths: int = 4000) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by year
-        The bracket (:func:`brackets`), the model's ``p5``, ``median`` and ``p95``
-        (millions), ``frozen`` (the paying share held at month 0), and
-        ``median_inside`` (the median within the reported bracket).
+        The reports (:func:`reports`), the model's ``p5``, ``median`` and ``p95``
+        (millions), ``frozen`` (the paying share held at month 0, the inputs at their
+        central values), and three checks, each NaN where nothing was reported:
+        ``reported_in_band`` (every paying-users report within p5..p95),
+        ``above_leader`` (median at least the largest platform's members) and
+        ``below_memberships`` (median at most the paid memberships).
     """
     years = list(years)
     months = [12 * (y - params.start_year) + 11 for y in years]
     if min(months) < 0:
         raise ValueError(f"years {years} start before the scenario ({params.start_year})")
     paths = paying_users_at(params, n_paths, months)
-    frozen = paying_users_at(params.replace(market_payer_headroom=1.0), None, months)[0]
-    table = brackets(years)
+    table = reports(years)
     table["p5"], table["median"], table["p95"] = np.percentile(paths, [5, 50, 95], axis=0)
-    table["frozen"] = frozen
-    lower_ok = table["lower"].isna() | (table["median"] >= table["lower"])
-    upper_ok = table["upper"].isna() | (table["median"] <= table["upper"])
-    table["median_inside"] = lower_ok & upper_ok
-    return table
+    table["frozen"] = paying_users_at(params.replace(market_payer_headroom=1.0), None, months)[0]
+    return checks(table, "median")
+
+
+def checks(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The hindcast's checks of ``column`` (the median, or ``frozen``: the band is then
+    that single value) against the reports; NaN where nothing was reported."""
+    out = table.copy()
+    low, high = (out["p5"], out["p95"]) if column == "median" else (out[column], out[column])
+
+    def in_band(row, lo, hi):
+        if not row["reported"]:
+            return np.nan
+        return float(all(lo <= x <= hi for x in row["reported"]))
+
+    out["reported_in_band"] = [
+        in_band(r, lo, hi) for (_, r), lo, hi in zip(out.iterrows(), low, high, strict=True)
+    ]
+    value = out[column]
+    out["above_leader"] = np.where(out["leader"].isna(), np.nan, value >= out["leader"])
+    out["below_memberships"] = np.where(
+        out["memberships"].isna(), np.nan, value <= out["memberships"]
+    )
+    return out

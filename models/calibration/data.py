@@ -210,6 +210,8 @@ paid_video_market = _loader(
             S, choices=frozenset({"paid_memberships", "paying_users", "share_paid_pct"})
         ),
         "value": Column(F, min=0, max=2000),
+        # as the source words it: a count, "more than", or a forecast
+        "qualifier": Column(S, choices=frozenset({"exact", "at_least", "forecast"})),
         "unit": Column(S),
         "publisher": Column(S),
         "status": Column("status"),

@@ -90,8 +90,8 @@ def fit(
     platform : str
         A platform of ``china_svod_subscribers.csv`` (see :data:`LEADERS`).
     verified_only : bool
-        Keep the rows the curation marks verified (``status`` verified, partly or
-        second-hand) only.
+        Keep the rows the curation marks verified only (``status`` SEC, verified or
+        derived_SEC: :data:`models.calibration.data.VERIFIED`).
     frame : DataFrame, optional
         The table (:func:`models.calibration.data.svod_subscribers`); read when omitted.
 

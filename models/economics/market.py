@@ -83,8 +83,9 @@ def payer_share(
     headroom : float or array of shape (paths,)
         Ceiling over the share at month 0, positive (``market_payer_headroom``).
     rate_year : float or array of shape (paths,)
-        Logistic rate, per year (``market_payer_diffusion_rate_year``): early on the
-        share grows by about ``exp(r) - 1`` a year.
+        Logistic rate, per year (``market_payer_diffusion_rate_year``): the share
+        grows at ``r (1 - s / (h s0))`` a year (continuously compounded), so at
+        ``r (1 - 1 / h)`` at month 0, and a gap to the ceiling closes at ``r``.
     months : int
         Number of months.
 

@@ -1,4 +1,6 @@
-"""Hindcast: late 2015's scenario against the paying market reported in 2016-2019."""
+"""Hindcast: the decision at the start of 2016 against the paying market reported in
+2016-2019. It must pass for letv_2015 and fail for a market frozen in 2015 and for one
+that grows too little, so that passing says something."""
 
 from __future__ import annotations
 
@@ -10,49 +12,60 @@ from models.inputs import scenario
 from tests.conftest import ROOT
 
 YEARS = range(2016, 2020)
+CHECKS = ["reported_in_band", "above_leader", "below_memberships"]
+
+
+def _load(**overrides):
+    return scenario.load(ROOT / "data/scenarios/letv_2015.yaml", overrides)
+
+
+def _passes(table) -> bool:
+    return all(bool(table[c].dropna().all()) for c in CHECKS)
 
 
 @pytest.fixture(scope="module")
-def letv():
-    return scenario.load(ROOT / "data/scenarios/letv_2015.yaml")
+def table():
+    return hindcast.hindcast(_load(), YEARS, n_paths=4000)
 
 
-@pytest.fixture(scope="module")
-def table(letv):
-    return hindcast.hindcast(letv, YEARS, n_paths=4000)
+def test_the_reports_are_what_the_files_say():
+    r = hindcast.reports(YEARS)
+    assert sorted(r.loc[2016, "reported"]) == [61.3, 75.0]  # Analysys; iResearch via CGTN
+    assert r.loc[2016, "leader"] == 30.0  # Youku's 30 M beats iQIYI's 20.3 M
+    assert r.loc[2017, "leader"] == 50.8 and r.loc[2017, "leader_source"] == "iQIYI (verified)"
+    assert r.loc[2019, "leader"] == 106.9
+    # Entgroup's 230 M for 2018 is a count; its 2016 "passed 75 M" and February 2018's
+    # "above 180 M" are not upper bounds and are left out
+    assert r.loc[2018, "memberships"] == 230.0
+    assert np.isnan(r.loc[2016, "memberships"]) and np.isnan(r.loc[2017, "memberships"])
+    assert r.loc[2019, "reported"] == ()
 
 
-def test_the_brackets_are_what_was_reported():
-    b = hindcast.brackets(YEARS)
-    assert b.loc[2017, "lower"] == 50.8 and b.loc[2017, "lower_source"] == "iQIYI (verified)"
-    assert b.loc[2019, "lower"] == 106.9
-    assert b.loc[2016, "upper"] == 75.0 and b.loc[2018, "upper"] == 230.0
-    assert b.loc[2017, "upper"] == 180.0  # February 2018, within three months of the year end
-    assert np.isnan(b.loc[2019, "upper"])  # 2019's 300 M was a forecast: not in the file
-    assert np.all(
-        b["lower"].dropna() < b["upper"].reindex(b["lower"].dropna().index).fillna(np.inf)
-    )
-
-
-def test_late_2015_sees_the_paying_market_that_came(table):
-    """Every year's median lies between the largest platform's members and the paid
-    memberships of all platforms; the reported lower bound is inside the 90 % band by
-    2018, when the leaders had taken off."""
-    assert table["median_inside"].all(), table
+def test_the_2016_decision_sees_the_paying_market_that_came(table):
+    """2016's reports inside the 90 % band; the median above the largest platform's
+    members every year and below 2018's paid memberships; every check has a report."""
+    assert _passes(table), table
+    assert table["reported_in_band"].notna().sum() == 1
+    assert table["above_leader"].notna().sum() == 4
+    assert table["below_memberships"].notna().sum() == 1
     assert np.all(table["p5"] < table["median"]) and np.all(table["median"] < table["p95"])
-    later = table.loc[[2018, 2019]]
-    assert np.all(later["p5"] <= later["lower"] * 1.1)
-    assert np.all(table["p95"] <= table["upper"].fillna(np.inf))
 
 
 def test_a_frozen_market_fails_the_same_hindcast(table):
-    """The benchmark the hindcast must beat: holding 2015's paying share leaves the
-    whole market below iQIYI alone from 2017 on."""
-    later = table.loc[[2017, 2018, 2019]]
-    assert np.all(later["frozen"] < later["lower"])
-    assert np.all(later["median"] > 2.0 * later["frozen"])
+    """Holding 2015's paying share: 2016's reports above it, and the whole market
+    below iQIYI alone from 2017 on."""
+    frozen = hindcast.checks(table, "frozen")
+    assert frozen.loc[2016, "reported_in_band"] == 0.0
+    assert not frozen.loc[[2017, 2018, 2019], "above_leader"].any()
 
 
-def test_a_scenario_after_the_years_is_refused(letv):
+def test_a_market_that_grows_too_little_fails():
+    """A most likely headroom of 3 (paying share three times 2015's) is too little: the
+    hindcast tells the two apart."""
+    modest = hindcast.hindcast(_load(market_payer_headroom=[1.5, 3.0, 8.0]), YEARS, 4000)
+    assert not _passes(modest)
+
+
+def test_a_scenario_after_the_years_is_refused():
     with pytest.raises(ValueError, match="start before the scenario"):
-        hindcast.hindcast(letv, [2014], n_paths=100)
+        hindcast.hindcast(_load(), [2014], n_paths=100)

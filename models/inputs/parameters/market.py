@@ -108,11 +108,13 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         1.5,
         "per year",
         "Rate of the logistic curve on which the paying share moves towards its "
-        "ceiling (market_payer_headroom): early on it grows by about exp(rate) - 1 a "
-        "year, and a gap to the ceiling closes by 1 - exp(-rate) a year.",
+        "ceiling (market_payer_headroom): the share grows at rate x (1 - share / ceiling) a "
+        "year, continuously compounded (rate x (1 - 1 / headroom) at month 0), and a gap to "
+        "the ceiling closes at the rate.",
         "logistic fits on data/raw/china_svod_subscribers.csv "
         "(models.calibration.paying_market): iQIYI 1.78 a year (verified rows), Tencent "
-        "Video 1.21 (all rows); 1.5 is their midpoint",
+        "Video 1.21 (all rows, four of them unverified: its three verified rows are too few "
+        "to fit); 1.5 is their midpoint",
         label="diffusion rate of the paying share",
         min=0.0,
         max=10.0,
