@@ -61,9 +61,10 @@ _ZERO = np.zeros((1, 1))
 
 #: The kinds of event, each drawn from a stream of its own (``easing``: the rules
 #: easing, for a staged entry, :mod:`models.economics.modes.staged`; ``renewal``: a
-#: licence's renegotiated price, :mod:`models.economics.licence`), so that adding a
-#: kind changes none of the others' uniforms.
-KINDS = ("exit", "suspension", "crackdown", "distress", "easing", "renewal")
+#: licence's renegotiated price, :mod:`models.economics.licence`; ``market``: the error
+#: in the paying market's published figures, :func:`models.economics.market.published`),
+#: so that adding a kind changes none of the others' uniforms.
+KINDS = ("exit", "suspension", "crackdown", "distress", "easing", "renewal", "market")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Uniforms:
     distress: FloatArray
     easing: FloatArray
     renewal: FloatArray
+    #: None in uniforms made by hand: the market's figures are then published exactly
+    market: FloatArray | None = None
     #: (seed, stream name, first path) of uniforms drawn by :func:`uniforms`, from
     #: which :meth:`extended` draws the months after; None for uniforms made by hand.
     origin: tuple[int, str, int] | None = field(default=None, compare=False)
@@ -92,7 +95,7 @@ class Uniforms:
 
     def rows(self, index: np.ndarray) -> Uniforms:
         """The uniforms of the paths ``index`` (positions in this chunk)."""
-        return Uniforms(*(getattr(self, kind)[index] for kind in KINDS))
+        return Uniforms(*(_rows(getattr(self, kind), index) for kind in KINDS))
 
     def extended(self, months: int) -> Uniforms:
         """The same paths' uniforms over ``months`` (at least :attr:`months`): the first
@@ -106,13 +109,19 @@ class Uniforms:
             seed, name, first = self.origin
             return uniforms(seed, first, self.paths, months, name)
         pad = months - self.months
-        quiet = {kind: 1.0 for kind in KINDS} | {"renewal": 0.5}
+        quiet = {kind: 1.0 for kind in KINDS} | {"renewal": 0.5, "market": 0.5}
         return Uniforms(
             *(
-                np.concatenate([getattr(self, k), np.full((self.paths, pad), quiet[k])], axis=1)
+                None
+                if getattr(self, k) is None
+                else np.concatenate([getattr(self, k), np.full((self.paths, pad), quiet[k])], 1)
                 for k in KINDS
             )
         )
+
+
+def _rows(a: FloatArray | None, index: np.ndarray) -> FloatArray | None:
+    return None if a is None else a[index]
 
 
 def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "events") -> Uniforms:
@@ -137,7 +146,7 @@ def uniforms(seed: int, first_path: int, paths: int, months: int, name: str = "e
 @functools.lru_cache(maxsize=8)
 def _block(seed: int, name: str, b: int, months: int) -> FloatArray:
     """Block ``b`` of the stream ``name``: (kinds, BLOCK, months), read-only and kept
-    (8 blocks at 180 months, 71 MB), since every point of a sweep and every position of
+    (8 blocks at 180 months, 83 MB), since every point of a sweep and every position of
     the what-if draws the same first blocks again (6 ms each).
 
     Each kind has its stream (``<name>/<b>/<kind>``), drawn month by month (all the

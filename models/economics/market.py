@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.special import ndtri
 
 from models._arrays import FloatArray, column, month_index
 
@@ -132,6 +133,51 @@ def users_and_payers(mkt, months: int) -> tuple[FloatArray, FloatArray]:
         users, mkt.svod_payer_share, mkt.payer_headroom, mkt.payer_diffusion_rate_year
     )
     return users, payers
+
+
+#: Months from a quarter's end to its figures: the leaders' quarterly results come out
+#: about two months after the quarter (iQIYI's Q3 2019 results, 105.8 M members at 30
+#: September, were released in November 2019: ref 1.16 and data/raw/china_svod_subscribers.csv).
+PUBLICATION_LAG_MONTHS = 2
+
+#: Error of a published figure of China's paying video users, log sd: 2016's reports of
+#: 61.3 M (Analysys) and 75 M (iResearch via CGTN) differ by ln(75 / 61.3) = 0.20, an sd
+#: of 0.20 / sqrt 2 = 0.14 each (data/raw/china_paid_video_market.csv).
+PUBLISHED_ERROR_SD = 0.14
+
+
+def published(
+    payers_m: FloatArray,
+    error_uniforms: FloatArray | None = None,
+    lag: int = PUBLICATION_LAG_MONTHS,
+    sd: float = PUBLISHED_ERROR_SD,
+) -> FloatArray:
+    """The paying market as a strategist can read it in each month, millions,
+    (paths, months): the figure for the last quarter end at least ``lag`` months before,
+    off by a lognormal error ``exp(sd z)`` drawn once per quarter (``z`` the normal
+    quantile of ``error_uniforms`` at the quarter's end; none when it is None). Before
+    the first quarter is out, month 0's market, known exactly.
+
+    What a review and a staged entry's switch watch
+    (:func:`models.economics.reviews.market_signals`): exact monthly figures would give
+    away the paying share's ceiling within two years (issue 21's review 4: R² 0.99 at
+    month 23), which no filing does.
+
+    >>> p = np.arange(1.0, 13.0).reshape(1, -1)
+    >>> published(p).tolist()
+    [[1.0, 1.0, 1.0, 1.0, 3.0, 3.0, 3.0, 6.0, 6.0, 6.0, 9.0, 9.0]]
+    """
+    payers = np.asarray(payers_m, dtype=float)
+    months = payers.shape[-1]
+    t = np.arange(months)
+    quarter_end = 3 * ((t - lag + 1) // 3) - 1  # last m <= t - lag with m % 3 == 2
+    seen = np.where(quarter_end >= 0, quarter_end, 0)
+    figures = payers
+    if error_uniforms is not None:
+        u = np.clip(np.asarray(error_uniforms, dtype=float)[:, :months], 1e-12, 1.0 - 1e-12)
+        figures = payers * np.exp(sd * ndtri(u))
+        figures[:, 0] = np.broadcast_to(payers, figures.shape)[:, 0]
+    return np.broadcast_to(figures, (max(figures.shape[0], 1), months))[:, seen]
 
 
 def price_factor(price: ArrayLike, reference_price: ArrayLike, elasticity: ArrayLike) -> FloatArray:

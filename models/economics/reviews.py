@@ -19,11 +19,11 @@ subscribers and their trend over the last quarter, the cash of the last quarter 
 far, the months since launch, the share of the catalogue still on offer (content
 crackdowns so far), the months spent dark (suspensions so far), whether the partner
 has fallen into distress, and the market: how China's paying video users have grown
-since the decision date and over the last year (what the leaders' filings show,
-:func:`models.economics.market.paying_users`; growth, not the level, whose definition
-the data leave uncertain). It never sees the drawn inputs themselves (the market's
-size, the growth rates, the paying share's ceiling), only what they have produced so
-far.
+since the decision date and over the last year, as published (quarterly, two months
+late, each figure off by a drawn error: :func:`models.economics.market.published`;
+growth, not the level, whose definition the data leave uncertain). It never sees the
+drawn inputs themselves (the market's size, the growth rates, the paying share's
+ceiling), only what they have produced so far, as it would be seen.
 
 Three ways to take the decision, valued on the same paths (:class:`ExitValues`):
 
@@ -177,7 +177,8 @@ def exit_problem(
     every : int
         Months between reviews.
     payers : ndarray (paths, months) or float
-        China's paying video users, millions (a constant: a market that does not move).
+        China's paying video users as published, millions (a constant: a market that
+        does not move; :func:`models.economics.market.published`).
     first_review : int
         The month the venture starts spending (a staged entry's own service: after its
         switch); the go decision is at the end of the month before.

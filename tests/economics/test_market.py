@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from models.economics import market, reviews
+from models.economics import events, market, reviews
 from models.economics.terms import Market, PathValues
 from models.inputs.params import validate
 
@@ -89,3 +89,24 @@ def test_the_review_state_names_every_feature():
     assert f.shape == (2, 3, len(reviews.STATE))
     assert list(reviews.STATE)[-2:] == ["paying_market_growth", "paying_market_trend"]
     assert np.all(f[:, :, -2:] == 0.0)
+
+
+def test_the_market_is_seen_as_published():
+    """Quarter-end figures, two months late, each off by one error a quarter; month 0
+    known exactly; the errors have the stated spread and leave the median alone."""
+    months = 60
+    payers = np.broadcast_to(np.linspace(100.0, 200.0, months), (4000, months))
+    exact = market.published(payers)
+    assert np.all(exact[:, :4] == 100.0)  # the first quarter (months 0-2) is out in month 4
+    assert exact[0, 4] == payers[0, 2] and exact[0, 7] == payers[0, 5]
+    u = events.uniforms(3, 0, 4000, months).market
+    seen = market.published(payers, u)
+    assert np.all(seen[:, 0] == 100.0)
+    # one figure a quarter: months 4, 5, 6 read the same figure
+    assert np.array_equal(seen[:, 4], seen[:, 6]) and not np.array_equal(seen[:, 6], seen[:, 7])
+    error = np.log(seen[:, 10] / exact[:, 10])
+    assert error.std() == pytest.approx(market.PUBLISHED_ERROR_SD, rel=0.05)
+    assert abs(np.median(error)) < 0.01
+    # the signals a review reads come from these figures, not from the month itself
+    g, _ = reviews.market_signals(seen, np.array([9]), 4000, months)
+    np.testing.assert_allclose(g[:, 0], seen[:, 9] / 100.0 - 1.0)  # at the end of month 9

@@ -395,7 +395,7 @@ class OwnService(EntryMode):
             risk,
             exit_cost,
             market=mkt,
-            payers=base.payers,
+            payers=market.published(base.payers, None if uniforms is None else uniforms.market),
             subscribers=subs,
             adds=adds,
             amortisation=base.amortisation,

@@ -378,6 +378,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     lic_alive = np.broadcast_to(lic.survival, (paths, months))
 
     _, payers = market.users_and_payers(terms.licence.market, months)
+    payers = market.published(payers, uniforms.market if drawn else None)
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
     delay = column(terms.service.exposure.launch_delay_months)
