@@ -33,6 +33,18 @@ def test_the_paying_share_moves_towards_its_ceiling_and_stays_below_it():
     assert np.all(market.payer_share(0.1, 3.0, 0.0, 60) == pytest.approx(0.1))  # rate 0
 
 
+@pytest.mark.parametrize("h", [0.5, 2.0, 4.0, 10.0])
+def test_the_share_grows_at_the_rate_times_the_gap_at_first(h):
+    """The logistic's own law, checked numerically: d ln s / dt = r (1 - s / K), so
+    r (1 - 1 / h) a year at month 0 (issue 21's review 4: not exp(r) - 1)."""
+    r = 1.3
+    s = market.payer_share(0.05, h, r, 2)[0]
+    slope = np.log(s[1] / s[0]) * 12.0  # over the first month
+    law = r * (1.0 - s / (h * 0.05))  # at its start and end
+    assert slope == pytest.approx(law.mean(), rel=0.01)
+    assert law[0] == pytest.approx(r * (1.0 - 1.0 / h))
+
+
 def test_a_faster_diffusion_gets_there_sooner():
     slow, fast = market.payer_share(0.05, 4.0, np.array([0.7, 1.5]), 61)
     assert np.all(fast[1:] > slow[1:])
