@@ -29,8 +29,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models._paths import PROJECT_ROOT
 from models.calibration import data
 from models.economics import market
+from models.inputs import scenario
 from models.uncertainty import montecarlo
 
 #: Platforms whose paying members are a lower bound on the paying users.
@@ -153,5 +155,51 @@ def checks(table: pd.DataFrame, column: str) -> pd.DataFrame:
     out["above_leader"] = np.where(out["leader"].isna(), np.nan, value >= out["leader"])
     out["below_memberships"] = np.where(
         out["memberships"].isna(), np.nan, value <= out["memberships"]
+    )
+    return out
+
+
+#: The scenario set at the decision of late 2015, and the years it is checked on.
+SCENARIO = "letv_2015"
+YEARS = (2016, 2017, 2018, 2019)
+
+
+def letv_2015(n_paths: int = 4000) -> pd.DataFrame:
+    """The hindcast of :data:`SCENARIO` over :data:`YEARS` (:func:`hindcast`)."""
+    params = scenario.load(PROJECT_ROOT / "data" / "scenarios" / f"{SCENARIO}.yaml")
+    return hindcast(params, YEARS, n_paths)
+
+
+def passed(table: pd.DataFrame) -> bool:
+    """Whether every check that has a report holds."""
+    return all(bool(table[c].dropna().all()) for c in CHECKS)
+
+
+#: The hindcast's checks, in the order :func:`findings` states them.
+CHECKS = ("reported_in_band", "above_leader", "below_memberships")
+
+
+def findings(table: pd.DataFrame) -> list[str]:
+    """The hindcast in sentences, the frozen market's beside it."""
+    frozen = checks(table, "frozen")
+    out = []
+    for year, row in table.iterrows():
+        parts = [f"median {row['median']:.0f} M (90 % band {row['p5']:.0f}-{row['p95']:.0f} M)"]
+        if row["reported"]:
+            reported = " and ".join(f"{x:.1f} M" for x in row["reported"])
+            verdict = "inside" if row["reported_in_band"] else "OUTSIDE"
+            parts.append(f"reported {reported}: {verdict} the band")
+        if np.isfinite(row["leader"]):
+            verdict = "above" if row["above_leader"] else "BELOW"
+            parts.append(f"{verdict} the largest platform's {row['leader']:.1f} M")
+        if np.isfinite(row["memberships"]):
+            verdict = "below" if row["below_memberships"] else "ABOVE"
+            parts.append(f"{verdict} the {row['memberships']:.0f} M paid memberships")
+        out.append(f"{year}: " + "; ".join(parts) + ".")
+    failed = [c for c in CHECKS if frozen[c].dropna().size and not frozen[c].dropna().all()]
+    out.append(
+        "A market frozen at 2015's paying share ("
+        + ", ".join(f"{y}: {v:.0f} M" for y, v in table["frozen"].items())
+        + (") fails the same checks." if failed else ") passes them too: the check says little.")
     )
     return out

@@ -172,3 +172,69 @@ def backtest_scores(table: pd.DataFrame) -> go.Figure:
     ticks = [t for t in ticks if min(lo, 1.0) / 2 <= t <= hi * 2]
     fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     return fig
+
+
+def paying_market_hindcast(table: pd.DataFrame) -> go.Figure:
+    """The paying market the 2016 decision foresaw (median and 90 % band) against what
+    was reported, per year end (:func:`models.analysis.hindcast.hindcast`), with the
+    market frozen at 2015's paying share for comparison."""
+    years = [str(y) for y in table.index]
+    blue, red, green, grey = SERIES_COLORS[0], SERIES_COLORS[1], SERIES_COLORS[2], "#555"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=years + years[::-1],
+            y=list(table["p95"]) + list(table["p5"])[::-1],
+            fill="toself",
+            fillcolor=alpha(blue),
+            mode="lines",
+            line={"width": 0},
+            name="model, 90 % band",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(x=years, y=table["median"], name="model, median", line={"color": blue})
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=table["frozen"],
+            name="market frozen in 2015",
+            line={"color": grey, "dash": "dash"},
+        )
+    )
+    points = [(y, x) for y, r in zip(years, table["reported"], strict=True) for x in r]
+    if points:
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                mode="markers",
+                marker={"color": red, "size": 10, "symbol": "diamond"},
+                name="paying users reported",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=table["leader"],
+            mode="markers",
+            marker={"color": green, "size": 9, "symbol": "triangle-up"},
+            name="largest platform's members (at least)",
+        )
+    )
+    if table["memberships"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=table["memberships"],
+                mode="markers",
+                marker={"color": red, "size": 9, "symbol": "triangle-down"},
+                name="paid memberships, all platforms (at most)",
+            )
+        )
+    layout(fig, "Hindcast: China's paying video users, 2016 decision vs reports", "million")
+    fig.update_layout(hovermode="closest", height=460, legend={"y": -0.25, "yanchor": "top"})
+    fig.update_xaxes(type="category")
+    return fig

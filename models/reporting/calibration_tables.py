@@ -34,6 +34,22 @@ def growth_backtests(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def paying_market_fits(table: pd.DataFrame) -> pd.DataFrame:
+    """The leaders' logistic fits (:func:`models.calibration.paying_market.fits_table`)."""
+    return pd.DataFrame(
+        {
+            "Platform": table["platform"],
+            "Rows": table["rows"],
+            "Observations": table["observations"],
+            "Ceiling (M members)": table["ceiling_m"].round(1),
+            "Rate (per year)": table["rate_year"].round(2),
+            "Std. error of the rate": table["se_rate_year"].round(2),
+            "Midpoint (year)": [f"{x:.1f}" for x in table["midpoint_year"]],
+            "RMSE (M)": table["rmse_m"].round(1),
+        }
+    )
+
+
 def growth_defaults(table: pd.DataFrame) -> pd.DataFrame:
     """The growth defaults with their evidence (monthly rates)."""
     return pd.DataFrame(
