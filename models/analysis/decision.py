@@ -32,10 +32,12 @@ log = logging.getLogger(__name__)
 #: Inputs whose perfect knowledge the report values, by question, besides the
 #: regulator's stance and the modes' own questions (:func:`voi_groups`).
 MARKET_QUESTIONS: dict[str, tuple[str, ...]] = {
-    "the market's size": (
+    "the market's size and growth": (
         "market_online_video_users_m",
         "market_user_growth_year",
         "market_svod_payer_share",
+        "market_payer_headroom",
+        "market_payer_diffusion_rate_year",
         "market_foreign_premium_share",
     ),
     "subscriber demand (growth and churn)": (
