@@ -15,6 +15,9 @@ handing :func:`models.economics.simulation.simulate` one path per input set.
 * :func:`switching_values`: for the top drivers, the value at which the recommendation
   flips, found by a grid search over the input's plausible range (0.1th to 99.9th
   percentile) and Brent's method, phrased for a reader.
+* :func:`frontier`: the same search from the other side: for each own service not
+  recommended, the value of each of its top drivers at which it would become the best
+  way in.
 
 References
 ----------
@@ -186,6 +189,54 @@ def sobol(params, recommended: str, runner_up: str, n: int | None = None) -> pd.
     return table
 
 
+def _grid(params, name: str, points: int) -> tuple[np.ndarray, float, float]:
+    """The values an input is scanned over: its plausible range (P0.1 to P99.9) at
+    ``points`` values and, beyond it, out to the parameter's valid range; and the
+    plausible range's ends."""
+    lo, hi = (float(x) for x in params.distributions[name].ppf(np.asarray([0.001, 0.999])))
+    spec = SPECS[name]
+    vmin = lo if spec.min is None else float(spec.min)
+    vmax = hi if spec.max is None else float(spec.max)
+    grid = np.unique(
+        np.concatenate(
+            [
+                np.linspace(vmin, lo, 21),
+                np.linspace(lo, hi, points),
+                hi + (vmax - hi) * np.geomspace(1e-3, 1.0, 21),
+            ]
+        )
+    )
+    return grid, lo, hi
+
+
+def _crossing(params, base: dict, name: str, mode: str, points: int):
+    """Where ``mode``'s margin over the best mode that starts differently changes sign
+    as ``name`` alone moves over :func:`_grid` (the crossing nearest the input's value,
+    refined with Brent's method).
+
+    Returns ``(value, rises, npv, side, grid, lo, hi)``: the value (NaN if the sign never
+    changes), whether the margin turns positive as the input rises past it, the NPVs on
+    the grid and the grid index just past the crossing on the side where it is
+    negative (-1 if none).
+    """
+    grid, lo, hi = _grid(params, name, points)
+    npv = npv_by_mode(params, pd.DataFrame([{**base, name: v} for v in grid]))
+    gap = margin(npv, mode).to_numpy()
+
+    def gap_at(v: float) -> float:
+        return float(margin(npv_by_mode(params, pd.DataFrame([{**base, name: v}])), mode).iloc[0])
+
+    flips = np.flatnonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) < 0)
+    if not len(flips):
+        return np.nan, False, npv, -1, grid, lo, hi
+    centre = float(getattr(params, name))
+    k = int(flips[np.argmin(np.abs(grid[flips] - centre))])
+    value = float(brentq(gap_at, grid[k], grid[k + 1], xtol=1e-9 * max(1.0, abs(hi))))
+    rises = bool(gap[k + 1] > 0)
+    side = k if rises else k + 1  # where the margin is negative
+    return value, rises, npv, side, grid, lo, hi
+
+
 def switching_values(
     params, recommended: str, names: Sequence[str], points: int = 41
 ) -> pd.DataFrame:
@@ -206,42 +257,15 @@ def switching_values(
         plausible range), ``direction`` ("above" or "below": the side on which
         another mode wins), ``winner`` (that mode), ``sentence``.
     """
-    dists = params.distributions
-    base = _base(params, list(dists))
+    base = _base(params, list(params.distributions))
     rows = []
     for name in names:
-        d = dists[name]
-        lo, hi = (float(x) for x in d.ppf(np.asarray([0.001, 0.999])))
-        spec = SPECS[name]
-        vmin = lo if spec.min is None else float(spec.min)
-        vmax = hi if spec.max is None else float(spec.max)
-        grid = np.unique(
-            np.concatenate(
-                [
-                    np.linspace(vmin, lo, 21),
-                    np.linspace(lo, hi, points),
-                    hi + (vmax - hi) * np.geomspace(1e-3, 1.0, 21),
-                ]
-            )
-        )
-        frame = pd.DataFrame([{**base, name: v} for v in grid])
-        npv = npv_by_mode(params, frame)
-        gap = margin(npv, recommended).to_numpy()
-
-        def gap_at(v: float, name: str = name) -> float:
-            one = npv_by_mode(params, pd.DataFrame([{**base, name: v}]))
-            return float(margin(one, recommended).iloc[0])
-
-        value, direction, winner = np.nan, "", ""
-        centre = float(getattr(params, name))
-        flips = np.flatnonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) < 0)
-        if len(flips):
-            # the flip nearest the deterministic value is the one that matters
-            k = int(flips[np.argmin(np.abs(grid[flips] - centre))])
-            value = float(brentq(gap_at, grid[k], grid[k + 1], xtol=1e-9 * max(1.0, abs(hi))))
-            direction = "above" if gap[k + 1] < 0 else "below"
-            side = k + 1 if direction == "above" else k
+        value, rises, npv, side, _, lo, hi = _crossing(params, base, name, recommended, points)
+        direction, winner = "", ""
+        if not np.isnan(value):
+            direction = "below" if rises else "above"
             winner = str(npv[MODES.rivals(recommended, npv.columns)].iloc[side].idxmax())
+        centre = float(getattr(params, name))
         rows.append(
             {
                 "input": name,
@@ -254,6 +278,90 @@ def switching_values(
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Inputs per own mode, those that move its margin most, scanned for the frontier.
+FRONTIER_INPUTS = 4
+
+
+def frontier(params, modes: Sequence[str], inputs: int = FRONTIER_INPUTS) -> pd.DataFrame:
+    """What would make each of ``modes`` (own services not recommended) the best way in:
+    for the ``inputs`` inputs that move its margin most (over the best mode that starts
+    differently, from each input's P5 to its P95, the others as set), the value at
+    which, alone, it would make the mode the best (:func:`_crossing`, over the plausible
+    range and out to the valid range).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mode and input: ``mode``, ``input``, ``label``, ``value`` (NaN if
+        the mode never becomes best in the valid range), ``direction`` ("above" or
+        "below": the side where it is best), ``plausible``, ``margin_base`` (the mode's
+        margin as set, US$ m), ``sentence``.
+    """
+    dists = params.distributions
+    names = list(dists)
+    base = _base(params, names)
+    rows = [base]
+    for name in names:
+        rows += [{**base, name: float(v)} for v in dists[name].ppf(np.asarray(SWING))]
+    npv = npv_by_mode(params, pd.DataFrame(rows, columns=names))
+    out = []
+    for mode in modes:
+        edge = margin(npv, mode).to_numpy()
+        swing = {n: abs(edge[2 + 2 * i] - edge[1 + 2 * i]) for i, n in enumerate(names)}
+        for name in sorted(swing, key=swing.get, reverse=True)[:inputs]:
+            value, rises, _, _, _, lo, hi = _crossing(params, base, name, mode, 41)
+            direction = "" if np.isnan(value) else ("above" if rises else "below")
+            plausible = bool(lo <= value <= hi) if not np.isnan(value) else False
+            out.append(
+                {
+                    "mode": mode,
+                    "input": name,
+                    "label": label(name),
+                    "value": value,
+                    "direction": direction,
+                    "plausible": plausible,
+                    "margin_base": float(edge[0]),
+                    "sentence": _frontier_sentence(
+                        mode, name, value, direction, lo, hi, base[name]
+                    ),
+                }
+            )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "mode",
+            "input",
+            "label",
+            "value",
+            "direction",
+            "plausible",
+            "margin_base",
+            "sentence",
+        ],
+    )
+
+
+def _frontier_sentence(
+    mode: str, name: str, value: float, direction: str, lo, hi, centre: float
+) -> str:
+    who = MODES.label(mode)
+    if np.isnan(value):
+        return (
+            f"No {label(name)} within its valid range makes {who} the best way in "
+            f"(others as set; now {format_value(name, centre)})."
+        )
+    verb = "rose above" if direction == "above" else "fell below"
+    where = (
+        "within its plausible range"
+        if lo <= value <= hi
+        else f"beyond its plausible range of {format_value(name, lo)} to {format_value(name, hi)}"
+    )
+    return (
+        f"{who} would be the best way in if the {label(name)} {verb} "
+        f"{format_value(name, value)} (now {format_value(name, centre)}; {where})."
+    )
 
 
 def _sentence(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.analysis import flexibility, metrics, voi
+from models.analysis import drivers, flexibility, metrics, voi
 from models.analysis.decision import Decision
 from models.economics import reviews
 from models.economics.modes import MODES
@@ -217,6 +217,32 @@ def what_could_change(d: Decision) -> list[str]:
             f"In the expected case, no single value of the {names} changes the answer "
             "(each searched over its whole valid range, the other inputs held)."
         )
+    return out
+
+
+def frontier_sentences(d: Decision) -> list[str]:
+    """The frontier in words: for each own service that is not the recommendation, the
+    values of its strongest drivers at which, alone, it would become the best way in
+    (:func:`models.analysis.drivers.frontier`, the expected case)."""
+    modes = [m for m in MODES.services() if m != d.expected_best and m in d.mc.npv.columns]
+    if not modes or not d.params.distributions:
+        return []
+    table = drivers.frontier(d.params, modes)
+    out = []
+    for mode, part in table.groupby("mode", sort=False):
+        flips = part[part["value"].notna()]
+        out += ["In the expected case, " + s[0].lower() + s[1:] for s in flips["sentence"]]
+        steady = part[part["value"].isna()]
+        if not steady.empty:
+            gap = float(part["margin_base"].iloc[0])
+            where = f"now trails the best other way by {money(-gap)}" if gap < 0 else "leads now"
+            labels = list(steady["label"])
+            names = ", ".join(labels[:-1]) + (" or " if len(labels) > 1 else "") + labels[-1]
+            out.append(
+                f"No single value of the {names} makes "
+                f"{MODES.label(mode)} the best way in (each searched over its valid range, "
+                f"the other inputs held; {MODES.label(mode)} {where})."
+            )
     return out
 
 

@@ -66,3 +66,27 @@ def test_sobol_on_the_model(params):
     solo = table.set_index("input").loc["regulation_exit_hazard_solo_year"]
     assert abs(solo["ST"]) < 1e-9
     assert drivers.sobol(validate(sobol_samples=0), "license", "stay_out").empty
+
+
+def test_the_frontier_finds_where_an_own_service_becomes_best():
+    """Base: the partnership trails; the share of payers open to a foreign service is
+    among what moves it most, and at the value found the partnership ties with the best
+    other way, losing just below and winning just above; a driver that never makes it
+    best says so."""
+    p = validate()
+    table = drivers.frontier(p, ["solo", "partner"])
+    assert set(table["mode"]) == {"solo", "partner"}
+    assert (table.groupby("mode").size() == drivers.FRONTIER_INPUTS).all()
+    assert (table["margin_base"] < 0).all()  # neither is best as set
+    row = table[(table["mode"] == "partner") & (table["input"] == "market_foreign_premium_share")]
+    assert len(row) == 1
+    value = float(row["value"].iloc[0])
+    assert row["direction"].iloc[0] == "above" and value > p.market_foreign_premium_share
+    npv = drivers.npv_by_mode(
+        p, pd.DataFrame({"market_foreign_premium_share": [value * 0.98, value, value * 1.02]})
+    )
+    edge = drivers.margin(npv, "partner").to_numpy()
+    assert edge[0] < 0 < edge[2] and abs(edge[1]) < 1e-3 * np.abs(npv.to_numpy()).max()
+    assert "would be the best way in if the share of payers" in row["sentence"].iloc[0]
+    never = table[table["value"].isna()]
+    assert len(never) and all(s.startswith("No ") for s in never["sentence"])
