@@ -280,40 +280,35 @@ def switching_values(
     return pd.DataFrame(rows)
 
 
-#: Inputs per own mode, those that move its margin most, scanned for the frontier.
-FRONTIER_INPUTS = 4
-
-
-def frontier(params, modes: Sequence[str], inputs: int = FRONTIER_INPUTS) -> pd.DataFrame:
+def frontier(params, modes: Sequence[str]) -> pd.DataFrame:
     """What would make each of ``modes`` (own services not recommended) the best way in:
-    for the ``inputs`` inputs that move its margin most (over the best mode that starts
-    differently, from each input's P5 to its P95, the others as set), the value at
-    which, alone, it would make the mode the best (:func:`_crossing`, over the plausible
-    range and out to the valid range).
+    for every uncertain input alone (the others as set), the value at which the mode's
+    margin over the best mode that starts differently turns positive
+    (:func:`_crossing`, over the plausible range and out to the valid range).
+
+    Every input is scanned: those that move the mode's margin most are often its rivals'
+    (a licence fee cannot make solo best while staying out is a rival; issue 21's
+    review 5), so a shortlist by swing misses the ones that matter.
 
     Returns
     -------
     pandas.DataFrame
-        One row per mode and input: ``mode``, ``input``, ``label``, ``value`` (NaN if
-        the mode never becomes best in the valid range), ``direction`` ("above" or
-        "below": the side where it is best), ``plausible``, ``margin_base`` (the mode's
-        margin as set, US$ m), ``sentence``.
+        One row per mode and input, crossings first, nearest first (distance from the
+        input's value in widths of its plausible range): ``mode``, ``input``,
+        ``label``, ``value`` (NaN if the mode never becomes best in the valid range),
+        ``direction`` ("above" or "below": the side where it is best), ``plausible``,
+        ``distance``, ``margin_base`` (the mode's margin as set, US$ m), ``sentence``.
     """
-    dists = params.distributions
-    names = list(dists)
+    names = list(params.distributions)
     base = _base(params, names)
-    rows = [base]
-    for name in names:
-        rows += [{**base, name: float(v)} for v in dists[name].ppf(np.asarray(SWING))]
-    npv = npv_by_mode(params, pd.DataFrame(rows, columns=names))
+    at_base = npv_by_mode(params, pd.DataFrame([base], columns=names))
     out = []
     for mode in modes:
-        edge = margin(npv, mode).to_numpy()
-        swing = {n: abs(edge[2 + 2 * i] - edge[1 + 2 * i]) for i, n in enumerate(names)}
-        for name in sorted(swing, key=swing.get, reverse=True)[:inputs]:
+        now = float(margin(at_base, mode).iloc[0])
+        for name in names:
             value, rises, _, _, _, lo, hi = _crossing(params, base, name, mode, 41)
-            direction = "" if np.isnan(value) else ("above" if rises else "below")
-            plausible = bool(lo <= value <= hi) if not np.isnan(value) else False
+            found = not np.isnan(value)
+            direction = ("above" if rises else "below") if found else ""
             out.append(
                 {
                     "mode": mode,
@@ -321,26 +316,29 @@ def frontier(params, modes: Sequence[str], inputs: int = FRONTIER_INPUTS) -> pd.
                     "label": label(name),
                     "value": value,
                     "direction": direction,
-                    "plausible": plausible,
-                    "margin_base": float(edge[0]),
+                    "plausible": bool(lo <= value <= hi) if found else False,
+                    "distance": abs(value - base[name]) / max(hi - lo, 1e-12) if found else np.inf,
+                    "margin_base": now,
                     "sentence": _frontier_sentence(
                         mode, name, value, direction, lo, hi, base[name]
                     ),
                 }
             )
-    return pd.DataFrame(
-        out,
-        columns=[
-            "mode",
-            "input",
-            "label",
-            "value",
-            "direction",
-            "plausible",
-            "margin_base",
-            "sentence",
-        ],
-    )
+    columns = [
+        "mode",
+        "input",
+        "label",
+        "value",
+        "direction",
+        "plausible",
+        "distance",
+        "margin_base",
+        "sentence",
+    ]
+    table = pd.DataFrame(out, columns=columns)
+    order = table["mode"].map({m: i for i, m in enumerate(modes)})
+    table = table.assign(_order=order).sort_values(["_order", "distance"], kind="stable")
+    return table.drop(columns="_order").reset_index(drop=True)
 
 
 def _frontier_sentence(

@@ -308,14 +308,17 @@ def market_price_index(payers_m: FloatArray, elasticity: ArrayLike) -> FloatArra
     Platforms bid for titles with what their members pay, so rights prices follow the
     paying market, less than one for one: top dramas' online rights rose 3-5 times from
     2014 to 2017 (ref 2.18) while paid memberships rose about 14 times (ref 1.25;
-    ``content_market_price_elasticity``).
+    ``content_market_price_elasticity``). Without a paying market at month 0 the index
+    is 1.
 
     >>> market_price_index(np.array([[10.0, 40.0]]), 0.5).tolist()
     [[1.0, 2.0]]
     """
     payers = np.asarray(payers_m, dtype=float)
-    first = np.where(payers[:, :1] > 0, payers[:, :1], 1.0)
-    return (np.maximum(payers, 0.0) / first) ** column(elasticity)
+    first = payers[:, :1]
+    # no paying market at month 0: nothing to bid prices up or down, prices as set
+    ratio = np.where(first > 0, np.maximum(payers, 0.0) / np.where(first > 0, first, 1.0), 1.0)
+    return ratio ** column(elasticity)
 
 
 def average_budget(plan: ContentPlan, months: int) -> ContentBudget:

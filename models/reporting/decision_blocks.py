@@ -220,10 +220,15 @@ def what_could_change(d: Decision) -> list[str]:
     return out
 
 
+#: Crossings stated per own service in the report, nearest first.
+FRONTIER_SENTENCES = 3
+
+
 def frontier_sentences(d: Decision) -> list[str]:
     """The frontier in words: for each own service that is not the recommendation, the
-    values of its strongest drivers at which, alone, it would become the best way in
-    (:func:`models.analysis.drivers.frontier`, the expected case)."""
+    inputs nearest their present values at which, alone, it would become the best way
+    in (:func:`models.analysis.drivers.frontier`, the expected case, every input
+    scanned), then how many others could not."""
     modes = [m for m in MODES.services() if m != d.expected_best and m in d.mc.npv.columns]
     if not modes or not d.params.distributions:
         return []
@@ -231,18 +236,23 @@ def frontier_sentences(d: Decision) -> list[str]:
     out = []
     for mode, part in table.groupby("mode", sort=False):
         flips = part[part["value"].notna()]
-        out += ["In the expected case, " + s[0].lower() + s[1:] for s in flips["sentence"]]
-        steady = part[part["value"].isna()]
-        if not steady.empty:
-            gap = float(part["margin_base"].iloc[0])
-            where = f"now trails the best other way by {money(-gap)}" if gap < 0 else "leads now"
-            labels = list(steady["label"])
-            names = ", ".join(labels[:-1]) + (" or " if len(labels) > 1 else "") + labels[-1]
-            out.append(
-                f"No single value of the {names} makes "
-                f"{MODES.label(mode)} the best way in (each searched over its valid range, "
-                f"the other inputs held; {MODES.label(mode)} {where})."
+        shown = flips.head(FRONTIER_SENTENCES)
+        out += ["In the expected case, " + s[0].lower() + s[1:] for s in shown["sentence"]]
+        gap = float(part["margin_base"].iloc[0])
+        where = f"it now trails the best other way by {money(-gap)}" if gap < 0 else "it leads now"
+        rest = len(part) - len(shown)
+        more = len(flips) - len(shown)
+        if len(flips):
+            could = f"{len(flips)} could alone make it the best way in"
+            could += f" ({more} more, further from their present values, are not listed)" * (
+                more > 0
             )
+        else:
+            could = "none could alone make it the best way in"
+        out.append(
+            f"{MODES.label(mode)}: of the {len(part)} uncertain inputs, {could}; the other "
+            f"{rest - more} could not, each searched over its valid range ({where})."
+        )
     return out
 
 

@@ -76,7 +76,11 @@ def test_the_frontier_finds_where_an_own_service_becomes_best():
     p = validate()
     table = drivers.frontier(p, ["solo", "partner"])
     assert set(table["mode"]) == {"solo", "partner"}
-    assert (table.groupby("mode").size() == drivers.FRONTIER_INPUTS).all()
+    # every uncertain input is scanned, crossings first, nearest first
+    assert (table.groupby("mode").size() == len(p.distributions)).all()
+    for _, part in table.groupby("mode"):
+        assert part["distance"].is_monotonic_increasing
+        assert part["value"].notna().iloc[0]
     assert (table["margin_base"] < 0).all()  # neither is best as set
     row = table[(table["mode"] == "partner") & (table["input"] == "market_foreign_premium_share")]
     assert len(row) == 1

@@ -115,6 +115,8 @@ def test_content_plan_by_hand():
     assert priced.cash[0, 24] == pytest.approx((10 + 1) * np.sqrt(2) + 30)
     assert priced.cash[0, 36] == pytest.approx(10 * np.sqrt(2) + 30)
     assert np.array_equal(priced.foreign, plan.foreign)  # the same titles
+    # no paying market at month 0: prices as set, not free (issue 21's review 5)
+    assert np.all(market_price_index(np.zeros((2, 5)), 0.5) == 1.0)
 
 
 def test_payments_follow_each_years_amount():

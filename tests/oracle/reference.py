@@ -270,7 +270,8 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
         due = t >= start and (t - start) % 12 == 0
         k = int((t - start) // 12)
         growth = (1.0 + v("content_cost_inflation_year")) ** (t / 12.0)
-        bidding = (_payers(v, t) / _payers(v, 0)) ** v("content_market_price_elasticity")
+        first = _payers(v, 0)
+        bidding = (_payers(v, t) / first) ** v("content_market_price_elasticity") if first else 1.0
         out["cash"].append((bid[k] * bidding + own[k]) * growth if due else 0.0)
         if t < launch:
             for key in ("foreign", "domestic", "originals"):

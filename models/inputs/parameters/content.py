@@ -248,14 +248,17 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "and originals are priced apart.",
         "refs 2.18 and 1.25: top dramas' online rights rose 3-5 times from 2014 to 2017 "
         "while paid memberships rose about 14 times (9.45 M in 2014 to some 131 M in "
-        "2017, between 75 M in 2016 and 230 M in 2018): ln 4 / ln 14 = 0.53",
+        "2017, interpolated between 75 M in 2016 and 230 M in 2018): ln 4 / ln 14 = 0.53, "
+        "or 0.47 net of content_cost_inflation_year's 5 % a year (ln 3.45 / ln 14); 0.5 "
+        "lies between",
         label="content prices' response to the paying market",
         min=0.0,
         max=2.0,
         uncertain=True,
         default_range=(0.4, 0.7),
-        range_source="range: same refs: ln 3 / ln 14 = 0.42 to ln 6 / ln 14 = 0.68 (if "
-        "'rose 3-5 times' means to 4-6 times the 2014 price)",
+        range_source="range: same refs: 3 to 6 times the 2014 price ('rose 3-5 times' "
+        "read both ways) give 0.42 to 0.68 before inflation, 0.36 to 0.62 net of it; "
+        "assumption: 0.4-0.7 until the content policy of issue 21 is calibrated",
     ),
     ParamSpec(
         "content_amortisation_months",
