@@ -13,7 +13,12 @@ from models.inputs.params import validate
 
 
 def test_build_up_matches_the_budget_the_simulation_pays():
-    p = validate(content_cost_inflation_year=0.0, regulation_exit_hazard_solo_year=0.0)
+    # month-0 prices throughout: no inflation, and no paying market bidding them up
+    p = validate(
+        content_cost_inflation_year=0.0,
+        content_market_price_elasticity=0.0,
+        regulation_exit_hazard_solo_year=0.0,
+    )
     build = content_breakdown.build_up(p)
     solo = build[build["mode"] == "solo"]["usd_m_year"].sum()
     paid = -simulate(p).modes["solo"].committed_lines["content"][0]
