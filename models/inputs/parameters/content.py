@@ -246,8 +246,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "market: bought when it is x times its size at month 0, they cost x ** "
         "elasticity times as much (on top of content_cost_inflation_year). Localisation "
         "and originals are priced apart.",
-        "refs 2.18 and 1.25: top dramas' online rights rose 3-5 times from 2014 to 2017 "
-        "while paid memberships rose about 14 times (9.45 M in 2014 to some 131 M in "
+        "ref 2.18: top dramas' online rights rose 3-5 times from 2014 to 2017, and ref "
+        "1.25: paid memberships rose about 14 times (9.45 M in 2014 to some 131 M in "
         "2017, interpolated between 75 M in 2016 and 230 M in 2018): ln 4 / ln 14 = 0.53, "
         "or 0.47 net of content_cost_inflation_year's 5 % a year (ln 3.45 / ln 14); 0.5 "
         "lies between",
