@@ -15,6 +15,13 @@ submitted, since approval comes after the purchase (ref 5.4) and the quota must 
 they go live; a partner's library supplies part of them. **Originals** are commissioned
 from a yearly budget and owned for good.
 
+**The policy** (:func:`pace_index`): the leaders' catalogue grows with the paying
+market (:func:`leaders_catalogue_index`: their spend follows it, each title's price
+too, and the catalogue by the difference), and is the yardstick against which a
+catalogue draws. An own service scales its plan's purchases each content year by the
+leaders' growth to the power ``content_keep_pace_share``: at 1 its catalogue keeps its
+place against theirs and its spend grows with their spend.
+
 What is on offer draws demand (:func:`catalogue_titles`, then
 :func:`models.economics.market.catalogue_attractiveness`); what is bought is paid up front
 each content year and amortised straight-line. Money in US$ millions, titles as counts.
@@ -78,15 +85,18 @@ def domestic_purchases(
 ) -> FloatArray:
     """Domestic titles licensed in each content year to meet the quota, (paths, years).
 
-    ``share_on_offer`` (ref 5.5): the library must hold ``F * min(k + 1, W_f) * (1 - s) /
-    s`` domestic titles in year ``k`` (F foreign titles submitted a year, kept for ``W_f``
-    years); each year buys what the titles still in their ``W_d``-year window do not
+    ``foreign_titles`` are the foreign titles submitted each content year: a number (the
+    same every year), (paths, 1) or (paths, years). ``share_on_offer`` (ref 5.5): the
+    library must hold ``(1 - s) / s`` domestic titles for each foreign title in its
+    ``W_f``-year window (``F * min(k + 1, W_f) * (1 - s) / s`` in year ``k`` when F is
+    constant); each year buys what the titles still in their ``W_d``-year window do not
     cover. ``yearly_ratio`` (ref 5.3): ``F / s`` every year.
 
     >>> domestic_purchases(30.0, 3, 5, 0.3, "share_on_offer", 7)[0].round(1).tolist()
     [70.0, 70.0, 70.0, 0.0, 0.0, 70.0, 70.0]
     """
-    f = column(foreign_titles)
+    f = np.asarray(foreign_titles, dtype=float)
+    f = (column(f) if f.ndim < 2 else f) * np.ones((1, years))
     s = column(quota_share)
     paths = max(f.shape[0], s.shape[0], column(foreign_window_years).shape[0])
     out = np.zeros((paths, years))
@@ -95,10 +105,10 @@ def domestic_purchases(
         return out
     if rule != "share_on_offer":
         raise ValueError(f"unknown quota rule {rule!r}")
-    wf = column(foreign_window_years)
+    held_foreign = in_window(f, foreign_window_years)
     wd = int(domestic_window_years)
     for k in range(years):
-        need = (f * np.minimum(k + 1.0, wf) * (1.0 - s) / s)[:, 0]
+        need = (held_foreign[:, [k]] * (1.0 - s) / s)[:, 0]
         held = out[:, max(0, k - wd + 1) : k].sum(axis=1)
         out[:, k] = np.maximum(need - held, 0.0)
     return out
@@ -237,6 +247,7 @@ def content_plan(
     start_month: int = 0,
     quota_cover_share: ArrayLike = 0.0,
     market_price: ArrayLike = 1.0,
+    pace: ArrayLike = 1.0,
 ) -> ContentPlan:
     """The content of an own service launched in ``launch``.
 
@@ -261,29 +272,34 @@ def content_plan(
         What the paying market has done to the price of rights and domestic titles
         bought in each month, as a multiple of month 0's
         (:func:`market_price_index`); localisation and originals are priced apart.
+    pace : float or (paths, months)
+        The content policy: the plan's purchases are scaled, each content year, by this
+        multiple in the month they are bought (:func:`pace_index`: the leaders'
+        catalogue against month 0's, to ``content_keep_pace_share``). Titles on offer
+        and every spend line follow.
     """
     c = content
     years = months // 12 + 2
-    ones = np.ones((1, years))
-    foreign = column(c.foreign_titles_year) * ones
+    # bought ahead of the launch, but not before the venture starts
+    start = np.maximum(column(launch) - column(c.lead_months), float(start_month))
+    scale = at_purchases(pace, start, years)
+    foreign = column(c.foreign_titles_year) * scale
     approved = foreign * column(rules.approval_pass_rate)
     domestic = domestic_purchases(
-        c.foreign_titles_year,
+        foreign,
         c.window_years,
         c.domestic_window_years,
         rules.quota_foreign_share,
         rules.quota_rule,
         years,
     )
-    originals = column(c.originals_usd_m_year) / column(c.original_usd_m_per_title)
+    originals = column(c.originals_usd_m_year) * scale / column(c.original_usd_m_per_title)
     yearly = {
         "rights": foreign * column(c.rights_usd_m_per_title),
         "localisation": foreign * localisation_per_title(c),
         "domestic": domestic * (1.0 - column(quota_cover_share)) * column(c.domestic_title_usd_m),
-        "originals": column(c.originals_usd_m_year) * ones,
+        "originals": column(c.originals_usd_m_year) * scale,
     }
-    # bought ahead of the launch, but not before the venture starts
-    start = np.maximum(column(launch) - column(c.lead_months), float(start_month))
     bid = yearly["rights"] + yearly["domestic"]  # priced by the market's bidding
     own = yearly["localisation"] + yearly["originals"]
     cash = payments(bid, start, months, c.cost_inflation_year) * market_price + payments(
@@ -294,16 +310,31 @@ def content_plan(
         cash=cash,
         foreign=by_month(in_window(approved, c.window_years), launch, months),
         domestic=by_month(in_window(domestic, c.domestic_window_years), launch, months),
-        originals=by_month(np.cumsum(originals * ones, axis=1), launch, months),
+        originals=by_month(np.cumsum(originals, axis=1), launch, months),
         approved=approved,
         window=column(c.window_years),
         launch=column(launch).astype(float),
     )
 
 
+def market_index(payers_m: FloatArray, elasticity: ArrayLike) -> FloatArray:
+    """``(payers[t] / payers[0]) ** elasticity``, (paths, months): a quantity that
+    follows the paying market with ``elasticity``. Without a paying market at month 0
+    the index is 1 (nothing to follow).
+
+    >>> market_index(np.array([[10.0, 40.0]]), 0.5).tolist()
+    [[1.0, 2.0]]
+    """
+    payers = np.asarray(payers_m, dtype=float)
+    first = payers[:, :1]
+    ratio = np.where(first > 0, np.maximum(payers, 0.0) / np.where(first > 0, first, 1.0), 1.0)
+    return ratio ** column(elasticity)
+
+
 def market_price_index(payers_m: FloatArray, elasticity: ArrayLike) -> FloatArray:
     """The price of rights and domestic titles in each month against month 0's, as the
-    paying market grows: ``(payers[t] / payers[0]) ** elasticity``, (paths, months).
+    paying market grows: ``(payers[t] / payers[0]) ** elasticity``, (paths, months)
+    (:func:`market_index`).
 
     Platforms bid for titles with what their members pay, so rights prices follow the
     paying market, less than one for one: top dramas' online rights rose 3-5 times from
@@ -314,11 +345,58 @@ def market_price_index(payers_m: FloatArray, elasticity: ArrayLike) -> FloatArra
     >>> market_price_index(np.array([[10.0, 40.0]]), 0.5).tolist()
     [[1.0, 2.0]]
     """
-    payers = np.asarray(payers_m, dtype=float)
-    first = payers[:, :1]
-    # no paying market at month 0: nothing to bid prices up or down, prices as set
-    ratio = np.where(first > 0, np.maximum(payers, 0.0) / np.where(first > 0, first, 1.0), 1.0)
-    return ratio ** column(elasticity)
+    return market_index(payers_m, elasticity)
+
+
+def leaders_catalogue_index(
+    payers_m: FloatArray, spend_elasticity: ArrayLike, price_elasticity: ArrayLike
+) -> FloatArray:
+    """The leaders' catalogue (titles on offer) in each month against month 0's,
+    (paths, months): their content spend follows the paying market with
+    ``spend_elasticity`` (``content_leader_spend_elasticity``: iQIYI's content costs rose
+    5.6 times in 2015-18 while paid memberships rose 10.5 times, refs 2.19 and 1.25) and
+    each title's price with ``price_elasticity`` (:func:`market_price_index`), so their
+    titles follow it with the difference.
+
+    It is the yardstick of a catalogue's draw
+    (:func:`models.economics.market.catalogue_attractiveness`): a catalogue that stays
+    the same size draws less as the leaders' grows.
+
+    >>> leaders_catalogue_index(np.array([[10.0, 160.0]]), 0.75, 0.5).tolist()
+    [[1.0, 2.0]]
+    """
+    return market_index(payers_m, column(spend_elasticity) - column(price_elasticity))
+
+
+def pace_index(leaders: FloatArray, keep_pace_share: ArrayLike) -> FloatArray:
+    """The multiple of its plan an own service buys in each month: the leaders'
+    catalogue against month 0's (:func:`leaders_catalogue_index`) to the power
+    ``content_keep_pace_share`` (1: the service keeps its catalogue against the leaders';
+    0: it buys the plan every year).
+
+    >>> pace_index(np.array([[1.0, 4.0]]), 0.5).tolist()
+    [[1.0, 2.0]]
+    """
+    return np.asarray(leaders, dtype=float) ** column(keep_pace_share)
+
+
+def at_purchases(monthly: ArrayLike, first_month: ArrayLike, years: int) -> FloatArray:
+    """A monthly quantity read in the month each content year is bought (``first + 12
+    k``, the last month for purchases beyond the horizon), (paths, years); a number or
+    (paths, 1) is returned as it is, broadcast to the years.
+
+    >>> at_purchases(np.array([[1.0, 2.0, 3.0]]), 1, 3).tolist()
+    [[2.0, 3.0, 3.0]]
+    """
+    x = np.asarray(monthly, dtype=float)
+    if x.ndim < 2 or x.shape[1] == 1:
+        return column(x) * np.ones((1, years))
+    first = column(first_month)
+    idx = np.clip(first + 12.0 * np.arange(years).reshape(1, -1), 0, x.shape[1] - 1).astype(int)
+    rows = max(x.shape[0], idx.shape[0])
+    return np.take_along_axis(
+        np.broadcast_to(x, (rows, x.shape[1])), np.broadcast_to(idx, (rows, years)), axis=1
+    )
 
 
 def average_budget(plan: ContentPlan, months: int) -> ContentBudget:

@@ -208,12 +208,16 @@ def catalogue_attractiveness(
     """Demand multiplier of a catalogue: ``(titles / reference) ** elasticity``.
 
     1 at the reference catalogue, 0 with nothing on offer; with an elasticity below 1
-    every extra title adds less than the one before.
+    every extra title adds less than the one before. The reference may move month by
+    month ((paths, months)): the leaders' catalogue grows with the paying market
+    (:func:`models.economics.content.leaders_catalogue_index`).
 
     >>> float(catalogue_attractiveness(np.array([[600.0]]), 300.0, 0.3)[0, 0]).__round__(4)
     1.2311
     """
-    ratio = np.maximum(np.asarray(titles, dtype=float), 0.0) / column(reference_titles)
+    ref = np.asarray(reference_titles, dtype=float)
+    ref = ref if ref.ndim == 2 else column(ref)
+    ratio = np.maximum(np.asarray(titles, dtype=float), 0.0) / ref
     return ratio ** column(elasticity)
 
 

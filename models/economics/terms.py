@@ -211,6 +211,8 @@ class Content(Group):
     original_title_weight: Value
     cost_inflation_year: Value
     market_price_elasticity: Value
+    leader_spend_elasticity: Value
+    keep_pace_share: Value
     amortisation_months: Value
     lead_months: Value
 

@@ -13,12 +13,15 @@ from models.economics.content import (
     domestic_purchases,
     foreign_on_offer,
     in_window,
+    leaders_catalogue_index,
     localisation_usd_m_per_title,
     market_price_index,
+    pace_index,
     payments,
     reedit_cost_usd,
     yearly_payments,
 )
+from models.economics.modes import MODES
 from models.economics.terms import Content, PathValues, Rules
 from models.inputs.params import validate
 
@@ -117,6 +120,100 @@ def test_content_plan_by_hand():
     assert np.array_equal(priced.foreign, plan.foreign)  # the same titles
     # no paying market at month 0: prices as set, not free (issue 21's review 5)
     assert np.all(market_price_index(np.zeros((2, 5)), 0.5) == 1.0)
+
+
+def test_the_quota_follows_growing_foreign_purchases():
+    # 30 then 60 foreign titles a year, kept 2 years; foreign at most 30 % on offer:
+    # foreign held 30, 90, 120, 120 need 70, 210, 280, 280 domestic titles (5-year
+    # windows): bought 70, 140, 70, 0
+    plan = np.array([[30.0, 60.0, 60.0, 60.0]])
+    bought = domestic_purchases(plan, 2, 5, 0.3, "share_on_offer", 4)
+    assert bought[0].tolist() == pytest.approx([70, 140, 70, 0])
+    held = in_window(bought, 5)[0]
+    foreign = in_window(np.array([[30.0, 60.0, 60.0, 60.0]]), 2)[0]
+    assert np.all(foreign / (foreign + held) <= 0.3 + 1e-12)
+    # a constant plan given per year is the constant plan
+    same = domestic_purchases(np.full((1, 8), 30.0), 3, 5, 0.3, "share_on_offer", 8)
+    assert same == pytest.approx(domestic_purchases(30.0, 3, 5, 0.3, "share_on_offer", 8))
+
+
+def test_content_keeps_pace_with_the_leaders_catalogue():
+    p = validate(
+        content_foreign_titles_year=10.0,
+        regulation_approval_pass_rate=0.5,
+        content_window_years=2,
+        content_domestic_window_years=3,
+        regulation_quota_foreign_share=0.5,
+        content_rights_usd_m_per_title=1.0,
+        content_subtitle_usd_per_hour=0.0,
+        content_dub_share=0.0,
+        content_reedit_share=0.0,
+        content_domestic_title_usd_m=0.1,
+        content_originals_usd_m_year=30.0,
+        content_original_usd_m_per_title=15.0,
+        content_cost_inflation_year=0.0,
+        content_lead_months=6,
+        horizon_years=4,
+    )
+    c, rules = Content.read(PathValues(p)), Rules.read(PathValues(p))
+    # the paying market four times month 0's from month 24 on; the leaders spend
+    # 4 ** 0.75 = 2.83 times as much on titles costing 4 ** 0.5 = 2 times as much:
+    # their catalogue is sqrt 2 times month 0's, and a service keeping half the pace
+    # buys 2 ** 0.25 times its plan from then on
+    payers = np.where(np.arange(p.months) >= 24, 4.0, 1.0).reshape(1, -1) * 50
+    leaders = leaders_catalogue_index(payers, 0.75, 0.5)
+    assert leaders[0, 23] == 1.0 and leaders[0, 24] == pytest.approx(np.sqrt(2))
+    pace = pace_index(leaders, 0.5)
+    plan = content_plan(c, rules, launch=18, months=p.months, pace=pace)
+    k = 2**0.25
+    # bought at 12 (as planned), 24 and 36 (k times the plan)
+    assert plan.yearly["rights"][0, :3] == pytest.approx([10.0, 10.0 * k, 10.0 * k])
+    assert plan.yearly["originals"][0, :3] == pytest.approx([30.0, 30.0 * k, 30.0 * k])
+    assert plan.cash[0, 12] == pytest.approx(10 + 1 + 30)
+    # the quota: foreign submitted 10, 10k: held 10, 10 + 10k, need as many domestic
+    # titles (s = 0.5), bought 10 then 10k (3-year windows): 1, k at 0.1 each
+    assert plan.yearly["domestic"][0, :2] == pytest.approx([1.0, k])
+    assert plan.cash[0, 24] == pytest.approx((10 + 1 + 30) * k)
+    # on offer: 5 approved in the launch year, then 5 + 5k; originals 2, then 2 + 2k
+    assert plan.foreign[0, 18] == 5 and plan.foreign[0, 30] == pytest.approx(5 + 5 * k)
+    assert plan.originals[0, 30] == pytest.approx(2 + 2 * k)
+    # keeping no pace is the plan; the leaders' catalogue is 1 without a paying market
+    assert np.allclose(
+        content_plan(c, rules, 18, p.months, pace=pace_index(leaders, 0.0)).cash,
+        content_plan(c, rules, 18, p.months).cash,
+    )
+    assert np.all(leaders_catalogue_index(np.zeros((1, 5)), 0.75, 0.5) == 1.0)
+
+
+def test_a_catalogue_keeping_pace_holds_its_place_against_the_leaders():
+    # a market whose payers grow 6-fold, then level off: the leaders' catalogue grows
+    # by 6 ** 0.23 = 1.5. Foreign titles on offer against it, from the third year on
+    # the air: kept within 7 % when the service keeps pace (it buys once a year, the
+    # leaders grow every month), falling by the leaders'
+    # growth since its purchases when it buys the plan every year
+    growing = dict(
+        market_online_video_users_m=600.0,
+        market_user_growth_year=0.08,
+        market_online_video_users_ceiling_m=900.0,
+        market_svod_payer_share=0.06,
+        market_payer_headroom=4.0,
+        market_payer_diffusion_rate_year=1.0,
+    )
+    solo = MODES["solo"]
+    ratios = {}
+    for keep in (1.0, 0.0):
+        p = validate(**growing, content_keep_pace_share=keep)
+        terms = solo.terms(PathValues(p))
+        base = solo.base(terms, 18)
+        ratios[keep] = (base.plan.foreign / base.reference_titles)[0, 18 + 36 :]
+        growth = base.reference_titles[0, -1] / base.reference_titles[0, 0]
+    assert growth == pytest.approx(
+        (base.payers[0, -1] / base.payers[0, 0]) ** (0.73 - 0.5), rel=1e-12
+    )
+    assert growth > 1.4  # the check moves
+    assert ratios[1.0].max() / ratios[1.0].min() < 1.07
+    assert ratios[0.0][0] / ratios[0.0][-1] > 1.04
+    assert np.all(ratios[1.0] > ratios[0.0] * 1.35)
 
 
 def test_payments_follow_each_years_amount():

@@ -22,10 +22,12 @@ give the reasoning behind each equation):
   domestic titles the quota requires (bought for the titles submitted, windows of their
   own), originals owned for good; paid up front and amortised straight-line, rights and
   domestic titles at prices that follow the paying market ``(payers[t] / payers[0]) ** e``;
+  each content year buys the plan times ``L[t] ** keep``, the leaders' catalogue
+  ``L[t] = (payers[t] / payers[0]) ** (e_spend - e)`` read in the month it buys;
 * market: users on a logistic curve to their ceiling ``C`` growing at ``ln(1 + g)`` at
   first, the paying share ``payer[t]`` on a logistic curve from ``s0`` to ``h s0`` at
   rate ``r``, potential ``m[t] = min(users[t] * payer[t]
-  * foreign * (price / reference[t]) ** elasticity * (catalogue[t] / C_ref) ** e,
+  * foreign * (price / reference[t]) ** elasticity * (catalogue[t] / (C_ref L[t])) ** e,
   users[t])``, the reference price cut from the launch on, the catalogue counting
   foreign titles left after crackdowns and domestic titles and originals at weights;
 * subscribers: Bass with churn, from the launch month on, first-time sign-ups counted
@@ -231,33 +233,54 @@ def _localisation(v: _Values) -> float:
     return v("content_hours_per_title") * per_hour / 1e6
 
 
+def _leaders(v: _Values, t: int) -> float:
+    """The leaders' catalogue in month ``t`` against month 0's: their spend follows the
+    paying market with one elasticity, each title's price with another."""
+    first = _payers(v, 0)
+    if not first:
+        return 1.0
+    e = v("content_leader_spend_elasticity") - v("content_market_price_elasticity")
+    return (_payers(v, t) / first) ** e
+
+
 def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
     """An own service's content: cash paid per month, and titles on offer per month."""
     months = v.months
     years = months // 12 + 2
-    f = v("content_foreign_titles_year")
     wf = int(v("content_window_years"))
     wd = int(v("content_domestic_window_years"))
     s = v("regulation_quota_foreign_share")
+    start = max(launch - v("content_lead_months"), v.start)
+    # each content year buys the plan times the leaders' growth (to the policy's power),
+    # read in the month it buys
+    pace = [
+        _leaders(v, int(min(start + 12 * k, months - 1))) ** v("content_keep_pace_share")
+        for k in range(years)
+    ]
+    f = [v("content_foreign_titles_year") * pace[k] for k in range(years)]
     # domestic titles bought each content year for the quota
     bought: list[float] = []
     for k in range(years):
         if v.params.regulation_quota_rule == "yearly_ratio":
-            bought.append(f / s)
+            bought.append(f[k] / s)
         else:
-            need = f * min(k + 1, wf) * (1.0 - s) / s
+            need = sum(f[max(0, k - wf + 1) : k + 1]) * (1.0 - s) / s
             held = sum(bought[max(0, k - wd + 1) : k])
             bought.append(max(need - held, 0.0))
     covered = v("partner_quota_cover_share") if mode == "partner" else 0.0
-    originals = v("content_originals_usd_m_year") / v("content_original_usd_m_per_title")
+    originals = [
+        v("content_originals_usd_m_year") * pace[k] / v("content_original_usd_m_per_title")
+        for k in range(years)
+    ]
     # rights and domestic titles are priced on the paying market; the rest is not
     bid = [
-        f * v("content_rights_usd_m_per_title")
+        f[k] * v("content_rights_usd_m_per_title")
         + bought[k] * (1.0 - covered) * v("content_domestic_title_usd_m")
         for k in range(years)
     ]
-    own = [f * _localisation(v) + v("content_originals_usd_m_year") for _ in range(years)]
-    start = max(launch - v("content_lead_months"), v.start)
+    own = [
+        f[k] * _localisation(v) + v("content_originals_usd_m_year") * pace[k] for k in range(years)
+    ]
     out: dict[str, list] = {
         "cash": [],
         "foreign": [],
@@ -265,7 +288,7 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
         "originals": [],
         "vintages": [],  # per month: (month first on offer, approved foreign titles)
     }
-    approved = f * v("regulation_approval_pass_rate")
+    approved = [f[k] * v("regulation_approval_pass_rate") for k in range(years)]
     for t in range(months):
         due = t >= start and (t - start) % 12 == 0
         k = int((t - start) // 12)
@@ -279,12 +302,11 @@ def _content(v: _Values, mode: str, launch: int) -> dict[str, list[float]]:
             out["vintages"].append([])
             continue
         y = int((t - launch) // 12)  # vintages on offer: 0 .. y
-        out["foreign"].append(approved * min(y + 1, wf))
-        out["vintages"].append(
-            [(launch + 12 * k, approved) for k in range(max(0, y - int(wf) + 1), y + 1)]
-        )
+        vintages = range(max(0, y - int(wf) + 1), y + 1)
+        out["foreign"].append(sum(approved[j] for j in vintages))
+        out["vintages"].append([(launch + 12 * j, approved[j]) for j in vintages])
         out["domestic"].append(sum(bought[max(0, y - wd + 1) : y + 1]))
-        out["originals"].append(originals * (y + 1))
+        out["originals"].append(sum(originals[: y + 1]))
     return out
 
 
@@ -492,7 +514,7 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
             * _payer_share(v, t)
             * v("market_foreign_premium_share")
             * (price / reference) ** v("market_price_elasticity")
-            * (max(catalogue, 0.0) / v("market_reference_catalogue_titles"))
+            * (max(catalogue, 0.0) / (v("market_reference_catalogue_titles") * _leaders(v, t)))
             ** v("content_demand_elasticity")
         )
         market.append(min(m, users))

@@ -66,6 +66,7 @@ class Base:
     users: FloatArray  # online-video users, millions (paths, months)
     payers: FloatArray  # of them, those who pay for video, millions (paths, months)
     price: FloatArray  # demand multiplier of the price against the incumbents'
+    reference_titles: FloatArray  # the leaders' catalogue as a yardstick (paths, months)
     plan: content.ContentPlan
     revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included
     content_out: FloatArray
@@ -146,20 +147,31 @@ class OwnService(EntryMode):
     def content_plan(self, terms: Terms, launch, payers=None) -> content.ContentPlan:
         """The service's content (:func:`models.economics.content.content_plan`), rights
         and domestic titles priced on the paying market ``payers`` (millions, (paths,
-        months); None: at month 0's market)."""
-        price = (
-            1.0
-            if payers is None
-            else content.market_price_index(payers, terms.content.market_price_elasticity)
-        )
+        months); None: at month 0's market) and purchases keeping pace with the leaders'
+        catalogue (:func:`models.economics.content.pace_index`)."""
+        c = terms.content
+        price, pace = 1.0, 1.0
+        if payers is not None:
+            price = content.market_price_index(payers, c.market_price_elasticity)
+            pace = content.pace_index(self.leaders_catalogue(terms, payers), c.keep_pace_share)
         return content.content_plan(
-            terms.content,
+            c,
             terms.rules,
             launch,
             terms.months,
             terms.horizon.start_month,
             self.quota_cover(terms),
             price,
+            pace,
+        )
+
+    @staticmethod
+    def leaders_catalogue(terms: Terms, payers) -> np.ndarray:
+        """The leaders' catalogue against month 0's, (paths, months)
+        (:func:`models.economics.content.leaders_catalogue_index`)."""
+        c = terms.content
+        return content.leaders_catalogue_index(
+            payers, c.leader_spend_elasticity, c.market_price_elasticity
         )
 
     def content_budget(self, terms: Terms) -> content.ContentBudget:
@@ -197,6 +209,8 @@ class OwnService(EntryMode):
             users=users,
             payers=payers,
             price=price,
+            reference_titles=column(mkt.reference_catalogue_titles)
+            * self.leaders_catalogue(terms, payers),
             plan=plan,
             revenue_per_sub=revenue_cny / column(pricing.fx_cny_per_usd),
             content_out=-plan.cash,
@@ -292,8 +306,9 @@ class OwnService(EntryMode):
             terms.content.domestic_title_weight,
             terms.content.original_title_weight,
         )
+        # against the leaders' catalogue, which grows with the paying market
         draw = market.catalogue_attractiveness(
-            titles, mkt_terms.reference_catalogue_titles, terms.content.demand_elasticity
+            titles, base.reference_titles, terms.content.demand_elasticity
         )
         mkt = per_path(
             market.addressable_market(

@@ -258,7 +258,47 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         default_range=(0.4, 0.7),
         range_source="range: same refs: 3 to 6 times the 2014 price ('rose 3-5 times' "
         "read both ways) give 0.42 to 0.68 before inflation, 0.36 to 0.62 net of it; "
-        "assumption: 0.4-0.7 until the content policy of issue 21 is calibrated",
+        "assumption: 0.4-0.7",
+    ),
+    ParamSpec(
+        "content_leader_spend_elasticity",
+        "float",
+        0.73,
+        "",
+        "How the leaders' content spend follows China's paying video market: when the "
+        "market is x times its size at month 0, they spend x ** elasticity times as much, "
+        "so their catalogue (titles on offer, the yardstick of "
+        "market_reference_catalogue_titles) is x ** (this - "
+        "content_market_price_elasticity) times month 0's.",
+        "ref 2.19: iQIYI's content costs rose from RMB 3.75 bn (2015) to about 20.9 bn "
+        "(2018), 5.6 times, and ref 1.25: paid memberships from 22 M to 230 M, 10.5 "
+        "times: ln 5.6 / ln 10.5 = 0.73",
+        label="leaders' content spend's response to the paying market",
+        min=0.0,
+        max=2.0,
+        uncertain=True,
+        default_range=(0.6, 0.87),
+        range_source="range: the same refs year by year: 2015-16 (7.86 / 3.75 against 75 / "
+        "22) gives 0.60, 2016-18 (20.9 / 7.86 against 230 / 75) 0.87",
+    ),
+    ParamSpec(
+        "content_keep_pace_share",
+        "float",
+        1.0,
+        "fraction",
+        "The content policy of an own service: how far its yearly purchases (foreign "
+        "titles, the domestic titles the quota asks for, originals) follow the growth of "
+        "the leaders' catalogue. Each content year buys the plan "
+        "(content_foreign_titles_year, content_originals_usd_m_year) times the leaders' "
+        "catalogue against month 0's, to this power: 1 holds the service's catalogue "
+        "against the leaders' (its spend then grows with theirs), 0 buys the same plan "
+        "every year and falls behind.",
+        _A + "a policy, not a fact: 1 by default because the leaders spent a stable share "
+        "of their revenue on content as the market grew (70 % in 2015-16, 77 % in 2019, "
+        "68 % in 2021, ref 2.20), and an entrant that does not keep pace loses draw",
+        label="content policy: pace kept with the leaders",
+        min=0.0,
+        max=1.0,
     ),
     ParamSpec(
         "content_amortisation_months",
