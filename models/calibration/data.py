@@ -221,6 +221,22 @@ paid_video_market = _loader(
     _sorted(["as_of", "measure"]),
 )
 
+#: iQIYI's content costs, revenue and membership revenue by year, RMB bn.
+iqiyi_economics = _loader(
+    "iqiyi_content_economics.csv",
+    {
+        "year": Column("int", min=2000, max=2100),
+        "measure": Column(
+            S, choices=frozenset({"content_cost", "revenue", "membership_revenue"})
+        ),
+        "value": Column(F, min=0, max=1000),
+        "unit": Column(S),
+        "status": Column("status"),
+        "source": Column(S),
+    },
+    _sorted(["measure", "year"]),
+)
+
 #: China's internet and online-video users (CNNIC), millions and percent.
 cnnic = _loader(
     "china_internet_cnnic.csv",

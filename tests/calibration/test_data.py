@@ -16,6 +16,7 @@ LOADERS = [
     data.svod_subscribers,
     data.cnnic,
     data.paid_video_market,
+    data.iqiyi_economics,
     data.netflix_regional,
     data.foreign_services,
 ]

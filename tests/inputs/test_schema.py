@@ -41,6 +41,7 @@ def test_every_parameter_is_documented_and_its_default_valid():
             "market_price_elasticity",
             "license_demand_elasticity",
             "content_market_price_elasticity",
+            "content_leader_spend_elasticity",
         ), p.name
         assert p.min is not None and p.max is not None and p.min <= p.default <= p.max, p.name
         assert isinstance(p.default, int if p.type == "int" else float), p.name

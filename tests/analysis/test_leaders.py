@@ -1,0 +1,90 @@
+"""Content against the leaders: iQIYI's reported economics by hand, own services' content
+per subscriber-year, and the money-machine test at every input's range ends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.analysis import leaders
+from models.economics.simulation import simulate
+from models.inputs.params import validate
+from models.inputs.scenario import load
+from tests.conftest import ROOT
+
+
+def test_the_leaders_figures_by_hand():
+    table = leaders.leader()
+    # 2019: RMB 22.2 bn over the mean of 87.4 M (end 2018) and 106.9 M (end 2019) members
+    assert table.loc[2019, "members_m"] == pytest.approx((87.4 + 106.9) / 2)
+    assert table.loc[2019, "content_per_member_rmb"] == pytest.approx(22.2e3 / 97.15)
+    assert table.loc[2019, "content_share"] == pytest.approx(22.2 / 29.0)
+    assert table.loc[2016, "content_over_membership"] == pytest.approx(7.86 / 3.76)
+    # 2015 has no members at the end of 2014, 2017 no confirmed content cost
+    assert np.isnan(table.loc[2015, "members_m"]) and np.isnan(table.loc[2017, "content_rmb_bn"])
+    per_member = table["content_per_member_rmb"].dropna()
+    assert 195 < per_member.min() < 215 and 480 < per_member.max() < 520
+    p = validate()
+    assert leaders.floor_usd(p, table) == pytest.approx(per_member.min() / p.pricing_fx_cny_per_usd)
+
+
+def test_own_services_add_up_to_the_lines():
+    p = load(ROOT / "data/scenarios/letv_2015.yaml")
+    own = leaders.own_services(p)
+    res = simulate(p, started=True)
+    for mode in leaders.OWN:
+        mine = own[own["mode"] == mode]
+        r = res.modes[mode]
+        shape = np.shape(r.committed_cash_flow)
+        paid = -np.broadcast_to(r.conditional["content"], shape)[0]
+        launch = int(r.launch_month)
+        # every month from the launch on is in a year of the table, and the content paid
+        # in those years is the line's
+        first = res.dates[launch].year
+        in_years = paid[[d.year >= first for d in res.dates]].sum()
+        assert mine["content_usd_m"].sum() == pytest.approx(in_years)
+        assert mine["content_per_sub_usd"].to_numpy() == pytest.approx(
+            (mine["content_usd_m"] / mine["subscribers_m"]).to_numpy()
+        )
+        assert mine["year"].min() == first
+
+
+@pytest.mark.parametrize("name", ["base", "letv_2015", "crackdown"])
+def test_no_range_end_makes_an_own_service_a_money_machine(name):
+    p = load(ROOT / f"data/scenarios/{name}.yaml")
+    ends = leaders.range_ends(p)
+    assert set(ends["mode"]) == set(leaders.OWN)
+    assert len(ends) == len(leaders.OWN) * (1 + 2 * len(p.distributions))
+    machines = leaders.money_machines(ends, leaders.floor_usd(p))
+    assert machines.empty, machines
+    for mode in leaders.OWN:
+        npv = ends.loc[ends["mode"] == mode, "npv"]
+        # not vacuous: the ends move the committed value by hundreds of millions
+        assert npv.max() - npv.min() > 100.0, (name, mode)
+    text = " ".join(leaders.findings(p, ends))
+    assert "No input at either end of its range" in text
+
+
+def test_a_money_machine_is_caught():
+    # an open, price-insensitive market that spreads fast: an own service earns billions
+    # on a couple of dollars of content per subscriber-year
+    p = validate(
+        market_foreign_premium_share=[0.5, 0.6, 0.7],
+        growth_q_imitation_month=[0.2, 0.25, 0.3],
+        market_price_elasticity=[-0.6, -0.5, -0.4],
+    )
+    ends = leaders.range_ends(p)
+    machines = leaders.money_machines(ends, leaders.floor_usd(p))
+    assert len(machines) > 10
+    assert (machines["npv"] > 1000).any() and (machines["content_per_sub_usd"] < 5).all()
+    assert "range ends make an own service earn" in leaders.findings(p, ends)[-1]
+    # the same rows are not machines if the leader had paid nothing for content
+    assert leaders.money_machines(ends, 0.0).empty
+
+
+def test_money_machines_needs_both_conditions():
+    ends = pd.DataFrame(
+        {"npv": [10.0, 10.0, -5.0], "content_per_sub_usd": [5.0, 50.0, 5.0], "mode": ["solo"] * 3}
+    )
+    assert leaders.money_machines(ends, 30.0).index.tolist() == [0]
