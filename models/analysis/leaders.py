@@ -51,7 +51,7 @@ def leader(svod: pd.DataFrame | None = None, economics: pd.DataFrame | None = No
     """
     svod = data.svod_subscribers() if svod is None else svod
     econ = data.iqiyi_economics() if economics is None else economics
-    wide = econ.pivot(index="year", columns="measure", values="value")
+    wide = econ.pivot_table(index="year", columns="measure", values="value", aggfunc="first")
     ends = svod[(svod["platform"] == "iQIYI") & (svod["as_of"].dt.month == 12)]
     at_end = ends.groupby(ends["as_of"].dt.year)["subscribers_m"].last()
     years = wide.index
@@ -144,7 +144,8 @@ def range_ends(params, quantiles=ENDS) -> pd.DataFrame:
     base = {n: float(getattr(params, n)) for n in names}
     rows = [("", np.nan, np.nan, base)]
     for n in names:
-        for q, v in zip(quantiles, params.distributions[n].ppf(np.asarray(quantiles))):
+        values = params.distributions[n].ppf(np.asarray(quantiles))
+        for q, v in zip(quantiles, values, strict=True):
             rows.append((n, q, float(v), {**base, n: float(v)}))
     res = simulate(params, pd.DataFrame([r[3] for r in rows]), started=True)
     out = []
@@ -206,13 +207,14 @@ def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> l
             "for content per subscriber-year."
         )
     machines = money_machines(ends, floor_usd(params, table))
+    named = "; ".join(f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows())
     out.append(
         "No input at either end of its range makes an own service a money machine the "
         "leader's figures contradict."
         if machines.empty
         else f"{len(machines)} range ends make an own service earn while paying less for "
         "content per subscriber-year than the leader ever did: "
-        + "; ".join(f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows())
+        + named
         + "."
     )
     return out
