@@ -207,14 +207,14 @@ def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> l
             "for content per subscriber-year."
         )
     machines = money_machines(ends, floor_usd(params, table))
-    named = "; ".join(f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows())
+    named = "; ".join(
+        f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows()
+    )
     out.append(
         "No input at either end of its range makes an own service a money machine the "
         "leader's figures contradict."
         if machines.empty
         else f"{len(machines)} range ends make an own service earn while paying less for "
-        "content per subscriber-year than the leader ever did: "
-        + named
-        + "."
+        "content per subscriber-year than the leader ever did: " + named + "."
     )
     return out

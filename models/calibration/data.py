@@ -226,9 +226,7 @@ iqiyi_economics = _loader(
     "iqiyi_content_economics.csv",
     {
         "year": Column("int", min=2000, max=2100),
-        "measure": Column(
-            S, choices=frozenset({"content_cost", "revenue", "membership_revenue"})
-        ),
+        "measure": Column(S, choices=frozenset({"content_cost", "revenue", "membership_revenue"})),
         "value": Column(F, min=0, max=1000),
         "unit": Column(S),
         "status": Column("status"),
