@@ -19,8 +19,11 @@ from a yearly budget and owned for good.
 market (:func:`leaders_catalogue_index`: their spend follows it, each title's price
 too, and the catalogue by the difference), and is the yardstick against which a
 catalogue draws. An own service scales its plan's purchases each content year by the
-leaders' growth to the power ``content_keep_pace_share``: at 1 its catalogue keeps its
-place against theirs and its spend grows with their spend.
+leaders' growth to the power ``content_keep_pace_share``: at 0 (the default) it buys
+the plan every year and its draw falls as the leaders' catalogue grows; at 1 its
+catalogue keeps its place against theirs and its spend grows as theirs. Both
+elasticities are net of content inflation, which every price carries on top
+(:func:`payments`), so the leaders' catalogue in titles does not shrink with it.
 
 What is on offer draws demand (:func:`catalogue_titles`, then
 :func:`models.economics.market.catalogue_attractiveness`); what is bought is paid up front
@@ -354,9 +357,10 @@ def leaders_catalogue_index(
     """The leaders' catalogue (titles on offer) in each month against month 0's,
     (paths, months): their content spend follows the paying market with
     ``spend_elasticity`` (``content_leader_spend_elasticity``: iQIYI's content costs rose
-    5.6 times in 2015-18 while paid memberships rose 10.5 times, refs 2.19 and 1.25) and
-    each title's price with ``price_elasticity`` (:func:`market_price_index`), so their
-    titles follow it with the difference.
+    4.8 times in 2015-18 net of content inflation while paid memberships rose 10.5
+    times, refs 2.19 and 1.25) and each title's price with ``price_elasticity``
+    (:func:`market_price_index`), both net of content inflation, so their titles follow
+    it with the difference.
 
     It is the yardstick of a catalogue's draw
     (:func:`models.economics.market.catalogue_attractiveness`): a catalogue that stays
@@ -371,8 +375,8 @@ def leaders_catalogue_index(
 def pace_index(leaders: FloatArray, keep_pace_share: ArrayLike) -> FloatArray:
     """The multiple of its plan an own service buys in each month: the leaders'
     catalogue against month 0's (:func:`leaders_catalogue_index`) to the power
-    ``content_keep_pace_share`` (1: the service keeps its catalogue against the leaders';
-    0: it buys the plan every year).
+    ``content_keep_pace_share`` (0, the default: it buys the plan every year; 1: the
+    service keeps its catalogue against the leaders').
 
     >>> pace_index(np.array([[1.0, 4.0]]), 0.5).tolist()
     [[1.0, 2.0]]

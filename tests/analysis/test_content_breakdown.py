@@ -13,12 +13,11 @@ from models.inputs.params import validate
 
 
 def test_build_up_matches_the_budget_the_simulation_pays():
-    # month-0 prices throughout: no inflation, no paying market bidding them up, and the
-    # plan bought as it stands every year (not keeping pace with the leaders' catalogue)
+    # month-0 prices throughout: no inflation, and no paying market bidding them up (the
+    # plan is bought as it stands every year: content_keep_pace_share is 0)
     p = validate(
         content_cost_inflation_year=0.0,
         content_market_price_elasticity=0.0,
-        content_keep_pace_share=0.0,
         regulation_exit_hazard_solo_year=0.0,
     )
     build = content_breakdown.build_up(p)

@@ -187,7 +187,7 @@ def test_content_keeps_pace_with_the_leaders_catalogue():
 
 def test_a_catalogue_keeping_pace_holds_its_place_against_the_leaders():
     # a market whose payers grow 6-fold, then level off: the leaders' catalogue grows
-    # by 6 ** 0.23 = 1.5. Foreign titles on offer against it, from the third year on
+    # by 6 ** 0.17 = 1.35. Foreign titles on offer against it, from the third year on
     # the air: kept within 7 % when the service keeps pace (it buys once a year, the
     # leaders grow every month), falling by the leaders'
     # growth since its purchases when it buys the plan every year
@@ -208,12 +208,12 @@ def test_a_catalogue_keeping_pace_holds_its_place_against_the_leaders():
         ratios[keep] = (base.plan.foreign / base.reference_titles)[0, 18 + 36 :]
         growth = base.reference_titles[0, -1] / base.reference_titles[0, 0]
     assert growth == pytest.approx(
-        (base.payers[0, -1] / base.payers[0, 0]) ** (0.73 - 0.5), rel=1e-12
+        (base.payers[0, -1] / base.payers[0, 0]) ** (0.67 - 0.5), rel=1e-12
     )
-    assert growth > 1.4  # the check moves
+    assert growth > 1.3  # the check moves
     assert ratios[1.0].max() / ratios[1.0].min() < 1.07
-    assert ratios[0.0][0] / ratios[0.0][-1] > 1.04
-    assert np.all(ratios[1.0] > ratios[0.0] * 1.35)
+    assert ratios[0.0][0] / ratios[0.0][-1] > 1.02
+    assert np.all(ratios[1.0] > ratios[0.0] * 1.2)
 
 
 def test_payments_follow_each_years_amount():

@@ -76,6 +76,9 @@ DETERMINISTIC = {
     "base": {},
     "bullish": BULLISH,
     "growing": GROWING,
+    # a growing market with content inflation and a price-elastic market for rights: the
+    # leaders' catalogue grows, and a service keeping pace buys more each year
+    "growing-paced": {**GROWING, "content_keep_pace_share": 1.0},
     "high-hazards": HIGH_HAZARDS,
     "launch-after-horizon": {"horizon_years": 1},
     "launch-at-once": {
@@ -151,14 +154,19 @@ def test_deterministic_run_matches_the_oracle_month_by_month(overrides):
     [
         {},
         BULLISH,
-        {**BULLISH, "decision_rule": "foresight"},
-        # a service that keeps pace with the leaders' shrinking catalogue buys less each
-        # year and stays to the end on every path; buying the plan every year, it leaves
-        # on some (the pace itself is checked in the other cases)
-        {**BULLISH, "decision_rule": "adaptive", "content_keep_pace_share": 0.0},
+        # the content policy keeping pace with the leaders' catalogue (here shrinking
+        # with the users), decided with foresight: some paths leave mid-way
+        {**BULLISH, "decision_rule": "foresight", "content_keep_pace_share": 1.0},
+        {**BULLISH, "decision_rule": "adaptive"},
         {**BULLISH, "decision_rule": "foresight", "staged_license_exclusivity": "non_exclusive"},
     ],
-    ids=["base", "bullish", "bullish-foresight", "bullish-adaptive", "non-exclusive-foresight"],
+    ids=[
+        "base",
+        "bullish",
+        "bullish-foresight-paced",
+        "bullish-adaptive",
+        "non-exclusive-foresight",
+    ],
 )
 def test_drawn_inputs_and_events_match_the_oracle_path_by_path(overrides):
     p, draws, _, engine, oracle = _drawn(overrides)

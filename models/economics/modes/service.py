@@ -176,7 +176,9 @@ class OwnService(EntryMode):
 
     def content_budget(self, terms: Terms) -> content.ContentBudget:
         """Content spend per year, averaged over the horizon's content years, for a
-        launch after the scenario's delay (:func:`models.economics.content.average_budget`)."""
+        launch after the scenario's delay (:func:`models.economics.content.average_budget`),
+        at month 0's prices and market: the plan as set, before the paying market bids
+        prices up or a policy keeping pace with the leaders scales it."""
         plan = self.content_plan(terms, terms.exposure.launch_delay_months)
         return content.average_budget(plan, terms.months)
 

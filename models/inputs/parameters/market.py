@@ -128,7 +128,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         0.10,
         "fraction",
         "Share of paying users who would consider a premium foreign service at the "
-        "reference price with a catalogue of market_reference_catalogue_titles.",
+        "reference price with a catalogue of market_reference_catalogue_titles (the "
+        "leaders' catalogue at month 0 as the yardstick; see that parameter).",
         _A + "no public figure exists; 10 % is a round starting point for the sensitivity analysis",
         label="share of payers open to a foreign service",
         min=0.0,
@@ -143,9 +144,11 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "float",
         300.0,
         "foreign-title equivalents",
-        "Catalogue at which market_foreign_premium_share holds; a larger catalogue draws "
-        "more (content_demand_elasticity). Domestic titles and originals count by their "
-        "weights.",
+        "Catalogue at which market_foreign_premium_share holds at month 0; a larger "
+        "catalogue draws more (content_demand_elasticity). The yardstick grows with the "
+        "leaders' catalogue as the paying market grows (content_leader_spend_elasticity), "
+        "so a catalogue that stays the same size draws less. Domestic titles and "
+        "originals count by their weights.",
         _A + "about the default solo catalogue in its third year (170 foreign titles, 400 "
         "domestic at a quarter, six originals at three), so that the share means what a "
         "settled service draws",
