@@ -31,15 +31,20 @@ start pays nothing.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from models._files import replaced
 from models.economics.modes import MODES
+from models.exceptions import OutputError
 from models.format import money
 from models.uncertainty import montecarlo
 
@@ -625,3 +630,69 @@ def checks_table(checks: list[Check]) -> pd.DataFrame:
             for c in checks
         ]
     )
+
+
+#: The file in a run folder that holds the main report's checks, for the validation
+#: report of the same run (the checks take minutes; they are run once per run).
+FILE = "checks.json"
+
+
+def save(checks: list[Check], folder: str | os.PathLike, digest: str) -> Path | None:
+    """Write the checks to ``folder/checks.json`` (atomically), with the digest of the
+    parameters they were run on; nothing if ``folder`` is empty (a notebook run by hand).
+
+    Raises
+    ------
+    OutputError
+        If the folder does not exist or the file cannot be written.
+    """
+    if not str(folder):
+        return None
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OutputError(f"outputs_dir {folder}: not a folder")
+    path = folder / FILE
+    payload = {"parameters_hash": digest, "checks": [asdict(c) for c in checks]}
+    try:
+        with replaced(path) as tmp:
+            tmp.write_text(json.dumps(payload, indent=1))
+    except OSError as exc:
+        raise OutputError(f"checks {path}: cannot be written ({exc})") from None
+    return path
+
+
+def load(folder: str | os.PathLike, digest: str) -> list[Check] | None:
+    """The checks saved in ``folder`` by :func:`save` for parameters of this ``digest``;
+    None if there are none, or they were run on other parameters, or the file is not
+    one :func:`save` wrote (logged)."""
+    if not str(folder):
+        return None
+    path = Path(folder) / FILE
+    if not path.is_file():
+        return None
+    try:
+        payload = json.loads(path.read_text())
+        if payload["parameters_hash"] != digest:
+            log.warning("%s: run on other parameters; the checks are run again", path)
+            return None
+        found = [
+            Check(**{k: str(c[k]) for k in ("name", "rule", "status", "detail")})
+            for c in payload["checks"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("%s: unreadable (%s); the checks are run again", path, exc)
+        return None
+    if any(c.status not in (HOLDS, FAILS, UNINFORMATIVE) for c in found):
+        log.warning("%s: unknown status; the checks are run again", path)
+        return None
+    return found
+
+
+def checks_for(params, folder: str | os.PathLike = "") -> list[Check]:
+    """The checks of ``params``: those the main report of the same run saved in
+    ``folder`` (:func:`load`), or run now (:func:`model_checks`)."""
+    found = load(folder, params.digest())
+    if found is not None:
+        log.info("model checks read from %s", Path(folder) / FILE)
+        return found
+    return model_checks(params)

@@ -26,12 +26,18 @@ import pandas as pd
 
 from models.calibration import data
 from models.economics import finance
+from models.economics.modes import MODES
 from models.economics.simulation import simulate
+from models.format import money
 
 log = logging.getLogger(__name__)
 
-#: The own services: the modes that buy a catalogue.
-OWN = ("solo", "partner")
+
+def own_modes() -> tuple[str, ...]:
+    """The own services: the modes that run a service of their own and buy its
+    catalogue from the start (the registry's services)."""
+    return MODES.services()
+
 
 #: Quantiles of each uncertain input tried alone by :func:`range_ends`.
 ENDS = (0.01, 0.99)
@@ -112,7 +118,7 @@ def own_services(params) -> pd.DataFrame:
     res = simulate(params, started=True)
     dates = res.dates
     rows = []
-    for mode in OWN:
+    for mode in own_modes():
         year = _yearly(res, mode, dates)
         year = year[year["subscribers_m"] > 0]
         for y, row in year.iterrows():
@@ -149,7 +155,7 @@ def range_ends(params, quantiles=ENDS) -> pd.DataFrame:
             rows.append((n, q, float(v), {**base, n: float(v)}))
     res = simulate(params, pd.DataFrame([r[3] for r in rows]), started=True)
     out = []
-    for mode in OWN:
+    for mode in own_modes():
         r = res.modes[mode]
         shape = np.shape(r.committed_cash_flow)
         npv = finance.npv(r.committed_cash_flow, res.rate)
@@ -192,7 +198,7 @@ def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> l
         f"{high / fx:.0f} at this scenario's RMB {fx:g} to the dollar), and content took "
         f"{share.min():.0%}-{share.max():.0%} of its revenue, advertising included."
     ]
-    for mode in OWN:
+    for mode in own_modes():
         mine = ends[ends["mode"] == mode]
         best = mine.loc[mine["npv"].idxmax()]
         at = (
@@ -202,8 +208,8 @@ def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> l
             f"({best['value']:.3g})"
         )
         out.append(
-            f"{mode.capitalize()}: its best committed value over the range ends is "
-            f"US$ {best['npv']:,.0f} m, {at}, paying US$ {best['content_per_sub_usd']:,.0f} "
+            f"{MODES.label(mode)}: its best committed value over the range ends is "
+            f"{money(best['npv'])}, {at}, paying US${best['content_per_sub_usd']:,.0f} "
             "for content per subscriber-year."
         )
     machines = money_machines(ends, floor_usd(params, table))

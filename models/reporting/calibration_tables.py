@@ -129,3 +129,49 @@ def cox(table: pd.DataFrame) -> pd.DataFrame:
             "p-value": table["p_value"].to_numpy(),
         }
     )
+
+
+def _whole(values) -> list[str]:
+    return ["" if pd.isna(x) else f"{x:,.0f}" for x in values]
+
+
+def _times(values) -> list[str]:
+    """A ratio as a percentage below 2, as a multiple from 2 up ("3.4 times")."""
+    return [f"{x:.0%}" if x < 2 else f"{x:,.1f} times" for x in values]
+
+
+def leader_economics(table: pd.DataFrame, fx_cny_per_usd: float) -> pd.DataFrame:
+    """iQIYI's content economics by year (:func:`models.analysis.leaders.leader`)."""
+    rows = table.dropna(subset=["content_rmb_bn"])
+    per_member = rows["content_per_member_rmb"]
+    return pd.DataFrame(
+        {
+            "Year": [str(int(y)) for y in rows.index],
+            "Content cost (RMB bn)": [f"{x:.2f}" for x in rows["content_rmb_bn"]],
+            "Revenue (RMB bn)": [f"{x:.2f}" for x in rows["revenue_rmb_bn"]],
+            "Members, year average (M)": [
+                "" if pd.isna(x) else f"{x:.1f}" for x in rows["members_m"]
+            ],
+            "Content per member-year (RMB)": _whole(per_member),
+            "Content per member-year (US$)": _whole(per_member / fx_cny_per_usd),
+            "Content / revenue": _times(rows["content_share"]),
+            "Content / membership revenue": _times(rows["content_over_membership"]),
+        }
+    )
+
+
+def own_content(own: pd.DataFrame, years: int = 6) -> pd.DataFrame:
+    """Each own service's content economics in its first ``years`` calendar years on the
+    air (:func:`models.analysis.leaders.own_services`)."""
+    first = own.groupby("mode")["year"].transform("min")
+    shown = own[own["year"] < first + years]
+    return pd.DataFrame(
+        {
+            "Mode": [MODES.label(str(m)) for m in shown["mode"]],
+            "Year": [str(int(y)) for y in shown["year"]],
+            "Subscribers, year average (M)": [f"{x:.2f}" for x in shown["subscribers_m"]],
+            "Content paid (US$ m)": _whole(shown["content_usd_m"]),
+            "Content per subscriber-year (US$)": _whole(shown["content_per_sub_usd"]),
+            "Content / subscription revenue": _times(shown["content_share"]),
+        }
+    )

@@ -17,7 +17,7 @@ from models.economics.modes import MODES
 from models.economics.terms import PathValues
 from models.format import esc, money, pct
 from models.inputs.display import format_value
-from models.reporting.blocks import HTMLBlock, table
+from models.reporting.blocks import HTMLBlock, bullets, table
 from models.reporting.provenance import METADATA_KEY
 from models.reporting.style import box_style
 
@@ -362,7 +362,8 @@ def checks_warning(d: Decision) -> HTMLBlock:
         'background:#fbeaea"><p class="me-headline">Warning: the model failed '
         f"{len(failed)} of its {len(d.checks)} checks on this scenario.</p>"
         f"<p>{esc(names)}. Read the answer below with care: the model moves the wrong way "
-        "on this input (see Model checks).</p></div></div>"
+        "on this input (see the model checks in this run's validation report).</p>"
+        "</div></div>"
     )
 
 
@@ -389,12 +390,32 @@ def _leaving_early(p) -> str:
     return text + " A forced exit ends the mode whatever the rule."
 
 
-def checks_block(d: Decision) -> HTMLBlock:
+def checks_summary(d: Decision) -> HTMLBlock:
+    """How many model checks hold on this scenario, in one sentence; the table is in the
+    validation report (:func:`checks_block`)."""
+    held = sum(c.passed and c.informative for c in d.checks)
+    failed = sum(not c.passed for c in d.checks)
+    idle = sum(not c.informative for c in d.checks)
+    parts = [f"{held} of the {len(d.checks)} model checks hold on this scenario"]
+    if failed:
+        parts.append(f"{failed} fail (see the warning at the top)")
+    if idle:
+        parts.append(f"{idle} tested nothing here (nothing they compare moved)")
+    return bullets(
+        [
+            "; ".join(parts) + ". The table, with the numbers behind each verdict, is in "
+            "the validation report of this run (validation.html), beside the hindcasts "
+            "and the replays."
+        ]
+    )
+
+
+def checks_block(checks: list) -> HTMLBlock:
     """The model checks run on this scenario, as a table."""
     from models.analysis.checks import checks_table
 
-    held = sum(c.passed and c.informative for c in d.checks)
-    idle = sum(not c.informative for c in d.checks)
+    held = sum(c.passed and c.informative for c in checks)
+    idle = sum(not c.informative for c in checks)
     idle_text = (
         f" {idle} tested nothing here: nothing they compare moved (a service not worth "
         "starting is worth 0 before and after), so they are not counted as holding."
@@ -402,9 +423,9 @@ def checks_block(d: Decision) -> HTMLBlock:
         else ""
     )
     return table(
-        checks_table(d.checks),
+        checks_table(checks),
         caption=(
-            f"{held} of {len(d.checks)} checks hold on this scenario.{idle_text} Each moves "
+            f"{held} of {len(checks)} checks hold on this scenario.{idle_text} Each moves "
             "one input on every future and runs the Monte Carlo again on the same futures; "
             "the numbers are mean values (US$ m) before and after, with reviews (adaptive), "
             "run to the horizon (committed) or with foresight, and the standard error of the "

@@ -3,6 +3,7 @@ the base case, say when they test nothing, and can fail."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -92,3 +93,31 @@ def test_the_table_says_which_hold():
     assert list(table.columns)[:3] == ["check", "rule", "result"]
     assert set(table["result"]) == {"holds"}
     assert table["rule"].str.endswith(".").all()
+
+
+def test_the_checks_are_saved_for_the_validation_report_and_read_back(tmp_path, monkeypatch):
+    p = validate()
+    found = [
+        checks.Check("more market", "A larger market ...", checks.HOLDS, "12.0 -> 13.0"),
+        checks.Check("idle", "Nothing moves", checks.UNINFORMATIVE, "0 -> 0"),
+    ]
+    assert checks.save(found, "", p.digest()) is None  # a notebook run by hand
+    path = checks.save(found, tmp_path, p.digest())
+    assert path == tmp_path / checks.FILE
+    assert checks.load(tmp_path, p.digest()) == found
+    ran = []
+    monkeypatch.setattr(checks, "model_checks", lambda params: ran.append(params) or ["ran"])
+    assert checks.checks_for(p, tmp_path) == found and not ran  # read, not run again
+    # other parameters, a damaged file, a foreign status, no file: run again
+    other = validate(n_paths=500)
+    assert checks.load(tmp_path, other.digest()) is None
+    assert checks.checks_for(other, tmp_path) == ["ran"]
+    for text in ("{", '{"parameters_hash": 1}', "[]"):
+        path.write_text(text)
+        assert checks.load(tmp_path, p.digest()) is None, text
+    bad = {"name": "x", "rule": "y", "status": "<script>", "detail": "z"}
+    path.write_text(json.dumps({"parameters_hash": p.digest(), "checks": [bad]}))
+    assert checks.load(tmp_path, p.digest()) is None
+    assert checks.load(tmp_path / "missing", p.digest()) is None
+    with pytest.raises(Exception, match="not a folder"):
+        checks.save(found, tmp_path / "missing", p.digest())

@@ -33,7 +33,7 @@ def test_own_services_add_up_to_the_lines():
     p = load(ROOT / "data/scenarios/letv_2015.yaml")
     own = leaders.own_services(p)
     res = simulate(p, started=True)
-    for mode in leaders.OWN:
+    for mode in leaders.own_modes():
         mine = own[own["mode"] == mode]
         r = res.modes[mode]
         shape = np.shape(r.committed_cash_flow)
@@ -54,11 +54,11 @@ def test_own_services_add_up_to_the_lines():
 def test_no_range_end_makes_an_own_service_a_money_machine(name):
     p = load(ROOT / f"data/scenarios/{name}.yaml")
     ends = leaders.range_ends(p)
-    assert set(ends["mode"]) == set(leaders.OWN)
-    assert len(ends) == len(leaders.OWN) * (1 + 2 * len(p.distributions))
+    assert set(ends["mode"]) == set(leaders.own_modes())
+    assert len(ends) == len(leaders.own_modes()) * (1 + 2 * len(p.distributions))
     machines = leaders.money_machines(ends, leaders.floor_usd(p))
     assert machines.empty, machines
-    for mode in leaders.OWN:
+    for mode in leaders.own_modes():
         npv = ends.loc[ends["mode"] == mode, "npv"]
         # not vacuous: the ends move the committed value by hundreds of millions
         assert npv.max() - npv.min() > 100.0, (name, mode)

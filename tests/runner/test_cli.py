@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 def test_run_writes_a_complete_report_folder(report_run):
     proc, run_dir, reports = report_run["proc"], report_run["run_dir"], report_run["reports"]
-    names = ["entry_decision", "content_cost", "regulatory_risk", "subscriber_growth"]
+    names = ["entry_decision", "content_cost", "regulatory_risk", "subscriber_growth", "validation"]
     assert [p.stem for p in report_run["htmls"]] == names  # main report first
     assert proc.stdout.split() == [str(p) for p in report_run["htmls"]]
     assert "Traceback" not in proc.stderr
@@ -36,7 +36,7 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert sorted(p.name for p in run_dir.iterdir()) == sorted(
         [f"{n}.html" for n in names]
         + [f"{n}.ipynb" for n in names]
-        + ["manifest.json", "run.log", "outcomes.parquet"]
+        + ["manifest.json", "run.log", "outcomes.parquet", "checks.json"]
     )
     outcomes = pd.read_parquet(run_dir / "outcomes.parquet")
     m = json.loads((run_dir / "manifest.json").read_text())
@@ -55,7 +55,7 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert len(m["parameters_hash"]) == 12
     assert set(m["timings_s"]) == {"validate", "notebooks", "total"}
     assert m["notebooks"] == [f"{n}.ipynb" for n in names]
-    assert [r["status"] for r in m["results"]] == ["succeeded"] * 4
+    assert [r["status"] for r in m["results"]] == ["succeeded"] * len(names)
     assert set(m["results"][0]["timings_s"]) == {"execute", "html"}
     assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
     assert m["headline"]["recommended"] in MODES.names()
