@@ -685,14 +685,20 @@ def load(folder: str | os.PathLike, digest: str) -> list[Check] | None:
     if any(c.status not in (HOLDS, FAILS, UNINFORMATIVE) for c in found):
         log.warning("%s: unknown status; the checks are run again", path)
         return None
+    missing = {r.name for r in RELATIONS} - {c.name for c in found}
+    if missing:  # a partial or emptied file is not the run's checks
+        log.warning("%s: lacks %d checks; the checks are run again", path, len(missing))
+        return None
     return found
 
 
 def checks_for(params, folder: str | os.PathLike = "") -> list[Check]:
     """The checks of ``params``: those the main report of the same run saved in
-    ``folder`` (:func:`load`), or run now (:func:`model_checks`)."""
+    ``folder`` (:func:`load`), or run now (:func:`model_checks`) and saved there."""
     found = load(folder, params.digest())
     if found is not None:
         log.info("model checks read from %s", Path(folder) / FILE)
         return found
-    return model_checks(params)
+    found = model_checks(params)
+    save(found, folder, params.digest())
+    return found

@@ -14,7 +14,10 @@ revenue, year by year while it operates (run to the horizon), in the expected ca
 test of issue 21 (:func:`range_ends`, :func:`money_machines`): no single uncertain input
 at its 1st or 99th percentile may turn an own service into one that makes money while
 paying less for content per subscriber-year than the leader ever did, which iQIYI's and
-Tencent Video's losses contradict.
+Tencent Video's losses contradict. No single end makes one earn at all, so the inputs are
+also drawn together (:func:`joint`): in base, every input set on which an own service
+earns pays less for content per subscriber-year than the leader did (issue 21's seventh
+review), and the report says so.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from models.economics import finance
 from models.economics.modes import MODES
 from models.economics.simulation import simulate
 from models.format import money
+from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +57,8 @@ def leader(svod: pd.DataFrame | None = None, economics: pd.DataFrame | None = No
         ``members_m`` (mean of the year-start and year-end subscribing members,
         millions; NaN without both), ``content_per_member_rmb`` (RMB a member-year),
         ``content_share`` (content cost over total revenue) and
-        ``content_over_membership`` (over membership revenue).
+        ``content_over_membership`` (over membership revenue) and ``not_verified``
+        (which of content cost, revenue and members rest on rows not verified).
     """
     svod = data.svod_subscribers() if svod is None else svod
     econ = data.iqiyi_economics() if economics is None else economics
@@ -72,6 +77,21 @@ def leader(svod: pd.DataFrame | None = None, economics: pd.DataFrame | None = No
             "members_m": members,
         }
     )
+    # which of the figures behind a year rest on rows not verified (SOURCES.md)
+    weak_econ = econ[~econ["verified"]]
+    weak_ends = ends[~ends["verified"]]["as_of"].dt.year.tolist()
+    names = {"content_cost": "content cost", "revenue": "revenue"}
+    out["not_verified"] = [
+        ", ".join(
+            [
+                names[m]
+                for m in names
+                if ((weak_econ["year"] == y) & (weak_econ["measure"] == m)).any()
+            ]
+            + (["members"] if (y in weak_ends or y - 1 in weak_ends) else [])
+        )
+        for y in years
+    ]
     out["content_per_member_rmb"] = out["content_rmb_bn"] * 1e3 / out["members_m"]
     out["content_share"] = out["content_rmb_bn"] / out["revenue_rmb_bn"]
     out["content_over_membership"] = out["content_rmb_bn"] / out["membership_rmb_bn"]
@@ -178,6 +198,50 @@ def range_ends(params, quantiles=ENDS) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def joint(params, n_paths: int = 2000) -> pd.DataFrame:
+    """Every uncertain input drawn together, as the Monte Carlo draws them (its seed,
+    sampling and correlations; :func:`models.uncertainty.montecarlo.draw_inputs`),
+    events in expectation: each own service's committed NPV (US$ m), content paid per
+    subscriber-year (US$) and content over net subscription revenue, per input set.
+
+    Single inputs at their ends (:func:`range_ends`) may never make a service earn, so
+    that the money-machine test there says nothing; drawn together, they do.
+
+    Returns
+    -------
+    DataFrame
+        ``path``, ``mode``, ``npv``, ``subscriber_years_m``, ``content_per_sub_usd``,
+        ``content_share``.
+    """
+    draws = montecarlo.draw_inputs(params, n_paths)
+    res = simulate(params, draws, started=True)
+    out = []
+    for mode in own_modes():
+        r = res.modes[mode]
+        shape = (len(draws), np.shape(r.committed_cash_flow)[1])
+        npv = np.broadcast_to(finance.npv(r.committed_cash_flow, res.rate), (len(draws),))
+        alive = np.broadcast_to(r.survival, shape)
+        subs = (np.broadcast_to(r.subscribers_m, shape) * alive).sum(axis=1) / 12.0
+        lines = r.committed_lines
+        content = -np.broadcast_to(lines["content"], shape).sum(axis=1)
+        revenue = np.broadcast_to(lines["subscription_revenue"] + lines["vat"], shape).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(
+                pd.DataFrame(
+                    {
+                        "path": np.arange(len(draws)),
+                        "mode": mode,
+                        "npv": npv,
+                        "subscriber_years_m": subs,
+                        "content_per_sub_usd": np.where(subs > 0, content / subs, np.inf),
+                        "content_share": np.where(revenue > 0, content / revenue, np.inf),
+                    }
+                )
+            )
+    log.info("joint draws: %d input sets, own services committed", len(draws))
+    return pd.concat(out, ignore_index=True)
+
+
 def money_machines(ends: pd.DataFrame, floor: float) -> pd.DataFrame:
     """The rows of :func:`range_ends` in which an own service makes money (committed NPV
     above 0) while paying less than ``floor`` (US$ a subscriber-year, :func:`floor_usd`)
@@ -185,18 +249,25 @@ def money_machines(ends: pd.DataFrame, floor: float) -> pd.DataFrame:
     return ends[(ends["npv"] > 0) & (ends["content_per_sub_usd"] < floor)]
 
 
-def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> list[str]:
-    """The comparison in sentences."""
+def findings(
+    params, ends: pd.DataFrame, drawn: pd.DataFrame | None = None, table: pd.DataFrame | None = None
+) -> list[str]:
+    """The comparison in sentences: the leader's figures, the best single range end of
+    each own service, and (with ``drawn``, :func:`joint`) how often the inputs drawn
+    together make one earn, and on what content."""
     table = leader() if table is None else table
     fx = params.pricing_fx_cny_per_usd
     low, high = table["content_per_member_rmb"].min(), table["content_per_member_rmb"].max()
     share = table["content_share"].dropna()
+    ratio = table["content_over_membership"].dropna()
+    years = table["content_per_member_rmb"].dropna().index
+    floor = floor_usd(params, table)
     out = [
         f"iQIYI paid RMB {low:.0f}-{high:.0f} for content per member-year in "
-        f"{int(table['content_per_member_rmb'].dropna().index.min())}-"
-        f"{int(table['content_per_member_rmb'].dropna().index.max())} (US$ {low / fx:.0f}-"
-        f"{high / fx:.0f} at this scenario's RMB {fx:g} to the dollar), and content took "
-        f"{share.min():.0%}-{share.max():.0%} of its revenue, advertising included."
+        f"{int(years.min())}-{int(years.max())} (US${low / fx:.0f}-{high / fx:.0f} at this "
+        f"scenario's RMB {fx:g} to the dollar); content took {share.min():.0%}-"
+        f"{share.max():.0%} of its revenue, advertising included, and {ratio.min():.0%} or "
+        "more of its membership revenue."
     ]
     for mode in own_modes():
         mine = ends[ends["mode"] == mode]
@@ -204,7 +275,7 @@ def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> l
         at = (
             "with every input as set"
             if not best["input"]
-            else f"with {best['input']} alone at its {best['quantile']:.0%} point "
+            else f"with {best['input']} alone at its {_ordinal(best['quantile'])} percentile "
             f"({best['value']:.3g})"
         )
         out.append(
@@ -212,15 +283,53 @@ def findings(params, ends: pd.DataFrame, table: pd.DataFrame | None = None) -> l
             f"{money(best['npv'])}, {at}, paying US${best['content_per_sub_usd']:,.0f} "
             "for content per subscriber-year."
         )
-    machines = money_machines(ends, floor_usd(params, table))
-    named = "; ".join(
-        f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows()
-    )
-    out.append(
-        "No input at either end of its range makes an own service a money machine the "
-        "leader's figures contradict."
-        if machines.empty
-        else f"{len(machines)} range ends make an own service earn while paying less for "
-        "content per subscriber-year than the leader ever did: " + named + "."
-    )
+    machines = money_machines(ends, floor)
+    if (ends["npv"] > 0).any():
+        named = "; ".join(
+            f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows()
+        )
+        out.append(
+            "No input at either end of its range makes an own service a money machine the "
+            "leader's figures contradict."
+            if machines.empty
+            else f"{len(machines)} range ends make an own service earn while paying less for "
+            f"content per subscriber-year than the leader ever did: {named}."
+        )
+    else:
+        out.append(
+            "No input at either end of its range, alone, makes an own service earn at all, so "
+            "single inputs cannot show a money machine."
+        )
+    if drawn is not None:
+        for mode in own_modes():
+            mine = drawn[drawn["mode"] == mode]
+            earn = mine[mine["npv"] > 0]
+            if earn.empty:
+                out.append(
+                    f"{MODES.label(mode)}: none of {len(mine):,} input sets drawn together "
+                    "(events in expectation) makes it earn if run to the horizon."
+                )
+                continue
+            cheap = earn[earn["content_per_sub_usd"] < floor]
+            out.append(
+                f"{MODES.label(mode)}: {len(earn) / len(mine):.1%} of {len(mine):,} input sets "
+                "drawn together (events in expectation) make it earn if run to the horizon; in "
+                f"{len(cheap) / len(earn):.0%} of them it pays less for content per "
+                f"subscriber-year than the leader ever did (median US$"
+                f"{earn['content_per_sub_usd'].median():,.0f}, content "
+                f"{earn['content_share'].median():.0%} of its subscription revenue, against the "
+                f"leader's {ratio.min():.0%} or more of its membership revenue). Where an own "
+                "service pays in this model, it pays on cheap content: the model's upside for "
+                "own services rests on a catalogue the leaders' economics say is too small."
+                if len(cheap)
+                else f"{MODES.label(mode)}: {len(earn) / len(mine):.1%} of {len(mine):,} input "
+                "sets drawn together make it earn, none on less content per subscriber-year "
+                "than the leader paid."
+            )
     return out
+
+
+def _ordinal(q: float) -> str:
+    n = round(q * 100)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -156,15 +156,16 @@ def leader_economics(table: pd.DataFrame, fx_cny_per_usd: float) -> pd.DataFrame
             "Content per member-year (US$)": _whole(per_member / fx_cny_per_usd),
             "Content / revenue": _times(rows["content_share"]),
             "Content / membership revenue": _times(rows["content_over_membership"]),
+            "Not verified": rows["not_verified"].to_numpy(),
         }
     )
 
 
-def own_content(own: pd.DataFrame, years: int = 6) -> pd.DataFrame:
-    """Each own service's content economics in its first ``years`` calendar years on the
-    air (:func:`models.analysis.leaders.own_services`)."""
+def own_content(own: pd.DataFrame, skip: int = 2, years: int = 6) -> pd.DataFrame:
+    """Each own service's content economics over ``years`` calendar years on the air,
+    after the first ``skip`` (a ramp-up) (:func:`models.analysis.leaders.own_services`)."""
     first = own.groupby("mode")["year"].transform("min")
-    shown = own[own["year"] < first + years]
+    shown = own[(own["year"] >= first + skip) & (own["year"] < first + skip + years)]
     return pd.DataFrame(
         {
             "Mode": [MODES.label(str(m)) for m in shown["mode"]],

@@ -97,21 +97,26 @@ def test_the_table_says_which_hold():
 
 def test_the_checks_are_saved_for_the_validation_report_and_read_back(tmp_path, monkeypatch):
     p = validate()
-    found = [
-        checks.Check("more market", "A larger market ...", checks.HOLDS, "12.0 -> 13.0"),
-        checks.Check("idle", "Nothing moves", checks.UNINFORMATIVE, "0 -> 0"),
-    ]
+    found = [checks.Check(r.name, r.rule, checks.HOLDS, "12.0 -> 13.0") for r in checks.RELATIONS]
+    found.append(checks.Check("idle", "Nothing moves", checks.UNINFORMATIVE, "0 -> 0"))
     assert checks.save(found, "", p.digest()) is None  # a notebook run by hand
     path = checks.save(found, tmp_path, p.digest())
     assert path == tmp_path / checks.FILE
     assert checks.load(tmp_path, p.digest()) == found
     ran = []
-    monkeypatch.setattr(checks, "model_checks", lambda params: ran.append(params) or ["ran"])
+    monkeypatch.setattr(checks, "model_checks", lambda params: ran.append(params) or list(found))
     assert checks.checks_for(p, tmp_path) == found and not ran  # read, not run again
     # other parameters, a damaged file, a foreign status, no file: run again
     other = validate(n_paths=500)
     assert checks.load(tmp_path, other.digest()) is None
-    assert checks.checks_for(other, tmp_path) == ["ran"]
+    assert checks.checks_for(other, tmp_path) == found and ran == [other]
+    assert checks.load(tmp_path, other.digest()) == found  # run again, and saved
+    checks.save(found, tmp_path, p.digest())
+    # a file missing some of the checks (emptied, cut short) is not the run's checks
+    checks.save(found[:3], tmp_path, p.digest())
+    assert checks.load(tmp_path, p.digest()) is None
+    checks.save([], tmp_path, p.digest())
+    assert checks.load(tmp_path, p.digest()) is None
     for text in ("{", '{"parameters_hash": 1}', "[]"):
         path.write_text(text)
         assert checks.load(tmp_path, p.digest()) is None, text
