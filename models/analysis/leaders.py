@@ -32,6 +32,7 @@ from models.economics import finance
 from models.economics.modes import MODES
 from models.economics.simulation import simulate
 from models.format import money
+from models.inputs.display import format_value, label
 from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)
@@ -275,8 +276,8 @@ def findings(
         at = (
             "with every input as set"
             if not best["input"]
-            else f"with {best['input']} alone at its {_ordinal(best['quantile'])} percentile "
-            f"({best['value']:.3g})"
+            else f"with {label(best['input'])} alone at its {_ordinal(best['quantile'])} "
+            f"percentile ({format_value(best['input'], best['value'])})"
         )
         out.append(
             f"{MODES.label(mode)}: its best committed value over the range ends is "
@@ -286,8 +287,14 @@ def findings(
     machines = money_machines(ends, floor)
     if (ends["npv"] > 0).any():
         named = "; ".join(
-            f"{r['mode']} at {r['input']} = {r['value']:.3g}" for _, r in machines.iterrows()
-        )
+            f"{MODES.label(r['mode'])} "
+            + (
+                f"with {label(r['input'])} at {format_value(r['input'], r['value'])}"
+                if r["input"]
+                else "with every input as set"
+            )
+            for _, r in machines.head(5).iterrows()
+        ) + (f", and {len(machines) - 5} more" if len(machines) > 5 else "")
         out.append(
             "No input at either end of its range makes an own service a money machine the "
             "leader's figures contradict."
