@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from models.analysis import checks as model_checks
-from models.analysis import deal, drivers, flexibility, metrics, voi
+from models.analysis import deal, drivers, facts, flexibility, metrics, voi
 from models.economics.modes import MODES
 from models.economics.results import Results
 from models.economics.simulation import simulate
@@ -126,6 +126,12 @@ class Decision:
         """Committed, adaptive and foresight values per mode that enters, and the value
         of flexibility (:func:`models.analysis.flexibility.decision_values`)."""
         return flexibility.decision_values(self.mc)
+
+    @cached_property
+    def scenario_facts(self) -> pd.DataFrame:
+        """What the scenario sets apart from the defaults, each set back alone
+        (:func:`models.analysis.facts.scenario_facts`)."""
+        return facts.scenario_facts(self.params)
 
     def to_df(self) -> pd.DataFrame:
         """Per mode, best first: mean NPV and its standard error, median, P5, P95,

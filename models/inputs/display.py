@@ -47,6 +47,8 @@ def format_value(name: str, value: float, step: float | None = None) -> str:
         return f"{value:.0f} {unit}".strip()
     if unit == "months":
         return f"{value:.{places(1)}f} months"
+    if unit.startswith("multiple of"):  # 4 x the paying share at month 0
+        return f"{value:.{places(0)}f} x" if step else f"{value:.3g} x"
     if step:
         return f"{value:,.{places(0)}f} {unit}".strip()
     if abs(value) >= 1000:  # 1,072 million people, not 1.07e+03

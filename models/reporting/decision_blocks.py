@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.analysis import drivers, flexibility, metrics, voi
+from models.analysis import drivers, facts, flexibility, metrics, voi
 from models.analysis.decision import Decision
 from models.economics import reviews
 from models.economics.modes import MODES
@@ -649,3 +649,49 @@ def how_to_read(d: Decision) -> HTMLBlock:
     ]
     body = "".join(f"<li><b>{esc(k)}</b> {esc(v)}</li>" for k, v in items)
     return HTMLBlock(f'<div class="me-report"><ul>{body}</ul></div>')
+
+
+#: Facts stated in sentences above the facts' table, most moving first.
+FACT_SENTENCES = 3
+
+
+def facts_block(d: Decision) -> HTMLBlock:
+    """What the scenario's own facts do (:func:`models.analysis.facts.scenario_facts`):
+    the facts that move values most in sentences, then every fact in a table."""
+    table_ = d.scenario_facts
+    answer = d.expected_best
+    lines = facts.in_words(table_, answer, top=FACT_SENTENCES)
+    if table_.empty:
+        return bullets(lines)
+    shown = pd.DataFrame(
+        {
+            "Input": [
+                "All of them at once" if n == "all" else t[:1].upper() + t[1:]
+                for n, t in zip(table_["input"], table_["label"], strict=True)
+            ],
+            "In this scenario": table_["as_set"],
+            "Default": table_["default"],
+            f"{MODES.label(answer)}'s lead moves by": [_moved(x) for x in table_["lead_change"]],
+            **{
+                f"{MODES.label(m)} run to the horizon moves by": [
+                    _moved(x) for x in table_[f"change_{m}"]
+                ]
+                for m in MODES.services()
+                if f"change_{m}" in table_.columns
+            },
+            "Best way in with it at the default": [
+                MODES.label(a) if a else "refused" for a in table_["answer"]
+            ],
+        }
+    )
+    caption = (
+        "Each input this scenario sets apart from the defaults, set back to its default "
+        "alone (the last row: all at once), in the expected case; the lead is over the "
+        "best mode that starts differently, and an own service run to the horizon never "
+        "leaves by choice (its committed value). US$ m."
+    )
+    return HTMLBlock(bullets(lines).body + table(shown, caption=caption).body)
+
+
+def _moved(x: float) -> str:
+    return "" if pd.isna(x) else money(float(x), signed=True)

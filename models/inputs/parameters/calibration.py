@@ -25,5 +25,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "two years test forecasts over the horizon that matters for launch decisions",
         min=1,
         max=5,
+        label="years held out in backtests",
     ),
 )

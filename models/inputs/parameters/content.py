@@ -25,6 +25,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "a curated launch catalogue; all of it must pass full-season pre-approval (ref 5.4)",
         min=0.0,
         max=5000.0,
+        label="foreign titles a year",
     ),
     ParamSpec(
         "content_hours_per_title",
@@ -35,6 +36,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "a ten-episode season of one-hour episodes",
         min=0.1,
         max=200.0,
+        label="hours per foreign title",
     ),
     ParamSpec(
         "content_rights_usd_m_per_title",
@@ -80,6 +82,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 2.15: GBP 240-1,080 per finished hour (about US$300-1,370)",
         min=0.0,
         max=20000.0,
+        label="subtitling cost",
     ),
     ParamSpec(
         "content_dub_share",
@@ -90,6 +93,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "dubbing is kept for children's and tent-pole titles",
         min=0.0,
         max=1.0,
+        label="share of hours dubbed",
     ),
     ParamSpec(
         "content_dub_usd_per_hour",
@@ -100,6 +104,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 2.16: dubbing costs up to 15 times subtitling (15 x US$800)",
         min=0.0,
         max=200000.0,
+        label="dubbing cost",
     ),
     ParamSpec(
         "content_reedit_share",
@@ -127,6 +132,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "score and subtitles); the rate itself is an assumption",
         min=0.0,
         max=100000.0,
+        label="re-editing cost",
     ),
     ParamSpec(
         "content_originals_usd_m_year",
@@ -154,6 +160,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "an episode (about US$15 M a season); US$15 M is taken",
         min=0.1,
         max=500.0,
+        label="cost of a local original",
     ),
     ParamSpec(
         "content_window_years",
@@ -180,6 +187,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "older library titles license for longer windows than first-run content",
         min=1,
         max=20,
+        label="licence window of a Chinese title",
     ),
     ParamSpec(
         "content_demand_elasticity",
@@ -210,6 +218,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "foreign title",
         min=0.0,
         max=5.0,
+        label="draw of a Chinese library title",
     ),
     ParamSpec(
         "content_original_title_weight",
@@ -221,6 +230,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "cost as much as 70 foreign library titles, ref 2.6); 3 is taken",
         min=0.0,
         max=50.0,
+        label="draw of a local original",
     ),
     ParamSpec(
         "content_cost_inflation_year",
@@ -317,6 +327,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "typical licence window; affects tax timing only",
         min=1,
         max=120,
+        label="content amortisation period",
     ),
     ParamSpec(
         "content_lead_months",
@@ -327,5 +338,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 5.4: full-season pre-approval lags of up to about six months",
         min=0,
         max=36,
+        label="content lead time",
     ),
 )

@@ -36,6 +36,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "PRC Enterprise Income Tax Law (2008) Art. 4: 25 %",
         min=0.0,
         max=0.6,
+        label="corporate tax rate",
     ),
     ParamSpec(
         "finance_fixed_usd_m_year",
@@ -116,6 +117,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "its first ten years (Koller et al., Valuation, ch. 14, continuing value)",
         max=16,
         choices=("gordon", "revenue_multiple", "none"),
+        label="value beyond the horizon",
     ),
     ParamSpec(
         "finance_terminal_growth_year",
@@ -141,5 +143,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "listed Chinese video platforms have traded at one to two times revenue; 1.5",
         min=0.0,
         max=20.0,
+        label="revenue multiple beyond the horizon",
     ),
 )

@@ -27,6 +27,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "Netflix licensed 'a subset of originals' to iQIYI (ref 3.12)",
         min=0.0,
         max=2000.0,
+        label="titles on licence",
     ),
     ParamSpec(
         "license_fee_usd_m_per_title",
@@ -78,6 +79,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "(market_foreign_premium_share's default); the fees of ref 7.4 are of 2013-16",
         min=0.001,
         max=1000.0,
+        label="buyer's reference demand",
     ),
     ParamSpec(
         "license_demand_elasticity",
@@ -108,6 +110,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "licences ran six months to five years; assumption: three years, the middle",
         min=6,
         max=120,
+        label="licence term",
     ),
     ParamSpec(
         "license_renewal_sd_log",
@@ -122,6 +125,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "one above 1.85 times the last price",
         min=0.0,
         max=2.0,
+        label="spread of licence renewals",
     ),
     ParamSpec(
         "license_upfront_share",
@@ -134,6 +138,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "period'; assumption: 30 % at signing",
         min=0.0,
         max=1.0,
+        label="share of a licence paid at signing",
     ),
     ParamSpec(
         "license_buyer_distress_hazard_year",
@@ -164,6 +169,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "exposed after resale and offsets; Le.com's copyright payables 'almost none repaid'",
         min=0.0,
         max=1.0,
+        label="licence fees lost in the buyer's distress",
     ),
     ParamSpec(
         "license_compliance_share",
@@ -175,6 +181,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "no figure found (ref 7.10); 3 % of fees, a sales agent's order of magnitude",
         min=0.0,
         max=0.5,
+        label="licensor's compliance cost",
     ),
     ParamSpec(
         "license_overhead_usd_m_year",
@@ -186,6 +193,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "all-in; no figure was found (ref 7.10)",
         min=0.0,
         max=100.0,
+        label="licensor's China team cost",
     ),
     ParamSpec(
         "license_withholding_tax_rate",
@@ -196,5 +204,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "PRC Enterprise Income Tax Law Art. 27 and Implementation Rules Art. 91: 10 %",
         min=0.0,
         max=0.5,
+        label="withholding tax on royalties",
     ),
 )

@@ -154,6 +154,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "settled service draws",
         min=1.0,
         max=100000.0,
+        label="reference catalogue",
     ),
     ParamSpec(
         "market_price_elasticity",

@@ -54,6 +54,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 4.8: LeCloud had 750 CDN nodes and 30 Tbps; the share is an assumption",
         min=0.0,
         max=1.0,
+        label="tech cost kept on the partner's platform",
     ),
     ParamSpec(
         "partner_quota_cover_share",
@@ -65,6 +66,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "LeTV brought its own library (seed case); not all of it fits a premium service",
         min=0.0,
         max=1.0,
+        label="quota titles the partner supplies",
     ),
     ParamSpec(
         "partner_governance_usd_m_year",

@@ -39,6 +39,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 1.3: iQIYI Gold VIP single month CNY 30 (Dec 2021)",
         min=1.0,
         max=300.0,
+        label="local benchmark price",
     ),
     ParamSpec(
         "pricing_fx_cny_per_usd",
@@ -65,6 +66,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "PRC VAT of 6 % on value-added telecom and modern services (Caishui [2016] No. 36)",
         min=0.0,
         max=0.3,
+        label="VAT rate",
     ),
     ParamSpec(
         "pricing_payment_fee_rate",
@@ -76,6 +78,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "Alipay or WeChat Pay at about 0.6 %",
         min=0.0,
         max=0.5,
+        label="payment cost",
     ),
     ParamSpec(
         "pricing_realisation_rate",
@@ -109,6 +112,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "strategist can test it",
         max=3,
         choices=("off", "on"),
+        label="tier with advertising",
     ),
     ParamSpec(
         "pricing_ad_tier_price_cny_month",
@@ -119,6 +123,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 1.2: iQIYI's cheapest auto-renew monthly price before 2020, CNY 15",
         min=0.0,
         max=300.0,
+        label="price of the tier with advertising",
     ),
     ParamSpec(
         "pricing_ad_tier_share",
@@ -130,6 +135,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "price-sensitive",
         min=0.0,
         max=1.0,
+        label="share on the tier with advertising",
     ),
     ParamSpec(
         "pricing_ad_revenue_cny_per_sub_month",
@@ -140,5 +146,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "no public figure for a subscription tier; a third of the tier's price",
         min=0.0,
         max=300.0,
+        label="advertising revenue per subscriber",
     ),
 )

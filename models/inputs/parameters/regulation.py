@@ -29,6 +29,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "(2014-15: against domestic titles licensed in the prior year)",
         max=16,
         choices=("share_on_offer", "yearly_ratio"),
+        label="quota rule",
     ),
     ParamSpec(
         "regulation_quota_foreign_share",
@@ -42,6 +43,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 5.5: 30 % of each category (2018 draft); ref 5.3: 30 % (2014-15)",
         min=0.01,
         max=1.0,
+        label="foreign-content quota",
     ),
     ParamSpec(
         "regulation_approval_pass_rate",
@@ -282,6 +284,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "an easing halves the regulator's threat; no easing has been observed to measure it",
         min=0.0,
         max=1.0,
+        label="risk left after the rules ease",
     ),
     ParamSpec(
         "regulation_exit_cost_usd_m",

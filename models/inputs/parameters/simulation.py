@@ -33,6 +33,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "14 (crackdown), two years or so of launch and a decade of adoption",
         min=1,
         max=30,
+        label="horizon",
     ),
     ParamSpec(
         "start_year",
@@ -43,6 +44,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "the year of the decision being modelled",
         min=2000,
         max=2060,
+        label="start year",
     ),
     ParamSpec(
         "n_paths",
@@ -56,6 +58,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "(benchmarks/bench_model.py); 100,000 paths suit a final run",
         min=MIN_PATHS,
         max=MAX_PATHS,
+        label="number of futures",
     ),
     ParamSpec(
         "seed",
@@ -66,6 +69,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "any fixed value makes runs reproducible",
         min=0,
         max=2**32 - 1,
+        label="random seed",
     ),
     ParamSpec(
         "sampling_method",
@@ -78,6 +82,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "standard error of means for the same paths (McKay et al. 1979)",
         max=3,
         choices=("lhs", "mc"),
+        label="sampling method",
     ),
     ParamSpec(
         "decision_rule",
@@ -97,6 +102,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ignores what is learnt, 'foresight' uses what cannot be known",
         max=9,
         choices=("adaptive", "fixed", "foresight"),
+        label="decision rule",
     ),
     ParamSpec(
         "decision_review_months",
@@ -110,6 +116,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "quarterly.csv)",
         min=1,
         max=24,
+        label="months between reviews",
     ),
     ParamSpec(
         "decision_training_paths",
@@ -128,6 +135,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "of the time",
         min=200,
         max=1_000_000,
+        label="futures that fit the review rule",
     ),
     ParamSpec(
         "correlations",
@@ -165,5 +173,6 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "a final run",
         min=0,
         max=65_536,
+        label="Sobol base samples",
     ),
 )

@@ -27,6 +27,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         f"{REF}); the partnership is valued above going alone in every shipped scenario",
         max=7,
         choices=("partner", "solo"),
+        label="own service a staged entry switches to",
     ),
     ParamSpec(
         "staged_license_exclusivity",
@@ -40,6 +41,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "(data/raw/foreign_streaming_entry_china_events.csv, 2014-02)",
         max=13,
         choices=("exclusive", "non_exclusive"),
+        label="staged licence's exclusivity",
     ),
     ParamSpec(
         "staged_nonexclusive_fee_discount",
@@ -52,6 +54,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "exclusive House of Cards); a third less without it",
         min=0.0,
         max=0.9,
+        label="non-exclusive licence discount",
     ),
     ParamSpec(
         "staged_switch_cost_usd_m",
