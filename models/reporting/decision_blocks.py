@@ -657,41 +657,39 @@ FACT_SENTENCES = 3
 
 def facts_block(d: Decision) -> HTMLBlock:
     """What the scenario's own facts do (:func:`models.analysis.facts.scenario_facts`):
-    the facts that move values most in sentences, then every fact in a table."""
-    table_ = d.scenario_facts
+    the facts that move the answer's lead most in sentences, then every fact in a table
+    (an own service's value started, with its reviews, only where a fact moves it)."""
+    found = d.scenario_facts
     answer = d.expected_best
-    lines = facts.in_words(table_, answer, top=FACT_SENTENCES)
-    if table_.empty:
+    lines = facts.in_words(found, answer, top=FACT_SENTENCES)
+    if found.empty:
         return bullets(lines)
-    shown = pd.DataFrame(
-        {
-            "Input": [
-                "All of them at once" if n == "all" else t[:1].upper() + t[1:]
-                for n, t in zip(table_["input"], table_["label"], strict=True)
-            ],
-            "In this scenario": table_["as_set"],
-            "Default": table_["default"],
-            f"{MODES.label(answer)}'s lead moves by": [_moved(x) for x in table_["lead_change"]],
-            **{
-                f"{MODES.label(m)} run to the horizon moves by": [
-                    _moved(x) for x in table_[f"change_{m}"]
-                ]
-                for m in MODES.services()
-                if f"change_{m}" in table_.columns
-            },
-            "Best way in with it at the default": [
-                MODES.label(a) if a else "refused" for a in table_["answer"]
-            ],
-        }
-    )
+    columns = {
+        "Fact": [
+            "All of them at once" if f == "all" else t[:1].upper() + t[1:]
+            for f, t in zip(found["fact"], found["label"], strict=True)
+        ],
+        "In this scenario": found["as_set"],
+        "Default": found["default"],
+        f"{MODES.label(answer)}'s lead": [facts.moved(x) for x in found["lead_effect"]],
+    }
+    for m in MODES.services():
+        started = found[f"started_{m}"]
+        if started.abs().max() >= facts.SHOWN_USD_M:
+            columns[f"{MODES.label(m)}, started"] = [facts.moved(x) for x in started]
+        columns[f"{MODES.label(m)}, run to the horizon"] = [
+            facts.moved(x) for x in found[f"committed_{m}"]
+        ]
+    columns["Best way in at the default"] = [
+        MODES.label(a) if a else "refused" for a in found["answer"]
+    ]
     caption = (
-        "Each input this scenario sets apart from the defaults, set back to its default "
-        "alone (the last row: all at once), in the expected case; the lead is over the "
-        "best mode that starts differently, and an own service run to the horizon never "
-        "leaves by choice (its committed value). US$ m."
+        "What each fact this scenario sets apart from the defaults does: the value as set "
+        "minus the value with the fact at its default (the last row: all at once), in the "
+        "expected case, US$ m. The lead is over the best mode that starts differently; an "
+        "own service started keeps its reviews (it may walk away), run to the horizon it "
+        "never leaves by choice (its committed value). Inputs read against each other "
+        "(the paying share, its headroom and rate; the audience and its ceiling) are set "
+        "back together."
     )
-    return HTMLBlock(bullets(lines).body + table(shown, caption=caption).body)
-
-
-def _moved(x: float) -> str:
-    return "" if pd.isna(x) else money(float(x), signed=True)
+    return HTMLBlock(bullets(lines).body + table(pd.DataFrame(columns), caption=caption).body)

@@ -62,7 +62,9 @@ def test_each_spec_carries_its_group_and_label():
             assert p.name.startswith(p.group + "_"), p.name
         assert p.label.strip() and label(p.name) == p.label, p.name
     assert label("growth_churn_rate_month") == "monthly churn"
-    assert label("seed") == "seed" and label("not_a_parameter") == "not_a_parameter"
+    assert label("scenario_name") == "scenario_name" and label("seed") == "random seed"
+    assert label("not_a_parameter") == "not_a_parameter"
+    assert format_value("market_payer_headroom", 4.0) == "4 x"  # not "4 multiple of ..."
     assert format_value("growth_churn_rate_month", 0.052) == "5.2%"
     assert format_value("finance_setup_usd_m", 12.0) == "US$12.0 m"
     assert format_value("finance_setup_usd_m", 0.35) == "US$0.35 m"  # not rounded away
