@@ -107,6 +107,8 @@ def report_run(tmp_path_factory) -> dict:
         "-p",
         "scenario_notes",
         "<b>bold</b> notes",
+        # five notebooks: about 215 s alone on this machine, more when it is shared
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr
     htmls = [Path(line) for line in proc.stdout.strip().splitlines()]
