@@ -129,8 +129,8 @@ class Decision:
 
     @cached_property
     def scenario_facts(self) -> pd.DataFrame:
-        """What the scenario sets apart from the defaults, each set back alone
-        (:func:`models.analysis.facts.scenario_facts`)."""
+        """What each input the scenario sets apart from the defaults does, set back to
+        its default (coupled inputs together; :func:`models.analysis.facts.scenario_facts`)."""
         return facts.scenario_facts(self.params)
 
     def to_df(self) -> pd.DataFrame:
