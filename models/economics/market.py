@@ -184,22 +184,40 @@ def price_factor(price: ArrayLike, reference_price: ArrayLike, elasticity: Array
     """Demand multiplier of a constant-elasticity demand curve.
 
     ``(price / reference_price) ** elasticity``: 1 at the reference price, below 1 for a
-    higher price when the elasticity is negative.
+    higher price when the elasticity is negative. Either price may move month by month
+    ((paths, months)).
     """
     ref = reference_price if np.ndim(reference_price) == 2 else column(reference_price)
-    return (column(price) / ref) ** column(elasticity)
+    own = price if np.ndim(price) == 2 else column(price)
+    return (own / ref) ** column(elasticity)
+
+
+def price_index(growth_year: ArrayLike, months: int) -> FloatArray:
+    """The leaders' price level in each month against month 0: ``(1 + g) ** (t / 12)``
+    (``pricing_reference_price_growth_year``; ref 1.27).
+
+    >>> round(float(price_index(0.03, 25)[0, 24]), 4)
+    1.0609
+    """
+    return (1.0 + column(growth_year)) ** (month_index(months) / 12.0)
 
 
 def reference_price(
-    price_cny: ArrayLike, war_cut: ArrayLike, launch_month: ArrayLike, months: int
+    price_cny: ArrayLike,
+    war_cut: ArrayLike,
+    launch_month: ArrayLike,
+    months: int,
+    growth_year: ArrayLike = 0.0,
 ) -> FloatArray:
-    """The incumbents' price in each month: cut by ``war_cut`` from the launch on.
+    """The incumbents' price in each month: growing at ``growth_year`` from month 0
+    (:func:`price_index`), cut by ``war_cut`` from the launch on.
 
     A foreign entry is met with promotions and cheaper plans (refs 1.2, 1.4), which
     lower the reference price against which the entrant's price is compared.
     """
     t = month_index(months)
-    return column(price_cny) * np.where(t >= column(launch_month), 1.0 - column(war_cut), 1.0)
+    cut = np.where(t >= column(launch_month), 1.0 - column(war_cut), 1.0)
+    return column(price_cny) * price_index(growth_year, months) * cut
 
 
 def catalogue_attractiveness(

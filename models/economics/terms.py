@@ -166,6 +166,8 @@ class Pricing(Group):
     PREFIX: ClassVar[str] = "pricing"
     price_cny_month: Value
     reference_price_cny_month: Value
+    reference_price_growth_year: Value
+    follow_share: Value
     fx_cny_per_usd: Value
     vat_rate: Value
     payment_fee_rate: Value

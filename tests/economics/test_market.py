@@ -122,3 +122,26 @@ def test_the_market_is_seen_as_published():
     # the signals a review reads come from these figures, not from the month itself
     g, _ = reviews.market_signals(seen, np.array([9]), 4000, months)
     np.testing.assert_allclose(g[:, 0], seen[:, 9] / 100.0 - 1.0)  # at the end of month 9
+
+
+@pytest.mark.parametrize("follow", [1.0, 0.5, 0.0])
+def test_the_leaders_prices_rise_and_the_service_passes_on_its_share(follow):
+    # ref 1.27: the leaders' prices rise; a service passing on all of it keeps its
+    # demand and collects more per subscriber each year; one holding its price draws more
+    # (the price elasticity is negative) and collects the same
+    from models.economics.modes import MODES
+
+    solo = MODES["solo"]
+    g = 0.05
+    p = validate(pricing_reference_price_growth_year=g, pricing_follow_share=follow)
+    flat = validate(pricing_reference_price_growth_year=0.0)
+    base = solo.base(solo.terms(PathValues(p)), 18)
+    held = solo.base(solo.terms(PathValues(flat)), 18)
+    years = (p.months - 1) / 12.0
+    per_sub = base.revenue_per_sub[0]
+    assert per_sub[-1] / per_sub[0] == pytest.approx((1 + g) ** (years * follow), rel=1e-12)
+    assert held.revenue_per_sub[0, -1] == held.revenue_per_sub[0, 0]  # the check moves
+    demand = base.price[0] / held.price[0]  # against the same service at flat prices
+    expected = (1 + g) ** (years * (follow - 1.0) * p.market_price_elasticity)
+    assert demand[-1] == pytest.approx(expected, rel=1e-12)
+    assert (demand[-1] > 1.2) == (follow < 1.0)

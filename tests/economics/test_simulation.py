@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.economics import market
 from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.economics.simulation import simulate
@@ -311,8 +312,15 @@ def test_revenue_is_the_realised_price():
     p = validate(pricing_realisation_rate=0.5, regulation_suspension_hazard_solo_year=0.0)
     solo = simulate(p).modes["solo"]
     gross = solo.conditional["subscription_revenue"]
-    expected = solo.subscribers_m * 0.5 * p.pricing_price_cny_month / p.pricing_fx_cny_per_usd
+    # the price follows the leaders' (ref 1.27) by the share passed on
+    followed = market.price_index(p.pricing_reference_price_growth_year, p.months) ** (
+        p.pricing_follow_share
+    )
+    expected = (
+        solo.subscribers_m * 0.5 * p.pricing_price_cny_month * followed / p.pricing_fx_cny_per_usd
+    )
     np.testing.assert_allclose(np.broadcast_to(gross, expected.shape), expected)
+    assert followed[0, -1] > 1.3  # the check moves
 
 
 def test_an_ad_tier_widens_the_market_and_adds_ad_revenue():

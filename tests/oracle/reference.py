@@ -496,11 +496,21 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         collected = v("pricing_realisation_rate") * price + share * v(
             "pricing_ad_revenue_cny_per_sub_month"
         )
+
+    # the leaders' prices grow from month 0; the service passes on its share of it
+    def level(t: int) -> float:
+        return (1.0 + v("pricing_reference_price_growth_year")) ** (t / 12.0)
+
+    def followed(t: int) -> float:
+        return level(t) ** v("pricing_follow_share")
+
     market = []
     for t in range(months):
         users = _users(v, t)
-        reference = v("pricing_reference_price_cny_month") * (
-            1.0 - v("market_price_war_cut") if t >= launch else 1.0
+        reference = (
+            v("pricing_reference_price_cny_month")
+            * level(t)
+            * (1.0 - v("market_price_war_cut") if t >= launch else 1.0)
         )
         # each vintage loses to the crackdowns since it went on offer
         foreign = sum(n * risk["kept"](t, first) for first, n in plan["vintages"][t])
@@ -513,7 +523,7 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
             users
             * _payer_share(v, t)
             * v("market_foreign_premium_share")
-            * (price / reference) ** v("market_price_elasticity")
+            * (price * followed(t) / reference) ** v("market_price_elasticity")
             * (max(catalogue, 0.0) / (v("market_reference_catalogue_titles") * _leaders(v, t)))
             ** v("content_demand_elasticity")
         )
@@ -556,8 +566,7 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         v("finance_fixed_usd_m_year") / 12.0 * (v("partner_tech_cost_share") if is_partner else 1.0)
     )
     governance = v("partner_governance_usd_m_year") / 12.0 if is_partner else 0.0
-    per_sub = collected / v("pricing_fx_cny_per_usd")
-    net_per_sub = per_sub / (1.0 + v("pricing_vat_rate")) * (1.0 - v("pricing_payment_fee_rate"))
+    to_net = (1.0 - v("pricing_payment_fee_rate")) / (1.0 + v("pricing_vat_rate"))
 
     names = (
         "subscription_revenue",
@@ -578,6 +587,8 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     taxable, pre_tax_cash, kept_revenue = [], [], []
     normal_taxable, normal_cash, normal_kept = [], [], []
     for t in range(months):
+        per_sub = collected * followed(t) / v("pricing_fx_cny_per_usd")
+        net_per_sub = per_sub * to_net
         gross = subs[t] * per_sub
         billed = gross * (1.0 - risk["dark"][t])
         ex_vat = billed / (1.0 + v("pricing_vat_rate"))

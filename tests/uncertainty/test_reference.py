@@ -47,6 +47,9 @@ BULLISH = {
     # content prices held: falling with the shrinking market, they kept solo running
     # to the horizon on every path (the base and growing cases check the prices)
     "content_market_price_elasticity": 0.0,
+    # the leaders' prices held too: rising, they kept solo running on every path (the
+    # other cases draw or set the price growth)
+    "pricing_reference_price_growth_year": 0.0,
     "finance_discount_rate_year": [0.06, 0.1, 0.16],
 }
 

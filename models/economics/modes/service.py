@@ -68,7 +68,7 @@ class Base:
     price: FloatArray  # demand multiplier of the price against the incumbents'
     reference_titles: FloatArray  # the leaders' catalogue as a yardstick (paths, months)
     plan: content.ContentPlan
-    revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included
+    revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included, by month
     content_out: FloatArray
     amortisation: FloatArray
     fixed_out: FloatArray
@@ -189,10 +189,19 @@ class OwnService(EntryMode):
         mkt, pricing, fin = terms.market, terms.pricing, terms.finance
         users, payers = market.users_and_payers(mkt, months)
         list_price, revenue_cny = price_and_revenue(pricing)
-        reference = market.reference_price(
-            pricing.reference_price_cny_month, mkt.price_war_cut, launch, months
+        # the leaders raise their prices; the streamer passes on its share of the rises
+        # to its own price and to what it collects (ref 1.27)
+        followed = market.price_index(pricing.reference_price_growth_year, months) ** column(
+            pricing.follow_share
         )
-        price = market.price_factor(list_price, reference, mkt.price_elasticity)
+        reference = market.reference_price(
+            pricing.reference_price_cny_month,
+            mkt.price_war_cut,
+            launch,
+            months,
+            pricing.reference_price_growth_year,
+        )
+        price = market.price_factor(list_price * followed, reference, mkt.price_elasticity)
         plan = self.content_plan(terms, launch, payers)
         amort = content.amortise(plan.cash, terms.content.amortisation_months)
         t = np.arange(months).reshape(1, -1)
@@ -214,7 +223,7 @@ class OwnService(EntryMode):
             reference_titles=column(mkt.reference_catalogue_titles)
             * self.leaders_catalogue(terms, payers),
             plan=plan,
-            revenue_per_sub=revenue_cny / column(pricing.fx_cny_per_usd),
+            revenue_per_sub=revenue_cny * followed / column(pricing.fx_cny_per_usd),
             content_out=-plan.cash,
             amortisation=amort,
             fixed_out=fixed_out,

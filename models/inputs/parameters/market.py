@@ -125,19 +125,24 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "market_foreign_premium_share",
         "float",
-        0.10,
+        0.07,
         "fraction",
         "Share of paying users who would consider a premium foreign service at the "
         "reference price with a catalogue of market_reference_catalogue_titles (the "
         "leaders' catalogue at month 0 as the yardstick; see that parameter).",
-        _A + "no public figure exists; 10 % is a round starting point for the sensitivity analysis",
+        "refs 8.1-8.5: Netflix's share of paid video subscriptions where local platforms "
+        "lead: India 7 % (2020), Indonesia 12 % (2021), Japan 14 % (2020), Taiwan 21 %, "
+        "South-East Asia 16-22 %, Korea 34-38 % (on US$110-125 of Korean originals per "
+        "member-year, ref 8.6); China's quota and its rules on foreign-controlled originals "
+        "put a foreign service with the lower group: 7 %, between India and Indonesia",
         label="share of payers open to a foreign service",
         min=0.0,
         max=1.0,
         uncertain=True,
-        default_range=(0.03, 0.25),
-        range_source="range: assumption: deliberately wide (3-25 %) because no figure "
-        "exists; the sensitivity analysis shows what hangs on it",
+        default_range=(0.03, 0.15),
+        range_source="range: same refs: 3 % (below India's, under the harshest rules) to "
+        "15 % (Japan's and Indonesia's, with Chinese payers as open as theirs); Taiwan's, "
+        "South-East Asia's and Korea's shares rest on local originals China would not allow",
     ),
     ParamSpec(
         "market_reference_catalogue_titles",

@@ -42,6 +42,41 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         label="local benchmark price",
     ),
     ParamSpec(
+        "pricing_reference_price_growth_year",
+        "float",
+        0.03,
+        "fraction per year",
+        "Yearly growth of the local benchmark price (pricing_reference_price_cny_month) "
+        "from month 0 on: the leaders raise their prices as the paying market matures.",
+        "ref 1.27: iQIYI's single month went from CNY 19.8 (2011, unchanged for nine "
+        "years) to 25 (Nov 2020) and 30 (Dec 2021), where it still is (ref 1.3): 19.8 to 30 "
+        "over 2011-2026 is 2.8 % a year; 3 % is taken",
+        label="growth of the local benchmark price",
+        min=-0.2,
+        max=0.3,
+        uncertain=True,
+        default_range=(0.0, 0.05),
+        range_source="range: same refs: 0 (the nine flat years 2011-20, and 2022-26) to 5 % "
+        "(the pace of 2016-21, 19.8 to 30 in five years or 8.7 % a year, kept for half of a "
+        "15-year horizon is 4.3 % a year, rounded up)",
+    ),
+    ParamSpec(
+        "pricing_follow_share",
+        "float",
+        1.0,
+        "fraction",
+        "Share of the local benchmark's price growth (pricing_reference_price_growth_year) "
+        "the streamer passes on to its own price and revenue per subscriber: 1 keeps its "
+        "price where it stands against the leaders' (demand unchanged, revenue per "
+        "subscriber growing with theirs), 0 holds its list price (cheaper against theirs "
+        "each year, revenue per subscriber flat).",
+        _A + "a premium service keeps its place against the leaders' prices, as iQIYI's and "
+        "Tencent Video's moved together (ref 1.27: both to CNY 30 a month by 2022); a policy",
+        label="share of the leaders' price rises passed on",
+        min=0.0,
+        max=1.0,
+    ),
+    ParamSpec(
         "pricing_fx_cny_per_usd",
         "float",
         7.1,
