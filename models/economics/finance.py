@@ -67,6 +67,18 @@ def irr_year(cash_usd_m: FloatArray) -> FloatArray:
     return out
 
 
+def cost_index(inflation_year: ArrayLike, months: int) -> FloatArray:
+    """The price level of the costs other than content in each month against month 0:
+    ``(1 + i) ** (t / 12)``, (paths, months) (``finance_cost_inflation_year``): fixed
+    costs, delivery, the partnership's governance, the partner's serving cost and a
+    licensor's overhead. Content has its own inflation (``content_cost_inflation_year``).
+
+    >>> round(float(cost_index(0.02, 13)[0, 12]), 4)
+    1.02
+    """
+    return (1.0 + column(inflation_year)) ** (month_index(months) / 12.0)
+
+
 def payback_month(cash_usd_m: FloatArray) -> FloatArray:
     """First month from which cumulative cash stays at or above zero; NaN if never.
 

@@ -10,9 +10,9 @@ contracts
 price
     A contract's fee per title-year is set when it is signed: the sourced price of
     2013-16 deals (``license_fee_usd_m_per_title``, ref 7.1-7.3), grown by
-    ``license_fee_growth_year``, scaled by the buyer's demand for foreign content (the
-    online-video users who pay and would watch foreign titles, against the market in
-    which the price was observed, to the power ``license_demand_elasticity``) and, at
+    ``license_fee_growth_year``, scaled by the buyer's demand (the online-video users
+    who pay, against those of the market in which the price was observed,
+    ``license_reference_payers_m``, to the power ``license_demand_elasticity``) and, at
     each renewal, multiplied by a renegotiation shock (log-normal with mean 1; refs
     7.6-7.7: prices fell to a third and rose seven-fold within a year or two). Its
     spread is ``license_renewal_sd_log`` per year of the term, so that the risk over a
@@ -43,23 +43,20 @@ from scipy.special import ndtri
 from models._arrays import FloatArray, column, month_index
 
 
-def demand_factor(
-    payers_m: ArrayLike,
-    foreign_share: ArrayLike,
-    reference_m: ArrayLike,
-    elasticity: ArrayLike,
-) -> FloatArray:
+def demand_factor(payers_m: ArrayLike, reference_m: ArrayLike, elasticity: ArrayLike) -> FloatArray:
     """How much more a buyer pays than in the market where the fee was observed.
 
-    ``(payers * foreign_share / reference) ** elasticity``: the paying online-video
-    users (:func:`models.economics.market.paying_users`) open to foreign titles,
-    millions, against ``reference`` (``license_reference_demand_m``), with diminishing
-    returns.
+    ``(payers / reference) ** elasticity``: the paying online-video users
+    (:func:`models.economics.market.paying_users`), millions, against those of the
+    market where the fee was observed (``license_reference_payers_m``), with diminishing
+    returns. The share of payers open to a foreign service would scale both alike, so
+    it does not enter (issue 21's review 9: a reference that carried it moved every fee
+    when that share's default moved).
 
-    >>> float(demand_factor(40.0, 0.1, 1.0, 0.5)[0, 0])
+    >>> float(demand_factor(4.0, 1.0, 0.5)[0, 0])
     2.0
     """
-    pool = column(foreign_share) * np.asarray(payers_m, dtype=float)
+    pool = np.asarray(payers_m, dtype=float)
     pool = pool if np.ndim(pool) == 2 else column(pool)
     return (np.maximum(pool, 0.0) / column(reference_m)) ** column(elasticity)
 

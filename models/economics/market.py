@@ -192,14 +192,42 @@ def price_factor(price: ArrayLike, reference_price: ArrayLike, elasticity: Array
     return (own / ref) ** column(elasticity)
 
 
-def price_index(growth_year: ArrayLike, months: int) -> FloatArray:
-    """The leaders' price level in each month against month 0: ``(1 + g) ** (t / 12)``
+def maturity_month(
+    start: ArrayLike, headroom: ArrayLike, rate_year: ArrayLike, threshold: ArrayLike, months: int
+) -> FloatArray:
+    """The first month in which the paying share (:func:`payer_share`) is at least
+    ``threshold`` of its ceiling, per path, shape (paths, 1); ``months`` (after the
+    horizon) if it never gets there within it.
+
+    The leaders raised their prices only once their paying members levelled off
+    (``pricing_reference_price_maturity``; ref 1.27). A headroom of 1 or below is a
+    market already at (or above) its ceiling: mature at month 0.
+
+    >>> maturity_month(0.05, 4.0, 1.0, 0.99, 240).ravel().tolist()
+    [69.0]
+    >>> maturity_month(0.05, 1.0, 1.0, 0.99, 240).ravel().tolist()
+    [0.0]
+    """
+    share = payer_share(start, headroom, rate_year, months)
+    ceiling = np.minimum(column(headroom) * column(start), 1.0)
+    ceiling = np.maximum(ceiling, share.max(axis=1, keepdims=True))  # a falling share
+    there = share >= column(threshold) * ceiling
+    first = np.argmax(there, axis=1).astype(float)
+    return np.where(there.any(axis=1), first, float(months)).reshape(-1, 1)
+
+
+def price_index(growth_year: ArrayLike, months: int, from_month: ArrayLike = 0.0) -> FloatArray:
+    """The leaders' price level in each month against month 0: flat until
+    ``from_month`` (:func:`maturity_month`), then ``(1 + g) ** ((t - from) / 12)``
     (``pricing_reference_price_growth_year``; ref 1.27).
 
     >>> round(float(price_index(0.03, 25)[0, 24]), 4)
     1.0609
+    >>> price_index(0.03, 25, 24)[0, [0, 23, 24]].tolist()
+    [1.0, 1.0, 1.0]
     """
-    return (1.0 + column(growth_year)) ** (month_index(months) / 12.0)
+    since = np.maximum(month_index(months) - column(from_month), 0.0)
+    return (1.0 + column(growth_year)) ** (since / 12.0)
 
 
 def reference_price(
@@ -207,17 +235,19 @@ def reference_price(
     war_cut: ArrayLike,
     launch_month: ArrayLike,
     months: int,
-    growth_year: ArrayLike = 0.0,
+    index: ArrayLike = 1.0,
 ) -> FloatArray:
-    """The incumbents' price in each month: growing at ``growth_year`` from month 0
-    (:func:`price_index`), cut by ``war_cut`` from the launch on.
+    """The incumbents' price in each month: their month-0 price times their price
+    level ``index`` (:func:`price_index`, (paths, months)), cut by ``war_cut`` from the
+    launch on.
 
     A foreign entry is met with promotions and cheaper plans (refs 1.2, 1.4), which
     lower the reference price against which the entrant's price is compared.
     """
     t = month_index(months)
     cut = np.where(t >= column(launch_month), 1.0 - column(war_cut), 1.0)
-    return column(price_cny) * price_index(growth_year, months) * cut
+    level = index if np.ndim(index) == 2 else column(index)
+    return column(price_cny) * level * cut
 
 
 def catalogue_attractiveness(

@@ -167,6 +167,7 @@ class Pricing(Group):
     price_cny_month: Value
     reference_price_cny_month: Value
     reference_price_growth_year: Value
+    reference_price_maturity: Value
     follow_share: Value
     fx_cny_per_usd: Value
     vat_rate: Value
@@ -266,7 +267,7 @@ class License(Group):
     titles_year: Value
     fee_usd_m_per_title: Value
     fee_growth_year: Value
-    reference_demand_m: Value
+    reference_payers_m: Value
     demand_elasticity: Value
     term_months: Value
     renewal_sd_log: Value
@@ -298,6 +299,7 @@ class Finance(Group):
     discount_rate_year: Value
     tax_rate: Value
     fixed_usd_m_year: Value
+    cost_inflation_year: Value
     setup_usd_m: Value
     walkaway_usd_m: Value
     delivery_usd_per_sub_month: Value

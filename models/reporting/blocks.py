@@ -329,7 +329,12 @@ def how_to_read(params) -> HTMLBlock:
             f"is CNY {p.pricing_price_cny_month:g} a month list, of which "
             f"{p.pricing_realisation_rate:.0%} is collected after promotions, plan discounts "
             f"and trials; the incumbents answer a launch with prices {p.market_price_war_cut:.0%} "
-            "lower.",
+            "lower. The incumbents' prices stay where they are until the paying market is "
+            f"within {1 - p.pricing_reference_price_maturity:.0%} of its ceiling, then rise "
+            f"{p.pricing_reference_price_growth_year:.1%} a year; the streamer passes on "
+            f"{p.pricing_follow_share:.0%} of their rises. Costs other than content rise "
+            f"{p.finance_cost_inflation_year:.1%} a year, content "
+            f"{p.content_cost_inflation_year:.1%}.",
         ),
         (
             "The market",

@@ -14,7 +14,7 @@ from models.economics import events, licence
 from models.economics.simulation import simulate
 from models.inputs.params import validate
 
-#: A licence with round numbers: the demand pool four times the reference (elasticity
+#: A licence with round numbers: the paying users four times the reference (elasticity
 #: 0.5: fees doubled), nothing growing, no event unless a test draws one.
 PLAIN = {
     "horizon_years": 10,
@@ -22,7 +22,7 @@ PLAIN = {
     "market_user_growth_year": 0.0,
     "market_svod_payer_share": 0.1,
     "market_foreign_premium_share": 0.1,
-    "license_reference_demand_m": 2.5,
+    "license_reference_payers_m": 25.0,
     "license_demand_elasticity": 0.5,
     "license_fee_usd_m_per_title": 0.5,
     "license_fee_growth_year": 0.0,
@@ -75,16 +75,52 @@ def test_contracts_are_paid_at_signing_and_in_instalments_by_hand():
 
 
 def test_the_price_follows_the_buyers_demand():
-    """Four times the reference demand at elasticity 0.5 doubles the fee (above); half
-    the share open to foreign titles takes it down by sqrt 2; no response to demand
-    leaves the observed fee."""
+    """Four times the reference paying users at elasticity 0.5 doubles the fee (above);
+    half the paying share takes it down by sqrt 2; the share open to a foreign service
+    leaves it (it would scale the reference alike: review 9 of issue 21); no response
+    to demand leaves the observed fee."""
     base, _ = _lines()
-    half, _ = _lines(market_foreign_premium_share=0.05)
+    half, _ = _lines(market_svod_payer_share=0.05)
+    share, _ = _lines(market_foreign_premium_share=0.05)
     flat, _ = _lines(license_demand_elasticity=0.0)
     ratio = half["license_fees"][0, 6] / base["license_fees"][0, 6]
     assert ratio == pytest.approx(1 / math.sqrt(2))
+    assert np.array_equal(share["license_fees"], base["license_fees"])
     assert flat["license_fees"][0, 6] / base["license_fees"][0, 6] == pytest.approx(0.5)
-    assert float(licence.demand_factor(100.0, 0.1, 2.5, 0.5)[0, 0]) == pytest.approx(2.0)
+    assert float(licence.demand_factor(100.0, 25.0, 0.5)[0, 0]) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("share", [0.03, 0.07, 0.1, 0.25])
+def test_letv_2015s_first_contract_is_priced_at_the_observed_fee(share):
+    """In the market where the fee was observed (late 2015: 504 M users, 5.7 % paying),
+    the first contract is signed at license_fee_usd_m_per_title, whatever share of
+    payers is open to a foreign service (review 9 of issue 21: a reference carrying the
+    share's default took a fifth off licensing when the default moved). Fee growth, the
+    market's growth to the signing month and crackdowns before it are set to 0 here."""
+    from pathlib import Path
+
+    from models.inputs.scenario import load
+
+    p = load(
+        Path(__file__).parents[2] / "data" / "scenarios" / "letv_2015.yaml",
+        {
+            "market_foreign_premium_share": share,
+            "market_user_growth_year": 0.0,
+            "market_payer_headroom": 1.0,
+            "license_fee_growth_year": 0.0,
+            "regulation_crackdown_hazard_year": 0.0,  # nothing pulled before signing
+        },
+    )
+    assert p.market_online_video_users_m * p.market_svod_payer_share == pytest.approx(
+        p.license_reference_payers_m, rel=0.01
+    )
+    r = simulate(p, None).modes["license"]
+    first = int(np.flatnonzero(r.lines["license_fees"][0])[0])
+    titles = p.license_titles_year * p.regulation_approval_pass_rate
+    value = titles * p.license_fee_usd_m_per_title * p.license_term_months / 12.0
+    upfront, months = p.license_upfront_share, p.license_term_months
+    expected = upfront * value + (1 - upfront) * value / months
+    assert r.lines["license_fees"][0, first] == pytest.approx(expected, rel=0.01)
 
 
 def test_a_renewal_is_renegotiated_and_the_shocks_compound():
@@ -190,7 +226,11 @@ def test_the_hazard_does_not_make_licensing_drift_with_the_horizon():
     fees, the further future weighs less at a higher hazard, and the drift with it);
     what is left (+2 %) is the payment at signing, earlier than a year earned evenly."""
 
-    FLAT = {"content_cost_inflation_year": 0.0, "finance_terminal_growth_year": 0.0}
+    FLAT = {
+        "content_cost_inflation_year": 0.0,
+        "finance_cost_inflation_year": 0.0,
+        "finance_terminal_growth_year": 0.0,
+    }
 
     def drift(hazard: float) -> float:
         short, long = (
@@ -220,7 +260,7 @@ def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing
     """A non-exclusive licence switches at a yearly review, mid-contract: the licence
     ends when the own service launches, and the payment at signing for the months left
     is handed back. By hand, in a market worth switching for (80 % of 30 % of 1,000 M
-    users open to foreign titles, a demand factor of sqrt(240 / 2.5)): the first
+    users paying, a demand factor of sqrt(300 / 25)): the first
     contract (signed in month 6, 36 months) is worth 24 titles x US$0.5 m x demand x
     3 years x 0.7 (non-exclusive), 30 % of it at signing; switching in month 17, the
     partnership launches in month 24 (6 months' delay), 18 of the 36 months are left:
@@ -241,7 +281,7 @@ def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing
     r = simulate(p, None, u).modes["staged"]
     switched = np.flatnonzero(r.switch_month == 17)
     assert switched.size > 100, r.switch_month
-    value = 24 * 0.5 * math.sqrt(0.3 * 0.8 * 1000 / 2.5) * 3 * 0.7
+    value = 24 * 0.5 * math.sqrt(0.3 * 1000 / 25) * 3 * 0.7
     fees = np.broadcast_to(r.lines["license_fees"], (200, p.months))[switched]
     assert np.allclose(fees[:, 6], 0.3 * value + 0.7 * value / 36)  # signing + instalment
     assert np.allclose(fees[:, 23], 0.7 * value / 36)  # the last instalment

@@ -145,3 +145,41 @@ def test_the_leaders_prices_rise_and_the_service_passes_on_its_share(follow):
     expected = (1 + g) ** (years * (follow - 1.0) * p.market_price_elasticity)
     assert demand[-1] == pytest.approx(expected, rel=1e-12)
     assert (demand[-1] > 1.2) == (follow < 1.0)
+
+
+def test_the_leaders_raise_prices_only_once_the_paying_market_levels_off():
+    """Seen from late 2015 (letv_2015: a paying share of 5.7 % with room to grow four
+    times at 1.3 a year), the leaders' price is flat until the paying market has come
+    within 1 % of its ceiling, in mid-2020; iQIYI's first rise in nine years came in
+    Nov 2020 (ref 1.27, month 58 from January 2016): within a year of it. A market at
+    its ceiling (base, today) is mature from month 0."""
+    from pathlib import Path
+
+    from models.economics.modes import MODES
+    from models.inputs.scenario import load
+
+    scenarios = Path(__file__).parents[2] / "data" / "scenarios"
+    p = load(scenarios / "letv_2015.yaml")
+    solo = MODES["solo"]
+    terms = solo.terms(PathValues(p))
+    first = market.maturity_month(
+        p.market_svod_payer_share,
+        p.market_payer_headroom,
+        p.market_payer_diffusion_rate_year,
+        p.pricing_reference_price_maturity,
+        p.months,
+    )
+    first = int(first[0, 0])
+    assert abs(first - 58) <= 12, first
+    per_sub = solo.base(terms, 18).revenue_per_sub[0]
+    assert np.all(per_sub[: first + 1] == per_sub[0])  # flat until the market levels off
+    g = p.pricing_reference_price_growth_year
+    assert per_sub[first + 12] / per_sub[first] == pytest.approx(1 + g, rel=1e-12)
+    base = load(scenarios / "base.yaml")
+    assert market.maturity_month(
+        base.market_svod_payer_share,
+        base.market_payer_headroom,
+        base.market_payer_diffusion_rate_year,
+        base.pricing_reference_price_maturity,
+        base.months,
+    )[0, 0] == 0.0

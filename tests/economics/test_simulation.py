@@ -309,7 +309,11 @@ def test_the_partner_serves_subscribers_and_the_streamer_pays_delivery_only_solo
 
 
 def test_revenue_is_the_realised_price():
-    p = validate(pricing_realisation_rate=0.5, regulation_suspension_hazard_solo_year=0.0)
+    p = validate(
+        pricing_realisation_rate=0.5,
+        regulation_suspension_hazard_solo_year=0.0,
+        pricing_reference_price_growth_year=0.03,  # base's market is mature at month 0
+    )
     solo = simulate(p).modes["solo"]
     gross = solo.conditional["subscription_revenue"]
     # the price follows the leaders' (ref 1.27) by the share passed on

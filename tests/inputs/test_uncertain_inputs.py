@@ -13,7 +13,7 @@ from models.inputs.scenario import load, parse_overrides, parse_value
 from models.inputs.schema import PARAMETERS, SPECS
 from models.uncertainty import sampling
 
-SHARE = "market_foreign_premium_share"  # fraction, default 0.07, default range 0.03-0.15
+SHARE = "market_foreign_premium_share"  # fraction, default 0.1, default range 0.03-0.25
 CHURN = "growth_churn_rate_month"  # fraction per month, default 0.06, range 0.05-0.1
 PAYERS = "market_svod_payer_share"  # fraction, default 0.15, range 0.08-0.25
 DELAY = "regulation_launch_delay_solo_months"  # int, default 18, range 12-36
@@ -183,15 +183,15 @@ def test_user_specs_replace_the_default_and_open_inputs_without_one():
 
 def test_digest_changes_with_the_spec_alone():
     same_mode = [
-        validate({SHARE: 0.07}),
-        validate({SHARE: [0.05, 0.07, 0.2]}),
-        validate({SHARE: {"dist": "triangular", "low": 0.05, "mode": 0.07, "high": 0.2}}),
-        validate({SHARE: {"dist": "pert", "low": 0.05, "mode": 0.07, "high": 0.2}}),
-        validate({SHARE: {"dist": "pert", "low": 0.05, "mode": 0.07, "high": 0.2, "lambda": 2}}),
-        validate({SHARE: {"dist": "normal", "mean": 0.07, "sd": 0.02}}),
+        validate({SHARE: 0.1}),
+        validate({SHARE: [0.05, 0.1, 0.2]}),
+        validate({SHARE: {"dist": "triangular", "low": 0.05, "mode": 0.1, "high": 0.2}}),
+        validate({SHARE: {"dist": "pert", "low": 0.05, "mode": 0.1, "high": 0.2}}),
+        validate({SHARE: {"dist": "pert", "low": 0.05, "mode": 0.1, "high": 0.2, "lambda": 2}}),
+        validate({SHARE: {"dist": "normal", "mean": 0.1, "sd": 0.02}}),
         validate(),
     ]
-    assert all(p.market_foreign_premium_share == pytest.approx(0.07) for p in same_mode)
+    assert all(p.market_foreign_premium_share == pytest.approx(0.1) for p in same_mode)
     assert len({p.digest() for p in same_mode}) == len(same_mode)
     spec = {"dist": "normal", "mean": 0.1, "sd": 0.02}
     assert validate({SHARE: spec}).digest() == validate({SHARE: dict(spec)}).digest()

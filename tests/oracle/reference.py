@@ -497,9 +497,12 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
             "pricing_ad_revenue_cny_per_sub_month"
         )
 
-    # the leaders' prices grow from month 0; the service passes on its share of it
+    # the leaders' prices grow once the paying market has levelled off; the service
+    # passes on its share of it
+    mature = _maturity(v)
+
     def level(t: int) -> float:
-        return (1.0 + v("pricing_reference_price_growth_year")) ** (t / 12.0)
+        return (1.0 + v("pricing_reference_price_growth_year")) ** (max(t - mature, 0) / 12.0)
 
     def followed(t: int) -> float:
         return level(t) ** v("pricing_follow_share")
@@ -562,10 +565,14 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
 
     content = plan["cash"]
     amort = _amortise(content, int(v("content_amortisation_months")))
-    fixed = (
+
+    def costs(t: int) -> float:  # the price level of costs other than content
+        return (1.0 + v("finance_cost_inflation_year")) ** (t / 12.0)
+
+    fixed0 = (
         v("finance_fixed_usd_m_year") / 12.0 * (v("partner_tech_cost_share") if is_partner else 1.0)
     )
-    governance = v("partner_governance_usd_m_year") / 12.0 if is_partner else 0.0
+    governance0 = v("partner_governance_usd_m_year") / 12.0 if is_partner else 0.0
     to_net = (1.0 - v("pricing_payment_fee_rate")) / (1.0 + v("pricing_vat_rate"))
 
     names = (
@@ -587,6 +594,7 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
     taxable, pre_tax_cash, kept_revenue = [], [], []
     normal_taxable, normal_cash, normal_kept = [], [], []
     for t in range(months):
+        fixed, governance = fixed0 * costs(t), governance0 * costs(t)
         per_sub = collected * followed(t) / v("pricing_fx_cny_per_usd")
         net_per_sub = per_sub * to_net
         gross = subs[t] * per_sub
@@ -598,7 +606,9 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
         marketing = net_per_sub * (
             firsts[t] * v("growth_cac_months") + (adds[t] - firsts[t]) * v("growth_winback_months")
         )
-        delivery = 0.0 if is_partner else subs[t] * v("finance_delivery_usd_per_sub_month")
+        delivery = (
+            0.0 if is_partner else subs[t] * v("finance_delivery_usd_per_sub_month") * costs(t)
+        )
         setup = v("finance_setup_usd_m") if t == v.start else 0.0
         running = 1.0 if t >= v.start else 0.0  # the team is hired at the start
         distress = 0.0
@@ -638,7 +648,11 @@ def _service_lines(v: _Values, mode: str, launch: int, risk: dict[str, Any]):
                 e_firsts[t] * v("growth_cac_months")
                 + (e_adds[t] - e_firsts[t]) * v("growth_winback_months")
             )
-            delivery_n = 0.0 if is_partner else e_subs[t] * v("finance_delivery_usd_per_sub_month")
+            delivery_n = (
+                0.0
+                if is_partner
+                else e_subs[t] * v("finance_delivery_usd_per_sub_month") * costs(t)
+            )
             distress_n = 0.0
             if is_partner:
                 distress_n = expected["distress"][t] * (
@@ -706,10 +720,22 @@ def _payers(v: _Values, t: int) -> float:
     return _users(v, t) * _payer_share(v, t)
 
 
+def _maturity(v: _Values) -> int:
+    """The first month in which the paying share is at least
+    ``pricing_reference_price_maturity`` of its ceiling (``months`` if none)."""
+    shares = [_payer_share(v, t) for t in range(v.months)]
+    h, s0 = v("market_payer_headroom"), v("market_svod_payer_share")
+    ceiling = max(min(h * s0, 1.0), max(shares))
+    for t, share in enumerate(shares):
+        if share >= v("pricing_reference_price_maturity") * ceiling:
+            return t
+    return v.months
+
+
 def _licence_price(v: _Values, t: int) -> float:
     """Fee per title-year of a contract signed in month ``t``, before renegotiation."""
-    pool = _users(v, t) * _payer_share(v, t) * v("market_foreign_premium_share")
-    demand = (pool / v("license_reference_demand_m")) ** v("license_demand_elasticity")
+    pool = _users(v, t) * _payer_share(v, t)
+    demand = (pool / v("license_reference_payers_m")) ** v("license_demand_elasticity")
     return (
         v("license_fee_usd_m_per_title")
         * (1.0 + v("license_fee_growth_year")) ** (t / 12.0)
@@ -727,7 +753,7 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
     vat = v("pricing_vat_rate")
     wht = v("license_withholding_tax_rate")
     compliance = v("license_compliance_share")
-    overhead = v("license_overhead_usd_m_year") / 12.0
+    overhead0 = v("license_overhead_usd_m_year") / 12.0
     hb = _monthly(v("license_buyer_distress_hazard_year"))
     titles = v("license_titles_year") * v("regulation_approval_pass_rate")
     localisation = _yearly(
@@ -757,6 +783,7 @@ def _license_lines(v: _Values, launch: int, risk: dict[str, Any]):
     prepaid = 0.0
     unearned = []  # paid at signing for the months after each month, net
     for t in range(months):
+        overhead = overhead0 * (1.0 + v("finance_cost_inflation_year")) ** (t / 12.0)
         due = lost = earned = 0.0
         if t >= launch:
             if (t - launch) % term == 0:  # a contract is signed

@@ -65,7 +65,8 @@ HIGH_HAZARDS = {
 }
 
 #: A market that grows as China's did from 2015: the paying share four times over at a
-#: rate of 1 a year, users growing 8 % a year at first towards a ceiling near them.
+#: rate of 1 a year, users growing 8 % a year at first towards a ceiling near them; the
+#: leaders raise their prices once it levels off, other costs inflate faster than default.
 GROWING = {
     "market_online_video_users_m": 600.0,
     "market_user_growth_year": 0.08,
@@ -73,6 +74,9 @@ GROWING = {
     "market_svod_payer_share": 0.06,
     "market_payer_headroom": 4.0,
     "market_payer_diffusion_rate_year": 1.0,
+    # the leaders' prices flat until the paying market levels off (month 69), then rising
+    "pricing_reference_price_growth_year": 0.04,
+    "finance_cost_inflation_year": 0.03,
 }
 
 DETERMINISTIC = {

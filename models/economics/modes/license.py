@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column, month_index
-from models.economics import content, events, licence, regulation
+from models.economics import content, events, finance, licence, regulation
 from models.economics import market as mkt
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import (
@@ -78,12 +78,7 @@ class Licensing(EntryMode):
         launch = self.launch_month(terms)
         k, m = licence.contract_index(launch, lic.term_months, months)
         _, payers = mkt.users_and_payers(market, months)
-        demand = licence.demand_factor(
-            payers,
-            market.foreign_premium_share,
-            lic.reference_demand_m,
-            lic.demand_elasticity,
-        )
+        demand = licence.demand_factor(payers, lic.reference_payers_m, lic.demand_elasticity)
         growth = (1.0 + column(lic.fee_growth_year)) ** (month_index(months) / 12.0)
         price = column(lic.fee_usd_m_per_title) * growth * demand
         renewal = None if uniforms is None else uniforms.renewal
@@ -185,7 +180,11 @@ class Licensing(EntryMode):
             months,
             terms.content.cost_inflation_year,
         )
-        overhead = -column(lic.overhead_usd_m_year) / 12.0 * np.ones((1, months))
+        overhead = (
+            -column(lic.overhead_usd_m_year)
+            / 12.0
+            * finance.cost_index(terms.finance.cost_inflation_year, months)
+        )
 
         def net(received):
             return self.net(terms, received)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.economics import partner
+from models._arrays import column
+from models.economics import finance, partner
 from models.economics.modes.service import SERVICE_GROUPS, OwnService
 from models.economics.terms import ExposureNames, Partner, Terms
 
@@ -63,7 +64,8 @@ class Partnership(OwnService):
         p = terms.partner
         r = result
         share_received = -r.lines["partner_share"]
-        serving = r.subscribers_m * r.operating * p.serving_usd_per_sub_month
+        costs = finance.cost_index(terms.finance.cost_inflation_year, r.subscribers_m.shape[1])
+        serving = r.subscribers_m * r.operating * column(p.serving_usd_per_sub_month) * costs
         # the library titles it supplies towards the quota, while they are on offer
         plan = self.content_plan(terms, terms.exposure.launch_delay_months)
         library = plan.domestic * p.quota_cover_share * p.library_usd_m_per_title

@@ -69,6 +69,7 @@ class Base:
     reference_titles: FloatArray  # the leaders' catalogue as a yardstick (paths, months)
     plan: content.ContentPlan
     revenue_per_sub: FloatArray  # US$ per subscriber-month collected, VAT included, by month
+    delivery_per_sub: FloatArray  # US$ per subscriber-month delivered, by month (0 if none)
     content_out: FloatArray
     amortisation: FloatArray
     fixed_out: FloatArray
@@ -189,17 +190,20 @@ class OwnService(EntryMode):
         mkt, pricing, fin = terms.market, terms.pricing, terms.finance
         users, payers = market.users_and_payers(mkt, months)
         list_price, revenue_cny = price_and_revenue(pricing)
-        # the leaders raise their prices; the streamer passes on its share of the rises
-        # to its own price and to what it collects (ref 1.27)
-        followed = market.price_index(pricing.reference_price_growth_year, months) ** column(
-            pricing.follow_share
-        )
-        reference = market.reference_price(
-            pricing.reference_price_cny_month,
-            mkt.price_war_cut,
-            launch,
+        # the leaders raise their prices once the paying market levels off; the streamer
+        # passes on its share of the rises to its own price and to what it collects
+        # (ref 1.27)
+        mature = market.maturity_month(
+            mkt.svod_payer_share,
+            mkt.payer_headroom,
+            mkt.payer_diffusion_rate_year,
+            pricing.reference_price_maturity,
             months,
-            pricing.reference_price_growth_year,
+        )
+        level = market.price_index(pricing.reference_price_growth_year, months, mature)
+        followed = level ** column(pricing.follow_share)
+        reference = market.reference_price(
+            pricing.reference_price_cny_month, mkt.price_war_cut, launch, months, level
         )
         price = market.price_factor(list_price * followed, reference, mkt.price_elasticity)
         plan = self.content_plan(terms, launch, payers)
@@ -208,9 +212,11 @@ class OwnService(EntryMode):
         start = terms.horizon.start_month
         # the local team seeks the licence and prepares the launch: fixed costs from the
         # start (month 0, or a staged entry's switch)
+        costs = finance.cost_index(fin.cost_inflation_year, months)  # other than content
         fixed_out = -column(fin.fixed_usd_m_year) / 12.0 * column(self.tech_cost_share(terms))
+        fixed_out = fixed_out * costs
         governance = self.governance_year(terms)
-        governance_out = ZERO if governance is None else -column(governance) / 12.0
+        governance_out = ZERO if governance is None else -column(governance) / 12.0 * costs
         if start:
             running = (t >= start).astype(float)
             fixed_out = fixed_out * running
@@ -224,6 +230,9 @@ class OwnService(EntryMode):
             * self.leaders_catalogue(terms, payers),
             plan=plan,
             revenue_per_sub=revenue_cny * followed / column(pricing.fx_cny_per_usd),
+            delivery_per_sub=column(fin.delivery_usd_per_sub_month) * costs
+            if self.serves_subscribers()
+            else ZERO,
             content_out=-plan.cash,
             amortisation=amort,
             fixed_out=fixed_out,
@@ -262,7 +271,7 @@ class OwnService(EntryMode):
         if not can_suspend and not np.any(path["distress_out"]):
             return None
         months = terms.months
-        grow, fin = terms.growth, terms.finance
+        grow = terms.growth
         expected = self.risk(terms, launch, None)
         subs, adds, first = growth.bass_subscribers(
             path["market"],
@@ -280,7 +289,9 @@ class OwnService(EntryMode):
             first * column(grow.cac_months) + (adds - first) * column(grow.winback_months)
         ) * (per_sub * to_net)
         delivery = (
-            subs * -column(fin.delivery_usd_per_sub_month) if self.serves_subscribers() else 0.0
+            subs * -final_year(path["delivery_per_sub"], months)
+            if self.serves_subscribers()
+            else 0.0
         )
         normal = kept + marketing + delivery
         loss = self.distress_loss(
@@ -354,9 +365,7 @@ class OwnService(EntryMode):
             -(first * column(grow.cac_months) + (adds - first) * column(grow.winback_months))
             * net_per_sub
         )
-        delivery_out = (
-            subs * -column(fin.delivery_usd_per_sub_month) if self.serves_subscribers() else ZERO
-        )
+        delivery_out = subs * -base.delivery_per_sub if self.serves_subscribers() else ZERO
         pre_tax = kept + marketing_out + delivery_out + base.overhead_out
         distress_out = ZERO
         loss = self.distress_loss(terms, risk, kept)
@@ -387,6 +396,7 @@ class OwnService(EntryMode):
                     "market": mkt,
                     "p": p_innov,
                     "revenue_per_sub": base.revenue_per_sub,
+                    "delivery_per_sub": base.delivery_per_sub,
                     "to_net": to_net,
                     "share": share,
                     "kept": kept,

@@ -55,6 +55,26 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         range_source="range: assumption: a lean local office to a full data-localised platform",
     ),
     ParamSpec(
+        "finance_cost_inflation_year",
+        "float",
+        0.02,
+        "fraction per year",
+        "Yearly growth of the costs other than content (which has "
+        "content_cost_inflation_year): the fixed platform cost, delivery per subscriber, "
+        "the partnership's governance, the partner's serving cost and a licensor's "
+        "overhead, from month 0.",
+        "ref 6.7: China's consumer prices rose 1.4 % (2015) and 2.0 % (2016) and about "
+        "2.2 % a year on average over two decades (NBS); 2 %",
+        label="inflation of other costs",
+        min=-0.1,
+        max=0.3,
+        uncertain=True,
+        default_range=(0.0, 0.04),
+        range_source="range: assumption around ref 6.7: 0 (delivery and cloud prices "
+        "falling as fast as wages rise) to 4 % (wages and data-localised hosting rising "
+        "twice as fast as consumer prices)",
+    ),
+    ParamSpec(
         "finance_setup_usd_m",
         "float",
         20.0,

@@ -35,7 +35,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         0.35,
         "US$ m per title-year",
         "Licence fee per approved title and year of licence, VAT included, averaged over "
-        "the slate, in the market where it was observed (license_reference_demand_m); a "
+        "the slate, in the market where it was observed (license_reference_payers_m); a "
         "contract's price scales with the buyer's demand when it is signed.",
         f"ref 7.4 in {REF}: between the average US series of 2010-14 (about US$0.2 m a "
         "title-year: US$0.5-0.74 m a licence over three years, refs 7.1-7.2) and a good "
@@ -67,27 +67,26 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         " faster than content costs",
     ),
     ParamSpec(
-        "license_reference_demand_m",
+        "license_reference_payers_m",
         "float",
-        2.9,
+        28.7,
         "million people",
-        "The buyer's demand for foreign titles where license_fee_usd_m_per_title was "
-        "observed: online-video users who pay and are open to foreign titles (the market "
-        "inputs' product) in 2015.",
+        "The paying online-video users where license_fee_usd_m_per_title was observed: a "
+        "contract's price follows the paying users against these.",
         "data/raw/china_internet_cnnic.csv 2015-12 (504 M online-video users) x 5.7 % "
-        "paying (the letv_2015 scenario's payer share) x 10 % open to foreign titles "
-        "(market_foreign_premium_share's default); the fees of ref 7.4 are of 2013-16",
+        "paying (the letv_2015 scenario's payer share; iResearch counted 28.84 M paying "
+        "users in 2015, ref 1.22); the fees of ref 7.4 are of 2013-16",
         min=0.001,
-        max=1000.0,
-        label="buyer's reference demand",
+        max=2000.0,
+        label="buyer's reference paying users",
     ),
     ParamSpec(
         "license_demand_elasticity",
         "float",
         0.5,
         "",
-        "How a contract's price follows the buyer's demand for foreign titles: the fee "
-        "scales with (demand / license_reference_demand_m) ** elasticity.",
+        "How a contract's price follows the buyer's demand, its paying users: the fee "
+        "scales with (paying users / license_reference_payers_m) ** elasticity.",
         f"ref 7.7 in {REF}: the NBA's price in China doubled to tripled when its audience "
         "nearly tripled (elasticity 0.65-1.0); assumption: lower for series, a single-digit "
         "to a fifth share of a platform's traffic (ref 7.9)",

@@ -44,21 +44,42 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "pricing_reference_price_growth_year",
         "float",
-        0.03,
+        0.0,
         "fraction per year",
         "Yearly growth of the local benchmark price (pricing_reference_price_cny_month) "
-        "from month 0 on: the leaders raise their prices as the paying market matures.",
-        "ref 1.27: iQIYI's single month went from CNY 19.8 (2011, unchanged for nine "
-        "years) to 25 (Nov 2020) and 30 (Dec 2021), where it still is (ref 1.3): 19.8 to 30 "
-        "over 2011-2026 is 2.8 % a year; 3 % is taken",
+        "once the paying market has levelled off (pricing_reference_price_maturity); "
+        "flat before.",
+        "ref 1.27: iQIYI's single month stayed at CNY 19.8 for nine years while the paying "
+        "market grew, rose to 25 (Nov 2020) and 30 (Dec 2021) as it levelled off, and has "
+        "stayed at 30 since (ref 1.3; Tencent Video's auto-renew at 25 since Apr 2022): "
+        "flat for the five years of a mature market, so 0 is taken. Not taken: the "
+        "2020-21 catch-up of +52 % as a step at maturity (issue 21: until an own service's "
+        "content grows with the audience it draws, a dearer market makes money machines "
+        "of own services on too little content, review 9)",
         label="growth of the local benchmark price",
-        min=-0.2,
+        min=-0.1,
         max=0.3,
         uncertain=True,
         default_range=(0.0, 0.05),
-        range_source="range: same refs: 0 (the nine flat years 2011-20, and 2022-26) to 5 % "
-        "(the pace of 2016-21, 19.8 to 30 in five years or 8.7 % a year, kept for half of a "
-        "15-year horizon is 4.3 % a year, rounded up)",
+        range_source="range: same refs: 0 (flat since Dec 2021) to 5 % (between 2011-26's "
+        "2.8 % a year, 19.8 to 30, and 2020-26's 7 %)",
+    ),
+    ParamSpec(
+        "pricing_reference_price_maturity",
+        "float",
+        0.99,
+        "fraction",
+        "How close to its ceiling the paying share (market_svod_payer_share moving towards "
+        "market_payer_headroom times it) must come before the leaders start raising their "
+        "prices at pricing_reference_price_growth_year: they raise them once the paying "
+        "market levels off, not while it grows.",
+        "ref 1.27 and the logistic fit of iQIYI's verified members "
+        "(models.calibration.paying_market: rate 1.78 a year, midpoint 2018.1, ceiling "
+        "107.5 M): at its first rise in nine years (Nov 2020) iQIYI's members stood at "
+        "99.2 % of their fitted ceiling; 0.99",
+        label="paying market's maturity before price rises",
+        min=0.5,
+        max=1.0,
     ),
     ParamSpec(
         "pricing_follow_share",
