@@ -176,10 +176,13 @@ def test_the_leaders_raise_prices_only_once_the_paying_market_levels_off():
     g = p.pricing_reference_price_growth_year
     assert per_sub[first + 12] / per_sub[first] == pytest.approx(1 + g, rel=1e-12)
     base = load(scenarios / "base.yaml")
-    assert market.maturity_month(
-        base.market_svod_payer_share,
-        base.market_payer_headroom,
-        base.market_payer_diffusion_rate_year,
-        base.pricing_reference_price_maturity,
-        base.months,
-    )[0, 0] == 0.0
+    assert (
+        market.maturity_month(
+            base.market_svod_payer_share,
+            base.market_payer_headroom,
+            base.market_payer_diffusion_rate_year,
+            base.pricing_reference_price_maturity,
+            base.months,
+        )[0, 0]
+        == 0.0
+    )
