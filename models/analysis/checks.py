@@ -237,10 +237,19 @@ RELATIONS: tuple[Relation, ...] = (
     Relation(
         "more market",
         "A larger market (a quarter more payers open to a foreign service) never lowers "
-        "an own service's value, nor licensing's (a licence's price follows the buyer's "
-        "demand for foreign titles).",
+        "an own service's value.",
         lambda p: {"market_foreign_premium_share": _times(1.25, 1.0)},
-        lambda: (*_services(), *_licensing()),
+        _services,
+        rises=True,
+    ),
+    Relation(
+        "more paying users",
+        "A quarter more online-video users paying for video never lowers licensing's "
+        "value (a licence's price follows the buyer's paying users). Own services are not "
+        "checked: rights are priced on the whole paying market, so a bigger one can cost "
+        "an entrant with a fixed catalogue more than it brings (README, Content).",
+        lambda p: {"market_svod_payer_share": _times(1.25, 1.0)},
+        _licensing,
         rises=True,
     ),
     Relation(

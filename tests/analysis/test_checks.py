@@ -78,6 +78,24 @@ def test_a_model_where_market_repels_demand_fails_its_check(monkeypatch):
     assert found.status == checks.FAILS and not found.passed
 
 
+def test_a_licence_priced_against_its_buyers_paying_users_fails_its_check(monkeypatch):
+    """'More paying users' tests licensing on something that moves (the share open to a
+    foreign service no longer enters a licence's price, so 'more market' would leave
+    it unmoved): price a contract against the buyer's paying users and it fails."""
+    from models.economics import licence
+
+    real = licence.demand_factor
+
+    def inverted(payers_m, reference_m, elasticity):
+        return 1.0 / np.maximum(real(payers_m, reference_m, elasticity), 1e-3)
+
+    monkeypatch.setattr(licence, "demand_factor", inverted)
+    p = validate()
+    more = next(r for r in checks.RELATIONS if r.name == "more paying users")
+    found = more.check(p, checks._run(p))
+    assert found.status == checks.FAILS and not found.passed
+
+
 def test_a_model_where_content_repels_demand_fails_its_check(monkeypatch):
     real = market.catalogue_attractiveness
 
