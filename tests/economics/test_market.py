@@ -159,7 +159,9 @@ def test_the_leaders_raise_prices_only_once_the_paying_market_levels_off():
     from models.inputs.scenario import load
 
     scenarios = Path(__file__).parents[2] / "data" / "scenarios"
-    p = load(scenarios / "letv_2015.yaml")
+    # the leaders' prices rise 5 % a year once mature (at the default 0 they would not
+    # move, and the test could not fail: review 10)
+    p = load(scenarios / "letv_2015.yaml", {"pricing_reference_price_growth_year": 0.05})
     solo = MODES["solo"]
     terms = solo.terms(PathValues(p))
     first = market.maturity_month(
@@ -175,6 +177,7 @@ def test_the_leaders_raise_prices_only_once_the_paying_market_levels_off():
     assert np.all(per_sub[: first + 1] == per_sub[0])  # flat until the market levels off
     g = p.pricing_reference_price_growth_year
     assert per_sub[first + 12] / per_sub[first] == pytest.approx(1 + g, rel=1e-12)
+    assert per_sub[-1] > 1.2 * per_sub[0]  # the check moves
     base = load(scenarios / "base.yaml")
     assert (
         market.maturity_month(

@@ -52,7 +52,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 1.27: iQIYI's single month stayed at CNY 19.8 for nine years while the paying "
         "market grew, rose to 25 (Nov 2020) and 30 (Dec 2021) as it levelled off, and has "
         "stayed at 30 since (ref 1.3; Tencent Video's auto-renew at 25 since Apr 2022): "
-        "flat for the five years of a mature market, so 0 is taken. Not taken: the "
+        "flat for the five years of a mature market, so 0 is taken: flat in nominal terms "
+        "while costs other than content rise 2 % a year (finance_cost_inflation_year), a "
+        "real fall as in 2011-20 and since 2021 (review 10: not symmetric, and it costs "
+        "solo US$ 31 m and partner 10 in base). Not taken: the "
         "2020-21 catch-up of +52 % as a step at maturity (issue 21: until an own service's "
         "content grows with the audience it draws, a dearer market makes money machines "
         "of own services on too little content, review 9)",
