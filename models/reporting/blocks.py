@@ -329,10 +329,7 @@ def how_to_read(params) -> HTMLBlock:
             f"is CNY {p.pricing_price_cny_month:g} a month list, of which "
             f"{p.pricing_realisation_rate:.0%} is collected after promotions, plan discounts "
             f"and trials; the incumbents answer a launch with prices {p.market_price_war_cut:.0%} "
-            "lower. The incumbents' prices stay where they are until the paying market is "
-            f"within {1 - p.pricing_reference_price_maturity:.0%} of its ceiling, then rise "
-            f"{p.pricing_reference_price_growth_year:.1%} a year; the streamer passes on "
-            f"{p.pricing_follow_share:.0%} of their rises. Costs other than content rise "
+            f"lower. {_leaders_prices(p)} Costs other than content rise "
             f"{p.finance_cost_inflation_year:.1%} a year, content "
             f"{p.content_cost_inflation_year:.1%}.",
         ),
@@ -380,6 +377,20 @@ def how_to_read(params) -> HTMLBlock:
     ]
     body = "".join(f"<li><b>{_e(k)}</b> {_e(v)}</li>" for k, v in items)
     return HTMLBlock(f'<div class="me-report"><ul>{body}</ul></div>')
+
+
+def _leaders_prices(p) -> str:
+    """How the incumbents' prices move, in words (flat ones are not said to rise 0 %)."""
+    g = p.pricing_reference_price_growth_year
+    if g == 0:
+        return "The incumbents' prices stay where they are."
+    verb = "rise" if g > 0 else "fall"
+    return (
+        "The incumbents' prices stay where they are until the paying market is within "
+        f"{1 - p.pricing_reference_price_maturity:.0%} of its ceiling, then {verb} "
+        f"{abs(g):.1%} a year; the streamer passes on {p.pricing_follow_share:.0%} of the "
+        "change."
+    )
 
 
 def bullets(lines: list[str]) -> HTMLBlock:
