@@ -11,11 +11,11 @@ from models.inputs.params import validate
 from models.reporting import decision_blocks as dr
 from models.reporting import risk_charts
 
-#: A scenario where the answer is close: a partnership wins in some futures.
 #: The review rules trained on 2,000 paths, not the default 8,000: these tests read the
 #: decision's parts, not the rule's precision, and training is most of an analysis' time.
 FEW = {"decision_training_paths": 2000}
 
+#: A scenario where the answer is close: a partnership wins in some futures.
 CLOSE = {
     "content_originals_usd_m_year": 0.0,
     "finance_fixed_usd_m_year": 10.0,
