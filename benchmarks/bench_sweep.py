@@ -29,7 +29,7 @@ design: lhs
 points: {points}
 vary:
   partner_revenue_share: {{low: 0.1, high: 0.6}}
-  market_foreign_premium_share: {{low: 0.05, high: 0.35}}
+  market_foreign_premium_share: {{low: 0.2, high: 0.9}}
 paths: {paths}
 chunk: {chunk}
 decision_rule: fixed

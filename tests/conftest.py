@@ -79,6 +79,13 @@ def root() -> Path:
     return ROOT
 
 
+#: A market in which the plan's own catalogue draws as a leader's would: the yardstick of
+#: a catalogue's draw as it was before issue 21 set it to a leader's catalogue (7,500
+#: foreign-title equivalents). Tests that need own services worth starting raise the
+#: share open to a foreign service against this yardstick; against a leader's, no share
+#: in its range makes them worth starting.
+PLAN_YARDSTICK = {"market_reference_catalogue_titles": 300.0}
+
 NASTY_NAME = '<script>alert("x")</script> & co'
 
 

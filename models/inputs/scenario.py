@@ -9,7 +9,7 @@ An uncertain input may be a number (fixed), a ``[low, mode, high]`` range (PERT)
 mapping naming a distribution, and ``correlations`` lists rank correlations between
 sampled inputs::
 
-    market_foreign_premium_share: {dist: triangular, low: 0.03, mode: 0.08, high: 0.2}
+    market_foreign_premium_share: {dist: triangular, low: 0.2, mode: 0.4, high: 0.8}
     growth_churn_rate_month: [0.04, 0.06, 0.1]
     correlations:
       - [market_foreign_premium_share, growth_churn_rate_month, -0.3]

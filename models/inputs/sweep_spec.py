@@ -8,7 +8,7 @@ A sweep file (``data/sweeps/*.yaml``) names a base scenario and the inputs to va
     design: grid                       # grid | lhs | scenarios
     vary:                              # grid: values, or low/high/steps
       partner_revenue_share: {low: 0.1, high: 0.6, steps: 6}
-      market_foreign_premium_share: [0.05, 0.1, 0.2]
+      market_foreign_premium_share: [0.2, 0.43, 0.85]
     # lhs:       vary: {name: {low: .., high: ..}}, points: 500
     # scenarios: scenarios: [data/scenarios/letv_2015.yaml, ...]
     decision_rule: fixed               # optional: any parameter, for every point

@@ -12,6 +12,7 @@ from models.economics.simulation import simulate
 from models.inputs.params import validate
 from models.inputs.schema import PARAMETERS
 from models.uncertainty import montecarlo
+from tests.conftest import PLAN_YARDSTICK
 
 #: Nothing uncertain: no event can happen, every uncertain input pinned at its value.
 CERTAIN = {
@@ -37,7 +38,7 @@ def _certain(**changes):
 
 @pytest.mark.parametrize(
     "changes",
-    [{}, {"market_foreign_premium_share": 0.4}],
+    [{}, {"market_foreign_premium_share": 0.4, **PLAN_YARDSTICK}],
     ids=["own services not worth starting", "own services worth starting"],
 )
 def test_with_nothing_uncertain_every_rule_agrees(changes):

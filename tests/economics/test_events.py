@@ -11,6 +11,7 @@ from models.economics.modes import MODES
 from models.economics.simulation import simulate
 from models.economics.terms import PathValues
 from models.inputs.params import validate
+from tests.conftest import PLAN_YARDSTICK
 
 
 def test_uniforms_do_not_depend_on_chunking():
@@ -154,6 +155,7 @@ def test_a_one_off_in_the_final_year_is_not_capitalised_for_ever(mode):
         {
             "n_paths": 4,
             "market_foreign_premium_share": 0.5,
+            **PLAN_YARDSTICK,
             "regulation_suspension_sub_loss": 0.3,
             "regulation_suspension_months": 3,
             "correlations": [],

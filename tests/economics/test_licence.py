@@ -13,6 +13,7 @@ from scipy.special import ndtri
 from models.economics import events, licence
 from models.economics.simulation import simulate
 from models.inputs.params import validate
+from tests.conftest import PLAN_YARDSTICK
 
 #: A licence with round numbers: the paying users four times the reference (elasticity
 #: 0.5: fees doubled), nothing growing, no event unless a test draws one.
@@ -269,6 +270,7 @@ def test_a_contract_ended_by_the_staged_launch_hands_back_its_payment_at_signing
         {
             **PLAIN,
             "market_foreign_premium_share": 0.8,
+            **PLAN_YARDSTICK,
             "market_svod_payer_share": 0.3,
             "staged_license_exclusivity": "non_exclusive",
             "staged_nonexclusive_fee_discount": 0.3,

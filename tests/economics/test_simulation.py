@@ -12,6 +12,7 @@ from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.economics.simulation import simulate
 from models.inputs.params import validate
+from tests.conftest import PLAN_YARDSTICK
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_npv_of_the_policy_lines_is_the_backward_induction_value(base, mode, sha
     from models.economics import finance
 
     if share is not None:
-        base = simulate(validate(market_foreign_premium_share=share))
+        base = simulate(validate(market_foreign_premium_share=share, **PLAN_YARDSTICK))
         assert base.modes[mode].last_month[0] >= 0  # started: the lines move
     r = base.modes[mode]
     p = base.params
@@ -157,6 +158,7 @@ prob = st.floats(0.0, 0.95)
 profitable = st.fixed_dictionaries(
     {
         "market_foreign_premium_share": st.floats(0.2, 1.0),
+        "market_reference_catalogue_titles": st.just(300.0),
         "growth_cac_months": st.floats(0.0, 6.0),
         "partner_revenue_share": st.floats(0.0, 0.5),
         "growth_p_innovation_month": st.floats(0.001, 0.02),
@@ -181,6 +183,7 @@ def test_the_hazard_property_is_not_vacuous():
     """In a profitable case a higher forced-exit hazard strictly lowers every NPV."""
     extra = {
         "market_foreign_premium_share": 0.6,
+        **PLAN_YARDSTICK,
         "growth_cac_months": 1.0,
         "growth_p_innovation_month": 0.01,
     }
@@ -226,6 +229,7 @@ def test_a_profitable_case_has_irr_payback_and_positive_npv():
     r = simulate(
         validate(
             market_foreign_premium_share=0.5,
+            **PLAN_YARDSTICK,
             partner_revenue_share=0.2,
             content_originals_usd_m_year=0.0,
             growth_cac_months=1.0,

@@ -156,7 +156,7 @@ def test_params_command_formats():
     md = run_cli("params", "--format", "markdown")
     assert md.stdout.count("\n| `") == len(PARAMETERS)
     by_name = {r["name"]: r for r in rows}
-    assert by_name["market_foreign_premium_share"]["default_range"] == [0.03, 0.25]
+    assert by_name["market_foreign_premium_share"]["default_range"] == [0.2, 0.85]
     assert by_name["sampling_method"]["choices"] == ["lhs", "mc"]
     churn = next(x for x in table.stdout.splitlines() if x.startswith("growth_churn_rate_month"))
     assert "0.05 to 0.1" in churn  # the default's uncertainty range

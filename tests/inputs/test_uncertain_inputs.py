@@ -13,7 +13,7 @@ from models.inputs.scenario import load, parse_overrides, parse_value
 from models.inputs.schema import PARAMETERS, SPECS
 from models.uncertainty import sampling
 
-SHARE = "market_foreign_premium_share"  # fraction, default 0.1, default range 0.03-0.25
+SHARE = "market_foreign_premium_share"  # fraction, default 0.43, default range 0.2-0.85
 CHURN = "growth_churn_rate_month"  # fraction per month, default 0.06, range 0.05-0.1
 PAYERS = "market_svod_payer_share"  # fraction, default 0.15, range 0.08-0.25
 DELAY = "regulation_launch_delay_solo_months"  # int, default 18, range 12-36
@@ -183,15 +183,15 @@ def test_user_specs_replace_the_default_and_open_inputs_without_one():
 
 def test_digest_changes_with_the_spec_alone():
     same_mode = [
-        validate({SHARE: 0.1}),
-        validate({SHARE: [0.05, 0.1, 0.2]}),
-        validate({SHARE: {"dist": "triangular", "low": 0.05, "mode": 0.1, "high": 0.2}}),
-        validate({SHARE: {"dist": "pert", "low": 0.05, "mode": 0.1, "high": 0.2}}),
-        validate({SHARE: {"dist": "pert", "low": 0.05, "mode": 0.1, "high": 0.2, "lambda": 2}}),
-        validate({SHARE: {"dist": "normal", "mean": 0.1, "sd": 0.02}}),
+        validate({SHARE: 0.43}),
+        validate({SHARE: [0.25, 0.43, 0.7]}),
+        validate({SHARE: {"dist": "triangular", "low": 0.25, "mode": 0.43, "high": 0.7}}),
+        validate({SHARE: {"dist": "pert", "low": 0.25, "mode": 0.43, "high": 0.7}}),
+        validate({SHARE: {"dist": "pert", "low": 0.25, "mode": 0.43, "high": 0.7, "lambda": 2}}),
+        validate({SHARE: {"dist": "normal", "mean": 0.43, "sd": 0.05}}),
         validate(),
     ]
-    assert all(p.market_foreign_premium_share == pytest.approx(0.1) for p in same_mode)
+    assert all(p.market_foreign_premium_share == pytest.approx(0.43) for p in same_mode)
     assert len({p.digest() for p in same_mode}) == len(same_mode)
     spec = {"dist": "normal", "mean": 0.1, "sd": 0.02}
     assert validate({SHARE: spec}).digest() == validate({SHARE: dict(spec)}).digest()
@@ -200,14 +200,14 @@ def test_digest_changes_with_the_spec_alone():
 def test_overrides_rebuild_the_same_parameters():
     p = validate(
         {
-            SHARE: 0.1,  # pinned at the default
+            SHARE: 0.43,  # pinned at the default
             CHURN: {"dist": "uniform", "low": 0.04, "high": 0.09},
             "sampling_method": "mc",
             "correlations": [[CHURN, PAYERS, 0.4]],
         }
     )
     over = p.overrides()
-    assert over[SHARE] == 0.1 and over["correlations"] == [[CHURN, PAYERS, 0.4]]
+    assert over[SHARE] == 0.43 and over["correlations"] == [[CHURN, PAYERS, 0.4]]
     q = validate(over)
     assert q.digest() == p.digest() and q.pinned == p.pinned
     assert list(q.distributions) == list(p.distributions)

@@ -10,6 +10,7 @@ from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.inputs.params import validate
 from models.uncertainty import montecarlo
+from tests.conftest import PLAN_YARDSTICK
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +74,16 @@ def test_a_pinned_input_is_not_drawn_but_events_still_are():
     "overrides",
     [
         {},  # the base case under fixed plans
-        {"partner_revenue_share": 0.15, "market_foreign_premium_share": 0.3},  # services win
+        {"partner_revenue_share": 0.15, "market_foreign_premium_share": 0.3, **PLAN_YARDSTICK},
         {"staged_license_exclusivity": "non_exclusive", "regulation_easing_hazard_year": 0.3},
         {"staged_target_mode": "solo", "sampling_method": "mc", "correlations": []},
         # the expected case switches: every path does, at its month, then follows the
         # service's own expected-case plan
-        {"market_foreign_premium_share": 0.4, "regulation_easing_hazard_year": 0.3},
+        {
+            "market_foreign_premium_share": 0.4,
+            "regulation_easing_hazard_year": 0.3,
+            **PLAN_YARDSTICK,
+        },
     ],
 )
 def test_path_npv_is_the_runs_npv_under_the_fixed_rule(overrides, monkeypatch):

@@ -17,6 +17,7 @@ from models.economics.simulation import simulate
 from models.exceptions import ParameterError
 from models.inputs.params import validate
 from models.uncertainty import montecarlo
+from tests.conftest import PLAN_YARDSTICK
 from tests.oracle import reference
 
 #: The modes the oracle reproduces, in its own words: every registered mode must be
@@ -39,6 +40,7 @@ BULLISH = {
     "horizon_years": 15,
     "market_user_growth_year": -0.1,
     "market_foreign_premium_share": 0.25,
+    **PLAN_YARDSTICK,
     "market_svod_payer_share": 0.3,
     "growth_q_imitation_month": 0.25,
     "growth_p_innovation_month": 0.003,

@@ -75,11 +75,12 @@ SWITCH_STATE = {
 #: Years the service a switch starts is simulated from its launch, at least, past the
 #: horizon where need be, so that the final year its continuing value grows is close to
 #: steady; the months after the horizon are folded into the value beyond it
-#: (:meth:`models.economics.results.ModeResult.truncated`). Measured at base with
-#: ``market_foreign_premium_share`` 0.5 (expected case, the service's NPV from month 0,
-#: simulated to the horizon of 15 years against 25): launched 10 years before the
-#: horizon it was valued 6 % lower (switch at month 41: 530 against 563); 7 years, 17 %;
-#: 4 years, 73 % (switch at month 113: 75 against 283). Issue 20's review.
+#: (:meth:`models.economics.results.ModeResult.truncated`). Measured at base as issue 20
+#: left the model, with ``market_foreign_premium_share`` 0.5 (expected case, the
+#: service's NPV from month 0, simulated to the horizon of 15 years against 25):
+#: launched 10 years before the horizon it was valued 6 % lower (switch at month 41: 530
+#: against 563); 7 years, 17 %; 4 years, 73 % (switch at month 113: 75 against 283).
+#: Issue 20's review.
 SERVICE_RUN_YEARS = 10
 
 

@@ -192,20 +192,22 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "content_demand_elasticity",
         "float",
-        0.3,
+        0.65,
         "elasticity",
         "Elasticity of the market with respect to the catalogue: the market scales with "
         "(catalogue / market_reference_catalogue_titles) ** elasticity, so titles draw "
         "demand with diminishing returns.",
-        _A + "no China estimate was found; below 1 because each extra title adds less "
-        "(a subscriber needs a few titles worth the price, not all of them)",
+        "ref 8.7 (D): Netflix's share of subscriptions against its local content spend "
+        "per market subscription in India, Japan and Korea, log-log slope 0.66 (three "
+        "points, a rule of thumb); ref 3.14 "
+        "(D): the Dorfman-Steiner condition on Netflix's 2021 accounts gives 0.50 to 0.95 "
+        "as fewer or more of its other costs count as variable; 0.65",
         label="demand's response to the catalogue",
         min=0.0,
         max=1.5,
         uncertain=True,
-        default_range=(0.1, 0.6),
-        range_source="range: assumption: catalogue barely matters (0.1) to a catalogue "
-        "that doubles the market when it trebles (0.6)",
+        default_range=(0.45, 1.0),
+        range_source="range: ref 3.14's spread (0.50-0.95), widened: a weak prior",
     ),
     ParamSpec(
         "content_domestic_title_weight",
@@ -311,8 +313,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _A + "a policy, not a fact: 0 by default because, with content costing 0.6 to 5 "
         "times an own service's subscription revenue and a catalogue drawing demand with "
         "an elasticity below 1, every title bought beyond the plan lowers its value in "
-        "every shipped scenario (keeping pace at 1 cost solo US$ 19 m in base and US$ "
-        "460 m in letv_2015, committed, in issue 21's sixth review)",
+        "every shipped scenario (keeping pace at 1 costs solo US$ 14 m in base and US$ "
+        "305 m in letv_2015, committed, expected case; measured again with a leader's "
+        "catalogue as the yardstick)",
         label="content policy: pace kept with the leaders",
         min=0.0,
         max=1.0,

@@ -125,43 +125,55 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "market_foreign_premium_share",
         "float",
-        0.10,
+        0.43,
         "fraction",
         "Share of paying users who would consider a premium foreign service at the "
-        "reference price with a catalogue of market_reference_catalogue_titles (the "
-        "leaders' catalogue at month 0 as the yardstick; see that parameter): a potential, "
-        "before price, the catalogue's draw and the build-up of subscribers.",
-        _A + "no figure of this potential exists; 10 % is a round starting point. What "
-        "foreign services achieved where local platforms lead (refs 8.1-8.5) is a share "
-        "of subscriptions, not of payers (a payer holds several: 1.5-2 times less): India "
-        "7 %, Indonesia 12 %, Japan 14 %, Taiwan 21 %; the model's own services reach "
-        "3-4 % of payers by year 15 from this 10 % (validation report)",
+        "reference price with a leader's catalogue (market_reference_catalogue_titles): a "
+        "potential, before price, the catalogue's draw and the build-up of subscribers.",
+        "ref 8.7 (D): across Asian markets led by local platforms, Netflix's share of "
+        "subscriptions rises with its local content spend per market subscription with a "
+        "log-log slope of about 0.66 (India 7 % at US$ 3.5, Japan 14 % at US$ 8.9, Korea "
+        "35 % at US$ 39). At a Chinese leader's US$ 7-9 "
+        "per market subscription (iQIYI's RMB 14.8 bn, ref 2.2, over some 300 M paid "
+        "memberships: Tencent Video 114 M, iQIYI and Youku about 100 M each, research notes "
+        "4.2-4.3) the "
+        "curve gives 12-14 % of subscriptions, about 20 % of payers (a payer holds 1.5 "
+        "services: ref 8.2's 2.8 per customer and Japan's survey bound it); the model's "
+        "subscribers settle at 1 - churn / imitation = 0.46 of the potential "
+        "(growth_churn_rate_month 0.06, growth_q_imitation_month 0.112), so 0.20 / 0.46 = "
+        "0.43",
         label="share of payers open to a foreign service",
         min=0.0,
         max=1.0,
         uncertain=True,
-        default_range=(0.03, 0.25),
-        range_source="range: refs 8.1-8.5: 3 % (under India's achieved share of "
-        "subscriptions, with China's rules) to 25 % (Japan's and Indonesia's achieved "
-        "shares read as shares of payers, 14-24 %); Korea's 34-38 % rests on local "
-        "originals China would not allow",
+        default_range=(0.2, 0.85),
+        range_source="range: the same reading at the other markets' shares: India's 7 % "
+        "of subscriptions (9 % of payers, 0.2) to Taiwan's and South-East Asia's 21-22 % "
+        "read as 1.5-2 times that of payers (32-42 %, 0.7-0.9); Korea's 34-38 % rests on "
+        "local originals China would not allow",
     ),
     ParamSpec(
         "market_reference_catalogue_titles",
         "float",
-        300.0,
+        7500.0,
         "foreign-title equivalents",
-        "Catalogue at which market_foreign_premium_share holds at month 0; a larger "
-        "catalogue draws more (content_demand_elasticity). The yardstick grows with the "
-        "leaders' catalogue as the paying market grows (content_leader_spend_elasticity), "
-        "so a catalogue that stays the same size draws less. Domestic titles and "
-        "originals count by their weights.",
-        _A + "about the default solo catalogue in its third year (170 foreign titles, 400 "
-        "domestic at a quarter, six originals at three), so that the share means what a "
-        "settled service draws",
+        "A leader's catalogue at month 0, the yardstick of a catalogue's draw: "
+        "market_foreign_premium_share holds for a catalogue this size, a smaller one draws "
+        "(catalogue / this) ** content_demand_elasticity of it. The yardstick grows with "
+        "the leaders' catalogue as the paying market grows "
+        "(content_leader_spend_elasticity), so a catalogue that stays the same size draws "
+        "less. Domestic titles and originals count by their weights.",
+        "ref 2.2 (D): iQIYI's content cost of RMB 3.7 bn in Q4 2023, RMB 14.8 bn a year, "
+        "at CNY 7.1 is US$ 2,085 m, 22.9 times the default solo plan's US$ 91.2 m a year "
+        "(content breakdown, month-0 prices); spent on the plan's mix it keeps 22.9 times "
+        "the plan's third-year catalogue of 326 equivalents (168 foreign titles, 560 "
+        "domestic at a quarter, six originals at three) on offer: 7,454, rounded to 7,500 "
+        "(recomputed by tests/economics/test_market.py). The titles Ampere counted (ref "
+        "4.4 of docs/research/content_level.md: iQIYI 10,000, Tencent Video 7,000) are of "
+        "another kind: most are cheap library titles",
         min=1.0,
         max=100000.0,
-        label="reference catalogue",
+        label="reference catalogue: a leader's",
     ),
     ParamSpec(
         "market_price_elasticity",
