@@ -86,6 +86,16 @@ def root() -> Path:
 #: in its range makes them worth starting.
 PLAN_YARDSTICK = {"market_reference_catalogue_titles": 300.0}
 
+#: The market as the model had it before issue 21's content level: the plan-sized
+#: yardstick, a tenth of payers open to a foreign service (3-25 %) and demand's response
+#: to the catalogue at 0.3 (0.1-0.6), both sampled. Own services then win in some
+#: futures: the tests of a close decision use it.
+OLD_MARKET = {
+    **PLAN_YARDSTICK,
+    "market_foreign_premium_share": [0.03, 0.1, 0.25],
+    "content_demand_elasticity": [0.1, 0.3, 0.6],
+}
+
 NASTY_NAME = '<script>alert("x")</script> & co'
 
 

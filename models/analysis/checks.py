@@ -12,7 +12,11 @@ that of the paired differences. A relation holds when it holds within
 
 A check in which nothing moved (the own services are not worth starting, before and
 after: both values 0 on every path, and their committed values too) has tested
-nothing: it is reported **uninformative**, not as holding.
+nothing: it is reported **uninformative**, not as holding. A check that holds on some
+of the values it compares while others did not move (say licensing moved, and the own
+services, never started, are worth 0 before and after) says which were not tested
+(:attr:`Check.untested`), and on how many futures each tested value moved when not on
+all: it has been tested on those values only.
 
 Some relations hold for one kind of value only, and say so: a harsher regulator or a
 later launch can raise the *committed* value of a service that loses money (forced out
@@ -75,11 +79,13 @@ _SAME = 1e-6
 #: takes the final year as the first of a steady growth at ``finance_terminal_growth_year``:
 #: a service still ramping up at the horizon is undervalued if it wins (its cash has
 #: not caught up with its subscribers) and overvalued if it loses. Measured on the
-#: expected case with a foreign-premium share of 0.4 (services worth starting), at the
-#: first horizon within 5 points the value is still 7-13 % below its value at a horizon
-#: five years longer (solo 326 against 374, partner 498 against 533, the staged entry
-#: 379 against 415): the check catches a ramp-up, not the slower drift of users that
-#: grow faster than ``finance_terminal_growth_year`` (issue 21's saturating market).
+#: expected case with a foreign-premium share of 0.4 against a yardstick of 300 titles
+#: (services worth starting, as the model stood before issue 21 measured a catalogue
+#: against a leader's), at the first horizon within 5 points the value is still 7-13 %
+#: below its value at a horizon five years longer (solo 326 against 374, partner 498
+#: against 533, the staged entry 379 against 415): the check catches a ramp-up, not the
+#: slower drift of users that grow faster than ``finance_terminal_growth_year`` (issue
+#: 21's saturating market).
 STEADY_GAP = 0.05
 
 #: Status words.
@@ -100,13 +106,18 @@ class Check:
         Whether the model keeps it, or whether nothing moved to test it.
     detail : str
         The numbers behind the verdict: mean values before and after, US$ m, with the
-        standard error of the change.
+        standard error of the change (and the futures on which it moved, when not all).
+    untested : str
+        The values the relation compares that did not move, so that the verdict does not
+        rest on them ("solo adaptive, partner adaptive"); empty when every one moved, or
+        when none did (then the status is uninformative).
     """
 
     name: str
     rule: str
     status: str
     detail: str
+    untested: str = ""
 
     @property
     def passed(self) -> bool:
@@ -160,9 +171,10 @@ def _run(params, move: Move | None = None):
     return montecarlo.run(p, moved=move.drawn if move else None)
 
 
-def _compare(before, after, modes, rises: bool, kinds: tuple[str, ...]) -> tuple[str, str]:
-    """Status and detail of a monotone relation over ``modes`` and value ``kinds``."""
-    failed, moved, parts = False, False, []
+def _compare(before, after, modes, rises: bool, kinds: tuple[str, ...]) -> tuple[str, str, str]:
+    """Status, detail and untested values (:attr:`Check.untested`) of a monotone
+    relation over ``modes`` and value ``kinds``."""
+    failed, moved, parts, still = False, False, [], []
     for m in modes:
         bits = []
         for kind in kinds:
@@ -172,16 +184,19 @@ def _compare(before, after, modes, rises: bool, kinds: tuple[str, ...]) -> tuple
             d = a - b
             se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
             mean = float(d.mean())
-            if np.any(np.abs(d) > _STILL):
+            changed = int(np.count_nonzero(np.abs(d) > _STILL))
+            if changed:
                 moved = True
                 bad = mean < -SE_TOLERANCE * se if rises else mean > SE_TOLERANCE * se
                 failed |= bool(bad) and abs(mean) > _STILL
-                bits.append(f"{kind} {money(b.mean())} to {money(a.mean())} (±{se:,.1f})")
+                on = "" if changed == len(d) else f"; moved on {changed:,} of {len(d):,} futures"
+                bits.append(f"{kind} {money(b.mean())} to {money(a.mean())} (±{se:,.1f}{on})")
             else:  # this comparison tested nothing (say a service not started either way)
                 bits.append(f"{kind} {money(b.mean())}, unmoved")
+                still.append(f"{MODES.in_words(m)} {kind}")
         parts.append(f"{MODES.in_words(m)}: " + ", ".join(bits))
     status = FAILS if failed else (HOLDS if moved else UNINFORMATIVE)
-    return status, "; ".join(parts)
+    return status, "; ".join(parts), ", ".join(still) if moved else ""
 
 
 @dataclass(frozen=True)
@@ -198,8 +213,8 @@ class Relation:
 
     def check(self, params, before) -> Check:
         after = _run(params, _move(params, self.change(params)))
-        status, detail = _compare(before, after, self.modes(), self.rises, self.kinds)
-        return Check(self.name, self.rule, status, detail)
+        status, detail, untested = _compare(before, after, self.modes(), self.rises, self.kinds)
+        return Check(self.name, self.rule, status, detail, untested)
 
 
 def _services() -> tuple[str, ...]:
@@ -635,6 +650,7 @@ def checks_table(checks: list[Check]) -> pd.DataFrame:
                 "rule": c.rule,
                 "result": c.status,
                 "numbers (mean over the futures, US$ m; ± its standard error)": c.detail,
+                "not tested on (did not move)": c.untested,
             }
             for c in checks
         ]
@@ -685,7 +701,10 @@ def load(folder: str | os.PathLike, digest: str) -> list[Check] | None:
             log.warning("%s: run on other parameters; the checks are run again", path)
             return None
         found = [
-            Check(**{k: str(c[k]) for k in ("name", "rule", "status", "detail")})
+            Check(
+                **{k: str(c[k]) for k in ("name", "rule", "status", "detail")},
+                untested=str(c.get("untested", "")),
+            )
             for c in payload["checks"]
         ]
     except (OSError, ValueError, KeyError, TypeError) as exc:

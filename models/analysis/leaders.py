@@ -156,6 +156,36 @@ def own_services(params) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The last years of the horizon read as an own service's settled years by :func:`settled`.
+SETTLED_YEARS = 6
+
+
+def settled(params, own: pd.DataFrame | None = None, years: int = SETTLED_YEARS) -> pd.DataFrame:
+    """Each own service's economics in its settled years, the last ``years`` of the
+    horizon (run to the horizon, inputs and events in expectation; :func:`own_services`).
+
+    Returns
+    -------
+    DataFrame indexed by mode
+        ``subscribers_m`` (mean, millions), ``revenue_per_sub_usd`` (subscription
+        revenue net of VAT, US$ a subscriber-year), ``content_per_sub_usd`` (US$ a
+        subscriber-year) and ``content_share`` (content over that revenue).
+    """
+    own = own_services(params) if own is None else own
+    rows = {}
+    for mode, part in own.groupby("mode", sort=False):
+        late = part[part["year"] > part["year"].max() - years]
+        sub_years = late["subscribers_m"].sum()
+        revenue = (late["content_usd_m"] / late["content_share"]).sum()
+        rows[mode] = {
+            "subscribers_m": float(late["subscribers_m"].mean()),
+            "revenue_per_sub_usd": float(revenue / sub_years),
+            "content_per_sub_usd": float(late["content_usd_m"].sum() / sub_years),
+            "content_share": float(late["content_usd_m"].sum() / revenue),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def range_ends(params, quantiles=ENDS) -> pd.DataFrame:
     """Each uncertain input alone at each quantile, the others at their values: each own
     service's committed NPV (US$ m) and content paid per subscriber-year over its
@@ -270,6 +300,23 @@ def findings(
         f"{share.max():.0%} of its revenue, advertising included, and {ratio.min():.0%} or "
         "more of its membership revenue."
     ]
+    late = settled(params)
+    for mode, r in late.iterrows():
+        out.append(
+            f"{MODES.label(mode)}, run to the horizon in the expected case: in its last "
+            f"{SETTLED_YEARS} years {r['subscribers_m']:,.1f} M subscribers on average, who "
+            f"pay US${r['revenue_per_sub_usd']:,.0f} a year each net of VAT, while its "
+            f"content costs US${r['content_per_sub_usd']:,.0f} per subscriber-year: "
+            f"{r['content_share']:.0%} of its subscription revenue."
+        )
+    if len(late) and (late["content_share"] >= 1.0).all():
+        out.append(
+            "Content alone costs each own service more than its subscribers pay. What "
+            "decides an own service here is what content costs against what Chinese "
+            "subscribers pay, and how much of a leader's audience a foreign catalogue "
+            "draws (a catalogue a fraction of a leader's draws a fraction of its "
+            "audience, ref 8.7), more than how many payers are open to it."
+        )
     for mode in own_modes():
         mine = ends[ends["mode"] == mode]
         best = mine.loc[mine["npv"].idxmax()]

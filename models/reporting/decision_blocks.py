@@ -396,7 +396,12 @@ def checks_summary(d: Decision) -> HTMLBlock:
     held = sum(c.passed and c.informative for c in d.checks)
     failed = sum(not c.passed for c in d.checks)
     idle = sum(not c.informative for c in d.checks)
+    partly = sum(c.passed and c.informative and bool(c.untested) for c in d.checks)
     parts = [f"{held} of the {len(d.checks)} model checks hold on this scenario"]
+    if partly:
+        parts[0] += (
+            f", {partly} of them on some of the values they compare only (the others did not move)"
+        )
     if failed:
         parts.append(f"{failed} fail (see the warning at the top)")
     if idle:
@@ -416,10 +421,17 @@ def checks_block(checks: list) -> HTMLBlock:
 
     held = sum(c.passed and c.informative for c in checks)
     idle = sum(not c.informative for c in checks)
+    partly = sum(c.passed and c.informative and bool(c.untested) for c in checks)
     idle_text = (
         f" {idle} tested nothing here: nothing they compare moved (a service not worth "
         "starting is worth 0 before and after), so they are not counted as holding."
         if idle
+        else ""
+    ) + (
+        f" {partly} of those that hold were tested on some of the values they compare "
+        "only: the last column names the values that did not move, on which the verdict "
+        "does not rest."
+        if partly
         else ""
     )
     return table(

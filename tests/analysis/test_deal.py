@@ -8,9 +8,11 @@ import pytest
 from models.analysis.deal import deal_zone, npvs_at_share, partner_cash_flow, walk_away
 from models.economics.simulation import simulate
 from models.inputs.params import validate
+from tests.conftest import PLAN_YARDSTICK
 
 PROFITABLE = {
     "market_foreign_premium_share": 0.5,
+    **PLAN_YARDSTICK,
     "growth_cac_months": 1.0,
     "content_originals_usd_m_year": 0.0,
 }

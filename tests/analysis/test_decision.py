@@ -10,13 +10,16 @@ from models.economics.modes import MODES
 from models.inputs.params import validate
 from models.reporting import decision_blocks as dr
 from models.reporting import risk_charts
+from tests.conftest import OLD_MARKET
 
 #: The review rules trained on 2,000 paths, not the default 8,000: these tests read the
 #: decision's parts, not the rule's precision, and training is most of an analysis' time.
 FEW = {"decision_training_paths": 2000}
 
-#: A scenario where the answer is close: a partnership wins in some futures.
+#: A scenario where the answer is close: a partnership wins in some futures (in the
+#: market as it was before a catalogue was measured against a leader's).
 CLOSE = {
+    **OLD_MARKET,
     "content_originals_usd_m_year": 0.0,
     "finance_fixed_usd_m_year": 10.0,
     "content_foreign_titles_year": 30.0,

@@ -8,6 +8,7 @@ import pytest
 
 from models.analysis import drivers
 from models.inputs.params import validate
+from tests.conftest import OLD_MARKET
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +70,12 @@ def test_sobol_on_the_model(params):
 
 
 def test_the_frontier_finds_where_an_own_service_becomes_best():
-    """Base: the partnership trails; the share of payers open to a foreign service is
-    among what moves it most, and at the value found the partnership ties with the best
-    other way, losing just below and winning just above; a driver that never makes it
-    best says so."""
-    p = validate()
+    """In the market as it was before a catalogue was measured against a leader's, the
+    partnership trails; the share of payers open to a foreign service
+    is among what moves it most, and at the value found the partnership ties with the
+    best other way, losing just below and winning just above; a driver that never makes
+    it best says so. (In base no input alone makes an own service the best way in.)"""
+    p = validate(OLD_MARKET)
     table = drivers.frontier(p, ["solo", "partner"])
     assert set(table["mode"]) == {"solo", "partner"}
     # every uncertain input is scanned, crossings first, nearest first

@@ -10,6 +10,7 @@ from models.analysis import flexibility
 from models.economics.reviews import ExitRule
 from models.inputs.params import validate
 from models.uncertainty import montecarlo
+from tests.conftest import OLD_MARKET
 
 
 @pytest.fixture(scope="module")
@@ -17,6 +18,7 @@ def mc():
     # the "close" case, where the partnership is worth running in some futures
     return montecarlo.run(
         validate(
+            **OLD_MARKET,
             content_originals_usd_m_year=0.0,
             finance_fixed_usd_m_year=10.0,
             content_foreign_titles_year=30.0,

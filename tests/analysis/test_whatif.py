@@ -16,6 +16,7 @@ from models.exceptions import ParameterError
 from models.inputs.params import validate
 from models.inputs.schema import SPECS
 from models.uncertainty import montecarlo
+from tests.conftest import PLAN_YARDSTICK
 
 #: Small enough for tests, the panel's own size elsewhere.
 N = 200
@@ -93,6 +94,7 @@ def test_rules_are_refitted_where_reusing_them_would_hide_the_change(base, engin
     whatever it sees; on generous terms, the rule fitted there stays in some futures,
     and is worth more than the starting rule applied to the same futures."""
     generous = {
+        **PLAN_YARDSTICK,
         "partner_revenue_share": 0.1,
         "content_domestic_title_usd_m": 0.12,
         "content_rights_usd_m_per_title": 0.16,

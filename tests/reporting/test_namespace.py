@@ -9,7 +9,7 @@ from models.exceptions import ParameterError
 from models.inputs.params import validate
 from models.reporting.namespace import from_namespace, parameter_cell_names
 
-SHARE = "market_foreign_premium_share"  # fraction, default 0.1, default range 0.03-0.25
+SHARE = "market_foreign_premium_share"  # fraction, default 0.43, default range 0.2-0.85
 CHURN = "growth_churn_rate_month"  # fraction per month, default 0.06, range 0.05-0.1
 PAYERS = "market_svod_payer_share"  # fraction, default 0.15, range 0.08-0.25
 
@@ -81,10 +81,10 @@ def test_from_namespace_takes_mappings_and_the_correlations_list():
 def test_papermill_can_pin_an_input_at_its_default():
     """``market-entry run`` passes ``overrides()``, which includes inputs pinned at their
     default; in Papermill's injected cell they stay pinned."""
-    p = validate({SHARE: 0.1})
+    p = validate({SHARE: 0.43})
     injected = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in p.overrides().items())
-    own = "# Parameters: edit here\nmarket_foreign_premium_share = 0.1  # fraction\n"
-    ns = {"In": ["", own, injected], SHARE: 0.1}
+    own = "# Parameters: edit here\nmarket_foreign_premium_share = 0.43  # fraction\n"
+    ns = {"In": ["", own, injected], SHARE: 0.43}
     q = from_namespace(ns)
     assert q.pinned == {SHARE} and q.digest() == p.digest()
     ns["In"] = ["", own]  # the notebook's own cell only: the default, sampled

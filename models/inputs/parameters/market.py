@@ -133,15 +133,14 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "ref 8.7 (D): across Asian markets led by local platforms, Netflix's share of "
         "subscriptions rises with its local content spend per market subscription with a "
         "log-log slope of about 0.66 (India 7 % at US$ 3.5, Japan 14 % at US$ 8.9, Korea "
-        "35 % at US$ 39). At a Chinese leader's US$ 7-9 "
-        "per market subscription (iQIYI's RMB 14.8 bn, ref 2.2, over some 300 M paid "
-        "memberships: Tencent Video 114 M, iQIYI and Youku about 100 M each, research notes "
-        "4.2-4.3) the "
-        "curve gives 12-14 % of subscriptions, about 20 % of payers (a payer holds 1.5 "
-        "services: ref 8.2's 2.8 per customer and Japan's survey bound it); the model's "
-        "subscribers settle at 1 - churn / imitation = 0.46 of the potential "
-        "(growth_churn_rate_month 0.06, growth_q_imitation_month 0.112), so 0.20 / 0.46 = "
-        "0.43",
+        "35 % at US$ 39). At a Chinese leader's spend, iQIYI's RMB 14.8 bn (ref 2.2) at "
+        "7.1 over some 300 M paid memberships (Tencent Video 114 M, iQIYI and Youku about "
+        "100 M each, research notes 4.2-4.3), US$ 7.0 each, the curve gives 11 % of "
+        "subscriptions: 34 M subscribers, 21 % of the 160 M payers of month 0. The "
+        "model's subscribers settle at 0.49 of the potential (Bass with churn at the "
+        "growth defaults: churn 0.06 and imitation 0.112 a month), so 0.21 / 0.49 = 0.43. "
+        "Netflix's shares were won at its own premium prices, so the price factor is not "
+        "divided out again (with it, 0.51)",
         label="share of payers open to a foreign service",
         min=0.0,
         max=1.0,
@@ -168,7 +167,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "(content breakdown, month-0 prices); spent on the plan's mix it keeps 22.9 times "
         "the plan's third-year catalogue of 326 equivalents (168 foreign titles, 560 "
         "domestic at a quarter, six originals at three) on offer: 7,454, rounded to 7,500 "
-        "(recomputed by tests/economics/test_market.py). The titles Ampere counted (ref "
+        "(recomputed by tests/analysis/test_leaders.py). The titles Ampere counted (ref "
         "4.4 of docs/research/content_level.md: iQIYI 10,000, Tencent Video 7,000) are of "
         "another kind: most are cheap library titles",
         min=1.0,
