@@ -27,6 +27,10 @@ def test_every_check_holds_on_every_scenario(path: Path):
     if path.stem == "base":  # every check tests something on the base case
         idle = [c.name for c in found if not c.informative]
         assert not idle, idle
+        # the own services are never started there: a relation over them says that their
+        # values with reviews were not tested (the live market below tests them)
+        more = next(c for c in found if c.name == "more market")
+        assert more.status == checks.HOLDS and "solo adaptive" in more.untested
 
 
 @pytest.mark.parametrize(
@@ -160,7 +164,3 @@ def test_where_own_services_are_worth_starting_every_check_tests_them():
     untested = [(c.name, c.untested) for c in found if "solo adaptive" in c.untested]
     untested += [(c.name, c.untested) for c in found if "partner adaptive" in c.untested]
     assert not untested, untested
-    # and in base the same relations say what they did not test
-    base = {c.name: c for c in checks.model_checks(validate())}
-    assert "solo adaptive" in base["more market"].untested
-    assert base["more market"].status == checks.HOLDS
