@@ -23,7 +23,11 @@ from typing import Any
 import pandas as pd
 
 from models.analysis.drivers import expected_npv
+from models.economics.modes import MODES
+from models.format import money, show
+from models.inputs.display import format_value, label
 from models.inputs.params import validate
+from models.inputs.schema import SPECS
 
 #: Relative and absolute tolerance under which two headline numbers are the same.
 RTOL = 1e-9
@@ -45,6 +49,11 @@ def _number(v: Any) -> float | None:
     if isinstance(v, bool) or not isinstance(v, int | float):
         return None
     return float(v)
+
+
+def _finite(v: Any) -> bool:
+    x = _number(v)
+    return x is not None and math.isfinite(x)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -109,8 +118,12 @@ class Comparison:
         return bool(self.headline["same"].all()) if len(self.headline) else True
 
     def differences(self) -> list[str]:
-        """What differs about the inputs, in words, most likely cause first."""
-        out = [f"parameter {k}: {_show(a)} -> {_show(b)}" for k, (a, b) in self.parameters.items()]
+        """What differs about the inputs, in words, most likely cause first (parameters
+        by their labels, values with their units: :func:`value_in_words`)."""
+        out = [
+            f"{label(k)}: {value_in_words(k, a)} -> {value_in_words(k, b)}"
+            for k, (a, b) in self.parameters.items()
+        ]
         out += [f"data file {k}: {_hash(a)} -> {_hash(b)}" for k, (a, b) in self.data.items()]
         out += [f"notebook {k}: {_hash(a)} -> {_hash(b)}" for k, (a, b) in self.notebooks.items()]
         if self.commit:
@@ -119,10 +132,159 @@ class Comparison:
         return out
 
 
-def _show(v: Any) -> str:
-    from models.format import show
+def value_in_words(name: str, v: Any) -> str:
+    """A parameter's value as a reader writes it: with its unit (5.2 %, US$12 m), a
+    range as ``low to high (most likely mode)``, None as the default's value."""
+    if v is None:
+        spec = SPECS.get(name)
+        return "the default" + (f" ({value_in_words(name, spec.default)})" if spec else "")
+    if name in SPECS and _number(v) is not None:
+        return format_value(name, float(v)) if math.isfinite(float(v)) else show(v, 60)
+    triple = isinstance(v, list | tuple) and len(v) == 3
+    if name in SPECS and triple and all(_finite(x) for x in v):
+        low, mode, high = (format_value(name, float(x)) for x in v)
+        return f"{low} to {high} (most likely {mode})"
+    return show(v, 60)
 
-    return "(default)" if v is None else show(v, 60)
+
+#: Words for the headline's numbers of each mode (``modes.<mode>.<key>``).
+MODE_NUMBERS = {
+    "mean": "mean NPV",
+    "median": "median NPV",
+    "p5": "NPV, 5th percentile",
+    "p95": "NPV, 95th percentile",
+    "p_loss": "chance of a loss",
+    "p_best": "chance of being the best mode",
+    "p_gain_if_run": "chance of a gain if run to the horizon",
+    "expected": "expected-case NPV",
+    "committed": "mean NPV if never left",
+    "adaptive": "mean NPV under the review rule",
+    "foresight": "mean NPV with foresight",
+}
+
+#: Words for the headline's other numbers.
+HEADLINE_NUMBERS = {
+    "recommended": "recommended",
+    "runner_up": "runner-up",
+    "lead.mean": "lead over the runner-up (mean NPV)",
+    "lead.se": "standard error of the lead",
+    "deal_zone.exists": "a deal zone exists",
+    "deal_zone.low": "deal zone, lowest revenue share",
+    "deal_zone.high": "deal zone, highest revenue share",
+    "deal_zone.alternative": "deal zone, the streamer's alternative",
+    "probability_best": "how sure (share of futures in which the recommendation is best)",
+    "n_paths": "futures simulated",
+    "decision_rule": "decision rule",
+    "checks_failed": "model checks failed",
+    "checks_uninformative": "model checks uninformative",
+}
+
+_MONEY = {"mean", "median", "p5", "p95", "expected", "committed", "adaptive", "foresight"}
+_SHARES = {"p_loss", "p_best", "p_gain_if_run"}
+
+
+def _kind(key: str) -> str:
+    """How a headline number reads: ``money`` (US$ m), ``share``, ``mode`` or ``other``."""
+    last = key.rsplit(".", 1)[-1]
+    if (key.startswith("modes.") and last in _MONEY) or key.startswith("npv_usd_m."):
+        return "money"
+    if key in ("lead.mean", "lead.se"):
+        return "money"
+    if key.startswith("modes.") and last in _SHARES:
+        return "share"
+    if key in ("probability_best", "deal_zone.low", "deal_zone.high"):
+        return "share"
+    if key in ("recommended", "runner_up", "deal_zone.alternative"):
+        return "mode"
+    return "other"
+
+
+def headline_label(key: str) -> str:
+    """A headline number's name in words (``modes.solo.mean``: "Solo, mean NPV")."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "modes":
+        return f"{MODES.label(parts[1])}, {MODE_NUMBERS.get(parts[2], parts[2])}"
+    if len(parts) == 2 and parts[0] == "npv_usd_m":  # manifests before headline.modes
+        return f"{MODES.label(parts[1])}, mean NPV"
+    return HEADLINE_NUMBERS.get(key, key)
+
+
+def headline_value(key: str, v: Any) -> str:
+    """A headline number as a reader writes it (``$103 m``, ``−$30 m``, ``12.5 %``)."""
+    if v is None:
+        return "(none)"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    x = _number(v)
+    if x is not None and not math.isfinite(x):
+        return "n/a"
+    kind = _kind(key)
+    if x is not None and kind == "money":
+        return money(x)
+    if x is not None and kind == "share":
+        return f"{x:.1%}".replace("%", " %")
+    if x is not None:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+    if kind == "mode" and isinstance(v, str):
+        return MODES.label(v)
+    if isinstance(v, list):
+        return ", ".join(str(i) for i in v) if v else "(none)"
+    return show(v, 60)
+
+
+def headline_change(key: str, a: Any, b: Any) -> str:
+    """The change of a headline number in words (``+$12 m``, ``+3.1 points``; empty if
+    the values are not both finite numbers)."""
+    x, y = _number(a), _number(b)
+    if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
+        return ""
+    kind = _kind(key)
+    if kind == "money":
+        return money(y - x, signed=True)
+    if kind == "share":
+        return f"{(y - x) * 100:+.1f} points"
+    return f"{y - x:+,.4g}"
+
+
+def headline_lines(table: pd.DataFrame, limit: int | None = None) -> tuple[list[str], int]:
+    """The headline numbers that differ, one line each in words (``Solo, mean NPV:
+    −$30 m -> −$28 m (+$1.5 m)``), at most ``limit`` of them (None: all).
+
+    Returns
+    -------
+    (lines, hidden)
+        The lines, and how many differing numbers were left out.
+    """
+    moved = table[~table["same"].astype(bool)]
+    shown = moved if limit is None else moved.head(limit)
+    lines = []
+    for row in shown.itertuples():
+        change = headline_change(row.key, row.a, row.b)
+        a, b = headline_value(row.key, row.a), headline_value(row.key, row.b)
+        lines.append(f"{headline_label(row.key)}: {a} -> {b}" + (f" ({change})" if change else ""))
+    return lines, len(moved) - len(shown)
+
+
+def attribution_lines(attribution: pd.DataFrame) -> list[str]:
+    """The attribution table (:func:`attribute`) as aligned text: a row per driver by its
+    label, a column per mode by its label, the changes as signed money (``−$30 m``)."""
+    rows = [
+        [label(str(i)) if str(i) in SPECS else str(i)]
+        + [
+            money(float(v), signed=True) if math.isfinite(float(v)) else "n/a"
+            for v in attribution.loc[i]
+        ]
+        for i in attribution.index
+    ]
+    header = ["driver"] + [MODES.label(str(m)) for m in attribution.columns]
+    widths = [max(len(r[j]) for r in [header, *rows]) for j in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return "  ".join([first, *rest]).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
 
 
 def _hash(v: Any) -> str:
@@ -177,8 +339,8 @@ def attribute(given_a: Mapping[str, Any], given_b: Mapping[str, Any]) -> pd.Data
         columns: the modes (US$ m).
     """
     changed = _changed(dict(given_a), dict(given_b))
-    for label in ("scenario_name", "scenario_notes"):
-        changed.pop(label, None)
+    for name in ("scenario_name", "scenario_notes"):
+        changed.pop(name, None)
     pa, pb = validate(dict(given_a)), validate(dict(given_b))
     base = expected_npv(pa)
     rows = {}

@@ -1,8 +1,9 @@
 """ "Since the last run": what changed from the scenario's previous report, and why.
 
 A scheduled run (``market-entry run``) executes the main report with ``outputs_dir`` set
-to its own run folder, while the scenario's ``latest`` still points at the previous
-successful run. :func:`since_last_run` reads that run's manifest and compares: the
+to its own run folder, while the scenario's ``latest`` still points at the last
+official run (never a variant: :mod:`models.runner.run`). :func:`since_last_run` reads
+that run's manifest (:func:`previous_run`) and compares: the
 parameters given, the data files, the code's commit, and the headline (the
 recommendation, how sure, each mode's mean NPV), with the change in each mode's
 expected-case NPV attributed to each changed parameter
@@ -31,8 +32,20 @@ from models.reporting.decision_blocks import headline_numbers
 from models.reporting.provenance import git_commit, read_manifest
 
 
+def official(manifest: dict[str, Any]) -> bool:
+    """Whether a run is its scenario's answer (not a variant): its manifest does not say
+    ``"official": false`` (runs from before variants say nothing, and count as official)."""
+    return manifest.get("official", True) is not False
+
+
 def previous_run(outputs_dir: str | Path) -> Path | None:
-    """The scenario's previous successful run, if this is a run with one."""
+    """The scenario's last official run, if this is a run with one.
+
+    That is ``latest``'s target, which only an official successful run (or a variant
+    made official with ``--latest``) becomes. Should ``latest`` point at a variant all
+    the same (moved by hand), the newest successful official run before this one is
+    taken instead, so that a report never compares itself with a variant.
+    """
     if not str(outputs_dir):
         return None
     here = Path(outputs_dir).resolve()
@@ -40,7 +53,23 @@ def previous_run(outputs_dir: str | Path) -> Path | None:
     if not latest.is_symlink():
         return None
     target = latest.resolve()
-    return target if target != here and (target / "manifest.json").is_file() else None
+    if target == here or not (target / "manifest.json").is_file():
+        return None
+    try:
+        if official(read_manifest(target)):
+            return target
+    except OutputError:
+        return target  # unreadable: since_last_run says so
+    for run in sorted(here.parent.iterdir(), reverse=True):
+        if run.is_symlink() or run == here or run.name >= here.name or run.name.startswith("."):
+            continue
+        try:
+            m = read_manifest(run)
+        except OutputError:
+            continue
+        if m.get("status") == "succeeded" and official(m):
+            return run
+    return None
 
 
 def _value(name: str, v: Any) -> str:
@@ -61,7 +90,8 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
     if prev_dir is None:
         return _note(
             "No earlier run of this scenario to compare with (a scheduled run compares "
-            "itself with the scenario's previous successful run)."
+            "itself with the scenario's last official run, the one its latest points at; "
+            "variants, runs whose -p changed the scenario's values, are left out)."
         )
     try:
         prev = read_manifest(prev_dir)

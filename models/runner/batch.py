@@ -2,7 +2,9 @@
 
 Each scenario runs as its own ``market-entry run`` process (up to ``jobs`` at a time),
 into its own run folder, with its own lock, log and exit code: one failure does not
-stop the others. Every scenario file is validated before anything runs, so a typo
+stop the others. A ``-p`` that changes a scenario's value makes its run a variant,
+which leaves the scenario's ``latest`` alone (``--latest`` promotes it; see
+:mod:`models.runner.run`). Every scenario file is validated before anything runs, so a typo
 refuses the batch at once with one line. When at least two runs succeeded, the
 comparison notebook (``notebooks/compare.ipynb``) is executed on their run folders
 into ``reports/_compare/<batch id>/compare.html`` (offline, like every report).
@@ -61,7 +63,10 @@ class ScenarioRun:
         sure = h.get("probability_best")
         how = f" ({sure:.0%} of {h.get('n_paths', 0):,} futures)" if sure is not None else ""
         rec = MODES.label(rec)
-        return f"ok {name}: {rec}{how} in {self.seconds:.0f} s, {self.result['reports'][0]}"
+        official = (self.result or {}).get("official") is not False
+        variant = "" if official else ", a variant (latest left alone),"
+        report = self.result["reports"][0]
+        return f"ok {name}: {rec}{how}{variant} in {self.seconds:.0f} s, {report}"
 
 
 def _command(scenario: Path, reports: Path, args: list[str]) -> list[str]:

@@ -1,7 +1,9 @@
 """``reports/index.html``: every scenario and run, newest first, with headline numbers.
 
 Built from the runs' ``manifest.json`` files only, so it can be rebuilt at any time
-(``market-entry index``). All text from manifests is escaped.
+(``market-entry index``). All text from manifests is escaped. A variant run (one whose
+``-p`` overrides changed its scenario's values, which leaves ``latest`` alone) is marked
+``VARIANT`` in its parameters column, with the overrides that made it one in words.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models.analysis.rundiff import value_in_words
 from models.economics.modes import MODES
 from models.exceptions import MarketEntryError
 from models.format import show
+from models.inputs.display import label
 from models.runner.files import check_writable, write_atomic
 from models.runner.lock import locked
 from models.runner.status import status_of
@@ -87,6 +91,33 @@ def _overrides(m: dict[str, Any]) -> list[str]:
     return [f"{k} = {show(v, 40)}" for k, v in list(given.items())[:12]]
 
 
+def _variant(m: dict[str, Any]) -> str:
+    """What makes a run a variant, in words (empty for an official run).
+
+    A run is official unless its manifest says ``"official": false`` (manifests from
+    before variants have no such key: their runs count as official). A variant made
+    ``latest`` with ``--latest`` says so too.
+    """
+    variant = m.get("variant_overrides")
+    changes = []
+    if isinstance(variant, dict):
+        for name, values in list(variant.items())[:12]:
+            values = values if isinstance(values, dict) else {}
+            run, own = values.get("run"), values.get("scenario")
+            text = f"{label(str(name))} {value_in_words(str(name), run)}"
+            if own is not None:
+                text += f" (the scenario's: {value_in_words(str(name), own)})"
+            changes.append(text)
+    what = "; ".join(changes)
+    if m.get("official", True) is not False:
+        return f"VARIANT made latest with --latest: {what}" if what else ""
+    if m.get("reproduces"):
+        return f"VARIANT: a rerun of {m['reproduces']} (market-entry reproduce)"
+    if what:
+        return f"VARIANT, not the scenario's answer: {what}"
+    return "VARIANT, not the scenario's answer (run with --variant)"
+
+
 def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
     """What the index shows of one run (plain text: the template escapes it)."""
     d: Path = m["_dir"]
@@ -121,6 +152,7 @@ def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
     if isinstance(cell, dict) and cell.get("index") is not None:
         where = f" (cell {cell.get('index')}: {str(cell.get('source', ''))[:80]})"
     timings = m.get("timings_s") or {}
+    variant = _variant(m)
     return {
         "scenario": d.parent.name,
         "title": str(m.get("scenario_name") or ""),
@@ -133,7 +165,9 @@ def _row(m: dict[str, Any], latest: dict[str, str]) -> dict[str, Any]:
         "error": (str(m.get("error") or "") + where)[:400],
         "recommended": rec_text,
         "npvs": [_npv(m, mode) for mode in MODES.names()],
-        "overrides": _overrides(m),
+        "variant": variant,
+        # the template shows this column's lines: the variant's marker first
+        "overrides": ([variant] if variant else []) + _overrides(m),
         "parameters_hash": str(m.get("parameters_hash") or ""),
     }
 

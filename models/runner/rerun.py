@@ -26,30 +26,45 @@ from models.reporting.provenance import read_manifest
 log = logging.getLogger(__name__)
 
 
-def _headline_lines(table: pd.DataFrame, limit: int = 12) -> list[str]:
-    lines = []
-    for row in table[~table["same"]].head(limit).itertuples():
-        change = f" ({row.change:+,.3f})" if row.change is not None and pd.notna(row.change) else ""
-        lines.append(f"  {row.key}: {_value(row.a)} -> {_value(row.b)}{change}")
-    hidden = int((~table["same"]).sum()) - len(lines)
+#: How many differing headline numbers ``diff`` and ``reproduce`` list without ``--all``.
+HEADLINE_LIMIT = 25
+
+#: How many changed inputs ``diff`` and ``reproduce`` list without ``--all``.
+INPUTS_LIMIT = 40
+
+
+def _cut(lines: list[str], hidden: int, what: str, command: str) -> list[str]:
+    """``lines`` indented, then a line saying how many more there are and how to see
+    them all."""
+    out = [f"  {line}" for line in lines]
     if hidden > 0:
-        lines.append(f"  ... and {hidden} more")
-    return lines
+        out.append(f"  ... and {hidden} more {what} ({command} --all lists them all)")
+    return out
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.4g}"
-    return "(none)" if v is None else str(v)
+def _inputs(differences: list[str], show_all: bool, command: str) -> list[str]:
+    shown = differences if show_all else differences[:INPUTS_LIMIT]
+    return _cut(shown, len(differences) - len(shown), "changes", command)
+
+
+def _headline(table: pd.DataFrame, show_all: bool, command: str) -> list[str]:
+    lines, hidden = rundiff.headline_lines(table, None if show_all else HEADLINE_LIMIT)
+    return _cut(lines, hidden, "numbers", command)
 
 
 def reproduce(
-    run_dir: Path, reports_dir: Path | None = None, **run_kwargs: Any
+    run_dir: Path,
+    reports_dir: Path | None = None,
+    *,
+    show_all: bool = False,
+    **run_kwargs: Any,
 ) -> tuple[bool, str]:
     """Rerun ``run_dir`` with its recorded parameters; returns (matched, report text).
 
     The new run goes to ``reports_dir`` (by default the tree ``run_dir`` is in), as a
-    new folder of the same scenario, without moving ``latest``.
+    new folder of the same scenario, without moving ``latest``. The text names
+    parameters and headline numbers in words, with their units; ``show_all`` lists
+    every difference, not only the first :data:`HEADLINE_LIMIT`.
     """
     from models.runner.run import run_report
 
@@ -94,34 +109,43 @@ def reproduce(
         lines.append(f"reproduced: all {n} headline numbers match")
     else:
         lines.append(f"not reproduced: {n - agree} of {n} headline numbers differ")
-        lines += _headline_lines(comparison.headline)
+        lines += _headline(comparison.headline, show_all, f"market-entry reproduce {run_dir}")
     differences = comparison.differences()
     if differences:
         lines.append("inputs that differ from the original run:")
-        lines += [f"  {d}" for d in differences[:20]]
+        lines += _inputs(differences, show_all, f"market-entry reproduce {run_dir}")
     elif not matched:
         lines.append("no recorded input differs: the difference is in the run itself")
     lines += notes
     return matched, "\n".join(lines)
 
 
-def diff(run_a: Path, run_b: Path) -> tuple[rundiff.Comparison, pd.DataFrame | None, str]:
+def diff(
+    run_a: Path, run_b: Path, *, show_all: bool = False
+) -> tuple[rundiff.Comparison, pd.DataFrame | None, str]:
     """Compare two runs; returns the comparison, the attribution of each mode's
     expected-case NPV change to the changed parameters (None if none changed or they
-    no longer validate), and the report text."""
+    no longer validate), and the report text.
+
+    The text names parameters, modes and headline numbers in words, money in US$ m
+    (``−$30 m``); it lists the first :data:`INPUTS_LIMIT` changed inputs and
+    :data:`HEADLINE_LIMIT` headline numbers, and says how many more there are, unless
+    ``show_all``.
+    """
     a, b = read_manifest(Path(run_a)), read_manifest(Path(run_b))
     comparison = rundiff.compare(a, b)
+    command = f"market-entry diff {run_a} {run_b}"
     lines = [
         f"from {Path(run_a)} ({a.get('started', '?')})",
         f"  to {Path(run_b)} ({b.get('started', '?')})",
     ]
     differences = comparison.differences()
     lines.append("what changed:" if differences else "no recorded input changed")
-    lines += [f"  {d}" for d in differences[:40]]
+    lines += _inputs(differences, show_all, command)
     n = len(comparison.headline)
-    moved = int((~comparison.headline["same"]).sum())
+    moved = int((~comparison.headline["same"].astype(bool)).sum())
     lines.append(f"headline: {moved} of {n} numbers changed" if moved else "headline: unchanged")
-    lines += _headline_lines(comparison.headline, limit=25)
+    lines += _headline(comparison.headline, show_all, command)
     attribution = None
     if comparison.parameters:
         try:
@@ -133,7 +157,7 @@ def diff(run_a: Path, run_b: Path) -> tuple[rundiff.Comparison, pd.DataFrame | N
             "drivers of the change in each mode's expected-case NPV (US$ m; each changed "
             "parameter alone, then all together):"
         )
-        lines += ["  " + line for line in attribution.round(1).to_string().splitlines()]
+        lines += ["  " + line for line in rundiff.attribution_lines(attribution)]
     if comparison.data or comparison.notebooks or comparison.commit or comparison.packages:
         lines.append(
             "changes of data, notebooks, code or packages are not attributed: rerun the old "

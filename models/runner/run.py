@@ -4,8 +4,16 @@
 ``manifest.json`` (parameters and their hash, timings, versions, status). Everything is
 validated before anything is written; a failed or interrupted run keeps its notebook
 and HTML in a folder whose name ends in ``-failed`` and leaves ``latest`` alone; only a
-successful run moves ``reports/<scenario>/latest`` to itself, atomically. The index
-``reports/index.html`` is rebuilt after every run.
+successful *official* run moves ``reports/<scenario>/latest`` to itself, atomically. The
+index ``reports/index.html`` is rebuilt after every run.
+
+A run is official when its parameters are its scenario file's: a ``-p`` override that
+changes a value makes it a *variant* (:func:`variant_overrides`), which is kept and
+listed but leaves ``latest`` (the scenario's answer, and what "Since the last run"
+compares with) alone. ``latest=True`` (``--latest``) makes a variant official all the
+same; ``latest=False`` (``--variant``, ``market-entry reproduce``) keeps any run a
+variant. The manifest records ``official``, ``variant_overrides`` (each override that
+changed a value: the scenario's value and the run's) and ``latest_choice``.
 """
 
 from __future__ import annotations
@@ -28,13 +36,14 @@ from models._fingerprint import data_hashes, file_hashes, packages
 from models._paths import NOTEBOOKS, PROJECT_ROOT
 from models._version import __version__
 from models.exceptions import (
+    MarketEntryError,
     NotebookError,
     OutputError,
     ParameterError,
     ReportError,
     RunTimeoutError,
 )
-from models.inputs.scenario import slug
+from models.inputs.scenario import load, slug
 from models.reporting.provenance import METADATA_KEY, git_commit
 from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.html import notebook_to_html
@@ -260,6 +269,54 @@ def _check_limits(timeout: float | None, cell_timeout: float | None, keep: int |
         raise ParameterError(f"--keep={keep!r}: expected a whole number of runs >= 1")
 
 
+def variant_overrides(
+    scenario: Path, overrides: dict[str, Any] | None, params
+) -> dict[str, dict[str, Any]]:
+    """The ``-p`` overrides that make a run a variant of its scenario file.
+
+    An override that sets a value equal to the file's own (or, where the file does not
+    set it, to the default) changes nothing and is left out.
+
+    Parameters
+    ----------
+    scenario : Path
+        The scenario file.
+    overrides : dict, optional
+        The ``-p`` values.
+    params : Parameters
+        The run's parameters (the file with the overrides, validated).
+
+    Returns
+    -------
+    dict
+        Parameter name to ``{"scenario": file's value, "run": run's value}`` (the
+        file's value None when the file alone does not validate); empty for an official
+        run.
+    """
+    if not overrides:
+        return {}
+    try:
+        own = load(scenario)
+    except MarketEntryError:  # the file is valid only with the overrides: all change it
+        own = None
+    if own is not None and own.digest() == params.digest():
+        return {}
+    ran = params.to_dict()
+    mine = own.to_dict() if own is not None else {}
+    out = {
+        name: {"scenario": mine.get(name), "run": ran.get(name)}
+        for name in overrides
+        if own is None or mine.get(name) != ran.get(name)
+    }
+    if not out:  # same values, but an input pinned (fixed) that the file samples
+        out = {
+            name: {"scenario": mine.get(name), "run": ran.get(name)}
+            for name in overrides
+            if name in params.pinned and name not in own.pinned
+        } or {name: {"scenario": mine.get(name), "run": ran.get(name)} for name in overrides}
+    return out
+
+
 def run_report(
     scenario: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
@@ -275,7 +332,7 @@ def run_report(
     log_level: str = "INFO",
     params=None,
     scenario_dir_name: str | None = None,
-    latest: bool = True,
+    latest: bool | None = None,
     reproduces: str | None = None,
 ) -> RunOutcome:
     """Execute notebooks for a scenario and write one report folder.
@@ -310,8 +367,12 @@ def run_report(
         reproduce``); ``scenario`` then only names the run.
     scenario_dir_name : str, optional
         The scenario folder (default: the scenario file's name).
-    latest : bool
-        Whether a successful run becomes the scenario's ``latest``.
+    latest : bool, optional
+        Whether a successful run becomes the scenario's ``latest``. None (the default):
+        only an official run does, one whose parameters are the scenario file's
+        (:func:`variant_overrides`); True (``--latest``): a variant does too, recorded
+        as promoted; False (``--variant``): the run stays a variant whatever its
+        parameters.
     reproduces : str, optional
         The run id this run reproduces (recorded in the manifest).
 
@@ -332,7 +393,9 @@ def run_report(
     t0 = time.perf_counter()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
     nb_paths = notebook_paths(notebook)
+    reproducing = params is not None  # parameters given: no scenario file to vary from
     params = run_parameters(scenario_path, overrides, params=params)
+    variant = {} if reproducing else variant_overrides(scenario_path, overrides, params)
     _check_limits(timeout, cell_timeout, keep)
     if log_level not in LEVELS:
         raise ParameterError(f"--log-level={log_level!r}: expected one of {', '.join(LEVELS)}")
@@ -363,6 +426,7 @@ def run_report(
             clock=(t0, t_validated),
             latest=latest,
             reproduces=reproduces,
+            variant=variant,
         )
 
 
@@ -382,10 +446,14 @@ def _run_locked(
     log_level: str,
     overrides: dict[str, Any] | None,
     clock: tuple[float, float],
-    latest: bool = True,
+    latest: bool | None = None,
     reproduces: str | None = None,
+    variant: dict[str, dict[str, Any]] | None = None,
 ) -> RunOutcome:
     t0, t_validated = clock
+    variant = dict(variant or {})
+    official = latest is True or (latest is None and not variant and reproduces is None)
+    choice = None if reproduces is not None else {True: "--latest", False: "--variant"}.get(latest)
     run_dir = _new_run_dir(scenario_dir, params.digest())
     manifest: dict[str, Any] = {
         "run_id": run_dir.name,
@@ -402,6 +470,9 @@ def _run_locked(
         "seed": params.seed,
         "reproduces": reproduces,
         "overrides": dict(overrides or {}),
+        "official": official,
+        "variant_overrides": variant,
+        "latest_choice": choice,
         "limits": {"timeout_s": timeout, "cell_timeout_s": cell_timeout, "keep": keep},
         "versions": _versions(),
         "git_commit": git_commit(PROJECT_ROOT),
@@ -489,9 +560,16 @@ def _run_locked(
                 run_dir = failed_dir
             except OSError:
                 pass
-    if status == "succeeded" and written and latest:
-        _point_latest(scenario_dir, run_dir)
-        if keep:
+    if status == "succeeded" and written:
+        if official:
+            _point_latest(scenario_dir, run_dir)
+        else:
+            log.info(
+                "%s is a variant (%s): latest left alone",
+                run_dir.name,
+                ", ".join(variant) or (f"reproduces {reproduces}" if reproduces else choice),
+            )
+        if keep:  # never latest's target (prune), whichever run that is
             prune(scenario_dir, keep)
     update_index(reports_dir)
     htmls = [run_dir / r["html"] for r in results if r.get("html")]

@@ -48,8 +48,9 @@ def test_compare_names_every_kind_of_difference():
     assert row["change"] == pytest.approx(1.5) and not row["same"]
     assert not c.headline_same and not c.inputs_same
     words = c.differences()
-    assert words[0] == "parameter n_paths: 100 -> 200"
-    assert "parameter partner_revenue_share: (default) -> 0.3" in words
+    assert words[0] == "number of futures: 100 paths -> 200 paths"
+    assert any(w.startswith("partner's revenue share: the default (") for w in words), words
+    assert not any("_" in w.split(":")[0] for w in words if not w.startswith("data file"))
     assert "data file data/raw/a.csv: h1 -> h2" in words and "package numpy: 2.0 -> 2.1" in words
     same = rundiff.compare(a, a)
     assert same.inputs_same and same.headline_same and same.differences() == []
@@ -72,3 +73,50 @@ def test_attribution_parts_and_interactions_add_up_to_the_whole():
     assert att.loc["license_fee_usd_m_per_title", "license"] < 0  # lower fees paid to us
     assert att.loc["regulation_approval_pass_rate", "license"] < 0  # fewer approvals hurt
     assert att.loc["license_fee_usd_m_per_title", "stay_out"] == 0
+
+
+def test_headline_numbers_read_in_words():
+    a = {
+        "recommended": "license",
+        "probability_best": 0.5,
+        "modes": {"solo": {"mean": -30.0, "p_best": 0.1}, "license": {"expected": 103.0}},
+    }
+    b = {
+        "recommended": "partner",
+        "probability_best": 0.625,
+        "modes": {"solo": {"mean": -28.5, "p_best": 0.125}, "license": {"expected": 90.0}},
+    }
+    table = rundiff.compare(manifest({}, a), manifest({}, b)).headline
+    lines, hidden = rundiff.headline_lines(table)
+    assert hidden == 0
+    assert lines == [
+        "recommended: Licensing -> Partner",
+        "how sure (share of futures in which the recommendation is best): 50.0 % -> 62.5 % "
+        "(+12.5 points)",
+        "Solo, mean NPV: −$30 m -> −$28 m (+$1.5 m)",
+        "Solo, chance of being the best mode: 10.0 % -> 12.5 % (+2.5 points)",
+        "Licensing, expected-case NPV: $103 m -> $90 m (−$13 m)",
+    ]
+    first, hidden = rundiff.headline_lines(table, limit=2)
+    assert len(first) == 2 and hidden == 3
+    assert rundiff.headline_value("deal_zone.low", math.nan) == "n/a"
+
+
+def test_the_attribution_reads_as_money_by_mode_and_label():
+    att = rundiff.attribute(
+        {"license_fee_usd_m_per_title": 1.0}, {"license_fee_usd_m_per_title": 0.8}
+    )
+    lines = rundiff.attribution_lines(att)
+    assert lines[0].split() == [
+        "driver",
+        "Solo",
+        "Partner",
+        "Licensing",
+        "Staged",
+        "entry",
+        "Stay",
+        "out",
+    ]
+    assert lines[1].startswith("licence fee per title-year ") and "−$" in lines[1]
+    assert lines[2].startswith("all together ") and lines[3].startswith("interactions ")
+    assert "license_fee" not in "\n".join(lines) and "stay_out" not in "\n".join(lines)

@@ -25,7 +25,10 @@ SMALL = ["-p", "n_paths", "300", "-p", "sobol_samples", "16"]
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     reports = tmp_path_factory.mktemp("batch")
-    proc = run_cli("batch", *map(str, SCENARIOS), "--reports", str(reports), *SMALL, timeout=900)
+    # --latest: the small runs are variants of their scenarios; made latest all the same
+    proc = run_cli(
+        "batch", *map(str, SCENARIOS), "--reports", str(reports), *SMALL, "--latest", timeout=900
+    )
     return proc, reports
 
 
@@ -82,7 +85,11 @@ def test_reproduce_matches_and_names_an_edited_data_file(tmp_path, monkeypatch):
     monkeypatch.setattr(fingerprint, "RAW_DATA", raw)
     reports = tmp_path / "reports"
     first = runner.run_report(
-        SCENARIOS[0], {"n_paths": 300, "sobol_samples": 16}, reports_dir=reports, progress=False
+        SCENARIOS[0],
+        {"n_paths": 300, "sobol_samples": 16},
+        reports_dir=reports,
+        progress=False,
+        latest=True,
     )
     before = tree(reports / "base" / first.run_dir.name)
     matched, text = rerun.reproduce(first.run_dir, progress=False)
@@ -97,8 +104,10 @@ def test_reproduce_matches_and_names_an_edited_data_file(tmp_path, monkeypatch):
     assert "inputs that differ from the original run:" in text
     assert f"data file {raw / 'china_svod_subscribers.csv'}" in text
     runs = [p for p in (reports / "base").iterdir() if p.is_dir() and not p.is_symlink()]
-    reproductions = [json.loads((p / "manifest.json").read_text()).get("reproduces") for p in runs]
-    assert reproductions.count(first.run_dir.name) == 2
+    manifests = [json.loads((p / "manifest.json").read_text()) for p in runs]
+    reproductions = [m for m in manifests if m.get("reproduces") == first.run_dir.name]
+    assert len(reproductions) == 2 and not any(m["official"] for m in reproductions)
+    assert (reports / "base" / "latest").resolve() == first.run_dir.resolve()
 
 
 def test_reproduce_of_a_folder_that_is_not_a_run(tmp_path):
@@ -120,8 +129,13 @@ def test_diff_explains_a_parameter_change(tmp_path):
     proc = run_cli("diff", str(a.run_dir), str(b.run_dir))
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
-    assert "parameter license_fee_usd_m_per_title: (default) -> 0.8" in text
-    assert "modes.license.expected:" in text and "drivers of the change" in text
+    assert (
+        "licence fee per title-year: the default (US$0.35 m per title-year) -> "
+        "US$0.8 m per title-year" in text
+    )
+    assert "Licensing, expected-case NPV: $" in text and "drivers of the change" in text
+    assert "license_fee_usd_m_per_title" not in text and "modes.license" not in text
+    assert proc.stderr == ""  # the model's INFO records only with --log-level INFO
     out = json.loads(run_cli("diff", str(a.run_dir), str(b.run_dir), "--json").stdout)
     drivers = out["drivers_usd_m"]
     change = (
@@ -136,7 +150,8 @@ def test_diff_explains_a_parameter_change(tmp_path):
 def test_a_scheduled_report_says_what_changed_since_the_last_run(tmp_path):
     reports = tmp_path / "reports"
     small = {"n_paths": 300, "sobol_samples": 16}
-    first = runner.run_report(SCENARIOS[0], small, reports_dir=reports, progress=False)
+    # latest=True: small runs are variants, which "Since the last run" leaves out
+    first = runner.run_report(SCENARIOS[0], small, reports_dir=reports, progress=False, latest=True)
     page = first.htmls[0].read_text()
     assert "No earlier run of this scenario to compare with" in page
     second = runner.run_report(
@@ -144,6 +159,7 @@ def test_a_scheduled_report_says_what_changed_since_the_last_run(tmp_path):
         {**small, "license_fee_usd_m_per_title": 0.8},
         reports_dir=reports,
         progress=False,
+        latest=True,
     )
     page = second.htmls[0].read_text()
     assert f"Compared with run <code>{first.run_dir.name}</code>" in page

@@ -164,10 +164,11 @@ def test_a_second_run_of_a_scenario_exits_75_and_writes_nothing(tiny, cli):
 @pytest.mark.slow
 def test_concurrent_runs_of_one_scenario_never_corrupt_latest(tmp_path):
     """Two real processes started together: one runs, the other waits for it with
-    --wait and then runs; both succeed, latest points at a complete run."""
+    --wait and then runs; both succeed, latest points at a complete run (--latest: the
+    small runs are variants, which would otherwise leave latest alone)."""
     reports = tmp_path / "reports"
     cmd = [str(CLI), "run", "--reports", str(reports), "--no-progress", "--wait", "300"]
-    cmd += ["-p", "n_paths", "50", "-p", "sobol_samples", "16"]
+    cmd += ["-p", "n_paths", "50", "-p", "sobol_samples", "16", "--latest"]
     procs = [
         subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
