@@ -29,6 +29,22 @@ def amount(x: float) -> str:
     return f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
 
 
+def number(x: float, digits: int = 1, signed: bool = False) -> str:
+    """A bare number for a table cell whose unit the caption gives: ``1,234.5``,
+    ``−15.4`` (a true minus sign), ``+3.2`` where the sign is the point (changes).
+    Zero after rounding is written without a sign."""
+    body = f"{abs(x):,.{digits}f}"
+    if float(body.replace(",", "")) == 0:
+        return body
+    return ("−" if x < 0 else ("+" if signed else "")) + body
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and its noun, singular or plural: ``1 input``, ``3 inputs``, ``1,200 points``
+    (never ``input(s)``)."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def pct(p: float) -> str:
     """A probability for prose: never rounds a rare event to 0 % or a near-certain one
     to 100 %."""

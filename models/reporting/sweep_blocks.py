@@ -8,6 +8,8 @@ Built from a sweep's ``sweep.parquet`` (:mod:`models.runner.sweep_run`):
   (colour), its lead over the runner-up (hover), crosses where that lead is within two
   standard errors (too close to call), and the line where ``mode`` (the partnership by
   default) starts to beat the best alternative that starts differently;
+* :func:`map_notes`: how to read the maps, saying only what they draw (the crosses, the
+  line where the partnership starts to win, or why there is none);
 * :func:`discovery`: for each mode recommended somewhere, the PRIM box of the inputs'
   ranges where it is recommended (:mod:`models.analysis.discovery`), with coverage and
   density, in words.
@@ -29,8 +31,8 @@ from models.analysis.discovery import prim
 from models.analysis.sweep import COLUMNS
 from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError
-from models.format import esc, pct
-from models.inputs.display import label
+from models.format import count, esc, money, pct
+from models.inputs.display import format_value, label
 from models.inputs.schema import SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.style import layout
@@ -60,15 +62,43 @@ def points(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates("point")[keep].reset_index(drop=True)
 
 
+#: How a sentence names each design of a sweep (:data:`models.inputs.sweep_spec.DESIGNS`).
+DESIGN_WORDS = {
+    "grid": "on a grid",
+    "lhs": "of a Latin hypercube",
+}
+
+
+def _whole(x: Any) -> int | None:
+    """``x`` as a whole number, None if it is not one (a manifest's missing field)."""
+    return int(x) if isinstance(x, int | float) and not isinstance(x, bool) and x == x else None
+
+
 def title(manifest: dict[str, Any]) -> HTMLBlock:
-    """The report's title: the sweep, its base, its size."""
+    """The report's title: the sweep, its base, its size (the sweep's and the base's
+    file names in code font, the base by its scenario's title)."""
     spec = manifest.get("spec") or {}
+    name = str(manifest.get("sweep") or spec.get("name") or "sweep")
+    heading = name.replace("_", " ").strip().capitalize() or "Sweep"
+    points, paths = _whole(manifest.get("points")), _whole(manifest.get("paths_per_point"))
+    design = manifest.get("design") or spec.get("design")
+    base_title = (manifest.get("parameters_given") or {}).get("scenario_name")
+    base_file = spec.get("base")
+    size = esc(count(points, "point") if points is not None else "Points")
+    if design == "scenarios":  # each point is a scenario file of its own: no base
+        size += ", one per scenario file"
+        files = f"Sweep <code>{esc(name)}</code>."
+    else:
+        size += f" {DESIGN_WORDS[design]}" if design in DESIGN_WORDS else ""
+        size += " around " + (f"<b>{esc(base_title)}</b>" if base_title else "the base scenario")
+        files = f"Sweep <code>{esc(name)}</code>" + (
+            f" on <code>{esc(Path(str(base_file)).name)}</code>." if base_file else "."
+        )
+    each = f", {count(paths, 'simulated future')} each" if paths is not None else ""
+    seed = f", seed {esc(manifest.get('seed'))}" if manifest.get("seed") is not None else ""
     return HTMLBlock(
         '<div class="me-report"><p style="color:#666;margin:0">China entry decision: sweep</p>'
-        f"<h1>{esc(manifest.get('sweep'))}</h1><p>{esc(manifest.get('points'))} points "
-        f"({esc(manifest.get('design'))}) of {esc(spec.get('base', 'the base scenario'))}, "
-        f"{esc(manifest.get('paths_per_point'))} simulated futures each, seed "
-        f"{esc(manifest.get('seed'))}.</p></div>"
+        f"<h1>{esc(heading)}</h1><p>{size}{esc(each)}{seed}. {files}</p></div>"
     )
 
 
@@ -121,8 +151,8 @@ def decision_map(
                 name=MODES.label(m),
                 marker={"symbol": "square", "size": size, "color": MODES.colour(m), "opacity": 0.8},
                 customdata=np.c_[pts.loc[sel, "lead_usd_m"], pts.loc[sel, "lead_se_usd_m"]],
-                hovertemplate=f"{MODES.label(m)} leads by %{{customdata[0]:,.0f}} "
-                "± %{customdata[1]:,.0f} (1 SE)<extra></extra>",
+                hovertemplate=f"{MODES.label(m)} leads by $%{{customdata[0]:,.0f}} m "
+                "± $%{customdata[1]:,.0f} m (one standard error)<extra></extra>",
             )
         )
     close = (pts["lead_usd_m"].abs() < 2 * pts["lead_se_usd_m"]).to_numpy()
@@ -132,7 +162,7 @@ def decision_map(
                 x=pts.loc[close, x],
                 y=pts.loc[close, y],
                 mode="markers",
-                name="too close to call (lead < 2 SE)",
+                name="too close to call (lead within two standard errors)",
                 marker={
                     "symbol": "x-thin",
                     "size": max(4, int(size * 0.7)),
@@ -155,14 +185,78 @@ def decision_map(
                 hoverinfo="skip",
             )
         )
-    layout(
-        fig,
-        f"Recommended mode by {label(x)} and {label(y)}",
-        f"{label(y)} ({SPECS[y].unit})" if y in SPECS else y,
-        f"{label(x)} ({SPECS[x].unit})" if x in SPECS else x,
-    )
+    (y_title, y_ticks), (x_title, x_ticks) = _axis(y), _axis(x)
+    layout(fig, f"Recommended mode by {label(x)} and {label(y)}", y_title, x_title)
     fig.update_layout(hovermode="closest", height=520)
+    fig.update_xaxes(tickformat=x_ticks)
+    fig.update_yaxes(tickformat=y_ticks)
     return fig
+
+
+def _axis(name: str) -> tuple[str, str]:
+    """An axis' title and tick format for swept input ``name``: shares and probabilities
+    in per cent, as the report's sentences and tables write them ("partner's revenue
+    share (% of revenue net of VAT and fees)", ticks ``40%``)."""
+    if name not in SPECS:
+        return name.replace("_", " "), ""
+    unit = SPECS[name].unit
+    for word in ("fraction", "probability"):
+        if unit.startswith(word):
+            return f"{label(name)} ({'%' + unit[len(word) :]})", ".0%"
+    return (f"{label(name)} ({unit})" if unit else label(name)), ""
+
+
+def frontier_drawn(fig: go.Figure) -> bool:
+    """Whether a :func:`decision_map` draws the line where its mode starts to win."""
+    return any(t.legendgroup == "frontier" for t in fig.data)
+
+
+def _crosses(fig: go.Figure) -> bool:
+    return any(str(t.name).startswith("too close to call") for t in fig.data)
+
+
+def map_notes(frame: pd.DataFrame, figures: list[go.Figure], mode: str | None = None) -> HTMLBlock:
+    """How to read the decision maps, saying only what they draw: the crosses where some
+    point is too close to call, the dashed line where some map has one (or why none
+    has), and the overlap of points where more than two inputs are swept."""
+    mode = mode or negotiated().name
+    close = any(_crosses(f) for f in figures)
+    lines = sum(frontier_drawn(f) for f in figures)
+    words = MODES.in_words(mode)
+    notes = [
+        "Each square is a point of the sweep, coloured by the recommended way in; "
+        "hover for the recommendation's lead over the runner-up."
+    ]
+    if len(inputs(frame)) > 2:
+        notes.append(
+            "More than two inputs are swept, so points that share a pair of values overlap, "
+            "and the dashed line follows their average."
+            if lines
+            else "More than two inputs are swept, so points that share a pair of values overlap."
+        )
+    notes.append(
+        "A cross marks a point where that lead is within two standard errors: too close to "
+        "call on this many futures."
+        if close
+        else "At every point the lead is more than two standard errors: no point is too close "
+        "to call."
+    )
+    if lines:
+        which = "" if lines == len(figures) else f" (on {count(lines, 'map')} of {len(figures)})"
+        notes.append(
+            f"The dashed line{which} is where {words} starts to beat the best alternative "
+            "that starts differently."
+        )
+    elif len(figures):
+        margin = _margin(frame, mode)
+        where = "at every point" if bool((margin > 0).all()) else "at no point"
+        notes.append(
+            f"{words[:1].upper() + words[1:]} beats the best alternative that starts "
+            f"differently {where} of the sweep, so no line shows where it starts to win."
+        )
+    return HTMLBlock(
+        '<div class="me-report"><ul>' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>"
+    )
 
 
 def decision_maps(frame: pd.DataFrame, mode: str | None = None) -> list[go.Figure]:
@@ -173,9 +267,17 @@ def decision_maps(frame: pd.DataFrame, mode: str | None = None) -> list[go.Figur
 
 
 def show_decision_maps(frame: pd.DataFrame, mode: str | None = None) -> None:
-    """Display every :func:`decision_maps` figure (the report's cell: one call, no loop in
-    the notebook)."""
-    for figure in decision_maps(frame, mode):
+    """Display how to read the maps (:func:`map_notes`, saying only what is drawn), then
+    every :func:`decision_maps` figure (the report's cell: one call, no loop in the
+    notebook)."""
+    from IPython.display import display
+
+    figures = decision_maps(frame, mode)
+    if not figures:
+        display(recommended_at_each_point(frame))
+        return
+    display(map_notes(frame, figures, mode))
+    for figure in figures:
         figure.show()
 
 
@@ -219,9 +321,51 @@ def _on_grid(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> pd.DataFrame:
     return frame.pivot_table(index="y", columns="x", values="z", aggfunc="mean")
 
 
+def recommended_at_each_point(frame: pd.DataFrame) -> HTMLBlock:
+    """The points as a table (the recommendation, its runner-up and lead), for a sweep
+    with no pair of numeric inputs to map (one input, or a list of scenario files)."""
+    pts = points(frame)
+    rows = []
+    for _, p in pts.iterrows():
+        row = {}
+        for name in inputs(frame):
+            v = p[name]
+            if name == "scenario":
+                row["scenario file"] = Path(str(v)).name
+            elif name in SPECS and pd.api.types.is_number(v) and not isinstance(v, bool):
+                row[label(name)] = format_value(name, float(v))
+            else:
+                row[name.replace("_", " ")] = str(v)
+        row["recommended"] = MODES.label(p["recommended"])
+        row["lead"] = (
+            f"{money(p['lead_usd_m'])} ± {money(2 * p['lead_se_usd_m'])} over "
+            f"{MODES.in_words(p['runner_up'])}"
+        )
+        rows.append(row)
+    return HTMLBlock(
+        '<div class="me-report"><p>The sweep has no pair of inputs to map: the '
+        "recommendation at each point instead.</p></div>"
+        + str(
+            table(
+                pd.DataFrame(rows),
+                caption="Lead: the recommended mode's mean NPV lead over the runner-up, with "
+                "two standard errors.",
+            )
+        )
+    )
+
+
 def _limit(name: str, low: float | None, high: float | None) -> str:
-    what = label(name) if name in SPECS else name
-    sides = [f"≥ {low:.3g}" if low is not None else "", f"≤ {high:.3g}" if high is not None else ""]
+    """One input's side(s) of a box, written as the sentences write it
+    (:func:`~models.inputs.display.format_value`: "partner's revenue share ≤ 40.0%")."""
+    if name in SPECS:
+        what, show = label(name), (lambda v: format_value(name, v))
+    else:
+        what, show = name.replace("_", " "), (lambda v: f"{v:,.3g}")
+    sides = [
+        f"≥ {show(low)}" if low is not None else "",
+        f"≤ {show(high)}" if high is not None else "",
+    ]
     return f"{what} " + " and ".join(x for x in sides if x)
 
 
@@ -229,7 +373,12 @@ def discovery(frame: pd.DataFrame) -> HTMLBlock:
     """For each mode recommended at some but not all points: its PRIM box in words,
     with coverage and density."""
     pts = points(frame)
-    names = inputs(frame)
+    names = [n for n in inputs(frame) if pd.api.types.is_numeric_dtype(pts[n])]
+    if not names:
+        return HTMLBlock(
+            '<div class="me-report"><p>The sweep varies no numeric input: there are no '
+            "ranges to discover.</p></div>"
+        )
     rows, sentences = [], []
     for m in MODES.names():
         wins = (pts["recommended"] == m).to_numpy()
@@ -242,7 +391,7 @@ def discovery(frame: pd.DataFrame) -> HTMLBlock:
                 "mode": MODES.label(m),
                 "recommended at": pct(wins.mean()),
                 "box": "; ".join(_limit(k, lo, hi) for k, (lo, hi) in box.limits.items())
-                or "(everywhere)",
+                or "everywhere",
                 "coverage": pct(box.coverage),
                 "density": pct(box.density),
             }

@@ -1,8 +1,12 @@
 """The sweep report's decision maps (issue 12): a map per pair of swept inputs, the
 frontier on a design's own grid or, for scattered points, on bins (a Latin hypercube
-of thousands of points must not pivot into a table of millions of cells)."""
+of thousands of points must not pivot into a table of millions of cells); its words
+(issue 22): notes that say only what the maps draw, boxes written as their sentences
+write them, a title without codes."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,6 +16,8 @@ import pytest
 from models.economics.modes import MODES
 from models.exceptions import ParameterError
 from models.reporting import sweep_blocks
+from tests.reporting.test_ops_reports import faults
+from tests.reporting.test_style import prose
 
 
 def _frame(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> pd.DataFrame:
@@ -94,3 +100,64 @@ def test_a_map_over_an_input_not_swept_is_refused():
     frame = _frame(np.array([0.1, 0.2]), np.array([0.3, 0.4]))
     with pytest.raises(ParameterError, match="'finance_discount_rate_year' is not a swept"):
         sweep_blocks.decision_map(frame, x="finance_discount_rate_year")
+
+
+def _two(x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """:func:`_frame` over its first two inputs only."""
+    return _frame(x, y).drop(columns="content_demand_elasticity")
+
+
+def _notes(frame: pd.DataFrame) -> str:
+    figures = sweep_blocks.decision_maps(frame)
+    return " ".join(" ".join(t.split()) for t in prose(str(sweep_blocks.map_notes(frame, figures))))
+
+
+def test_the_notes_say_only_what_the_maps_draw():
+    xs, ys = np.meshgrid(np.linspace(0, 1, 5), np.linspace(0, 1, 5))
+    # a frontier on the diagonal, whose points (lead 0) are too close to call
+    drawn = _notes(_two(xs.ravel(), ys.ravel()))
+    assert "The dashed line is where partner starts to beat" in drawn
+    assert "A cross marks a point" in drawn and "More than two inputs" not in drawn
+    # partner ahead by at least 10 SE everywhere: no line, no cross, and the notes say why
+    xs, ys = np.meshgrid(np.linspace(0.5, 1, 3), np.linspace(0, 0.4, 3))
+    bare = _notes(_two(xs.ravel(), ys.ravel()))
+    assert "dashed" not in bare and "A cross" not in bare
+    assert "Partner beats the best alternative that starts differently at every point" in bare
+    assert "no point is too close to call" in bare
+    rng = np.random.default_rng(5)
+    three = _notes(_frame(rng.random(60), rng.random(60), rng.random(60)))
+    assert "More than two inputs are swept" in three
+    assert "The dashed line (on 1 map of 3) is where" in three  # the third input is noise
+    assert not faults([drawn, bare, three])
+
+
+def test_discovery_writes_the_boxes_as_its_sentences_do():
+    xs, ys = np.meshgrid(np.linspace(0.1, 0.6, 6), np.linspace(0.2, 0.8, 7))
+    block = str(sweep_blocks.discovery(_frame(xs.ravel(), ys.ravel())))
+    texts = prose(block)
+    assert not faults(texts), faults(texts)
+    sentences = " ".join(re.findall(r"<li>(.*?)</li>", block))
+    limits = [
+        v for t in re.findall(r"<td>(.*?)</td>", block) for v in re.findall(r"[≥≤] ([^\s;]+)", t)
+    ]
+    assert limits and all(v.endswith("%") for v in limits)  # 39.7%, not 0.397
+    assert all(v in sentences for v in limits)
+
+
+def test_the_title_is_in_words():
+    manifest = {
+        "sweep": "partner_worlds",
+        "spec": {"base": "data/scenarios/base.yaml", "design": "lhs"},
+        "design": "lhs",
+        "points": 10000,
+        "paths_per_point": 1000,
+        "seed": 20151,
+        "parameters_given": {"scenario_name": "Base case (2026)"},
+    }
+    block = str(sweep_blocks.title(manifest))
+    text = " ".join(" ".join(t.split()) for t in prose(block))
+    assert "Partner worlds" in text
+    assert "10,000 points of a Latin hypercube around Base case (2026)" in text
+    assert "1,000 simulated futures each" in text
+    assert not faults(prose(block))
+    assert "<code>partner_worlds</code>" in block and "<code>base.yaml</code>" in block
