@@ -6,6 +6,12 @@ that failed (its folder is kept, marked failed); 124 a run that took longer than
 same scenario holds its lock (nothing written; retry); 130 interrupted. ``batch`` exits
 1 if any scenario failed (its summary line says why); ``reproduce`` exits 1 if the
 headline does not match.
+
+``run`` and ``batch`` move a scenario's ``latest`` only for an official run, one whose
+``-p`` overrides change none of its scenario's values; ``--latest`` promotes a variant,
+``--variant`` keeps an official run out (:mod:`models.runner.run`). ``diff`` and
+``reproduce`` print text for people (labels, units, US$ m) and log below WARNING only
+when ``--log-level`` asks; ``diff --json`` keeps raw names and never prints NaN.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -122,6 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         keep=args.keep,
         wait=args.wait,
         log_level=args.log_level,
+        latest=_latest_choice(args),
     )
     pdfs = []
     if args.pdf:
@@ -141,6 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "pdfs": [str(p) for p in pdfs],
                     "headline": m.get("headline", {}),
                     "parameters_hash": m["parameters_hash"],
+                    "official": m["official"],
+                    "variant_overrides": m["variant_overrides"],
                     "seconds": m["timings_s"]["total"],
                 },
                 indent=2,
@@ -153,6 +163,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     for pdf in pdfs:
         print(pdf)
     return 0
+
+
+def _latest_choice(args: argparse.Namespace) -> bool | None:
+    """``--latest``: True; ``--variant``: False; neither: None (official runs only)."""
+    if getattr(args, "latest", False):
+        return True
+    if getattr(args, "variant", False):
+        return False
+    return None
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
@@ -226,7 +245,12 @@ def _run_args(args: argparse.Namespace) -> list[str]:
         value = getattr(args, flag, None)
         if value:
             out += [f"--{flag.replace('_', '-')}", str(value)]
-    out += ["--notebook", args.notebook, "--log-level", args.log_level]
+    for flag in ("latest", "variant"):
+        if getattr(args, flag, False):
+            out.append(f"--{flag}")
+    out += ["--notebook", args.notebook]
+    if args.log_level:  # else each run's own default
+        out += ["--log-level", args.log_level]
     return [a.removeprefix(_GUARD) for a in out]
 
 
@@ -263,16 +287,30 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     matched, text = reproduce(
         Path(args.run_dir),
         reports_dir=Path(args.reports) if args.reports else None,
+        show_all=args.all,
         progress=False if args.no_progress else None,
     )
     print(text)
     return 0 if matched else 1
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite number (NaN, infinity) as None, for strict JSON."""
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from models.runner.rerun import diff
 
-    comparison, attribution, text = diff(Path(args.run_a), Path(args.run_b))
+    comparison, attribution, text = diff(Path(args.run_a), Path(args.run_b), show_all=args.all)
     if args.json:
         out = {
             "parameters": {k: list(v) for k, v in comparison.parameters.items()},
@@ -280,12 +318,25 @@ def cmd_diff(args: argparse.Namespace) -> int:
             "notebooks": {k: list(v) for k, v in comparison.notebooks.items()},
             "commit": list(comparison.commit) if comparison.commit else None,
             "packages": {k: list(v) for k, v in comparison.packages.items()},
-            "headline": comparison.headline.to_dict(orient="records"),
+            "headline": comparison.headline.astype(object).to_dict(orient="records"),
             "drivers_usd_m": None if attribution is None else attribution.to_dict(orient="index"),
         }
-        print(json.dumps(out, indent=2, default=str))
+        print(json.dumps(_finite(out), indent=2, default=str, allow_nan=False))
     else:
         print(text)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from models.exceptions import ParameterError
+
+    if not args.xlsx:
+        raise ParameterError(
+            f"export {args.run_dir}: no format given; expected --xlsx (the only format for now)"
+        )
+    from models.runner.export import write_workbook
+
+    print(write_workbook(Path(args.run_dir), Path(args.output) if args.output else None))
     return 0
 
 
@@ -377,6 +428,35 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _latest_options(p: argparse.ArgumentParser) -> None:
+    """``--latest`` and ``--variant``: whether a run may become the scenario's latest."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--latest",
+        action="store_true",
+        help="make this run the scenario's latest even if -p changed its parameters "
+        "(a variant promoted; recorded in its manifest)",
+    )
+    g.add_argument(
+        "--variant",
+        action="store_true",
+        help="keep this run a variant (latest left alone) even with the scenario's own "
+        "parameters, e.g. a test run",
+    )
+
+
+def _quiet_log_level(p: argparse.ArgumentParser) -> None:
+    """``--log-level`` of a command whose output is its printed text (default WARNING)."""
+    p.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        type=str.upper,
+        default=argparse.SUPPRESS,
+        help="least severe records to log on stderr (default WARNING)",
+    )
+    p.set_defaults(default_log_level="WARNING")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="market-entry",
@@ -387,9 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level",
         choices=LEVELS,
-        default="INFO",
+        default=None,
         type=str.upper,
-        help="least severe records to log, on stderr and in each run's run.log (default INFO)",
+        help="least severe records to log, on stderr and in each run's run.log (default "
+        "INFO; WARNING for diff, reproduce and export)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -429,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="also print each report to a PDF (headless Chromium)"
     )
     _limit_options(p)
+    _latest_options(p)
     p.add_argument("--json", action="store_true", help="print the run's headline as JSON on stdout")
     p.add_argument(
         "--log-level",
@@ -448,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", default="reports", metavar="DIR")
     p.add_argument("--notebook", default="entry_decision", metavar="NAME")
     _limit_options(p)
+    _latest_options(p)
     p.add_argument("--no-compare", action="store_true", help="skip the comparison report")
     p.set_defaults(func=cmd_batch)
 
@@ -457,6 +540,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")
     p.add_argument("--reports", metavar="DIR", help="where to write the rerun (default: RUN_DIR's)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--all", action="store_true", help="list every headline number that differs")
+    _quiet_log_level(p)
     p.set_defaults(func=cmd_reproduce)
 
     p = sub.add_parser(
@@ -483,7 +568,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_a", metavar="RUN_A")
     p.add_argument("run_b", metavar="RUN_B")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--all", action="store_true", help="list every change (default: the first ones)")
+    _quiet_log_level(p)
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("export", help="write a run's numbers to a spreadsheet (.xlsx)")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")
+    p.add_argument("--xlsx", action="store_true", help="an Excel workbook (the only format)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT.xlsx", help="where to write it (default: in RUN_DIR)"
+    )
+    _quiet_log_level(p)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("pdf", help="print the reports of a run folder to PDFs (board pack)")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")
@@ -515,6 +611,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(_guard_values(sys.argv[1:] if argv is None else list(argv)))
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    if args.log_level is None:  # neither the command's nor the top-level option given
+        args.log_level = getattr(args, "default_log_level", "INFO")
     if args.verbose:
         args.log_level = "DEBUG"
     logging.basicConfig(level=args.log_level, handlers=[handler], force=True)

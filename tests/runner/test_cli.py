@@ -60,8 +60,17 @@ def test_run_writes_a_complete_report_folder(report_run):
     assert {"papermill", "plotly", "pandas", "market-entry"} <= set(m["versions"])
     assert m["headline"]["recommended"] in MODES.names()
     assert m["html_bytes"] == report_run["html"].stat().st_size
+    # its -p changed the scenario's values: a variant, kept and listed, not latest
+    assert m["official"] is False and m["latest_choice"] is None
+    assert set(m["variant_overrides"]) == {
+        "scenario_name",
+        "market_price_elasticity",
+        "growth_churn_rate_month",
+        "scenario_notes",
+    }
+    assert m["variant_overrides"]["market_price_elasticity"]["run"] == -2
     latest = reports / "letv_2015" / "latest"
-    assert latest.is_symlink() and os.readlink(latest) == run_dir.name
+    assert not latest.exists() and not latest.is_symlink()
     nb = nbformat.read(run_dir / "entry_decision.ipynb", as_version=4)
     assert nb.metadata.papermill.parameters["market_price_elasticity"] == -2
 
@@ -161,8 +170,13 @@ def test_version_and_help_need_no_scenario(cli):
 
 
 def seeded_reports(report_run, tmp_path) -> Path:
+    """A copy of the session's reports, its run made the scenario's latest (it is a
+    variant, which a run does not make latest)."""
     reports = tmp_path / "reports"
     shutil.copytree(report_run["reports"], reports, symlinks=True)
+    latest = reports / "letv_2015" / "latest"
+    if not latest.is_symlink():
+        os.symlink(report_run["run_dir"].name, latest)
     return reports
 
 
@@ -250,3 +264,22 @@ def test_html_command_converts_a_papermill_output(report_run, tmp_path):
         assert "Traceback" not in bad.stderr
     bad = run_cli("html", str(src), "-o", str(tmp_path / "nodir" / "x.html"))
     assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+def test_export_writes_a_workbook_of_a_run(report_run, tmp_path):
+    out = tmp_path / "run.xlsx"
+    proc = run_cli("export", str(report_run["run_dir"]), "--xlsx", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(out) and out.is_file() and out.stat().st_size > 0
+
+
+def test_export_refuses_in_one_line(cli, tmp_path):
+    ran = cli("export", tmp_path)  # no format
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert ran.stderr.strip().splitlines() == [
+        f"market-entry: error: export {tmp_path}: no format given; expected --xlsx (the "
+        "only format for now)"
+    ]
+    ran = cli("export", tmp_path, "--xlsx")  # not a run's folder: export.py's own error
+    assert ran.returncode == 2 and ran.stdout == "" and "Traceback" not in ran.stderr
+    assert len(ran.stderr.strip().splitlines()) == 1 and str(tmp_path) in ran.stderr
