@@ -399,6 +399,23 @@ def bullets(lines: list[str]) -> HTMLBlock:
     return HTMLBlock(f'<div class="me-report"><ul>{items}</ul></div>')
 
 
+def note(text: str) -> HTMLBlock:
+    """One generated sentence as a paragraph (escaped): what a report shows in place of
+    a chart whose subject did not happen (docs/report_style.md, "Charts")."""
+    return HTMLBlock(f'<div class="me-report"><p>{_e(text)}</p></div>')
+
+
+class Items(list):
+    """Several report outputs from one call (a sentence and a chart, say), displayed in
+    order, each as its own output, as if each were a cell's result."""
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for item in self:
+            display(item)
+
+
 def _fmt_value(v: Any) -> str:
     if isinstance(v, Mapping) and "dist" in v:  # a distribution: normal(mean=0.1, sd=0.02)
         args = ", ".join(f"{k}={_fmt_value(x)}" for k, x in v.items() if k != "dist")

@@ -46,6 +46,8 @@ def survival_curves(km: pd.DataFrame) -> go.Figure:
                 line={"color": color, "width": 3, "dash": MODES.dash(str(mode))},
                 line_shape="hv",
                 legendgroup=label,
+                # a curve at one level is the finding (no forced exit in the record)
+                meta="flat: no forced exit" if np.ptp(part["survival"]) == 0 else None,
                 customdata=part["n_at_risk"],
                 hovertemplate="%{y:.2f} (at risk: %{customdata})",
             )

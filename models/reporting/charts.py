@@ -48,11 +48,26 @@ def subscribers(results: Results) -> go.Figure:
         plan = (r.subscribers_m * r.survival).mean(axis=0)
         leave = _leaves(results, mode)
         cut = len(x) if leave is None else leave + 1
+        label = MODES.label(mode)
+        if not np.any(plan[:cut] > 1e-9):
+            # never launched under its exit policy: a solid line would be a flat zero, so
+            # the plan alone, as if launched and run to the horizon, labelled so
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=plan,
+                    mode="lines",
+                    name=f"{label} as if launched (not launched: best left before launch)",
+                    line={"color": MODES.colour(mode), "width": 2, "dash": "dot"},
+                    hovertemplate="%{y:.2f} m",
+                )
+            )
+            continue
         fig.add_trace(
             go.Scatter(
                 x=x[:cut],
                 y=plan[:cut],
-                name=MODES.label(mode),
+                name=label,
                 mode="lines",
                 line={"color": MODES.colour(mode), "width": 3},
                 hovertemplate="%{y:.2f} m",
@@ -64,7 +79,7 @@ def subscribers(results: Results) -> go.Figure:
                     x=x[leave:],
                     y=plan[leave:],
                     mode="lines",
-                    name=f"{MODES.label(mode)} if run on",
+                    name=f"{label} if run on",
                     line={"color": MODES.colour(mode), "width": 2, "dash": "dot"},
                     hovertemplate="%{y:.2f} m",
                 )
@@ -72,40 +87,49 @@ def subscribers(results: Results) -> go.Figure:
     return layout(
         fig,
         "Subscribers by mode (expected, millions; dotted: if run on after the "
-        "month it is best left)",
+        "month it is best left, or as if launched)",
         "subscribers (millions)",
     )
 
 
 def cumulative_cash(results: Results) -> go.Figure:
     """Cumulative expected cash flow of every mode under its best exit policy (solid) and,
-    for a mode best left early, if run to the horizon (dotted), US$ millions."""
+    for a mode best left early, if run to the horizon (dotted), US$ millions. A mode not
+    started at all draws only the dotted line, as if started (its solid line would be
+    a flat zero)."""
     x = results.dates.to_timestamp()
     fig = go.Figure()
     for mode, r in results.modes.items():
         y = np.cumsum(r.cash_flow, axis=1).mean(axis=0)
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name=MODES.label(mode),
-                mode="lines",
-                hovertemplate="%{y:,.0f}",
-                line={
-                    "color": MODES.colour(mode),
-                    "width": 3,
-                    "dash": "dash" if MODES.is_baseline(mode) else "solid",
-                },
+        leaves = _leaves(results, mode)
+        idle = not MODES.is_baseline(mode) and not np.any(np.abs(y) > 1e-9)
+        if not idle:
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    name=MODES.label(mode),
+                    mode="lines",
+                    hovertemplate="%{y:,.0f}",
+                    line={
+                        "color": MODES.colour(mode),
+                        "width": 3,
+                        "dash": "dash" if MODES.is_baseline(mode) else "solid",
+                    },
+                    # staying out is the zero line every mode is read against
+                    meta="reference" if MODES.is_baseline(mode) else None,
+                )
             )
-        )
-        if _leaves(results, mode) is not None:
+        if leaves is not None or idle:
             committed = np.sum([r.committed_lines[k] for k in LINE_ITEMS], axis=0)
+            # a mode not started at all draws only its plan, labelled so
+            what = "as if started (not started)" if idle else "if run to the horizon"
             fig.add_trace(
                 go.Scatter(
                     x=x,
                     y=np.cumsum(committed, axis=1).mean(axis=0),
                     mode="lines",
-                    name=f"{MODES.label(mode)} if run to the horizon",
+                    name=f"{MODES.label(mode)} {what}",
                     hovertemplate="%{y:,.0f}",
                     line={"color": MODES.colour(mode), "width": 2, "dash": "dot"},
                 )

@@ -3,7 +3,9 @@
 Every figure is built from summaries, never from raw paths: NPV distributions are
 binned before plotting, fan charts carry five percentiles per month, tornado and Sobol
 charts one bar per input. A report at 100,000 paths is therefore as small as one at
-1,000. Colours and layout follow :mod:`models.reporting.charts`.
+1,000. Colours and layout follow :mod:`models.reporting.style`. A chart whose subject did
+not happen (a mode started in no future) is a sentence instead, returned with what
+does inform as :class:`models.reporting.blocks.Items` (docs/report_style.md, "Charts").
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from plotly.subplots import make_subplots
 
 from models.analysis.deal import DealZone, negotiated
 from models.economics.modes import MODES
+from models.format import money, pct
+from models.reporting.blocks import Items, note
 from models.reporting.style import alpha, layout
 from models.uncertainty.montecarlo import MonteCarlo
 
@@ -43,6 +47,48 @@ def histogram(values: pd.DataFrame, bins: int = BINS) -> tuple[np.ndarray, pd.Da
         for c in values.columns
     }
     return (edges[:-1] + edges[1:]) / 2, pd.DataFrame(shares)
+
+
+def _listed(modes: list[str]) -> str:
+    """Modes inside a sentence, capitalised: "Solo and partner"."""
+    names = " and ".join(MODES.in_words(m) for m in modes)
+    return names[:1].upper() + names[1:]
+
+
+def never_started(mc: MonteCarlo, modes: list[str]) -> list[str]:
+    """The modes of ``modes`` not started in any simulated future (NPV exactly zero in
+    every one: the go decision turns them down, so they spend and earn nothing)."""
+    return [m for m in modes if m in mc.npv and bool((mc.npv[m] == 0).all())]
+
+
+def _not_started_note(mc: MonteCarlo, modes: list[str], what: str) -> Items:
+    if not modes:
+        return Items()
+    one = len(modes) == 1
+    them = "it" if one else "them"
+    return Items(
+        [
+            note(
+                f"{_listed(modes)} {'is' if one else 'are'} not started in any of the "
+                f"{mc.n_paths:,} simulated futures (the go decision turns {them} down: NPV "
+                f"$0 m in each), so {what.format(them=them)}."
+            )
+        ]
+    )
+
+
+def npv_across_futures(mc: MonteCarlo, order: list[str]) -> go.Figure | Items:
+    """:func:`npv_distributions` of the entering modes started in some future; a mode
+    started in none is a sentence instead of a spike at zero (the sentence and the
+    chart, as :class:`Items`)."""
+    entering = [m for m in order if not MODES.is_baseline(m)]
+    idle = never_started(mc, entering)
+    out = _not_started_note(mc, idle, "the chart leaves {them} out")
+    shown = [m for m in entering if m not in idle]
+    if not shown:
+        return out
+    fig = npv_distributions(mc, shown)
+    return Items([*out, fig]) if out else fig
 
 
 def npv_distributions(mc: MonteCarlo, order: list[str]) -> go.Figure:
@@ -136,6 +182,103 @@ def fan_chart(
         )
     layout(fig, title, ytitle)
     return fig
+
+
+def subscribers_across_futures(
+    mc: MonteCarlo, modes: list[str], title: str = "Subscribers across futures (millions)"
+) -> Items:
+    """The subscriber fan chart of the own services that launch in some future, and a
+    sentence for those that launch in none (their fan would be a flat zero): the
+    expected case's subscriber chart draws those as if launched.
+
+    Parameters
+    ----------
+    mc : MonteCarlo
+        The simulated futures (``launched``: 1 where a mode reached its launch).
+    modes : list of str
+        The own-service modes to show, best first.
+    title : str
+        The chart's title.
+
+    Returns
+    -------
+    Items
+        The sentence (if a mode never launches) and the chart (if one does).
+    """
+    launched = mc.launched
+    never = [m for m in modes if m in launched and not bool((launched[m] > 0).any())]
+    # a service that launches only in futures the fan does not keep (the staged entry's
+    # switch, say): the fan would be a flat zero too
+    unseen = [m for m in modes if m not in never and not np.any(mc.fan_subscribers[m] > 0)]
+    shown = [m for m in modes if m not in never + unseen]
+    out = Items()
+    if never:
+        one = len(never) == 1
+        out.append(
+            note(
+                f"{_listed(never)} {'launches' if one else 'launch'} in none "
+                f"of the {mc.n_paths:,} simulated futures (turned down at the go decision or "
+                f"walked away from before launch), so there are no subscribers to draw for "
+                f"{'it' if one else 'them'}; the expected case's subscriber chart below "
+                "draws each as if launched and run to the horizon."
+            )
+        )
+    for m in unseen:
+        out.append(
+            note(
+                f"{_listed([m])} runs a service of its own in few futures, none of them "
+                "among those the fan chart draws, so the chart leaves it out."
+            )
+        )
+    if shown:
+        out.append(fan_chart(mc, "subscribers", shown, title, "subscribers, millions"))
+    return out
+
+
+def cash_across_futures(
+    mc: MonteCarlo, modes: list[str], title: str = "Cumulative cash across futures (US$ m)"
+) -> go.Figure | Items:
+    """The cumulative cash fan chart of ``modes`` that are started in some future, and a
+    sentence for those started in none (their fan would be a flat zero)."""
+    idle = never_started(mc, modes)
+    shown = [m for m in modes if m not in idle]
+    out = _not_started_note(mc, idle, "there is no cash to draw for {them}")
+    if not shown:
+        return out
+    fig = fan_chart(mc, "cash", shown, title, "US$ millions")
+    return Items([*out, fig]) if out else fig
+
+
+def tornadoes(table: pd.DataFrame, recommended: str, runner_up: str) -> Items:
+    """The two tornado charts (the lead over the runner-up, then the recommended mode's
+    NPV), or one and a sentence when the runner-up does not move with any input (staying
+    out, or a mode left at once): the NPV then moves exactly as the lead does, and the
+    second chart would repeat the first.
+
+    Returns
+    -------
+    Items
+        One or two charts, and the sentence when there is one.
+    """
+    lead = tornado(table, recommended, runner_up)
+    if table.empty or not np.allclose(table["swing"], table["npv_swing"], atol=1e-6):
+        return Items([lead, tornado(table, recommended, runner_up, value="npv")])
+    other = float(table["npv_base"].iloc[0] - table["gap_base"].iloc[0])
+    r, s = MODES.in_words(recommended), MODES.in_words(runner_up)
+    shift = (
+        "the two charts would be identical"
+        if abs(other) < 0.05
+        else f"its chart would be this one moved by {money(other)}"
+    )
+    return Items(
+        [
+            lead,
+            note(
+                f"The NPV of {r} moves exactly as its lead over {s} does ({s} is worth "
+                f"{money(other)} whatever any input does), so {shift}: one chart shows both."
+            ),
+        ]
+    )
 
 
 def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = "gap") -> go.Figure:
@@ -239,9 +382,32 @@ def sobol_indices(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def deal_zone(zone: DealZone) -> go.Figure:
-    """Both sides' NPV against the partner's revenue share, with the zone shaded."""
+def deal_zone(zone: DealZone) -> go.Figure | Items:
+    """Both sides' NPV against the partner's revenue share, with the zone shaded; a
+    sentence instead when the streamer's NPV does not move with the share (the
+    partnership is not worth starting at any share: two flat lines would say nothing)."""
     c = zone.curve
+    streamer = c["streamer_npv"].to_numpy(dtype=float)
+    if len(c) and np.ptp(streamer) < 0.05:
+        partner = c["partner_npv"].to_numpy(dtype=float)
+        theirs = (
+            f"the partner's at {money(float(partner[0]))}"
+            if np.ptp(partner) < 0.05
+            else f"the partner's between {money(float(partner.min()))} and "
+            f"{money(float(partner.max()))}"
+        )
+        lo, hi = float(c["share"].min()), float(c["share"].max())
+        return Items(
+            [
+                note(
+                    f"At every revenue share from {pct(lo)} to {pct(hi)} the streamer's NPV "
+                    f"of the partnership stays at {money(float(streamer[0]))} in the expected "
+                    f"case (its walk-away, {MODES.in_words(zone.alternative)}, is worth "
+                    f"{money(zone.alternative_npv)}) and {theirs}: the share changes "
+                    "nothing, so there is no curve to draw."
+                )
+            ]
+        )
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -329,17 +495,41 @@ def decision_values(values: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] | None = None) -> go.Figure:
+def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] | None = None) -> go.Figure | Items:
     """The review rule at work, one panel per own-service mode (``modes``, by default
     those of the registry): training futures at every review they reach, by their
     subscribers then; a cross where the rule leaves
-    (:attr:`models.economics.reviews.ExitRule.sample`)."""
+    (:attr:`models.economics.reviews.ExitRule.sample`). The go decision (month -1) is
+    drawn at the decision date. A mode the rule turns down at the go decision in every
+    sampled future has no reviews to draw: a sentence says so instead of its panel (and
+    of the chart, when no mode has reviews).
+    """
     modes = MODES.services() if modes is None else modes
     dates = pd.period_range(f"{mc.params.start_year}-01", periods=mc.months, freq="M")
-    shown = [m for m in modes if mc.rules.get(m) is not None and not mc.rules[m].sample.empty]
+    sampled = [m for m in modes if mc.rules.get(m) is not None and not mc.rules[m].sample.empty]
+    idle = [m for m in sampled if bool((mc.rules[m].sample["month"] < 0).all())]
+    shown = [m for m in sampled if m not in idle]
+    out = Items()
+    if idle:
+        one = len(idle) == 1
+        which = (
+            f"does not start {MODES.in_words(idle[0])}"
+            if one
+            else "starts neither " + " nor ".join(MODES.in_words(m) for m in idle)
+        )
+        out.append(
+            note(
+                f"The review rule {which} in any of the training futures it is shown on: "
+                "at the go decision, before anything is spent, it turns "
+                f"{'it' if one else 'them'} down in every one, so there are no reviews to "
+                "draw."
+            )
+        )
+    if not shown:
+        return out
     fig = make_subplots(
         rows=1,
-        cols=max(len(shown), 1),
+        cols=len(shown),
         shared_yaxes=True,
         subplot_titles=[MODES.label(m) for m in shown],
         horizontal_spacing=0.04,
@@ -353,9 +543,11 @@ def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] | None = None) -> go.Fi
             part = smp[smp["left"] == left]
             if part.empty:
                 continue
+            # the go decision (month -1) at the decision date, not wrapped to the end
+            month = np.clip(part["month"].to_numpy(dtype=int), 0, None)
             fig.add_trace(
                 go.Scatter(
-                    x=dates[part["month"].to_numpy(dtype=int)].to_timestamp(),
+                    x=dates[month].to_timestamp(),
                     y=part["subscribers_m"].round(3),
                     mode="markers",
                     name=f"{MODES.label(m)}: {name}",
@@ -373,9 +565,9 @@ def exit_boundary(mc: MonteCarlo, modes: tuple[str, ...] | None = None) -> go.Fi
         "subscribers, millions",
     )
     fig.update_yaxes(title_text="", col=2)
-    fig.update_layout(
-        hovermode="closest",
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "xanchor": "left"},
-        margin={"b": 80},
-    )
-    return fig
+    # calendar months over the whole horizon, even when every review shown falls in one
+    # month (Plotly would otherwise zoom to milliseconds around it)
+    whole = [dates[0].to_timestamp(), dates[-1].to_timestamp()]
+    fig.update_xaxes(type="date", range=whole, tickformat="%b %Y", nticks=6)
+    fig.update_layout(hovermode="closest")
+    return Items([*out, fig]) if out else fig
