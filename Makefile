@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNEL := $(VENV)/share/jupyter/kernels/market-entry/kernel.json
+LOCK   := requirements.lock
 SCENARIO ?= data/scenarios/base.yaml
 
-.PHONY: help install report test test-fast lint bench lab clean
+.PHONY: help install lock report test test-fast lint bench lab clean
 
 help:
 	@echo "make report   run $(SCENARIO) into reports/ and print the HTML path"
@@ -16,6 +17,7 @@ help:
 	@echo "             (PORT=8888 IP=0.0.0.0 NO_BROWSER=1 TOKEN=... LAB_ARGS=...)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    run the benchmarks"
+	@echo "make lock     re-resolve $(LOCK) (UPGRADE=1: newest versions pyproject allows)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,8 +25,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# the exact versions of $(LOCK) first, then the project itself (editable) on top of them
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
 	@touch $@
 
 $(KERNEL): $(STAMP)
@@ -32,6 +36,15 @@ $(KERNEL): $(STAMP)
 	  --display-name "Python (market-entry)" >/dev/null
 
 install: $(STAMP) $(KERNEL)
+
+# make lock [UPGRADE=1]: resolve pyproject.toml's dependencies (all extras) into $(LOCK)
+# with uv, for every platform and Python 3.11+; keeps the current pins where they still
+# fit, or with UPGRADE=1 takes the newest versions allowed. Then `make install`.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra pdf --universal \
+	  --python-version 3.11.5 --annotation-style line --custom-compile-command "make lock" \
+	  $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 report: install
 	@$(BIN)/market-entry run $(SCENARIO)
