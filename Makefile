@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_reviews.py
 	$(BIN)/python benchmarks/bench_whatif.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_html_size.py
 
 # make lab [PORT=8888] [IP=0.0.0.0] [NO_BROWSER=1] [TOKEN=secret] [LAB_ARGS="..."]
 PORT ?= 8888

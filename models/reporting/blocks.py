@@ -187,6 +187,14 @@ def _fmt_month(x: float, results: Results) -> str:
     return f"month {int(x)} ({d.strftime('%b %Y')})"
 
 
+def _value_cell(v: Any) -> str:
+    """A parameter's value as a table cell: a number right-aligned on one line
+    (``num``), anything else (a range, a distribution, a list of correlations) as text
+    that may wrap (``val``)."""
+    number = isinstance(v, int | float) and not isinstance(v, bool)
+    return f'<td class="{"num" if number else "val"}">{_e(_fmt_value(v))}</td>'
+
+
 def _param_rows(rows: list[dict[str, Any]], grouped: bool) -> str:
     parts = []
     group = None
@@ -197,8 +205,8 @@ def _param_rows(rows: list[dict[str, Any]], grouped: bool) -> str:
         cls = ' class="changed"' if row["changed"] else ""
         parts.append(
             f"<tr{cls}><td><code>{_e(row['name'])}</code></td>"
-            f'<td class="num">{_e(_fmt_value(row["value"]))}</td><td>{_e(row["unit"])}</td>'
-            f'<td class="num">{_e(_fmt_value(row["default"]))}</td><td>{_e(row["source"])}</td>'
+            f"{_value_cell(row['value'])}<td>{_e(row['unit'])}</td>"
+            f"{_value_cell(row['default'])}<td>{_e(row['source'])}</td>"
             "</tr>"
         )
     head = (
@@ -215,8 +223,8 @@ def parameter_table(params) -> HTMLBlock:
     changed = [r for r in rows if r["changed"] and r["group"] != "scenario"]
     first = (
         (
-            f"<p>{len(changed)} parameters differ from the defaults:</p>"
-            + _param_rows(changed, grouped=False)
+            f"<p>{len(changed)} parameter{'s differ' if len(changed) > 1 else ' differs'} "
+            "from the defaults:</p>" + _param_rows(changed, grouped=False)
         )
         if changed
         else ("<p>Every model parameter is at its default.</p>")
@@ -420,7 +428,7 @@ def _fmt_value(v: Any) -> str:
     if isinstance(v, Mapping) and "dist" in v:  # a distribution: normal(mean=0.1, sd=0.02)
         args = ", ".join(f"{k}={_fmt_value(x)}" for k, x in v.items() if k != "dist")
         return f"{v['dist']}({args})"
-    if isinstance(v, list):
+    if isinstance(v, list | tuple):
         return "[" + ", ".join(_fmt_value(x) for x in v) + "]"
     if isinstance(v, float):
         return f"{v:,.6g}"

@@ -133,9 +133,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     pdfs = []
     if args.pdf:
-        from models.runner.pdf import pdf_run
+        from models.runner.board import print_run
 
-        pdfs = pdf_run(outcome.run_dir)
+        pdfs = print_run(outcome.run_dir)
     if args.json:
         m = outcome.manifest
         print(
@@ -175,9 +175,9 @@ def _latest_choice(args: argparse.Namespace) -> bool | None:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from models.runner.pdf import pdf_run
+    from models.runner.board import print_run
 
-    for pdf in pdf_run(Path(args.run_dir), [args.notebook] if args.notebook else None):
+    for pdf in print_run(Path(args.run_dir), [args.notebook] if args.notebook else None):
         print(pdf)
     return 0
 
@@ -336,7 +336,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     from models.runner.export import write_workbook
 
-    print(write_workbook(Path(args.run_dir), Path(args.output) if args.output else None))
+    out = Path(args.output) if args.output else None
+    print(write_workbook(Path(args.run_dir), out, overwrite=args.force))
     return 0
 
 
@@ -507,7 +508,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument(
-        "--pdf", action="store_true", help="also print each report to a PDF (headless Chromium)"
+        "--pdf",
+        action="store_true",
+        help="also print the run into a board-pack PDF (headless Chromium)",
     )
     _limit_options(p)
     _latest_options(p)
@@ -578,12 +581,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="OUT.xlsx", help="where to write it (default: in RUN_DIR)"
     )
+    p.add_argument("--force", action="store_true", help="replace the workbook if it exists")
     _quiet_log_level(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("pdf", help="print the reports of a run folder to PDFs (board pack)")
+    p = sub.add_parser(
+        "pdf", help="print a run folder into one board-pack PDF (summary, reports, parameters)"
+    )
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, e.g. reports/base/latest")
-    p.add_argument("--notebook", metavar="NAME", help="only this report (default: all)")
+    p.add_argument(
+        "--notebook",
+        metavar="NAME",
+        help="print only this report, to NAME.pdf beside it (default: the board pack)",
+    )
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("check", help="validate a scenario and overrides without running")

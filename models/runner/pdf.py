@@ -18,7 +18,6 @@ from pathlib import Path
 
 from models._files import replaced
 from models.exceptions import NotebookError, OutputError, SetupError
-from models.reporting.provenance import read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +56,19 @@ def _footer(label: str) -> str:
     )
 
 
-def write_pdf(report: Path, pdf: Path, label: str) -> int:
+def write_pdf(report: Path, pdf: Path, label: str, prepare: str | None = None) -> int:
     """Print the HTML ``report`` to ``pdf`` (A4, footer ``label`` and page numbers);
-    return the number of pages. The PDF is written whole or not at all."""
+    return the number of pages. The PDF is written whole or not at all.
+
+    ``prepare``, a JavaScript function's text, runs on the page once it is laid out for
+    print and before it is printed (the board pack hides cells with it)."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise SetupError(
-            "playwright: not installed; expected `pip install playwright` (make install "
-            "does it) to print PDFs"
+            "playwright: not installed; expected `pip install 'market-entry[pdf]'` (make "
+            "install does it) and Debian's chromium (apt-get install -y chromium) to print PDFs"
         ) from None
     binary = chromium()
     try:
@@ -83,6 +85,8 @@ def write_pdf(report: Path, pdf: Path, label: str) -> int:
                 page.emulate_media(media="print")
                 # what the stylesheet's beforeprint handler does in a browser's own print
                 page.evaluate("() => window.meForPrint && window.meForPrint()")
+                if prepare:
+                    page.evaluate(prepare)
                 page.wait_for_timeout(300)
                 data = page.pdf(
                     format="A4",
@@ -107,20 +111,16 @@ def write_pdf(report: Path, pdf: Path, label: str) -> int:
     return pages
 
 
-def pdf_run(run_dir: Path, notebooks: list[str] | None = None) -> list[Path]:
-    """Print the HTML reports of a run folder (all, or ``notebooks``) to PDFs beside
-    them; the footer names the scenario and the run."""
-    run_dir = Path(run_dir)
-    m = read_manifest(run_dir)
-    scenario = m.get("scenario_name") or m.get("scenario", "")
-    label = f"{scenario} · run {m.get('run_id', run_dir.name)}"
-    names = notebooks or [str(n).removesuffix(".ipynb") for n in m.get("notebooks", [])]
-    out = []
-    for name in names:
-        report = run_dir / f"{name}.html"
-        if not report.is_file():
-            raise NotebookError(f"run folder {run_dir}: no {report.name} to print")
-        pdf = report.with_suffix(".pdf")
-        write_pdf(report, pdf, label)
-        out.append(pdf)
-    return out
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def report_name(name: str, where: str) -> str:
+    """``name`` if it is a plain report name (letters, digits, ``_`` and ``-``, as the
+    notebooks in notebooks/ are named), else a :class:`NotebookError`: a name read from a
+    manifest or the command line never leads outside the run folder."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise NotebookError(
+            f"{where}: report name {str(name)[:80]!r} is not a plain notebook name "
+            "(letters, digits, _ and -)"
+        )
+    return name

@@ -11,6 +11,7 @@ import pytest
 
 from models import _fingerprint as fingerprint
 from models.analysis import rundiff
+from models.reporting.chart_check import check_run
 from models.runner import rerun
 from models.runner import run as runner
 from models.runner.html import external_references
@@ -51,6 +52,19 @@ def test_a_batch_writes_each_report_and_a_comparison(batch):
     assert page.count("plotly-graph-div") >= 1
     index = (reports / "index.html").read_text()
     assert f"_compare/{html.parent.name}/compare.html" in index
+
+
+def test_every_chart_of_every_shipped_scenario_informs(batch):
+    """The chart check (no flat, empty, hidden or duplicated chart, no ms time axis, no
+    legend over a title) on the main report of each shipped scenario and on the
+    comparison report."""
+    proc, reports = batch
+    assert proc.returncode == 0, proc.stderr
+    shipped = sorted(p.stem for p in (ROOT / "data" / "scenarios").glob("*.yaml"))
+    assert shipped == ["base", "crackdown", "letv_2015"]  # a new scenario joins SCENARIOS
+    for name in shipped:
+        assert check_run(reports / name / "latest") == {}, name
+    assert check_run(Path(proc.stdout.strip().splitlines()[4]).parent) == {}
 
 
 def test_one_failure_does_not_stop_the_others(tmp_path):
