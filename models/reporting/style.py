@@ -135,7 +135,13 @@ def tell_apart(fig: go.Figure) -> go.Figure:
             continue
         if t.line is not None and t.line.width == 0:
             continue
-        same = [d for d in drawn if _same(d.x, t.x) and _same(d.y, t.y)]
+        same = [
+            d
+            for d in drawn
+            if _same(d.x, t.x)
+            and _same(d.y, t.y)
+            and (d.xaxis, d.yaxis) == (t.xaxis, t.yaxis)  # the same panel of subplots
+        ]
         if same and "same as " not in (t.name or ""):
             first = (same[0].name or "the line before").split(" (")[0]
             t.line.dash = _DASHES[(len(same) - 1) % len(_DASHES)]

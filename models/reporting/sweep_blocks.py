@@ -249,11 +249,20 @@ def map_notes(frame: pd.DataFrame, figures: list[go.Figure], mode: str | None = 
         )
     elif len(figures):
         margin = _margin(frame, mode)
-        where = "at every point" if bool((margin > 0).all()) else "at no point"
-        notes.append(
-            f"{words[:1].upper() + words[1:]} beats the best alternative that starts "
-            f"differently {where} of the sweep, so no line shows where it starts to win."
-        )
+        wins, total = int((margin > 0).sum()), int(margin.notna().sum())
+        subject = words[:1].upper() + words[1:]
+        if wins in (0, total):
+            where = "at every point" if wins else "at no point"
+            notes.append(
+                f"{subject} beats the best alternative that starts differently {where} of "
+                "the sweep, so no line shows where it starts to win."
+            )
+        else:
+            notes.append(
+                f"{subject} beats the best alternative that starts differently at {wins} of "
+                f"{total} points of the sweep, but no single line over these inputs separates "
+                "them (the other inputs swept, or too few points, decide)."
+            )
     return HTMLBlock(
         '<div class="me-report"><ul>' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>"
     )

@@ -15,8 +15,10 @@
    from the defaults first.
 
 Each part is printed by headless Chromium (:func:`models.runner.pdf.write_pdf`) with a
-footer naming the run and the part, and numbered within the part; the parts are joined
-with pypdf, each with a bookmark. The pack is written whole or not at all.
+footer naming the run (and VARIANT for a variant run) and the part, and numbered within
+the part; the parts are joined with pypdf, each with a bookmark. The pack is written
+whole or not at all, and replaces the run's earlier pack: it is made from the run's
+own files, so a new one differs only if the reports were converted again.
 """
 
 from __future__ import annotations
@@ -74,6 +76,17 @@ def _count_tagged(report: Path, tag: str) -> int:
     return report.read_text(encoding="utf-8", errors="replace").count(f"celltag_{tag}")
 
 
+def run_label(m: dict, run_dir: Path) -> str:
+    """The footer's name of a run: the scenario and the run id, and for a variant (a run
+    whose parameters differ from its scenario file's; see README, "Official runs and
+    variants") the word VARIANT, so that no page of it passes for the scenario's answer."""
+    scenario = m.get("scenario_name") or m.get("scenario", "")
+    label = f"{scenario} · run {m.get('run_id', run_dir.name)}"
+    if m.get("official") is False:
+        label += " · VARIANT, not the scenario's answer"
+    return label
+
+
 @dataclass(frozen=True)
 class BoardPack:
     """A written board pack: its path and the pages of each part, in order."""
@@ -110,8 +123,10 @@ def write_board_pack(run_dir: str | Path, out: str | Path | None = None) -> Boar
     ReportError
         The summary would take more than :data:`MAX_SUMMARY_PAGES` pages, or the main
         report carries no summary cells (a report made before the board pack).
-    SetupError, OutputError
-        Chromium or pypdf is missing; the pack cannot be written.
+    OutputError
+        The run did not succeed; the pack cannot be written.
+    SetupError
+        Chromium or pypdf is missing.
     """
     try:
         from pypdf import PdfReader, PdfWriter
@@ -121,6 +136,11 @@ def write_board_pack(run_dir: str | Path, out: str | Path | None = None) -> Boar
         ) from None
     run_dir = Path(run_dir)
     m = read_manifest(run_dir)
+    if m.get("status") != "succeeded":
+        raise OutputError(
+            f"{run_dir / 'manifest.json'}: status {str(m.get('status'))[:40]!r}; expected a "
+            "finished run (status 'succeeded') for a board pack"
+        )
     listed = m.get("notebooks")
     if not isinstance(listed, list) or not listed:
         raise NotebookError(f"{run_dir / 'manifest.json'}: lists no reports to print")
@@ -143,8 +163,7 @@ def write_board_pack(run_dir: str | Path, out: str | Path | None = None) -> Boar
             f"rerun it with `market-entry reproduce {run_dir}` or print the reports "
             f"one by one with `--notebook`"
         )
-    scenario = m.get("scenario_name") or m.get("scenario", "")
-    run = f"{scenario} · run {m.get('run_id', run_dir.name)}"
+    run = run_label(m, run_dir)
     target = Path(out) if out is not None else run_dir / PACK_NAME
 
     parts: list[tuple[str, Path, str | None]] = []
@@ -187,9 +206,7 @@ def print_run(run_dir: str | Path, notebooks: list[str] | None = None) -> list[P
     run_dir = Path(run_dir)
     if notebooks is None:
         return [write_board_pack(run_dir).path]
-    m = read_manifest(run_dir)
-    scenario = m.get("scenario_name") or m.get("scenario", "")
-    label = f"{scenario} · run {m.get('run_id', run_dir.name)}"
+    label = run_label(read_manifest(run_dir), run_dir)
     out = []
     for name in notebooks:
         report = run_dir / f"{printer.report_name(name, '--notebook')}.html"

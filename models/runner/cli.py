@@ -625,7 +625,11 @@ def main(argv: list[str] | None = None) -> int:
         args.log_level = getattr(args, "default_log_level", "INFO")
     if args.verbose:
         args.log_level = "DEBUG"
-    logging.basicConfig(level=args.log_level, handlers=[handler], force=True)
+    # the terminal gets what was asked for; the root logger lets INFO through all the same,
+    # for the run.log a rerun (`reproduce`) writes at INFO while the terminal stays quiet
+    handler.setLevel(args.log_level)
+    root = min(logging.getLevelName(args.log_level), logging.INFO)
+    logging.basicConfig(level=root, handlers=[handler], force=True)
     for noisy in ("traitlets", "papermill", "nbconvert", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _terminate)  # a scheduler's stop marks the run failed

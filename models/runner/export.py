@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,9 @@ OUTCOME_COLUMNS = {
     "subscribers_end_m": ("Subscribers at the end (m)", MILLIONS),
 }
 
+#: Rows of an Excel sheet (Excel 2007 and later); the header takes one.
+EXCEL_ROWS = 1_048_576
+
 #: How far the recomputed expected case may be from the manifest's (it is rounded to
 #: US$ 0.001 m there).
 EXPECTED_TOLERANCE_USD_M = 0.002
@@ -93,9 +97,10 @@ EXPECTED_TOLERANCE_USD_M = 0.002
 
 def default_path(run_dir: Path, manifest: dict[str, Any]) -> Path:
     """Where :func:`write_workbook` writes by default: ``<run_dir>/<scenario>-<run id>.xlsx``."""
-    scenario = str(manifest.get("scenario") or "run")
-    run_id = str(manifest.get("run_id") or Path(run_dir).name)
-    return Path(run_dir) / f"{scenario}-{run_id}.xlsx"
+    scenario = re.sub(r"[^A-Za-z0-9_-]+", "_", str(manifest.get("scenario") or "run"))[:64]
+    # the folder's own name, not the manifest's: a name read from a file never leads
+    # outside the run folder
+    return Path(run_dir) / f"{scenario.strip('_') or 'run'}-{Path(run_dir).name}.xlsx"
 
 
 def _finished_run(run_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -111,7 +116,12 @@ def _finished_run(run_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
             f"{manifest}: status {status!r}; expected a finished run (status 'succeeded')"
         )
     modes = m["headline"].get("modes")
-    if not isinstance(modes, dict) or not modes or not m["headline"].get("recommended"):
+    if (
+        not isinstance(modes, dict)
+        or not modes
+        or not all(isinstance(v, dict) for v in modes.values())
+        or not m["headline"].get("recommended")
+    ):
         raise OutputError(
             f"{manifest}: no headline with modes; expected a run of the main report "
             "(entry_decision)"
@@ -355,9 +365,12 @@ def write_workbook(run_dir: Path, out: Path | None = None, *, overwrite: bool = 
     pv = pv[[c for c in modes if c in pv.columns]]
     lines = [[line, *(float(pv.loc[line, c]) for c in pv.columns)] for line in pv.index]
     gap = max(
-        abs(float(pv.loc["NPV", c]) - float(modes[c]["expected"]))
-        for c in pv.columns
-        if modes[c].get("expected") is not None
+        (
+            abs(float(pv.loc["NPV", c]) - float(modes[c]["expected"]))
+            for c in pv.columns
+            if isinstance(modes[c].get("expected"), int | float)
+        ),
+        default=0.0,
     )
     note = f"Recomputed by market-entry {__version__} from manifest.json's parameters; " + (
         "the NPVs match the manifest's expected case."
@@ -411,8 +424,20 @@ def write_workbook(run_dir: Path, out: Path | None = None, *, overwrite: bool = 
             f = _param_format(unit, spec.type if spec else "")
         oheader.append(h)
         oformats.append(f)
-    frame = outcomes.copy()
-    frame["mode"] = frame["mode"].astype(str)
+    frame = outcomes
+    if len(frame) > EXCEL_ROWS - 1:  # whole futures up to Excel's limit; all in parquet
+        paths = frame["path"].drop_duplicates()
+        keep = paths.iloc[: (EXCEL_ROWS - 1) // max(1, len(frame) // len(paths))]
+        frame = frame[frame["path"].isin(set(keep))]
+        log.warning(
+            "%s: the Outcomes sheet holds the first %d of %d futures (Excel's limit of "
+            "%d rows); outcomes.parquet holds them all",
+            out,
+            len(keep),
+            len(paths),
+            EXCEL_ROWS,
+        )
+    frame = frame.assign(mode=frame["mode"].astype(str))
     _sheet(
         wb,
         SHEETS[4],

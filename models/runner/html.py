@@ -119,8 +119,13 @@ _LOADER = """(function () {
     document.head.appendChild(script);
     var plotly = window.Plotly;
     if (plotly === stub) throw new Error("plotly.js did not start");
-    queue.forEach(function (call) {
-      Promise.resolve(plotly[call[0]].apply(plotly, call[1])).then(call[2], call[3]);
+    queue.forEach(function (call) {  /* one chart's error stays that chart's */
+      try {
+        Promise.resolve(plotly[call[0]].apply(plotly, call[1])).then(call[2], call[3]);
+      } catch (err) {
+        console.error("market-entry: a chart could not be drawn: " + err);
+        call[3](err);
+      }
     });
     queue = [];
   }).catch(function (err) {

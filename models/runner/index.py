@@ -110,7 +110,11 @@ def _variant(m: dict[str, Any]) -> str:
             changes.append(text)
     what = "; ".join(changes)
     if m.get("official", True) is not False:
-        return f"VARIANT made latest with --latest: {what}" if what else ""
+        if not what:
+            return ""
+        if m.get("status") == "succeeded":
+            return f"VARIANT made latest with --latest: {what}"
+        return f"VARIANT (--latest; failed, so latest unchanged): {what}"
     if m.get("reproduces"):
         return f"VARIANT: a rerun of {m['reproduces']} (market-entry reproduce)"
     if what:

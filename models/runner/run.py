@@ -269,6 +269,20 @@ def _check_limits(timeout: float | None, cell_timeout: float | None, keep: int |
         raise ParameterError(f"--keep={keep!r}: expected a whole number of runs >= 1")
 
 
+def _as_given(p) -> dict[str, Any]:
+    """Each parameter's value as a scenario gives it: a number, a ``[low, mode, high]``
+    range (PERT) or a distribution's mapping for a sampled input, so that a variant's
+    record says "fixed at 3.4 %" against "0.0 % to 6.0 % (most likely 3.4 %)"."""
+    out = p.to_dict()
+    for name, d in p.distributions.items():
+        args = dict(d.params)
+        if d.kind == "pert" and args.get("lambda", 4.0) == 4.0:
+            out[name] = [args["low"], args["mode"], args["high"]]
+        else:
+            out[name] = {"dist": d.kind, **args}
+    return out
+
+
 def variant_overrides(
     scenario: Path, overrides: dict[str, Any] | None, params
 ) -> dict[str, dict[str, Any]]:
@@ -301,19 +315,19 @@ def variant_overrides(
         own = None
     if own is not None and own.digest() == params.digest():
         return {}
-    ran = params.to_dict()
-    mine = own.to_dict() if own is not None else {}
+    ran = _as_given(params)
+    mine = _as_given(own) if own is not None else {}
     out = {
         name: {"scenario": mine.get(name), "run": ran.get(name)}
         for name in overrides
         if own is None or mine.get(name) != ran.get(name)
     }
-    if not out:  # same values, but an input pinned (fixed) that the file samples
+    if not out:  # the same values as given, but an input pinned that the file samples
         out = {
             name: {"scenario": mine.get(name), "run": ran.get(name)}
             for name in overrides
             if name in params.pinned and name not in own.pinned
-        } or {name: {"scenario": mine.get(name), "run": ran.get(name)} for name in overrides}
+        }
     return out
 
 
@@ -396,6 +410,8 @@ def run_report(
     reproducing = params is not None  # parameters given: no scenario file to vary from
     params = run_parameters(scenario_path, overrides, params=params)
     variant = {} if reproducing else variant_overrides(scenario_path, overrides, params)
+    if reproducing and latest is None:  # parameters from code, not the file: a variant
+        latest = False
     _check_limits(timeout, cell_timeout, keep)
     if log_level not in LEVELS:
         raise ParameterError(f"--log-level={log_level!r}: expected one of {', '.join(LEVELS)}")

@@ -22,7 +22,7 @@ from models.reporting.chart_check import (
     notebook_figures,
     values,
 )
-from models.reporting.style import layout, wrap_title
+from models.reporting.style import layout, tell_apart, wrap_title
 
 MONTHS = pd.period_range("2026-01", periods=24, freq="M").to_timestamp()
 
@@ -269,3 +269,14 @@ def test_every_chart_of_the_session_report_informs(report_run):
     charts = sum(len(notebook_figures(nb)) for nb in report_run["run_dir"].glob("*.ipynb"))
     assert charts >= 10
     assert check_run(report_run["run_dir"]) == {}
+
+
+def test_equal_lines_in_different_panels_are_not_told_apart():
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2)
+    fig.add_scatter(x=[0, 1, 2], y=[1, 2, 3], name="Licensing", row=1, col=1)
+    fig.add_scatter(x=[0, 1, 2], y=[1, 2, 3], name="Staged entry", row=1, col=2)
+    tell_apart(fig)
+    assert [t.name for t in fig.data] == ["Licensing", "Staged entry"]
+    assert fig.data[1].line.dash is None

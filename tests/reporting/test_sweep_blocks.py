@@ -161,3 +161,17 @@ def test_the_title_is_in_words():
     assert "1,000 simulated futures each" in text
     assert not faults(prose(block))
     assert "<code>partner_worlds</code>" in block and "<code>base.yaml</code>" in block
+
+
+def test_the_notes_never_say_no_point_when_some_points_win(monkeypatch):
+    # no line drawn (as where the other swept inputs decide), the mode ahead at some
+    # points: the notes count them, never "at no point" nor "at every point"
+    xs, ys = np.meshgrid(np.linspace(0, 1, 5), np.linspace(0, 1, 5))
+    frame = _two(xs.ravel(), ys.ravel())
+    figures = sweep_blocks.decision_maps(frame)
+    monkeypatch.setattr(sweep_blocks, "frontier_drawn", lambda fig: False)
+    text = " ".join(prose(str(sweep_blocks.map_notes(frame, figures))))
+    wins = int((sweep_blocks._margin(frame, "partner") > 0).sum())
+    assert 0 < wins < 25
+    assert f"at {wins} of 25 points" in text
+    assert "at no point" not in text and "at every point" not in text
