@@ -57,18 +57,21 @@ REPORT_TITLES = {
 
 
 def _show_only(tag: str) -> str:
-    """JavaScript that hides every notebook cell without ``tag``."""
+    """JavaScript that hides every notebook cell without ``tag`` (nbconvert's lab
+    template puts a code cell's tag classes on the cell, a markdown cell's on the
+    rendered markdown inside it)."""
     return (
         "() => document.querySelectorAll('.jp-Cell').forEach(c => {"
-        f" if (!c.classList.contains('celltag_{tag}')) c.style.display = 'none'; }})"
+        f" if (!(c.classList.contains('celltag_{tag}') || c.querySelector('.celltag_{tag}')))"
+        " c.style.display = 'none'; })"
     )
 
 
 def _hide(tag: str) -> str:
     """JavaScript that hides every notebook cell with ``tag``."""
     return (
-        f"() => document.querySelectorAll('.jp-Cell.celltag_{tag}')"
-        ".forEach(c => { c.style.display = 'none'; })"
+        f"() => document.querySelectorAll('.celltag_{tag}')"
+        ".forEach(e => { (e.closest('.jp-Cell') || e).style.display = 'none'; })"
     )
 
 
