@@ -132,11 +132,14 @@ def test_the_example_sweep_file_is_valid():
 @pytest.mark.slow
 def test_the_sweep_report_maps_the_decision_offline(tmp_path, cli):
     spec = tmp_path / "map.yaml"
+    # the plan-sized yardstick (tests/conftest.py's PLAN_YARDSTICK) and a wide share of
+    # payers open: a market where more than one mode wins, so that the boxes are tested
     spec.write_text(
         SMALL.replace("[0.1, 0.4]", "{low: 0.1, high: 0.6, steps: 3}")
         .replace("steps: 2", "steps: 3")
-        .replace("high: 0.3", "high: 0.35")
+        .replace("low: 0.1, high: 0.3", "low: 0.2, high: 0.8")
         .replace("paths: 40", "paths: 200")
+        + "market_reference_catalogue_titles: 300.0\n"
     )
     ran = cli("sweep", spec, "--reports", tmp_path / "r", "--workers", "0")
     assert ran.returncode == 0, ran.stderr
@@ -151,8 +154,8 @@ def test_the_sweep_report_maps_the_decision_offline(tmp_path, cli):
     assert str(html_path.relative_to(tmp_path / "r")) in index  # the index links it
     table = pd.read_parquet(table_path)
     winners = set(table.drop_duplicates("point")["recommended"])
-    if len(winners) > 1:  # a box per mode that wins somewhere
-        assert "is recommended in " in page
+    assert len(winners) > 1, winners  # else the boxes would not be tested
+    assert "is recommended in " in page  # a box per mode that wins somewhere
 
 
 def test_only_a_sweep_under_the_adaptive_rule_fits_review_rules(spec, tmp_path):
