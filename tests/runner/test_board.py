@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from models.runner.board import MAX_SUMMARY_PAGES, PACK_NAME
-from models.runner.pdf import PRINT_WIDTH_PX
 from tests.conftest import has_chromium, run_cli
-from tests.runner.test_browser import ARGS, CHROMIUM
+from tests.runner.test_pdf import print_layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -116,23 +115,10 @@ def test_no_number_or_word_is_broken_inside_a_table_cell(pack):
 
 
 def test_printed_charts_keep_titles_whole_and_legends_off_them(pack):
-    from playwright.sync_api import sync_playwright
-
     _, run_dir = pack
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-            page.goto((run_dir / "entry_decision.html").as_uri())
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.plotly-graph-div')]"
-                ".every(g => g.querySelector('.main-svg'))"
-            )
-            page.emulate_media(media="print")
-            page.evaluate("() => window.meForPrint()")
-            page.wait_for_timeout(500)
-            faults = page.evaluate(
-                """() => [...document.querySelectorAll('.plotly-graph-div')].flatMap(g => {
+    with print_layout(run_dir / "entry_decision.html") as page:
+        faults = page.evaluate(
+            """() => [...document.querySelectorAll('.plotly-graph-div')].flatMap(g => {
                   const box = g.getBoundingClientRect();
                   const title = g.querySelector('.gtitle');
                   const legend = g.querySelector('.legend');
@@ -151,7 +137,5 @@ def test_printed_charts_keep_titles_whole_and_legends_off_them(pack):
                   }
                   return out;
                 })"""
-            )
-        finally:
-            browser.close()
+        )
     assert not faults, faults

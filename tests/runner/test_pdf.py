@@ -3,6 +3,7 @@ every chart fits a page whole, the text is searchable, the footer names the run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -48,15 +49,17 @@ def test_pdf_has_searchable_text_page_numbers_and_the_run_in_the_footer(printed)
     assert all(page.mediabox.width == pytest.approx(595, abs=1) for page in reader.pages)  # A4
 
 
-def test_every_chart_fits_the_printed_page_whole(printed):
+@contextlib.contextmanager
+def print_layout(report):
+    """A Chromium page holding the HTML ``report`` laid out as `market-entry pdf` prints
+    it: the page's width, print media, the stylesheet's print helper run."""
     from playwright.sync_api import sync_playwright
 
-    _, run_dir = printed
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-            page.goto((run_dir / "entry_decision.html").as_uri())
+            page.goto(report.as_uri())
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.plotly-graph-div')]"
                 ".every(g => g.querySelector('.main-svg'))"
@@ -64,16 +67,20 @@ def test_every_chart_fits_the_printed_page_whole(printed):
             page.emulate_media(media="print")
             page.evaluate("() => window.meForPrint()")
             page.wait_for_timeout(300)
-            boxes = [g.bounding_box() for g in page.locator(".plotly-graph-div").all()]
-            wide = page.evaluate(
-                "() => [...document.querySelectorAll('table.me-table')]"
-                ".filter(t => t.getBoundingClientRect().right > window.innerWidth + 1).length"
-            )
-            opened = page.evaluate(
-                "() => [...document.querySelectorAll('details')].every(d => d.open)"
-            )
+            yield page
         finally:
             browser.close()
+
+
+def test_every_chart_fits_the_printed_page_whole(printed):
+    _, run_dir = printed
+    with print_layout(run_dir / "entry_decision.html") as page:
+        boxes = [g.bounding_box() for g in page.locator(".plotly-graph-div").all()]
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('table.me-table')]"
+            ".filter(t => t.getBoundingClientRect().right > window.innerWidth + 1).length"
+        )
+        opened = page.evaluate("() => [...document.querySelectorAll('details')].every(d => d.open)")
     charts = notebook_figures(run_dir / "entry_decision.ipynb")
     assert len(charts) >= 5 and len(boxes) == len(charts)
     for box in boxes:  # inside the page's printable box: it can be printed whole
