@@ -79,7 +79,7 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     draws, u = _drawn_inputs(params, paths)
     print(f"1. Vectorised engine per mode: {paths:,} paths x {months} months, drawn events")
     print(
-        "   plan: the expected-case exit plan of every path with its event-free base;\n"
+        "   plan: the most-likely-case exit plan of every path with its event-free base;\n"
         "   drawn: the run with drawn events, valued committed, adaptive (review rules\n"
         "   fitted once, as the Monte Carlo run does) and with foresight"
     )

@@ -4,11 +4,11 @@ Sections:
 
 1. in the kernel: :meth:`models.reporting.whatif_panel.Panel.set` on every slider to
    its low and high ends (new positions: the review rules are refitted), then the same
-   positions again (rules kept): seconds per move, split into the expected case, the
+   positions again (rules kept): seconds per move, split into the most-likely case, the
    review rules and the Monte Carlo run;
 2. in JupyterLab (headless Chromium through Playwright, the project's kernel): a
    slider moved one step with the keyboard, timed from the key press to the first
-   update (the expected case in the status line) and to the full answer (the readout
+   update (the most-likely case in the status line) and to the full answer (the readout
    naming the new value, after the Monte Carlo run), over several moves. This is the
    latency a strategist sees; the issue's target is under a second.
 
@@ -54,7 +54,7 @@ def bench_kernel() -> None:
             f"   opening the panel (controls, rules, first run): {time.perf_counter() - t0:.2f} s"
         )
         for label, repeat in (("new positions (rules refitted)", 1), ("positions seen before", 2)):
-            totals, parts = [], {"expected case": [], "review rules": [], "monte carlo": []}
+            totals, parts = [], {"most-likely case": [], "review rules": [], "monte carlo": []}
             for _ in range(repeat):
                 for c in panel.controls:
                     for value in (c.low, c.high):
@@ -114,7 +114,7 @@ def bench_browser(moves: int) -> None:
                 kernel.append(float(status.inner_text().split(" futures in ")[1].split()[0]))
             browser.close()
     print(f"   {moves} moves, each a new position")
-    print(f"   first update (expected case): {_summary(first)}")
+    print(f"   first update (most-likely case): {_summary(first)}")
     print(f"   full answer (300 futures):    {_summary(full)}")
     print(f"      of which computing in the kernel: {_summary(kernel)}")
     print("   (the issue's target: under a second)")

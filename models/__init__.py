@@ -12,7 +12,7 @@ The public face, for a notebook or a script::
 
 - :func:`validate`: user input (a mapping) to a validated ``Parameters`` object;
 - :func:`load_scenario`: a scenario YAML file (and overrides) to ``Parameters``;
-- :func:`simulate`: the expected case of every entry mode (``Results``);
+- :func:`simulate`: the most-likely case of every entry mode (``Results``);
 - :func:`analyse`: the decision under uncertainty (``Decision``: Monte Carlo, drivers,
   deal zone, value of information);
 - :func:`run_report`: a scenario to an offline HTML report in ``reports/``;

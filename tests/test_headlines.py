@@ -6,7 +6,7 @@ seed and 1,000 futures (:data:`SIZE`), the manifest headline
 (:func:`models.reporting.decision_blocks.headline_numbers`, rounded as the manifest
 writes it) and full-precision summaries of the Monte Carlo run
 (mean, standard deviation, P5 and P95 of each mode's NPV under the rule, committed,
-adaptive and with foresight; the expected case's NPV and present value per line); and,
+adaptive and with foresight; the most-likely case's NPV and present value per line); and,
 under ``variants``, the same for settings the scenarios leave at their defaults (the
 ``fixed`` rule; a non-exclusive staged licence switching to solo with the rules likely
 to ease; an ad tier, a revenue-multiple continuing value and the 2014 quota rule) at

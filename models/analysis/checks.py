@@ -79,7 +79,7 @@ _SAME = 1e-6
 #: takes the final year as the first of a steady growth at ``finance_terminal_growth_year``:
 #: a service still ramping up at the horizon is undervalued if it wins (its cash has
 #: not caught up with its subscribers) and overvalued if it loses. Measured on the
-#: expected case with a foreign-premium share of 0.4 against a yardstick of 300 titles
+#: most-likely case with a foreign-premium share of 0.4 against a yardstick of 300 titles
 #: (services worth starting, as the model stood before issue 21 measured a catalogue
 #: against a leader's), at the first horizon within 5 points the value is still 7-13 %
 #: below its value at a horizon five years longer (solo 326 against 374, partner 498
@@ -489,7 +489,7 @@ def _growth(x: np.ndarray, year: int) -> float:
 
 def _steady_horizon(params) -> Check | None:
     """The final year is a steady state for every own service (and a staged entry's,
-    if it switches), in the expected case with the mode started: its subscribers grow
+    if it switches), in the most-likely case with the mode started: its subscribers grow
     no more than :data:`STEADY_GAP` faster than its market; else the horizon at which
     they would (up to 30 years)."""
     from models.economics.simulation import simulate
@@ -512,7 +512,7 @@ def _steady_horizon(params) -> Check | None:
     parts, late = [], []
     for m in services:
         if not np.any(run.modes[m].subscribers_m > 0.0):  # a staged entry that never switches
-            parts.append(f"{MODES.in_words(m)}: runs no service in the expected case")
+            parts.append(f"{MODES.in_words(m)}: runs no service in the most-likely case")
             continue
         now = gap(m, years)
         steady = next((y for y in range(2, longest + 1) if gap(m, y) <= STEADY_GAP), None)
@@ -537,7 +537,7 @@ def _steady_horizon(params) -> Check | None:
         "a steady final year",
         "The horizon is long enough that the year the value beyond it rests on is a "
         "steady state: no own service's subscribers grow more than "
-        f"{STEADY_GAP:.0%} a year faster than its market in the final year (expected case, "
+        f"{STEADY_GAP:.0%} a year faster than its market in the final year (most-likely case, "
         "the service started).",
         FAILS if late else HOLDS,
         detail,

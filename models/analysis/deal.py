@@ -104,7 +104,7 @@ class DealZone:
                 f"A deal works for both sides if the partner keeps between {self.low:.0%} "
                 f"and {self.high:.0%} of revenue: {below}; above {self.high:.0%} the "
                 f"streamer does better with {alt} (NPV {money(self.alternative_npv)}). "
-                "Expected case."
+                "Most-likely case."
             )
         if self.high is None:
             return (

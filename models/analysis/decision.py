@@ -1,6 +1,6 @@
 """The decision under uncertainty: everything the main report needs, computed once.
 
-:func:`analyse` runs the expected case (:func:`models.economics.simulation.simulate`), the Monte
+:func:`analyse` runs the most-likely case (:func:`models.economics.simulation.simulate`), the Monte
 Carlo run (:mod:`models.uncertainty.montecarlo`), and from them the decision metrics
 (:mod:`models.analysis.metrics`), the drivers (:mod:`models.analysis.drivers`), the deal zone
 (:mod:`models.analysis.deal`) and the value of information (:mod:`models.analysis.voi`). The
@@ -74,7 +74,7 @@ class Decision:
     ----------
     params : Parameters
     expected : Results
-        The expected case: inputs at their deterministic values, events in expectation.
+        The most-likely case: inputs at their deterministic values, events in expectation.
     mc : MonteCarlo
         Per-path outcomes of every mode.
     ranking : list of str
@@ -90,7 +90,7 @@ class Decision:
     tornado, sobol, switching : DataFrame
         :mod:`models.analysis.drivers` tables (recommended against runner-up).
     deal_zone : DealZone
-        :func:`models.analysis.deal.deal_zone` in the expected case.
+        :func:`models.analysis.deal.deal_zone` in the most-likely case.
     evpi : float
         Expected value of perfect information, US$ m: the best mode in each future with
         foresight against the best mean under the rule
@@ -135,7 +135,7 @@ class Decision:
 
     def to_df(self) -> pd.DataFrame:
         """Per mode, best first: mean NPV and its standard error, median, P5, P95,
-        P(loss), CVaR and P(best) over the Monte Carlo paths, and the expected case's
+        P(loss), CVaR and P(best) over the Monte Carlo paths, and the most-likely case's
         NPV (``expected_npv_usd_m``), US$ m and fractions."""
         table = self.npv_table.copy()
         table["expected_npv_usd_m"] = self.expected.summary["npv_usd_m"].reindex(table.index)
@@ -174,7 +174,7 @@ class Decision:
 
     @property
     def expected_best(self) -> str:
-        """The best mode of the expected case (the basis of the switching values)."""
+        """The best mode of the most-likely case (the basis of the switching values)."""
         return self.expected.ranking[0]
 
     @property
@@ -197,7 +197,7 @@ def analyse(params, n_paths: int | None = None) -> Decision:
         clock[name] = time.perf_counter() - start
         return out
 
-    expected = timed("expected case", simulate, params)
+    expected = timed("most-likely case", simulate, params)
     mc = timed("monte carlo", montecarlo.run, params, n_paths)
     # the decision: means under the decision rule, each mode free not to start; which mode
     # is best in each future: on the committed values, which carry information where a
@@ -208,7 +208,7 @@ def analyse(params, n_paths: int | None = None) -> Decision:
     entering = [m for m in ranking if not MODES.is_baseline(m)]
     tornado = timed("tornado", drivers.tornado, params, rec, second)
     sobol = timed("sobol", drivers.sobol, params, rec, second)
-    # switching values are where the expected case's answer flips: about its own best
+    # switching values are where the most-likely case's answer flips: about its own best
     expected_best = expected.ranking[0]
     basis = tornado if expected_best == rec else drivers.tornado(params, expected_best, second)
     candidates = _switching_candidates(basis)

@@ -91,7 +91,7 @@ def npv_by_mode(params, inputs: pd.DataFrame) -> pd.DataFrame:
 
 
 def expected_npv(params) -> pd.Series:
-    """Each mode's NPV if started now, in the expected case (inputs as given, events in
+    """Each mode's NPV if started now, in the most-likely case (inputs as given, events in
     expectation), US$ m."""
     return npv_by_mode(params, pd.DataFrame()).iloc[0].rename(None)
 

@@ -5,14 +5,14 @@ its source: ``letv_2015`` sets late 2015's market (its audience, paying share an
 fast that share grew), LeTV's reach and LeEco's distress; ``crackdown`` sets harsher
 rules. :func:`scenario_facts` sets each fact back to its default, the others as the
 scenario has them, and reports what the fact does: the scenario's value minus the value
-at the default, for the expected case's answer, its lead and each own service (issue 21:
+at the default, for the most-likely case's answer, its lead and each own service (issue 21:
 "the letv_2015 report says which of late 2015's facts drive its answer and what would
 have flipped it"). Inputs read against each other are one fact, set back together
 (:data:`COUPLED`). Where no fact alone flips the answer, the switching values and the
 frontier (:mod:`models.analysis.drivers`) say what value of an input would.
 
-The expected case is used throughout (inputs at their most likely values, events in
-expectation), as for the switching values: the answer is the expected case's best mode
+The most-likely case is used throughout (inputs at their most likely values, events in
+expectation), as for the switching values: the answer is the most-likely case's best mode
 (:attr:`models.economics.results.Results.ranking`, its reviews included); its lead is
 its NPV if started over the best mode that starts differently
 (:func:`models.analysis.drivers.margin`); an own service is valued both started (with its
@@ -103,7 +103,7 @@ def _grouped(names: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _evaluate(params) -> dict:
-    """The expected case's answer, each mode's NPV if started and each own service's
+    """The most-likely case's answer, each mode's NPV if started and each own service's
     committed NPV (run to the horizon, never leaving by choice), US$ m."""
     best = simulate(params).ranking[0]
     res = simulate(params, started=True)
@@ -188,7 +188,7 @@ def _effect(x: float, what: str) -> str:
 def scenario_facts(params) -> pd.DataFrame:
     """What each of the scenario's facts does: set back to its default (coupled inputs
     together, :data:`COUPLED`), the others as the scenario has them, then all at once,
-    in the expected case.
+    in the most-likely case.
 
     Returns
     -------
@@ -197,7 +197,7 @@ def scenario_facts(params) -> pd.DataFrame:
         move an own service most), then a row ``fact`` = ``"all"`` for every fact at its
         default at once. Columns: ``fact`` (an input's name or a group of
         :data:`COUPLED`), ``inputs`` (the inputs set back), ``label``, ``as_set`` and
-        ``default`` (as a reader writes them), ``answer`` (the expected case's best mode
+        ``default`` (as a reader writes them), ``answer`` (the most-likely case's best mode
         with the fact at its default; empty where it cannot be set back), ``rival``
         (the answer's best rival as the scenario has it), ``lead`` (the best mode's lead
         at the default), ``lead_effect`` (the scenario's answer's lead as set minus at
@@ -281,7 +281,7 @@ def moved(x: float) -> str:
 
 
 def in_words(table: pd.DataFrame, answer: str, top: int | None = None) -> list[str]:
-    """The facts in sentences: what each does to ``answer``'s lead (the expected case's
+    """The facts in sentences: what each does to ``answer``'s lead (the most-likely case's
     best mode as the scenario has it) and to each own service run to the horizon (the
     ``top`` that move the lead most, all by default); whether any moves an own service
     with its reviews; what all of them at their defaults give; where to read what would
@@ -298,7 +298,7 @@ def in_words(table: pd.DataFrame, answer: str, top: int | None = None) -> list[s
     most = "" if len(shown) == len(single) else f"; the {len(shown)} that move the lead most"
     out = [
         f"This scenario sets {len(single)} facts apart from the defaults. What each does, "
-        f"against its default, the others as the scenario has them, in the expected case "
+        f"against its default, the others as the scenario has them, in the most-likely case "
         f"({best}'s lead is over {rival}{most}):"
     ]
     lead = f"{best}'s lead"
@@ -333,7 +333,7 @@ def in_words(table: pd.DataFrame, answer: str, top: int | None = None) -> list[s
         who = " and ".join(MODES.in_words(m) for m in still)
         out.append(
             f"No fact moves the value of {who} started with its reviews: "
-            "in the expected case it walks away before it earns, whatever these facts."
+            "in the most-likely case it walks away before it earns, whatever these facts."
         )
     every = table[table["fact"] == "all"].iloc[0]
     if not every["answer"]:

@@ -175,8 +175,8 @@ def flexibility_in_words(values: pd.DataFrame) -> str:
     if parts:
         text = (
             "Deciding as you go (the go decision, then quarterly reviews that stop, or before "
-            "launch walk away, on what has been seen) adds to the better of committing and "
-            "never starting: " + "; ".join(parts) + "."
+            "launch walk away, on what has been seen) adds to the best of committing, never "
+            "starting and, for a staged entry, never switching: " + "; ".join(parts) + "."
         )
     if idle:
         not_started = "Not worth starting in any future: " + "; ".join(idle) + "."

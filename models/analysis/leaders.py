@@ -10,7 +10,7 @@ grew faster than the budget; content took 68-84 % of its total revenue (:func:`l
 
 An own service of the model is set against those figures (:func:`own_services`): its
 subscribers, content paid per subscriber-year and content against its net subscription
-revenue, year by year while it operates (run to the horizon), in the expected case. And the
+revenue, year by year while it operates (run to the horizon), in the most-likely case. And the
 test of issue 21 (:func:`range_ends`, :func:`money_machines`): no single uncertain input
 at its 1st or 99th percentile may turn an own service into one that makes money while
 paying less for content per subscriber-year than the leader ever did, which iQIYI's and
@@ -303,7 +303,7 @@ def findings(
     late = settled(params)
     for mode, r in late.iterrows():
         out.append(
-            f"{MODES.label(mode)}, run to the horizon in the expected case: in its last "
+            f"{MODES.label(mode)}, run to the horizon in the most-likely case: in its last "
             f"{SETTLED_YEARS} years {r['subscribers_m']:,.1f} M subscribers on average, who "
             f"pay US${r['revenue_per_sub_usd']:,.0f} a year each net of VAT, while its "
             f"content costs US${r['content_per_sub_usd']:,.0f} per subscriber-year: "

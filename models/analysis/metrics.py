@@ -188,10 +188,12 @@ def dominance(npv: pd.DataFrame) -> pd.DataFrame:
     """First-order stochastic dominance between modes, judged on the empirical CDFs.
 
     Row mode ``A`` dominates column mode ``B`` when ``F_A(x) <= F_B(x)`` for every NPV
-    ``x`` (every investor who prefers more money prefers A) and the CDFs differ. With
-    Monte Carlo noise, a crossing smaller than the DKW band of the sample
-    (:func:`dkw_band`) is not counted as a violation, and a gap smaller than it is not
-    counted as a difference. Entries: ``True`` (A dominates B), ``False``.
+    ``x`` of the simulated futures (every investor who prefers more money prefers A), and
+    somewhere by more than the DKW band of the sample (:func:`dkw_band`), so that a gap
+    within Monte Carlo noise is not called a difference. A crossing, however small, is
+    a violation: the report's sentence ("whatever NPV one aims at, A is at least as
+    likely to reach it") must hold of the futures it reports. Entries: ``True`` (A
+    dominates B), ``False``.
     """
     npv = _check(npv)
     modes = list(npv.columns)
@@ -205,24 +207,41 @@ def dominance(npv: pd.DataFrame) -> pd.DataFrame:
             if a == b:
                 continue
             diff = cdfs[a] - cdfs[b]
-            out.loc[a, b] = bool(diff.max() <= tol and diff.min() < -tol)
+            out.loc[a, b] = bool(diff.max() <= 0.0 and diff.min() < -tol)
     return out
 
 
 def dominance_in_words(dom: pd.DataFrame) -> list[str]:
-    """One sentence per mode that dominates others, e.g. 'Licensing stochastically
-    dominates solo and partner: ...'."""
-    out = []
-    for a in dom.index:
-        beaten = [MODES.in_words(b) for b in dom.columns if dom.loc[a, b]]
-        if not beaten:
-            continue
-        listed = beaten[0] if len(beaten) == 1 else ", ".join(beaten[:-1]) + " and " + beaten[-1]
-        name = MODES.label(a)
-        out.append(
-            f"{name} stochastically dominates {listed}: whatever NPV one hopes to reach, "
-            f"{name.lower()} is at least as likely to reach it as "
-            + ("that mode" if len(beaten) == 1 else "any of them")
-            + "."
-        )
+    """First-order stochastic dominance in plain sentences, the first row's mode first:
+    "Licensing is ahead of every other mode at every level: ..." then the others grouped
+    by whom they are ahead of ("staying out and partner are each ahead of solo").
+    Empty when no mode dominates another."""
+    rows = [(a, [b for b in dom.columns if dom.loc[a, b]]) for a in dom.index]
+    rows = [(a, beaten) for a, beaten in rows if beaten]
+    if not rows:
+        return []
+
+    def listed(modes: list[str]) -> str:
+        words = [MODES.in_words(m) for m in modes]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+    first, beaten = rows[0]
+    others = [b for b in dom.columns if b != first]
+    whom = "every other mode" if len(others) > 1 and set(beaten) == set(others) else listed(beaten)
+    out = [
+        f"{MODES.label(first)} is ahead of {whom} at every level: whatever NPV one aims at, "
+        f"{MODES.in_words(first)} is at least as likely to reach it, so it is the better "
+        "choice whatever the appetite for risk."
+    ]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for a, b in rows[1:]:
+        groups.setdefault(tuple(b), []).append(a)
+    if groups:
+        parts = [
+            f"{listed(list(who))} {'is' if len(who) == 1 else 'are each'} ahead of "
+            f"{listed(list(behind))}"
+            for behind, who in groups.items()
+        ]
+        text = "; ".join(parts)
+        out.append(f"At every level too, {text}.")
     return out

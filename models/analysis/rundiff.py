@@ -3,7 +3,7 @@
 Two runs' manifests (:mod:`models.runner.run`) record the parameters given, the hashes
 of the data and notebooks read, the code's commit, the installed packages and the
 headline numbers. :func:`compare` lines them up; :func:`attribute` explains the change
-in each mode's expected-case NPV by the changed parameters, one at a time: each is
+in the NPV of each mode's most-likely case by the changed parameters, one at a time: each is
 set to its new value with the others at their old ones (a one-at-a-time replacement,
 as a tornado does), then all together. The parts need not add up to the whole when
 parameters interact; the gap is reported as "interactions". Changes of data, code or
@@ -156,7 +156,7 @@ MODE_NUMBERS = {
     "p_loss": "chance of a loss",
     "p_best": "chance of being the best mode",
     "p_gain_if_run": "chance of a gain if run to the horizon",
-    "expected": "expected-case NPV",
+    "expected": "NPV in the most-likely case",
     "committed": "mean NPV if never left",
     "adaptive": "mean NPV under the review rule",
     "foresight": "mean NPV with foresight",
@@ -329,7 +329,7 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> Comparison:
 
 
 def attribute(given_a: Mapping[str, Any], given_b: Mapping[str, Any]) -> pd.DataFrame:
-    """The change in each mode's expected-case NPV from run a's parameters to run b's,
+    """The change in the NPV of each mode's most-likely case from run a's parameters to run b's,
     by changed parameter (one at a time from a), then all together and the remainder.
 
     Returns

@@ -8,7 +8,7 @@ points were chunked. Only each path's NPV is built
 (:func:`models.uncertainty.montecarlo.path_npv`).
 
 Under ``decision_rule: fixed`` (the example sweeps' setting) each point follows its own
-expected-case plan and needs no review rules: that is what makes a point cost about
+most-likely-case plan and needs no review rules: that is what makes a point cost about
 0.1 s at 1,000 paths. Under ``adaptive``, the rules are fitted once, at the base
 scenario, and applied at every point: fitting them per point (about 1.3 s) would cost
 more than the point itself, but a rule fitted at the base can be blind to a change at a

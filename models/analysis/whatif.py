@@ -265,7 +265,7 @@ class Outcome:
 
     @property
     def expected_best(self) -> str:
-        """The best mode in the expected case."""
+        """The best mode in the most-likely case."""
         return str(self.expected.idxmax())
 
     @property
@@ -299,7 +299,7 @@ class Outcome:
         return (
             f"{MODES.label(mode)}: mean NPV {fmt.money(row['mean'])}, loses money in "
             f"{fmt.pct(row['prob_loss'])} of futures, {fmt.money(abs(gap))} {side} "
-            f"{_prose(best)}; expected case {fmt.money(self.expected[mode])}"
+            f"{_prose(best)}; most-likely case {fmt.money(self.expected[mode])}"
         )
 
     def changed(self, steps: Mapping[str, float] | None = None) -> list[str]:
@@ -385,7 +385,7 @@ class WhatIf:
         params = self.at(changes)
         if expected is None:
             expected = self.expected_case(changes)
-        clock["expected case"] = time.perf_counter() - t0
+        clock["most-likely case"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         self.rules_ = self.rules(params)
         clock["review rules"] = time.perf_counter() - t1

@@ -192,7 +192,7 @@ def abandonment(
     is ``max(0, U[0])``.
 
     With events in expectation nothing is learnt along the way, so this is the plan
-    made at the decision date (the engine's expected case, and the ``fixed`` decision
+    made at the decision date (the engine's most-likely case, and the ``fixed`` decision
     rule), on the same clock as the reviews that learn from the path
     (:mod:`models.economics.reviews`). Because stopping is optional, a higher
     forced-exit hazard can never raise the value.

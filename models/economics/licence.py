@@ -90,7 +90,7 @@ def renegotiation(
     ``exp(s * z - s**2 / 2)`` (mean 1), ``s = sd_log * sqrt(term / 12)`` (``sd_log`` per
     year) and ``z`` the standard normal of the path's ``renewal`` uniform in the month
     the contract is signed. ``u_renewal`` None: the
-    expected case, 1 throughout (the multipliers have mean 1 and are independent)."""
+    most-likely case, 1 throughout (the multipliers have mean 1 and are independent)."""
     n = contracts(first_month, term_months, months)
     if u_renewal is None:
         return np.ones((1, n))

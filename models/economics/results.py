@@ -394,7 +394,7 @@ class Results:
 
     @property
     def recommended(self) -> str:
-        """The mode with the highest expected NPV."""
+        """The mode with the highest NPV (in the most-likely case that these results hold)."""
         return self.ranking[0]
 
     @cached_property

@@ -1,4 +1,4 @@
-"""The report's HTML pieces: title, executive summary of the expected case, tables,
+"""The report's HTML pieces: title, executive summary of the most-likely case, tables,
 bullets, the parameter table and the provenance footer.
 
 Notebooks stay thin (docs/design.md, "Conventions"): a parameters cell, one call to
@@ -26,6 +26,7 @@ from models.format import esc, money
 from models.inputs.display import label
 from models.inputs.params import table_rows
 from models.inputs.schema import GROUPS, SPECS
+from models.reporting import glossary
 from models.reporting.narrative import ExecutiveSummary, executive_summary
 from models.reporting.provenance import METADATA_KEY, git_commit
 from models.reporting.style import box_style
@@ -50,6 +51,10 @@ white-space:nowrap}
 .me-report table.me-table th[colspan]{background:#f2f2f2}
 .me-report details summary{cursor:pointer;font-weight:600;margin:.6rem 0}
 .me-foot{color:#555;font-size:.8rem;border-top:1px solid #ccc;margin-top:1rem;padding-top:.4rem}
+.me-report a.me-term{color:inherit;text-decoration:underline dotted #888;text-underline-offset:2px}
+.me-glossary dt{font-weight:600;margin-top:.5rem}.me-glossary dd{margin:0 0 0 1.2rem}
+.me-glossary dt:target,.me-glossary dt:target+dd{background:#fff8e1}
+@media print{.me-report a.me-term{text-decoration:none}}
 </style>
 """
 
@@ -62,14 +67,23 @@ NO_MATH = "mathjax_ignore tex2jax_ignore"
 
 class HTMLBlock:
     """A piece of report HTML that Jupyter and nbconvert display as ``text/html``,
-    wrapped so that no MathJax typesets its dollar signs."""
+    wrapped so that no MathJax typesets its dollar signs.
 
-    def __init__(self, body: str, metadata: Mapping[str, Any] | None = None) -> None:
+    When shown, the first use of each technical term links to its definition in the
+    report's glossary (:func:`models.reporting.glossary.link`), unless ``terms`` is
+    False (the parameters table, the footer and the glossary itself).
+    """
+
+    def __init__(
+        self, body: str, metadata: Mapping[str, Any] | None = None, *, terms: bool = True
+    ) -> None:
         self.body = body
         self.metadata = dict(metadata or {})
+        self.terms = terms
 
     def _repr_html_(self) -> str | tuple[str, dict[str, Any]]:
-        html = f'<div class="{NO_MATH}">{self.body}</div>'
+        body = glossary.link(self.body) if self.terms else self.body
+        html = f'<div class="{NO_MATH}">{body}</div>'
         if self.metadata:
             return html, self.metadata
         return html
@@ -94,7 +108,8 @@ def title(params, subtitle: str = "China entry decision") -> HTMLBlock:
     notes = f'<p class="me-notes">{_e(params.scenario_notes)}</p>' if params.scenario_notes else ""
     return HTMLBlock(
         f'{_CSS}<div class="me-report"><p style="color:#666;margin:0">{_e(subtitle)}</p>'
-        f"<h1>{_e(params.scenario_name)}</h1>{notes}</div>"
+        f"<h1>{_e(params.scenario_name)}</h1>{notes}</div>",
+        terms=False,
     )
 
 
@@ -120,7 +135,7 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
     )
     others = "".join(f"<li>{_e(t)}</li>" for t in es.others)
     if not headline:  # inside the main report, below the Monte Carlo recommendation
-        es = replace(es, headline=es.headline.replace("Recommendation:", "Expected case:", 1))
+        es = replace(es, headline=es.headline.replace("Recommendation:", "Most-likely case:", 1))
     p = results.params
     body = (
         f'<div class="me-report"><div class="me-box" style="{box_style(es.recommended)}">'
@@ -130,12 +145,13 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
         "<th>NPV run to horizon</th><th>Best to leave</th><th>IRR (yearly)</th>"
         "<th>Payback</th><th>Peak funding</th><th>P(forced exit)</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
-        "<p style='font-size:.85rem;color:#555'>Expected values in US$ millions over "
+        "<p style='font-size:.85rem;color:#555'>The most-likely case, in US$ millions over "
         f"{p.horizon_years} years from January {p.start_year}, discounted at "
         f"{p.finance_discount_rate_year:.1%} a year, with the value beyond the horizon "
         f"({p.finance_terminal_method.replace('_', ' ')}). <i>NPV, free to "
-        "leave</i> ranks the modes in the expected case: the streamer may still walk away "
-        "before launch (owing nothing more), and after it leave (paying the exit cost), "
+        "leave</i> ranks the modes in the most-likely case: the streamer may still walk away "
+        "before launch (paying only to wind the team down), and after it leave (paying the "
+        "exit cost), "
         "whenever staying would lose more. "
         "Every column but <i>NPV run to "
         "horizon</i> follows that policy, with regulatory risk carried as expected losses; "
@@ -147,7 +163,7 @@ def summary_block(results: Results, *, headline: bool = True) -> HTMLBlock:
 
 
 def headline_numbers(results: Results) -> dict[str, Any]:
-    """The expected case's headline (JSON-safe), in the keys of the main report's
+    """The most-likely case's headline (JSON-safe), in the keys of the main report's
     (:func:`models.reporting.decision_blocks.headline_numbers`): ``modes[mode]["expected"]``
     is the NPV, US$ m."""
     s = results.summary
@@ -172,6 +188,8 @@ def _fmt_irr(x: float) -> str:
 def _fmt_leave(x: float, results: Results) -> str:
     if pd.isna(x):
         return "never"
+    if x < 0:  # -1: best not started at all
+        return "not started"
     d = results.dates[int(x)]
     return f"after month {int(x)} ({d.strftime('%b %Y')})"
 
@@ -236,7 +254,7 @@ def parameter_table(params) -> HTMLBlock:
         "<code>ref N.N</code> cites docs/references/china_svod_economics.md; "
         "<code>data/raw/…</code> cites the project's copy of the public data.</p></div>"
     )
-    return HTMLBlock(body)
+    return HTMLBlock(body, terms=False)
 
 
 #: Headers that are words a reader would not guess from the column's name.
@@ -407,6 +425,29 @@ def bullets(lines: list[str]) -> HTMLBlock:
     return HTMLBlock(f'<div class="me-report"><ul>{items}</ul></div>')
 
 
+def glossary_block(terms: str | list[str] = "used") -> HTMLBlock:
+    """The report's glossary section (:mod:`models.reporting.glossary`): a heading, then
+    each term with the anchor its uses link to; empty when there is nothing to define.
+
+    Parameters
+    ----------
+    terms : "used", "all" or list of str
+        ``"used"``: the terms this report has linked so far (a report's last section);
+        ``"all"``: every term (the main report); or the terms' keys.
+    """
+    if isinstance(terms, str) and terms not in ("used", "all"):
+        raise ValueError(f"terms={terms!r}: expected 'used', 'all' or a list of term keys")
+    keys = {"used": glossary.used(), "all": None}[terms] if isinstance(terms, str) else terms
+    if keys == []:
+        return HTMLBlock("", terms=False)
+    return HTMLBlock(
+        '<div class="me-report"><h2 id="glossary">Glossary</h2><p>The technical terms of '
+        "this report, in plain words; each use above links here.</p>"
+        f"{glossary.glossary_html(keys)}</div>",
+        terms=False,
+    )
+
+
 def note(text: str) -> HTMLBlock:
     """One generated sentence as a paragraph (escaped): what a report shows in place of
     a chart whose subject did not happen (docs/report_style.md, "Charts")."""
@@ -445,4 +486,4 @@ def provenance(params) -> HTMLBlock:
         f" · parameters <code>{_e(params.digest())}</code> · commit <code>{_e(commit)}</code>"
         f" · scenario “{_e(params.scenario_name)}”.</div>"
     )
-    return HTMLBlock(body, {METADATA_KEY: {"parameters_hash": params.digest()}})
+    return HTMLBlock(body, {METADATA_KEY: {"parameters_hash": params.digest()}}, terms=False)

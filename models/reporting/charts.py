@@ -23,7 +23,7 @@ def _leaves(results: Results, mode: str) -> int | None:
 
 def _with_subscribers(results: Results) -> list[str]:
     """The modes that run a service of their own, and a staged entry where it switches
-    to one in the expected case."""
+    to one in the most-likely case."""
     out = []
     for m in MODES:
         r = results.modes.get(m.name)
@@ -86,7 +86,7 @@ def subscribers(results: Results) -> go.Figure:
             )
     return layout(
         fig,
-        "Subscribers by mode (expected, millions; dotted: if run on after the "
+        "Subscribers by mode (most-likely case, millions; dotted: if run on after the "
         "month it is best left, or as if launched)",
         "subscribers (millions)",
     )
@@ -172,7 +172,9 @@ def cost_stack(results: Results, mode: str | None = None) -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     layout(
-        fig, f"{MODES.label(mode)}: yearly costs against revenue (US$ m, expected)", "US$ millions"
+        fig,
+        f"{MODES.label(mode)}: yearly costs against revenue (US$ m, most-likely case)",
+        "US$ millions",
     )
     fig.update_layout(
         legend={
@@ -220,7 +222,7 @@ def npv_by_mode(results: Results) -> go.Figure:
                 hovertemplate="%{x:,.1f}<extra>" + name + "</extra>",
             )
         )
-    layout(fig, "Net present value by mode (US$ m, expected)", "", "US$ millions")
+    layout(fig, "Net present value by mode (US$ m, most-likely case)", "", "US$ millions")
     fig.update_layout(hovermode="closest", height=380, barmode="group", margin={"r": 60})
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -305,5 +307,9 @@ def cash_vs_amortised(table: pd.DataFrame, label: str | None = None) -> go.Figur
             hovertemplate="%{y:,.1f}",
         )
     )
-    layout(fig, f"{label}: content cash against amortised cost (US$ m, expected)", "US$ millions")
+    layout(
+        fig,
+        f"{label}: content cash against amortised cost (US$ m, most-likely case)",
+        "US$ millions",
+    )
     return fig

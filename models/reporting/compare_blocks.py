@@ -4,7 +4,7 @@ Built from the runs' manifests only (their headline numbers and the parameters e
 was given), so it costs seconds however large the runs: per scenario the
 recommendation and how sure, each mode's NPV range, the deal zone, and which inputs
 differ between the scenarios and how much each difference moves each mode's
-expected-case NPV (:func:`models.analysis.rundiff.attribute`, from the first scenario).
+most-likely-case NPV (:func:`models.analysis.rundiff.attribute`, from the first scenario).
 """
 
 from __future__ import annotations
@@ -247,7 +247,7 @@ def inputs_that_differ(runs: list[dict[str, Any]]) -> HTMLBlock:
 
 def what_moves_the_answer(runs: list[dict[str, Any]], top: int = 8) -> HTMLBlock:
     """For each scenario after the first: how much each input that differs from the
-    first scenario moves each mode's expected-case NPV, alone (largest first), then all
+    first scenario moves the NPV of each mode's most-likely case, alone (largest first), then all
     together."""
     if len(runs) < 2:
         return HTMLBlock('<div class="me-report"><p>One scenario: nothing to compare.</p></div>')
@@ -271,7 +271,7 @@ def what_moves_the_answer(runs: list[dict[str, Any]], top: int = 8) -> HTMLBlock
         out.append(
             table(
                 shown.reset_index(names="from the first scenario"),
-                caption=f"{_name(runs[0])} to {_name(m)}: change in each mode's expected-case "
+                caption=f"{_name(runs[0])} to {_name(m)}: change in each mode's most-likely-case "
                 "NPV (US$ m) when each input alone takes its new value, then all together; "
                 "interactions are what the parts leave unexplained."
                 + (

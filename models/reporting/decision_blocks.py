@@ -17,7 +17,7 @@ from models.economics.modes import MODES
 from models.economics.terms import PathValues
 from models.format import esc, money, pct
 from models.inputs.display import format_value
-from models.reporting.blocks import HTMLBlock, bullets, table
+from models.reporting.blocks import HTMLBlock, bullets, note, table
 from models.reporting.provenance import METADATA_KEY
 from models.reporting.style import box_style
 
@@ -48,14 +48,23 @@ def own_services(d: Decision) -> list[str]:
 
 
 def dominance_sentences(d: Decision) -> list[str]:
-    """First-order stochastic dominance between modes, in words; say so when none."""
+    """Which mode is ahead of which at every level (first-order stochastic dominance),
+    in plain sentences; say so when none is. Judged, as the table of which mode beats
+    which, on each mode started and run to the horizon."""
     found = metrics.dominance_in_words(d.dominance)
+    basis = "Started and run to the horizon, as in the table above, "
     if not found:
         return [
-            "No mode stochastically dominates another: each pair's chances cross somewhere, "
-            "so the choice depends on the appetite for risk as well as on the mean."
+            basis + "no mode is ahead of another at every level: for each pair there is an "
+            "NPV that one is likelier to reach and another that the other is, so the choice "
+            "depends on the appetite for risk as well as on the mean NPV."
         ]
-    return found
+    return [basis + found[0][0].lower() + found[0][1:], *found[1:]]
+
+
+def dominance_block(d: Decision) -> HTMLBlock:
+    """:func:`dominance_sentences` as one paragraph."""
+    return note(" ".join(dominance_sentences(d)))
 
 
 def headline(d: Decision) -> str:
@@ -92,15 +101,16 @@ def headline(d: Decision) -> str:
             f"Recommendation: {_name(rec)}. Licensing now is the best start in "
             f"{pct(d.probability_right)} of {_futures(n)} (every mode started and run); "
             f"{_name(rec)} beats "
-            f"{_name(second)} in {pct(beats)}, with an expected NPV of {money(row['mean'])} "
+            f"{_name(second)} in {pct(beats)}, with a mean NPV over the futures of "
+            f"{money(row['mean'])} "
             f"(90 % range {money(row['p5'])} to {money(row['p95'])}), {money(lead)} ahead of "
             f"{_name(second)}." + staged_sentence(d)
         )
     return (
         f"Recommendation: {_name(rec)}. It is the best choice in {pct(d.probability_right)} "
         f"of {_futures(n)} (every mode started and run) and beats {_name(second)} in "
-        f"{pct(beats)}, with an "
-        f"expected NPV of {money(row['mean'])} (90 % range {money(row['p5'])} to "
+        f"{pct(beats)}, with a "
+        f"mean NPV over the futures of {money(row['mean'])} (90 % range {money(row['p5'])} to "
         f"{money(row['p95'])}), {money(lead)} ahead of {_name(second)}." + staged_sentence(d)
     )
 
@@ -174,12 +184,12 @@ def main_risk(d: Decision) -> str:
             side = "low" if r["npv_low"] <= r["npv_high"] else "high"
             nth = "5th" if side == "low" else "95th"
             worst = float(r[f"npv_{side}"])
-            # below zero it would not be started: the expected case then shows what
+            # below zero it would not be started: the most-likely case then shows what
             # starting and stopping at the first review would lose, not a value to expect
             after = (
                 f"it would no longer be worth starting (starting anyway would lose {money(-worst)})"
                 if worst < 0 <= float(r["npv_base"])
-                else f"its NPV in the expected case falls from {money(r['npv_base'])} to "
+                else f"its NPV in the most-likely case falls from {money(r['npv_base'])} to "
                 f"{money(worst)}"
             )
             parts.append(
@@ -205,16 +215,17 @@ def what_could_change(d: Decision) -> list[str]:
     out = []
     if d.expected_best != d.recommended:
         out.append(
-            f"The expected case (every input at its most likely value, events as expected "
+            f"The most-likely case (every input at its most likely value, events as expected "
             f"losses) ranks {_name(d.expected_best)} first, while over the simulated futures "
             f"{_name(d.recommended)} has the higher mean: the spread of outcomes, not the "
-            "most likely case, decides. The values below are where the expected case flips."
+            "single most-likely case, decides. The values below are where the most-likely case "
+            "flips."
         )
-    out += ["In the expected case, " + s[0].lower() + s[1:] for s in flips["sentence"]]
+    out += ["In the most-likely case, " + s[0].lower() + s[1:] for s in flips["sentence"]]
     if not steady.empty:
         names = ", ".join(steady["label"])
         out.append(
-            f"In the expected case, no single value of the {names} changes the answer "
+            f"In the most-likely case, no single value of the {names} changes the answer "
             "(each searched over its whole valid range, the other inputs held)."
         )
     return out
@@ -227,7 +238,7 @@ FRONTIER_SENTENCES = 3
 def frontier_sentences(d: Decision) -> list[str]:
     """The frontier in words: for each own service that is not the recommendation, the
     inputs nearest their present values at which, alone, it would become the best way
-    in (:func:`models.analysis.drivers.frontier`, the expected case, every input
+    in (:func:`models.analysis.drivers.frontier`, the most-likely case, every input
     scanned), then how many others could not."""
     modes = [m for m in MODES.services() if m != d.expected_best and m in d.mc.npv.columns]
     if not modes or not d.params.distributions:
@@ -237,7 +248,7 @@ def frontier_sentences(d: Decision) -> list[str]:
     for mode, part in table.groupby("mode", sort=False):
         flips = part[part["value"].notna()]
         shown = flips.head(FRONTIER_SENTENCES)
-        out += ["In the expected case, " + s[0].lower() + s[1:] for s in shown["sentence"]]
+        out += ["In the most-likely case, " + s[0].lower() + s[1:] for s in shown["sentence"]]
         gap = float(part["margin_base"].iloc[0])
         where = f"it now trails the best other way by {money(-gap)}" if gap < 0 else "it leads now"
         rest = len(part) - len(shown)
@@ -301,7 +312,7 @@ def headline_numbers(d: Decision) -> dict:
     ``modes[mode]``: ``mean``, ``median``, ``p5``, ``p95`` (NPV over the Monte Carlo
     futures, under the decision rule), ``p_loss``, ``p_best``, ``p_gain_if_run`` (share
     of futures in which the mode makes money if run to the horizon), ``expected`` (the
-    expected case's NPV: inputs at their mode, events in expectation; it differs from
+    most-likely case's NPV: inputs at their mode, events in expectation; it differs from
     the mean by design), and the mean NPV ``committed`` (never leaving by choice),
     ``adaptive`` (the quarterly review rule) and ``foresight`` (the upper bound).
     ``decision_rule``: the rule behind ``mean``. ``checks_failed``: the model checks
@@ -372,14 +383,14 @@ def _leaving_early(p) -> str:
     every = p.decision_review_months
     text = {
         "adaptive": (
-            f"Every {every} months a review leaves (before launch: walks away, owing nothing "
-            "more) or presses on, on what has been seen so far: subscribers and their trend, "
-            "cash, events and the partner's state. The rule is fitted by least-squares Monte "
-            f"Carlo on {p.decision_training_paths:,} other futures and applied to these, so "
-            "it cannot foresee them."
+            f"Every {every} months a review leaves (before launch: walks away, paying only to "
+            "wind the team down) or presses on, on what has been seen so far: subscribers "
+            "and their trend, cash, events and the partner's state. The rule is fitted by "
+            f"least-squares Monte Carlo on {p.decision_training_paths:,} other futures and "
+            "applied to these, so it cannot foresee them."
         ),
         "fixed": (
-            "Each mode follows the plan of the expected case, made at the decision date as "
+            "Each mode follows the plan of the most-likely case, made at the decision date as "
             "months after launch and never revised, whatever a future shows."
         ),
         "foresight": (
@@ -446,8 +457,95 @@ def checks_block(checks: list) -> HTMLBlock:
     )
 
 
+#: How much larger (share of futures) the loss of a mode run to the horizon must be
+#: than its loss as it decides for the report to say why the two differ.
+LOSS_GAP_SAID = 0.05
+
+
+def loss_and_gain_sentences(d: Decision) -> list[str]:
+    """Why a mode's P(loss) (under the run's decision rule) and its P(gain) if run (to
+    the horizon, whatever happens) tell different stories, for each mode where the share
+    of futures that lose differs by :data:`LOSS_GAP_SAID` or more either way: a go
+    decision that does not start it, stops that cut losses short (or make them final),
+    or a staged entry that switches less than its plan would."""
+    t = d.npv_table
+    flex = d.flexibility
+    rule = d.params.decision_rule
+    stop_by = {"adaptive": "a review", "fixed": "its plan", "foresight": "hindsight"}[rule]
+    out, idle = [], []
+    for m in t.index:
+        if MODES.is_baseline(m) or m not in d.mc.npv_committed:
+            continue
+        committed = d.mc.npv_committed[m]
+        lose_if_run = float((committed < 0).mean())
+        p_loss = float(t.loc[m, "prob_loss"])
+        if abs(lose_if_run - p_loss) < LOSS_GAP_SAID:
+            continue
+        r = flex.loc[m] if m in flex.index else None
+        started = float(r["started"]) if r is not None else 1.0
+        if started == 0.0:
+            idle.append((m, lose_if_run))
+            continue
+        name = MODES.label(m)
+        head = (
+            f"{name} loses money in {pct(p_loss)} of futures under its decision rule; run "
+            f"to the horizon whatever happens, it would make money in "
+            f"{pct(float((committed > 0).mean()))} and lose in {pct(lose_if_run)}"
+        )
+        if p_loss > lose_if_run:
+            out.append(
+                f"{head}: stopping (by {stop_by}) makes some losses final that running on "
+                "would have recovered."
+            )
+            continue
+        sw = d.mc.switch_months[m] if m in getattr(d.mc.switch_months, "columns", ()) else None
+        if MODES[m].may_run_service and not MODES[m].runs_service and sw is not None:
+            switched = float(sw.notna().mean())
+            what = (
+                "never switches, and stays the same as licensing"
+                if switched == 0
+                else f"switches in {pct(switched)} of futures"
+            )
+            why = (
+                "committed, it switches to its own service as soon as the rules ease and "
+                f"never leaves, which is where the losses are; under its rule it {what}"
+            )
+        else:
+            parts = []
+            if started < 1.0:
+                parts.append(f"is not started in {pct(1.0 - started)} of futures")
+            stop = float(r["left_by_choice"]) if r is not None else 0.0
+            if stop > 0:
+                parts.append(f"is stopped by {stop_by} in {pct(stop)}")
+            why = (
+                "under its rule it " + " and ".join(parts) + ", before the losses grow"
+                if parts
+                else "its decision rule avoids those losses"
+            )
+        out.append(f"{head}: {why}.")
+    if idle:
+        one = len(idle) == 1
+        words = [MODES.label(idle[0][0])] + [MODES.in_words(m) for m, _ in idle[1:]]
+        who = words[0] if one else ", ".join(words[:-1]) + " and " + words[-1]
+        losses = (
+            f"it would lose money in {pct(idle[0][1])} of futures"
+            if one
+            else "; ".join(
+                f"{MODES.in_words(m)} would lose money in {pct(x)} of futures" for m, x in idle
+            )
+        )
+        out.append(
+            f"{who} {'is' if one else 'are'} never started (the go decision turns "
+            f"{'it' if one else 'them'} down), so {'it loses' if one else 'they lose'} nothing; "
+            f"run to the horizon whatever happens, {losses}."
+        )
+    return out
+
+
 def npv_table(d: Decision) -> HTMLBlock:
-    """Per mode: mean NPV with its Monte Carlo standard error, percentiles and risks."""
+    """Per mode: mean NPV with its Monte Carlo standard error, percentiles and risks,
+    then why P(loss) and P(gain) if run differ where they do
+    (:func:`loss_and_gain_sentences`)."""
     t = d.npv_table
     frame = pd.DataFrame(
         {
@@ -463,25 +561,28 @@ def npv_table(d: Decision) -> HTMLBlock:
             "Worst 5 % (CVaR)": [money(x) for x in t["cvar5"]],
             "P(best)": [pct(x) for x in t["prob_best"]],
             "P(gain) if run": [pct((d.mc.npv_committed[m] > 0).mean()) for m in t.index],
-            "Expected case": [money(d.expected.summary.loc[m, "npv_usd_m"]) for m in t.index],
+            "Most-likely case": [money(d.expected.summary.loc[m, "npv_usd_m"]) for m in t.index],
         }
     )
-    return table(
+    block = table(
         frame,
         caption=(
-            f"US$ millions over {d.mc.n_paths:,} paths. ± is the Monte Carlo standard error "
-            "of the mean (about one in three chances that the mean of an endless run lies "
-            "outside it). P5 and P95: 5 % of futures are worse, 5 % better. CVaR: the "
-            "average of the worst 5 %. P(best): the share of futures in which the mode, "
-            "started and run to the horizon, beats all others run the same way (under the "
-            "review rule a mode not worth starting is worth 0 in every future, which tells "
-            "nothing about where it would have been best). P(gain) if run: the share of "
-            "futures in which the mode makes money if it is run to the horizon whatever its "
-            "exit plan says. Expected case: one run "
-            "with every input at its most likely value and events in expectation; it differs "
-            "from the mean by design."
+            f"US$ millions over {d.mc.n_paths:,} simulated futures. Mean NPV: the average "
+            "over the futures, each mode deciding as it goes; ± its Monte Carlo error. P5 "
+            "and P95: 5 % of futures are worse, 5 % better. CVaR: the average of the worst "
+            "5 %. P(loss): the share of futures that end below zero under the decision rule. "
+            "P(best): the share in which the mode, started and run to the horizon, beats "
+            "all others run the same way (under the review rule a mode not worth starting "
+            "is worth 0 in every future, which tells nothing about where it would have been "
+            "best). P(gain) if run: the share in which the mode makes money if it is run to "
+            "the horizon whatever happens. Most-likely case: one run with every input at its "
+            "most likely value; it is not the mean NPV."
         ),
     )
+    why = loss_and_gain_sentences(d)
+    if not why:
+        return block
+    return HTMLBlock(block.body + bullets(why).body)
 
 
 def beats_table(d: Decision) -> HTMLBlock:
@@ -489,7 +590,7 @@ def beats_table(d: Decision) -> HTMLBlock:
     b = d.beats
     frame = pd.DataFrame(
         {
-            MODES.label(c): ["" if np.isnan(b.loc[r, c]) else f"{b.loc[r, c]:.0%}" for r in b.index]
+            MODES.label(c): ["" if np.isnan(b.loc[r, c]) else pct(b.loc[r, c]) for r in b.index]
             for c in b.columns
         }
     )
@@ -647,16 +748,17 @@ def how_to_read(d: Decision) -> HTMLBlock:
             _leaving_early(p),
         ),
         (
-            "The expected case",
+            "The most-likely case",
             "(the charts further down) sets every input at its most likely value and "
             "carries events as expected losses: a quick summary, close to but not equal to "
             "the Monte Carlo mean.",
         ),
         (
             "Drivers.",
-            "The tornado, the Sobol indices and the switching values use the expected case, "
-            "moving inputs one at a time (tornado, switching) or all together (Sobol, which "
-            "treats the inputs as independent).",
+            "The tornado and the switching values move one input at a time about the "
+            "most-likely case, each mode started; the Sobol indices draw all the inputs "
+            "together (as independent), with events carried as expected losses, and "
+            "split the spread of the recommendation's lead over the runner-up.",
         ),
     ]
     body = "".join(f"<li><b>{esc(k)}</b> {esc(v)}</li>" for k, v in items)
@@ -698,7 +800,7 @@ def facts_block(d: Decision) -> HTMLBlock:
     caption = (
         "What each fact this scenario sets apart from the defaults does: the value as set "
         "minus the value with the fact at its default (the last row: all at once), in the "
-        "expected case, US$ m. The lead is over the best mode that starts differently; an "
+        "most-likely case, US$ m. The lead is over the best mode that starts differently; an "
         "own service started keeps its reviews (it may walk away), run to the horizon it "
         "never leaves by choice (its committed value). Inputs read against each other "
         "(the paying share, its headroom and rate; the audience and its ceiling) are set "

@@ -105,7 +105,7 @@ def executive_summary(results: Results) -> ExecutiveSummary:
             first_in = entries[0]
             label = MODES.in_words(first_in)
             headline = (
-                f"Recommendation: stay out. No way in has a positive expected NPV; "
+                f"Recommendation: stay out. No way in has a positive NPV; "
                 f"the best, {label}, comes to {money(npv[first_in])}."
             )
             row = results.pv_lines.loc[first_in]
@@ -121,7 +121,7 @@ def executive_summary(results: Results) -> ExecutiveSummary:
             )
     else:
         headline = (
-            f"Recommendation: {b.lower()}. Expected NPV {money(npv[best])}, "
+            f"Recommendation: {b.lower()}. NPV {money(npv[best])}, "
             f"{money(margin)} ahead of {s.lower()} ({money(npv[second])})."
         )
         others_in = [m for m in entries if m in MODES.rivals(best, entries)]

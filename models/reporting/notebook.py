@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from models.exceptions import ModelWarning
+from models.reporting import glossary
 from models.reporting.display import use_report_renderer
 from models.reporting.namespace import from_namespace
 
@@ -41,6 +42,7 @@ def validate_notebook(namespace: Mapping[str, Any]):
     """
     params = from_namespace(namespace)
     setup_display()
+    glossary.reset()  # a new report: its glossary lists the terms it links from here on
     # the report states the model's caveats in its own words
     warnings.filterwarnings("ignore", category=ModelWarning)
     return params

@@ -189,7 +189,7 @@ def subscribers_across_futures(
 ) -> Items:
     """The subscriber fan chart of the own services that launch in some future, and a
     sentence for those that launch in none (their fan would be a flat zero): the
-    expected case's subscriber chart draws those as if launched.
+    most-likely case's subscriber chart draws those as if launched.
 
     Parameters
     ----------
@@ -219,7 +219,7 @@ def subscribers_across_futures(
                 f"{_listed(never)} {'launches' if one else 'launch'} in none "
                 f"of the {mc.n_paths:,} simulated futures (turned down at the go decision or "
                 f"walked away from before launch), so there are no subscribers to draw for "
-                f"{'it' if one else 'them'}; the expected case's subscriber chart below "
+                f"{'it' if one else 'them'}; the most-likely case's subscriber chart below "
                 "draws each as if launched and run to the horizon."
             )
         )
@@ -323,15 +323,15 @@ def tornado(table: pd.DataFrame, recommended: str, runner_up: str, value: str = 
     fig.add_vline(x=0, line={"color": "#C00", "dash": "dot", "width": 1.5})
     r, s = MODES.label(recommended), MODES.in_words(runner_up)
     if value == "gap":
-        title = f"Expected case: what moves {r}'s lead over {s} (US$ m; red: zero lead)"
+        title = f"Most-likely case: what moves {r}'s lead over {s} (US$ m; red: zero lead)"
         xtitle = f"NPV of {r.lower()} minus {s}, US$ millions"
     else:
-        title = f"Expected case: what moves {r}'s NPV (US$ m; red: zero)"
+        title = f"Most-likely case: what moves {r}'s NPV (US$ m; red: zero)"
         xtitle = f"NPV of {r.lower()}, US$ millions"
         if np.allclose(table["swing"], table["npv_swing"]):
             # the runner-up does not move (e.g. left at once): the lead's chart, shifted
             title = (
-                f"Expected case: what moves {r}'s NPV "
+                f"Most-likely case: what moves {r}'s NPV "
                 f"(US$ m; the lead moves alike: {s} does not move)"
             )
     if still:
@@ -401,8 +401,9 @@ def deal_zone(zone: DealZone) -> go.Figure | Items:
             [
                 note(
                     f"At every revenue share from {pct(lo)} to {pct(hi)} the streamer's NPV "
-                    f"of the partnership stays at {money(float(streamer[0]))} in the expected "
-                    f"case (its walk-away, {MODES.in_words(zone.alternative)}, is worth "
+                    f"of the partnership stays at {money(float(streamer[0]))} in the "
+                    "most-likely case (its walk-away, "
+                    f"{MODES.in_words(zone.alternative)}, is worth "
                     f"{money(zone.alternative_npv)}) and {theirs}: the share changes "
                     "nothing, so there is no curve to draw."
                 )
@@ -449,7 +450,7 @@ def deal_zone(zone: DealZone) -> go.Figure | Items:
         )
     layout(
         fig,
-        "The deal zone: revenue shares both sides accept (US$ m, expected case)",
+        "The deal zone: revenue shares both sides accept (US$ m, most-likely case)",
         "NPV, US$ millions",
         "partner's share of net subscription revenue",
     )

@@ -6,7 +6,7 @@ official run (never a variant: :mod:`models.runner.run`). :func:`since_last_run`
 that run's manifest (:func:`previous_run`) and compares: the
 parameters given, the data files, the code's commit, and the headline (the
 recommendation, how sure, each mode's mean NPV), with the change in each mode's
-expected-case NPV attributed to each changed parameter
+most-likely-case NPV attributed to each changed parameter
 (:func:`models.analysis.rundiff.attribute`). Run by hand (no ``outputs_dir``), or for a
 scenario's first run, it says there is nothing to compare with.
 """
@@ -177,7 +177,8 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
                 str(
                     table(
                         shown.round(1).reset_index(names="driver"),
-                        caption="Change in each mode's expected-case NPV (US$ m) when each "
+                        caption="Change in the NPV of each mode's most-likely case (US$ m) when "
+                        "each "
                         "changed parameter alone takes its new value, then all together.",
                     )
                 )

@@ -9,11 +9,11 @@ back in under a second, and the current values saved as a scenario.
   button back to the scenario's values;
 - a readout: the recommendation, the chosen mode in one sentence, what was moved;
 - a chart of each mode's NPV over the panel's futures (mean, P5 to P95) with the
-  expected case and the starting position;
+  most-likely case and the starting position;
 - a title box and a button that saves the current values as a scenario file in
   ``data/scenarios/``, asking before it replaces one.
 
-A move first updates the expected case (about 20 ms); the review rules and the small
+A move first updates the most-likely case (about 20 ms); the review rules and the small
 Monte Carlo run (about 0.8 s, :class:`models.analysis.whatif.WhatIf`) follow on a
 background thread, and a result that a later move has overtaken is dropped, so
 dragging never queues up work.
@@ -53,7 +53,7 @@ _e = fmt.esc
 def chart(outcome: Outcome, start: Outcome | None = None, mode: str | None = None) -> go.Figure:
     """Each mode's NPV over the what-if's futures, US$ m, best first.
 
-    Bars: the mean, whiskers from P5 to P95; diamonds: the expected case; grey rings:
+    Bars: the mean, whiskers from P5 to P95; diamonds: the most-likely case; grey rings:
     the mean at the scenario's own values (``start``), where a change moved it. The
     mode being weighed (``mode``) is outlined.
     """
@@ -92,9 +92,9 @@ def chart(outcome: Outcome, start: Outcome | None = None, mode: str | None = Non
             x=[outcome.expected[m] for m in order],
             y=labels,
             mode="markers",
-            name="expected case",
+            name="most-likely case",
             marker={"symbol": "diamond", "size": 11, "color": "#222"},
-            hovertemplate="expected case %{x:,.1f}<extra></extra>",
+            hovertemplate="most-likely case %{x:,.1f}<extra></extra>",
         )
     )
     if start is not None and outcome.changes:
@@ -235,7 +235,7 @@ class Panel:
             [
                 html(
                     f'<div class="{NO_MATH}"><b>What if:</b> move an input and the answer '
-                    "follows: the expected case at once, then "
+                    "follows: the most-likely case at once, then "
                     f"{n_paths:,} simulated futures with the review rules refitted "
                     "(under a second). A moved input is taken as known at its value; the "
                     "futures still vary in everything else.</div>"
@@ -300,7 +300,7 @@ class Panel:
             return
         best = str(expected.idxmax())
         self.status.value = (
-            f'<div class="{NO_MATH}" style="color:#666">Expected case: '
+            f'<div class="{NO_MATH}" style="color:#666">Most-likely case: '
             f"{_e(MODES.label(best))} first at {_e(fmt.money(expected[best]))}; "
             f"simulating {self.model.n_paths:,} futures…</div>"
         )

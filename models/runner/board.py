@@ -9,9 +9,10 @@
    recommendation and how sure, the main risk, what would change the answer, the terms a
    partner would accept, what information is worth, and one chart: each mode's NPV
    across the simulated futures);
-2. **each report** of the run, the main one first, without its parameters section (the
-   cells tagged :data:`PARAMETERS_TAG`);
-3. **the parameters, once**: the first report's parameters section, the inputs changed
+2. **each report** of the run, the main one first, without its glossary and parameters
+   sections (the cells tagged :data:`GLOSSARY_TAG` and :data:`PARAMETERS_TAG`);
+3. **the glossary, once**: the main report's, every technical term in plain words;
+4. **the parameters, once**: the first report's parameters section, the inputs changed
    from the defaults first.
 
 Each part is printed by headless Chromium (:func:`models.runner.pdf.write_pdf`) with a
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 SUMMARY_TAG = "board-summary"
 #: The cell tag of each report's parameters section (printed once, at the end).
 PARAMETERS_TAG = "parameters-used"
+#: The cell tag of each report's glossary (printed once, the main report's, before the
+#: parameters).
+GLOSSARY_TAG = "glossary"
 #: The most pages the summary may take: a board reads the answer before the evidence.
 MAX_SUMMARY_PAGES = 4
 #: The report whose summary opens the pack and whose parameters close it.
@@ -67,10 +71,11 @@ def _show_only(tag: str) -> str:
     )
 
 
-def _hide(tag: str) -> str:
-    """JavaScript that hides every notebook cell with ``tag``."""
+def _hide(*tags: str) -> str:
+    """JavaScript that hides every notebook cell with any of ``tags``."""
+    selector = ", ".join(f".celltag_{t}" for t in tags)
     return (
-        f"() => document.querySelectorAll('.celltag_{tag}')"
+        f"() => document.querySelectorAll('{selector}')"
         ".forEach(e => { (e.closest('.jp-Cell') || e).style.display = 'none'; })"
     )
 
@@ -172,7 +177,11 @@ def write_board_pack(run_dir: str | Path, out: str | Path | None = None) -> Boar
     parts: list[tuple[str, Path, str | None]] = []
     if has_summary:
         parts.append(("Summary", main, _show_only(SUMMARY_TAG)))
-    parts += [(REPORT_TITLES.get(n, n), reports[n], _hide(PARAMETERS_TAG)) for n in names]
+    parts += [
+        (REPORT_TITLES.get(n, n), reports[n], _hide(PARAMETERS_TAG, GLOSSARY_TAG)) for n in names
+    ]
+    if _count_tagged(main, GLOSSARY_TAG):
+        parts.append(("Glossary", main, _show_only(GLOSSARY_TAG)))
     if _count_tagged(main, PARAMETERS_TAG):
         parts.append(("Parameters", main, _show_only(PARAMETERS_TAG)))
 

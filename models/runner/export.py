@@ -11,11 +11,11 @@ sheets, each with a frozen header row, units in the headers and Excel number for
     zone, the decision rule, the scenario and the run.
 ``Modes``
     One row per entry mode: the NPV over the simulated futures (mean, median, P5, P95),
-    P(loss), P(best), P(gain if run), the expected case's NPV and the mean NPV
+    P(loss), P(best), P(gain) if run, the most-likely case's NPV and the mean NPV
     committed, adaptive and with foresight: ``manifest.json``'s ``headline["modes"]``.
-``Expected case``
+``Most-likely case``
     The present value of each cash-flow line (rows) of each mode (columns) in the
-    expected case, and their sum, the NPV: recomputed from the manifest's parameters
+    most-likely case, and their sum, the NPV: recomputed from the manifest's parameters
     with :func:`models.economics.simulation.simulate`, as the main report computes it;
     a last row says whether the NPVs match the manifest's ``expected``.
 ``Parameters``
@@ -49,7 +49,7 @@ from models.reporting.provenance import read_manifest
 log = logging.getLogger(__name__)
 
 #: The workbook's sheets, in order.
-SHEETS = ("Headline", "Modes", "Expected case", "Parameters", "Outcomes")
+SHEETS = ("Headline", "Modes", "Most-likely case", "Parameters", "Outcomes")
 
 #: Excel number formats.
 USD_M = "#,##0.0"
@@ -66,8 +66,8 @@ MODE_COLUMNS = (
     ("p95", "P95 NPV (US$ m)", USD_M),
     ("p_loss", "P(loss) (%)", PERCENT),
     ("p_best", "P(best) (%)", PERCENT),
-    ("p_gain_if_run", "P(gain if run to the horizon) (%)", PERCENT),
-    ("expected", "Expected case NPV (US$ m)", USD_M),
+    ("p_gain_if_run", "P(gain) if run (%)", PERCENT),
+    ("expected", "Most-likely case NPV (US$ m)", USD_M),
     ("committed", "Mean NPV, committed (US$ m)", USD_M),
     ("adaptive", "Mean NPV, adaptive (US$ m)", USD_M),
     ("foresight", "Mean NPV, foresight (US$ m)", USD_M),
@@ -90,7 +90,7 @@ OUTCOME_COLUMNS = {
 #: Rows of an Excel sheet (Excel 2007 and later); the header takes one.
 EXCEL_ROWS = 1_048_576
 
-#: How far the recomputed expected case may be from the manifest's (it is rounded to
+#: How far the recomputed most-likely case may be from the manifest's (it is rounded to
 #: US$ 0.001 m there).
 EXPECTED_TOLERANCE_USD_M = 0.002
 
@@ -145,7 +145,7 @@ def _finished_run(run_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
 
 
 def expected_case(parameters: dict[str, Any]) -> pd.DataFrame:
-    """The expected case's present value by cash-flow line (rows, labelled) and mode
+    """The most-likely case's present value by cash-flow line (rows, labelled) and mode
     (columns), US$ m, with the NPV as the last row, recomputed from a run's parameters.
 
     Parameters
@@ -360,7 +360,7 @@ def write_workbook(run_dir: Path, out: Path | None = None, *, overwrite: bool = 
         freeze="C2",
     )
 
-    # Expected case
+    # Most-likely case
     pv = expected_case(m["parameters"])
     pv = pv[[c for c in modes if c in pv.columns]]
     lines = [[line, *(float(pv.loc[line, c]) for c in pv.columns)] for line in pv.index]
@@ -373,18 +373,18 @@ def write_workbook(run_dir: Path, out: Path | None = None, *, overwrite: bool = 
         default=0.0,
     )
     note = f"Recomputed by market-entry {__version__} from manifest.json's parameters; " + (
-        "the NPVs match the manifest's expected case."
+        "the NPVs match the manifest's most-likely case."
         if gap <= EXPECTED_TOLERANCE_USD_M
-        else f"they differ from the manifest's expected case by up to US${gap:,.3f} m "
+        else f"they differ from the manifest's most-likely case by up to US${gap:,.3f} m "
         "(the model changed since the run)."
     )
     if gap > EXPECTED_TOLERANCE_USD_M:
-        log.warning("expected case of %s differs from its manifest by %.3f", run_dir, gap)
+        log.warning("most-likely case of %s differs from its manifest by %.3f", run_dir, gap)
     lines.append([note, *([None] * len(pv.columns))])
     _sheet(
         wb,
         SHEETS[2],
-        ["Present value in the expected case (US$ m)", *(mode_label(c) for c in pv.columns)],
+        ["Present value in the most-likely case (US$ m)", *(mode_label(c) for c in pv.columns)],
         lines,
         [GENERAL, *([USD_M] * len(pv.columns))],
         freeze="B2",

@@ -6,7 +6,7 @@ whether the headline matches; when it does not, it names what differs among the
 recorded inputs: parameters, data files, notebooks, code commit, package versions.
 
 *diff* says what changed between two runs (parameters, data, code, packages) and how
-each headline number moved, with the part of each mode's expected-case NPV change that
+each headline number moved, with the part of each mode's change in the most-likely case's NPV that
 each changed parameter explains (:func:`models.analysis.rundiff.attribute`).
 """
 
@@ -124,7 +124,7 @@ def diff(
     run_a: Path, run_b: Path, *, show_all: bool = False
 ) -> tuple[rundiff.Comparison, pd.DataFrame | None, str]:
     """Compare two runs; returns the comparison, the attribution of each mode's
-    expected-case NPV change to the changed parameters (None if none changed or they
+    change in the most-likely case's NPV to the changed parameters (None if none changed or they
     no longer validate), and the report text.
 
     The text names parameters, modes and headline numbers in words, money in US$ m
@@ -154,7 +154,7 @@ def diff(
             lines.append(f"drivers: not computed ({exc})")
     if attribution is not None:
         lines.append(
-            "drivers of the change in each mode's expected-case NPV (US$ m; each changed "
+            "drivers of the change in the NPV of each mode's most-likely case (US$ m; each changed "
             "parameter alone, then all together):"
         )
         lines += ["  " + line for line in rundiff.attribution_lines(attribution)]

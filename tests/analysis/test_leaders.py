@@ -203,7 +203,7 @@ def test_settled_years_by_hand_and_in_words():
     text = leaders.findings(p, leaders.range_ends(p))
     solo = late.loc["solo"]
     assert any(
-        s.startswith("Solo, run to the horizon in the expected case")
+        s.startswith("Solo, run to the horizon in the most-likely case")
         and f"US${solo['content_per_sub_usd']:,.0f} per subscriber-year" in s
         for s in text
     )

@@ -81,19 +81,30 @@ def test_dominance():
     assert not dom.loc["a", "c"] and not dom.loc["c", "a"]
     assert not dom.loc["c", "b"] and not dom.loc["b", "c"]
     assert metrics.dominance_in_words(dom) == [
-        "a stochastically dominates b: whatever NPV one hopes to reach, a is at least as "
-        "likely to reach it as that mode."
+        "a is ahead of b at every level: whatever NPV one aims at, a is at least as likely "
+        "to reach it, so it is the better choice whatever the appetite for risk."
     ]
-    # one sentence per dominating mode, however many it dominates
+    # the first mode ahead of all the others, then the rest grouped by whom they lead
     many = pd.DataFrame(
-        [[False, True, True], [False, False, False], [False, False, False]],
-        index=["a", "b", "c"],
-        columns=["a", "b", "c"],
+        [
+            [False, True, True, True],
+            [False, False, False, True],
+            [False, False, False, True],
+            [False, False, False, False],
+        ],
+        index=["a", "b", "c", "d"],
+        columns=["a", "b", "c", "d"],
     )
     assert metrics.dominance_in_words(many) == [
-        "a stochastically dominates b and c: whatever NPV one hopes to reach, a is at "
-        "least as likely to reach it as any of them."
+        "a is ahead of every other mode at every level: whatever NPV one aims at, a is at "
+        "least as likely to reach it, so it is the better choice whatever the appetite "
+        "for risk.",
+        "At every level too, b and c are each ahead of d.",
     ]
+    # no dominance, no sentence (the report says so in its own words)
+    assert (
+        metrics.dominance_in_words(pd.DataFrame(False, index=["a", "b"], columns=["a", "b"])) == []
+    )
 
 
 def test_bad_input_is_refused():

@@ -95,7 +95,7 @@ def test_headline_numbers_read_in_words():
         "(+12.5 points)",
         "Solo, mean NPV: −$30 m -> −$28 m (+$1.5 m)",
         "Solo, chance of being the best mode: 10.0 % -> 12.5 % (+2.5 points)",
-        "Licensing, expected-case NPV: $103 m -> $90 m (−$13 m)",
+        "Licensing, NPV in the most-likely case: $103 m -> $90 m (−$13 m)",
     ]
     first, hidden = rundiff.headline_lines(table, limit=2)
     assert len(first) == 2 and hidden == 3

@@ -111,7 +111,7 @@ def test_words(engine):
     assert head.startswith(MODES.label(out.recommended) + ", mean NPV $")
     assert f"of {N:,} futures" in head and "ahead of" in head
     about = out.about("partner")
-    assert about.startswith("Partner: mean NPV") and "expected case" in about
+    assert about.startswith("Partner: mean NPV") and "most-likely case" in about
     with pytest.raises(ParameterError, match="what-if mode 'nope'"):
         out.about("nope")
 

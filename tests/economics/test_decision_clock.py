@@ -42,7 +42,7 @@ def _certain(**changes):
     ids=["own services not worth starting", "own services worth starting"],
 )
 def test_with_nothing_uncertain_every_rule_agrees(changes):
-    """The expected case, the fixed plan, the adaptive rule and the foresight bound
+    """The most-likely case, the fixed plan, the adaptive rule and the foresight bound
     take the same decisions on the same clock, so they agree to rounding."""
     p = _certain(**changes)
     expected = simulate(p).summary["npv_usd_m"]
@@ -68,7 +68,7 @@ def test_with_nothing_uncertain_every_rule_agrees(changes):
 def test_nothing_is_paid_before_the_go_decision():
     """A service not worth starting pays nothing at all: no set-up, no team, no content
     (before issue 20 it paid the set-up at month 0 and the team until its first review,
-    or until launch in the expected case)."""
+    or until launch in the most-likely case)."""
     res = simulate(validate())
     for m in MODES.services():
         r = res.modes[m]

@@ -290,7 +290,7 @@ def test_a_new_mode_goes_through_simulation_monte_carlo_metrics_and_reports():
     with MODES.added(toy):
         assert "dividends" in LINE_ITEMS
         assert list(LINE_ITEMS)[-1] == "continuing_value"  # its line before the exit costs
-        # the expected case, line by line: 12 a year, growing; the price at month 0
+        # the most-likely case, line by line: 12 a year, growing; the price at month 0
         res = simulate(p)
         r = res.modes["stake"]
         assert res.summary.loc["stake", "label"] == "Minority stake"

@@ -952,7 +952,7 @@ def _run_mode(
     if u is not None and rule == "never":
         plan = months - 1
     if u is not None and rule == "fixed":
-        # the expected case's plan, as months after launch (nothing about the path known);
+        # the most-likely case's plan, as months after launch (nothing about the path known);
         # a staged entry's service: the scenario's values started at its switch
         e = expected if expected is not None else _Values(v.params, {})
         e_launch = (
@@ -1070,9 +1070,9 @@ def _staged(
     """License now; switch to an own service at the end of a review month.
 
     Events in expectation: the best switch month (or none) by NPV, the service under
-    its expected-case plan, its hazards scaled by the chance that the rules have eased.
-    Drawn: ``fixed``, switch at the expected case's month on every path, the service
-    following its own expected-case plan;
+    its most-likely-case plan, its hazards scaled by the chance that the rules have eased.
+    Drawn: ``fixed``, switch at the most-likely case's month on every path, the service
+    following its own most-likely-case plan;
     ``foresight``, the best switch date and exit, trying each; ``adaptive``, the
     engine's switch month and last month (``switch``, ``own_last``; NaN: never).
     """
@@ -1164,7 +1164,7 @@ def _staged(
             if value > best + 1e-9:
                 best, choice, service = value, s, r
     elif rule == "fixed":
-        # the expected case's switch month on every path, then the service's own plan
+        # the most-likely case's switch month on every path, then the service's own plan
         choice = _staged(_Values(p, {}), None).switch_month
         choice = None if math.isnan(choice) else int(choice)
         service = None if choice is None else own(choice, "fixed")

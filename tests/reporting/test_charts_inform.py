@@ -132,7 +132,7 @@ def test_legend_over_title_and_cut_titles_are_caught():
 
 
 def test_wrap_title_keeps_tags_whole():
-    text = "Expected case: what moves it<br><sup>" + "small " * 30 + "</sup>"
+    text = "Most-likely case: what moves it<br><sup>" + "small " * 30 + "</sup>"
     wrapped = wrap_title(text, 40)
     lines = wrapped.split("<br>")
     assert len(lines) > 3

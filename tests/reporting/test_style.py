@@ -49,7 +49,40 @@ def test_reports_have_no_raw_identifiers_and_sentence_case_headers(report_run):
             ids = IDENTIFIER.findall(text)
             if ids:
                 found.setdefault(path.stem, []).append((ids, " ".join(text.split())[:120]))
-        headers = [html.unescape(h).strip() for h in re.findall(r"<th[^>]*>([^<]*)</th>", page)]
+        headers = [
+            html.unescape(re.sub(r"<[^>]+>", "", h)).strip()
+            for h in re.findall(r"<th[^>]*>(.*?)</th>", page, flags=re.S)
+        ]
         lower = [h for h in headers if h and h[0].islower() and header(h) != h]
         assert not lower, f"{path.stem}: headers not in sentence case: {lower}"
     assert not found, found
+
+
+#: The terms the main report must explain (issue 22: "a short glossary reached from each
+#: technical term"), by glossary key.
+MUST_LINK = ("cvar", "range", "p-gain", "p-loss", "sobol", "mean-npv", "most-likely-case")
+
+
+def test_one_vocabulary_and_a_glossary_reached_from_each_term(report_run):
+    """No report calls the mean over futures or the most-likely case "expected"; every
+    link to a term lands on a definition in the same page; the main report links its
+    technical terms and says dominance in plain words (docs/report_style.md, "Words")."""
+    for path in report_run["htmls"]:
+        page = path.read_text()
+        text = " ".join(prose(page)).lower()
+        for banned in ("expected case", "expected npv", "stochastically dominates"):
+            assert banned not in text, f"{path.stem}: {banned!r}"
+        # chart titles live in the plotly data, in a script
+        assert not re.search(r"US\$ m, expected|\(expected, millions", page), path.stem
+        linked = set(re.findall(r'href="#term-([\w-]+)"', page))
+        defined = set(re.findall(r'id="term-([\w-]+)"', page))
+        assert linked - defined == set(), f"{path.stem}: links without definitions"
+        assert ('id="glossary"' in page) == bool(linked), path.stem
+    main = report_run["html"].read_text()
+    linked = set(re.findall(r'href="#term-([\w-]+)"', main))
+    assert set(MUST_LINK) <= linked, set(MUST_LINK) - linked
+    # the table puts both numbers side by side, each under its own name
+    assert re.search(r">\s*(<a[^>]*>)?Most-likely case(</a>)?\s*</th>", main)
+    assert re.search(r">\s*(<a[^>]*>)?Mean NPV(</a>)?\s*</th>", main)
+    plain = " ".join(prose(main))
+    assert "at every level" in plain  # dominance, or its absence, in words

@@ -150,7 +150,7 @@ def test_diff_explains_a_parameter_change(tmp_path):
         "licence fee per title-year: the default (US$0.35 m per title-year) -> "
         "US$0.8 m per title-year" in text
     )
-    assert "Licensing, expected-case NPV: $" in text and "drivers of the change" in text
+    assert "Licensing, NPV in the most-likely case: $" in text and "drivers of the change" in text
     assert "license_fee_usd_m_per_title" not in text and "modes.license" not in text
     assert proc.stderr == ""  # the model's INFO records only with --log-level INFO
     out = json.loads(run_cli("diff", str(a.run_dir), str(b.run_dir), "--json").stdout)
@@ -189,5 +189,5 @@ def test_a_scheduled_report_says_what_changed_since_the_last_run(tmp_path):
         second.manifest["headline"]["modes"]["license"]["expected"]
         - first.manifest["headline"]["modes"]["license"]["expected"]
     )
-    # the drivers table gives the licence fee the whole change of the expected case
+    # the drivers table gives the licence fee the whole change of the most-likely case
     assert f"<td>{round(change, 1):.2f}</td>" in page

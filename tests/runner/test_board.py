@@ -49,14 +49,21 @@ def test_the_pack_opens_with_a_short_summary_then_the_reports_then_the_parameter
     texts, parts = _parts(path)
     titles = [t for t, _, _ in parts]
     assert titles[0] == "Summary" and titles[1] == "The entry decision"
-    assert titles[-1] == "Parameters"
-    assert len(titles) == 7  # the summary, five reports, the parameters
+    assert titles[-2:] == ["Glossary", "Parameters"]
+    assert len(titles) == 8  # the summary, five reports, the glossary, the parameters
     _, start, end = parts[0]
     assert 1 <= end - start <= MAX_SUMMARY_PAGES
     summary = " ".join(texts[start:end])
     for words in ("Recommendation:", "Main risk:", "NPV across"):
         assert words in summary, words
     assert "Parameters used" not in summary and "Model checks" not in summary
+    # the glossary once, every term of it, after the reports
+    _, g_start, g_end = parts[-2]
+    with_glossary = [i for i, text in enumerate(texts) if "The technical terms of this" in text]
+    assert with_glossary and all(g_start <= i < g_end for i in with_glossary)
+    terms = " ".join(texts[g_start:g_end])
+    for name in ("Mean NPV", "Most-likely case", "CVaR", "Sobol index", "P(gain) if run"):
+        assert name in terms, name
     # the parameters once: their section only in the last part
     with_params = [i for i, text in enumerate(texts) if "Parameters used" in text]
     _, p_start, p_end = parts[-1]

@@ -29,7 +29,7 @@ DRAWN = ["growth_churn_rate_month", "market_svod_payer_share"]
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory) -> Path:
     """A minimal finished run folder, made deliberately: the manifest of a run of the
-    defaults (its headline's ``expected`` the expected case's NPV, the other numbers
+    defaults (its headline's ``expected`` the most-likely case's NPV, the other numbers
     made up) and outcomes of 50 futures with two drawn inputs and some forced exits."""
     folder = tmp_path_factory.mktemp("run") / "20260101T000000Z-abcdef"
     folder.mkdir()
@@ -149,7 +149,7 @@ def test_modes_sheet_equals_the_manifest(book, finished):
 
 def test_expected_case_sums_to_the_manifest_npv(book, finished):
     modes = manifest_of(finished)["headline"]["modes"]
-    table = rows(book["Expected case"])
+    table = rows(book["Most-likely case"])
     assert "US$ m" in table[0][0]
     assert table[0][1:] == [MODES.label(m) for m in modes]
     npv = next(r for r in table if r[0] == "NPV")
@@ -158,7 +158,7 @@ def test_expected_case_sums_to_the_manifest_npv(book, finished):
         assert npv[j] == pytest.approx(modes[m]["expected"], abs=1e-3)
         assert sum(r[j] for r in lines) == pytest.approx(npv[j], abs=1e-6)
     assert "match the manifest" in table[-1][0]
-    assert book["Expected case"]["B2"].number_format == "#,##0.0"
+    assert book["Most-likely case"]["B2"].number_format == "#,##0.0"
 
 
 def test_parameters_sheet(book, finished):

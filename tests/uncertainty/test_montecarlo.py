@@ -77,8 +77,8 @@ def test_a_pinned_input_is_not_drawn_but_events_still_are():
         {"partner_revenue_share": 0.15, "market_foreign_premium_share": 0.3, **PLAN_YARDSTICK},
         {"staged_license_exclusivity": "non_exclusive", "regulation_easing_hazard_year": 0.3},
         {"staged_target_mode": "solo", "sampling_method": "mc", "correlations": []},
-        # the expected case switches: every path does, at its month, then follows the
-        # service's own expected-case plan
+        # the most-likely case switches: every path does, at its month, then follows the
+        # service's own most-likely-case plan
         {
             "market_foreign_premium_share": 0.4,
             "regulation_easing_hazard_year": 0.3,

@@ -166,7 +166,7 @@ class EntryMode:
         return delay + start if start else delay
 
     def fixed_plan(self, terms: Terms, scenario: Terms) -> np.ndarray | None:
-        """The ``fixed`` decision rule: the plan of the expected case, made at the
+        """The ``fixed`` decision rule: the plan of the most-likely case, made at the
         decision date from the inputs' most likely values (``scenario``: the terms of
         the scenario's own values, one path), as a number of months after launch (a
         path whose launch is drawn later leaves as long after its own launch). Nothing
@@ -193,10 +193,10 @@ class EntryMode:
     ) -> Any:
         """The mode's :class:`~models.economics.results.ModeResult`.
 
-        Events in expectation (``uniforms`` None: the expected case, whose exit plan is
+        Events in expectation (``uniforms`` None: the most-likely case, whose exit plan is
         the one made at the decision date), or drawn from the common uniforms and decided
         ``how`` (:class:`~models.economics.modes.policy.Decision`). With ``plan_only``
-        (expected case), only the plan: the last month operated, per path. With
+        (most-likely case), only the plan: the last month operated, per path. With
         ``how.collect``, the exit problem of the reviews instead (training).
         """
         raise NotImplementedError(f"entry mode {self.name!r} does not build cash flows")

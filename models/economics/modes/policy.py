@@ -9,7 +9,7 @@ here into a :class:`~models.economics.results.ModeResult`:
   would lose more;
 - with drawn events, every path is valued committed, adaptive and with foresight
   (:func:`models.economics.reviews.decide`), and its lines follow the ``decision_rule``
-  (``fixed``: the plan of the expected case).
+  (``fixed``: the plan of the most-likely case).
 """
 
 from __future__ import annotations

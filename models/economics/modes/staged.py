@@ -76,7 +76,7 @@ SWITCH_STATE = {
 #: horizon where need be, so that the final year its continuing value grows is close to
 #: steady; the months after the horizon are folded into the value beyond it
 #: (:meth:`models.economics.results.ModeResult.truncated`). Measured at base as issue 20
-#: left the model, with ``market_foreign_premium_share`` 0.5 (expected case, the
+#: left the model, with ``market_foreign_premium_share`` 0.5 (most-likely case, the
 #: service's NPV from month 0, simulated to the horizon of 15 years against 25):
 #: launched 10 years before the horizon it was valued 6 % lower (switch at month 41: 530
 #: against 563); 7 years, 17 %; 4 years, 73 % (switch at month 113: 75 against 283).
@@ -123,7 +123,7 @@ def easing_month(rules: Rules, u: events.Uniforms, months: int) -> FloatArray:
 
 
 def eased_by(rules: Rules, month: int) -> FloatArray:
-    """Probability that the rules have eased by the end of ``month`` (expected case)."""
+    """Probability that the rules have eased by the end of ``month`` (most-likely case)."""
     h = regulation.monthly_hazard(rules.easing_hazard_year)
     return 1.0 - (1.0 - column(h)[:, 0]) ** (month + 1)
 
@@ -171,7 +171,7 @@ def fit_switch(problem: SwitchProblem) -> lsm.StoppingRule:
 
 @dataclass(frozen=True)
 class StagedPlan:
-    """The ``fixed`` rule's plan, made at the decision date: the expected case's switch
+    """The ``fixed`` rule's plan, made at the decision date: the most-likely case's switch
     month (None: never switch) and the scenario's own terms, from which the plan of the
     service it starts is made the same way (:meth:`EntryMode.fixed_plan`)."""
 
@@ -236,8 +236,8 @@ class StagedEntry(EntryMode):
         return _dates(terms)
 
     def fixed_plan(self, terms, scenario) -> StagedPlan:
-        """The ``fixed`` rule: the expected case's switch month on every path (the same
-        clock as the other rules), and then the service's own expected-case plan."""
+        """The ``fixed`` rule: the most-likely case's switch month on every path (the same
+        clock as the other rules), and then the service's own most-likely-case plan."""
         month = float(build(scenario).switch_month[0])
         return StagedPlan(None if np.isnan(month) else int(month), scenario)
 
@@ -350,7 +350,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     """The staged entry's :class:`ModeResult`, events in expectation or drawn.
 
     ``decision`` is a :class:`~models.economics.modes.policy.Decision` (None in the
-    expected case). In training (``decision.collect``) it returns, instead, the exit
+    most-likely case). In training (``decision.collect``) it returns, instead, the exit
     problems of the services it may start (``{month: ExitProblem}``) or, once their
     rules are fitted (``decision.fitted``), the :class:`SwitchProblem`.
     """
@@ -459,7 +459,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         if fitted is not None and fitted.fixed_date is not None:  # the simple rule
             simple = np.full(paths, fitted.fixed_date)
             decision_values["simple"] = lsm.realised(stop["adaptive"], w_never, simple)
-        if decision.rule == "fixed":  # the expected case's switch month, on every path
+        if decision.rule == "fixed":  # the most-likely case's switch month, on every path
             planned = dates.index(plan.switch) if plan and plan.switch in dates else len(dates)
             chosen = np.full(paths, planned)
         else:
@@ -491,9 +491,9 @@ def planned_cash_flow(
     US$ m, shaped (paths, months): what :func:`build` values under that rule, and
     nothing else.
 
-    Under ``fixed`` the entry switches at the expected case's switch month on every path
+    Under ``fixed`` the entry switches at the most-likely case's switch month on every path
     (``plan``, :meth:`StagedEntry.fixed_plan`), and the service it starts follows its own
-    expected-case plan, so no path is valued under the other rules: a sweep point costs
+    most-likely-case plan, so no path is valued under the other rules: a sweep point costs
     a licence and one service instead of a licence and one service per switch month
     (:func:`models.economics.simulation.path_npv`). The sum of the lines :func:`build`
     composes, to rounding.
@@ -526,7 +526,7 @@ def planned_cash_flow(
 
 def _service_plan(q: Terms, s: int, plan: StagedPlan | None, never: FloatArray) -> FloatArray:
     """The ``fixed`` plan of the service started after switch month ``s``: its own
-    expected-case plan where the staged plan switches then, else never stopping."""
+    most-likely-case plan where the staged plan switches then, else never stopping."""
     if plan is None or plan.switch != s:  # never stopping, over the service's months
         return np.full(np.shape(never), q.months - 1.0)
     return MODES[q.mode].fixed_plan(q, _start(plan.scenario, s, None))

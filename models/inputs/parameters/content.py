@@ -314,7 +314,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "times an own service's subscription revenue and a catalogue drawing demand with "
         "an elasticity below 1, every title bought beyond the plan lowers its value in "
         "every shipped scenario (keeping pace at 1 costs solo US$ 14 m in base and US$ "
-        "305 m in letv_2015, committed, expected case; measured again with a leader's "
+        "305 m in letv_2015, committed, most-likely case; measured again with a leader's "
         "catalogue as the yardstick)",
         label="content policy: pace kept with the leaders",
         min=0.0,

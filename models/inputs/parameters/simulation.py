@@ -52,7 +52,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         N_PATHS_DEFAULT,
         "paths",
         "Number of Monte Carlo paths: each draws every uncertain input and its own "
-        "regulatory, content and partner events. The expected case is always run too.",
+        "regulatory, content and partner events. The most-likely case is always run too.",
         "model setting: the Monte Carlo standard error of a mean NPV is 1.4 % of the NPV's "
         "standard deviation (1 / sqrt(5,000)) and the main report takes about 10 s "
         "(benchmarks/bench_model.py); 100,000 paths suit a final run",
@@ -93,7 +93,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "decision_review_months leaves or presses on from what has been seen so far: "
         "subscribers and their trend, cash, events, the partner's state; the rule is "
         "fitted by least-squares Monte Carlo on separate training paths), 'fixed' (the "
-        "expected case's plan, made at the decision date and never revised) or "
+        "most-likely case's plan, made at the decision date and never revised) or "
         "'foresight' (the best review to leave at, knowing the path's whole future: an "
         "upper bound). Reports show all three values side by side; this one drives the "
         "lines, charts and the ranking.",
