@@ -101,7 +101,9 @@ def test_money_is_not_read_as_mathematics_in_jupyterlab(lab):
     assert text.startswith("Recommendation:")
     # the money in the headline reads as written, with its dollar signs and spaces
     # (a 90 % range may start below zero: "−$0.4 m")
-    assert "mean NPV of $" in text and re.search(r" m \(90 % range −?\$", text), text
+    assert "mean NPV over the futures of $" in text and re.search(r" m \(90 % range −?\$", text), (
+        text
+    )
     # and so does the money further down the summary ("licensing $0.0 m (...)")
     assert re.search(r"[a-z]:? \$[0-9][0-9,.]* m", summary.replace("−", "")), summary
 
