@@ -12,9 +12,10 @@ Pure text and HTML strings; the report layer wraps them in blocks.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
+
+from models.format import esc
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def glossary_html(keys: list[str] | None = None) -> str:
     for k in keys:
         anchor(k)
     rows = "".join(
-        f'<dt id="term-{t.key}">{html.escape(t.name)}</dt><dd>{html.escape(t.text)}</dd>'
+        f'<dt id="term-{t.key}">{esc(t.name)}</dt><dd>{esc(t.text)}</dd>'
         for t in TERMS
         if t.key in keys
     )
