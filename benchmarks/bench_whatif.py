@@ -33,7 +33,7 @@ from models.inputs.params import validate
 from models.reporting import whatif_panel
 
 #: The panel notebook of tests/runner/test_jupyterlab.py analyses these parameters.
-PARAMS = {"n_paths": 400, "sobol_samples": 16}
+PARAMS = {"n_paths": 400, "sobol_samples": 16, "whatif_positions": 0}
 
 
 def _summary(values: list[float]) -> str:

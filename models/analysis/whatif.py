@@ -164,9 +164,17 @@ def control(params, name: str, why: str = "") -> Control:
     step = 1.0 if integer else _nice_step(high - low)
     if integer:
         low, high = math.floor(low), math.ceil(high)
-    else:  # the ends on the step grid, inside the valid range
-        low = max(vmin, math.floor(low / step) * step)
-        high = min(vmax, math.ceil(high / step) * step)
+    else:  # the ends on a step grid through the start, inside the valid range, so
+        # that the slider (an HTML range input snaps to min + k step) can sit at the start
+        below = math.ceil((value - low) / step - 1e-9)
+        above = math.ceil((high - value) / step - 1e-9)
+        low = value - below * step
+        if low < vmin - 1e-12:
+            low = value - math.floor((value - vmin) / step + 1e-9) * step
+        high = value + above * step
+        if high > vmax + 1e-12:
+            high = value + math.floor((vmax - value) / step + 1e-9) * step
+        low, high = round(low, 12), round(high, 12)
     return Control(name, label(name), spec.unit, value, low, high, step, integer, why)
 
 

@@ -392,9 +392,28 @@ def _inline(kind: str):
     return represent
 
 
+class _Top(dict):
+    """A scenario file's top level: always block style, one parameter a line (so that
+    lines can be appended to it, as the offline what-if does)."""
+
+
+_ScenarioDumper.add_representer(
+    _Top, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
+)
 _ScenarioDumper.add_representer(dict, _inline("map"))
 _ScenarioDumper.add_representer(list, _inline("seq"))
 _ScenarioDumper.add_representer(tuple, _inline("seq"))
+
+
+def dumps(values: Mapping[str, Any], comment: str = "") -> str:
+    """The text of a scenario file holding ``values`` (parameter name to value) under
+    ``comment`` as ``#`` lines: block style at the top; ranges, distributions and
+    correlation triples inline (what :func:`save` writes)."""
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    body = yaml.dump(
+        _Top(values), Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=88
+    )
+    return "\n".join([*lines, body]) if lines else body
 
 
 def save(params, path: str | Path, *, overwrite: bool = False, comment: str = "") -> Path:
@@ -436,11 +455,7 @@ def save(params, path: str | Path, *, overwrite: bool = False, comment: str = ""
         raise ScenarioFileError(f"scenario file {path}: folder {path.parent} does not exist")
     if path.exists() and not overwrite:
         raise ScenarioFileError(f"scenario file {path}: exists; not overwritten")
-    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
-    body = yaml.dump(
-        params.overrides(), Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=88
-    )
-    text = "\n".join([*lines, body]) if lines else body
+    text = dumps(params.overrides(), comment)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         tmp.write_text(text, encoding="utf-8")

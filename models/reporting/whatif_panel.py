@@ -19,8 +19,12 @@ background thread, and a result that a later move has overtaken is dropped, so
 dragging never queues up work.
 
 Anywhere widgets cannot run (the offline HTML report, which the runner exports without
-the widget mimetype, or a notebook opened without a kernel) the panel shows as a
-static table: the same inputs, their values and ranges, and how to open the live panel.
+the widget mimetype, or a notebook opened without a kernel) the panel shows as the
+offline what-if (:mod:`models.reporting.whatif_offline`): the same sliders, answered by
+a surrogate of the full model run at a design of positions when the report was made
+(:mod:`models.analysis.whatif_design`; ``whatif_positions`` of them). With
+``whatif_positions: 0`` it shows a static table instead: the same inputs, their values
+and ranges, and how to open the live panel.
 """
 
 from __future__ import annotations
@@ -31,16 +35,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from models import format as fmt
 from models._paths import SCENARIOS
-from models.analysis import whatif
+from models.analysis import whatif, whatif_design
 from models.analysis.whatif import Control, Outcome, WhatIf
 from models.economics.modes import MODES
 from models.exceptions import MarketEntryError, ParameterError
 from models.inputs import scenario as scenario_file
-from models.reporting import blocks
+from models.reporting import blocks, whatif_offline
 from models.reporting.blocks import NO_MATH, HTMLBlock
 from models.reporting.display import ReportRenderer
 from models.reporting.style import layout
@@ -148,6 +153,11 @@ class Panel:
         The decision at the current position (after the last completed update).
     widget : ipywidgets.VBox
         The panel's widgets.
+    design : Design or None
+        The offline what-if's design, shown where widgets cannot run.
+    reported : Series or None
+        Each mode's mean NPV in the report (its inputs uncertain), US$ m, which the
+        offline what-if's start is compared with.
     """
 
     def __init__(
@@ -159,10 +169,14 @@ class Panel:
         training_paths: int = whatif.TRAINING_PATHS,
         folder: Path = SCENARIOS,
         background: bool = True,
+        design: whatif_design.Design | None = None,
+        reported: pd.Series | None = None,
     ) -> None:
         import ipywidgets as w
 
         self.controls = controls
+        self.design = design
+        self.reported = reported
         self.steps = {c.name: c.step for c in controls}
         self.model = WhatIf(params, n_paths=n_paths, training_paths=training_paths)
         self.folder = Path(folder)
@@ -421,12 +435,30 @@ class Panel:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
-        bundle["text/html"] = static(self.controls, self.start)._repr_html_()
+        if self.design is not None:
+            shown = whatif_offline.section(
+                self.design, self.model.params, self.reported
+            )._repr_html_()
+        else:
+            shown = static(self.controls, self.start)._repr_html_()
+        bundle["text/html"] = shown
         return bundle
 
 
 def panel(decision, *, n_paths: int = whatif.N_PATHS, folder: Path = SCENARIOS) -> Panel:
     """The what-if panel of ``decision`` (a :class:`models.analysis.decision.Decision`):
     :func:`models.analysis.whatif.controls` as sliders, evaluated by
-    :class:`models.analysis.whatif.WhatIf`."""
-    return Panel(decision.params, whatif.controls(decision), n_paths=n_paths, folder=folder)
+    :class:`models.analysis.whatif.WhatIf`; and, unless ``whatif_positions`` is 0, the
+    offline what-if's design (:func:`models.analysis.whatif_design.build`, about 2 s a
+    position), which the exported HTML shows in its place."""
+    controls = whatif.controls(decision)
+    params = decision.params
+    design = whatif_design.build(params, controls) if params.whatif_positions else None
+    return Panel(
+        params,
+        controls,
+        n_paths=n_paths,
+        folder=folder,
+        design=design,
+        reported=decision.mc.npv.mean(),
+    )

@@ -196,3 +196,17 @@ def test_a_valid_scenario_is_validated_once(monkeypatch):
     with pytest.raises(ParameterError, match=r"n_paths=1 \(after -p overrides\): expected"):
         load(base, {"n_paths": 1})
     assert calls == [" (after -p overrides)", f" in {base}"]
+
+
+def test_dumps_is_what_save_writes_and_reads_back(tmp_path):
+    from models.inputs.scenario import dumps, save
+
+    params = _rich_params()
+    text = dumps(params.overrides(), "a comment")
+    assert save(params, tmp_path / "x.yaml", comment="a comment").read_text("utf-8") == text
+    # the offline what-if appends its sliders' lines to such a text, without them
+    rest = {k: v for k, v in params.overrides().items() if k != "partner_revenue_share"}
+    (tmp_path / "y.yaml").write_text(dumps(rest) + "partner_revenue_share: 0.3\n", "utf-8")
+    back = load(tmp_path / "y.yaml")
+    assert back.partner_revenue_share == 0.3
+    assert back.replace(partner_revenue_share=0.25).digest() == params.digest()

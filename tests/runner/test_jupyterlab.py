@@ -114,7 +114,7 @@ PANEL_NOTEBOOK = [
     "from models.analysis.decision import analyse\n"
     "from models.inputs.params import validate\n"
     "from models.reporting import whatif_panel",
-    "decision = analyse(validate(n_paths=400, sobol_samples=16))\n"
+    "decision = analyse(validate(n_paths=400, sobol_samples=16, whatif_positions=0))\n"
     'whatif_panel.panel(decision, folder=Path("saved"))',
 ]
 

@@ -36,6 +36,9 @@ def test_plain_papermill_runs_a_scenario_file(tmp_path):
         "-p",
         "n_paths",
         "1000",
+        "-p",
+        "whatif_positions",
+        "12",
         tmp_path=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
@@ -55,6 +58,7 @@ def test_plain_papermill_runs_a_scenario_file(tmp_path):
     assert external_references(html) == []
     assert "LeTV partnership, as seen in 2015" in html
     assert "Recommendation:" in html
+    assert html.count('<div class="me-report me-whatif"') == 1  # the sliders, offline
 
 
 @pytest.mark.parametrize(
@@ -132,6 +136,8 @@ def test_a_strategist_edits_the_parameters_cell_and_runs_all_twice():
     nb = nbformat.read(ROOT / "notebooks/entry_decision.ipynb", as_version=4)
     params_cell = nb.cells[0]
     params_cell.source = params_cell.source.replace("horizon_years = 15", "horizon_years = 5")
+    # no offline what-if (its design would take most of the time): the table instead
+    params_cell.source = params_cell.source.replace("whatif_positions = 40", "whatif_positions = 0")
     params_cell.source = params_cell.source.replace(
         'scenario_name = "base"', 'scenario_name = "edited in Lab"'
     )
@@ -145,4 +151,5 @@ def test_a_strategist_edits_the_parameters_cell_and_runs_all_twice():
     assert not [o for o in outputs if o.output_type == "error"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert html.count("edited in Lab") >= 2
+    assert "me-whatif-static" in html and "me-wi-" not in html  # whatif_positions = 0
     assert "over 5 years" in html

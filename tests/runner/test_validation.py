@@ -90,6 +90,7 @@ def test_check_refuses_what_run_refuses(cli, monkeypatch):
 @pytest.mark.slow
 def test_a_run_pinning_an_input_of_a_default_pair_succeeds(tmp_path):
     args = ["-p", "regulation_approval_pass_rate", "0.9", "-p", "n_paths", "200"]
+    args += ["-p", "whatif_positions", "12"]  # a slider pinned by the scenario, a small design
     checked = run_cli("check", str(BASE), *args)
     assert checked.returncode == 0, checked.stderr
     ran = run_cli("run", str(BASE), *args, "--reports", str(tmp_path), "--json")
