@@ -15,15 +15,19 @@ section of a scheduled report.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from models.analysis.drivers import expected_npv
 from models.economics.modes import MODES
+from models.exceptions import OutputError
 from models.format import money, show
 from models.inputs.display import format_value, label
 from models.inputs.params import validate
@@ -32,6 +36,129 @@ from models.inputs.schema import SPECS
 #: Relative and absolute tolerance under which two headline numbers are the same.
 RTOL = 1e-9
 ATOL = 1e-9
+
+
+#: Keys of a run manifest that, when present, must hold a mapping (JSON object).
+MAPPING_KEYS = (
+    "headline",
+    "parameters",
+    "parameters_given",
+    "overrides",
+    "variant_overrides",
+    "inputs",
+    "packages",
+    "timings_s",
+    "limits",
+)
+
+#: Keys that, when present, must hold text (or null).
+TEXT_KEYS = ("run_id", "scenario", "scenario_name", "status", "started", "git_commit", "error")
+
+
+def _too_large(tree: Any, where: str = "") -> str | None:
+    """The first number of ``tree`` beyond a float's range (an integer such as 10^400,
+    which JSON allows and arithmetic on floats cannot take), by its dotted path."""
+    if isinstance(tree, Mapping):
+        for k, v in tree.items():
+            found = _too_large(v, f"{where}{k}.")
+            if found:
+                return found
+    elif isinstance(tree, list):
+        for i, v in enumerate(tree):
+            found = _too_large(v, f"{where}{i}.")
+            if found:
+                return found
+    elif isinstance(tree, int) and not isinstance(tree, bool) and abs(tree) > 1e300:
+        return where[:-1] or "the value"
+    return None
+
+
+def _shape_problem(m: Mapping[str, Any]) -> str | None:
+    """What is wrong with the types of a manifest's keys (None: nothing)."""
+    for key in MAPPING_KEYS:
+        if key in m and m[key] is not None and not isinstance(m[key], Mapping):
+            return f"{key} is a {type(m[key]).__name__}, expected a mapping"
+    for key in TEXT_KEYS:
+        if key in m and m[key] is not None and not isinstance(m[key], str):
+            return f"{key} is a {type(m[key]).__name__}, expected text"
+    inputs = m.get("inputs") or {}
+    for key in ("data", "notebooks", "scenario"):
+        if inputs.get(key) is not None and not isinstance(inputs[key], Mapping):
+            return f"inputs.{key} is a {type(inputs[key]).__name__}, expected a mapping"
+    modes = (m.get("headline") or {}).get("modes")
+    if modes is not None and not (
+        isinstance(modes, Mapping) and all(isinstance(v, Mapping) for v in modes.values())
+    ):
+        return "headline.modes is not a mapping of modes to mappings"
+    if "official" in m and m["official"] is not None and not isinstance(m["official"], bool):
+        return f"official is {show(m['official'], 20)}, expected true or false"
+    for key in ("notebooks", "results"):
+        if key in m and m[key] is not None and not isinstance(m[key], list):
+            return f"{key} is a {type(m[key]).__name__}, expected a list"
+    return None
+
+
+def _time_problem(m: Mapping[str, Any]) -> str | None:
+    """What is wrong with a manifest's ``started`` time (None: nothing, or absent)."""
+    started = m.get("started")
+    if started is None:
+        return None
+    try:
+        when = datetime.fromisoformat(started)
+    except ValueError:
+        return f"started {show(started, 40)} is not an ISO 8601 time"
+    if when.tzinfo is None:
+        return f"started {show(started, 40)} has no time zone"
+    return None
+
+
+def manifest_problem(m: Any) -> str | None:
+    """Why ``m`` cannot be read as a run's manifest, in words; None if it can.
+
+    Every reader of earlier runs' manifests (the index, "Since the last run",
+    retention, ``diff``, ``reproduce``) asks this first, so that a damaged or foreign
+    manifest (a list where a mapping belongs, a mapping where text belongs, a number
+    beyond a float's range) is skipped with a warning or refused in one line, never met
+    half-way through with a traceback. The readers that compare runs
+    (:func:`load_manifest`) also need ``started`` to be a time with its time zone; the
+    index shows it as text, whatever it is.
+    """
+    if not isinstance(m, Mapping):
+        return f"a {type(m).__name__}, expected a mapping"
+    big = _too_large(m)
+    if big:
+        return f"{big} is a number too large to be a float"
+    return _shape_problem(m)
+
+
+def load_manifest(run_dir: str | Path) -> dict[str, Any]:
+    """A run folder's ``manifest.json``, read and checked (:func:`manifest_problem`).
+
+    Raises
+    ------
+    OutputError
+        One line naming the folder and what is wrong: no manifest, not JSON (or not
+        UTF-8), or a manifest that is not a run's.
+    """
+    run_dir = Path(run_dir)
+    path = run_dir / "manifest.json"
+    if not path.is_file():
+        raise OutputError(
+            f"run folder {run_dir}: no manifest.json; expected a folder of a run, "
+            "e.g. reports/base/latest"
+        )
+    try:
+        m = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
+    problem = manifest_problem(m) or _time_problem(m)
+    if problem is None and not isinstance(m.get("headline"), Mapping):
+        problem = "it has no headline"
+    if problem:
+        raise OutputError(
+            f"run folder {run_dir}: manifest.json is not a run's manifest ({problem})"
+        )
+    return m
 
 
 def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:

@@ -143,8 +143,18 @@ class _ParametersBase(BaseModel):
 
         Unlike ``validate({**p.to_dict(), ...})``, which gives every input as a number
         and so pins them all, this keeps what is sampled, pinned and correlated.
+
+        An input that ``changes`` fixes to a number leaves the correlation pairs it is in
+        (a known value has nothing to correlate), the scenario's own pairs as the
+        default ones: the tornado, the model checks and the what-if pin inputs this way,
+        and a scenario that correlates one of them must not make them fail.
         """
-        return validate({**self.overrides(), **changes})
+        values = {**self.overrides(), **changes}
+        pairs = values.get("correlations")
+        if "correlations" not in changes and isinstance(pairs, list | tuple):
+            fixed = {k for k, v in changes.items() if _is_number(v)}
+            values["correlations"] = [t for t in pairs if not fixed & {t[0], t[1]}]
+        return validate(values)
 
     def digest(self) -> str:
         """A short, stable hash of every value: equal parameters give equal digests.

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from models._files import new_temporary
 from models.exceptions import ParameterError, ScenarioFileError
 from models.format import cut, show
 from models.inputs.schema import SPECS
@@ -416,6 +417,26 @@ def dumps(values: Mapping[str, Any], comment: str = "") -> str:
     return "\n".join([*lines, body]) if lines else body
 
 
+#: The longest file name (bytes, UTF-8) :func:`save` writes: most file systems' limit,
+#: less room for the temporary name beside it.
+MAX_NAME_BYTES = 200
+
+
+def _check_save_path(path: Path) -> None:
+    """Refuse, as a ScenarioFileError, a path no file system takes: a NUL character, a
+    file name longer than :data:`MAX_NAME_BYTES` bytes."""
+    if "\x00" in str(path):
+        raise ScenarioFileError(
+            f"scenario file {str(path)!r}: contains a NUL character; expected a file name"
+        )
+    size = len(path.name.encode("utf-8", "surrogateescape"))
+    if size > MAX_NAME_BYTES:
+        raise ScenarioFileError(
+            f"scenario file {path.name[:40]}...: a name of {size} bytes; expected at most "
+            f"{MAX_NAME_BYTES} (a shorter title)"
+        )
+
+
 def save(params, path: str | Path, *, overwrite: bool = False, comment: str = "") -> Path:
     """Write ``params`` as a scenario file that :func:`load` (and ``market-entry run``)
     reads back to the same parameters.
@@ -445,19 +466,21 @@ def save(params, path: str | Path, *, overwrite: bool = False, comment: str = ""
     Raises
     ------
     ScenarioFileError
-        If the name does not end in ``.yaml``, the folder is missing, the file exists
-        and ``overwrite`` is false, or it cannot be written.
+        If the name does not end in ``.yaml``, holds a NUL or is too long, the folder is
+        missing, the file exists and ``overwrite`` is false, or it cannot be written.
     """
     path = Path(path)
     if path.suffix != ".yaml":
         raise ScenarioFileError(f"scenario file {path}: expected a name ending in .yaml")
+    _check_save_path(path)
     if not path.parent.is_dir():
         raise ScenarioFileError(f"scenario file {path}: folder {path.parent} does not exist")
     if path.exists() and not overwrite:
         raise ScenarioFileError(f"scenario file {path}: exists; not overwritten")
     text = dumps(params.overrides(), comment)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = None
     try:
+        tmp = new_temporary(path)  # an unguessable name: never a link planted in advance
         tmp.write_text(text, encoding="utf-8")
         if overwrite:
             os.replace(tmp, path)
@@ -468,6 +491,7 @@ def save(params, path: str | Path, *, overwrite: bool = False, comment: str = ""
     except OSError as exc:
         raise ScenarioFileError(f"scenario file {path}: cannot be written ({exc})") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     log.info("scenario saved to %s", path)
     return path

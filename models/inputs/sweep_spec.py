@@ -24,6 +24,8 @@ naming it. The points of a Latin hypercube come from the seed's named stream
 from __future__ import annotations
 
 import itertools
+import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,12 +42,16 @@ from models.inputs.memory import SWEEP_POINT, WORKER_BUDGET
 from models.inputs.path_count import check_paths
 from models.inputs.schema import SPECS
 
+log = logging.getLogger(__name__)
+
 #: Keys a sweep file may hold besides parameters.
 KEYS = ("name", "base", "paths", "design", "vary", "points", "scenarios", "chunk")
 DESIGNS = ("grid", "lhs", "scenarios")
 
 #: Most points a sweep may have (a safety net for typos such as steps: 1000 in 4 inputs).
 MAX_POINTS = 200_000
+#: Most chunks (files, and records in the manifest) a sweep may have.
+MAX_CHUNKS = 10_000
 
 
 @dataclass(frozen=True)
@@ -121,44 +127,90 @@ def _resolve(path: Path, name: Any) -> Path:
     raise _fail(path, f"scenario {name!r}: not found")
 
 
-def _axis(path: Path, name: str, spec: Any) -> list[float]:
-    """The values of one varied input on a grid."""
+def _number(value: Any) -> bool:
+    """Whether ``value`` is a finite number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        return False
+
+
+def _check_numeric(path: Path, name: str) -> None:
     if name not in SPECS or SPECS[name].type not in ("float", "int"):
         from models.inputs.params import suggest
 
         hint = suggest(name)
         raise _fail(
             path,
-            f"vary: {name!r} is not a numeric parameter"
+            f"vary: {show(name)} is not a numeric parameter"
             + (f"; did you mean {hint}?" if hint else ""),
         )
+
+
+def _steps(path: Path, name: str, spec: Mapping) -> tuple[float, float, int]:
+    """The checked ``low``, ``high`` and ``steps`` of a grid axis, before any value is
+    made (``steps: 1000000000`` would allocate 7.5 GiB)."""
+    low, high, steps = spec["low"], spec["high"], spec["steps"]
+    for key, value in (("low", low), ("high", high)):
+        if not _number(value):
+            raise _fail(path, f"vary: {name}: {key}={show(value)}: expected a finite number")
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+        raise _fail(path, f"vary: {name}: steps={show(steps)}: expected a whole number >= 1")
+    if steps > MAX_POINTS:
+        raise _fail(
+            path,
+            f"vary: {name}: steps={steps:,}: the grid would have at least {steps:,} points; "
+            f"expected at most {MAX_POINTS:,}",
+        )
+    return float(low), float(high), steps
+
+
+def _axis(path: Path, name: str, spec: Any) -> list[float]:
+    """The values of one varied input on a grid."""
+    _check_numeric(path, name)
     if isinstance(spec, list):
         values = spec
     elif isinstance(spec, Mapping) and {"low", "high", "steps"} <= set(spec):
-        low, high, steps = spec["low"], spec["high"], spec["steps"]
-        if not isinstance(steps, int) or steps < 1:
-            raise _fail(path, f"vary: {name}: steps={show(steps)}: expected a whole number >= 1")
-        values = list(np.linspace(float(low), float(high), steps)) if steps > 1 else [float(low)]
+        low, high, steps = _steps(path, name, spec)
+        values = list(np.linspace(low, high, steps)) if steps > 1 else [low]
     else:
         raise _fail(
             path, f"vary: {name}={show(spec)}: expected a list of values or {{low, high, steps}}"
         )
     if not values:
         raise _fail(path, f"vary: {name}: the range is empty; expected at least one value")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-        raise _fail(path, f"vary: {name}={show(values)}: expected numbers")
+    if not all(_number(v) for v in values):
+        raise _fail(path, f"vary: {name}={show(values)}: expected finite numbers")
     if SPECS[name].type == "int":
         values = [round(v) for v in values]
     return [float(v) if SPECS[name].type == "float" else v for v in values]
 
 
+def _grid(path: Path, vary: Mapping[str, Any]) -> pd.DataFrame:
+    """The points of a grid: the product of the axes, its size checked (with Python's
+    integers: numpy's product of four axes of 65,536 steps overflows to 0) before the
+    product is made."""
+    axes = {name: _axis(path, name, spec) for name, spec in vary.items()}
+    n = math.prod(len(v) for v in axes.values())
+    if n > MAX_POINTS:
+        sizes = " x ".join(f"{len(v):,}" for v in axes.values())
+        raise _fail(path, f"the grid has {sizes} = {n:,} points; expected at most {MAX_POINTS:,}")
+    return pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes))
+
+
 def _range(path: Path, name: str, spec: Any) -> tuple[float, float]:
-    _axis(path, name, [0.0])  # the name check
+    _check_numeric(path, name)
     if not (isinstance(spec, Mapping) and {"low", "high"} <= set(spec)):
         raise _fail(path, f"vary: {name}={show(spec)}: a Latin hypercube needs {{low, high}}")
     low, high = spec["low"], spec["high"]
-    if not all(isinstance(v, int | float) for v in (low, high)) or not low < high:
-        raise _fail(path, f"vary: {name}: low={show(low)}, high={show(high)}: expected low < high")
+    if not (_number(low) and _number(high)) or not low < high:
+        raise _fail(
+            path,
+            f"vary: {name}: low={show(low)}, high={show(high)}: expected finite numbers, "
+            "low < high",
+        )
     return float(low), float(high)
 
 
@@ -202,14 +254,10 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
             "and the inputs to vary, e.g. data/sweeps/partner_terms.yaml)",
         )
     if design == "grid":
-        axes = {name: _axis(path, name, spec) for name, spec in vary.items()}
-        n = int(np.prod([len(v) for v in axes.values()]))
-        if n > MAX_POINTS:
-            raise _fail(path, f"the grid has {n:,} points; expected at most {MAX_POINTS:,}")
-        points = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(axes))
+        points = _grid(path, vary)
     elif design == "lhs":
         n = data.get("points")
-        if not isinstance(n, int) or not 1 <= n <= MAX_POINTS:
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_POINTS:
             raise _fail(path, f"points={show(n)}: expected a whole number in [1, {MAX_POINTS}]")
         ranges = {name: _range(path, name, spec) for name, spec in vary.items()}
         rng = np.random.default_rng(stream(int(base.seed), "sweep/points"))
@@ -224,6 +272,13 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
         if not isinstance(files, list) or not files:
             raise _fail(path, "scenarios: expected a list of scenario files")
         points = pd.DataFrame({"scenario": [str(_resolve(path, f)) for f in files]})
+    chunks = -(-len(points) // chunk)
+    if chunks > MAX_CHUNKS:
+        raise _fail(
+            path,
+            f"chunk={chunk:,}: {len(points):,} points make {chunks:,} chunks (files); expected "
+            f"at most {MAX_CHUNKS:,} chunks, a chunk of at least {-(-len(points) // MAX_CHUNKS):,}",
+        )
     need = SWEEP_POINT.need(paths)  # each worker holds one point at a time
     if need > WORKER_BUDGET:
         raise _fail(
@@ -232,8 +287,11 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
             f"{WORKER_BUDGET / 1e9:.0f} GB; expected at most "
             f"{SWEEP_POINT.most_paths(WORKER_BUDGET):,}",
         )
+    name = data.get("name") or path.stem
+    if not isinstance(name, str):
+        raise _fail(path, f"name={show(name)}: expected a text, the sweep's folder name")
     sweep = Sweep(
-        name=str(data.get("name") or path.stem),
+        name=name,
         base=base,
         base_file=base_file,
         paths=paths,
@@ -243,9 +301,29 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
         spec=data,
         overrides=fixed,
     )
-    for i in range(len(points)):  # every point valid before anything runs
-        try:
-            sweep.point_params(i)
-        except ParameterError as exc:
-            raise _fail(path, f"point {i} ({show(points.iloc[i].to_dict(), 80)}): {exc}") from None
+    _validate_points(path, sweep)
     return sweep
+
+
+#: Points from which validation says how far it is (about 1 ms a point).
+PROGRESS_FROM = 5_000
+
+
+def _validate_points(path: Path, sweep: Sweep) -> None:
+    """Every point valid before anything runs (about 0.5 ms a point: a 200,000-point grid
+    takes a minute or two, so a large sweep logs about ten progress lines)."""
+    n = len(sweep.points)
+    step = max(1, n // 10)
+    if n >= PROGRESS_FROM:
+        log.info("sweep file %s: validating %s points (about %d s)", path, f"{n:,}", n // 2000)
+    rows = sweep.points.to_dict(orient="records")  # pandas' row access would double the time
+    for i, row in enumerate(rows):
+        try:
+            if sweep.design == "scenarios":
+                sweep.point_params(i)
+            else:
+                sweep.base.replace(**{k: _plain(v) for k, v in row.items()})
+        except ParameterError as exc:
+            raise _fail(path, f"point {i} ({show(row, 80)}): {exc}") from None
+        if n >= PROGRESS_FROM and (i + 1) % step == 0:
+            log.info("sweep file %s: %s of %s points valid", path, f"{i + 1:,}", f"{n:,}")

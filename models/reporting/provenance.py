@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from models._paths import PROJECT_ROOT
+from models.analysis.rundiff import manifest_problem
 from models.exceptions import OutputError
 
 #: Key of the output metadata that carries a run's headline numbers to the runner.
@@ -53,6 +54,10 @@ def read_manifest(run_dir: str | Path) -> dict[str, Any]:
         m = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
-    if not isinstance(m, dict) or not isinstance(m.get("headline"), dict):
-        raise OutputError(f"run folder {run_dir}: manifest.json is not a run's manifest")
+    problem = manifest_problem(m)
+    if problem or not isinstance(m.get("headline"), dict):
+        raise OutputError(
+            f"run folder {run_dir}: manifest.json is not a run's manifest"
+            + (f" ({problem})" if problem else "")
+        )
     return m

@@ -13,6 +13,7 @@ scenario's first run, it says there is nothing to compare with.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,11 @@ from models.inputs.display import format_value, label
 from models.inputs.schema import SPECS
 from models.reporting.blocks import HTMLBlock, table
 from models.reporting.decision_blocks import headline_numbers
-from models.reporting.provenance import git_commit, read_manifest
+from models.reporting.provenance import git_commit
+
+read_manifest = rundiff.load_manifest  # checked: a damaged manifest is an OutputError
+
+log = logging.getLogger(__name__)
 
 
 def official(manifest: dict[str, Any]) -> bool:
@@ -58,8 +63,8 @@ def previous_run(outputs_dir: str | Path) -> Path | None:
     try:
         if official(read_manifest(target)):
             return target
-    except OutputError:
-        return target  # unreadable: since_last_run says so
+    except OutputError as exc:  # damaged: the newest good official run before it instead
+        log.warning("Since the last run: skipping %s: %s", target.name, exc)
     for run in sorted(here.parent.iterdir(), reverse=True):
         if run.is_symlink() or run == here or run.name >= here.name or run.name.startswith("."):
             continue
@@ -85,7 +90,20 @@ def _note(text: str) -> HTMLBlock:
 
 
 def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
-    """The section's content (see the module docstring)."""
+    """The section's content (see the module docstring).
+
+    A previous manifest that cannot be compared with (damaged, foreign, of another
+    version) gives a note and a warning, never an error: the report, and so the
+    scenario's ``latest``, must not depend on an earlier run's file.
+    """
+    try:
+        return _since(decision, outputs_dir)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        log.warning("Since the last run: not compared (%s: %s)", type(exc).__name__, exc)
+        return _note(f"The previous run cannot be compared with: {type(exc).__name__}: {exc}.")
+
+
+def _since(decision, outputs_dir: str | Path) -> HTMLBlock:
     prev_dir = previous_run(outputs_dir)
     if prev_dir is None:
         return _note(
@@ -96,6 +114,7 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
     try:
         prev = read_manifest(prev_dir)
     except OutputError as exc:
+        log.warning("Since the last run: %s", exc)
         return _note(f"The previous run cannot be compared with: {exc}.")
     now = {
         "parameters_given": decision.params.overrides(),
@@ -108,7 +127,7 @@ def since_last_run(decision, outputs_dir: str | Path) -> HTMLBlock:
     try:
         days = (datetime.now(UTC) - datetime.fromisoformat(when)).days
         ago = f", {days} day{'s' if days != 1 else ''} ago" if days >= 1 else ", earlier today"
-    except ValueError:
+    except (TypeError, ValueError):  # load_manifest refuses these; an old one, all the same
         ago = ""
     parts = [
         f"<p>Compared with run <code>{esc(prev_dir.name)}</code> ({esc(when[:16])} UTC{ago}).</p>"

@@ -26,7 +26,7 @@ from typing import Any
 
 from models._paths import PROJECT_ROOT
 from models.economics.modes import MODES
-from models.exceptions import ParameterError, ReportError
+from models.exceptions import OutputError, ParameterError, ReportError
 from models.inputs.scenario import load
 from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.index import update_index
@@ -125,7 +125,9 @@ def run_batch(
         Each scenario's outcome, the comparison report (None if not written) and the
         batch's wall time.
     """
-    paths = [Path(s) for s in scenarios]
+    # resolved once, against the folder the batch was started in: each run (started in
+    # the project's folder) reads the file validated here and writes where --reports says
+    paths = [Path(s).absolute() for s in scenarios]
     if not paths:
         raise ParameterError("batch: expected at least one scenario file")
     stems = [p.stem for p in paths]
@@ -137,7 +139,7 @@ def run_batch(
         )
     for p in paths:
         load(p)  # a bad file refuses the batch before anything runs
-    reports = reports_folder(reports_dir)
+    reports = reports_folder(reports_dir).absolute()
     check_writable(reports)
     n_jobs = jobs or min(len(paths), os.cpu_count() or 1)
     if n_jobs < 1:
@@ -154,6 +156,21 @@ def run_batch(
     return jobs_list, html, time.perf_counter() - started
 
 
+def _new_folder(parent: Path) -> tuple[str, Path]:
+    """A new folder of ``parent`` named for the UTC time (``-2``, ``-3``... after a
+    batch that finished in the same second), created here and by nobody else."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        name = stamp if n == 1 else f"{stamp}-{n}"
+        try:
+            (parent / name).mkdir()
+            return name, parent / name
+        except FileExistsError:
+            continue
+    raise OutputError(f"comparison folder {parent / stamp}: 999 already exist this second")
+
+
 def compare_report(run_dirs: list[Path], reports: Path) -> Path:
     """Execute the comparison notebook on ``run_dirs`` into a new folder of
     ``reports/_compare`` and return its HTML report.
@@ -165,9 +182,7 @@ def compare_report(run_dirs: list[Path], reports: Path) -> Path:
     """
     from models.runner.aux_report import execute
 
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = reports / COMPARE_DIR / stamp
-    folder.mkdir(parents=True, exist_ok=False)
+    stamp, folder = _new_folder(reports / COMPARE_DIR)
     manifest = {
         "batch_id": stamp,
         "runs": [str(d) for d in run_dirs],

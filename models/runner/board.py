@@ -152,8 +152,10 @@ def write_board_pack(run_dir: str | Path, out: str | Path | None = None) -> Boar
     listed = m.get("notebooks")
     if not isinstance(listed, list) or not listed:
         raise NotebookError(f"{run_dir / 'manifest.json'}: lists no reports to print")
-    names = [
-        printer.report_name(str(n).removesuffix(".ipynb"), f"{run_dir / 'manifest.json'}")
+    names = [  # a name read from the manifest is checked as one from the command line
+        printer.report_name(
+            n.removesuffix(".ipynb") if isinstance(n, str) else n, f"{run_dir / 'manifest.json'}"
+        )
         for n in listed
     ]
     names = sorted(names, key=lambda n: n != MAIN)  # the main report first

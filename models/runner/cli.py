@@ -30,6 +30,7 @@ from models._version import __version__
 from models.exceptions import MarketEntryError
 from models.inputs.param_docs import parameters_cell, params_markdown, params_table
 from models.inputs.schema import PARAMETERS, records
+from models.runner.limits import MIN_LIMIT_S
 from models.runner.logs import LEVELS, OneLineFormatter, one_line
 
 log = logging.getLogger("models")
@@ -55,6 +56,24 @@ def _seconds(text: str) -> float:
     if not 0 <= value < 1e9:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds >= 0")
     return value
+
+
+def _limit(whole: bool):
+    """An argparse type: ``--timeout`` (a number of seconds, ``whole`` False) or
+    ``--cell-timeout`` (whole seconds, nbclient's unit), from :data:`MIN_LIMIT_S` to
+    10^9; the same rule on ``run`` and ``batch`` (and in :func:`run_report`)."""
+    what = "a whole number of seconds" if whole else "a number of seconds"
+
+    def parse(text: str) -> float | int:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not MIN_LIMIT_S <= value < 1e9 or (whole and not value.is_integer()):
+            raise argparse.ArgumentTypeError(f"{text!r}: expected {what} >= {MIN_LIMIT_S}")
+        return int(value) if whole else value
+
+    return parse
 
 
 def _whole(minimum: int, what: str):
@@ -177,8 +196,9 @@ def _latest_choice(args: argparse.Namespace) -> bool | None:
 def cmd_pdf(args: argparse.Namespace) -> int:
     from models.runner.board import print_run
 
-    for pdf in print_run(Path(args.run_dir), [args.notebook] if args.notebook else None):
-        print(pdf)
+    names = [args.notebook] if args.notebook is not None else None  # "" is refused
+    for pdf in print_run(Path(args.run_dir), names):
+        print(one_line(pdf))
     return 0
 
 
@@ -243,7 +263,7 @@ def _run_args(args: argparse.Namespace) -> list[str]:
         out += ["-p", name, _GUARD + value if value.startswith("-") else value]
     for flag in ("timeout", "cell_timeout", "keep", "wait"):
         value = getattr(args, flag, None)
-        if value:
+        if value is not None:  # each value already checked by the option's own rule
             out += [f"--{flag.replace('_', '-')}", str(value)]
     for flag in ("latest", "variant"):
         if getattr(args, flag, False):
@@ -257,13 +277,18 @@ def _run_args(args: argparse.Namespace) -> list[str]:
 def cmd_batch(args: argparse.Namespace) -> int:
     from models.inputs.scenario import load, parse_overrides
     from models.runner.batch import run_batch
+    from models.runner.files import reports_folder
 
     overrides = parse_overrides(args.param or [])
-    for scenario in args.scenarios:  # the overrides must suit every scenario
+    # absolute paths: each run is a process of its own, started in the project's folder,
+    # which must read the file validated here and write where this command was asked to
+    # (and a file named -x.yaml must not read as an option there)
+    scenarios = [Path(s).absolute() for s in args.scenarios]
+    for scenario in scenarios:  # the overrides must suit every scenario
         load(scenario, overrides)
     runs, html, seconds = run_batch(
-        args.scenarios,
-        reports_dir=args.reports,
+        scenarios,
+        reports_dir=reports_folder(args.reports).absolute(),
         jobs=args.jobs,
         run_args=_run_args(args),
         compare=not args.no_compare,
@@ -290,8 +315,15 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         show_all=args.all,
         progress=False if args.no_progress else None,
     )
-    print(text)
+    print(_printable(text))
     return 0 if matched else 1
+
+
+def _printable(text: str) -> str:
+    """``text`` with its lines kept and every other control character escaped
+    (:func:`one_line`): names and values read from a manifest (an ANSI escape in a
+    scenario's title) never reach the terminal raw."""
+    return "\n".join(one_line(line) for line in text.split("\n"))
 
 
 def _finite(value: Any) -> Any:
@@ -323,7 +355,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         }
         print(json.dumps(_finite(out), indent=2, default=str, allow_nan=False))
     else:
-        print(text)
+        print(_printable(text))
     return 0
 
 
@@ -337,7 +369,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from models.runner.export import write_workbook
 
     out = Path(args.output) if args.output else None
-    print(write_workbook(Path(args.run_dir), out, overwrite=args.force))
+    print(one_line(write_workbook(Path(args.run_dir), out, overwrite=args.force)))
     return 0
 
 
@@ -402,13 +434,13 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
     """The options of a scheduled run, shared by ``run`` and ``batch``."""
     p.add_argument(
         "--timeout",
-        type=_seconds,
+        type=_limit(whole=False),
         metavar="SECONDS",
         help="stop a run that takes longer (exit 124; the folder is kept, marked timed out)",
     )
     p.add_argument(
         "--cell-timeout",
-        type=_seconds,
+        type=_limit(whole=True),
         metavar="SECONDS",
         help="stop a run in which one notebook cell takes longer (exit 124)",
     )
@@ -611,6 +643,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_event_loop(record: logging.LogRecord) -> bool:
+    """Keep asyncio's records off the terminal: when a signal or ``--timeout`` stops a
+    notebook, the tasks left in nbclient's event loop log their tracebacks ("Task
+    exception was never retrieved") as the process exits, after the run has said in
+    one line how it ended. ``--log-level DEBUG`` shows them."""
+    return record.name != "asyncio" and not record.name.startswith("asyncio.")
+
+
 def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -628,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     # the terminal gets what was asked for; the root logger lets INFO through all the same,
     # for the run.log a rerun (`reproduce`) writes at INFO while the terminal stays quiet
     handler.setLevel(args.log_level)
+    if args.log_level != "DEBUG":  # nbclient's event loop, stopped by a signal or a limit
+        handler.addFilter(_quiet_event_loop)
     root = min(logging.getLevelName(args.log_level), logging.INFO)
     logging.basicConfig(level=root, handlers=[handler], force=True)
     for noisy in ("traitlets", "papermill", "nbconvert", "asyncio"):
@@ -640,8 +682,11 @@ def main(argv: list[str] | None = None) -> int:
     except MarketEntryError as exc:
         print(f"market-entry: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("market-entry: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from models.runner.limits import RunInterrupted
+
+        where = f": {one_line(exc)}" if isinstance(exc, RunInterrupted) else ""
+        print(f"market-entry: interrupted{where}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # the reader stopped reading (`market-entry params | head`): not an error here;

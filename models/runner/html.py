@@ -23,6 +23,7 @@ import functools
 import gzip
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -213,10 +214,11 @@ def external_references(html: str) -> list[str]:
 _PARAMETER_TAGS = {"parameters", "injected-parameters"}
 
 
-def _comparable(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    """A notebook's cells as (type, source), leaving out the parameter cells."""
+def _comparable(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
+    """A notebook's cells as (type, source, attachments), leaving out the parameter
+    cells."""
     return [
-        (c.cell_type, str(c.source))
+        (c.cell_type, str(c.source), json.dumps(c.get("attachments") or {}, sort_keys=True))
         for c in nb.cells
         if not (_PARAMETER_TAGS & set(c.get("metadata", {}).get("tags", [])))
     ]
@@ -235,8 +237,13 @@ def foreign_reason(nb: nbformat.NotebookNode, notebooks: Path | None = None) -> 
     folder = notebooks or NOTEBOOKS
     for c in nb.cells:
         tags = set(c.get("metadata", {}).get("tags", []))
+        if _PARAMETER_TAGS & tags and c.get("cell_type") != "code":
+            return f"a {str(c.get('cell_type'))[:20]} cell is tagged as a parameters cell"
         if _PARAMETER_TAGS & tags and c.get("outputs"):
             return "its parameters cell has outputs"
+    reason = output_reason(nb)
+    if reason:
+        return reason
     mine = _comparable(nb)
     for path in sorted(folder.glob("*.ipynb")):
         try:
@@ -246,3 +253,273 @@ def foreign_reason(nb: nbformat.NotebookNode, notebooks: Path | None = None) -> 
         if _comparable(ours) == mine:
             return ""
     return "its cells differ from every notebook in notebooks/"
+
+
+# -- the outputs: only what the project's code displays -------------------------------
+
+#: The output types the project's notebooks display (a chart's plotly data and a
+#: widget's view are kept in the notebook but not shown by the report). Anything else
+#: (``application/javascript``, ``text/markdown``, SVG, LaTeX...) is refused.
+OUTPUT_TYPES = frozenset(
+    {
+        "text/plain",
+        "text/html",
+        "image/png",
+        "image/jpeg",
+        "application/vnd.plotly.v1+json",
+        "application/vnd.jupyter.widget-view+json",
+    }
+)
+
+#: Elements the project's HTML outputs are made of (tables, the summary's blocks, the
+#: glossary, the what-if panel); ``script`` and ``style`` are checked further.
+_TAGS = frozenset(
+    [
+        "a",
+        "b",
+        "br",
+        "button",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "input",
+        "label",
+        "li",
+        "ol",
+        "output",
+        "p",
+        "pre",
+        "script",
+        "small",
+        "span",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
+)
+#: Their attributes (and any ``aria-*`` and ``data-*``); never an event handler.
+_ATTRS = frozenset(
+    [
+        "class",
+        "colspan",
+        "for",
+        "href",
+        "id",
+        "max",
+        "min",
+        "role",
+        "rowspan",
+        "scope",
+        "step",
+        "style",
+        "title",
+        "type",
+        "value",
+    ]
+)
+#: What a ``type`` may say, by element.
+_TYPES = {"button": {"button"}, "input": {"range"}, "script": {"application/json"}}
+#: Words that have no place in a style (a fetch, a script or an escape that hides one).
+_BAD_CSS = re.compile(r"url\s*\(|@import|expression|javascript|behavior|\\", re.IGNORECASE)
+#: A chart's script as :func:`plotly.io.to_html` writes it (the report renderer of
+#: :mod:`models.reporting.display`): ``Plotly.newPlot`` on its own div with three JSON
+#: values (data, layout, config) and nothing else.
+_PLOTLY = re.compile(
+    r"\s*window\.PLOTLYENV=window\.PLOTLYENV \|\| \{\};\s*"
+    r'if \(document\.getElementById\("(?P<id>[0-9a-f-]{36})"\)\) \{\s*'
+    r'Plotly\.newPlot\(\s*"(?P=id)",\s*(?P<args>.*?)\s*\)\s*\};\s*',
+    re.DOTALL,
+)
+_WHATIF_ID = re.compile(r"me-wi-[0-9a-f]{8}")
+
+
+@functools.cache
+def _whatif_script() -> str:
+    """The what-if panel's script (``models/reporting/assets/whatif.js``), with
+    ``__ID__`` where the panel's id goes."""
+    import models.reporting
+
+    return (Path(models.reporting.__file__).parent / "assets" / "whatif.js").read_text("utf-8")
+
+
+def _json_values(text: str, n: int) -> bool:
+    """Whether ``text`` is exactly ``n`` JSON values separated by commas (data, which a
+    browser reads as data, never as code)."""
+    decoder = json.JSONDecoder()
+
+    def skip(pos: int) -> int:
+        return len(text) - len(text[pos:].lstrip())
+
+    pos = 0
+    for i in range(n):
+        if i:
+            pos = skip(pos)
+            if text[pos : pos + 1] != ",":
+                return False
+            pos += 1
+        try:
+            _, pos = decoder.raw_decode(text, skip(pos))
+        except ValueError:
+            return False
+    return not text[pos:].strip()
+
+
+def _script_reason(attrs: dict[str, str | None], body: str) -> str:
+    """Why a ``<script>`` of an HTML output is not one the project writes, or ``""``.
+
+    The project writes three: a chart's ``Plotly.newPlot`` call, the what-if panel's
+    data (``type="application/json"``, JSON with no ``<``) and the what-if panel's
+    script, the project's own file with the panel's id in it, character for character.
+    The first two contain no ``<`` (which is what could end a script early or change
+    how a browser reads it)."""
+    ids = set(_WHATIF_ID.findall(body))
+    if len(ids) == 1 and body == _whatif_script().replace("__ID__", next(iter(ids))):
+        return ""
+    if ids and attrs.get("type") is None:
+        return (
+            "a what-if script that is not the one this version of market-entry writes "
+            "(execute the notebook again)"
+        )
+    if "<" in body:
+        return "a script with '<' in it"
+    if attrs.get("type") == "application/json":
+        return "" if _json_values(body, 1) else "a data script that is not JSON"
+    m = _PLOTLY.fullmatch(body)
+    if m:
+        return "" if _json_values(m.group("args"), 3) else "a chart script with more than data"
+    return "a script that is not one this version of market-entry writes"
+
+
+class _OutputChecker(HTMLParser):
+    """Reads one ``text/html`` output and keeps the first thing in it that the project's
+    code never displays (:attr:`reason`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.reason = ""
+        self._raw: tuple[str, dict[str, str | None]] | None = None
+        self._body: list[str] = []
+
+    def _refuse(self, reason: str) -> None:
+        self.reason = self.reason or reason
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS:
+            self._refuse(f"a <{tag[:20]}> element")
+            return
+        named = dict(attrs)
+        for name, value in attrs:
+            self._refuse(_attr_reason(tag, name, value or ""))
+        if tag in ("script", "style"):
+            self._raw, self._body = (tag, named), []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._raw = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._raw is None or tag != self._raw[0]:
+            return
+        kind, attrs = self._raw
+        body = "".join(self._body)
+        if kind == "script":
+            self._refuse(_script_reason(attrs, body))
+        elif "<" in body or _BAD_CSS.search(body):
+            self._refuse("a style that loads or runs something")
+        self._raw = None
+
+    def handle_data(self, data: str) -> None:
+        if self._raw is not None:
+            self._body.append(data)
+        elif "<" in data:  # markup this parser did not read as markup: a browser might
+            self._refuse(f"markup that cannot be read ({data[data.index('<') :][:30]!r})")
+
+    def handle_comment(self, data: str) -> None:
+        self._refuse("an HTML comment")
+
+    def handle_decl(self, decl: str) -> None:
+        self._refuse("a declaration")
+
+    def handle_pi(self, data: str) -> None:
+        self._refuse("a processing instruction")
+
+    def unknown_decl(self, data: str) -> None:
+        self._refuse("a CDATA section")
+
+
+def _attr_reason(tag: str, name: str, value: str) -> str:
+    """Why an attribute is not one the project writes, or ``""``."""
+    if name not in _ATTRS and not name.startswith(("aria-", "data-")):
+        return f"a {name[:30]!r} attribute on <{tag}>"
+    if name == "href" and not value.startswith("#"):
+        return f"a link to {value[:40]!r}"
+    if name == "type" and value not in _TYPES.get(tag, ()):
+        return f"<{tag} type={value[:30]!r}>"
+    if name == "style" and _BAD_CSS.search(value):
+        return "a style that loads or runs something"
+    return ""
+
+
+def html_output_reason(html: str) -> str:
+    """Why a ``text/html`` output is not one the project's code displays, or ``""``:
+    only the elements and attributes of :data:`_TAGS` and :data:`_ATTRS`, no event
+    handler, no link out of the page, no comment, and no script but the three the
+    project writes (:func:`_script_reason`)."""
+    checker = _OutputChecker()
+    checker.feed(html)
+    checker.close()
+    if checker._raw is not None:
+        checker._refuse(f"an unclosed <{checker._raw[0]}>")
+    scripts = len(re.findall(r"<\s*script", html, re.IGNORECASE))
+    if not checker.reason and scripts != html.lower().count("</script>"):
+        checker._refuse("a script that cannot be read")
+    return checker.reason
+
+
+def output_reason(nb: nbformat.NotebookNode) -> str:
+    """Why ``nb``'s outputs are not what the project's code displays, or ``""``.
+
+    A report page shows outputs as they are, so a notebook with the project's cells can
+    still carry forged outputs (a ``<script>`` in an HTML table, an
+    ``application/javascript`` output, an ``onerror=``). Each output must be of
+    :data:`OUTPUT_TYPES` and each HTML output pass :func:`html_output_reason`.
+    """
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {}) if isinstance(output, dict) else {}
+            for mime in data:
+                if mime not in OUTPUT_TYPES:
+                    return f"cell {i}: an output of type {mime[:60]!r}"
+            html = data.get("text/html")
+            if html is None:
+                continue
+            reason = html_output_reason(html if isinstance(html, str) else "".join(html))
+            if reason:
+                return f"cell {i}: an HTML output with {reason}"
+    return ""

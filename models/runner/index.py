@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models.analysis.rundiff import value_in_words
+from models.analysis.rundiff import manifest_problem, value_in_words
 from models.economics.modes import MODES
 from models.exceptions import MarketEntryError
 from models.format import show
@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 def read_manifests(reports_dir: Path) -> list[dict[str, Any]]:
     """All readable run manifests under ``reports_dir``, newest first.
 
-    A manifest that cannot be read, is not UTF-8 JSON or is not a mapping is skipped
-    with a warning: one damaged run must not stop the index (or a run that has just
-    succeeded) from being written.
+    A manifest that cannot be read, is not UTF-8 JSON or is not a run's
+    (:func:`~models.analysis.rundiff.manifest_problem`) is skipped with a warning: one
+    damaged run must not stop the index (or a run that has just succeeded) from being
+    written. Hidden folders (a run ``--keep`` is removing) are left out.
     """
     runs = []
     for path in sorted(Path(reports_dir).glob("*/*/manifest.json")):
@@ -40,13 +41,16 @@ def read_manifests(reports_dir: Path) -> list[dict[str, Any]]:
             continue  # `latest` points at a run listed anyway
         if path.parent.parent.name.startswith("_"):
             continue  # _compare/: comparisons of batches, listed apart
+        if path.parent.name.startswith(".") or path.parent.parent.name.startswith("."):
+            continue  # a run --keep is removing (.trash-*), or hidden by hand
         try:
             m = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
             log.warning("skipping unreadable manifest %s: %s", path, exc)
             continue
-        if not isinstance(m, dict):
-            log.warning("skipping manifest %s: not a mapping", path)
+        problem = manifest_problem(m)
+        if problem:
+            log.warning("skipping manifest %s: %s", path, problem)
             continue
         m["_dir"] = path.parent
         runs.append(m)

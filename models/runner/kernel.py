@@ -42,13 +42,20 @@ def _ipc_prefix() -> str:
     return str(folder / f"market-entry-{uuid.uuid4().hex[:16]}")
 
 
-def kernel_manager_class() -> type:
+def kernel_manager_class(output: Path | None = None) -> type:
     """The kernel manager nbclient starts, owns and shuts down: one that talks to the
     kernel over IPC (Unix sockets in the Jupyter runtime folder, this user's only)
     rather than TCP on localhost, so nothing is exposed to other users of the machine
     and the kernel no longer warns that its traffic is unencrypted. On Windows, where
     there is no IPC transport, the default (TCP). Imported on first use: the CLI's
-    start-up does not pay for jupyter_client."""
+    start-up does not pay for jupyter_client.
+
+    ``output``: a file (the run's ``run.log``) that receives, appended, what the kernel
+    process itself writes to its stdout and stderr (not the cells' output, which travels
+    as messages): the tracebacks of a kernel stopped by a timeout, SIGTERM or Ctrl-C
+    belong in the log, not on the terminal, where the run says in one line how it ended
+    and stdout carries only the reports' paths. None: the kernel shares this process's.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     if os.name == "nt":
@@ -66,5 +73,13 @@ def kernel_manager_class() -> type:
             # Signature" and "Kernel didn't respond" in a batch of three)
             kwargs.setdefault("ip", _ipc_prefix())
             super().__init__(**kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            if output is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(output, "ab") as sink:  # the kernel keeps its own descriptor
+                kw.setdefault("stdout", sink)
+                kw.setdefault("stderr", sink)
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return IPCKernelManager

@@ -15,6 +15,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: The shortest ``--timeout`` and ``--cell-timeout`` (seconds), on ``run``, ``batch``
+#: and :func:`models.runner.run.run_report` alike: a kernel takes longer than this to
+#: start, so a shorter limit could only strike while the run is being set up.
+MIN_LIMIT_S = 1
+
 
 class Deadline(KeyboardInterrupt):
     """Raised in the main thread when ``--timeout`` runs out. A KeyboardInterrupt,
@@ -22,6 +27,12 @@ class Deadline(KeyboardInterrupt):
     as they do for a SIGTERM; any other exception raised by a signal handler inside the
     event loop is held by a task until the cell ends. Always caught before
     KeyboardInterrupt."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM, after its folder was kept and marked
+    *interrupted*; its message names the folder (the command line prints it in one
+    line and exits 130)."""
 
 
 class Limits:

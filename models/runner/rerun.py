@@ -21,7 +21,6 @@ import pandas as pd
 from models.analysis import rundiff
 from models.exceptions import OutputError, ParameterError
 from models.inputs.params import validate
-from models.reporting.provenance import read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def reproduce(
     from models.runner.run import run_report
 
     run_dir = Path(run_dir)
-    old = read_manifest(run_dir)
+    old = rundiff.load_manifest(run_dir)
     given = rundiff.given(old)
     try:
         params = validate(given)
@@ -132,7 +131,7 @@ def diff(
     :data:`HEADLINE_LIMIT` headline numbers, and says how many more there are, unless
     ``show_all``.
     """
-    a, b = read_manifest(Path(run_a)), read_manifest(Path(run_b))
+    a, b = rundiff.load_manifest(Path(run_a)), rundiff.load_manifest(Path(run_b))
     comparison = rundiff.compare(a, b)
     command = f"market-entry diff {run_a} {run_b}"
     lines = [

@@ -18,10 +18,12 @@ changed a value: the scenario's value and the run's) and ``latest_choice``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import platform
+import secrets
 import sys
 import time
 from dataclasses import dataclass, field
@@ -49,7 +51,7 @@ from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.html import notebook_to_html
 from models.runner.index import update_index
 from models.runner.kernel import KERNEL, check_kernel, kernel_manager_class
-from models.runner.limits import Deadline, Limits, failed_cell
+from models.runner.limits import MIN_LIMIT_S, Deadline, Limits, RunInterrupted, failed_cell
 from models.runner.lock import holder, locked
 from models.runner.logs import LEVELS, run_log
 from models.runner.retention import prune
@@ -149,11 +151,19 @@ def _new_run_dir(scenario_dir: Path, digest: str) -> Path:
 def _point_latest(scenario_dir: Path, run_dir: Path) -> None:
     """Swap ``latest`` to ``run_dir`` atomically (a new symlink renamed over the old)."""
     link = scenario_dir / "latest"
-    tmp = scenario_dir / f".latest-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    os.symlink(run_dir.name, tmp)
-    os.replace(tmp, link)
+    tmp = scenario_dir / f".latest-{os.getpid()}-{secrets.token_hex(6)}"  # nobody's name
+    try:
+        os.symlink(run_dir.name, tmp)
+        os.replace(tmp, link)
+    except OSError as exc:  # the run is complete: say so, and leave latest as it was
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        log.warning(
+            "scenario folder %s: latest cannot point to %s (%s); latest is unchanged",
+            scenario_dir,
+            run_dir.name,
+            exc,
+        )
 
 
 def _headline(nb: nbformat.NotebookNode) -> dict[str, Any]:
@@ -198,8 +208,8 @@ def _execute(
             progress_bar=sys.stderr.isatty() if progress is None else progress,
             cwd=str(PROJECT_ROOT),
             log_output=True,
-            kernel_manager_class=kernel_manager_class(),
-            execution_timeout=limits.cell_s,
+            kernel_manager_class=kernel_manager_class(run_dir / "run.log"),
+            execution_timeout=None if limits.cell_s is None else int(limits.cell_s),
             on_cell_execute=limits.cell_started,
         )
     except Deadline as exc:
@@ -262,9 +272,19 @@ def _check_outputs(reports_dir: Path, scenario_dir: Path) -> None:
 
 
 def _check_limits(timeout: float | None, cell_timeout: float | None, keep: int | None) -> None:
-    for name, value in (("--timeout", timeout), ("--cell-timeout", cell_timeout)):
-        if value is not None and not (isinstance(value, int | float) and 0 < value < 1e9):
-            raise ParameterError(f"{name}={value!r}: expected a number of seconds > 0")
+    """The command line's rules for the limits (``market-entry run``'s options), for
+    callers of :func:`run_report`: ``timeout`` a number of seconds, ``cell_timeout``
+    whole seconds (nbclient's unit), both from :data:`MIN_LIMIT_S` to 10^9."""
+    for name, value, whole in (
+        ("--timeout", timeout, False),
+        ("--cell-timeout", cell_timeout, True),
+    ):
+        if value is None:
+            continue
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not (number and MIN_LIMIT_S <= value < 1e9) or (whole and value != int(value)):
+            what = "a whole number of seconds" if whole else "a number of seconds"
+            raise ParameterError(f"{name}={value!r}: expected {what} >= {MIN_LIMIT_S}")
     if keep is not None and not (isinstance(keep, int) and keep >= 1):
         raise ParameterError(f"--keep={keep!r}: expected a whole number of runs >= 1")
 
@@ -510,30 +530,36 @@ def _run_locked(
 
     results, interrupted = [], None
     limits = Limits(timeout, cell_timeout)
-    with run_log(run_dir / "run.log", log_level), limits.active():
-        try:
-            for nb_path in nb_paths:
-                res = _execute(
-                    pm,
-                    nb_path,
-                    run_dir,
-                    params,
-                    kernel_name,
-                    progress,
-                    title=f"{params.scenario_name} - {nb_path.stem} - market-entry",
-                    limits=limits,
-                )
-                interrupted = res.pop("_interrupted", None)
-                results.append(res)
-                if interrupted is not None:
-                    break
-        except Deadline as exc:  # between two notebooks
+    with run_log(run_dir / "run.log", log_level):
+        try:  # outside limits.active(), so that a deadline is caught wherever it strikes
+            with limits.active():
+                for nb_path in nb_paths:
+                    res = _execute(
+                        pm,
+                        nb_path,
+                        run_dir,
+                        params,
+                        kernel_name,
+                        progress,
+                        title=f"{params.scenario_name} - {nb_path.stem} - market-entry",
+                        limits=limits,
+                    )
+                    interrupted = res.pop("_interrupted", None)
+                    results.append(res)
+                    if interrupted is not None:
+                        break
+        except Deadline as exc:  # between two notebooks, or as the limit was set
             results.append(
                 {
                     "notebook": "",
                     "status": "timed out",
                     "error": "the run took longer than --timeout",
                 }
+            )
+            interrupted = exc
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside a notebook's execution
+            results.append(
+                {"notebook": "", "status": "interrupted", "error": "the run was interrupted"}
             )
             interrupted = exc
     statuses = {r["status"] for r in results}
@@ -591,8 +617,9 @@ def _run_locked(
     htmls = [run_dir / r["html"] for r in results if r.get("html")]
 
     if isinstance(interrupted, KeyboardInterrupt) and not isinstance(interrupted, Deadline):
-        log.error("interrupted; partial notebook kept in %s (latest unchanged)", run_dir)
-        raise interrupted
+        raise RunInterrupted(
+            f"scenario {scenario_dir.name}: partial notebook kept in {run_dir} (latest unchanged)"
+        ) from interrupted
     if status == "timed out":
         raise RunTimeoutError(
             f"scenario {scenario_dir.name}: {'; '.join(errors)}; see {run_dir} (latest unchanged)"

@@ -15,6 +15,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from models.analysis.rundiff import manifest_problem
+
 
 def alive(pid: Any, host: Any) -> bool | None:
     """Whether process ``pid`` runs on this host (None: another host, cannot tell)."""
@@ -50,6 +52,6 @@ def run_status(folder: Path) -> str:
         m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "unreadable"
-    if not isinstance(m, dict):
+    if manifest_problem(m):
         return "unreadable"
     return status_of(m, folder)

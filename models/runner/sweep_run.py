@@ -7,7 +7,9 @@ A sweep writes ``reports/_sweeps/<name>/<run id>/``:
 - ``sweep.parquet``, the tidy table (one row per point and mode:
   :data:`models.analysis.sweep.COLUMNS` and the varied inputs), once every chunk is in;
 - ``manifest.json``: the sweep file as read, points, paths, seed, status, timings, the
-  data's and packages' fingerprints, like every run.
+  data's and packages' fingerprints, like every run, and a record of each chunk written
+  (first point, points, rows, sha256): a resume trusts only the chunks recorded and
+  unchanged, and the table is built only from those.
 
 The points are distributed with Dask (``distributed``): a ``LocalCluster`` of
 ``workers`` processes by default, or the cluster at ``scheduler``; ``workers=0`` runs
@@ -15,7 +17,9 @@ them in this process. Each point's numbers are a pure function of the point (nam
 random streams of the seed; under the adaptive rule, the review rules fitted once at the
 base), so the table is
 the same whatever the workers or the chunking. An interrupted sweep keeps its chunks;
-``resume=RUN_DIR`` computes only the missing ones.
+``resume=RUN_DIR`` computes only the missing ones (and any emptied, truncated, swapped
+or unrecorded one, with a warning). ``workers`` is bounded (:func:`check_workers`) and a
+``scheduler`` address checked (:func:`check_address`) before the sweep file is read.
 """
 
 from __future__ import annotations
@@ -91,6 +95,9 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
         frame.to_parquet(tmp, index=False)
 
 
+#: Seconds between two saves of the manifest's chunk records while a sweep runs.
+SAVE_EVERY_S = 1.0
+
 #: Seconds to wait for the scheduler named by ``--scheduler`` to answer.
 CONNECT_TIMEOUT_S = 10.0
 
@@ -102,13 +109,105 @@ def _quiet_dask() -> None:
         logging.getLogger("distributed").setLevel(logging.WARNING)
 
 
+#: The schemes ``--scheduler`` accepts (a Dask scheduler over TCP, with or without TLS).
+SCHEMES = ("tcp", "tls")
+_EXPECTED_ADDRESS = "expected the address of a running scheduler, such as tcp://HOST:8786"
+
+
+def check_address(scheduler: str) -> tuple[str, int]:
+    """The host and port of ``--scheduler``, or a one-line SetupError (an empty address
+    is refused, never taken for "run locally").
+
+    Raises
+    ------
+    SetupError
+        Naming the address and what was expected.
+    """
+    from urllib.parse import urlsplit
+
+    def bad(reason: str) -> SetupError:
+        return SetupError(f"--scheduler {show(scheduler)}: {reason}; {_EXPECTED_ADDRESS}")
+
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise bad("no address given")
+    try:
+        parts = urlsplit(scheduler.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # a port out of range, an unclosed [
+        raise bad(f"not an address ({exc})") from None
+    if parts.scheme not in SCHEMES:
+        raise bad(f"scheme {show(parts.scheme)} is not one of {', '.join(SCHEMES)}")
+    if not host or port is None or parts.path not in ("", "/"):
+        raise bad("expected SCHEME://HOST:PORT")
+    return host, port
+
+
+def _reachable(scheduler: str, host: str, port: int, timeout: float) -> None:
+    """Refuse at once a port where nothing listens (Dask's own connect retries it for the
+    whole timeout)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise SetupError(
+            f"--scheduler {show(scheduler)}: no Dask scheduler reached within {timeout:g} s "
+            f"({reason}); {_EXPECTED_ADDRESS}"
+        ) from None
+
+
+def _probe(scheduler: str, timeout: float) -> None:
+    """Refuse, within ``timeout`` seconds, an address where no Dask scheduler answers (a
+    closed port, a host that does not answer, a service that is not Dask): before the
+    Client, whose failure takes twice its timeout and prints a traceback when collected."""
+    import asyncio
+    import threading
+
+    from distributed.comm import connect
+
+    answer: dict[str, Any] = {}
+
+    async def identity() -> Any:
+        comm = await connect(scheduler, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            await comm.close()
+
+    def ask() -> None:
+        try:
+            answer["reply"] = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except BaseException as exc:  # any failure: no scheduler there
+            answer["error"] = exc
+
+    thread = threading.Thread(target=ask, daemon=True)  # also from a notebook's event loop
+    thread.start()
+    thread.join(timeout + 1)
+    reply = answer.get("reply")
+    if isinstance(reply, dict) and reply.get("type") == "Scheduler":
+        return
+    # the port was open (_reachable): what listens there is not a Dask scheduler
+    exc = answer.get("error")
+    detail = f"{type(exc).__name__}" if exc is not None else "no answer"
+    reason = f"the port is open but no Dask scheduler answers there: {detail}"
+    raise SetupError(
+        f"--scheduler {show(scheduler)}: no Dask scheduler reached within {timeout:g} s "
+        f"({reason}); {_EXPECTED_ADDRESS}"
+    )
+
+
 def _connect(scheduler: str):
     """A client of the running scheduler at ``scheduler``, or a one-line SetupError
     (checked before anything is written)."""
     from dask.distributed import Client
 
     _quiet_dask()
-
+    host, port = check_address(scheduler)
+    _reachable(scheduler, host, port, CONNECT_TIMEOUT_S)
+    _probe(scheduler, CONNECT_TIMEOUT_S)
     try:
         # not the default client: a sweep run from a notebook leaves the user's own alone
         return Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
@@ -116,9 +215,38 @@ def _connect(scheduler: str):
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise SetupError(
             f"--scheduler {show(scheduler)}: no Dask scheduler reached within "
-            f"{CONNECT_TIMEOUT_S:g} s ({reason}); expected the address of a running "
-            "scheduler, such as tcp://HOST:8786"
+            f"{CONNECT_TIMEOUT_S:g} s ({reason}); {_EXPECTED_ADDRESS}"
         ) from None
+
+
+def max_workers() -> int:
+    """The most local workers a sweep starts: four per core (more only queue)."""
+    return 4 * (os.cpu_count() or 1)
+
+
+def check_workers(workers: Any, scheduler: str | None = None) -> None:
+    """Refuse a worker count outside ``0..max_workers()``, or workers with a scheduler,
+    in one line before anything is started (``--workers 1000000`` would start a million
+    processes).
+
+    Raises
+    ------
+    ParameterError
+        Naming the value and the accepted range.
+    """
+    if workers is None:
+        return
+    most = max_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= most:
+        raise ParameterError(
+            f"--workers {show(workers)}: expected a whole number of workers from 0 (in this "
+            f"process) to {most} (four per core of this machine)"
+        )
+    if scheduler is not None:
+        raise ParameterError(
+            f"--workers {workers} with --scheduler {show(scheduler)}: the scheduler's cluster "
+            "has its own workers; expected one of the two options"
+        )
 
 
 def _client(workers: int | None, scheduler: str | None):
@@ -179,23 +307,13 @@ def run_sweep(
         If a chunk fails; the chunks done are kept for ``resume``.
     """
     t0 = time.perf_counter()
-    if workers is not None and (isinstance(workers, bool) or not 0 <= workers == int(workers)):
-        raise ParameterError(f"workers={show(workers)}: expected a whole number >= 0")
+    check_workers(workers, scheduler)
+    if scheduler is not None:
+        check_address(scheduler)  # before the sweep file's validation, which takes a while
     sweep = load_sweep(sweep_file, overrides)
     spec_digest = _digest(sweep)
     if resume is not None:
-        run_dir = Path(resume)
-        try:
-            manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise OutputError(
-                f"sweep folder {run_dir}: no readable manifest.json ({exc})"
-            ) from None
-        if manifest.get("spec_digest") != spec_digest:
-            raise OutputError(
-                f"sweep folder {run_dir}: was run from another sweep file or other overrides; "
-                "resume it with the same ones"
-            )
+        run_dir, manifest = _resumed(Path(resume), spec_digest)
     else:
         reports = reports_folder(reports_dir)
         check_writable(reports)
@@ -216,14 +334,141 @@ def run_sweep(
             "packages": packages(),
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-    remote = _connect(scheduler) if scheduler else None  # before anything is written
+    remote = _connect(scheduler) if scheduler is not None else None  # before any write
     try:
         if resume is None:
-            run_dir.mkdir(parents=True, exist_ok=False)
+            run_dir = _new_folder(run_dir)
         return _run(sweep, run_dir, manifest, workers, remote, progress, report, t0)
     finally:
         if remote is not None:
             remote.close()
+
+
+def _resumed(run_dir: Path, spec_digest: str) -> tuple[Path, dict[str, Any]]:
+    """The folder and manifest of a sweep to resume, or a one-line OutputError: no
+    readable manifest, a manifest that is not a sweep's, another sweep file, a ``chunks``
+    that is a link (chunks are written only into the folder itself)."""
+    try:
+        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:200]
+        raise OutputError(f"sweep folder {run_dir}: no readable manifest.json ({reason})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("spec_digest"), str):
+        raise OutputError(
+            f"sweep folder {run_dir}: manifest.json is not a sweep's; expected the folder "
+            "of a sweep, e.g. reports/_sweeps/NAME/RUN"
+        )
+    if manifest["spec_digest"] != spec_digest:
+        raise OutputError(
+            f"sweep folder {run_dir}: was run from another sweep file or other overrides; "
+            "resume it with the same ones"
+        )
+    chunks = run_dir / "chunks"
+    if chunks.is_symlink() or (chunks.exists() and not chunks.is_dir()):
+        raise OutputError(
+            f"sweep folder {run_dir}: chunks is a link or not a folder; expected the folder "
+            "the sweep wrote its chunks into"
+        )
+    return run_dir, manifest
+
+
+def _new_folder(run_dir: Path) -> Path:
+    """Make a new run's folder: ``run_dir``, or ``run_dir-2``, ``-3``... when a sweep of
+    the same file started in the same second (never another run's folder). ``_sweeps``
+    and the sweep's folder are made here: links there (planted, not made by a sweep)
+    are refused rather than followed."""
+    for folder in (run_dir.parent.parent, run_dir.parent):
+        if folder.is_symlink():
+            raise OutputError(
+                f"sweep folder {folder}: is a link; expected a folder (a sweep writes only "
+                "inside its reports folder)"
+            )
+    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 100):
+        candidate = run_dir if n == 1 else run_dir.with_name(f"{run_dir.name}-{n}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise OutputError(
+        f"sweep folder {run_dir}: 99 sweeps of this file started in the same second; "
+        "expected fewer at once"
+    )
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record(run_dir: Path, k: int, indices: list[int], frame: pd.DataFrame) -> dict[str, Any]:
+    """What the manifest keeps of chunk ``k`` once written: its points, rows and hash."""
+    return {
+        "first": indices[0],
+        "points": len(indices),
+        "rows": len(frame),
+        "sha256": _sha256(_chunk_path(run_dir, k)),
+    }
+
+
+def _chunk_problem(run_dir: Path, k: int, indices: list[int], record: Any) -> str | None:
+    """Why chunk ``k`` cannot be trusted (None if it can): missing, not recorded in the
+    manifest, changed since written (its hash), or not the points it should hold."""
+    path = _chunk_path(run_dir, k)
+    if path.is_symlink() or not path.is_file():
+        return "missing"
+    if not isinstance(record, dict):
+        return "not recorded in manifest.json"
+    want = {"first": indices[0], "points": len(indices)}
+    if any(record.get(key) != value for key, value in want.items()):
+        return "recorded for other points"
+    try:
+        if _sha256(path) != record.get("sha256"):
+            return "changed since it was written (its sha256 differs from manifest.json's)"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    return None
+
+
+def _table(run_dir: Path, chunks: list[list[int]], records: dict) -> pd.DataFrame:
+    """The sweep's table from its chunks, each verified first (hash, then points and rows)."""
+    parts = []
+    for k, indices in enumerate(chunks):
+        record = records.get(str(k))
+        problem = _chunk_problem(run_dir, k, indices, record)
+        frame = None if problem else pd.read_parquet(_chunk_path(run_dir, k))
+        if frame is not None and (
+            len(frame) != record.get("rows") or sorted(set(frame["point"].tolist())) != indices
+        ):
+            problem = "holds other points than its own"
+        if problem:
+            raise ReportError(
+                f"sweep chunk {_chunk_path(run_dir, k)}: {problem}; resume the sweep with "
+                f"--resume {run_dir} to compute it again"
+            )
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True).sort_values(
+        ["point", "mode"], kind="stable", ignore_index=True
+    )
+
+
+def _save(run_dir: Path, manifest: dict[str, Any]) -> None:
+    write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+
+
+def _reports_root(run_dir: Path) -> Path | None:
+    """The reports folder of a sweep folder ``REPORTS/_sweeps/NAME/RUN``, or None for a
+    folder elsewhere (one copied out of its tree: its index is not this sweep's to write)."""
+    real = run_dir.resolve()
+    if len(real.parents) > 2 and real.parents[1].name == SWEEPS_DIR:
+        return real.parents[2]
+    return None
 
 
 def _run(
@@ -237,14 +482,34 @@ def _run(
     t0: float,
 ) -> SweepOutcome:
     """Compute the missing chunks of ``run_dir`` (on ``remote``, a client of a running
-    cluster, or a LocalCluster made and closed here), then the table and the report."""
-    spec_digest = manifest["spec_digest"]
-    (run_dir / "chunks").mkdir(exist_ok=True)
-    manifest.update(status="running", pid=os.getpid())
-    write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    cluster, or a LocalCluster made and closed here), then the table and the report.
 
+    A chunk is trusted only as ``manifest.json`` records it (its first point, points,
+    rows and sha256, added as each chunk is written): a chunk emptied, truncated or
+    swapped by hand, or one written just before a kill -9, is computed again.
+    """
     chunks = _chunks(sweep)
-    todo = [k for k in range(len(chunks)) if not _chunk_path(run_dir, k).is_file()]
+    records = manifest.get("chunks")
+    records = records if isinstance(records, dict) else {}
+    todo = []
+    for k, indices in enumerate(chunks):
+        problem = _chunk_problem(run_dir, k, indices, records.get(str(k)))
+        if problem:
+            if problem != "missing":
+                log.warning(
+                    "sweep chunk %s: %s; computing it again", _chunk_path(run_dir, k), problem
+                )
+            records.pop(str(k), None)
+            todo.append(k)
+    manifest.update(status="running", pid=os.getpid(), chunks=records)
+    try:
+        (run_dir / "chunks").mkdir(exist_ok=True)
+        _save(run_dir, manifest)
+    except OSError as exc:
+        raise OutputError(
+            f"sweep folder {run_dir}: cannot be written ({exc.strerror or exc}); expected a "
+            "writable folder with free space"
+        ) from None
     log.info(
         "sweep %s: %d points x %d paths, %d chunks (%d to compute) into %s",
         sweep.name,
@@ -259,6 +524,19 @@ def _run(
     done = len(chunks) - len(todo)
     if progress is not None:
         progress(done, len(chunks))  # a bar from the start (resumed chunks counted)
+
+    saved = time.monotonic()
+
+    def keep(k: int, frame: pd.DataFrame) -> None:
+        nonlocal done, saved
+        _write_parquet(frame, _chunk_path(run_dir, k))
+        records[str(k)] = _record(run_dir, k, chunks[k], frame)
+        if time.monotonic() - saved >= SAVE_EVERY_S:  # what a resume trusts; a chunk
+            _save(run_dir, manifest)  # written since the last save is computed again
+            saved = time.monotonic()
+        done += 1
+        _tick(progress, done, len(chunks))
+
     status = "running"
     try:
         t = time.perf_counter()
@@ -268,9 +546,7 @@ def _run(
         if workers == 0 and remote is None:
             t = time.perf_counter()
             for k in todo:
-                _write_parquet(evaluate_chunk(sweep, chunks[k], rules), _chunk_path(run_dir, k))
-                done += 1
-                _tick(progress, done, len(chunks))
+                keep(k, evaluate_chunk(sweep, chunks[k], rules))
             timings["points"] = time.perf_counter() - t
         elif todo:
             from dask.distributed import as_completed
@@ -285,26 +561,23 @@ def _run(
                 rules_f = client.scatter(rules, broadcast=True)
                 futures = {
                     client.submit(
-                        evaluate_chunk, sweep_f, chunks[k], rules_f, key=f"chunk-{spec_digest}-{k}"
+                        evaluate_chunk,
+                        sweep_f,
+                        chunks[k],
+                        rules_f,
+                        key=f"chunk-{manifest['spec_digest']}-{k}",
                     ): k
                     for k in todo
                 }
                 for future in as_completed(futures, loop=client.loop):
-                    k = futures[future]
-                    _write_parquet(future.result(), _chunk_path(run_dir, k))
-                    done += 1
-                    _tick(progress, done, len(chunks))
+                    keep(futures[future], future.result())
                 timings["points"] = time.perf_counter() - t
             finally:
                 if cluster is not None:  # a running cluster's client is closed by the caller
                     client.close()
                     cluster.close()
         t = time.perf_counter()
-        table = pd.concat(
-            [pd.read_parquet(_chunk_path(run_dir, k)) for k in range(len(chunks))],
-            ignore_index=True,
-        ).sort_values(["point", "mode"], kind="stable", ignore_index=True)
-        _write_parquet(table, run_dir / TABLE)
+        _write_parquet(_table(run_dir, chunks, records), run_dir / TABLE)
         timings["table"] = time.perf_counter() - t
         if report:
             t = time.perf_counter()
@@ -317,6 +590,10 @@ def _run(
         status = "succeeded"
     except KeyboardInterrupt:
         status = "interrupted"
+        raise
+    except ReportError as exc:  # a chunk that is not what was written: named in one line
+        status = "failed"
+        manifest["error"] = str(exc)[:500]
         raise
     except Exception as exc:
         status = "failed"
@@ -335,14 +612,36 @@ def _run(
                 "total": round(time.perf_counter() - t0, 3),
             },
         )
-        write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
-    if report:
-        update_index(run_dir.parents[2])  # the reports tree: it links the sweep's report
+        _save_last(run_dir, manifest)
+    root = _reports_root(run_dir)
+    if report and root is not None:
+        update_index(root)  # the reports tree: it links the sweep's report
+    elif report:
+        log.warning(
+            "sweep folder %s is not in a reports folder's %s/: no index updated",
+            run_dir,
+            SWEEPS_DIR,
+        )
     seconds = time.perf_counter() - t0
     log.info(
         "sweep %s: %d points in %.1f s: %s", sweep.name, len(sweep.points), seconds, run_dir / TABLE
     )
     return SweepOutcome(run_dir, run_dir / TABLE, len(sweep.points), len(todo), seconds, timings)
+
+
+def _save_last(run_dir: Path, manifest: dict[str, Any]) -> None:
+    """The manifest's final write: a failure (disk full) is logged, not raised, so that
+    the error that ended the sweep is the one reported (the manifest then says running,
+    with this process's pid, which readers take for a dead run)."""
+    try:
+        _save(run_dir, manifest)
+    except OSError as exc:
+        log.warning(
+            "sweep folder %s: manifest.json not updated to %s (%s)",
+            run_dir,
+            manifest.get("status"),
+            exc.strerror or exc,
+        )
 
 
 def _tick(progress, done: int, total: int) -> None:

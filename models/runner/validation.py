@@ -55,7 +55,24 @@ def run_parameters(
     if params is None:
         params = load(Path(scenario) if scenario is not None else DEFAULT_SCENARIO, overrides)
     check_memory(int(params.n_paths))
+    _check_draws(params)
     return params
+
+
+#: Up to this many paths, :func:`run_parameters` draws the run's inputs once, as the
+#: notebook will: what the sampling refuses (too few paths for the correlations) shows
+#: at ``check`` time. Above it no such refusal exists, and the draw would cost time.
+DRAW_CHECK_PATHS = 1000
+
+
+def _check_draws(params) -> None:
+    """Refuse, before the run, the inputs the notebook's Monte Carlo run would refuse
+    to draw (:func:`models.uncertainty.montecarlo.draw_inputs`)."""
+    if int(params.n_paths) > DRAW_CHECK_PATHS:
+        return
+    from models.uncertainty.montecarlo import draw_inputs
+
+    draw_inputs(params, int(params.n_paths))
 
 
 def notebook_parameters(params, outputs_dir: str | Path) -> dict[str, Any]:

@@ -118,3 +118,20 @@ def test_a_long_run_growth_at_the_discount_rate_is_refused():
         finance_discount_rate_year=0.08,
         finance_terminal_method="none",
     )
+
+
+def test_pinning_an_input_a_scenario_correlates_drops_its_pair_not_the_run():
+    """A scenario's own correlation of two inputs must not make the tornado, the model
+    checks or the what-if (which pin inputs with replace) fail inside the notebook,
+    after `check` said ok: the pinned input's pair is left out, as a default pair is."""
+    from models.analysis import drivers
+    from models.inputs.scenario import load
+
+    pair = ["regulation_exit_hazard_solo_year", "regulation_exit_hazard_partner_year", 1.0]
+    params = load("data/scenarios/base.yaml", {"correlations": [pair]})
+    assert params.correlations == (tuple(pair),)
+    pinned = params.replace(regulation_exit_hazard_solo_year=0.05)
+    assert pinned.correlations == () and "regulation_exit_hazard_solo_year" in pinned.pinned
+    assert params.replace(n_paths=100).correlations == params.correlations  # kept otherwise
+    tornado = drivers.tornado(params, "license", "stay_out")
+    assert "regulation_exit_hazard_solo_year" in set(tornado["input"])
