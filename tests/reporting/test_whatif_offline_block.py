@@ -53,7 +53,7 @@ def test_the_page_says_how_it_was_made_and_what_it_errs_by(made):
     best = reported.idxmax()
     assert fmt.money(reported[best]) in how  # the start against the report's own table
     # the printed table: the start and each slider's two ends, the full model's numbers
-    rows = re.findall(r"<tr><td>", block.split("me-wi-table")[1])
+    rows = re.findall(r"<tr><td>", block.split('class="me-table me-wi-table"')[1])
     assert len(rows) == 1 + 2 * len(NAMES)
 
 
