@@ -361,6 +361,21 @@ def _check_growth_below_discount(params: _ParametersBase, where: str) -> None:
         )
 
 
+#: The fewest positions an offline what-if's design may have: two more than its most
+#: sliders (models.analysis.whatif offers 4 + 2 inputs and 2 terms), with room for a
+#: mode's term more; fewer would be refused inside the notebook, after `check` said ok.
+WHATIF_MIN_POSITIONS = 12
+
+
+def _check_whatif_positions(params: _ParametersBase, where: str) -> None:
+    n = params.whatif_positions
+    if 0 < n < WHATIF_MIN_POSITIONS:
+        raise ParameterError(
+            f"parameter whatif_positions={n}{where}: expected 0 (no offline what-if) or at "
+            f"least {WHATIF_MIN_POSITIONS} (the start, and positions along each slider)"
+        )
+
+
 def _same_pairs(value: Any, default: Any) -> bool:
     """Whether ``value`` lists the same triples as ``default`` (lists or tuples)."""
     try:
@@ -475,6 +490,7 @@ def validate(
         err = _error(spec, raw.get(name), where)
         raise ParameterError(f"{err}{more}") from None
     _check_growth_below_discount(params, where)
+    _check_whatif_positions(params, where)
     sampled = _sampled(given, fixed)
     name, value = pair_value or ("correlations", SPECS["correlations"].default)
     pairs = _check_pairs(SPECS[name], value, where, sampled, fixed)

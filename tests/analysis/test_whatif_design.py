@@ -69,8 +69,13 @@ def test_a_design_too_small_for_its_sliders_is_refused_naming_the_parameter(cont
 
 def test_the_parameter_is_validated_and_zero_is_allowed():
     assert validate(whatif_positions=0).whatif_positions == 0
+    assert validate(whatif_positions=12).whatif_positions == 12
     with pytest.raises(ParameterError, match="whatif_positions"):
         validate(whatif_positions=-1)
+    # fewer than a design of the most sliders needs: refused by validation (and so by
+    # `check`), not inside the notebook
+    with pytest.raises(ParameterError, match=r"whatif_positions=5: expected 0 .* at least 12"):
+        validate(whatif_positions=5)
 
 
 def test_each_position_is_the_full_model_with_the_sliders_known(params, controls, design):

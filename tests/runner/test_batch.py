@@ -73,16 +73,22 @@ def test_every_chart_of_every_shipped_scenario_informs(batch):
 
 
 def test_one_failure_does_not_stop_the_others(tmp_path):
+    from models.runner import lock
+
     good = tmp_path / "small.yaml"
-    good.write_text("n_paths: 300\nsobol_samples: 16\n")
-    bad = tmp_path / "few_paths.yaml"
-    bad.write_text("n_paths: 5\n")  # valid, but fails in the notebook (Iman-Conover)
+    good.write_text("n_paths: 300\nsobol_samples: 16\nwhatif_positions: 0\n")
+    # valid, so the batch starts (`check` now refuses the n_paths 5 this test used to
+    # fail with inside the notebook); its run then finds another run holding its lock
+    busy = tmp_path / "busy.yaml"
+    busy.write_text("n_paths: 300\n")
     reports = tmp_path / "reports"
-    proc = run_cli("batch", str(good), str(bad), "--reports", str(reports))
+    (reports / "busy").mkdir(parents=True)
+    with lock.locked(reports / "busy"):
+        proc = run_cli("batch", str(good), str(busy), "--reports", str(reports), timeout=600)
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
     assert lines[0].startswith("ok small: Licensing")
-    assert lines[1].startswith("FAILED few_paths (exit 1, ") and "too few paths" in lines[1]
+    assert lines[1].startswith("FAILED busy (exit 75, "), lines[1]
     assert lines[2].startswith("batch: 1 of 2 scenarios succeeded")
     assert (reports / "small" / "latest").is_symlink()
     assert not (reports / "_compare").exists()  # nothing to compare
