@@ -111,7 +111,7 @@ def test_reproduce_matches_and_names_an_edited_data_file(tmp_path, monkeypatch):
     reports = tmp_path / "reports"
     first = runner.run_report(
         SCENARIOS[0],
-        {"n_paths": 300, "sobol_samples": 16},
+        {"n_paths": 300, "sobol_samples": 16, "whatif_positions": 0},
         reports_dir=reports,
         progress=False,
         latest=True,
@@ -143,7 +143,7 @@ def test_reproduce_of_a_folder_that_is_not_a_run(tmp_path):
 
 def test_diff_explains_a_parameter_change(tmp_path):
     reports = tmp_path / "reports"
-    small = {"n_paths": 300, "sobol_samples": 16}
+    small = {"n_paths": 300, "sobol_samples": 16, "whatif_positions": 0}
     a = runner.run_report(SCENARIOS[0], small, reports_dir=reports, progress=False)
     b = runner.run_report(
         SCENARIOS[0],
@@ -174,7 +174,7 @@ def test_diff_explains_a_parameter_change(tmp_path):
 
 def test_a_scheduled_report_says_what_changed_since_the_last_run(tmp_path):
     reports = tmp_path / "reports"
-    small = {"n_paths": 300, "sobol_samples": 16}
+    small = {"n_paths": 300, "sobol_samples": 16, "whatif_positions": 0}
     # latest=True: small runs are variants, which "Since the last run" leaves out
     first = runner.run_report(SCENARIOS[0], small, reports_dir=reports, progress=False, latest=True)
     page = first.htmls[0].read_text()

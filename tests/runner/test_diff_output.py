@@ -60,7 +60,7 @@ def fake_run(folder: Path, given: dict, head: dict, started: str) -> Path:
 
 @pytest.fixture
 def two_runs(tmp_path) -> tuple[Path, Path]:
-    small = {"n_paths": 300, "sobol_samples": 16}
+    small = {"n_paths": 300, "sobol_samples": 16, "whatif_positions": 0}
     a = fake_run(
         tmp_path / "base" / "a", small, headline(0.0, math.nan), "2026-12-01T06:17:00+00:00"
     )

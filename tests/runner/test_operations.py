@@ -168,7 +168,8 @@ def test_concurrent_runs_of_one_scenario_never_corrupt_latest(tmp_path):
     small runs are variants, which would otherwise leave latest alone)."""
     reports = tmp_path / "reports"
     cmd = [str(CLI), "run", "--reports", str(reports), "--no-progress", "--wait", "300"]
-    cmd += ["-p", "n_paths", "50", "-p", "sobol_samples", "16", "--latest"]
+    cmd += ["-p", "n_paths", "50", "-p", "sobol_samples", "16", "-p", "whatif_positions", "0"]
+    cmd += ["--latest"]
     procs = [
         subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
@@ -276,7 +277,18 @@ def test_a_run_killed_with_sigkill_shows_as_abandoned(tmp_path):
     page = (reports / "index.html").read_text()
     assert '<span class="status">abandoned</span>' in page
     # the lock died with the process: the next run goes ahead
-    ran = run_cli("run", "--reports", str(reports), "--no-progress", "-p", "n_paths", "50")
+    ran = run_cli(
+        "run",
+        "--reports",
+        str(reports),
+        "--no-progress",
+        "-p",
+        "n_paths",
+        "50",
+        "-p",
+        "whatif_positions",
+        "0",
+    )
     assert ran.returncode == 0, ran.stderr
 
 
