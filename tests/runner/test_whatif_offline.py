@@ -144,9 +144,12 @@ def test_each_slider_moved_with_the_mouse_gives_the_precomputed_answer(whatif_pa
     sliders = page.locator(f"{ROOT} input[type=range]")
     for i, c in enumerate(data["controls"]):
         box = sliders.nth(i).bounding_box()
-        page.mouse.click(box["x"] + 0.15 * box["width"], box["y"] + box["height"] / 2)
+        low_side = (c["value"] - c["low"]) > 0.3 * (c["high"] - c["low"])
+        at = 0.05 if low_side else 0.95  # well away from the start, on whichever side
+        page.mouse.click(box["x"] + at * box["width"], box["y"] + box["height"] / 2)
         x = position(page)
-        assert x[i] != pytest.approx(c["value"]) and c["low"] <= x[i] < c["value"] + 1e-9
+        assert x[i] != pytest.approx(c["value"])
+        assert (c["low"] <= x[i] < c["value"]) if low_side else (c["value"] < x[i] <= c["high"])
         steps = (x[i] - c["low"]) / c["step"]
         assert steps == pytest.approx(round(steps), abs=1e-6)  # on the slider's grid
         check_answer(page, data)
@@ -201,6 +204,10 @@ def test_the_full_model_at_unseen_positions_is_within_the_error_the_page_states(
             assert getattr(params, c["name"]) == pytest.approx(v)
         full, npv = whatif_design.answer(params, {}, n_paths=data["n_paths"])
         stated = error[f"{kind}_mean"]
+        warned = "farther from the positions" in page.locator(f"{ROOT} .me-wi-warn").inner_text()
+        if warned:  # the page disclaims its error there; a position along a slider never is
+            assert kind == "several"
+            continue
         for m in modes:
             got = shown["y"][data["outputs"].index(f"mean:{m}")]
             # the largest error measured, with a margin: a fresh position may exceed the
