@@ -165,8 +165,8 @@ def _how(design: Design, reported: pd.Series | None) -> str:
         parts.append(
             f"moving one slider, within ± {fmt.money(e['one_mean'])} of the full model for "
             f"a mean NPV and ± {fmt.money(e['one_range'])} for P5 and P95, at "
-            f"{fmt.count(int(e['one_n']), 'position')} held out of the fit, one along each "
-            "slider"
+            f"{fmt.count(int(e['one_n']), 'position')} (held out of the fit, one along each "
+            "slider, or left out of a slider's line in turn)"
         )
     if e.get("several_n"):
         parts.append(

@@ -100,10 +100,10 @@ def test_the_stated_errors_are_the_surrogates_errors_at_the_held_out_positions(d
     modes = list(MODES.names())
     err = (pred[[f"mean:{m}" for m in modes]] - held[[f"mean:{m}" for m in modes]].to_numpy()).abs()
     one = err[(held["kind"] == "axis").to_numpy()].to_numpy().max()
-    assert design.error_["one_mean"] == pytest.approx(one)
+    assert design.error_["one_mean"] >= one - 1e-9  # and the lines' own leave-one-out
     several = err[(held["kind"] == "joint").to_numpy()].to_numpy().max()
     assert design.error_["several_mean"] >= several - 1e-9
-    assert design.error_["one_n"] == (held["kind"] == "axis").sum()
+    assert design.error_["one_n"] >= (held["kind"] == "axis").sum()
     assert design.noise_["se_step"] < design.noise_["se_mean"]
 
 
