@@ -54,8 +54,9 @@ log = logging.getLogger(__name__)
 
 #: Futures valued at each position: at 500, a mode's mean has a Monte Carlo standard
 #: error of about 4.5 % of its spread (1 / sqrt(500)), and on common random numbers the
-#: difference between two neighbouring positions far less (:attr:`Design.noise_`: about
-#: US$0.2 m in the base case, against US$2-3 m for a mean); a position costs about 0.5 s.
+#: change from the start to the nearest position along a slider less (:attr:`Design.noise_`:
+#: at most US$0.8 m in the base case, against US$2.1 m for a mean; standard errors); the
+#: Monte Carlo run of a position costs about 0.5 s.
 N_PATHS = 500
 
 #: Training paths of the review rules fitted at each position: 1,000 fit in about 1.5 s on
