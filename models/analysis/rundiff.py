@@ -131,8 +131,9 @@ def manifest_problem(m: Any) -> str | None:
     return _shape_problem(m)
 
 
-def load_manifest(run_dir: str | Path) -> dict[str, Any]:
-    """A run folder's ``manifest.json``, read and checked (:func:`manifest_problem`).
+def load_manifest(run_dir: str | Path, times: bool = True) -> dict[str, Any]:
+    """A run folder's ``manifest.json``, read and checked (:func:`manifest_problem`;
+    with ``times``, also its ``started`` time, which runs are compared by).
 
     Raises
     ------
@@ -151,7 +152,7 @@ def load_manifest(run_dir: str | Path) -> dict[str, Any]:
         m = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
-    problem = manifest_problem(m) or _time_problem(m)
+    problem = manifest_problem(m) or (_time_problem(m) if times else None)
     if problem is None and not isinstance(m.get("headline"), Mapping):
         problem = "it has no headline"
     if problem:

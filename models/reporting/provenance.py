@@ -4,14 +4,12 @@ a run folder's ``manifest.json``."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from models._paths import PROJECT_ROOT
-from models.analysis.rundiff import manifest_problem
-from models.exceptions import OutputError
+from models.analysis.rundiff import load_manifest
 
 #: Key of the output metadata that carries a run's headline numbers to the runner.
 METADATA_KEY = "market_entry"
@@ -36,28 +34,12 @@ def git_commit(path: str | Path | None = None) -> str | None:
 
 
 def read_manifest(run_dir: str | Path) -> dict[str, Any]:
-    """A run folder's manifest (a mapping with a ``headline``), or one clear error.
+    """A run folder's manifest (a mapping with a ``headline``), or one clear error:
+    :func:`models.analysis.rundiff.load_manifest`, without asking for a time zone.
 
     Raises
     ------
     OutputError
         Naming the folder: missing, without a manifest, unreadable, or not a run's.
     """
-    run_dir = Path(run_dir)
-    path = run_dir / "manifest.json"
-    if not path.is_file():
-        raise OutputError(
-            f"run folder {run_dir}: no manifest.json; expected a folder of a run, "
-            "e.g. reports/base/latest"
-        )
-    try:
-        m = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"run folder {run_dir}: manifest.json cannot be read ({exc})") from None
-    problem = manifest_problem(m)
-    if problem or not isinstance(m.get("headline"), dict):
-        raise OutputError(
-            f"run folder {run_dir}: manifest.json is not a run's manifest"
-            + (f" ({problem})" if problem else "")
-        )
-    return m
+    return load_manifest(run_dir, times=False)

@@ -28,24 +28,12 @@ from models.inputs.sweep_spec import MAX_POINTS, load_sweep
 from models.runner import sweep_run
 from models.runner.sweep_run import _chunk_path, run_sweep
 from tests.conftest import tree
-
-SMALL = """
-name: tiny
-base: data/scenarios/base.yaml
-design: grid
-vary:
-  partner_revenue_share: [0.1, 0.4]
-  market_foreign_premium_share: {low: 0.1, high: 0.3, steps: 2}
-paths: 40
-chunk: 1
-decision_rule: fixed
-correlations: []
-decision_training_paths: 1000
-"""
+from tests.runner.test_sweep import SMALL
 
 
 @pytest.fixture
 def spec(tmp_path):
+    """The small grid sweep of tests/runner/test_sweep.py, as a file."""
     path = tmp_path / "tiny.yaml"
     path.write_text(SMALL)
     return path
