@@ -412,8 +412,16 @@ def test_the_schemas_pairs_stay_the_schemas_when_an_input_is_pinned():
     assert validate(p.overrides()).digest() == p.digest()
     q = p.replace(regulation_exit_hazard_solo_year=0.05)
     assert q.correlations == pairs[1:2]
-    # pairs the user gives are the user's: pinning one of their inputs is refused
+    # pairs the user gives stay the user's, and replace() pins the way the tornado, the
+    # model checks and the what-if do: a pinned input leaves the user's pair it is in
+    # (issue 24: a scenario's own correlation made the model checks fail the run)
     mine = validate(correlations=[list(t) for t in pairs[:2]])
     assert "correlations" in mine.overrides()
+    pinned = mine.replace(regulation_exit_hazard_solo_year=0.05)
+    assert pinned.correlations == pairs[1:2]
+    assert "correlations" in pinned.overrides()
+    # but the same pair given with the pinned value in one set is still refused
     with pytest.raises(ParameterError, match="no distribution to correlate"):
-        mine.replace(regulation_exit_hazard_solo_year=0.05)
+        mine.replace(
+            regulation_exit_hazard_solo_year=0.05, correlations=[list(t) for t in pairs[:2]]
+        )
