@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from models._arrays import FloatArray, column, month_index
-from models.economics.events import kept_since
+from models._arrays import FloatArray, column
+from models.economics import kernels
 
 
 def reedit_cost_usd(n_episodes: float, episode_minutes: float, usd_per_source_hour: float) -> float:
@@ -134,38 +134,48 @@ def in_window(purchases: FloatArray, window_years: ArrayLike) -> FloatArray:
     return cum[:, 1:] - np.take_along_axis(cum, lo, axis=1)
 
 
+def _rows(per_year: FloatArray, first_month: ArrayLike) -> tuple[np.ndarray, int]:
+    """``per_year`` as a C-contiguous float array and the rows it and ``first_month``
+    broadcast to (either may be one row); any other shape refused."""
+    per_year = np.ascontiguousarray(per_year, dtype=np.float64)
+    rows = max(per_year.shape[0], np.shape(column(first_month))[0])
+    if per_year.shape[0] not in (1, rows):
+        raise ValueError(f"yearly amounts of shape {per_year.shape}: expected {rows} rows")
+    return per_year, rows
+
+
 def by_month(per_year: FloatArray, first_month: ArrayLike, months: int) -> FloatArray:
     """A per-content-year quantity as a monthly one: year ``k`` holds in months
-    ``first + 12 k`` to ``first + 12 k + 11``; 0 before ``first``."""
-    t = month_index(months)
-    first = column(first_month)
-    k = np.floor((t - first) / 12.0)
-    idx = np.clip(k, 0, per_year.shape[1] - 1).astype(int)
-    values = np.take_along_axis(
-        np.broadcast_to(per_year, (max(per_year.shape[0], idx.shape[0]), per_year.shape[1])),
-        np.broadcast_to(idx, (max(per_year.shape[0], idx.shape[0]), months)),
-        axis=1,
-    )
-    return np.where(k >= 0, values, 0.0)
+    ``first + 12 k`` to ``first + 12 k + 11`` (the last year's value beyond the years
+    given); 0 before ``first``. Compiled (:func:`models.economics.kernels.yearly_to_monthly`).
+
+    >>> by_month(np.array([[1.0, 2.0]]), 1, 27)[0, [0, 1, 12, 13, 26]].tolist()
+    [0.0, 1.0, 1.0, 2.0, 2.0]
+    """
+    per_year, rows = _rows(per_year, first_month)
+    first = kernels.grid(column(first_month), rows, 1)
+    return kernels.yearly_to_monthly(per_year, first, rows, months)
 
 
 def payments(
     per_year_usd_m: FloatArray, first_month: ArrayLike, months: int, growth_year: ArrayLike
 ) -> FloatArray:
     """Yearly amounts (month-0 prices) paid up front at months ``first + 12 k``, grown by
-    ``(1 + growth) ** (t / 12)`` to the month of payment; (paths, months)."""
-    t = month_index(months)
-    first = np.maximum(column(first_month), 0.0)
-    k = (t - first) / 12.0
-    due = (k >= 0) & (np.mod(t - first, 12.0) == 0)
-    idx = np.clip(k, 0, per_year_usd_m.shape[1] - 1).astype(int)
-    rows = max(per_year_usd_m.shape[0], idx.shape[0])
-    amount = np.take_along_axis(
-        np.broadcast_to(per_year_usd_m, (rows, per_year_usd_m.shape[1])),
-        np.broadcast_to(idx, (rows, months)),
-        axis=1,
+    ``(1 + growth) ** (t / 12)`` to the month of payment; (paths, months). Compiled
+    (:func:`models.economics.kernels.yearly_paid`).
+
+    >>> payments(np.array([[10.0, 20.0]]), 1, 26, 0.21)[0, [1, 13, 25]].round(2).tolist()
+    [10.16, 24.59, 29.75]
+    """
+    per_year, rows = _rows(per_year_usd_m, first_month)
+    rows = max(rows, np.shape(column(growth_year))[0])
+    return kernels.yearly_paid(
+        per_year,
+        kernels.grid(column(first_month), rows, 1),
+        kernels.grid(column(growth_year), rows, 1),
+        rows,
+        months,
     )
-    return np.where(due, amount * (1.0 + column(growth_year)) ** (t / 12.0), 0.0)
 
 
 @dataclass(frozen=True)
@@ -423,24 +433,27 @@ def foreign_on_offer(
     of those before (:func:`models.economics.events.kept_since`). ``log_kept`` and
     ``log_lasting`` are the risk's
     :attr:`~models.economics.events.ServiceRisk.log_kept` and ``log_lasting``.
+
+    One compiled pass over each path's months (:func:`models.economics.kernels.on_offer`):
+    as numpy, one pass per year of the window, each gathering titles and what was kept
+    since their start, it took a third of an own service's time (issue 25).
     """
     months = np.shape(log_kept)[1]
-    t = month_index(months)
-    k = np.floor((t - plan.launch) / 12.0)  # content year of month t
-    years = plan.approved.shape[1]
     rows = max(plan.approved.shape[0], np.shape(log_kept)[0], plan.launch.shape[0])
-    out = np.zeros((rows, months))
-    for j in range(int(np.max(plan.window))):
-        v = k - j  # the content year whose titles are in their (j + 1)-th year on offer
-        titles = np.take_along_axis(
-            np.broadcast_to(plan.approved, (rows, years)),
-            np.broadcast_to(np.clip(v, 0, years - 1), (rows, months)).astype(int),
-            axis=1,
-        )
-        on = (v >= 0) & (j < plan.window)
-        start = np.maximum(plan.launch + 12.0 * v, 0.0)
-        out += np.where(on, titles * kept_since(log_kept, start, log_lasting), 0.0)
-    return out
+    if log_lasting is not None:
+        rows = max(rows, np.shape(log_lasting)[0])
+    if plan.approved.shape[0] not in (1, rows):
+        raise ValueError(f"approved titles of shape {plan.approved.shape}: expected {rows} rows")
+    return kernels.on_offer(
+        np.ascontiguousarray(plan.approved, dtype=np.float64),
+        kernels.grid(column(plan.window), rows, 1),
+        kernels.grid(column(plan.launch), rows, 1),
+        kernels.grid(log_kept, rows, months),
+        kernels.grid(0.0 if log_lasting is None else log_lasting, rows, months),
+        int(np.max(plan.window)),
+        rows,
+        months,
+    )
 
 
 def catalogue_titles(

@@ -137,3 +137,74 @@ def suspensions(u, hazard, duration, start, paths, months):  # pragma: no cover 
             dark[i, t] = share
             remaining = remaining - share
     return dark, starts
+
+
+@njit(cache=True)
+def on_offer(
+    approved, window, launch, log_kept, log_lasting, max_window, paths, months
+):  # pragma: no cover (compiled)
+    """Approved foreign titles still on offer after crackdowns (see
+    :func:`models.economics.content.foreign_on_offer`).
+
+    In month ``t`` the titles of content year ``v = floor((t - launch) / 12) - j`` are
+    in their ``(j + 1)``-th year on offer while ``j < window``; since they went on offer
+    in month ``s = max(launch + 12 v, 0)``, crackdowns have kept ``exp(log_kept[t] -
+    log_kept[s - 1] + log_lasting[s - 1])`` of them (all of them before any month has
+    passed: ``s < 1``; :func:`models.economics.events.kept_since`).
+    """
+    out = np.zeros((paths, months))
+    years = approved.shape[1]
+    for i in range(paths):
+        row = i if approved.shape[0] > 1 else 0
+        launch_i = _at(launch, i, 0)
+        window_i = _at(window, i, 0)
+        for t in range(months):
+            k = math.floor((t - launch_i) / 12.0)
+            now = _at(log_kept, i, t)
+            total = 0.0
+            for j in range(max_window):
+                v = k - j
+                if v >= 0.0 and j < window_i:
+                    titles = approved[row, int(min(v, years - 1.0))]
+                    start = _max(launch_i + 12.0 * v, 0.0)
+                    before = 0.0
+                    if start >= 1.0:
+                        a = int(min(start - 1.0, months - 1.0))
+                        before = _at(log_kept, i, a) - _at(log_lasting, i, a)
+                    total += titles * math.exp(now - before)
+            out[i, t] = total
+    return out
+
+
+@njit(cache=True)
+def yearly_paid(per_year, first, growth, paths, months):  # pragma: no cover (compiled)
+    """Yearly amounts paid up front in months ``first + 12 k``, grown to the month of
+    payment (see :func:`models.economics.content.payments`); the power is taken only in
+    the months something is paid."""
+    out = np.zeros((paths, months))
+    years = per_year.shape[1]
+    for i in range(paths):
+        row = i if per_year.shape[0] > 1 else 0
+        f = _max(_at(first, i, 0), 0.0)
+        g = 1.0 + _at(growth, i, 0)
+        for t in range(months):
+            k = (t - f) / 12.0
+            if k >= 0.0 and (t - f) % 12.0 == 0.0:
+                out[i, t] = per_year[row, int(min(k, years - 1.0))] * g ** (t / 12.0)
+    return out
+
+
+@njit(cache=True)
+def yearly_to_monthly(per_year, first, paths, months):  # pragma: no cover (compiled)
+    """A per-content-year quantity as a monthly one, 0 before ``first`` (see
+    :func:`models.economics.content.by_month`)."""
+    out = np.zeros((paths, months))
+    years = per_year.shape[1]
+    for i in range(paths):
+        row = i if per_year.shape[0] > 1 else 0
+        f = _at(first, i, 0)
+        for t in range(months):
+            k = math.floor((t - f) / 12.0)
+            if k >= 0.0:
+                out[i, t] = per_year[row, int(min(k, years - 1.0))]
+    return out

@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models._arrays import column
+from models._arrays import column, month_index
 from models.economics import kernels
-from models.economics.events import suspensions
+from models.economics.content import ContentPlan, by_month, foreign_on_offer, payments
+from models.economics.events import kept_since, suspensions
 from models.economics.finance import income_tax
 from models.economics.growth import bass_subscribers
 
@@ -75,6 +76,59 @@ def suspensions_numpy(u, hazard_month, duration_months, start):
     return dark, starts
 
 
+def foreign_on_offer_numpy(plan, log_kept, log_lasting=None):
+    """The numpy passes of content.foreign_on_offer before issue 25: one per year of
+    the window, each gathering the titles and what crackdowns kept since their start."""
+    months = np.shape(log_kept)[1]
+    t = month_index(months)
+    k = np.floor((t - plan.launch) / 12.0)  # content year of month t
+    years = plan.approved.shape[1]
+    rows = max(plan.approved.shape[0], np.shape(log_kept)[0], plan.launch.shape[0])
+    out = np.zeros((rows, months))
+    for j in range(int(np.max(plan.window))):
+        v = k - j
+        titles = np.take_along_axis(
+            np.broadcast_to(plan.approved, (rows, years)),
+            np.broadcast_to(np.clip(v, 0, years - 1), (rows, months)).astype(int),
+            axis=1,
+        )
+        on = (v >= 0) & (j < plan.window)
+        start = np.maximum(plan.launch + 12.0 * v, 0.0)
+        out += np.where(on, titles * kept_since(log_kept, start, log_lasting), 0.0)
+    return out
+
+
+def by_month_numpy(per_year, first_month, months):
+    """The numpy gather of content.by_month before issue 25."""
+    t = month_index(months)
+    first = column(first_month)
+    k = np.floor((t - first) / 12.0)
+    idx = np.clip(k, 0, per_year.shape[1] - 1).astype(int)
+    rows = max(per_year.shape[0], idx.shape[0])
+    values = np.take_along_axis(
+        np.broadcast_to(per_year, (rows, per_year.shape[1])),
+        np.broadcast_to(idx, (rows, months)),
+        axis=1,
+    )
+    return np.where(k >= 0, values, 0.0)
+
+
+def payments_numpy(per_year_usd_m, first_month, months, growth_year):
+    """The numpy passes of content.payments before issue 25 (a power in every month)."""
+    t = month_index(months)
+    first = np.maximum(column(first_month), 0.0)
+    k = (t - first) / 12.0
+    due = (k >= 0) & (np.mod(t - first, 12.0) == 0)
+    idx = np.clip(k, 0, per_year_usd_m.shape[1] - 1).astype(int)
+    rows = max(per_year_usd_m.shape[0], idx.shape[0])
+    amount = np.take_along_axis(
+        np.broadcast_to(per_year_usd_m, (rows, per_year_usd_m.shape[1])),
+        np.broadcast_to(idx, (rows, months)),
+        axis=1,
+    )
+    return np.where(due, amount * (1.0 + column(growth_year)) ** (t / 12.0), 0.0)
+
+
 rng = np.random.default_rng(12)
 
 
@@ -138,6 +192,63 @@ def test_suspensions_kernel_matches_the_numpy_loop(per_path_inputs):
     assert got[1].sum() > 0  # some suspensions started
 
 
+def _plan(per_path_inputs: bool, years: int = 8) -> ContentPlan:
+    rows = PATHS if per_path_inputs else 1
+    approved = rng.uniform(0.0, 40.0, size=(rows, years))
+    if per_path_inputs:
+        window, launch = np.rint(per_path(1, 4)), np.rint(per_path(-3, 30))
+        launch[0] = 0.0  # a service on offer from month 0: nothing before it to read
+        launch[1] = 7.5  # a launch drawn between months
+    else:
+        window, launch = np.array([[3.0]]), np.array([[5.0]])
+    zeros = np.zeros((1, MONTHS))
+    return ContentPlan({}, zeros, zeros, zeros, zeros, approved, window, launch)
+
+
+@pytest.mark.parametrize("per_path_inputs", [False, True])
+@pytest.mark.parametrize("risk", ["none", "drawn", "lasting", "broadcast"])
+def test_on_offer_kernel_matches_the_numpy_passes(per_path_inputs, risk):
+    plan = _plan(per_path_inputs)
+    cuts = np.where(rng.random((PATHS, MONTHS)) < 0.08, np.log(rng.uniform(0.3, 0.9)), 0.0)
+    log_kept, log_lasting = np.cumsum(cuts, axis=1), None
+    if risk == "none":
+        log_kept = np.zeros((1, MONTHS))
+    if risk == "lasting":
+        log_lasting = np.cumsum(cuts * rng.uniform(0.0, 1.0, size=(PATHS, 1)), axis=1)
+    if risk == "broadcast":
+        log_kept = np.broadcast_to(log_kept[:1], (PATHS, MONTHS))
+    got = foreign_on_offer(plan, log_kept, log_lasting)
+    want = foreign_on_offer_numpy(plan, log_kept, log_lasting)
+    np.testing.assert_allclose(got, want, **TOL)
+    assert got.max() > 0 and (got[:, 0] == 0).any()  # titles on offer, and months before
+    if risk != "none":
+        assert (got < foreign_on_offer(plan, np.zeros((1, MONTHS))) - 1e-9).any()
+
+
+@pytest.mark.parametrize("per_path_years", [False, True])
+@pytest.mark.parametrize("first", ["number", "per_path", "drawn_between_months"])
+def test_yearly_kernels_match_the_numpy_gathers(per_path_years, first):
+    per_year = rng.uniform(0.0, 30.0, size=(PATHS if per_path_years else 1, 6))
+    start = {
+        "number": 4,
+        "per_path": np.rint(per_path(-14, 30)),  # before month 0 too (a lead before launch)
+        "drawn_between_months": per_path(0, 30),  # never due: nothing is paid
+    }[first]
+    growth = per_path(-0.05, 0.2) if per_path_years else 0.07
+    np.testing.assert_allclose(
+        by_month(per_year, start, MONTHS), by_month_numpy(per_year, start, MONTHS), **TOL
+    )
+    got = payments(per_year, start, MONTHS, growth)
+    np.testing.assert_allclose(got, payments_numpy(per_year, start, MONTHS, growth), **TOL)
+    assert (got.max() > 0) == (first != "drawn_between_months")
+
+
+def test_on_offer_refuses_approved_titles_of_another_shape():
+    plan = _plan(True)
+    with pytest.raises(ValueError, match="approved titles of shape"):
+        foreign_on_offer(plan, np.zeros((PATHS + 1, MONTHS)))
+
+
 def test_a_zero_length_suspension_counts_but_darkens_nothing():
     u = np.zeros((2, 6))
     dark, starts = suspensions(u, 0.5, 0.0, 0)
@@ -161,6 +272,7 @@ def test_grid_keeps_broadcast_views_small():
         lambda: bass_subscribers(np.ones((6, 12)), 0.01, 0.2, 0.05, 0, shock=np.ones((6, 3))),
         lambda: income_tax(np.ones((6, 12)), np.array([0.25, 0.25])),
         lambda: suspensions(np.ones((6, 12)), 0.1, np.ones((7, 1)), 0),
+        lambda: payments(np.ones((1, 3)), np.ones((6, 1)), 12, np.ones((4, 1))),
     ],
 )
 def test_shapes_that_do_not_broadcast_are_refused(call):
