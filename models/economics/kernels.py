@@ -208,3 +208,102 @@ def yearly_to_monthly(per_year, first, paths, months):  # pragma: no cover (comp
             if k >= 0.0:
                 out[i, t] = per_year[row, int(min(k, years - 1.0))]
     return out
+
+
+@njit(cache=True)
+def review_values(
+    cash,
+    alive,
+    exit_at,
+    discount,
+    exit_cost,
+    walk_away,
+    launch,
+    terminal,
+    dates,
+    start,
+    paths,
+    months,
+):  # pragma: no cover (compiled)
+    """What leaving at each decision month is worth, and never leaving by choice (see
+    :func:`models.economics.reviews.exit_problem`): ``(stop_value, final_value,
+    eligible, scale)``.
+
+    The present value of the cash flow so far (``cash`` while ``alive``, less the exit
+    cost of a forced exit) is carried month by month; at a decision month the venture
+    still running pays to leave (the exit cost after launch, the walk-away cost from its
+    start, nothing before). ``dates`` are ascending months (-1: before month 0).
+    """
+    n = dates.shape[0]
+    stop = np.zeros((paths, n))
+    eligible = np.zeros((paths, n), dtype=np.bool_)
+    scale = np.zeros((paths, n))
+    final = np.zeros(paths)
+    for i in range(paths):
+        x, w = _at(exit_cost, i, 0), _at(walk_away, i, 0)
+        launch_i = _at(launch, i, 0)
+        pv = 0.0
+        j = 0
+        while j < n and dates[j] < 0:  # before month 0: nothing spent, nothing owed
+            eligible[i, j] = True
+            scale[i, j] = 1.0
+            cost = x if dates[j] >= launch_i else (w if dates[j] >= start else 0.0)
+            stop[i, j] = 0.0 - 1.0 * cost
+            j += 1
+        for t in range(months):
+            d = _at(discount, i, t)
+            gone = _at(exit_at, i, t)
+            pv += _at(cash, i, t) * _at(alive, i, t) * d - gone * d * x
+            while j < n and dates[j] == t:
+                still = (_at(alive, i, t) - gone) > 0.5
+                eligible[i, j] = still
+                scale[i, j] = d
+                cost = x if t >= launch_i else (w if t >= start else 0.0)
+                stop[i, j] = pv - d * cost * (1.0 if still else 0.0)
+                j += 1
+        last = months - 1
+        running = _at(alive, i, last) - _at(exit_at, i, last)
+        final[i] = pv + _at(discount, i, last) * _at(terminal, i, 0) * running
+    return stop, final, eligible, scale
+
+
+@njit(cache=True)
+def review_state(
+    cash, subscribers, catalogue, dark, distress, launch, dates, paths, months
+):  # pragma: no cover (compiled)
+    """The state a review observes (the first eight of
+    :data:`models.economics.reviews.STATE`, the market's signals apart) at each
+    decision month, (paths, dates, 8): subscribers and their change over the last
+    quarter, the cash of the last quarter and so far, months since launch, the share of
+    the catalogue on offer, months dark so far, and whether the partner is in distress.
+    Before month 0 (-1): no subscribers, no cash, the whole catalogue.
+    """
+    n = dates.shape[0]
+    out = np.zeros((paths, n, 8))
+    subs_at = np.zeros(months + 1)
+    cash_at = np.zeros(months + 1)
+    for i in range(paths):
+        cum_cash, cum_dark, cum_distress = 0.0, 0.0, 0.0
+        j = 0
+        launch_i = _at(launch, i, 0)
+        # column c of the padded arrays is month c - 1 (column 0: before month 0)
+        for c in range(months + 1):
+            if c > 0:
+                t = c - 1
+                cum_cash += _at(cash, i, t)
+                cum_dark += _at(dark, i, t)
+                cum_distress += _at(distress, i, t)
+                subs_at[c] = _at(subscribers, i, t)
+                cash_at[c] = cum_cash
+            while j < n and dates[j] + 1 == c:
+                back = c - 3 if c >= 3 else 0
+                out[i, j, 0] = subs_at[c]
+                out[i, j, 1] = subs_at[c] - subs_at[back]
+                out[i, j, 2] = cash_at[c] - cash_at[back]
+                out[i, j, 3] = cash_at[c]
+                out[i, j, 4] = _max(dates[j] - launch_i + 1.0, 0.0)
+                out[i, j, 5] = _at(catalogue, i, c - 1) if c > 0 else 1.0
+                out[i, j, 6] = cum_dark
+                out[i, j, 7] = _min(cum_distress, 1.0)
+                j += 1
+    return out

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from models._arrays import FloatArray, column
-from models.economics import finance, lsm
+from models.economics import finance, kernels, lsm
 
 log = logging.getLogger(__name__)
 
@@ -189,27 +189,22 @@ def exit_problem(
     """
     paths, months = cash.shape
     dates = decision_months(months, every, first_review, go)
-    at = dates + 1  # columns of the padded arrays: column 0 is "before month 0"
-
-    def padded(a, first: float) -> FloatArray:
-        a = np.broadcast_to(a, (paths, months))
-        return np.concatenate([np.full((paths, 1), first), a], axis=1)
-
-    d = np.broadcast_to(finance.discount_factors(rate_year, months), (paths, months))
-    x = np.broadcast_to(column(exit_cost)[:, 0], (paths,))
-    w = np.broadcast_to(column(walk_away_cost)[:, 0], (paths,))
+    grid = kernels.grid
+    stop_value, final, still, scale = kernels.review_values(
+        grid(cash, paths, months),
+        grid(alive, paths, months),
+        grid(exit_at, paths, months),
+        grid(finance.discount_factors(rate_year, months), paths, months),
+        grid(column(exit_cost), paths, 1),
+        grid(column(walk_away_cost), paths, 1),
+        grid(column(launch), paths, 1),
+        grid(column(terminal), paths, 1),
+        dates.astype(np.int64),
+        int(first_review),
+        paths,
+        months,
+    )
     launch_col = np.broadcast_to(column(launch)[:, 0], (paths,))
-    flows = cash * alive * d - exit_at * d * x[:, None]
-    pv = padded(np.cumsum(flows, axis=1), 0.0)
-    d0 = padded(d, 1.0)
-    alive0, exit0 = padded(alive, 1.0), padded(exit_at, 0.0)
-    still = (alive0[:, at] - exit0[:, at]) > 0.5
-    after_launch = dates[None, :] >= launch_col[:, None]
-    started = dates[None, :] >= first_review
-    leave_cost = np.where(after_launch, x[:, None], np.where(started, w[:, None], 0.0))
-    stop_value = pv[:, at] - d0[:, at] * leave_cost * still
-    running_at_end = alive[:, -1] - exit_at[:, -1]
-    final = pv[:, -1] + d[:, -1] * np.broadcast_to(terminal, (paths,)) * running_at_end
     features = observe(cash, subscribers, catalogue, dark, distress, launch_col, dates, payers)
     return ExitProblem(
         reviews=dates,
@@ -217,7 +212,7 @@ def exit_problem(
         final_value=final,
         features=features,
         eligible=still,
-        scale=d0[:, at],
+        scale=scale,
         go=go,
     )
 
@@ -226,32 +221,26 @@ def observe(
     cash, subscribers, catalogue, dark, distress, launch, reviews, payers=1.0
 ) -> FloatArray:
     """The state (:data:`STATE`) at each decision month (-1: before month 0, when
-    nothing has happened yet), (paths, dates, features)."""
+    nothing has happened yet), (paths, dates, features): the path's own state from one
+    compiled pass over its months (:func:`models.economics.kernels.review_state`), then
+    the market's signals (:func:`market_signals`)."""
     paths, months = np.shape(cash)
-
-    def padded(a, first: float) -> FloatArray:
-        a = np.broadcast_to(a, (paths, months))
-        return np.concatenate([np.full((paths, 1), first), a], axis=1)
-
-    at = np.asarray(reviews) + 1
-    back = np.maximum(at - 3, 0)
-    subs = padded(subscribers, 0.0)
-    cum_cash = padded(np.cumsum(np.broadcast_to(cash, (paths, months)), axis=1), 0.0)
-    cols = [
-        subs[:, at],
-        subs[:, at] - subs[:, back],
-        cum_cash[:, at] - cum_cash[:, back],
-        cum_cash[:, at],
-        # months operated so far: 0 before launch, whose timing a manager cannot know
-        np.maximum(np.asarray(reviews)[None, :] - launch[:, None] + 1.0, 0.0),
-        padded(catalogue, 1.0)[:, at],
-        padded(np.cumsum(np.broadcast_to(dark, (paths, months)), axis=1), 0.0)[:, at],
-        np.minimum(
-            padded(np.cumsum(np.broadcast_to(distress, (paths, months)), axis=1), 0.0)[:, at], 1.0
-        ),
-        *market_signals(payers, reviews, paths, months),
-    ]
-    return np.stack(cols, axis=2)
+    at = np.asarray(reviews, dtype=np.int64)
+    if at.size and (at[0] < -1 or at[-1] > months - 1 or np.any(np.diff(at) <= 0)):
+        raise ValueError(f"decision months {at.tolist()}: expected ascending, -1 to {months - 1}")
+    grid = kernels.grid
+    own = kernels.review_state(
+        grid(cash, paths, months),
+        grid(subscribers, paths, months),
+        grid(catalogue, paths, months),
+        grid(dark, paths, months),
+        grid(distress, paths, months),
+        grid(column(launch), paths, 1),
+        at,
+        paths,
+        months,
+    )
+    return np.concatenate([own, np.stack(market_signals(payers, at, paths, months), axis=2)], 2)
 
 
 def market_signals(payers, reviews, paths: int, months: int) -> list[FloatArray]:

@@ -1,0 +1,139 @@
+"""The exit problem's compiled passes (``kernels.review_values``, ``kernels.review_state``)
+against the numpy passes they replaced (issue 25), kept here as the oracle: within 1e-9
+on random paths with forced exits, launches before and after the reviews, a staged
+service's late start, broadcast inputs and the go decision before month 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models._arrays import column
+from models.economics import finance, reviews
+
+PATHS, MONTHS = 41, 60
+TOL = {"rtol": 1e-9, "atol": 1e-9}
+rng = np.random.default_rng(25)
+
+
+def _padded(a, first, paths, months):
+    a = np.broadcast_to(a, (paths, months))
+    return np.concatenate([np.full((paths, 1), first), a], axis=1)
+
+
+def observe_numpy(cash, subscribers, catalogue, dark, distress, launch, dates, payers=1.0):
+    """reviews.observe before issue 25."""
+    paths, months = np.shape(cash)
+    at = np.asarray(dates) + 1
+    back = np.maximum(at - 3, 0)
+    subs = _padded(subscribers, 0.0, paths, months)
+    cum_cash = _padded(
+        np.cumsum(np.broadcast_to(cash, (paths, months)), axis=1), 0.0, paths, months
+    )
+    cum = {
+        k: _padded(np.cumsum(np.broadcast_to(v, (paths, months)), axis=1), 0.0, paths, months)
+        for k, v in (("dark", dark), ("distress", distress))
+    }
+    cols = [
+        subs[:, at],
+        subs[:, at] - subs[:, back],
+        cum_cash[:, at] - cum_cash[:, back],
+        cum_cash[:, at],
+        np.maximum(np.asarray(dates)[None, :] - launch[:, None] + 1.0, 0.0),
+        _padded(catalogue, 1.0, paths, months)[:, at],
+        cum["dark"][:, at],
+        np.minimum(cum["distress"][:, at], 1.0),
+        *reviews.market_signals(payers, dates, paths, months),
+    ]
+    return np.stack(cols, axis=2)
+
+
+def values_numpy(cash, alive, exit_at, exit_cost, terminal, rate_year, launch, dates, start, walk):
+    """The values of reviews.exit_problem before issue 25."""
+    paths, months = cash.shape
+    at = dates + 1
+    d = np.broadcast_to(finance.discount_factors(rate_year, months), (paths, months))
+    x = np.broadcast_to(column(exit_cost)[:, 0], (paths,))
+    w = np.broadcast_to(column(walk)[:, 0], (paths,))
+    launch_col = np.broadcast_to(column(launch)[:, 0], (paths,))
+    flows = cash * alive * d - exit_at * d * x[:, None]
+    pv = _padded(np.cumsum(flows, axis=1), 0.0, paths, months)
+    d0 = _padded(d, 1.0, paths, months)
+    alive0, exit0 = _padded(alive, 1.0, paths, months), _padded(exit_at, 0.0, paths, months)
+    still = (alive0[:, at] - exit0[:, at]) > 0.5
+    after_launch = dates[None, :] >= launch_col[:, None]
+    started = dates[None, :] >= start
+    leave_cost = np.where(after_launch, x[:, None], np.where(started, w[:, None], 0.0))
+    stop_value = pv[:, at] - d0[:, at] * leave_cost * still
+    running_at_end = alive[:, -1] - exit_at[:, -1]
+    final = pv[:, -1] + d[:, -1] * np.broadcast_to(terminal, (paths,)) * running_at_end
+    return stop_value, final, still, d0[:, at]
+
+
+def _paths(broadcast: bool):
+    cash = rng.normal(-1.0, 3.0, size=(PATHS, MONTHS))
+    if broadcast:
+        cash = np.broadcast_to(cash[:1], (PATHS, MONTHS))
+    out_at = rng.integers(5, 2 * MONTHS, size=PATHS)  # beyond the horizon: never forced out
+    t = np.arange(MONTHS)
+    alive = (t[None, :] <= out_at[:, None]).astype(float)
+    exit_at = (t[None, :] == out_at[:, None]).astype(float)
+    subs = np.cumsum(rng.uniform(0.0, 0.3, size=(PATHS, MONTHS)), axis=1)
+    catalogue = np.exp(np.cumsum(np.where(rng.random((PATHS, MONTHS)) < 0.05, -0.2, 0.0), 1))
+    dark = np.where(rng.random((PATHS, MONTHS)) < 0.05, rng.uniform(0, 1), 0.0)
+    distress = (rng.random((PATHS, MONTHS)) < 0.01).astype(float)
+    payers = np.cumsum(rng.uniform(0.5, 1.5, size=(PATHS, MONTHS)), axis=1) + 50.0
+    return cash, alive, exit_at, subs, catalogue, dark, distress, payers
+
+
+@pytest.mark.parametrize("broadcast", [False, True])
+@pytest.mark.parametrize("start, go", [(0, True), (0, False), (14, True), (14, False)])
+@pytest.mark.parametrize("per_path_terms", [False, True])
+def test_the_exit_problem_matches_the_numpy_passes(broadcast, start, go, per_path_terms):
+    cash, alive, exit_at, subs, catalogue, dark, distress, payers = _paths(broadcast)
+    if per_path_terms:
+        launch = np.rint(rng.uniform(-2, 40, size=PATHS))
+        exit_cost, walk = rng.uniform(0, 20, size=PATHS), rng.uniform(0, 5, size=(PATHS, 1))
+        terminal, rate = rng.normal(50, 30, size=PATHS), rng.uniform(0.05, 0.2, size=PATHS)
+    else:
+        launch, exit_cost, walk, terminal, rate = 9.0, 12.0, 3.0, 40.0, 0.1
+    problem = reviews.exit_problem(
+        cash=cash,
+        alive=alive,
+        exit_at=exit_at,
+        exit_cost=np.broadcast_to(column(exit_cost)[:, 0], (PATHS,)),
+        terminal=terminal,
+        rate_year=rate,
+        launch=launch,
+        subscribers=subs,
+        catalogue=catalogue,
+        dark=dark,
+        distress=distress,
+        every=3,
+        payers=payers,
+        first_review=start,
+        walk_away_cost=walk,
+        go=go,
+    )
+    dates = reviews.decision_months(MONTHS, 3, start, go)
+    stop, final, still, scale = values_numpy(
+        cash, alive, exit_at, exit_cost, terminal, rate, launch, dates, start, walk
+    )
+    np.testing.assert_allclose(problem.stop_value, stop, **TOL)
+    np.testing.assert_allclose(problem.final_value, final, **TOL)
+    np.testing.assert_array_equal(problem.eligible, still)
+    np.testing.assert_allclose(problem.scale, scale, **TOL)
+    launch_col = np.broadcast_to(column(launch)[:, 0], (PATHS,))
+    want = observe_numpy(cash, subs, catalogue, dark, distress, launch_col, dates, payers)
+    np.testing.assert_allclose(problem.features, want, **TOL)
+    assert problem.features.shape == (PATHS, len(dates), len(reviews.STATE))
+    # the case is not trivial: some paths forced out before a review, some leave costs paid
+    assert (~problem.eligible).any() and problem.eligible.any()
+    assert (problem.features[:, :, 7] > 0).any() and (problem.features[:, :, 4] > 0).any()
+
+
+def test_decision_months_off_the_horizon_are_refused():
+    with pytest.raises(ValueError, match="decision months"):
+        reviews.observe(np.ones((2, 6)), 1.0, 1.0, 0.0, 0.0, np.zeros(2), np.array([2, 6]))
+    with pytest.raises(ValueError, match="decision months"):
+        reviews.observe(np.ones((2, 6)), 1.0, 1.0, 0.0, 0.0, np.zeros(2), np.array([3, 2]))
