@@ -48,6 +48,13 @@ from tests.oracle import reference
 
 MIB = 2**20
 
+#: Path-months a second of each mode's builder (plan + drawn) on 2,048 paths, measured by
+#: section 1 on this 2-core machine at d740770, before issue 25 compiled any of the
+#: service (the numpy engine with three numba kernels); and the issue's target for the
+#: own modes (8x the figures the issue was filed with).
+BEFORE_ISSUE_25 = {"solo": 1_166_281, "partner": 1_064_459, "license": 2_160_229, "staged": 296_225}
+TARGET_OWN_MODE = 20_000_000
+
 
 def timed(fn: Callable[[], Any], repeat: int = 7) -> float:
     """Median wall time of ``repeat`` calls of ``fn``, seconds."""
@@ -85,7 +92,11 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     )
     print(
         f"   {'mode':<10} {'plan (ms)':>10} {'drawn (ms)':>11} {'total (ms)':>11}"
-        f" {'path-months/s':>14}"
+        f" {'path-months/s':>14} {'x d740770':>10} {'of target':>10}"
+    )
+    print(
+        f"   x d740770: against the same builder before issue 25 (BEFORE_ISSUE_25); of target:"
+        f"\n   against issue 25's {TARGET_OWN_MODE / 1e6:.0f} M path-months/s for an own service"
     )
     total = 0.0
     rules = montecarlo.fit_rules(params)
@@ -107,9 +118,13 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             runs.append(t2 - t1)
         plan_s, run_s = median(plans), median(runs)
         total += plan_s + run_s
+        rate = paths * months / (plan_s + run_s)
+        before = BEFORE_ISSUE_25.get(mode)
         print(
             f"   {mode:<10} {plan_s * 1e3:>10.1f} {run_s * 1e3:>11.1f}"
             f" {(plan_s + run_s) * 1e3:>11.1f} {_rate(paths * months, plan_s + run_s)}"
+            f" {f'x{rate / before:.2f}' if before else '':>10}"
+            f" {f'{rate / TARGET_OWN_MODE:.0%}' if m.runs_service else '':>10}"
         )
     for m in MODES:
         if m in planned:
@@ -124,9 +139,11 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             if m.may_run_service
             else ""
         )
+        before = BEFORE_ISSUE_25.get(m.name)
+        ratio = f"x{paths * months / t / before:.2f}" if before else ""
         print(
             f"   {m.name:<10} {'':>10} {t * 1e3:>11.1f} {t * 1e3:>11.1f}"
-            f" {_rate(paths * months, t)}   {note}"
+            f" {_rate(paths * months, t)} {ratio:>10}   {note}"
         )
     t_u = timed(lambda: events.uniforms(params.seed, 0, paths, months), repeat)
     print(f"   {'uniforms':<10} {'':>10} {'':>11} {t_u * 1e3:>11.1f}")

@@ -134,13 +134,18 @@ def in_window(purchases: FloatArray, window_years: ArrayLike) -> FloatArray:
     return cum[:, 1:] - np.take_along_axis(cum, lo, axis=1)
 
 
-def _rows(per_year: FloatArray, first_month: ArrayLike) -> tuple[np.ndarray, int]:
-    """``per_year`` as a C-contiguous float array and the rows it and ``first_month``
-    broadcast to (either may be one row); any other shape refused."""
+def _rows(per_year: FloatArray, *per_path: ArrayLike) -> tuple[np.ndarray, int]:
+    """``per_year`` as a C-contiguous float array and the rows it and the ``per_path``
+    numbers or columns broadcast to (each may be one row). Refused: another shape, no
+    years, and a month that is not finite (the compiled passes do not check bounds)."""
     per_year = np.ascontiguousarray(per_year, dtype=np.float64)
-    rows = max(per_year.shape[0], np.shape(column(first_month))[0])
+    if per_year.ndim != 2 or per_year.shape[1] == 0:
+        raise ValueError(f"yearly amounts of shape {per_year.shape}: expected (rows, years >= 1)")
+    rows = max(per_year.shape[0], *(np.shape(x)[0] if np.ndim(x) else 1 for x in per_path))
     if per_year.shape[0] not in (1, rows):
         raise ValueError(f"yearly amounts of shape {per_year.shape}: expected {rows} rows")
+    if not np.all(np.isfinite(per_path[0])):
+        raise ValueError(f"first months {per_path[0]!r}: expected finite months")
     return per_year, rows
 
 
@@ -167,8 +172,7 @@ def payments(
     >>> payments(np.array([[10.0, 20.0]]), 1, 26, 0.21)[0, [1, 13, 25]].round(2).tolist()
     [10.16, 24.59, 29.75]
     """
-    per_year, rows = _rows(per_year_usd_m, first_month)
-    rows = max(rows, np.shape(column(growth_year))[0])
+    per_year, rows = _rows(per_year_usd_m, first_month, growth_year)
     return kernels.yearly_paid(
         per_year,
         kernels.grid(column(first_month), rows, 1),
@@ -439,13 +443,15 @@ def foreign_on_offer(
     since their start, it took a third of an own service's time (issue 25).
     """
     months = np.shape(log_kept)[1]
-    rows = max(plan.approved.shape[0], np.shape(log_kept)[0], plan.launch.shape[0])
-    if log_lasting is not None:
-        rows = max(rows, np.shape(log_lasting)[0])
-    if plan.approved.shape[0] not in (1, rows):
-        raise ValueError(f"approved titles of shape {plan.approved.shape}: expected {rows} rows")
+    approved, rows = _rows(
+        plan.approved,
+        plan.launch,
+        plan.window,
+        log_kept,
+        1.0 if log_lasting is None else log_lasting,
+    )
     return kernels.on_offer(
-        np.ascontiguousarray(plan.approved, dtype=np.float64),
+        approved,
         kernels.grid(column(plan.window), rows, 1),
         kernels.grid(column(plan.launch), rows, 1),
         kernels.grid(log_kept, rows, months),

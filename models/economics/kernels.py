@@ -159,7 +159,7 @@ def on_offer(
         launch_i = _at(launch, i, 0)
         window_i = _at(window, i, 0)
         for t in range(months):
-            k = math.floor((t - launch_i) / 12.0)
+            k = np.floor((t - launch_i) / 12.0)  # a float: math.floor's int wraps
             now = _at(log_kept, i, t)
             total = 0.0
             for j in range(max_window):
@@ -204,7 +204,7 @@ def yearly_to_monthly(per_year, first, paths, months):  # pragma: no cover (comp
         row = i if per_year.shape[0] > 1 else 0
         f = _at(first, i, 0)
         for t in range(months):
-            k = math.floor((t - f) / 12.0)
+            k = np.floor((t - f) / 12.0)
             if k >= 0.0:
                 out[i, t] = per_year[row, int(min(k, years - 1.0))]
     return out

@@ -245,7 +245,7 @@ def test_yearly_kernels_match_the_numpy_gathers(per_path_years, first):
 
 def test_on_offer_refuses_approved_titles_of_another_shape():
     plan = _plan(True)
-    with pytest.raises(ValueError, match="approved titles of shape"):
+    with pytest.raises(ValueError, match="yearly amounts of shape"):
         foreign_on_offer(plan, np.zeros((PATHS + 1, MONTHS)))
 
 
@@ -294,3 +294,45 @@ def test_nan_propagates_as_in_the_numpy_loops():
     assert np.isnan(got[2][1]).all() and np.isnan(got[2][2, 4:]).all()
     taxable = np.array([[1.0, np.nan, 2.0, -1.0]])
     np.testing.assert_allclose(income_tax(taxable, 0.25), income_tax_numpy(taxable, 0.25), **TOL)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        # growth per path, amounts for two paths: refused, not read past the array
+        (lambda: payments(np.ones((2, 3)), 0, 24, np.zeros(3)), "expected 3 rows"),
+        (lambda: by_month(np.zeros((1, 0)), 0, 30), "years >= 1"),
+        (lambda: payments(np.zeros((1, 0)), 0, 30, 0.0), "years >= 1"),
+        (lambda: by_month(np.ones((1, 3)), np.nan, 30), "expected finite months"),
+        (lambda: payments(np.ones((1, 3)), -np.inf, 30, 0.0), "expected finite months"),
+    ],
+)
+def test_the_yearly_kernels_refuse_what_they_would_read_out_of_bounds(call, match):
+    """Found in review (issue 25): numba does not check bounds, so these returned
+    garbage (7.5e252, 1.6e-322) or wrong months where numpy raised."""
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_a_launch_that_is_not_finite_is_refused_not_wrapped():
+    """math.floor of NaN in numba is INT64_MIN, which wrapped to titles on offer in every
+    month (found in review); the launch is refused, and the kernel floors as a float."""
+    plan = _plan(False)
+    plan = ContentPlan(
+        {}, *(np.zeros((1, 1)),) * 4, plan.approved, plan.window, np.array([[np.nan]])
+    )
+    with pytest.raises(ValueError, match="expected finite months"):
+        foreign_on_offer(plan, np.zeros((1, MONTHS)))
+
+
+def test_a_window_drawn_alone_sets_the_rows():
+    """Everything pinned but the window, events in expectation: approved titles, launch
+    and crackdowns are one row, the window one per path (found in review: it crashed
+    before and after the kernel, through analysis.leaders.range_ends)."""
+    plan = _plan(False)
+    window = np.array([[1.0], [2.0], [3.0]])
+    plan = ContentPlan({}, *(np.zeros((1, 1)),) * 4, plan.approved, window, plan.launch)
+    got = foreign_on_offer(plan, np.zeros((1, MONTHS)))
+    assert got.shape == (3, MONTHS)
+    assert got[0, 5 + 12] == plan.approved[0, 1]  # one year on offer: the second year's only
+    assert got[2, 5 + 24] == plan.approved[0, :3].sum()  # three years: all three vintages
