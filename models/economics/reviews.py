@@ -188,7 +188,10 @@ def exit_problem(
         Whether the go decision is on the clock (without it: the venture has started).
     """
     paths, months = cash.shape
+    if months < 1:
+        raise ValueError(f"cash flow of shape {cash.shape}: expected at least one month")
     dates = decision_months(months, every, first_review, go)
+    _series(paths, months, alive=alive, exit_at=exit_at)
     grid = kernels.grid
     stop_value, final, still, scale = kernels.review_values(
         grid(cash, paths, months),
@@ -200,7 +203,7 @@ def exit_problem(
         grid(column(launch), paths, 1),
         grid(column(terminal), paths, 1),
         dates.astype(np.int64),
-        int(first_review),
+        float(first_review),
         paths,
         months,
     )
@@ -228,6 +231,8 @@ def observe(
     at = np.asarray(reviews, dtype=np.int64)
     if at.size and (at[0] < -1 or at[-1] > months - 1 or np.any(np.diff(at) <= 0)):
         raise ValueError(f"decision months {at.tolist()}: expected ascending, -1 to {months - 1}")
+    _series(paths, months, subscribers=subscribers, catalogue=catalogue, dark=dark)
+    _series(paths, months, distress=distress)
     grid = kernels.grid
     own = kernels.review_state(
         grid(cash, paths, months),
@@ -241,6 +246,19 @@ def observe(
         months,
     )
     return np.concatenate([own, np.stack(market_signals(payers, at, paths, months), axis=2)], 2)
+
+
+def _series(paths: int, months: int, **series) -> None:
+    """Refuse a monthly series given as a 1-D array: the compiled passes read 1-D as one
+    value per path, numpy broadcast it as one per month, and where paths == months the
+    two would silently differ (found in review, issue 25). A number, (1 or paths, 1 or
+    months) arrays are the shapes the engine passes."""
+    for name, x in series.items():
+        if np.ndim(x) == 1:
+            raise ValueError(
+                f"{name} of shape {np.shape(x)}: expected a number or a 2-D array"
+                f" broadcastable to ({paths}, {months})"
+            )
 
 
 def market_signals(payers, reviews, paths: int, months: int) -> list[FloatArray]:

@@ -137,3 +137,31 @@ def test_decision_months_off_the_horizon_are_refused():
         reviews.observe(np.ones((2, 6)), 1.0, 1.0, 0.0, 0.0, np.zeros(2), np.array([2, 6]))
     with pytest.raises(ValueError, match="decision months"):
         reviews.observe(np.ones((2, 6)), 1.0, 1.0, 0.0, 0.0, np.zeros(2), np.array([3, 2]))
+
+
+def test_a_monthly_series_in_one_dimension_is_refused():
+    """Found in review: where paths == months, a 1-D monthly series read as one value
+    per path by the kernel and one per month by numpy; neither guess is taken."""
+    cash = np.ones((12, 12))
+    with pytest.raises(ValueError, match="catalogue of shape \\(12,\\)"):
+        reviews.observe(cash, cash, np.linspace(1, 0.5, 12), 0.0, 0.0, np.zeros(12), [2, 5])
+
+
+def test_no_months_is_refused_and_a_late_start_is_a_month():
+    """No months: refused (the kernel would read the last month of nothing); the start of
+    a staged service is compared as given, as numpy did (found in review)."""
+    kwargs = dict(exit_cost=np.zeros(2), terminal=0.0, rate_year=0.1, launch=3.0)
+    kwargs |= dict(subscribers=0.0, catalogue=1.0, dark=0.0, distress=0.0, every=3)
+    with pytest.raises(ValueError, match="at least one month"):
+        reviews.exit_problem(cash=np.ones((2, 0)), alive=1.0, exit_at=0.0, **kwargs)
+    cash = np.full((2, 12), -1.0)
+    one = np.ones((2, 12))
+    zero = np.zeros((2, 12))
+    walk = reviews.exit_problem(
+        cash=cash, alive=one, exit_at=zero, first_review=0.5, walk_away_cost=4.0, **kwargs
+    )
+    # the clock puts the go decision at month 0 (int of -0.5): before the start at 0.5,
+    # so leaving there costs nothing; the review at month 2 pays the walk-away cost
+    assert walk.reviews[0] == 0 and walk.stop_value[0, 0] == pytest.approx(-0.99, abs=0.01)
+    stop, *_ = values_numpy(cash, one, zero, 0.0, 0.0, 0.1, 3.0, walk.reviews, 0.5, 4.0)
+    np.testing.assert_allclose(walk.stop_value, stop, **TOL)
