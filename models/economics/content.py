@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit, vectorize
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column
@@ -456,10 +457,20 @@ def foreign_on_offer(
         kernels.grid(column(plan.launch), rows, 1),
         kernels.grid(log_kept, rows, months),
         kernels.grid(0.0 if log_lasting is None else log_lasting, rows, months),
-        int(np.max(plan.window)),
         rows,
         months,
     )
+
+
+@njit(inline="always", cache=True)
+def title_equivalents(foreign, domestic, originals, w_domestic, w_original):
+    """A catalogue in foreign-title equivalents, one month of one path: foreign titles
+    on offer, plus domestic titles and originals at their weights
+    (:func:`catalogue_titles`)."""
+    return foreign + w_domestic * domestic + w_original * originals
+
+
+_title_equivalents = vectorize(cache=True)(title_equivalents.py_func)
 
 
 def catalogue_titles(
@@ -467,9 +478,14 @@ def catalogue_titles(
 ) -> FloatArray:
     """The catalogue's draw in foreign-title equivalents, (paths, months): approved
     foreign titles still on offer after crackdowns (``foreign``,
-    :func:`foreign_on_offer`), plus domestic titles and originals at their weights."""
-    return (
-        foreign + column(domestic_weight) * plan.domestic + column(original_weight) * plan.originals
+    :func:`foreign_on_offer`), plus domestic titles and originals at their weights
+    (:func:`title_equivalents` in every month)."""
+    return _title_equivalents(
+        np.asarray(foreign, dtype=float),
+        plan.domestic,
+        plan.originals,
+        column(domestic_weight),
+        column(original_weight),
     )
 
 

@@ -74,7 +74,22 @@ def _at(a, i, t):
     return a[i if a.shape[0] > 1 else 0, t if a.shape[1] > 1 else 0]
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
+def bass_step(prev, ever, m, p, q, churn, shock, launched):
+    """One month of Bass diffusion with churn (:mod:`models.economics.growth`), millions:
+    from last month's subscribers ``prev`` and everyone who ever subscribed ``ever``, in
+    a market of potential ``m``, ``(subscribers, gross adds, first-time adds)``."""
+    share = prev / m if m > 0 else 0.0
+    kept = prev * (1.0 - churn)
+    kept = kept * (1.0 - shock)
+    kept = _min(kept, m)
+    rate = -math.expm1(-(p + q * share)) if launched else 0.0
+    a = rate * _max(m - kept, 0.0)
+    f = _min(rate * _max(m - ever, 0.0), a)
+    return kept + a, a, f
+
+
+@njit(cache=True, nogil=True)
 def bass(market, p, q, churn, launch, shock, paths, months):  # pragma: no cover (compiled)
     """Subscribers, gross adds and first-time adds (see
     :func:`models.economics.growth.bass_subscribers`)."""
@@ -86,16 +101,10 @@ def bass(market, p, q, churn, launch, shock, paths, months):  # pragma: no cover
         ever = 0.0
         p_i, q_i, c_i, l_i = _at(p, i, 0), _at(q, i, 0), _at(churn, i, 0), _at(launch, i, 0)
         for t in range(months):
-            m = _at(market, i, t)
-            share = prev / m if m > 0 else 0.0
-            kept = prev * (1.0 - c_i)
-            kept = kept * (1.0 - _at(shock, i, t))
-            kept = _min(kept, m)
-            rate = -math.expm1(-(p_i + q_i * share)) if t >= l_i else 0.0
-            a = rate * _max(m - kept, 0.0)
-            f = _min(rate * _max(m - ever, 0.0), a)
+            now, a, f = bass_step(
+                prev, ever, _at(market, i, t), p_i, q_i, c_i, _at(shock, i, t), t >= l_i
+            )
             ever = ever + f
-            now = kept + a
             subs[i, t] = now
             adds[i, t] = a
             first[i, t] = f
@@ -103,7 +112,17 @@ def bass(market, p, q, churn, launch, shock, paths, months):  # pragma: no cover
     return subs, adds, first
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
+def tax_step(income, pool, rate):
+    """One month's income tax with losses carried forward without expiry
+    (:func:`models.economics.finance.income_tax`): ``(tax, pool)`` from the month's
+    taxable ``income`` and the losses ``pool`` carried into it, US$ m."""
+    gain = _max(income, 0.0)
+    used = _min(pool, gain)
+    return rate * (gain - used), pool - used + _max(-income, 0.0)
+
+
+@njit(cache=True, nogil=True)
 def income_tax(taxable, rate, paths, months):  # pragma: no cover (compiled)
     """Income tax with losses carried forward (see
     :func:`models.economics.finance.income_tax`)."""
@@ -112,15 +131,11 @@ def income_tax(taxable, rate, paths, months):  # pragma: no cover (compiled)
         pool = 0.0
         r = _at(rate, i, 0)
         for t in range(months):
-            income = _at(taxable, i, t)
-            gain = _max(income, 0.0)
-            used = _min(pool, gain)
-            tax[i, t] = r * (gain - used)
-            pool = pool - used + _max(-income, 0.0)
+            tax[i, t], pool = tax_step(_at(taxable, i, t), pool, r)
     return tax
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def suspensions(u, hazard, duration, start, paths, months):  # pragma: no cover (compiled)
     """Dark share and 0/1 starts of suspensions (see
     :func:`models.economics.events.suspensions`)."""
@@ -139,44 +154,74 @@ def suspensions(u, hazard, duration, start, paths, months):  # pragma: no cover 
     return dark, starts
 
 
-@njit(cache=True)
-def on_offer(
-    approved, window, launch, log_kept, log_lasting, max_window, paths, months
-):  # pragma: no cover (compiled)
-    """Approved foreign titles still on offer after crackdowns (see
-    :func:`models.economics.content.foreign_on_offer`).
+@njit(inline="always", cache=True)
+def year_on_offer(approved, row, launch, window, log_kept, log_lasting, i, k, anchor, months):
+    """Approved foreign titles on offer in content year ``k`` of path ``i`` (counted
+    from the launch), as kept by the crackdowns up to a month whose ``log_kept`` is
+    ``anchor`` (see :func:`models.economics.content.foreign_on_offer`).
 
-    In month ``t`` the titles of content year ``v = floor((t - launch) / 12) - j`` are
-    in their ``(j + 1)``-th year on offer while ``j < window``; since they went on offer
-    in month ``s = max(launch + 12 v, 0)``, crackdowns have kept ``exp(log_kept[t] -
-    log_kept[s - 1] + log_lasting[s - 1])`` of them (all of them before any month has
-    passed: ``s < 1``; :func:`models.economics.events.kept_since`).
+    In content year ``k`` the titles bought for year ``v = k - j`` are in their
+    ``(j + 1)``-th year on offer while ``j < window``; since they went on offer in month
+    ``s = max(launch + 12 v, 0)``, crackdowns have kept ``exp(anchor - log_kept[s - 1] +
+    log_lasting[s - 1])`` of them (all of them before any month has passed: ``s < 1``;
+    :func:`models.economics.events.kept_since`).
     """
-    out = np.zeros((paths, months))
     years = approved.shape[1]
+    total = 0.0
+    j = 0
+    while j < window and k - j >= 0.0:
+        v = k - j
+        titles = approved[row, int(min(v, years - 1.0))]
+        start = _max(launch + 12.0 * v, 0.0)
+        before = 0.0
+        if start >= 1.0:
+            a = int(min(start - 1.0, months - 1.0))
+            before = _at(log_kept, i, a) - _at(log_lasting, i, a)
+        total += titles * math.exp(anchor - before)
+        j += 1
+    return total
+
+
+@njit(inline="always", cache=True)
+def still_on_offer(titles, now, anchor):
+    """A content year's ``titles`` on offer at its first month (log kept ``anchor``,
+    :func:`year_on_offer`), as the crackdowns since have kept them in a month whose
+    ``log_kept`` is ``now``: ``titles exp(now - anchor)`` (all of them while none
+    struck). The titles of a content year lose together, so the sum over the window's
+    years is taken once a content year, and this scales it in each month; both
+    exponents are at most 0 (crackdowns only remove titles), so neither overflows."""
+    return titles if now == anchor else titles * math.exp(now - anchor)
+
+
+@njit(cache=True, nogil=True)
+def on_offer(
+    approved, window, launch, log_kept, log_lasting, paths, months
+):  # pragma: no cover (compiled)
+    """Approved foreign titles still on offer after crackdowns, (paths, months): each
+    content year's :func:`year_on_offer` at its first month, then
+    :func:`still_on_offer` (the service's own loop,
+    :func:`models.economics.operating.months`, keeps the same three numbers per path)."""
+    out = np.zeros((paths, months))
     for i in range(paths):
         row = i if approved.shape[0] > 1 else 0
         launch_i = _at(launch, i, 0)
         window_i = _at(window, i, 0)
+        year, anchor, titles = -1.0, 0.0, 0.0  # content year, its log kept, its titles
         for t in range(months):
             k = np.floor((t - launch_i) / 12.0)  # a float: math.floor's int wraps
+            if k < 0.0:
+                continue
             now = _at(log_kept, i, t)
-            total = 0.0
-            for j in range(max_window):
-                v = k - j
-                if v >= 0.0 and j < window_i:
-                    titles = approved[row, int(min(v, years - 1.0))]
-                    start = _max(launch_i + 12.0 * v, 0.0)
-                    before = 0.0
-                    if start >= 1.0:
-                        a = int(min(start - 1.0, months - 1.0))
-                        before = _at(log_kept, i, a) - _at(log_lasting, i, a)
-                    total += titles * math.exp(now - before)
-            out[i, t] = total
+            if k != year:
+                year, anchor = k, now
+                titles = year_on_offer(
+                    approved, row, launch_i, window_i, log_kept, log_lasting, i, k, now, months
+                )
+            out[i, t] = still_on_offer(titles, now, anchor)
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def yearly_paid(per_year, first, growth, paths, months):  # pragma: no cover (compiled)
     """Yearly amounts paid up front in months ``first + 12 k``, grown to the month of
     payment (see :func:`models.economics.content.payments`); the power is taken only in
@@ -194,7 +239,7 @@ def yearly_paid(per_year, first, growth, paths, months):  # pragma: no cover (co
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def yearly_to_monthly(per_year, first, paths, months):  # pragma: no cover (compiled)
     """A per-content-year quantity as a monthly one, 0 before ``first`` (see
     :func:`models.economics.content.by_month`)."""
@@ -210,7 +255,7 @@ def yearly_to_monthly(per_year, first, paths, months):  # pragma: no cover (comp
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def review_values(
     cash,
     alive,
@@ -267,7 +312,7 @@ def review_values(
     return stop, final, eligible, scale
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def review_state(
     cash, subscribers, catalogue, dark, distress, launch, dates, paths, months
 ):  # pragma: no cover (compiled)

@@ -10,6 +10,7 @@ in month ``t`` times its cost.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column, month_index
@@ -29,17 +30,13 @@ def first_distress_probability(
     return np.where(k >= 0, operating * (1.0 - h) ** np.maximum(k, 0.0) * h, 0.0)
 
 
-def distress_loss(
-    first_distress: FloatArray,
-    streamer_net_revenue_usd_m: FloatArray,
-    lost_months: ArrayLike,
-    migration_cost_usd_m: ArrayLike,
-) -> FloatArray:
-    """Expected loss from partner distress in each month, US$ millions (positive).
+@njit(inline="always", cache=True)
+def distress_loss(first_distress, kept, lost_months, migration):
+    """Expected loss from partner distress in one month, US$ millions (positive).
 
-    ``P(first distress in t) * (lost_months * monthly net revenue kept by the streamer
-    + migration cost)``. ``streamer_net_revenue_usd_m`` is conditional on operating.
+    ``P(first distress in t) * (lost_months * the month's net revenue kept by the
+    streamer + the migration cost)``; ``kept`` is conditional on operating, the
+    probability 0 or 1 with drawn events. One month of one path: an own service's
+    compiled months (:func:`models.economics.operating.money`) apply it.
     """
-    return first_distress * (
-        column(lost_months) * streamer_net_revenue_usd_m + column(migration_cost_usd_m)
-    )
+    return first_distress * (lost_months * kept + migration)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import column
-from models.economics import finance, partner
+from models.economics import finance
 from models.economics.modes.service import SERVICE_GROUPS, OwnService
 from models.economics.terms import ExposureNames, Partner, Terms
 
@@ -48,13 +48,8 @@ class Partnership(OwnService):
     def distress_hazard(self, terms: Terms):
         return terms.partner.distress_hazard_year
 
-    def distress_loss(self, terms: Terms, risk, kept):
-        return partner.distress_loss(
-            risk.distress,
-            kept,
-            terms.partner.distress_lost_months,
-            terms.partner.migration_cost_usd_m,
-        )
+    def distress_costs(self, terms: Terms):
+        return terms.partner.distress_lost_months, terms.partner.migration_cost_usd_m
 
     def counterparty_cash_flow(self, result, terms: Terms):
         """The partner's expected monthly cash flow, US$ m, (paths, months): the share it

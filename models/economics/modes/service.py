@@ -28,19 +28,17 @@ tech costs and of the quota's domestic titles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import content, events, finance, growth, market
+from models.economics import content, events, finance, market, operating
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import (
     ZERO,
     Decision,
     empty_lines,
-    final_year,
-    per_path,
     terminal_value,
     with_exit_policy,
 )
@@ -130,8 +128,9 @@ class OwnService(EntryMode):
         """A partner's yearly hazard of distress; None alone."""
         return None
 
-    def distress_loss(self, terms: Terms, risk, kept: FloatArray) -> FloatArray | None:
-        """Loss from a partner's distress in each month, US$ m (positive); None alone."""
+    def distress_costs(self, terms: Terms) -> tuple[Value, Value] | None:
+        """What a partner's distress costs: (months of the revenue kept lost, migration
+        cost US$ m) (:func:`models.economics.partner.distress_loss`); None alone."""
         return None
 
     def flags(self, result):
@@ -253,57 +252,6 @@ class OwnService(EntryMode):
             return events.expected(terms.exposure, terms.rules, launch, terms.months, **kwargs)
         return events.drawn(terms.exposure, terms.rules, launch, terms.months, uniforms, **kwargs)
 
-    def events_normal(self, terms: Terms, launch, path: dict):
-        """What the final year's drawn suspensions and partner distress change in the
-        year the continuing value grows for ever: ``(cash, revenue)``, per path, US$ m,
-        the final year with suspensions and distress in expectation
-        (:func:`events.expected`: extra churn instead of subscriber losses, the expected
-        dark share, the expected distress loss) less the drawn year
-        (:func:`models.economics.modes.policy.terminal_value`). ``path`` holds the
-        drawn run's market, Bass coefficients and final-year lines.
-
-        A suspension or a partner's distress is a one-off, not a new normal (issue 20's
-        reviews: a three-month suspension in the final year cut the continuing value
-        45 %; one just before it, through the subscribers it cost, 27 %). None when
-        nothing of the kind can happen.
-        """
-        can_suspend = "suspension" in self.events
-        if not can_suspend and not np.any(path["distress_out"]):
-            return None
-        months = terms.months
-        grow = terms.growth
-        expected = self.risk(terms, launch, None)
-        subs, adds, first = growth.bass_subscribers(
-            path["market"],
-            path["p"],
-            grow.q_imitation_month,
-            grow.churn_rate_month + expected.extra_churn,
-            launch,
-        )
-        subs, adds, first = (final_year(x, months) for x in (subs, adds, first))
-        keep = 1.0 if path["share"] is None else 1.0 - column(path["share"])
-        per_sub = final_year(path["revenue_per_sub"], months)
-        to_net = path["to_net"]
-        kept = subs * per_sub * (1.0 - final_year(expected.dark, months)) * to_net * keep
-        marketing = -(
-            first * column(grow.cac_months) + (adds - first) * column(grow.winback_months)
-        ) * (per_sub * to_net)
-        delivery = (
-            subs * -final_year(path["delivery_per_sub"], months)
-            if self.serves_subscribers()
-            else 0.0
-        )
-        normal = kept + marketing + delivery
-        loss = self.distress_loss(
-            terms, replace(expected, distress=final_year(expected.distress, months)), kept
-        )
-        if loss is not None:
-            normal = normal - loss
-        drawn = sum(final_year(path[k], months) for k in ("kept", "marketing", "delivery"))
-        drawn = drawn + final_year(path["distress_out"], months)
-        revenue = kept.sum(axis=1) - final_year(path["kept"], months).sum(axis=1)
-        return normal.sum(axis=1) - drawn.sum(axis=1), revenue
-
     def build(
         self,
         terms: Terms,
@@ -321,62 +269,73 @@ class OwnService(EntryMode):
         if base is None:
             base = terms.cache["base"] = self.base(terms, launch)
         risk = self.risk(terms, launch, uniforms)
-        # the catalogue on offer (crackdowns pull foreign titles) draws the market
-        titles = content.catalogue_titles(
-            base.plan,
-            content.foreign_on_offer(base.plan, risk.log_kept, risk.log_lasting),
-            terms.content.domestic_title_weight,
-            terms.content.original_title_weight,
+        c = terms.content
+        share = self.revenue_share(terms)
+        distress = self.distress_costs(terms) if "distress" in self.events else None
+        lost, migration = (0.0, 0.0) if distress is None else distress
+        # with drawn events, the continuing value grows the final year with suspensions
+        # and distress in expectation: the same service is run beside the drawn one
+        normal = uniforms is not None and (
+            "suspension" in self.events or bool(np.any(risk.distress))
         )
-        # against the leaders' catalogue, which grows with the paying market
-        draw = market.catalogue_attractiveness(
-            titles, base.reference_titles, terms.content.demand_elasticity
-        )
-        mkt = per_path(
-            market.addressable_market(
-                base.users,
-                base.payers,
-                mkt_terms.foreign_premium_share,
-                base.price,
-                draw,
-            ),
-            paths,
-            months,
-        )
+        expected = self.risk(terms, launch, None) if normal else None
         churn = grow.churn_rate_month + risk.extra_churn
         p_innov = grow.p_innovation_month * self.reach(terms)
-        subs, adds, first = growth.bass_subscribers(
-            mkt, p_innov, grow.q_imitation_month, churn, launch, shock=risk.sub_shock
-        )
-
-        # revenue, conditional on operating. Each full-array operation costs time at many
-        # paths, so per-path factors are combined first: net = billed (1 - fee) / (1 + VAT).
-        gross = subs * base.revenue_per_sub
-        billed = gross * (1.0 - risk.dark)
         vat_in = column(1.0 + pricing.vat_rate)
         to_net = (1.0 - column(pricing.payment_fee_rate)) / vat_in
-        net = billed * to_net
-        share = self.revenue_share(terms)
-        share_out = net * -column(share) if share is not None else ZERO
-        kept = net + share_out  # the streamer's net revenue
-        # acquisition and win-back costs in months of a subscriber's net revenue
-        net_per_sub = base.revenue_per_sub * to_net
-        marketing_out = (
-            -(first * column(grow.cac_months) + (adds - first) * column(grow.winback_months))
-            * net_per_sub
+        # the month by month recursion of the operating service, one compiled pass
+        ops = operating.operate(
+            paths,
+            months,
+            full=not plan_only,
+            normal=normal,
+            # the catalogue on offer (crackdowns pull foreign titles) draws the market,
+            # against the leaders' catalogue, which grows with the paying market
+            approved=base.plan.approved,
+            window=base.plan.window,
+            launch=base.plan.launch,
+            log_kept=risk.log_kept,
+            log_lasting=risk.log_lasting,
+            domestic=base.plan.domestic,
+            originals=base.plan.originals,
+            w_domestic=c.domestic_title_weight,
+            w_original=c.original_title_weight,
+            reference=base.reference_titles,
+            elasticity=c.demand_elasticity,
+            users=base.users,
+            payers=base.payers,
+            foreign_share=mkt_terms.foreign_premium_share,
+            price=base.price,
+            p=p_innov,
+            q=grow.q_imitation_month,
+            churn=churn,
+            shock=0.0 if risk.sub_shock is None else risk.sub_shock,
+            # revenue, conditional on operating: net = billed (1 - fee) / (1 + VAT)
+            per_sub=base.revenue_per_sub,
+            dark=risk.dark,
+            to_net=to_net,
+            share=0.0 if share is None else share,
+            # acquisition and win-back costs in months of a subscriber's net revenue
+            cac=grow.cac_months,
+            winback=grow.winback_months,
+            delivery_per_sub=base.delivery_per_sub,
+            overhead=base.overhead_out,
+            distress=risk.distress if distress is not None else 0.0,
+            lost_months=lost,
+            migration=migration,
+            amortisation=base.amortisation,
+            content=base.content_out,
+            tax_rate=fin.tax_rate,
+            # the final year with suspensions and distress in expectation, for the
+            # continuing value (a one-off is not a new normal)
+            normal_churn=grow.churn_rate_month
+            + (0.0 if expected is None else expected.extra_churn),
+            normal_dark=0.0 if expected is None else expected.dark,
+            normal_distress=0.0 if expected is None or distress is None else expected.distress,
         )
-        delivery_out = subs * -base.delivery_per_sub if self.serves_subscribers() else ZERO
-        pre_tax = kept + marketing_out + delivery_out + base.overhead_out
-        distress_out = ZERO
-        loss = self.distress_loss(terms, risk, kept)
-        if loss is not None:
-            distress_out = -loss
-            pre_tax = pre_tax + distress_out
-        tax = finance.income_tax(pre_tax - base.amortisation, fin.tax_rate)
-        cash = pre_tax + base.content_out - tax  # the month's cash flow while operating
+        cash, pre_tax, kept, tax = ops.cash, ops.pre_tax, ops.kept, ops.tax
         exit_cost = terms.rules.exit_cost_usd_m
         # content is bought for windows of several years: at its average over a cycle
-        c = terms.content
         cycle = int(max(np.max(c.window_years), np.max(c.domestic_window_years)))
         terminal = terminal_value(
             months,
@@ -387,40 +346,27 @@ class OwnService(EntryMode):
             fin,
             cycle=(base.content_out, base.amortisation, cycle),
             exit_hazard=risk.exit_hazard,
-            events_normal=None
-            if uniforms is None
-            else self.events_normal(
-                terms,
-                launch,
-                {
-                    "market": mkt,
-                    "p": p_innov,
-                    "revenue_per_sub": base.revenue_per_sub,
-                    "delivery_per_sub": base.delivery_per_sub,
-                    "to_net": to_net,
-                    "share": share,
-                    "kept": kept,
-                    "marketing": marketing_out,
-                    "delivery": delivery_out,
-                    "distress_out": distress_out,
-                },
-            ),
+            events_normal=ops.normal,
         )
 
         cond = empty_lines()
         if not plan_only:
+            gross, billed = ops.gross, ops.billed
             cond["subscription_revenue"] = gross
             cond["suspension_loss"] = billed - gross
             cond["vat"] = billed * -(column(pricing.vat_rate) / vat_in)
             cond["payment_fees"] = billed * -(column(pricing.payment_fee_rate) / vat_in)
-            cond["partner_share"] = share_out
+            if share is not None:
+                cond["partner_share"] = (billed * to_net) * -column(share)
             cond["content"] = base.content_out
-            cond["marketing"] = marketing_out
-            cond["delivery"] = delivery_out
+            cond["marketing"] = ops.marketing
+            if self.serves_subscribers():
+                cond["delivery"] = ops.delivery
             cond["fixed_costs"] = base.fixed_out
             cond["governance"] = base.governance_out
             cond["setup"] = base.setup_out
-            cond["partner_distress"] = distress_out
+            if distress is not None:
+                cond["partner_distress"] = ops.distress
             cond["income_tax"] = -tax
         return with_exit_policy(
             self.name,
@@ -430,15 +376,15 @@ class OwnService(EntryMode):
             cond,
             risk,
             exit_cost,
-            market=mkt,
+            market=ops.market,
             payers=market.published(base.payers, None if uniforms is None else uniforms.market),
-            subscribers=subs,
-            adds=adds,
+            subscribers=ops.subscribers,
+            adds=ops.adds,
             amortisation=base.amortisation,
             how=how,
             plan_only=plan_only,
             cash=cash,
             terminal=terminal,
-            first_adds=first,
+            first_adds=ops.first_adds,
             walk_away_cost=fin.walkaway_usd_m,
         )

@@ -1,0 +1,252 @@
+"""An own service's operating months, compiled: one recursion per path (issue 25).
+
+What an own service (solo, partner, a staged entry's switch) does in each month while it
+operates, from its event-free base (market, prices, content plan, fixed costs) and its
+events (crackdowns, suspensions, a partner's distress), written once as a loop over one
+path's months (:func:`months`). It composes the small compiled equations of the modules
+that document them (units, sources), each one copy, which the numpy-facing functions of
+those modules apply too:
+
+1. :func:`models.economics.kernels.year_on_offer` and
+   :func:`~models.economics.kernels.still_on_offer`: the approved foreign titles that
+   crackdowns left on offer (:func:`models.economics.content.foreign_on_offer`);
+2. :func:`models.economics.content.title_equivalents` and
+   :func:`models.economics.market.attractiveness`: the catalogue in foreign-title
+   equivalents against the leaders', as a demand multiplier;
+3. :func:`models.economics.market.potential`: the Bass market potential;
+4. :func:`models.economics.kernels.bass_step`: subscribers, gross and first-time adds
+   (:mod:`models.economics.growth`);
+5. :func:`money`: revenue, a partner's share, marketing, delivery and a partner's
+   distress;
+6. :func:`models.economics.kernels.tax_step`: income tax with losses carried forward.
+
+A numpy pass per line over (paths, months) arrays read and wrote memory some thirty
+times a month; here each path's month is computed once, and only the lines a run asks
+for are written (:class:`Operations`).
+
+Inputs are 2-D float arrays of shape (1 or paths, 1 or months), as
+:func:`models.economics.kernels.grid` makes them (:func:`operate` does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from models._arrays import FloatArray, column
+from models.economics.content import title_equivalents
+from models.economics.kernels import (
+    _at,
+    bass_step,
+    grid,
+    still_on_offer,
+    tax_step,
+    year_on_offer,
+)
+from models.economics.market import attractiveness, potential
+from models.economics.partner import distress_loss
+
+
+@njit(inline="always", cache=True)
+def money(subs, adds, first, per_sub, dark, to_net, share, cac, winback, delivery, distress, loss):
+    """One operating month's money, US$ m, money out negative: ``(gross, billed, kept,
+    marketing, delivery, distress)``.
+
+    Revenue at ``per_sub`` (US$ per subscriber-month, VAT included; ``subs`` millions),
+    less the ``dark`` share of the month (suspended); net of VAT and payment fees
+    (``to_net`` = (1 - fee) / (1 + VAT)) and of a partner's ``share`` of it (the
+    streamer keeps the rest); acquisition in months of a subscriber's net revenue
+    (``cac`` for each of the ``first`` first-time subscribers, ``winback`` for the
+    others of the gross ``adds``); ``delivery`` per subscriber-month, US$; and a
+    partner's ``distress`` (the probability, or 0/1, of its first distress in the
+    month), which costs ``loss`` = (months of revenue kept lost, migration cost US$ m)
+    (:func:`models.economics.partner.distress_loss`).
+    """
+    gross = subs * per_sub
+    billed = gross * (1.0 - dark)
+    net = billed * to_net
+    kept = net + net * -share
+    marketing = -(first * cac + (adds - first) * winback) * (per_sub * to_net)
+    served = subs * -delivery
+    distressed = -distress_loss(distress, kept, loss[0], loss[1])
+    return gross, billed, kept, marketing, served, distressed
+
+
+# fmt: off
+@njit(cache=True, nogil=True)
+def months(
+    approved, window, launch, log_kept, log_lasting,  # the catalogue
+    domestic, originals, w_domestic, w_original, reference, elasticity,
+    users, payers, foreign_share, price,  # the market
+    p, q, churn, shock,  # subscribers
+    per_sub, dark, to_net, share, cac, winback, delivery_per_sub, overhead,  # money
+    distress, lost_months, migration, amortisation, content, tax_rate,
+    normal_churn, normal_dark, normal_distress,  # the final year, events in expectation
+    normal, full, paths, n_months,
+):  # pragma: no cover (compiled)
+    """Every operating month of every path (see the module docstring).
+
+    Writes (paths, months): the month's cash, its pre-tax cash before content, the
+    revenue kept and the income tax; with ``full``, also the market, subscribers, gross
+    and first-time adds, gross and billed revenue, marketing, delivery and distress
+    lines (else those are (1, 1) zeros).
+
+    With ``normal``, also what replacing the final year's drawn one-off events by their
+    expectation adds to that year (2, paths), US$ m: to its cash before overheads,
+    content and tax, and to its revenue kept
+    (:func:`models.economics.modes.policy.terminal_value`'s ``events_normal``). The
+    same service runs beside the drawn one, in the same market, with no subscriber
+    losses but churn ``normal_churn``, the expected dark share ``normal_dark`` and the
+    expected distress ``normal_distress`` (:func:`models.economics.events.expected`). A
+    suspension or a partner's distress is a one-off, not a new normal (issue 20's
+    reviews: a three-month suspension in the final year cut the continuing value 45 %).
+    """
+    # every month of every path is written: np.empty, not zeros
+    big = (paths, n_months)
+    cash, pre, kept, tax = np.empty(big), np.empty(big), np.empty(big), np.empty(big)
+    lines = [np.empty(big) if full else np.zeros((1, 1)) for _ in range(9)]
+    market, subs, adds, first, gross, billed, marketing, delivery, distressed = lines
+    normal_year = np.zeros((2, paths if normal else 1))
+    final = n_months - min(12, n_months)
+    for i in range(paths):
+        row = i if approved.shape[0] > 1 else 0
+        launch_i, window_i = _at(launch, i, 0), _at(window, i, 0)
+        p_i, q_i, c_i, n_i = _at(p, i, 0), _at(q, i, 0), _at(churn, i, 0), _at(normal_churn, i, 0)
+        e_i, net_i, r_i = _at(elasticity, i, 0), _at(to_net, i, 0), _at(tax_rate, i, 0)
+        wd_i, wo_i, fs_i = _at(w_domestic, i, 0), _at(w_original, i, 0), _at(foreign_share, i, 0)
+        share_i, cac_i, win_i = _at(share, i, 0), _at(cac, i, 0), _at(winback, i, 0)
+        loss_i = (_at(lost_months, i, 0), _at(migration, i, 0))
+        prev, ever, pool, prev_n, ever_n = 0.0, 0.0, 0.0, 0.0, 0.0
+        year, anchor, titles = -1.0, 0.0, 0.0  # content year, its log kept, its titles
+        for t in range(n_months):
+            k = np.floor((t - launch_i) / 12.0)  # a float: math.floor's int wraps
+            foreign = 0.0
+            if k >= 0.0:
+                now = _at(log_kept, i, t)
+                if k != year:
+                    year, anchor = k, now
+                    titles = year_on_offer(
+                        approved, row, launch_i, window_i, log_kept, log_lasting, i, k, now,
+                        n_months,
+                    )
+                foreign = still_on_offer(titles, now, anchor)
+            draw = attractiveness(
+                title_equivalents(foreign, _at(domestic, i, t), _at(originals, i, t), wd_i, wo_i),
+                _at(reference, i, t),
+                e_i,
+            )
+            m = potential(_at(users, i, t), _at(payers, i, t), fs_i, _at(price, i, t), draw)
+            launched = t >= launch_i
+            s, a, f = bass_step(prev, ever, m, p_i, q_i, c_i, _at(shock, i, t), launched)
+            ever, prev = ever + f, s
+            per_sub_t, delivery_t = _at(per_sub, i, t), _at(delivery_per_sub, i, t)
+            g, b, kp, mk, dl, ds = money(
+                s, a, f, per_sub_t, _at(dark, i, t), net_i, share_i, cac_i, win_i, delivery_t,
+                _at(distress, i, t), loss_i,
+            )
+            pre_tax = kp + mk + dl + _at(overhead, i, t) + ds
+            x, pool = tax_step(pre_tax - _at(amortisation, i, t), pool, r_i)
+            cash[i, t] = pre_tax + _at(content, i, t) - x
+            pre[i, t], kept[i, t], tax[i, t] = pre_tax, kp, x
+            if full:
+                market[i, t], subs[i, t], adds[i, t], first[i, t] = m, s, a, f
+                gross[i, t], billed[i, t], marketing[i, t] = g, b, mk
+                delivery[i, t], distressed[i, t] = dl, ds
+            if normal:
+                s_n, a_n, f_n = bass_step(prev_n, ever_n, m, p_i, q_i, n_i, 0.0, launched)
+                ever_n, prev_n = ever_n + f_n, s_n
+                if t >= final:
+                    _, _, kp_n, mk_n, dl_n, ds_n = money(
+                        s_n, a_n, f_n, per_sub_t, _at(normal_dark, i, t), net_i, share_i,
+                        cac_i, win_i, delivery_t, _at(normal_distress, i, t), loss_i,
+                    )
+                    normal_year[0, i] += (kp_n + mk_n + dl_n + ds_n) - (kp + mk + dl + ds)
+                    normal_year[1, i] += kp_n - kp
+    return (
+        cash, pre, kept, tax, market, subs, adds, first, gross, billed, marketing, delivery,
+        distressed, normal_year,
+    )
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What :func:`months` wrote: (paths, months) lines, US$ m (money out negative), and
+    the market and subscribers, millions (those not asked for: (1, 1) zeros).
+
+    ``normal`` is ``(cash, revenue)``, per path, US$ m: what the final year's events in
+    expectation add to it (None when not asked for).
+    """
+
+    cash: FloatArray
+    pre_tax: FloatArray
+    kept: FloatArray
+    tax: FloatArray
+    market: FloatArray
+    subscribers: FloatArray
+    adds: FloatArray
+    first_adds: FloatArray
+    gross: FloatArray
+    billed: FloatArray
+    marketing: FloatArray
+    delivery: FloatArray
+    distress: FloatArray
+    normal: tuple[FloatArray, FloatArray] | None
+
+
+#: The inputs of :func:`months` in order, each as a grid of (rows, columns): per path
+#: and month ("pm"), per path ("p"), or as given ("years": the content plan's approved
+#: titles per content year, (1 or paths, years)).
+INPUTS = {
+    **dict.fromkeys(("approved",), "years"),
+    **dict.fromkeys(("window", "launch"), "p"),
+    **dict.fromkeys(("log_kept", "log_lasting", "domestic", "originals"), "pm"),
+    **dict.fromkeys(("w_domestic", "w_original"), "p"),
+    **dict.fromkeys(("reference",), "pm"),
+    **dict.fromkeys(("elasticity",), "p"),
+    **dict.fromkeys(("users", "payers"), "pm"),
+    **dict.fromkeys(("foreign_share",), "p"),
+    **dict.fromkeys(("price",), "pm"),
+    **dict.fromkeys(("p", "q", "churn"), "p"),
+    **dict.fromkeys(("shock", "per_sub", "dark"), "pm"),
+    **dict.fromkeys(("to_net", "share", "cac", "winback"), "p"),
+    **dict.fromkeys(("delivery_per_sub", "overhead", "distress"), "pm"),
+    **dict.fromkeys(("lost_months", "migration"), "p"),
+    **dict.fromkeys(("amortisation", "content"), "pm"),
+    **dict.fromkeys(("tax_rate", "normal_churn"), "p"),
+    **dict.fromkeys(("normal_dark", "normal_distress"), "pm"),
+}
+
+
+def operate(paths: int, n_months: int, *, full: bool, normal: bool, **arrays) -> Operations:
+    """Run :func:`months` on ``arrays`` (every name of :data:`INPUTS`: scalars, per-path
+    columns or (1 or paths, 1 or months) arrays, broadcast views included).
+
+    Raises
+    ------
+    ValueError
+        If an input is missing or unknown, of a shape that does not broadcast to its
+        grid (the kernel does not check bounds), or a launch month is not finite.
+    """
+    missing = sorted(set(INPUTS) - set(arrays))
+    extra = sorted(set(arrays) - set(INPUTS))
+    if missing or extra:
+        raise ValueError(f"operate: missing inputs {missing}, unknown inputs {extra}")
+    args = []
+    for name, kind in INPUTS.items():
+        x = arrays[name]
+        if kind == "years":
+            a = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
+            if a.ndim != 2 or a.shape[0] not in (1, paths) or a.shape[1] < 1:
+                raise ValueError(
+                    f"operate: {name} of shape {np.shape(x)}: expected (1 or {paths}, years)"
+                )
+        else:
+            a = grid(column(x) if np.ndim(x) < 2 else x, paths, n_months if kind == "pm" else 1)
+        if name == "launch" and not np.all(np.isfinite(a)):
+            raise ValueError(f"operate: launch month {a.ravel()[:3]}...: expected finite months")
+        args.append(a)
+    out = months(*args, normal, full, paths, n_months)
+    return Operations(*out[:-1], normal=(out[-1][0], out[-1][1]) if normal else None)
