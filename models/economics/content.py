@@ -396,7 +396,10 @@ def pace_index(leaders: FloatArray, keep_pace_share: ArrayLike) -> FloatArray:
     >>> pace_index(np.array([[1.0, 4.0]]), 0.5).tolist()
     [[1.0, 2.0]]
     """
-    return np.asarray(leaders, dtype=float) ** column(keep_pace_share)
+    share = column(keep_pace_share)
+    if not np.any(share):  # the default: the plan every year (x ** 0 is 1, NaN too)
+        return np.ones_like(share)
+    return np.asarray(leaders, dtype=float) ** share
 
 
 def at_purchases(monthly: ArrayLike, first_month: ArrayLike, years: int) -> FloatArray:

@@ -231,11 +231,12 @@ def yearly_paid(per_year, first, growth, paths, months):  # pragma: no cover (co
     for i in range(paths):
         row = i if per_year.shape[0] > 1 else 0
         f = _max(_at(first, i, 0), 0.0)
+        if not f < months or f != np.floor(f):  # no month t = f + 12 k (NaN: none)
+            continue
         g = 1.0 + _at(growth, i, 0)
-        for t in range(months):
+        for t in range(int(f), months, 12):
             k = (t - f) / 12.0
-            if k >= 0.0 and (t - f) % 12.0 == 0.0:
-                out[i, t] = per_year[row, int(min(k, years - 1.0))] * g ** (t / 12.0)
+            out[i, t] = per_year[row, int(min(k, years - 1.0))] * g ** (t / 12.0)
     return out
 
 
@@ -352,3 +353,48 @@ def review_state(
                 out[i, j, 7] = _min(cum_distress, 1.0)
                 j += 1
     return out
+
+
+@njit(cache=True, nogil=True)
+def policy_lines(
+    alive, exit_at, last, launch, start, exit_cost, walk_away, terminal, amortisation, paths, months
+):  # pragma: no cover (compiled)
+    """A mode's lines under its exit policy and run to the horizon (see
+    :func:`models.economics.modes.policy.with_exit_policy`), one pass: ``(operating,
+    exit_costs, continuing_value, amortisation, committed_exit_costs,
+    committed_continuing_value, committed_amortisation, forced_exit)``, (paths, months)
+    but the last, (paths,).
+
+    A path operates while alive up to its ``last`` month; stopping by choice at the end
+    of ``last`` (unless forced out that very month, and not in the final month) costs
+    the exit cost once launched, the walk-away cost from ``start`` until then; a forced
+    exit costs the exit cost; a business running at the horizon is worth ``terminal``.
+    """
+    big = (paths, months)
+    operating, exit_costs, continuing, amort = (
+        np.empty(big),
+        np.empty(big),
+        np.empty(big),
+        np.empty(big),
+    )
+    c_exit, c_continuing, c_amort = np.empty(big), np.empty(big), np.empty(big)
+    forced = np.zeros(paths)
+    for i in range(paths):
+        last_i, launch_i = last[i], _at(launch, i, 0)
+        x, w, v = _at(exit_cost, i, 0), _at(walk_away, i, 0), _at(terminal, i, 0)
+        for t in range(months):
+            a, e, m = _at(alive, i, t), _at(exit_at, i, t), _at(amortisation, i, t)
+            stays = 1.0 if t <= last_i else 0.0
+            leaves = t == last_i and t < months - 1 and t >= start
+            voluntary = a - e if leaves and t >= launch_i else 0.0
+            walked = (a - e if leaves and t < launch_i else 0.0) * w
+            at_horizon = (a - e if t == months - 1 else 0.0) * v
+            operating[i, t] = a * stays
+            exit_costs[i, t] = -(e * stays + voluntary) * x - walked
+            continuing[i, t] = at_horizon * stays
+            amort[i, t] = m * (a * stays)
+            c_exit[i, t] = -e * x
+            c_continuing[i, t] = at_horizon
+            c_amort[i, t] = m * a
+            forced[i] += e * stays
+    return operating, exit_costs, continuing, amort, c_exit, c_continuing, c_amort, forced

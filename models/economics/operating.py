@@ -89,9 +89,9 @@ def months(
     """Every operating month of every path (see the module docstring).
 
     Writes (paths, months): the month's cash, its pre-tax cash before content, the
-    revenue kept and the income tax; with ``full``, also the market, subscribers, gross
-    and first-time adds, gross and billed revenue, marketing, delivery and distress
-    lines (else those are (1, 1) zeros).
+    revenue kept, the income tax and the subscribers (which the reviews watch); with
+    ``full``, also the market, gross and first-time adds, gross and billed revenue,
+    marketing, delivery and distress lines (else those are (1, 1) zeros).
 
     With ``normal``, also what replacing the final year's drawn one-off events by their
     expectation adds to that year (2, paths), US$ m: to its cash before overheads,
@@ -106,8 +106,9 @@ def months(
     # every month of every path is written: np.empty, not zeros
     big = (paths, n_months)
     cash, pre, kept, tax = np.empty(big), np.empty(big), np.empty(big), np.empty(big)
-    lines = [np.empty(big) if full else np.zeros((1, 1)) for _ in range(9)]
-    market, subs, adds, first, gross, billed, marketing, delivery, distressed = lines
+    subs = np.empty(big)
+    lines = [np.empty(big) if full else np.zeros((1, 1)) for _ in range(8)]
+    market, adds, first, gross, billed, marketing, delivery, distressed = lines
     normal_year = np.zeros((2, paths if normal else 1))
     final = n_months - min(12, n_months)
     for i in range(paths):
@@ -149,9 +150,9 @@ def months(
             pre_tax = kp + mk + dl + _at(overhead, i, t) + ds
             x, pool = tax_step(pre_tax - _at(amortisation, i, t), pool, r_i)
             cash[i, t] = pre_tax + _at(content, i, t) - x
-            pre[i, t], kept[i, t], tax[i, t] = pre_tax, kp, x
+            pre[i, t], kept[i, t], tax[i, t], subs[i, t] = pre_tax, kp, x, s
             if full:
-                market[i, t], subs[i, t], adds[i, t], first[i, t] = m, s, a, f
+                market[i, t], adds[i, t], first[i, t] = m, a, f
                 gross[i, t], billed[i, t], marketing[i, t] = g, b, mk
                 delivery[i, t], distressed[i, t] = dl, ds
             if normal:

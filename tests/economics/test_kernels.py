@@ -336,3 +336,56 @@ def test_a_window_drawn_alone_sets_the_rows():
     assert got.shape == (3, MONTHS)
     assert got[0, 5 + 12] == plan.approved[0, 1]  # one year on offer: the second year's only
     assert got[2, 5 + 24] == plan.approved[0, :3].sum()  # three years: all three vintages
+
+
+def policy_lines_numpy(alive, exit_at, last, launch, start, exit_cost, walk_away, terminal, amort):
+    """The numpy passes of policy.with_exit_policy's lines before issue 25."""
+    paths, months = alive.shape
+    t = np.arange(months).reshape(1, -1)
+    stays = t <= last.reshape(-1, 1)
+    operating = alive * stays
+    last_col = last.reshape(-1, 1)
+    stops = (t == last_col) & (t < months - 1) & (t >= start)
+    launched = t >= launch.reshape(-1, 1)
+    voluntary = np.where(stops & launched, alive - exit_at, 0.0)
+    walked = np.where(stops & ~launched, alive - exit_at, 0.0) * column(walk_away)
+    at_horizon = np.where(t == months - 1, alive - exit_at, 0.0) * terminal.reshape(-1, 1)
+    return (
+        operating,
+        -(exit_at * stays + voluntary) * column(exit_cost) - walked,
+        at_horizon * stays,
+        amort * operating,
+        np.broadcast_to(-exit_at * column(exit_cost), (paths, months)),
+        at_horizon,
+        amort * alive,
+        (exit_at * stays).sum(axis=1),
+    )
+
+
+@pytest.mark.parametrize("drawn", [True, False])
+@pytest.mark.parametrize("start", [0, 7])
+def test_policy_lines_kernel_matches_the_numpy_passes(drawn, start):
+    """Forced exits, leaving by choice before and after the launch, never starting
+    (-1), running to the horizon; 0/1 (drawn) or probabilities (expected)."""
+    gen = np.random.default_rng(start + drawn)
+    t = np.arange(MONTHS)
+    exit_month = gen.integers(0, 2 * MONTHS, PATHS).reshape(-1, 1)
+    if drawn:
+        alive = (t <= exit_month).astype(float)
+        exit_at = (t == exit_month).astype(float)
+    else:
+        alive = np.cumprod(np.full((PATHS, MONTHS), 0.99), axis=1)
+        exit_at = alive * 0.01
+    last = gen.choice([-1.0, 3.0, 12.0, 30.0, MONTHS - 1.0], PATHS)
+    launch = gen.integers(0, 20, PATHS).astype(float)
+    cost, walk, terminal = per_path(5, 50), per_path(1, 5), rng.uniform(-100, 900, PATHS)
+    amort = rng.uniform(0, 3, (PATHS, MONTHS))
+    got = kernels.policy_lines(
+        alive, exit_at, last, launch.reshape(-1, 1), start, cost, walk, terminal.reshape(-1, 1),
+        amort, PATHS, MONTHS,
+    )  # fmt: skip
+    want = policy_lines_numpy(alive, exit_at, last, launch, start, cost, walk, terminal, amort)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, **TOL)
+    # what moved: a forced exit, a walk-away, a voluntary exit and a horizon value
+    assert (got[1] < 0).any() and (got[2] > 0).any() and got[7].max() > 0

@@ -173,9 +173,9 @@ def test_only_the_lines_asked_for_are_written():
     a = inputs(8, "drawn", True)
     full = operating.operate(PATHS, MONTHS, full=True, normal=False, **a)
     lean = operating.operate(PATHS, MONTHS, full=False, normal=False, **a)
-    for name in ("cash", "pre_tax", "kept", "tax"):
+    for name in ("cash", "pre_tax", "kept", "tax", "subscribers"):
         np.testing.assert_array_equal(getattr(lean, name), getattr(full, name))
-    for name in ("market", "subscribers", "gross", "marketing", "distress"):
+    for name in ("market", "adds", "gross", "marketing", "distress"):
         assert getattr(lean, name).shape == (1, 1) and getattr(full, name).shape == (PATHS, MONTHS)
     assert lean.normal is None
 

@@ -206,7 +206,7 @@ class EntryMode:
     ) -> FloatArray:
         """The cash flow of drawn paths under the ``fixed`` rule and nothing else (no
         path valued three ways), US$ m, (paths, months): what a sweep point needs."""
-        how = Decision(rule="fixed", plan=plan, valued=False)
+        how = Decision(rule="fixed", plan=plan, valued=False, lines=False)
         return self.build(terms, uniforms, how).cash_flow
 
     def npv_fixed(self, terms: Terms, uniforms: Uniforms, plan: np.ndarray | None) -> FloatArray:

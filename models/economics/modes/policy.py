@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import finance, reviews
+from models.economics import finance, kernels, reviews
 from models.economics.events import ServiceRisk
 from models.economics.results import LINE_ITEMS, ModeResult
 from models.economics.terms import Horizon, Value
@@ -38,8 +38,8 @@ OUTSIDE = ("exit_costs", "continuing_value")
 @dataclass(frozen=True)
 class Decision:
     """How a drawn path decides to leave: the ``decision_rule``, the fixed plan (rule
-    ``fixed``: the last month operated, per path), a rule fitted on other paths, and
-    whether only to collect the exit problem (training)."""
+    ``fixed``: the last month operated, per path), a rule fitted on other paths,
+    whether only to collect the exit problem (training), and what to write."""
 
     rule: str
     plan: np.ndarray | None = None
@@ -47,6 +47,9 @@ class Decision:
     collect: bool = False
     #: value every path three ways (False: only the lines, e.g. a staged licence leg)
     valued: bool = True
+    #: build the conditional lines (False: only their total, the cash flow: a sweep
+    #: point's NPV, a staged entry's training; outputs on request, issue 25)
+    lines: bool = True
 
 
 def per_path(x, paths: int, months: int) -> FloatArray:
@@ -248,18 +251,29 @@ def with_exit_policy(
             return problem
         values = reviews.decide(problem, how.fitted, months)
         last = how.plan if how.rule == "fixed" else values.last_month[how.rule]
-    t = np.arange(months).reshape(1, -1)
-    stays = t <= last.reshape(-1, 1)
-    operating = alive * stays
-    # stopping by choice at the end of `last` (unless forced out that very month) costs
-    # the exit cost once launched, the walk-away cost between the start and the launch
-    last_col = last.reshape(-1, 1)
-    stops = (t == last_col) & (t < months - 1) & (t >= start)
-    launched = t >= launch_path.reshape(-1, 1)
-    voluntary = np.where(stops & launched, alive - exit_at, 0.0)
-    walked = np.where(stops & ~launched, alive - exit_at, 0.0) * column(walk_away_cost)
-    # running at the horizon: alive through the last month and not forced out at its end
-    at_horizon = np.where(t == months - 1, alive - exit_at, 0.0) * terminal.reshape(-1, 1)
+    # the lines under the policy and run to the horizon, one compiled pass
+    (
+        operating,
+        exit_costs,
+        continuing,
+        amortised,
+        committed_exit,
+        committed_continuing,
+        committed_amortised,
+        forced,
+    ) = kernels.policy_lines(
+        kernels.grid(alive, paths, months),
+        kernels.grid(exit_at, paths, months),
+        np.ascontiguousarray(np.broadcast_to(last, (paths,)), dtype=np.float64),
+        kernels.grid(launch_path, paths, 1),
+        start,
+        kernels.grid(column(exit_cost), paths, 1),
+        kernels.grid(column(walk_away_cost), paths, 1),
+        kernels.grid(terminal, paths, 1),
+        kernels.grid(amort, paths, months),
+        paths,
+        months,
+    )
     if paths == 1 and last[0] < 0:
         log.info("%s: best not to start", mode)
     elif paths == 1 and last[0] < months - 1:
@@ -273,15 +287,15 @@ def with_exit_policy(
         operating,
         {k: v for k, v in cond.items() if k not in OUTSIDE},
         conditional_total=cash,
-        exit_costs=-(exit_at * stays + voluntary) * column(exit_cost) - walked,
-        continuing_value=at_horizon * stays,
-        content_amortisation=per_path(amort, paths, months) * operating,
-        forced_exit=(exit_at * stays).sum(axis=1),
+        exit_costs=exit_costs,
+        continuing_value=continuing,
+        content_amortisation=amortised,
+        forced_exit=forced,
         last_month=last,
         survival=alive,
-        committed_exit_costs=per_path(-exit_at * column(exit_cost), paths, months),
-        committed_continuing_value=at_horizon,
-        committed_amortisation=per_path(amort, paths, months) * alive,
+        committed_exit_costs=committed_exit,
+        committed_continuing_value=committed_continuing,
+        committed_amortisation=committed_amortised,
         events=risk.drawn,
         first_adds_m=None if first_adds is None else per_path(first_adds, paths, months),
         decision_values=None if values is None else values.npv,

@@ -144,16 +144,19 @@ class OwnService(EntryMode):
 
     # -- the service --------------------------------------------------------------------
 
-    def content_plan(self, terms: Terms, launch, payers=None) -> content.ContentPlan:
+    def content_plan(self, terms: Terms, launch, payers=None, leaders=None) -> content.ContentPlan:
         """The service's content (:func:`models.economics.content.content_plan`), rights
         and domestic titles priced on the paying market ``payers`` (millions, (paths,
         months); None: at month 0's market) and purchases keeping pace with the leaders'
-        catalogue (:func:`models.economics.content.pace_index`)."""
+        catalogue ``leaders`` (:meth:`leaders_catalogue` of ``payers`` if None;
+        :func:`models.economics.content.pace_index`)."""
         c = terms.content
         price, pace = 1.0, 1.0
         if payers is not None:
             price = content.market_price_index(payers, c.market_price_elasticity)
-            pace = content.pace_index(self.leaders_catalogue(terms, payers), c.keep_pace_share)
+            if leaders is None:
+                leaders = self.leaders_catalogue(terms, payers)
+            pace = content.pace_index(leaders, c.keep_pace_share)
         return content.content_plan(
             c,
             terms.rules,
@@ -205,7 +208,8 @@ class OwnService(EntryMode):
             pricing.reference_price_cny_month, mkt.price_war_cut, launch, months, level
         )
         price = market.price_factor(list_price * followed, reference, mkt.price_elasticity)
-        plan = self.content_plan(terms, launch, payers)
+        leaders = self.leaders_catalogue(terms, payers)
+        plan = self.content_plan(terms, launch, payers, leaders)
         amort = content.amortise(plan.cash, terms.content.amortisation_months)
         t = np.arange(months).reshape(1, -1)
         start = terms.horizon.start_month
@@ -225,8 +229,7 @@ class OwnService(EntryMode):
             users=users,
             payers=payers,
             price=price,
-            reference_titles=column(mkt.reference_catalogue_titles)
-            * self.leaders_catalogue(terms, payers),
+            reference_titles=column(mkt.reference_catalogue_titles) * leaders,
             plan=plan,
             revenue_per_sub=revenue_cny * followed / column(pricing.fx_cny_per_usd),
             delivery_per_sub=column(fin.delivery_usd_per_sub_month) * costs
@@ -287,7 +290,9 @@ class OwnService(EntryMode):
         ops = operating.operate(
             paths,
             months,
-            full=not plan_only,
+            # the lines only where a result shows them (not for a plan, a training
+            # path's exit problem or a sweep point's cash flow)
+            full=not plan_only and (how is None or (how.lines and not how.collect)),
             normal=normal,
             # the catalogue on offer (crackdowns pull foreign titles) draws the market,
             # against the leaders' catalogue, which grows with the paying market

@@ -393,9 +393,11 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
                 rule=decision.rule,
                 plan=_service_plan(q, s, plan, never) if decision.rule == "fixed" else None,
                 fitted=None if fitted is None else fitted.services.get(s),
+                lines=not collect,  # training the switch reads only the values
             )
-        r = _service(terms, q, uniforms, how)
-        own.append(r)
+        r = _service(terms, q, uniforms, how, collect=collect)
+        if not collect:  # training the switch keeps only the values (memory, issue 25)
+            own.append(r)
         launch = np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,))
         launches.append(launch)
         # the licence until the launch; a contract signed after the switch bridges
@@ -580,7 +582,8 @@ def _service(terms: StagedTerms, q: Terms, uniforms, how, collect: bool = False)
     """The service of terms ``q`` (:func:`_start`) built over its own months, events
     drawn from the same paths' uniforms extended to them, then shown on the staged
     entry's horizon with the months after folded into the value beyond it
-    (:meth:`ModeResult.truncated`); in training, its exit problem."""
+    (:meth:`ModeResult.truncated`); in training, its exit problem, or its result
+    untruncated (only its values are read)."""
     u = None if uniforms is None else uniforms.extended(q.months)
     r = terms.target.build(q, u, how)
     return r if collect else r.truncated(terms.months, terms.finance.discount_rate_year)
