@@ -169,17 +169,19 @@ def published(
     >>> published(p).tolist()
     [[1.0, 1.0, 1.0, 1.0, 3.0, 3.0, 3.0, 6.0, 6.0, 6.0, 9.0, 9.0]]
     """
-    payers = np.asarray(payers_m, dtype=float)
+    payers = np.atleast_2d(np.asarray(payers_m, dtype=float))
     months = payers.shape[-1]
     t = np.arange(months)
     quarter_end = 3 * ((t - lag + 1) // 3) - 1  # last m <= t - lag with m % 3 == 2
     seen = np.where(quarter_end >= 0, quarter_end, 0)
-    figures = payers
+    # only the months a figure is read (month 0 and the quarter ends) are computed
+    read, at = np.unique(seen, return_inverse=True)
+    figures = payers[:, read]
     if error_uniforms is not None:
-        u = np.clip(np.asarray(error_uniforms, dtype=float)[:, :months], 1e-12, 1.0 - 1e-12)
-        figures = payers * np.exp(sd * ndtri(u))
-        figures[:, 0] = np.broadcast_to(payers, figures.shape)[:, 0]
-    return np.broadcast_to(figures, (max(figures.shape[0], 1), months))[:, seen]
+        u = np.asarray(error_uniforms, dtype=float)[:, read]
+        figures = figures * np.exp(sd * ndtri(np.clip(u, 1e-12, 1.0 - 1e-12)))
+        figures[:, read == 0] = payers[:, :1]  # month 0's market, known exactly
+    return figures[:, at]
 
 
 def price_factor(price: ArrayLike, reference_price: ArrayLike, elasticity: ArrayLike) -> FloatArray:

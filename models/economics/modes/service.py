@@ -382,7 +382,9 @@ class OwnService(EntryMode):
             risk,
             exit_cost,
             market=ops.market,
-            payers=market.published(base.payers, None if uniforms is None else uniforms.market),
+            payers=1.0  # what the reviews watch (a plan does not review)
+            if plan_only
+            else market.published(base.payers, None if uniforms is None else uniforms.market),
             subscribers=ops.subscribers,
             adds=ops.adds,
             amortisation=base.amortisation,
