@@ -388,10 +388,11 @@ def leaders_catalogue_index(
 
 
 def pace_index(leaders: FloatArray, keep_pace_share: ArrayLike) -> FloatArray:
-    """The multiple of its plan an own service buys in each month: the leaders'
-    catalogue against month 0's (:func:`leaders_catalogue_index`) to the power
-    ``content_keep_pace_share`` (0, the default: it buys the plan every year; 1: the
-    service keeps its catalogue against the leaders').
+    """The multiple of its plan an own service buys in each month, (paths, months): the
+    leaders' catalogue against month 0's (:func:`leaders_catalogue_index`) to the power
+    ``content_keep_pace_share`` (0, the default: it buys the plan every year, and ones
+    of shape (rows, 1) are returned; 1: the service keeps its catalogue against the
+    leaders').
 
     >>> pace_index(np.array([[1.0, 4.0]]), 0.5).tolist()
     [[1.0, 2.0]]

@@ -23,11 +23,43 @@ processes (a sweep's Dask workers) load it instead.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from numba import njit
+from numba.core.caching import NullCache
 from numpy.typing import ArrayLike
+
+
+def cache_keyed_on(dispatcher, *modules: ModuleType) -> None:
+    """Key numba's on-disk cache of ``dispatcher`` on the source of ``modules`` too.
+
+    numba finds a cached compilation by its own module's file stamp and its function's
+    bytecode; a function that inlines equations from other modules
+    (:func:`models.economics.operating.months`) would otherwise keep serving the old
+    machine code after one of those equations is edited (issue 25's review: a doubled
+    ``market.attractiveness`` left the operating months unchanged until the cache was
+    deleted). With their sources' hash in the key, an edit compiles afresh. If numba's
+    cache no longer has the hook used here, caching of ``dispatcher`` is turned off
+    (correct, at a compilation per process).
+    """
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    stamp = digest.hexdigest()
+    cache = getattr(dispatcher, "_cache", None)
+    own = getattr(cache, "_index_key", None)
+    if own is None:  # pragma: no cover (another numba)
+        dispatcher._cache = NullCache()
+        return
+
+    def key(sig, codegen):
+        return (*own(sig, codegen), stamp)
+
+    cache._index_key = key
 
 
 def grid(x: ArrayLike, paths: int, months: int) -> np.ndarray:

@@ -36,6 +36,7 @@ import numpy as np
 from numba import njit
 
 from models._arrays import FloatArray, column
+from models.economics import content, kernels, market, partner
 from models.economics.content import title_equivalents
 from models.economics.kernels import (
     _at,
@@ -75,7 +76,7 @@ def money(subs, adds, first, per_sub, dark, to_net, share, cac, winback, deliver
 
 
 # fmt: off
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")  # x / 0 is inf, as in numpy
 def months(
     approved, window, launch, log_kept, log_lasting,  # the catalogue
     domestic, originals, w_domestic, w_original, reference, elasticity,
@@ -170,6 +171,9 @@ def months(
         distressed, normal_year,
     )
 # fmt: on
+
+# the loop inlines equations from these modules: an edit of one must compile it afresh
+kernels.cache_keyed_on(months, content, kernels, market, partner)
 
 
 @dataclass(frozen=True)

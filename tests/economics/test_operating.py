@@ -218,3 +218,15 @@ def test_inputs_the_kernel_would_misread_are_refused(change, match):
             a[name] = value
     with pytest.raises(ValueError, match=match):
         operating.operate(PATHS, MONTHS, full=True, normal=False, **a)
+
+
+def test_a_leaders_catalogue_of_zero_caps_the_market_as_numpy_did():
+    """Division by zero gives inf, as in the numpy passes (numba's Python error model
+    raised ZeroDivisionError; issue 25's review), and the users cap the market."""
+    a = inputs(11, "drawn", True)
+    a["reference"] = np.zeros((PATHS, MONTHS))
+    got = operating.operate(PATHS, MONTHS, full=True, normal=False, **a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        want = service_numpy(a, normal=False)
+    np.testing.assert_allclose(got.market, want["market"], **TOL)
+    np.testing.assert_allclose(got.cash, want["cash"], **TOL)

@@ -1,0 +1,49 @@
+"""numba's on-disk cache and the compiled loops that inline other modules' equations
+(issue 25's review): after an edit of :func:`models.economics.market.attractiveness`,
+the operating months compile afresh instead of serving the cached old equation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RUN = """
+import numpy as np
+from models.economics import operating
+from tests.economics.test_operating import MONTHS, PATHS, inputs
+a = inputs(7, "drawn", True)
+a["users"] = np.full_like(a["users"], 1e9)  # the market is never capped by the users
+print(repr(float(operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market.sum())))
+"""
+
+
+def _market(copy: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    env.pop("NUMBA_CACHE_DIR", None)  # beside the copied modules
+    out = subprocess.run(
+        [sys.executable, "-c", RUN], cwd=copy, env=env, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def test_an_edited_equation_is_compiled_again_not_served_from_the_cache(tmp_path):
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "models", copy / "models", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tests", copy / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    before = _market(copy)
+    assert list((copy / "models" / "economics" / "__pycache__").glob("operating.months-*.nbi"))
+    assert _market(copy) == before  # served from the cache, the same machine code
+    source = copy / "models" / "economics" / "market.py"
+    text = source.read_text()
+    old = "return (_max(titles, 0.0) / reference) ** elasticity"
+    assert old in text
+    source.write_text(
+        text.replace(old, "return 2.0 * (_max(titles, 0.0) / reference) ** elasticity")
+    )
+    after = _market(copy)
+    assert after > 1.5 * before  # the doubled draw, not the cached equation
