@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from models.analysis import checks
-from models.economics import market
+from models.economics import operating
 from models.inputs.params import validate
 from models.inputs.scenario import load
 from tests.conftest import PLAN_YARDSTICK, ROOT
@@ -63,19 +63,17 @@ def test_a_check_where_nothing_moved_is_uninformative_not_held():
 
 def test_a_model_where_market_repels_demand_fails_its_check(monkeypatch):
     """The checks are not vacuous: make a larger market shrink demand and "more market"
-    fails on the committed values, which move although nothing is started."""
-    real = market.addressable_market
+    fails on the committed values, which move although nothing is started. (The
+    market's equation is compiled into an own service's months, so the share open to a
+    foreign service is inverted where the service hands it to them.)"""
+    real = operating.operate
 
-    def inverted(users, payer, foreign, price, catalogue):
-        return real(
-            users,
-            payer,
-            0.2 / np.maximum(np.asarray(foreign, dtype=float), 0.01) * 0.05,
-            price,
-            catalogue,
-        )
+    def inverted(*args, **arrays):
+        foreign = np.asarray(arrays["foreign_share"], dtype=float)
+        arrays["foreign_share"] = 0.2 / np.maximum(foreign, 0.01) * 0.05
+        return real(*args, **arrays)
 
-    monkeypatch.setattr(market, "addressable_market", inverted)
+    monkeypatch.setattr(operating, "operate", inverted)
     p = validate()
     more = next(r for r in checks.RELATIONS if r.name == "more market")
     found = more.check(p, checks._run(p))
@@ -101,12 +99,15 @@ def test_a_licence_priced_against_its_buyers_paying_users_fails_its_check(monkey
 
 
 def test_a_model_where_content_repels_demand_fails_its_check(monkeypatch):
-    real = market.catalogue_attractiveness
+    """More titles draw less: the catalogue's elasticity turned negative where an own
+    service hands it to its compiled months."""
+    real = operating.operate
 
-    def inverted(titles, reference, elasticity):
-        return 1.0 / np.maximum(real(titles, reference, elasticity), 1e-3)
+    def inverted(*args, **arrays):
+        arrays["elasticity"] = -np.asarray(arrays["elasticity"], dtype=float)
+        return real(*args, **arrays)
 
-    monkeypatch.setattr(market, "catalogue_attractiveness", inverted)
+    monkeypatch.setattr(operating, "operate", inverted)
     assert checks._content_draws_demand(validate()).status == checks.FAILS
 
 
