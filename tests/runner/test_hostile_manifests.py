@@ -432,6 +432,10 @@ def test_a_stopped_kernel_leaves_its_traceback_in_run_log_only(tmp_path, stop):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # a group of its own, as a terminal's job: Ctrl-C reaches all
+        # and Ctrl-C's default action, as a terminal's foreground job has it: a test run
+        # started in the background of a non-interactive shell inherits SIGINT ignored,
+        # and Python then never raises KeyboardInterrupt (the run went on to the end)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     if stop != "--timeout":
         log = tmp_path / "r" / "base"
