@@ -229,27 +229,24 @@ def abandonment(
     """
     cash = np.asarray(cash_usd_m, dtype=float)
     paths, months = cash.shape
-    h = np.broadcast_to(exit_hazard_month, cash.shape)
-    d = np.broadcast_to(discount_factors(rate_year, months), cash.shape)
-    x = np.broadcast_to(column(exit_cost_usd_m)[:, 0], (paths,))
-    w = np.broadcast_to(column(walk_away_usd_m)[:, 0], (paths,))
-    launch = np.broadcast_to(column(launch_month)[:, 0], (paths,))
     dates = np.asarray(decision_months, dtype=int)
     allowed = np.zeros(months, dtype=bool)
     allowed[dates[(dates >= 0) & (dates < months - 1)]] = True
-    u_next = d[:, -1] * np.broadcast_to(column(terminal_usd_m)[:, 0], (paths,))
-    stay = np.ones((paths, months), dtype=bool)  # go on after month t?
-    for t in range(months - 1, -1, -1):
-        forced_value = -d[:, t] * x
-        stop_cost = np.where(t >= launch, x, np.where(t >= start_month, w, 0.0))
-        leave_value = -d[:, t] * stop_cost
-        if allowed[t]:
-            stay[:, t] = u_next >= leave_value - 1e-12
-        cont = np.where(stay[:, t], u_next, leave_value)
-        u_next = d[:, t] * cash[:, t] + h[:, t] * forced_value + (1.0 - h[:, t]) * cont
-    first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1).astype(float)
-    if (dates == -1).any():  # the go decision before month 0: not starting is worth 0
-        declined = u_next < -1e-12
-        u_next = np.where(declined, 0.0, u_next)
-        first_leave = np.where(declined, -1.0, first_leave)
-    return u_next, first_leave
+
+    def per_path(x):
+        return kernels.grid(np.broadcast_to(column(x)[:, 0], (paths,)), paths, months)
+
+    return kernels.abandonment(
+        kernels.grid(cash, paths, months),
+        kernels.grid(np.broadcast_to(exit_hazard_month, cash.shape), paths, months),
+        kernels.grid(discount_factors(rate_year, months), paths, months),
+        per_path(exit_cost_usd_m),
+        per_path(walk_away_usd_m),
+        per_path(launch_month),
+        per_path(terminal_usd_m),
+        int(start_month),
+        allowed,
+        bool((dates == -1).any()),
+        paths,
+        months,
+    )

@@ -430,3 +430,50 @@ def policy_lines(
             c_amort[i, t] = m * a
             forced[i] += e * stays
     return operating, exit_costs, continuing, amort, c_exit, c_continuing, c_amort, forced
+
+
+@njit(cache=True, nogil=True)
+def abandonment(
+    cash,
+    hazard,
+    discount,
+    exit_cost,
+    walk_away,
+    launch,
+    terminal,
+    start,
+    allowed,
+    go,
+    paths,
+    months,
+):  # pragma: no cover (compiled)
+    """The backward induction of :func:`models.economics.finance.abandonment`, one path
+    at a time: ``(value, last_month)``, (paths,) each.
+
+    ``allowed`` (months,) marks the months at whose end the venture may stop; ``go``
+    whether not starting (worth 0) is a choice before month 0. A path stops at a
+    decision month when going on is worth less than stopping, by more than 1e-12 (a tie
+    goes on); its last month is the first such month, ``months - 1`` if none, -1 if it
+    does not start.
+    """
+    value = np.empty(paths)
+    last = np.empty(paths)
+    for i in range(paths):
+        x, w, first_paid = _at(exit_cost, i, 0), _at(walk_away, i, 0), _at(launch, i, 0)
+        u = _at(discount, i, months - 1) * _at(terminal, i, 0)
+        leaves = months - 1
+        for t in range(months - 1, -1, -1):
+            d, h = _at(discount, i, t), _at(hazard, i, t)
+            stop_cost = x if t >= first_paid else (w if t >= start else 0.0)
+            leave_value = -d * stop_cost
+            cont = u
+            if allowed[t] and not u >= leave_value - 1e-12:
+                cont = leave_value
+                leaves = t
+            u = d * _at(cash, i, t) + h * (-d * x) + (1.0 - h) * cont
+        if go and u < -1e-12:  # the go decision before month 0: not starting is worth 0
+            u = 0.0
+            leaves = -1
+        value[i] = u
+        last[i] = leaves
+    return value, last

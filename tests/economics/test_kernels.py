@@ -389,3 +389,60 @@ def test_policy_lines_kernel_matches_the_numpy_passes(drawn, start):
         np.testing.assert_allclose(g, w, **TOL)
     # what moved: a forced exit, a walk-away, a voluntary exit and a horizon value
     assert (got[1] < 0).any() and (got[2] > 0).any() and got[7].max() > 0
+
+
+def abandonment_numpy(cash, h, d, x, w, launch, terminal, start, dates):
+    """finance.abandonment's backward induction as numpy passes, before issue 25."""
+    paths, months = cash.shape
+    h = np.broadcast_to(h, cash.shape)
+    d = np.broadcast_to(d, cash.shape)
+    x, w, launch, terminal = (
+        np.broadcast_to(column(v)[:, 0], (paths,)) for v in (x, w, launch, terminal)
+    )
+    allowed = np.zeros(months, dtype=bool)
+    allowed[dates[(dates >= 0) & (dates < months - 1)]] = True
+    u_next = d[:, -1] * terminal
+    stay = np.ones((paths, months), dtype=bool)
+    for t in range(months - 1, -1, -1):
+        forced_value = -d[:, t] * x
+        stop_cost = np.where(t >= launch, x, np.where(t >= start, w, 0.0))
+        leave_value = -d[:, t] * stop_cost
+        if allowed[t]:
+            stay[:, t] = u_next >= leave_value - 1e-12
+        cont = np.where(stay[:, t], u_next, leave_value)
+        u_next = d[:, t] * cash[:, t] + h[:, t] * forced_value + (1.0 - h[:, t]) * cont
+    first_leave = np.where(~stay.all(axis=1), np.argmin(stay, axis=1), months - 1).astype(float)
+    if (dates == -1).any():
+        declined = u_next < -1e-12
+        u_next = np.where(declined, 0.0, u_next)
+        first_leave = np.where(declined, -1.0, first_leave)
+    return u_next, first_leave
+
+
+@pytest.mark.parametrize("go", [True, False])
+@pytest.mark.parametrize("shapes", ["scalars", "per_path"])
+def test_abandonment_kernel_matches_the_numpy_loop(go, shapes):
+    """Stopping at reviews before and after the launch, never starting, a forced-exit
+    hazard in a row or per path, a value at the horizon: bitwise the numpy passes."""
+    from models.economics.finance import abandonment, discount_factors
+
+    gen = np.random.default_rng(7 + go)
+    cash = gen.normal(0.0, 10.0, (PATHS, MONTHS))
+    cash[:5] -= 15.0  # paths that lose: they stop or never start
+    dates = np.array(([-1] if go else []) + list(range(5, MONTHS, 6)))
+    if shapes == "scalars":
+        h, x, w, launch, terminal, rate = gen.uniform(0, 0.02, (1, MONTHS)), 5.0, 1.0, 9, 40.0, 0.1
+    else:
+        h = gen.uniform(0, 0.02, (PATHS, MONTHS))
+        x, w, terminal = per_path(0, 20), per_path(0, 5), rng.uniform(-50, 300, PATHS)
+        launch, rate = np.rint(per_path(0, 20)), per_path(0.05, 0.2)
+    start = 3
+    got = abandonment(cash, h, x, rate, dates, terminal, launch, start, w)
+    want = abandonment_numpy(
+        cash, h, discount_factors(rate, MONTHS), x, w, launch, terminal, start, dates
+    )
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    # what moved: paths that stop early, run to the horizon, and (with a go) do not start
+    assert ((got[1] >= 0) & (got[1] < MONTHS - 1)).any() and (got[1] == MONTHS - 1).any()
+    assert (got[1] == -1).any() == go
