@@ -229,6 +229,11 @@ def abandonment(
     """
     cash = np.asarray(cash_usd_m, dtype=float)
     paths, months = cash.shape
+    if months < 1 or start_month != int(start_month):
+        raise ValueError(
+            f"abandonment: {months} months from start month {start_month!r}; expected at "
+            "least one month and a whole start month"
+        )
     dates = np.asarray(decision_months, dtype=int)
     allowed = np.zeros(months, dtype=bool)
     allowed[dates[(dates >= 0) & (dates < months - 1)]] = True

@@ -159,3 +159,12 @@ def test_the_terminal_value_enters_the_exit_decision():
     assert last[0] == 23
     d = (1.1) ** (-(np.arange(24) + 1) / 12)
     assert value[0] == pytest.approx(-d.sum() + d[-1] * 100.0)
+
+
+def test_abandonment_refuses_no_months_and_a_fractional_start():
+    """The compiled induction does not check bounds, and compares months as whole
+    numbers: an empty horizon or a start month of 3.5 is refused (issue 25's review)."""
+    with pytest.raises(ValueError, match="at least one month"):
+        abandonment(np.zeros((2, 0)), 0.0, 0.0, 0.0, [])
+    with pytest.raises(ValueError, match="whole start month"):
+        abandonment(np.zeros((1, 6)), 0.0, 0.0, 0.0, [3], start_month=3.5)
