@@ -26,6 +26,7 @@ groups`); it is handed a :class:`Terms` bundle with those groups and no others.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Self
 
@@ -85,6 +86,9 @@ class PathValues:
         self.review_months = int(params.decision_review_months)
         #: whether each mode's go decision is on its clock (False: taken as started)
         self.go = True
+        #: results of pure functions of these values, shared by every mode's terms read
+        #: from them (:meth:`Terms.shared`): the market each mode reads is computed once
+        self.memo: dict[Any, list] = {}
 
     def get(self, name: str) -> Value:
         """The value of parameter ``name``: a (paths, 1) column where drawn."""
@@ -399,7 +403,9 @@ class Terms:
 
     ``cache`` holds the parts of a mode that no event changes, shared by its planning
     and drawn passes; ``extra`` holds per-path state a mode attaches (a staged entry's
-    ``eased`` flag), subset with the paths by :meth:`rows`.
+    ``eased`` flag), subset with the paths by :meth:`rows`; ``memo`` the results of
+    :meth:`shared`, common to the terms of every mode read from the same
+    :class:`PathValues`.
     """
 
     def __init__(
@@ -409,6 +415,7 @@ class Terms:
         groups: dict[str, Group],
         exposure: Exposure | None = None,
         extra: dict[str, Any] | None = None,
+        memo: dict[Any, list] | None = None,
     ) -> None:
         self.mode = mode
         self.horizon = horizon
@@ -416,6 +423,7 @@ class Terms:
         self._groups = groups
         self.extra = dict(extra or {})
         self.cache: dict[str, Any] = {}
+        self.memo: dict[Any, list] = {} if memo is None else memo
 
     @classmethod
     def read(
@@ -431,7 +439,30 @@ class Terms:
             Horizon.read(values),
             {g.attribute(): g.read(values) for g in groups},
             None if exposure is None else Exposure.read(values, exposure),
+            memo=values.memo,
         )
+
+    def shared(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)``, computed once for the same arguments by the terms of every mode
+        read from the same :class:`PathValues` (a Monte Carlo chunk's five modes, a
+        staged entry's legs and services): ``fn`` must be a pure function of its
+        arguments. Arguments are the same when they are the same objects (arrays: a
+        drawn column is one array for every mode), equal numbers or text, or groups
+        whose fields are the same. The arrays it returns, and those it was given, are
+        made read-only: other modes read the first, and the second are the key, so a
+        write into either raises instead of serving a stale result.
+        """
+        entries = self.memo.setdefault(fn, [])
+        for seen, result in entries:
+            if len(seen) == len(args) and all(map(_same, seen, args)):
+                return result
+        result = fn(*args)
+        # an array written in place after this would leave a stale result: arguments
+        # and results are frozen, so that such a write fails loudly instead
+        for a in (*_arrays(args), *_arrays(result if isinstance(result, tuple) else (result,))):
+            a.flags.writeable = False
+        entries.append((args, result))
+        return result
 
     def __getattr__(self, name: str) -> Group:
         groups = self.__dict__.get("_groups", {})
@@ -462,6 +493,7 @@ class Terms:
             changes.get("groups", self._groups),
             changes.get("exposure", self.exposure),
             changes.get("extra", self.extra),
+            memo=self.memo,
         )
 
     def replaced(self, **groups: Group) -> Terms:
@@ -499,6 +531,32 @@ class Terms:
             None if self.exposure is None else self.exposure.rows(index, paths),
             extra,
         )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two arguments of :meth:`Terms.shared` are the same (see there): the
+    same object, equal numbers of one type and sign (0.0 is not -0.0) or text, or
+    groups whose fields are."""
+    if isinstance(a, Group) or isinstance(b, Group):
+        return type(a) is type(b) and all(
+            _same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a)
+        )
+    if a is b:
+        return True
+    if type(a) is not type(b) or not isinstance(a, int | float | str):
+        return False
+    return a == b and (not isinstance(a, float) or math.copysign(1.0, a) == math.copysign(1.0, b))
+
+
+def _arrays(items: tuple) -> list[np.ndarray]:
+    """The arrays among ``items``, and in the fields of the groups among them."""
+    out = []
+    for x in items:
+        if isinstance(x, Group):
+            out += _arrays(tuple(getattr(x, f.name) for f in fields(x)))
+        elif isinstance(x, np.ndarray):
+            out.append(x)
+    return out
 
 
 #: The groups' attributes on :class:`Terms`.

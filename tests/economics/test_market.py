@@ -189,3 +189,46 @@ def test_the_leaders_raise_prices_only_once_the_paying_market_levels_off():
         )[0, 0]
         == 0.0
     )
+
+
+def test_every_mode_of_a_run_reads_one_market_computed_once(monkeypatch):
+    """Terms.shared: the modes read from the same drawn values share the market (one
+    call), a different market (a replaced group, another run's values) is computed
+    afresh, and what is shared cannot be written by one mode under another's feet."""
+    from models.economics.modes import MODES
+    from models.uncertainty import montecarlo
+
+    p = validate()
+    values = PathValues(p, montecarlo.draw_inputs(p, 16))
+    calls = []
+    real = market.users_and_payers
+    monkeypatch.setattr(
+        market, "users_and_payers", lambda m, n: calls.append(n) or real(m, n), raising=True
+    )
+    fn = market.users_and_payers
+    solo, partner = MODES["solo"].terms(values), MODES["partner"].terms(values)
+    _, payers = solo.shared(fn, solo.market, p.months)
+    again = partner.shared(fn, partner.market, p.months)
+    assert again[1] is payers and calls == [p.months]
+    assert payers.shape == (16, p.months) and np.ptp(payers[:, -1]) > 0  # drawn per path
+    with pytest.raises(ValueError, match="read-only"):
+        payers[0, 0] = 0.0
+    drawn = [v for v in vars(solo.market).values() if isinstance(v, np.ndarray)]
+    assert drawn and not any(v.flags.writeable for v in drawn)  # the key cannot go stale
+    # another horizon, another market, other values: each computed
+    partner.shared(fn, partner.market, p.months + 12)
+    bigger = partner.market.replaced(payer_headroom=3.0)
+    moved = partner.replaced(market=bigger).shared(fn, bigger, p.months)
+    other = MODES["solo"].terms(PathValues(p, montecarlo.draw_inputs(p, 16)))
+    other.shared(fn, other.market, p.months)
+    assert calls == [p.months, p.months + 12, p.months, p.months]
+    # numbers are the same when equal, of one type and sign
+    seen = []
+
+    def record(x):
+        return seen.append(x) or np.array([x])
+
+    for x in (0.0, 0.0, -0.0, 0, True, np.float64(0.0), 0.5, 0.5):
+        solo.shared(record, x)
+    assert [repr(x) for x in seen] == ["0.0", "-0.0", "0", "True", "np.float64(0.0)", "0.5"]
+    assert not np.allclose(moved[1], payers)

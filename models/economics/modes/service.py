@@ -190,12 +190,14 @@ class OwnService(EntryMode):
         set-up costs: everything that no event changes."""
         months = terms.months
         mkt, pricing, fin = terms.market, terms.pricing, terms.finance
-        users, payers = market.users_and_payers(mkt, months)
+        # the market is the same for every mode of a run: computed once (Terms.shared)
+        users, payers = terms.shared(market.users_and_payers, mkt, months)
         list_price, revenue_cny = price_and_revenue(pricing)
         # the leaders raise their prices once the paying market levels off; the streamer
         # passes on its share of the rises to its own price and to what it collects
         # (ref 1.27)
-        mature = market.maturity_month(
+        mature = terms.shared(
+            market.maturity_month,
             mkt.svod_payer_share,
             mkt.payer_headroom,
             mkt.payer_diffusion_rate_year,

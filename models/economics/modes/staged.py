@@ -187,7 +187,7 @@ class StagedTerms(Terms):
     scenario's value (``target_delay``: the switch dates are the same on every path)."""
 
     def __init__(self, own: Terms, licence: Terms, service: Terms, target, target_delay):
-        super().__init__(own.mode, own.horizon, own._groups, own.exposure, own.extra)
+        super().__init__(own.mode, own.horizon, own._groups, own.exposure, own.extra, memo=own.memo)
         self.licence = licence
         self.service = service
         self.target = target
@@ -378,7 +378,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     refund_cash = sum(refunds.values()) if refunds else None
     lic_alive = np.broadcast_to(lic.survival, (paths, months))
 
-    _, payers = market.users_and_payers(terms.licence.market, months)
+    _, payers = terms.shared(market.users_and_payers, terms.licence.market, months)
     payers = market.published(payers, uniforms.market if drawn else None)
     own, launches, values = [], [], {k: [] for k in reviews.RULES}
     feats, eased_flags = [], []
