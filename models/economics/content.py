@@ -439,7 +439,7 @@ def foreign_on_offer(
 
     Each content year's titles go on offer at its start (``launch + 12 k``) for
     ``window`` years and lose to the crackdowns from then on, and to the lasting part
-    of those before (:func:`models.economics.events.kept_since`). ``log_kept`` and
+    of those before (:func:`models.economics.kernels.log_cut_before`). ``log_kept`` and
     ``log_lasting`` are the risk's
     :attr:`~models.economics.events.ServiceRisk.log_kept` and ``log_lasting``.
 

@@ -16,7 +16,8 @@ content crackdown
     ``regulation_crackdown_catalogue_loss`` of the foreign titles on offer, in every
     mode: an own service's catalogue (and so its market) and a licence's fees lose them
     from the month of the event on. Titles bought or licensed later lose only the part
-    of the cut that lasts (``regulation_crackdown_persistence``; :func:`kept_since`):
+    of the cut that lasts (``regulation_crackdown_persistence``;
+    :func:`models.economics.kernels.log_cut_before`):
     the catalogue recovers that much as windows and contracts renew.
 partner distress
     The partner falls into financial distress, as LeEco did in November 2016 (ref 4.7):
@@ -187,10 +188,11 @@ class ServiceRisk:
     catalogue : ndarray
         Share of a catalogue on offer since month 0 still on offer in month ``t``
         (content crackdowns); titles first on offer later lose only to the crackdowns
-        after that (:func:`kept_since`).
+        after that (:func:`models.economics.kernels.log_cut_before`).
     log_kept : ndarray
         Its logarithm (finite even when a crackdown pulls every title), from which
-        :func:`kept_since` reads what the crackdowns between two months took.
+        :func:`models.economics.kernels.log_cut_before` reads what the crackdowns
+        between two months took.
     log_lasting : ndarray
         Log of the share of later titles the crackdowns up to month ``t`` still cut
         (``regulation_crackdown_persistence`` of each cut lasts).
@@ -255,42 +257,6 @@ def expected_catalogue(
 ) -> FloatArray:
     """Expected catalogue share after Bernoulli crackdowns: ``(1 - h L) ** (t + 1)``."""
     return np.exp(expected_log_kept(crackdown_hazard_month, loss, months))
-
-
-def kept_since(
-    log_kept: FloatArray, start: ArrayLike, log_lasting: FloatArray | None = None
-) -> FloatArray:
-    """Share of titles first on offer in month ``start`` that crackdowns leave on offer
-    in month ``t``, (rows, months).
-
-    A crackdown pulls titles on offer when it happens (those of months ``start`` to
-    ``t``: ``log_kept``); of those before ``start``, only the part that lasts
-    (``log_lasting``, :attr:`ServiceRisk.log_lasting`) cuts titles bought or licensed
-    later, which otherwise pass the rules of their day: a crackdown in month 1 cuts a
-    contract signed in month 150 by its lasting part only (issue 20's reviews).
-    ``start`` (rows or 1, months or 1) is at most ``t`` where it is read.
-
-    >>> lk = np.log(np.array([[1.0, 0.9, 0.9, 0.81]]))  # crackdowns in months 1 and 3
-    >>> kept_since(lk, np.array([[0, 0, 2, 2]])).round(2).tolist()
-    [[1.0, 0.9, 1.0, 0.9]]
-    >>> ll = np.log(np.array([[1.0, 0.95, 0.95, 0.9025]]))  # half of each cut lasts
-    >>> kept_since(lk, np.array([[0, 0, 2, 2]]), ll).round(3).tolist()
-    [[1.0, 0.9, 0.95, 0.855]]
-    """
-    lk = np.asarray(log_kept, dtype=float)
-    start = np.asarray(start)
-    months = lk.shape[1]
-    rows = max(lk.shape[0], np.shape(start)[0] if start.ndim == 2 else 1)
-    if log_lasting is not None:
-        rows = max(rows, np.shape(log_lasting)[0])
-    lk = np.broadcast_to(lk, (rows, months))
-    at = np.broadcast_to(np.clip(start - 1, 0, months - 1), (rows, months)).astype(int)
-    since = np.broadcast_to(start, (rows, months)) >= 1
-    before = np.where(since, np.take_along_axis(lk, at, axis=1), 0.0)
-    if log_lasting is not None:
-        ll = np.broadcast_to(np.asarray(log_lasting, dtype=float), (rows, months))
-        before = before - np.where(since, np.take_along_axis(ll, at, axis=1), 0.0)
-    return np.exp(lk - before)
 
 
 def steady_kept(crackdown_hazard_month: ArrayLike, loss: ArrayLike, life_months: ArrayLike):

@@ -187,6 +187,24 @@ def suspensions(u, hazard, duration, start, paths, months):  # pragma: no cover 
 
 
 @njit(inline="always", cache=True)
+def log_cut_before(log_kept, log_lasting, i, start, months):
+    """What the crackdowns before month ``start`` took of titles first on offer then,
+    in logarithms, on path ``i``: only the part that lasts (``log_kept - log_lasting``
+    of month ``start - 1``; 0 before any month has passed, ``start < 1``).
+
+    Titles on offer since ``start`` keep ``exp(log_kept[t] - log_cut_before)`` in month
+    ``t``: a crackdown pulls the titles on offer when it happens, and of those before
+    ``start`` only its lasting part cuts titles bought or licensed later, which
+    otherwise pass the rules of their day (issue 20's reviews; ``log_lasting``,
+    :attr:`models.economics.events.ServiceRisk.log_lasting`).
+    """
+    if start < 1.0:
+        return 0.0
+    a = int(min(start - 1.0, months - 1.0))
+    return _at(log_kept, i, a) - _at(log_lasting, i, a)
+
+
+@njit(inline="always", cache=True)
 def year_on_offer(approved, row, launch, window, log_kept, log_lasting, i, k, anchor, months):
     """Approved foreign titles on offer in content year ``k`` of path ``i`` (counted
     from the launch), as kept by the crackdowns up to a month whose ``log_kept`` is
@@ -194,9 +212,8 @@ def year_on_offer(approved, row, launch, window, log_kept, log_lasting, i, k, an
 
     In content year ``k`` the titles bought for year ``v = k - j`` are in their
     ``(j + 1)``-th year on offer while ``j < window``; since they went on offer in month
-    ``s = max(launch + 12 v, 0)``, crackdowns have kept ``exp(anchor - log_kept[s - 1] +
-    log_lasting[s - 1])`` of them (all of them before any month has passed: ``s < 1``;
-    :func:`models.economics.events.kept_since`).
+    ``s = max(launch + 12 v, 0)``, crackdowns have kept ``exp(anchor - before)`` of
+    them, ``before`` what those before ``s`` took (:func:`log_cut_before`).
     """
     years = approved.shape[1]
     total = 0.0
@@ -205,10 +222,7 @@ def year_on_offer(approved, row, launch, window, log_kept, log_lasting, i, k, an
         v = k - j
         titles = approved[row, int(min(v, years - 1.0))]
         start = _max(launch + 12.0 * v, 0.0)
-        before = 0.0
-        if start >= 1.0:
-            a = int(min(start - 1.0, months - 1.0))
-            before = _at(log_kept, i, a) - _at(log_lasting, i, a)
+        before = log_cut_before(log_kept, log_lasting, i, start, months)
         total += titles * math.exp(anchor - before)
         j += 1
     return total

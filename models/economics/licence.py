@@ -31,16 +31,38 @@ the buyer's distress
     (:mod:`models.economics.events`): a platform's cash crisis hits a partner and a
     licensee in the same futures.
 
-All amounts are US$ m, arrays shaped (paths, months) unless said otherwise.
+All amounts are US$ m, arrays shaped (paths, months) unless said otherwise. The
+equations are scalar compiled functions of one month of one path (:func:`demand`,
+:func:`contract_at`, :func:`fee_per_title`, :func:`payments`, :func:`no_distress`,
+:func:`unearned_at`), composed by one loop over each path's months (:func:`months`,
+called through :func:`schedule`); :func:`demand_factor` and :func:`contract_index`
+apply the same functions to arrays.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import njit, vectorize
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from models._arrays import FloatArray, column, month_index
+from models.economics import kernels
+from models.economics.kernels import _at, _max
+
+
+@njit(inline="always", cache=True)
+def demand(payers, reference, elasticity):
+    """How much more a buyer pays than in the market where the fee was observed, one
+    month of one path: ``(payers / reference) ** elasticity`` (:func:`demand_factor`)."""
+    return (_max(payers, 0.0) / reference) ** elasticity
+
+
+#: compiled for float64 at import: a lazy ufunc compiled by two threads at once warns
+_F3 = ["float64(float64, float64, float64)"]
+_demand = vectorize(_F3, cache=True)(demand.py_func)
 
 
 def demand_factor(payers_m: ArrayLike, reference_m: ArrayLike, elasticity: ArrayLike) -> FloatArray:
@@ -58,16 +80,36 @@ def demand_factor(payers_m: ArrayLike, reference_m: ArrayLike, elasticity: Array
     """
     pool = np.asarray(payers_m, dtype=float)
     pool = pool if np.ndim(pool) == 2 else column(pool)
-    return (np.maximum(pool, 0.0) / column(reference_m)) ** column(elasticity)
+    return _demand(pool, column(reference_m), column(elasticity))
+
+
+@njit(inline="always", cache=True)
+def contract_at(t, first, term):
+    """The contract running in month ``t`` (0 the first) and the month within it,
+    ``(k, m)``; ``(-1, -1)`` before the first signing, in month ``first``. Contracts
+    last ``term`` months (at least one)."""
+    since = t - first
+    if since >= 0.0:
+        k = np.floor(since / _max(term, 1.0))
+        return k, since - k * _max(term, 1.0)
+    return -1.0, -1.0
+
+
+@vectorize(_F3, cache=True)
+def _contract_number(t, first, term):
+    return contract_at(t, first, term)[0]
+
+
+@vectorize(_F3, cache=True)
+def _month_in_contract(t, first, term):
+    return contract_at(t, first, term)[1]
 
 
 def contract_index(first_month: ArrayLike, term_months: ArrayLike, months: int):
     """Which contract runs in each month (0 the first, -1 before the first signing) and
-    the month within it, (paths, months) each."""
-    since = month_index(months) - column(first_month)
-    term = np.maximum(column(term_months), 1.0)
-    k = np.where(since >= 0, np.floor(since / term), -1.0)
-    return k, np.where(since >= 0, since - k * term, -1.0)
+    the month within it, (paths, months) each (:func:`contract_at`)."""
+    t, first, term = month_index(months), column(first_month), column(term_months)
+    return _contract_number(t, first, term), _month_in_contract(t, first, term)
 
 
 def contracts(first_month: ArrayLike, term_months: ArrayLike, months: int) -> int:
@@ -106,99 +148,166 @@ def renegotiation(
     return np.exp(np.cumsum(step, axis=1))
 
 
-def per_contract(values: FloatArray, k: FloatArray) -> FloatArray:
-    """``values`` (paths or 1, contracts) read in each month's contract ``k`` (0 before
-    the first)."""
-    idx = np.clip(k, 0, values.shape[1] - 1).astype(int)
-    rows = max(values.shape[0], idx.shape[0])
-    v = np.broadcast_to(values, (rows, values.shape[1]))
-    return np.take_along_axis(v, np.broadcast_to(idx, (rows, idx.shape[1])), axis=1)
+@njit(inline="always", cache=True)
+def fee_per_title(fee, growth, payers, reference, elasticity, t):
+    """The fee per title-year of a contract signed in month ``t``, before its
+    renegotiations, US$ m: the sourced price (``fee``) grown by ``growth`` a year and
+    scaled by the buyer's :func:`demand` (``payers`` that month)."""
+    return fee * (1.0 + growth) ** (t / 12.0) * demand(payers, reference, elasticity)
 
 
-def contract_value(
-    price_at_signing: FloatArray,
-    titles: ArrayLike,
-    term_months: ArrayLike,
-    k: FloatArray,
-) -> FloatArray:
-    """Value of the contract running in each month: approved titles x the fee per
-    title-year at its signing x its years; 0 before the first signing.
-    ``price_at_signing`` is the fee per title-year in each month, of which the month a
-    contract is signed is read."""
-    return np.where(k >= 0, column(titles) * price_at_signing * column(term_months) / 12.0, 0.0)
-
-
-def signing_price(
-    price: FloatArray, first_month: ArrayLike, term_months: ArrayLike, k: FloatArray
-) -> FloatArray:
-    """A monthly price series read at the month the running contract was signed."""
-    months = k.shape[1]
-    start = column(first_month) + np.maximum(k, 0.0) * column(term_months)
-    at = np.clip(start, 0, months - 1).astype(int)
-    rows = max(price.shape[0], at.shape[0])
-    p = np.broadcast_to(price, (rows, months))
-    return np.take_along_axis(p, np.broadcast_to(at, (rows, months)), axis=1)
-
-
-def payments(value: FloatArray, m: FloatArray, term_months: ArrayLike, upfront_share: ArrayLike):
-    """Payments of each month, split into (at signing, instalment): ``upfront_share`` of
-    the contract's value in its first month, the rest in equal monthly instalments over
-    its term."""
-    a = column(upfront_share)
-    upfront = np.where(m == 0, a * value, 0.0)
-    instalment = np.where(m >= 0, (1.0 - a) * value / np.maximum(column(term_months), 1.0), 0.0)
+@njit(inline="always", cache=True)
+def payments(value, m, term, upfront_share):
+    """Payments of a contract worth ``value`` in its month ``m`` (-1 before the first
+    signing), split into ``(at signing, instalment)``: ``upfront_share`` of its value in
+    its first month, the rest in equal monthly instalments over its ``term``."""
+    upfront = upfront_share * value if m == 0.0 else 0.0
+    instalment = (1.0 - upfront_share) * value / _max(term, 1.0) if m >= 0.0 else 0.0
     return upfront, instalment
 
 
-def earning(price: FloatArray, shock: FloatArray, titles: ArrayLike, k: FloatArray):
-    """What the licence earns a month at today's price (the price a contract signed
-    now would fetch, with the path's renegotiations so far): the fee income of a
-    normalised year, whatever the month of the horizon or the term; 0 before the first
-    signing."""
-    return np.where(k >= 0, column(titles) * price * shock / 12.0, 0.0)
+@njit(inline="always", cache=True)
+def no_distress(hazard, first, x):
+    """Probability that the buyer has not fallen into distress from the first signing
+    (month ``first``) to month ``x``: ``(1 - h) ** (x - first)``, ``h`` the monthly
+    ``hazard``. The probability that its first distress fell within the contract signed
+    in month ``s`` and before month ``t`` is ``S(s) - S(t)``."""
+    return (1.0 - hazard) ** _max(x - first, 0.0)
 
 
-def distressed_share_expected(
-    hazard_month: ArrayLike, first_month: ArrayLike, term_months: ArrayLike, k: FloatArray
-) -> FloatArray:
-    """Probability that the buyer's first distress fell within the running contract
-    and before month ``t``: ``S(start of contract) - S(t)``, with ``S(x)`` the
-    probability of no distress from the first signing to month ``x``."""
-    months = k.shape[1]
-    first = column(first_month)
-    h = column(hazard_month)
-    t = month_index(months)
-    start = first + np.maximum(k, 0.0) * column(term_months)
+@njit(inline="always", cache=True)
+def unearned_at(value, m, term, upfront_share):
+    """The share of a contract's payment at signing that pays for the months after its
+    month ``m``: ``upfront_share x value x months left / term`` (0 before the first
+    signing). Read in the final month, it was received within the horizon and is not
+    to be counted again in the value beyond it; read in the month before a contract
+    ends early (a staged entry's own service launching mid-term), it is refunded.
 
-    def survival(x):
-        return (1.0 - h) ** np.maximum(x - first, 0.0)
-
-    return np.where(k >= 0, survival(start) - survival(t), 0.0)
-
-
-def distressed_share_drawn(
-    distress_month: ArrayLike, first_month: ArrayLike, term_months: ArrayLike, k: FloatArray
-) -> FloatArray:
-    """1 in the months after the buyer's distress (``distress_month``, per path) that
-    fall within the same contract, else 0."""
-    months = k.shape[1]
-    d = column(distress_month)
-    t = month_index(months)
-    start = column(first_month) + np.maximum(k, 0.0) * column(term_months)
-    return ((k >= 0) & (d >= start) & (d < t)).astype(float)
-
-
-def unearned(value: FloatArray, m: FloatArray, term_months: ArrayLike, upfront_share):
-    """The share of the running contract's payment at signing that pays for the months
-    after each month, (paths, months): ``upfront_share x value x months left / term``.
-    Read in the final month, it was received within the horizon and is not to be
-    counted again in the value beyond it; read in the month before a contract ends
-    early (a staged entry's own service launching mid-term), it is refunded.
-
-    >>> m = np.arange(-1.0, 5.0).reshape(1, -1)  # signed in month 1, a 4-month term
-    >>> unearned(np.full((1, 6), 8.0), m, 4, 0.5)[0].tolist()
-    [0.0, 3.0, 2.0, 1.0, 0.0, 0.0]
+    >>> [unearned_at(8.0, m, 4.0, 0.5) for m in (-1.0, 0.0, 1.0, 2.0, 3.0)]
+    [0.0, 3.0, 2.0, 1.0, 0.0]
     """
-    term = np.maximum(column(term_months), 1.0)
-    left = np.where(m >= 0, np.maximum(term - 1.0 - m, 0.0), 0.0)
-    return column(upfront_share) * value * left / term
+    term = _max(term, 1.0)
+    left = _max(term - 1.0 - m, 0.0) if m >= 0.0 else 0.0
+    return upfront_share * value * left / term
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def months(
+    payers, fee, growth, reference, elasticity, first, term, shocks, titles, upfront_share,
+    hazard, distress_month, drawn, loss, log_kept, log_lasting, steady, lasting, rows, n_months,
+):  # pragma: no cover (compiled)  # fmt: skip
+    """A licence's fees month by month, one path at a time: ``(due, lost, earned,
+    unearned)``, (rows, months) each, US$ m VAT included (see :func:`schedule`).
+
+    Inputs are (1 or rows, 1 or months) grids (:func:`models.economics.kernels.grid`),
+    ``shocks`` (1 or rows, contracts) the renegotiation multipliers
+    (:func:`renegotiation`); ``drawn`` says whether ``distress_month`` (1 or rows, 1)
+    holds each path's month of the buyer's distress, or the ``hazard`` is expected.
+    """
+    due, lost = np.empty((rows, n_months)), np.empty((rows, n_months))
+    earned, unearned = np.empty((rows, n_months)), np.empty((rows, n_months))
+    price = np.empty(n_months)  # a contract's fee per title-year if signed in month t
+    survival = np.empty(n_months)  # no distress from the first signing to month t
+    kept_in = np.empty(n_months)  # the share kept of titles on offer since month t
+    contracts_n = shocks.shape[1]
+    # the price and the survival are rows unless an input of theirs is per path
+    price_rows = max(
+        payers.shape[0], fee.shape[0], growth.shape[0], reference.shape[0], elasticity.shape[0]
+    )
+    survival_rows = max(hazard.shape[0], first.shape[0])
+    for i in range(rows):
+        f, term_i, a = _at(first, i, 0), _at(term, i, 0), _at(upfront_share, i, 0)
+        titles_i, h, lgd = _at(titles, i, 0), _at(hazard, i, 0), _at(loss, i, 0)
+        d, normal, lasting_i = _at(distress_month, i, 0), _at(steady, i, 0), _at(lasting, i, 0)
+        if i == 0 or price_rows > 1:
+            fee_i, g = _at(fee, i, 0), _at(growth, i, 0)
+            ref, el = _at(reference, i, 0), _at(elasticity, i, 0)
+            for t in range(n_months):
+                price[t] = fee_per_title(fee_i, g, _at(payers, i, t), ref, el, float(t))
+        if not drawn and (i == 0 or survival_rows > 1):
+            for t in range(n_months):
+                survival[t] = no_distress(h, f, float(t))
+        row = i if shocks.shape[0] > 1 else 0
+        contract = -2.0  # the contract whose terms follow (none yet)
+        shock, start, value, survived = 1.0, 0.0, 0.0, 1.0
+        for t in range(n_months):
+            now = float(t)
+            k, m = contract_at(now, f, term_i)
+            if k != contract:  # a contract signed (or none yet): its price and value
+                contract = k
+                shock = shocks[row, int(min(max(k, 0.0), contracts_n - 1.0))]
+                start = f + max(k, 0.0) * term_i
+                at = int(min(max(start, 0.0), n_months - 1.0))
+                value = titles_i * (price[at] * shock) * term_i / 12.0 if k >= 0.0 else 0.0
+                survived = 1.0 if drawn else no_distress(h, f, start)
+            upfront, instalment = payments(value, m, term_i, a)
+            if k < 0.0:
+                hit = 0.0
+            elif drawn:
+                hit = 1.0 if d >= start and d < now else 0.0
+            else:
+                hit = survived - survival[t]
+            # a crackdown pulls titles of the running contract; the next contract
+            # licenses titles that pass the rules of its day (cut by the lasting part of
+            # earlier crackdowns only)
+            since = now - max(m, 0.0)
+            cut = _at(log_kept, i, t) - kernels.log_cut_before(
+                log_kept, log_lasting, i, since, n_months
+            )
+            kept = 1.0 if cut == 0.0 else math.exp(cut)
+            kept_in[t] = kept
+            due[i, t] = (upfront + instalment) * kept
+            lost[i, t] = instalment * hit * lgd * kept
+            # a normalised month: a contract signed now, on the titles the lasting part
+            # of the crackdowns so far leaves (``lasting``, the horizon's), as many as
+            # new crackdowns leave on average over its term (``steady``)
+            earning = titles_i * price[t] * shock / 12.0 if k >= 0.0 else 0.0
+            earned[i, t] = earning * normal * lasting_i
+            # what was paid at signing for the months after this one: as many titles as
+            # were on offer then (a later crackdown refunds nothing)
+            signing = int(max(now - max(m, 0.0), 0.0))
+            unearned[i, t] = unearned_at(value, m, term_i, a) * kept_in[signing]
+    return due, lost, earned, unearned
+
+
+kernels.cache_keyed_on(months, kernels)
+
+
+def schedule(n_months: int, *, distress_month: ArrayLike | None = None, **inputs: ArrayLike):
+    """A licence's fees: ``(due, lost, earned, unearned)``, (rows, months) each, US$ m VAT
+    included; ``rows`` the most rows among the inputs.
+
+    due
+        The payments at signing and the instalments, of the titles crackdowns left on
+        offer.
+    lost
+        The instalments a buyer in distress does not pay (``loss`` of those of the
+        contract in which its distress fell, after it): expected from the monthly
+        ``hazard`` where ``distress_month`` is None, else drawn (each path's month).
+    earned
+        What a normalised month earns at today's price (a contract signed now, with the
+        path's renegotiations so far), for the value beyond the horizon.
+    unearned
+        The payment at signing already received for the months after each month
+        (:func:`unearned_at`).
+
+    Keyword inputs (a number, a (rows, 1) column or a (rows, months) array):
+    ``payers`` (the buyer's paying users, millions), ``fee``, ``growth``, ``reference``,
+    ``elasticity`` (the price, :func:`fee_per_title`), ``first`` (the first signing),
+    ``term``, ``titles`` (approved titles a year), ``upfront_share``, ``hazard``,
+    ``loss``, ``log_kept`` and ``log_lasting`` (crackdowns,
+    :class:`models.economics.events.ServiceRisk`), ``steady`` and ``lasting`` (the
+    normalised month's share of titles kept); ``shocks`` (rows or 1, contracts), the
+    renegotiations (:func:`renegotiation`).
+    """
+    shocks = np.ascontiguousarray(np.atleast_2d(inputs.pop("shocks")), dtype=np.float64)
+    drawn = distress_month is not None
+    arrays = {**inputs, "distress_month": distress_month if drawn else 0.0}
+    rows = max(shocks.shape[0], *(np.shape(x)[0] if np.ndim(x) else 1 for x in arrays.values()))
+    grid = {k: kernels.grid(v, rows, n_months) for k, v in arrays.items()}
+    return months(
+        grid["payers"], grid["fee"], grid["growth"], grid["reference"], grid["elasticity"],
+        grid["first"], grid["term"], shocks, grid["titles"], grid["upfront_share"],
+        grid["hazard"], grid["distress_month"], drawn, grid["loss"], grid["log_kept"],
+        grid["log_lasting"], grid["steady"], grid["lasting"], rows, n_months,
+    )  # fmt: skip

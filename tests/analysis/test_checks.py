@@ -83,15 +83,17 @@ def test_a_model_where_market_repels_demand_fails_its_check(monkeypatch):
 def test_a_licence_priced_against_its_buyers_paying_users_fails_its_check(monkeypatch):
     """'More paying users' tests licensing on something that moves (the share open to a
     foreign service no longer enters a licence's price, so 'more market' would leave
-    it unmoved): price a contract against the buyer's paying users and it fails."""
+    it unmoved): price a contract against the buyer's paying users (the demand's
+    elasticity negated where the licence hands it to its compiled months) and it fails."""
     from models.economics import licence
 
-    real = licence.demand_factor
+    real = licence.schedule
 
-    def inverted(payers_m, reference_m, elasticity):
-        return 1.0 / np.maximum(real(payers_m, reference_m, elasticity), 1e-3)
+    def inverted(n_months, **inputs):
+        inputs["elasticity"] = -np.asarray(inputs["elasticity"], dtype=float)
+        return real(n_months, **inputs)
 
-    monkeypatch.setattr(licence, "demand_factor", inverted)
+    monkeypatch.setattr(licence, "schedule", inverted)
     p = validate()
     more = next(r for r in checks.RELATIONS if r.name == "more paying users")
     found = more.check(p, checks._run(p))

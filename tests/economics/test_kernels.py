@@ -4,13 +4,15 @@ shape the engine passes (scalars, per-path columns, full arrays, broadcast views
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from models._arrays import column, month_index
 from models.economics import kernels
 from models.economics.content import ContentPlan, by_month, foreign_on_offer, payments
-from models.economics.events import kept_since, suspensions
+from models.economics.events import suspensions
 from models.economics.finance import income_tax
 from models.economics.growth import bass_subscribers
 
@@ -76,6 +78,44 @@ def suspensions_numpy(u, hazard_month, duration_months, start):
     return dark, starts
 
 
+def kept_since_numpy(log_kept, start, log_lasting=None):
+    """Share of titles first on offer in month ``start`` that crackdowns leave on offer
+    in month ``t``, (rows, months): events.kept_since's numpy passes before issue 25
+    (now :func:`models.economics.kernels.log_cut_before`, composed by the loops)."""
+    lk = np.asarray(log_kept, dtype=float)
+    start = np.asarray(start)
+    months = lk.shape[1]
+    rows = max(lk.shape[0], np.shape(start)[0] if start.ndim == 2 else 1)
+    if log_lasting is not None:
+        rows = max(rows, np.shape(log_lasting)[0])
+    lk = np.broadcast_to(lk, (rows, months))
+    at = np.broadcast_to(np.clip(start - 1, 0, months - 1), (rows, months)).astype(int)
+    since = np.broadcast_to(start, (rows, months)) >= 1
+    before = np.where(since, np.take_along_axis(lk, at, axis=1), 0.0)
+    if log_lasting is not None:
+        ll = np.broadcast_to(np.asarray(log_lasting, dtype=float), (rows, months))
+        before = before - np.where(since, np.take_along_axis(ll, at, axis=1), 0.0)
+    return np.exp(lk - before)
+
+
+def test_what_the_crackdowns_before_a_start_took_by_hand():
+    """Crackdowns in months 1 and 3 (10 % each): titles on offer since month 2 lose
+    only the second, and of the first only the half that lasts."""
+    lk = np.log(np.array([[1.0, 0.9, 0.9, 0.81]]))
+    ll = np.log(np.array([[1.0, 0.95, 0.95, 0.9025]]))
+    starts = [0.0, 0.0, 2.0, 2.0]
+
+    def kept(lasting):
+        return [
+            round(math.exp(lk[0, t] - kernels.log_cut_before(lk, lasting, 0, s, 4)), 3)
+            for t, s in enumerate(starts)
+        ]
+
+    assert kept(np.zeros((1, 4))) == [1.0, 0.9, 1.0, 0.9]  # nothing lasts
+    assert kept(ll) == [1.0, 0.9, 0.95, 0.855]
+    assert kept_since_numpy(lk, np.array([starts]), ll).round(3).tolist() == [kept(ll)]
+
+
 def foreign_on_offer_numpy(plan, log_kept, log_lasting=None):
     """The numpy passes of content.foreign_on_offer before issue 25: one per year of
     the window, each gathering the titles and what crackdowns kept since their start."""
@@ -94,7 +134,7 @@ def foreign_on_offer_numpy(plan, log_kept, log_lasting=None):
         )
         on = (v >= 0) & (j < plan.window)
         start = np.maximum(plan.launch + 12.0 * v, 0.0)
-        out += np.where(on, titles * kept_since(log_kept, start, log_lasting), 0.0)
+        out += np.where(on, titles * kept_since_numpy(log_kept, start, log_lasting), 0.0)
     return out
 
 

@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 from scipy.special import ndtri
 
-from models.economics import events, licence
+from models._arrays import column, month_index
+from models.economics import events, licence, regulation
+from models.economics import market as mkt
+from models.economics.modes import license
 from models.economics.simulation import simulate
 from models.inputs.params import validate
 from tests.conftest import PLAN_YARDSTICK
@@ -320,3 +323,130 @@ def test_a_crackdown_pulls_titles_of_the_running_contract_and_its_lasting_part_l
     signings = [42, 78, 114]
     assert np.allclose(fees[signings], later * (0.3 * CONTRACT + instalment))
     assert np.allclose(np.delete(fees, [*range(42), *signings]), later * instalment)
+
+
+# --- the numpy passes of a licence's fees before issue 25: the oracle of licence.months ---
+
+
+def _np_contract_index(first_month, term_months, months):
+    since = month_index(months) - column(first_month)
+    term = np.maximum(column(term_months), 1.0)
+    k = np.where(since >= 0, np.floor(since / term), -1.0)
+    return k, np.where(since >= 0, since - k * term, -1.0)
+
+
+def _np_gather(values, at):
+    rows = max(values.shape[0], at.shape[0])
+    v = np.broadcast_to(values, (rows, values.shape[1]))
+    return np.take_along_axis(v, np.broadcast_to(at, (rows, at.shape[1])), axis=1)
+
+
+def fees_numpy(terms, risk, uniforms=None):
+    """Licensing.fees and licence's array functions at 54c8ea7, in one function."""
+    from tests.economics.test_kernels import kept_since_numpy
+
+    months = terms.months
+    lic, market, rules = terms.license, terms.market, terms.rules
+    launch = license.MODE.launch_month(terms)
+    term = column(lic.term_months)
+    k, m = _np_contract_index(launch, lic.term_months, months)
+    _, payers = mkt.users_and_payers(market, months)
+    pool = np.maximum(payers, 0.0)
+    demand = (pool / column(lic.reference_payers_m)) ** column(lic.demand_elasticity)
+    growth = (1.0 + column(lic.fee_growth_year)) ** (month_index(months) / 12.0)
+    price = column(lic.fee_usd_m_per_title) * growth * demand
+    renewal = None if uniforms is None else uniforms.renewal
+    shocks = licence.renegotiation(renewal, launch, lic.term_months, lic.renewal_sd_log, months)
+    shock = _np_gather(shocks, np.clip(k, 0, shocks.shape[1] - 1).astype(int))
+    start = column(launch) + np.maximum(k, 0.0) * term
+    at = np.clip(start, 0, months - 1).astype(int)
+    at_signing = _np_gather(price, at) * shock
+    titles = column(lic.titles_year) * column(rules.approval_pass_rate)
+    value = np.where(k >= 0, titles * at_signing * term / 12.0, 0.0)
+    a = column(lic.upfront_share)
+    upfront = np.where(m == 0, a * value, 0.0)
+    instalment = np.where(m >= 0, (1.0 - a) * value / np.maximum(term, 1.0), 0.0)
+    hazard = column(regulation.monthly_hazard(lic.buyer_distress_hazard_year))
+    t = month_index(months)
+    if uniforms is None:
+
+        def survival(x):
+            return (1.0 - hazard) ** np.maximum(x - column(launch), 0.0)
+
+        hit = np.where(k >= 0, survival(start) - survival(t), 0.0)
+    else:
+        first = events.first_event(
+            uniforms.distress, np.broadcast_to(hazard, (uniforms.paths, months)), launch
+        )
+        d = column(first)
+        hit = ((k >= 0) & (d >= start) & (d < t)).astype(float)
+    kept = kept_since_numpy(risk.log_kept, t - np.maximum(m, 0.0), risk.log_lasting)
+    due = (upfront + instalment) * kept
+    lost = instalment * hit * column(lic.loss_given_distress) * kept
+    steady = events.steady_kept(
+        regulation.monthly_hazard(rules.crackdown_hazard_year),
+        rules.crackdown_catalogue_loss,
+        lic.term_months,
+    )
+    lasting = np.exp(np.asarray(risk.log_lasting)[:, -1:])
+    earned = np.where(k >= 0, titles * price * shock / 12.0, 0.0) * steady * lasting
+    signing = np.maximum(t - np.maximum(m, 0.0), 0.0).astype(int)
+    kept_at_signing = _np_gather(kept, signing)
+    left = np.where(m >= 0, np.maximum(np.maximum(term, 1.0) - 1.0 - m, 0.0), 0.0)
+    unearned = a * value * left / np.maximum(term, 1.0) * kept_at_signing
+    return due, lost, earned, unearned
+
+
+ORACLE_CASES = {
+    "plain": {**PLAIN},
+    "everything moves": {
+        **PLAIN,
+        "market_user_growth_year": 0.08,
+        "market_payer_headroom": 3.0,
+        "license_fee_growth_year": 0.05,
+        "license_buyer_distress_hazard_year": 0.3,
+        "license_term_months": 24,
+        "regulation_crackdown_hazard_year": 0.4,
+        "regulation_crackdown_catalogue_loss": 0.3,
+        "regulation_crackdown_persistence": 0.5,
+        "content_lead_months": 7,
+    },
+    "short contracts, paid as they go": {
+        **PLAIN,
+        "license_term_months": 6,
+        "license_upfront_share": 0.0,
+        "license_buyer_distress_hazard_year": 0.5,
+        "regulation_crackdown_hazard_year": 0.3,
+    },
+    "the default scenario": {},
+}
+
+
+@pytest.mark.parametrize("case", list(ORACLE_CASES))
+@pytest.mark.parametrize("drawn", [False, True])
+def test_the_compiled_fees_equal_the_numpy_passes(case, drawn):
+    """licence.months on the scenario's values (expected events) and on 300 drawn paths
+    with their drawn inputs (every price, term and hazard per path where drawn) against
+    the numpy passes it replaced, within 1e-12 of each line's scale."""
+    from models.economics.terms import PathValues
+    from models.uncertainty import montecarlo
+
+    p = validate(ORACLE_CASES[case])
+    values = PathValues(p)
+    uniforms = None
+    if drawn:
+        draws = montecarlo.draw_inputs(p, 300)
+        uniforms = events.uniforms(p.seed, 0, 300, p.months)
+        values = PathValues(p, draws if draws.shape[1] else None, 300)
+    terms = license.MODE.terms(values)
+    got = license.MODE.fees(terms, license.MODE.risk(terms, uniforms), uniforms)
+    want = fees_numpy(terms, license.MODE.risk(terms, uniforms), uniforms)
+    for name, g, w in zip(("due", "lost", "earned", "unearned"), got, want, strict=True):
+        w = np.broadcast_to(w, g.shape)
+        scale = max(np.abs(w).max(), 1e-300)
+        assert np.abs(g - w).max() <= 1e-12 * scale, (name, np.abs(g - w).max(), scale)
+    # what moved: fees paid at signing and in instalments, and, where the case has
+    # them, the buyer's distress and crackdowns
+    due, lost = got[0], got[1]
+    assert (due > 0).any() and (got[3] > 0).any() == (terms.license.upfront_share > 0)
+    assert (lost > 0).any() == (np.max(terms.license.buyer_distress_hazard_year) > 0)

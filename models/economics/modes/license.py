@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models._arrays import FloatArray, column, month_index
+from models._arrays import FloatArray, column
 from models.economics import content, events, finance, licence, regulation
 from models.economics import market as mkt
 from models.economics.modes.base import EntryMode
@@ -71,60 +71,51 @@ class Licensing(EntryMode):
     def fees(self, terms: Terms, risk: events.ServiceRisk, uniforms=None):
         """The fees due, the share of them lost to the buyer's distress, the fees a
         normalised month earns at today's price, and the payment at signing already
-        received for the months after each month (:func:`models.economics.licence.unearned`):
-        ``(due, lost, earned, unearned)``, (paths, months) each, US$ m VAT included."""
+        received for the months after each month: ``(due, lost, earned, unearned)``,
+        (paths, months) each, US$ m VAT included (:func:`models.economics.licence.schedule`)."""
         months = terms.months
         lic, market, rules = terms.license, terms.market, terms.rules
         launch = self.launch_month(terms)
-        k, m = licence.contract_index(launch, lic.term_months, months)
-        _, payers = mkt.users_and_payers(market, months)
-        demand = licence.demand_factor(payers, lic.reference_payers_m, lic.demand_elasticity)
-        growth = (1.0 + column(lic.fee_growth_year)) ** (month_index(months) / 12.0)
-        price = column(lic.fee_usd_m_per_title) * growth * demand
+        _, payers = terms.shared(mkt.users_and_payers, market, months)
         renewal = None if uniforms is None else uniforms.renewal
         shocks = licence.renegotiation(renewal, launch, lic.term_months, lic.renewal_sd_log, months)
-        shock = licence.per_contract(shocks, k)
-        at_signing = licence.signing_price(price, launch, lic.term_months, k) * shock
-        titles = column(lic.titles_year) * column(rules.approval_pass_rate)
-        value = licence.contract_value(at_signing, titles, lic.term_months, k)
-        upfront, instalment = licence.payments(value, m, lic.term_months, lic.upfront_share)
         hazard = regulation.monthly_hazard(lic.buyer_distress_hazard_year)
-        if uniforms is None:
-            hit = licence.distressed_share_expected(hazard, launch, lic.term_months, k)
-        else:
-            first = events.first_event(
+        distress = None
+        if uniforms is not None:
+            distress = events.first_event(
                 uniforms.distress, np.broadcast_to(column(hazard), (uniforms.paths, months)), launch
             )
-            hit = licence.distressed_share_drawn(first, launch, lic.term_months, k)
-            risk.drawn["licensee_distress"] = (first < months).astype(float)
-        # a crackdown pulls titles of the running contract; the next contract licenses
-        # titles that pass the rules of its day
-        kept = events.kept_since(
-            risk.log_kept, month_index(months) - np.maximum(m, 0.0), risk.log_lasting
-        )
-        due = (upfront + instalment) * kept
-        lost = instalment * hit * column(lic.loss_given_distress) * kept
-        # a normalised month: a contract signed now, on the titles the lasting part of
-        # the crackdowns so far leaves, as many as new crackdowns leave on average
-        # over its term
+            risk.drawn["licensee_distress"] = (distress < months).astype(float)
+        # a normalised month's titles: as many as new crackdowns leave on average over
+        # a contract's term, of those the lasting part of the crackdowns so far leaves
+        # (at the horizon's level, the final month's, for the whole normalised year: a
+        # lasting cut late in the final year is not a twelfth of one)
         steady = events.steady_kept(
             regulation.monthly_hazard(rules.crackdown_hazard_year),
             rules.crackdown_catalogue_loss,
             lic.term_months,
         )
-        # (the lasting cut at the horizon's level, the final month's, for the whole
-        # normalised year: a lasting cut late in the final year is not a twelfth of one)
         lasting = np.exp(np.asarray(risk.log_lasting)[:, -1:])
-        earned = licence.earning(price, shock, titles, k) * steady * lasting
-        # what was paid at signing for the months after each month: as many titles as
-        # were on offer then (a later crackdown refunds nothing)
-        signing = np.maximum(month_index(months) - np.maximum(m, 0.0), 0.0).astype(int)
-        rows = max(kept.shape[0], signing.shape[0])
-        at_signing = np.take_along_axis(
-            np.broadcast_to(kept, (rows, months)), np.broadcast_to(signing, (rows, months)), axis=1
+        return licence.schedule(
+            months,
+            payers=payers,
+            fee=lic.fee_usd_m_per_title,
+            growth=lic.fee_growth_year,
+            reference=lic.reference_payers_m,
+            elasticity=lic.demand_elasticity,
+            first=launch,
+            term=lic.term_months,
+            shocks=shocks,
+            titles=column(lic.titles_year) * column(rules.approval_pass_rate),
+            upfront_share=lic.upfront_share,
+            hazard=hazard,
+            distress_month=distress,
+            loss=lic.loss_given_distress,
+            log_kept=risk.log_kept,
+            log_lasting=risk.log_lasting,
+            steady=steady,
+            lasting=lasting,
         )
-        unearned = licence.unearned(value, m, lic.term_months, lic.upfront_share) * at_signing
-        return due, lost, earned, unearned
 
     def risk(self, terms: Terms, uniforms=None) -> events.ServiceRisk:
         """The licence's events: the regulator may block the deal from the decision on,
