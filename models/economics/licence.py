@@ -36,7 +36,8 @@ equations are scalar compiled functions of one month of one path (:func:`demand`
 :func:`contract_at`, :func:`fee_per_title`, :func:`payments`, :func:`no_distress`,
 :func:`unearned_at`), composed by one loop over each path's months (:func:`months`,
 called through :func:`schedule`); :func:`demand_factor` and :func:`contract_index`
-apply the same functions to arrays.
+apply the same functions to arrays. Every compiled function here is cached on the
+sources of this module and of :mod:`models.economics.kernels`, whose helpers it inlines.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, vectorize
+from numba import njit
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
-from models._arrays import FloatArray, column, month_index
+from models._arrays import FloatArray, column
 from models.economics import kernels
 from models.economics.kernels import _at, _max
 
@@ -60,9 +61,13 @@ def demand(payers, reference, elasticity):
     return (_max(payers, 0.0) / reference) ** elasticity
 
 
-#: compiled for float64 at import: a lazy ufunc compiled by two threads at once warns
-_F3 = ["float64(float64, float64, float64)"]
-_demand = vectorize(_F3, cache=True)(demand.py_func)
+@njit(cache=True, nogil=True)
+def _demand_grid(payers, reference, elasticity, rows, cols):  # pragma: no cover (compiled)
+    out = np.empty((rows, cols))
+    for i in range(rows):
+        for t in range(cols):
+            out[i, t] = demand(_at(payers, i, t), _at(reference, i, 0), _at(elasticity, i, 0))
+    return out
 
 
 def demand_factor(payers_m: ArrayLike, reference_m: ArrayLike, elasticity: ArrayLike) -> FloatArray:
@@ -80,7 +85,12 @@ def demand_factor(payers_m: ArrayLike, reference_m: ArrayLike, elasticity: Array
     """
     pool = np.asarray(payers_m, dtype=float)
     pool = pool if np.ndim(pool) == 2 else column(pool)
-    return _demand(pool, column(reference_m), column(elasticity))
+    ref, el = column(reference_m), column(elasticity)
+    rows, cols = np.broadcast_shapes(pool.shape, ref.shape, el.shape)
+    if rows * cols == 0:
+        return np.empty((rows, cols))
+    g = [kernels.grid(x, rows, cols) for x in (pool, ref, el)]
+    return _demand_grid(*g, rows, cols)
 
 
 @njit(inline="always", cache=True)
@@ -95,21 +105,23 @@ def contract_at(t, first, term):
     return -1.0, -1.0
 
 
-@vectorize(_F3, cache=True)
-def _contract_number(t, first, term):
-    return contract_at(t, first, term)[0]
-
-
-@vectorize(_F3, cache=True)
-def _month_in_contract(t, first, term):
-    return contract_at(t, first, term)[1]
+@njit(cache=True, nogil=True)
+def _contract_grid(first, term, rows, months):  # pragma: no cover (compiled)
+    k, m = np.empty((rows, months)), np.empty((rows, months))
+    for i in range(rows):
+        for t in range(months):
+            k[i, t], m[i, t] = contract_at(float(t), _at(first, i, 0), _at(term, i, 0))
+    return k, m
 
 
 def contract_index(first_month: ArrayLike, term_months: ArrayLike, months: int):
     """Which contract runs in each month (0 the first, -1 before the first signing) and
     the month within it, (paths, months) each (:func:`contract_at`)."""
-    t, first, term = month_index(months), column(first_month), column(term_months)
-    return _contract_number(t, first, term), _month_in_contract(t, first, term)
+    first, term = column(first_month), column(term_months)
+    rows = max(first.shape[0], term.shape[0])
+    return _contract_grid(
+        kernels.grid(first, rows, months), kernels.grid(term, rows, months), rows, months
+    )
 
 
 def contracts(first_month: ArrayLike, term_months: ArrayLike, months: int) -> int:
@@ -270,7 +282,12 @@ def months(
     return due, lost, earned, unearned
 
 
-kernels.cache_keyed_on(months, kernels)
+# they inline kernels' helpers (_at, _max): an edit there must reach their cached code
+for _compiled in (
+    demand, contract_at, fee_per_title, payments, no_distress, unearned_at,
+    _demand_grid, _contract_grid, months,
+):  # fmt: skip
+    kernels.cache_keyed_on(_compiled, kernels)
 
 
 def schedule(n_months: int, *, distress_month: ArrayLike | None = None, **inputs: ArrayLike):

@@ -47,3 +47,40 @@ def test_an_edited_equation_is_compiled_again_not_served_from_the_cache(tmp_path
     )
     after = _market(copy)
     assert after > 1.5 * before  # the doubled draw, not the cached equation
+
+
+LICENCE = """
+from models.economics import licence
+k, _ = licence.contract_index(0, 2, 6)
+print(repr([float(k.sum()), float(licence.demand_factor(0.0, 1.0, 1.0)[0, 0]),
+            float(licence.unearned_at(8.0, 0.0, 4.0, 0.5))]))
+"""
+
+
+def test_an_edited_helper_reaches_every_compiled_function_of_the_licence(tmp_path):
+    """The licence's compiled functions inline kernels' helpers (``_max``): an edit
+    there reaches the arrays' faces and the scalar equations called from Python, not
+    only the loop (issue 25's review found three served from a stale cache)."""
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "models", copy / "models", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    env.pop("NUMBA_CACHE_DIR", None)
+
+    def run():
+        out = subprocess.run(
+            [sys.executable, "-c", LICENCE], cwd=copy, env=env, capture_output=True, text=True,
+            check=True,
+        )  # fmt: skip
+        return out.stdout.strip().splitlines()[-1]
+
+    before = run()
+    assert before == repr([6.0, 0.0, 3.0])  # contracts 0, 0, 1, 1, 2, 2
+    assert run() == before
+    source = copy / "models" / "economics" / "kernels.py"
+    text = source.read_text()
+    old = "    return a if a > b else b\n"
+    assert text.count(old) == 1
+    source.write_text(text.replace(old, "    return (a if a > b else b) + 1.0\n"))
+    # every one of the three compiled afresh: terms of 3 months, a demand of 1, 5
+    # months left of 5
+    assert run() == repr([3.0, 1.0, 4.0])
