@@ -290,6 +290,14 @@ for _compiled in (
     kernels.cache_keyed_on(_compiled, kernels)
 
 
+#: The keyword inputs of :func:`schedule`, besides ``distress_month``.
+INPUTS = (
+    "payers", "fee", "growth", "reference", "elasticity", "first", "term", "shocks",
+    "titles", "upfront_share", "hazard", "loss", "log_kept", "log_lasting", "steady",
+    "lasting",
+)  # fmt: skip
+
+
 def schedule(n_months: int, *, distress_month: ArrayLike | None = None, **inputs: ArrayLike):
     """A licence's fees: ``(due, lost, earned, unearned)``, (rows, months) each, US$ m VAT
     included; ``rows`` the most rows among the inputs.
@@ -317,6 +325,9 @@ def schedule(n_months: int, *, distress_month: ArrayLike | None = None, **inputs
     normalised month's share of titles kept); ``shocks`` (rows or 1, contracts), the
     renegotiations (:func:`renegotiation`).
     """
+    if set(inputs) != set(INPUTS):
+        missing, unknown = sorted(set(INPUTS) - set(inputs)), sorted(set(inputs) - set(INPUTS))
+        raise TypeError(f"licence.schedule: missing inputs {missing}, unknown inputs {unknown}")
     shocks = np.ascontiguousarray(np.atleast_2d(inputs.pop("shocks")), dtype=np.float64)
     drawn = distress_month is not None
     arrays = {**inputs, "distress_month": distress_month if drawn else 0.0}

@@ -460,3 +460,13 @@ def test_the_compiled_fees_equal_the_numpy_passes(case, drawn):
         assert (lost > 0).any() == bool(risk.drawn["licensee_distress"].any())
     else:
         assert (lost > 0).any() == (np.max(terms.license.buyer_distress_hazard_year) > 0)
+
+
+def test_the_schedule_names_a_missing_or_unknown_input():
+    """A misspelt input is refused by name, not ignored (its grid would never be read)."""
+    inputs = dict.fromkeys(licence.INPUTS, 1.0)
+    inputs["elastcity"] = inputs.pop("elasticity")
+    with pytest.raises(
+        TypeError, match=r"missing inputs \['elasticity'\], unknown inputs \['elastcity'\]"
+    ):
+        licence.schedule(12, **inputs)
