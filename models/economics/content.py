@@ -36,7 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numba import njit, vectorize
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column
@@ -466,15 +465,18 @@ def foreign_on_offer(
     )
 
 
-@njit(inline="always", cache=True)
-def title_equivalents(foreign, domestic, originals, w_domestic, w_original):
-    """A catalogue in foreign-title equivalents, one month of one path: foreign titles
-    on offer, plus domestic titles and originals at their weights
-    (:func:`catalogue_titles`)."""
-    return foreign + w_domestic * domestic + w_original * originals
-
-
-_title_equivalents = vectorize(cache=True)(title_equivalents.py_func)
+def title_equivalents(
+    foreign: ArrayLike,
+    domestic: ArrayLike,
+    originals: ArrayLike,
+    w_domestic: ArrayLike,
+    w_original: ArrayLike,
+) -> FloatArray:
+    """A catalogue in foreign-title equivalents, (paths, months): foreign titles on
+    offer, plus domestic titles and originals at their weights (per path: a number or a
+    (paths, 1) column) (:func:`catalogue_titles`)."""
+    titles = np.asarray(foreign, dtype=float) + column(w_domestic) * np.asarray(domestic)
+    return titles + column(w_original) * np.asarray(originals)
 
 
 def catalogue_titles(
@@ -484,12 +486,8 @@ def catalogue_titles(
     foreign titles still on offer after crackdowns (``foreign``,
     :func:`foreign_on_offer`), plus domestic titles and originals at their weights
     (:func:`title_equivalents` in every month)."""
-    return _title_equivalents(
-        np.asarray(foreign, dtype=float),
-        plan.domestic,
-        plan.originals,
-        column(domestic_weight),
-        column(original_weight),
+    return title_equivalents(
+        foreign, plan.domestic, plan.originals, domestic_weight, original_weight
     )
 
 

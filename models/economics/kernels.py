@@ -41,8 +41,8 @@ def cache_keyed_on(dispatcher, *modules: ModuleType) -> None:
     bytecode; a function that inlines equations from other modules
     (:func:`models.economics.operating.months`) would otherwise keep serving the old
     machine code after one of those equations is edited (issue 25's review: a doubled
-    ``market.attractiveness`` left the operating months unchanged until the cache was
-    deleted). With their sources' hash in the key, an edit compiles afresh. If numba's
+    catalogue draw, then a compiled scalar in ``market.py``, left the operating months
+    unchanged until the cache was deleted). With their sources' hash in the key, an edit compiles afresh. If numba's
     cache no longer has the hook used here, caching of ``dispatcher`` is turned off
     (correct, at a compilation per process).
     """

@@ -14,12 +14,10 @@ per month.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, vectorize
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from models._arrays import FloatArray, column, month_index
-from models.economics.kernels import _max, _min
 
 
 def online_video_users(
@@ -254,28 +252,6 @@ def reference_price(
     return column(price_cny) * level * cut
 
 
-@njit(inline="always", cache=True)
-def attractiveness(titles, reference, elasticity):
-    """Demand multiplier of a catalogue of ``titles`` (foreign-title equivalents)
-    against the leaders' ``reference``: ``(titles / reference) ** elasticity``, one
-    month of one path (:func:`catalogue_attractiveness`)."""
-    return (_max(titles, 0.0) / reference) ** elasticity
-
-
-@njit(inline="always", cache=True)
-def potential(users, payers, foreign_share, price, draw):
-    """Bass market potential of a premium foreign service, millions, one month of one
-    path: the ``payers`` open to a foreign service, scaled by its ``price`` and
-    catalogue (``draw``) multipliers, never above the ``users``
-    (:func:`addressable_market`)."""
-    return _min(payers * foreign_share * price * draw, users)
-
-
-#: The equations above as numpy ufuncs (compiled on first use), for the functions below.
-_attractiveness = vectorize(cache=True)(attractiveness.py_func)
-_potential = vectorize(cache=True)(potential.py_func)
-
-
 def catalogue_attractiveness(
     titles: FloatArray, reference_titles: ArrayLike, elasticity: ArrayLike
 ) -> FloatArray:
@@ -291,7 +267,7 @@ def catalogue_attractiveness(
     """
     ref = np.asarray(reference_titles, dtype=float)
     ref = ref if ref.ndim == 2 else column(ref)
-    return _attractiveness(np.asarray(titles, dtype=float), ref, column(elasticity))
+    return (np.maximum(np.asarray(titles, dtype=float), 0.0) / ref) ** column(elasticity)
 
 
 def addressable_market(
@@ -322,10 +298,7 @@ def addressable_market(
     ndarray (paths, months)
         Market potential, never above the number of users.
     """
-    return _potential(
-        np.asarray(users_m, dtype=float),
-        np.asarray(payers_m, dtype=float),
-        column(foreign_share),
-        np.asarray(price_multiplier, dtype=float),
-        np.asarray(catalogue_multiplier, dtype=float),
-    )
+    wanting = np.asarray(payers_m, dtype=float) * column(foreign_share)
+    wanting = wanting * np.asarray(price_multiplier, dtype=float)
+    wanting = wanting * np.asarray(catalogue_multiplier, dtype=float)
+    return np.minimum(wanting, np.asarray(users_m, dtype=float))

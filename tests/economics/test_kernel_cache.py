@@ -1,5 +1,5 @@
 """numba's on-disk cache and the compiled loops that inline other modules' equations
-(issue 25's review): after an edit of :func:`models.economics.market.attractiveness`,
+(issue 25's review): after an edit of :func:`models.economics.partner.distress_loss`,
 the operating months compile afresh instead of serving the cached old equation."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 RUN = """
@@ -17,12 +19,11 @@ import numpy as np
 from models.economics import operating
 from tests.economics.test_operating import MONTHS, PATHS, inputs
 a = inputs(7, "drawn", True)
-a["users"] = np.full_like(a["users"], 1e9)  # the market is never capped by the users
-print(repr(float(operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market.sum())))
+print(repr(float(operating.operate(PATHS, MONTHS, full=True, normal=False, **a).distress.sum())))
 """
 
 
-def _market(copy: Path) -> float:
+def _distress(copy: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(copy)}
     env.pop("NUMBA_CACHE_DIR", None)  # beside the copied modules
     out = subprocess.run(
@@ -35,24 +36,25 @@ def test_an_edited_equation_is_compiled_again_not_served_from_the_cache(tmp_path
     copy = tmp_path / "checkout"
     shutil.copytree(ROOT / "models", copy / "models", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "tests", copy / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    before = _market(copy)
+    before = _distress(copy)
+    assert before < 0  # a partner's distress was drawn on some paths
     assert list((copy / "models" / "economics" / "__pycache__").glob("operating.months-*.nbi"))
-    assert _market(copy) == before  # served from the cache, the same machine code
-    source = copy / "models" / "economics" / "market.py"
+    assert _distress(copy) == before  # served from the cache, the same machine code
+    source = copy / "models" / "economics" / "partner.py"
     text = source.read_text()
-    old = "return (_max(titles, 0.0) / reference) ** elasticity"
-    assert old in text
+    old = "return first_distress * (lost_months * kept + migration)"
+    assert text.count(old) == 1
     source.write_text(
-        text.replace(old, "return 2.0 * (_max(titles, 0.0) / reference) ** elasticity")
+        text.replace(old, "return 2.0 * first_distress * (lost_months * kept + migration)")
     )
-    after = _market(copy)
-    assert after > 1.5 * before  # the doubled draw, not the cached equation
+    after = _distress(copy)
+    assert after == pytest.approx(2.0 * before, rel=1e-12)  # not the cached equation
 
 
 LICENCE = """
 from models.economics import licence
 k, _ = licence.contract_index(0, 2, 6)
-print(repr([float(k.sum()), float(licence.demand_factor(0.0, 1.0, 1.0)[0, 0]),
+print(repr([float(k.sum()), float(licence.no_distress(0.5, 3.0, 1.0)),
             float(licence.unearned_at(8.0, 0.0, 4.0, 0.5))]))
 """
 
@@ -74,13 +76,13 @@ def test_an_edited_helper_reaches_every_compiled_function_of_the_licence(tmp_pat
         return out.stdout.strip().splitlines()[-1]
 
     before = run()
-    assert before == repr([6.0, 0.0, 3.0])  # contracts 0, 0, 1, 1, 2, 2
+    assert before == repr([6.0, 1.0, 3.0])  # contracts 0, 0, 1, 1, 2, 2
     assert run() == before
     source = copy / "models" / "economics" / "kernels.py"
     text = source.read_text()
     old = "    return a if a > b else b\n"
     assert text.count(old) == 1
     source.write_text(text.replace(old, "    return (a if a > b else b) + 1.0\n"))
-    # every one of the three compiled afresh: terms of 3 months, a demand of 1, 5
-    # months left of 5
-    assert run() == repr([3.0, 1.0, 4.0])
+    # every one of the three compiled afresh: terms of 3 months, a survival of
+    # (1 - 0.5) ** 1, 5 months left of 5
+    assert run() == repr([3.0, 0.5, 4.0])

@@ -331,40 +331,28 @@ def test_a_new_mode_goes_through_simulation_monte_carlo_metrics_and_reports():
     assert "stake" not in simulate(validate()).modes
 
 
-def test_the_engine_calls_the_equations_the_tests_test():
-    """An own service's compiled months (:mod:`models.economics.operating`) compose the
-    market's, the content's, the partner's and the kernels' own equations, each tested
-    through its numpy-facing function (tests/economics/test_growth.py and others), not
-    copies of them: the kernel calls those modules' objects, the numpy-facing functions
-    apply the same equations, and the kernel's source states none of them again."""
+def test_the_engine_calls_the_equations_the_tests_test(monkeypatch):
+    """An own service's months (:mod:`models.economics.operating`) compose the market's,
+    the content's, the partner's and the kernels' own equations, each tested through
+    its own function (tests/economics/test_growth.py and others), not copies of them:
+    the loop calls the scalar recursions' objects, the market is the market module's
+    closed forms (a doubled draw doubles it), and the module's source states none of
+    them again."""
     from models.economics import content, kernels, operating, partner
+    from tests.economics.test_operating import MONTHS, PATHS, inputs
 
-    assert operating.potential is market.potential
-    assert operating.attractiveness is market.attractiveness
-    assert operating.title_equivalents is content.title_equivalents
     assert operating.distress_loss is partner.distress_loss
     assert operating.bass_step is kernels.bass_step and operating.tax_step is kernels.tax_step
-    rng = np.random.default_rng(3)
-    users, payers, price, draw = (rng.uniform(0.5, 2.0, (4, 6)) for _ in range(4))
-    share = rng.uniform(0.1, 0.9, 4)
-    got = market.addressable_market(users, payers * 5, share, price, draw)
-    want = [
-        [
-            market.potential.py_func(
-                users[i, t], payers[i, t] * 5, share[i], price[i, t], draw[i, t]
-            )
-            for t in range(6)
-        ]
-        for i in range(4)
-    ]
-    np.testing.assert_array_equal(got, want)
-    titles, reference = rng.uniform(-10, 900, (4, 6)), rng.uniform(100, 600, (4, 6))
-    got = market.catalogue_attractiveness(titles, reference, share)
-    want = [
-        [market.attractiveness.py_func(titles[i, t], reference[i, t], share[i]) for t in range(6)]
-        for i in range(4)
-    ]
-    np.testing.assert_array_equal(got, want)
+    a = inputs(3, "drawn", True)
+    a["users"] = np.full_like(a["users"], 1e9)  # never capped by the users
+    before = operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market
+    draw = market.catalogue_attractiveness
+    monkeypatch.setattr(market, "catalogue_attractiveness", lambda *x: 2.0 * draw(*x))
+    twice = operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market
+    np.testing.assert_allclose(twice, 2.0 * before, rtol=1e-15)
+    monkeypatch.setattr(content, "title_equivalents", lambda *x: np.zeros((1, 1)))
+    nothing = operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market
+    np.testing.assert_array_equal(nothing, 0.0)  # no catalogue draws no one
     source = inspect.getsource(operating)
     for restated in ("foreign_share * price", "** elasticity", "w_domestic * domestic"):
         assert restated not in source
