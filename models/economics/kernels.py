@@ -42,9 +42,9 @@ def cache_keyed_on(dispatcher, *modules: ModuleType) -> None:
     (:func:`models.economics.operating.months`) would otherwise keep serving the old
     machine code after one of those equations is edited (issue 25's review: a doubled
     catalogue draw, then a compiled scalar in ``market.py``, left the operating months
-    unchanged until the cache was deleted). With their sources' hash in the key, an edit compiles afresh. If numba's
-    cache no longer has the hook used here, caching of ``dispatcher`` is turned off
-    (correct, at a compilation per process).
+    unchanged until the cache was deleted). With their sources' hash in the key, an
+    edit compiles afresh. If numba's cache no longer has the hook used here, caching of
+    ``dispatcher`` is turned off (correct, at a compilation per process).
     """
     digest = hashlib.sha256()
     for module in modules:

@@ -24,6 +24,8 @@ code. *Technometrics* 21(2), 239-245 (Latin hypercube sampling).
 from __future__ import annotations
 
 import numbers
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -97,6 +99,58 @@ def sample(
     n = _count(n)
     if method not in ("lhs", "mc"):
         raise ParameterError(f"parameter method={show(method)}: expected 'lhs' or 'mc'")
+    key = _key(distributions, n, seed, method, correlation)
+    with _LOCK:
+        kept = _RECENT.get(key) if key is not None else None
+        if kept is not None:
+            _RECENT.move_to_end(key)
+    if kept is not None:
+        return kept.copy()
+    frame = _sample(given, distributions, n, seed, method, correlation)
+    if key is not None and n * len(given) <= MEMO_VALUES:
+        with _LOCK:
+            _RECENT[key] = frame.copy()
+            while len(_RECENT) > MEMO_SIZE:
+                _RECENT.popitem(last=False)
+    return frame
+
+
+#: The last samples drawn, kept for a repeated call (a sweep's points draw the same
+#: inputs: the same seed, specs and paths; only the inputs set at the point differ,
+#: and those are not drawn). At most :data:`MEMO_SIZE` samples of at most
+#: :data:`MEMO_VALUES` values each (8 MB), so a large Monte Carlo run keeps none.
+_RECENT: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_LOCK = threading.Lock()
+MEMO_SIZE = 4
+MEMO_VALUES = 1_000_000
+
+
+def _key(distributions, n, seed, method, correlation) -> tuple | None:
+    """What determines a sample, hashable; None where an argument is not (a correlation
+    given as an array or a DataFrame: such a call is not kept)."""
+    seed = check_seed(seed)
+    if isinstance(seed, np.random.SeedSequence):
+        entropy = seed.entropy
+        entropy = tuple(entropy) if isinstance(entropy, list | tuple) else entropy
+        seed = ("seed sequence", entropy, tuple(seed.spawn_key), seed.pool_size)
+    if correlation is None:
+        pairs = None
+    elif isinstance(correlation, list | tuple) and all(
+        isinstance(p, tuple | list) for p in correlation
+    ):
+        pairs = tuple(tuple(p) for p in correlation)
+    else:
+        return None
+    try:
+        key = (tuple(distributions.items()), n, seed, method, pairs)
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _sample(given, distributions, n, seed, method, correlation) -> pd.DataFrame:
+    """:func:`sample`, its arguments checked."""
     names = sorted(given)
     k = len(names)
     rng = np.random.default_rng(check_seed(seed))

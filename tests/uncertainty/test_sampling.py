@@ -462,3 +462,49 @@ def test_a_mapping_typed_without_spaces_gets_a_hint():
     spec = parse_value("{dist:triangular,low:0.1}", "market_foreign_premium_share")
     with pytest.raises(ParameterError, match="space after the colon"):
         parse_parameter("market_foreign_premium_share", spec)
+
+
+def test_a_repeated_sample_is_served_as_a_copy_and_only_for_the_same_arguments(monkeypatch):
+    """A sweep's points draw the same sample: the second call is the first's copy (no
+    quantile computed again), a change of any argument draws afresh, and what a caller
+    does to its frame does not reach the next caller."""
+    from models.inputs import distributions as dist_module
+    from models.uncertainty import sampling
+
+    monkeypatch.setattr(sampling, "_RECENT", type(sampling._RECENT)())
+    calls = []
+    ppf = dist_module.Distribution.ppf
+    monkeypatch.setattr(
+        dist_module.Distribution, "ppf", lambda self, u: calls.append(self.name) or ppf(self, u)
+    )
+    dists = {"a": parse_spec("a", {"dist": "uniform", "low": 0, "high": 1})}
+    dists["b"] = parse_spec("b", {"dist": "normal", "mean": 0, "sd": 1})
+    pairs = [("a", "b", 0.5)]
+    first = sample(dists, 200, seed=stream(7, "inputs"), correlation=pairs)
+    assert len(calls) == 2
+    again = sample(dict(dists), 200, seed=stream(7, "inputs"), correlation=list(pairs))
+    assert len(calls) == 2  # served, not drawn again
+    pd.testing.assert_frame_equal(again, first)
+    again.iloc[0, 0] = -99.0
+    assert sample(dists, 200, seed=stream(7, "inputs"), correlation=pairs).iloc[0, 0] != -99.0
+    wider = {**dists, "a": parse_spec("a", {"dist": "uniform", "low": 0, "high": 2})}
+    for changed in (
+        {"distributions": wider},
+        {"n": 201},
+        {"seed": stream(8, "inputs")},
+        {"seed": stream(7, "events")},
+        {"method": "mc"},
+        {"correlation": [("a", "b", 0.4)]},
+        {"correlation": None},
+    ):
+        args = {"distributions": dists, "n": 200, "seed": stream(7, "inputs")}
+        args |= {"method": "lhs", "correlation": pairs} | changed
+        before = len(calls)
+        other = sample(**args)
+        assert len(calls) == before + 2, changed  # drawn afresh
+        assert not other.equals(first), changed
+    # a sample as large as a real Monte Carlo run is not kept
+    monkeypatch.setattr(sampling, "MEMO_VALUES", 100)
+    monkeypatch.setattr(sampling, "_RECENT", type(sampling._RECENT)())
+    sample(dists, 200, seed=1)
+    assert not sampling._RECENT
