@@ -153,10 +153,11 @@ class OwnService(EntryMode):
         c = terms.content
         price, pace = 1.0, 1.0
         if payers is not None:
-            price = content.market_price_index(payers, c.market_price_elasticity)
+            # the same for every own service of a run: computed once (Terms.shared)
+            price = terms.shared(content.market_price_index, payers, c.market_price_elasticity)
             if leaders is None:
                 leaders = self.leaders_catalogue(terms, payers)
-            pace = content.pace_index(leaders, c.keep_pace_share)
+            pace = terms.shared(content.pace_index, leaders, c.keep_pace_share)
         return content.content_plan(
             c,
             terms.rules,
@@ -173,8 +174,11 @@ class OwnService(EntryMode):
         """The leaders' catalogue against month 0's, (paths, months)
         (:func:`models.economics.content.leaders_catalogue_index`)."""
         c = terms.content
-        return content.leaders_catalogue_index(
-            payers, c.leader_spend_elasticity, c.market_price_elasticity
+        return terms.shared(
+            content.leaders_catalogue_index,
+            payers,
+            c.leader_spend_elasticity,
+            c.market_price_elasticity,
         )
 
     def content_budget(self, terms: Terms) -> content.ContentBudget:
@@ -204,7 +208,9 @@ class OwnService(EntryMode):
             pricing.reference_price_maturity,
             months,
         )
-        level = market.price_index(pricing.reference_price_growth_year, months, mature)
+        level = terms.shared(
+            market.price_index, pricing.reference_price_growth_year, months, mature
+        )
         followed = level ** column(pricing.follow_share)
         reference = market.reference_price(
             pricing.reference_price_cny_month, mkt.price_war_cut, launch, months, level
