@@ -73,7 +73,10 @@ bench: install
 PORT ?= 8888
 # JupyterLab refuses to run as root unless told: root is normal in a container
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# the kernels start with glibc's allocation pools capped at 2 unless the caller's
+# environment sets MALLOC_ARENA_MAX (as a report's kernel: models/runner/kernel.py)
 lab: install
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} \
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) \
 	  $(if $(IP),--ip=$(IP)) $(if $(NO_BROWSER),--no-browser) \
 	  $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) $(ALLOW_ROOT) $(LAB_ARGS)

@@ -36,6 +36,8 @@ def test_lab_options_pass_through():
     ):
         assert flag in command
     assert ("--allow-root" in command) == (os.getuid() == 0)
+    # the kernels' allocation pools capped unless the caller's environment says otherwise
+    assert command.startswith("MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} ")
     plain = next(x for x in _dry_run().splitlines() if "jupyter lab" in x)
     assert "--port=8888" in plain and "--no-browser" not in plain and "token" not in plain
 
