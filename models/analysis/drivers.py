@@ -86,6 +86,7 @@ def npv_by_mode(params, inputs: pd.DataFrame) -> pd.DataFrame:
         chunk = frame.iloc[a : a + CHUNK] if len(frame) else None
         res = simulate(params, chunk, started=True)
         parts.append({m: finance.npv(r.cash_flow, res.rate) for m, r in res.modes.items()})
+        del res  # not alive while the next chunk is simulated: half the peak (issue 25)
     out = {m: np.concatenate([p[m] for p in parts]) for m in parts[0]}
     return pd.DataFrame(out, index=inputs.index if len(frame) else None)
 
