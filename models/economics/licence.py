@@ -308,7 +308,8 @@ def schedule(n_months: int, *, distress_month: ArrayLike | None = None, **inputs
         The payment at signing already received for the months after each month
         (:func:`unearned_at`).
 
-    Keyword inputs (a number, a (rows, 1) column or a (rows, months) array):
+    Keyword inputs (a number, a (rows, 1) column or a (rows, months) array; ``fee``,
+    ``growth``, ``reference`` and ``elasticity`` a number or a column, one per path):
     ``payers`` (the buyer's paying users, millions), ``fee``, ``growth``, ``reference``,
     ``elasticity`` (the price, :func:`fee_per_title`), ``first`` (the first signing),
     ``term``, ``titles`` (approved titles a year), ``upfront_share``, ``hazard``,

@@ -99,17 +99,26 @@ def sample(
     n = _count(n)
     if method not in ("lhs", "mc"):
         raise ParameterError(f"parameter method={show(method)}: expected 'lhs' or 'mc'")
+    names = sorted(given)
+    target = None if correlation is None else _target(given, names, correlation)
+    seed = check_seed(seed)
     key = _key(distributions, n, seed, method, correlation)
     with _LOCK:
         kept = _RECENT.get(key) if key is not None else None
         if kept is not None:
             _RECENT.move_to_end(key)
     if kept is not None:
-        return kept.copy()
-    frame = _sample(given, distributions, n, seed, method, correlation)
+        frame, spawned = kept
+        if spawned:  # as drawing would: the seed's children spawned (scipy's LHS spawns)
+            seed.spawn(spawned)
+        return frame.copy()
+    sequence = isinstance(seed, np.random.SeedSequence)
+    before = seed.n_children_spawned if sequence else 0
+    frame = _sample(given, names, distributions, n, seed, method, target)
     if key is not None and n * len(given) <= MEMO_VALUES:
+        spawned = seed.n_children_spawned - before if sequence else 0
         with _LOCK:
-            _RECENT[key] = frame.copy()
+            _RECENT[key] = (frame.copy(), spawned)
             while len(_RECENT) > MEMO_SIZE:
                 _RECENT.popitem(last=False)
     return frame
@@ -119,7 +128,7 @@ def sample(
 #: inputs: the same seed, specs and paths; only the inputs set at the point differ,
 #: and those are not drawn). At most :data:`MEMO_SIZE` samples of at most
 #: :data:`MEMO_VALUES` values each (8 MB), so a large Monte Carlo run keeps none.
-_RECENT: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_RECENT: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
 _LOCK = threading.Lock()
 MEMO_SIZE = 4
 MEMO_VALUES = 1_000_000
@@ -127,12 +136,15 @@ MEMO_VALUES = 1_000_000
 
 def _key(distributions, n, seed, method, correlation) -> tuple | None:
     """What determines a sample, hashable; None where an argument is not (a correlation
-    given as an array or a DataFrame: such a call is not kept)."""
-    seed = check_seed(seed)
+    given as an array or a DataFrame: such a call is not kept). A seed sequence's key
+    holds the children it has spawned: the Latin hypercube draws from a new one."""
     if isinstance(seed, np.random.SeedSequence):
         entropy = seed.entropy
         entropy = tuple(entropy) if isinstance(entropy, list | tuple) else entropy
-        seed = ("seed sequence", entropy, tuple(seed.spawn_key), seed.pool_size)
+        spawn = (tuple(seed.spawn_key), seed.pool_size, seed.n_children_spawned)
+        seed = ("seq", entropy, *spawn)
+    else:
+        seed = ("int", seed)
     if correlation is None:
         pairs = None
     elif isinstance(correlation, list | tuple) and all(
@@ -149,12 +161,11 @@ def _key(distributions, n, seed, method, correlation) -> tuple | None:
     return key
 
 
-def _sample(given, distributions, n, seed, method, correlation) -> pd.DataFrame:
-    """:func:`sample`, its arguments checked."""
-    names = sorted(given)
+def _sample(given, names, distributions, n, seed, method, target) -> pd.DataFrame:
+    """:func:`sample`, its arguments checked (``names`` sorted, ``target`` the
+    correlation matrix in their order or None)."""
     k = len(names)
-    rng = np.random.default_rng(check_seed(seed))
-    target = None if correlation is None else _target(given, names, correlation)
+    rng = np.random.default_rng(seed)
     if k == 0:
         return pd.DataFrame(index=pd.RangeIndex(n, name="path"))
     u = latin_hypercube(n, k, rng) if method == "lhs" else rng.random((n, k))

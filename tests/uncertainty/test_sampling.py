@@ -508,3 +508,35 @@ def test_a_repeated_sample_is_served_as_a_copy_and_only_for_the_same_arguments(m
     monkeypatch.setattr(sampling, "_RECENT", type(sampling._RECENT)())
     sample(dists, 200, seed=1)
     assert not sampling._RECENT
+
+
+def test_the_memo_serves_what_drawing_would_give_a_seed_sequence_and_checks_first(monkeypatch):
+    """scipy's Latin hypercube spawns a child of the seed sequence on every draw, so a
+    sequence used again draws anew: the memo serves a sample only for a sequence in the
+    same state, and leaves it as drawing would (issue 25's review). A correlation is
+    checked before the memo is read: one refused when drawn is refused when kept."""
+    from models.uncertainty import sampling
+
+    monkeypatch.setattr(sampling, "_RECENT", type(sampling._RECENT)())
+    dists = {"a": parse_spec("a", {"dist": "uniform", "low": 0, "high": 1})}
+    dists["b"] = parse_spec("b", {"dist": "normal", "mean": 0, "sd": 1})
+
+    def draws(memo: bool):
+        if not memo:
+            monkeypatch.setattr(sampling, "MEMO_VALUES", 0)
+        seq = np.random.SeedSequence(20151, spawn_key=(1,))
+        out = [sample(dists, 300, seed=seq) for _ in range(3)]
+        out.append(sample(dists, 300, seed=np.random.SeedSequence(20151, spawn_key=(1,))))
+        monkeypatch.setattr(sampling, "MEMO_VALUES", 1_000_000)
+        return out, seq.n_children_spawned
+
+    fresh, spawned = draws(memo=False)
+    assert not fresh[1].equals(fresh[0]) and fresh[3].equals(fresh[0])
+    served, spawned_served = draws(memo=True)
+    served_again, _ = draws(memo=True)  # every one from the memo now
+    assert spawned_served == spawned == 3
+    for got, want in zip(served + served_again, fresh + fresh, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    sample(dists, 300, seed=5, correlation=[("a", "b", 0.0)])
+    with pytest.raises(ParameterError):
+        sample(dists, 300, seed=5, correlation=[("a", "b", False)])
