@@ -83,7 +83,10 @@ def sample(
     Returns
     -------
     pandas.DataFrame
-        Shape ``(n, k)``, index ``path`` 0..n-1, values in each parameter's unit.
+        Shape ``(n, k)``, index ``path`` 0..n-1, values in each parameter's unit. A
+        call repeated with the same arguments (a sweep's points) gets a copy of the
+        sample kept from the last (:data:`MEMO_SIZE` kept, none above
+        :data:`MEMO_VALUES` values).
 
     Raises
     ------
