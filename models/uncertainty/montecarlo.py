@@ -43,10 +43,13 @@ from models.uncertainty import sampling
 
 log = logging.getLogger(__name__)
 
-#: Paths simulated at once: two blocks of uniforms. At 120 months one chunk's arrays
-#: peak near 150 MB per thread; 4,096 paths ran 9 % faster but needed 280 MB more
-#: (benchmarks/bench_model.py).
-CHUNK = 2 * events.BLOCK
+#: Paths simulated at once: one block of uniforms. At the 15-year horizon a chunk's
+#: monthly arrays (five modes, the staged entry's four services among them) hold about
+#: 0.45 GB per thread at this size. Measured on 100,000 paths (issue 25, two runs
+#: each, fresh processes): 1,024 paths peaked at 1.53-1.60 GB in 29.8-30.7 s, 2,048 at
+#: 2.44-2.61 GB in 29.3-30.2 s, 512 at 1.13 GB in 35.3 s. The paths do not depend on
+#: the chunking (named streams per block), so neither do the results.
+CHUNK = events.BLOCK
 
 #: Threads that simulate chunks side by side (numpy releases the GIL in its loops).
 WORKERS = min(2, os.cpu_count() or 1)
