@@ -58,13 +58,20 @@ def check_seed(seed: Any) -> int | np.random.SeedSequence:
 
 def latin_hypercube(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` points of a Latin hypercube in the unit cube [0, 1)^d, shape (n, d): one point
-    in each of the ``n`` equal strata of every axis (McKay et al. 1979;
-    :class:`scipy.stats.qmc.LatinHypercube`)."""
-    from scipy.stats import qmc
+    in each of the ``n`` equal strata of every axis (McKay et al. 1979).
 
-    # SPEC-007: scipy >= 1.15 names the generator ``rng``; older versions call it ``seed``.
-    try:
-        engine = qmc.LatinHypercube(d=d, rng=rng)
-    except TypeError:  # pragma: no cover - scipy < 1.15
-        engine = qmc.LatinHypercube(d=d, seed=rng)
-    return engine.random(n)
+    The points of :class:`scipy.stats.qmc.LatinHypercube` (scrambled, strength 1) with
+    the same generator, bit for bit, in one (n, d) array instead of scipy's three: its
+    uniforms, its (d, n) integer permutations and the result (2,000,000 points of 56
+    inputs: 0.9 GB instead of 2.7 GB; issue 25). Like scipy's engine it draws from a
+    child of ``rng`` (:meth:`numpy.random.Generator.spawn`), then stratifies one axis at
+    a time: ``(permutation of 1..n - uniform) / n``.
+    """
+    n, d = int(n), int(d)
+    child = rng.spawn(1)[0]
+    out = child.uniform(size=(n, d))
+    for i in range(d):
+        strata = np.arange(1, n + 1)
+        child.shuffle(strata)
+        out[:, i] = (strata - out[:, i]) / n
+    return out

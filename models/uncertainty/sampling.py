@@ -171,17 +171,38 @@ def _sample(given, names, distributions, n, seed, method, target) -> pd.DataFram
     rng = np.random.default_rng(seed)
     if k == 0:
         return pd.DataFrame(index=pd.RangeIndex(n, name="path"))
-    u = latin_hypercube(n, k, rng) if method == "lhs" else rng.random((n, k))
-    u = np.maximum(u, U_FLOOR)
-    x = np.column_stack([distributions[name].ppf(u[:, j]) for j, name in enumerate(names)])
+    # one (n, k) array throughout, each step in place: at 2,000,000 paths of 56 inputs
+    # a copy is 0.9 GB (issue 25)
+    x = latin_hypercube(n, k, rng) if method == "lhs" else rng.random((n, k))
+    np.maximum(x, U_FLOOR, out=x)
+    for j, name in enumerate(names):
+        x[:, j] = distributions[name].ppf(x[:, j])
     if target is not None and k > 1:
         # only the inputs named in a correlation are reordered; the others keep their
         # draws, so a handful of correlations needs only a handful more paths
         linked = np.flatnonzero(np.any(np.abs(target - np.eye(k)) > 0, axis=1))
         if len(linked) > 1:
             x[:, linked] = iman_conover(x[:, linked], target[np.ix_(linked, linked)], rng)
-    frame = pd.DataFrame(x, columns=names, index=pd.RangeIndex(n, name="path"))
-    return frame[given]
+    _reorder_columns(x, [names.index(name) for name in given])
+    return pd.DataFrame(x, columns=given, index=pd.RangeIndex(n, name="path"), copy=False)
+
+
+def _reorder_columns(x: FloatArray, order: list[int]) -> None:
+    """Put column ``order[i]`` of ``x`` in column ``i``, in place, one column at a time
+    (each cycle of the permutation through one spare column)."""
+    done = [False] * len(order)
+    for start in range(len(order)):
+        if done[start] or order[start] == start:
+            done[start] = True
+            continue
+        spare = x[:, start].copy()
+        i = start
+        while order[i] != start:
+            x[:, i] = x[:, order[i]]
+            done[i] = True
+            i = order[i]
+        x[:, i] = spare
+        done[i] = True
 
 
 def _count(n: Any) -> int:
@@ -270,7 +291,9 @@ def iman_conover(
         )
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1))
     scores /= scores.std()
-    m = np.column_stack([rng.permutation(scores) for _ in range(k)])
+    m = np.empty((n, k))
+    for j in range(k):
+        m[:, j] = rng.permutation(scores)
     e = np.atleast_2d(np.corrcoef(m, rowvar=False))
     try:
         f = np.linalg.cholesky(e).T
@@ -285,5 +308,9 @@ def iman_conover(
         if smallest_eigenvalue(pearson) >= -PSD_TOLERANCE:
             c = pearson
     t = linalg.solve_triangular(f, m.T, trans="T", lower=False).T @ _matrix_root(c)
-    ranks = np.argsort(np.argsort(t, axis=0, kind="stable"), axis=0, kind="stable")
-    return np.take_along_axis(np.sort(x, axis=0), ranks, axis=0)
+    del m
+    out = np.empty_like(x)
+    for j in range(k):  # one column at a time: its sorted draws in the ranks of t's
+        ranks = np.argsort(np.argsort(t[:, j], kind="stable"), kind="stable")
+        out[:, j] = np.sort(x[:, j])[ranks]
+    return out

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
-from models._rng import stream
+from models._rng import latin_hypercube, stream
 from models.exceptions import ParameterError
 from models.inputs.correlation import (
     check_correlation,
@@ -27,7 +27,7 @@ from models.inputs.distributions import (
     parse_spec,
 )
 from models.inputs.params import validate
-from models.uncertainty.sampling import iman_conover, sample
+from models.uncertainty.sampling import _reorder_columns, iman_conover, sample
 
 # name -> (spec, min, max): every distribution, bounded and truncated
 SPECS = {
@@ -156,6 +156,29 @@ def test_lhs_puts_exactly_one_draw_in_every_stratum():
     assert frame.shape == (n, len(dists)) and list(frame.columns) == list(dists)
     for name, d in dists.items():
         assert np.array_equal(np.sort(_strata(d, frame[name].to_numpy())), np.arange(n)), name
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(1, 1, 0), (7, 0, 1), (5, 3, 2), (1_000, 56, 3)])
+def test_the_latin_hypercube_is_scipys_bit_for_bit(n, d, seed):
+    """One array instead of scipy's three (issue 25), the same points from the same
+    generator, which is left as scipy's engine leaves it (one child spawned)."""
+    from scipy.stats import qmc
+
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    a = latin_hypercube(n, d, ours)
+    b = qmc.LatinHypercube(d=d, rng=theirs).random(n)
+    assert a.shape == b.shape == (n, d)
+    assert np.array_equal(a, b)
+    assert ours.random() == theirs.random()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(range(7)))
+def test_columns_are_reordered_in_place_as_indexing_would(order):
+    x = np.arange(4 * 7, dtype=float).reshape(4, 7)
+    want = x[:, list(order)]
+    _reorder_columns(x, list(order))
+    assert np.array_equal(x, want)
 
 
 def test_lhs_strata_hold_to_the_quantile_tables_accuracy():
