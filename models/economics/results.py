@@ -7,7 +7,7 @@ over paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -278,6 +278,39 @@ class ModeResult:
             decision_values=self.decision_values,
         )
 
+    def take(self, rows: np.ndarray) -> ModeResult:
+        """This result on the paths at positions ``rows`` only: every per-path array
+        (first axis of length ``paths``) indexed, the lines shared by all paths ((1, 1)
+        zeros, a (1, months) line) kept as they are. A staged entry keeps, of each service
+        it may start, only the paths that switch to it (issue 25)."""
+        paths = np.shape(self.operating)[0]
+
+        def pick(x):
+            if x is None or np.ndim(x) == 0 or np.shape(x)[0] != paths:
+                return x
+            return np.asarray(x)[rows]
+
+        def picked(d):
+            return None if d is None else {k: pick(v) for k, v in d.items()}
+
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(
+            {k: pick(v) for k, v in values.items() if k not in ("mode", "committed")},
+            conditional=picked(self.conditional),
+            events=picked(self.events),
+            decision_values=picked(self.decision_values),
+            committed=None if self.committed is None else self.committed.take(rows),
+        )
+        return ModeResult(**values)
+
+
+def discount_rate(params, draws: pd.DataFrame | None) -> Any:
+    """Yearly discount rate of a run: the parameter, or one value per path where drawn."""
+    name = "finance_discount_rate_year"
+    if draws is not None and name in draws:
+        return draws[name].to_numpy(dtype=float)
+    return getattr(params, name)
+
 
 @dataclass(frozen=True)
 class Results:
@@ -313,10 +346,7 @@ class Results:
     @property
     def rate(self) -> Any:
         """Yearly discount rate: the parameter, or one value per path where drawn."""
-        name = "finance_discount_rate_year"
-        if self.draws is not None and name in self.draws:
-            return self.draws[name].to_numpy(dtype=float)
-        return getattr(self.params, name)
+        return discount_rate(self.params, self.draws)
 
     @property
     def months(self) -> int:

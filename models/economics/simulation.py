@@ -24,6 +24,7 @@ report needs, is :mod:`models.uncertainty.montecarlo`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -74,12 +75,45 @@ def simulate(
         starting, which may be negative; the drivers compare modes on it). By default
         a mode not worth starting is not started (value 0).
     """
+    run = _builder(params, draws, uniforms, rules, started)
+    modes = list(MODES)
+    order = sorted(modes, key=lambda m: -m.cost)  # the longest first
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            built = dict(zip([m.name for m in order], pool.map(run, order), strict=True))
+    else:
+        built = {mode.name: run(mode) for mode in order}
+    return Results(
+        params=params,
+        modes={m.name: built[m.name] for m in modes},
+        draws=draws,
+        entry_modes={m.name: m for m in modes},
+    )
+
+
+def each_mode(
+    params,
+    draws: pd.DataFrame | None = None,
+    uniforms: events.Uniforms | None = None,
+    rules: dict[str, Any] | None = None,
+) -> Iterator[tuple[Any, ModeResult]]:
+    """The modes of :func:`simulate` built one at a time, in the registry's order, as
+    ``(entry mode, result)`` pairs (the same results, bit for bit): a caller that reduces
+    each result before the next is built holds one mode's monthly arrays at a time,
+    not five (the Monte Carlo chunk, :func:`models.uncertainty.montecarlo.run`)."""
+    run = _builder(params, draws, uniforms, rules, started=False)
+    for mode in MODES:
+        yield mode, run(mode)
+
+
+def _builder(params, draws, uniforms, rules, started) -> Callable[[Any], ModeResult]:
+    """What builds one mode of :func:`simulate` (its arguments), on values shared by
+    all the modes of the run (:meth:`models.economics.terms.Terms.shared`)."""
     values = _values(params, draws, uniforms)
     values.go = not started
-    modes = list(MODES)
     log.info(
         "simulating %d modes over %d months and %d paths",
-        len(modes),
+        len(MODES),
         values.months,
         values.paths,
     )
@@ -96,18 +130,7 @@ def simulate(
         )
         return mode.build(terms, uniforms, how)
 
-    order = sorted(modes, key=lambda m: -m.cost)  # the longest first
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            built = dict(zip([m.name for m in order], pool.map(run, order), strict=True))
-    else:
-        built = {mode.name: run(mode) for mode in order}
-    return Results(
-        params=params,
-        modes={m.name: built[m.name] for m in modes},
-        draws=draws,
-        entry_modes={m.name: m for m in modes},
-    )
+    return run
 
 
 def path_npv(

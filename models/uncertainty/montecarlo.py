@@ -31,11 +31,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models._heap import give_back
 from models._rng import stream
 from models.economics import events, finance
 from models.economics.modes import MODES
-from models.economics.results import LINE_ITEMS
-from models.economics.simulation import exit_problems, simulate
+from models.economics.results import LINE_ITEMS, discount_rate
+from models.economics.simulation import each_mode, exit_problems
 from models.economics.simulation import path_npv as path_values
 from models.exceptions import ParameterError
 from models.inputs.path_count import check_paths
@@ -230,7 +231,9 @@ def run(
     n = check_paths(params.n_paths if n_paths is None else n_paths)
     started = time.perf_counter()
     rules = fit_rules(params, moved) if rules is None else rules
+    give_back()  # what the training freed, before the paths' peak stacks on it
     draws = move(draw_inputs(params, n), moved)
+    give_back()  # the sampler's working copies
     months = params.months
     modes = list(MODES.names())
     keep = min(n, FAN_PATHS)
@@ -275,6 +278,7 @@ def run(
     def frame(key: str) -> pd.DataFrame:
         return pd.DataFrame(per_path[key], columns=modes, index=pd.RangeIndex(n, name="path"))
 
+    give_back()  # the chunks' monthly arrays
     seconds = time.perf_counter() - started
     log.info("Monte Carlo: %d paths in %.1f s", n, seconds)
     return MonteCarlo(
@@ -412,16 +416,17 @@ def _chunk(
     paths = b - a
     u = events.uniforms(params.seed, a, paths, months)
     chunk = draws.iloc[a:b] if draws.shape[1] else None
-    res = simulate(params, chunk, u, rules=rules)
-    rate = res.rate
+    rate = discount_rate(params, chunk)
     df = np.broadcast_to(finance.discount_factors(rate, months), (paths, months))
     out: dict[str, Any] = {key: np.full((paths, len(modes)), np.nan) for key in _PER_PATH}
     out["cash_sum"] = np.zeros((months, len(modes)))
     out["pv_sum"] = pd.DataFrame(0.0, index=modes, columns=list(LINE_ITEMS))
     out["fan_s"], out["fan_c"] = {}, {}
     stop = max(0, min(b, keep) - a)
-    for j, mode in enumerate(modes):
-        r = res.modes[mode]
+    out["flags"], out["switch"] = {}, {}
+    # one mode at a time, each reduced before the next is built (issue 25)
+    for j, (entry, r) in enumerate(each_mode(params, chunk, u, rules=rules)):
+        mode = entry.name
         cf = r.cash_flow
         out["npv"][:, j] = finance.npv(cf, rate)
         values = r.decision_values or {}
@@ -444,7 +449,7 @@ def _chunk(
         out["leave"][:, j] = np.where(~forced & (last < months - 1), last, np.nan)
         subs = r.subscribers_m * ops
         out["subs"][:, j] = subs[:, -1]
-        if res.entry_modes[mode].runs_service or res.entry_modes[mode].may_run_service:
+        if entry.runs_service or entry.may_run_service:
             out["launched"][:, j] = (subs > 0).any(axis=1)
         else:  # a licence or the baseline: launched unless it did not start
             out["launched"][:, j] = last >= 0
@@ -464,14 +469,18 @@ def _chunk(
         if stop:
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
-    out["flags"] = {key: values.to_numpy() for key, values in res.event_flags.items()}
-    out["switch"] = {  # the modes that may switch to a service of their own
-        m: np.full(paths, np.nan)
-        if res.modes[m].switch_month is None
-        else np.broadcast_to(res.modes[m].switch_month, (paths,))
-        for m in modes
-        if res.entry_modes[m].may_run_service
-    }
+        # the event flags (Results.event_flags): the crackdowns are the same on every
+        # mode's paths (common uniforms), then each mode's own
+        if "crackdowns" in r.events and "crackdowns" not in out["flags"]:
+            out["flags"]["crackdowns"] = np.broadcast_to(r.events["crackdowns"], (paths,))
+        out["flags"].update(entry.flags(r))
+        if entry.may_run_service:  # it may switch to a service of its own
+            out["switch"][mode] = (
+                np.full(paths, np.nan)
+                if r.switch_month is None
+                else np.broadcast_to(r.switch_month, (paths,))
+            )
+        del r, cf, cum, ops, subs
     return out
 
 

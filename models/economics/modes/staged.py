@@ -380,13 +380,45 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
 
     _, payers = terms.shared(market.users_and_payers, terms.licence.market, months)
     payers = market.published(payers, uniforms.market if drawn else None)
-    own, launches, values = [], [], {k: [] for k in reviews.RULES}
-    feats, eased_flags = [], []
     delay = column(terms.service.exposure.launch_delay_months)
     plan: StagedPlan | None = decision.plan if drawn and decision.rule == "fixed" else None
+    # what each switch date observes (SWITCH_STATE) and when its service would launch:
+    # known before any service is built
+    eased_at, launches, feats = [], [], []
     for s in dates:
-        q = _start(terms, s, uniforms)
-        eased = q.extra["eased"]
+        eased_at.append(_eased(terms, s, uniforms))
+        launches.append(np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,)))
+        start = max(s - 11, 0)
+        feats.append(
+            np.column_stack(
+                [
+                    np.broadcast_to(eased_at[-1], (paths,)),
+                    lic_cf[:, start : s + 1].sum(axis=1),
+                    np.broadcast_to(lic.survival, (paths, months))[:, s],
+                    *reviews.market_signals(payers, np.array([s]), paths, months),
+                ]
+            )
+        )
+    # where the switch dates chosen do not depend on the services' values, the date
+    # each path switches at: of each service only those paths' arrays are kept, so
+    # that one service's arrays are alive at a time, not four (issue 25)
+    at: dict[str, np.ndarray] = {}
+    main_at = None
+    if drawn and not collect and dates:
+        eased_any = np.column_stack([np.broadcast_to(e, (paths,)) for e in eased_at]) > 0.5
+        at["committed"] = np.where(eased_any.any(axis=1), np.argmax(eased_any, axis=1), len(dates))
+        if fitted is not None and fitted.switch is not None:
+            eligible = np.ones((paths, len(dates)), dtype=bool)
+            at["adaptive"] = lsm.apply(fitted.switch, np.stack(feats, axis=1), eligible)
+        if decision.rule == "fixed":  # the most-likely case's switch month, on every path
+            planned = dates.index(plan.switch) if plan and plan.switch in dates else len(dates)
+            main_at = np.full(paths, planned)
+        else:
+            main_at = at.get(decision.rule)  # foresight, or a rule cross-fitted here: None
+
+    own, own_committed, values = [], [], {k: [] for k in reviews.RULES}
+    for k, s in enumerate(dates):
+        q = _start(terms, s, uniforms, eased_at[k])
         how = None
         if drawn:  # the started service is reviewed like any other
             how = Decision(
@@ -396,10 +428,13 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
                 lines=not collect,  # training the switch reads only the values
             )
         r = _service(terms, q, uniforms, how, collect=collect)
-        if not collect:  # training the switch keeps only the values (memory, issue 25)
+        if drawn and not collect:
+            own.append(r if main_at is None else r.take(np.flatnonzero(main_at == k)))
+            own_committed.append(r.take(np.flatnonzero(at["committed"] == k)))
+        elif not drawn:
             own.append(r)
-        launch = np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,))
-        launches.append(launch)
+        # training the switch keeps only the values (memory, issue 25)
+        launch = launches[k]
         # the licence until the launch; a contract signed after the switch bridges
         # to it, paid month by month
         late = _signed_after(terms, s)
@@ -412,22 +447,11 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         switch_pv = column(terms.staged.switch_cost_usd_m)[:, 0] * d[:, min(s + 1, months - 1)]
         common = before - switch_pv
         if drawn:
-            for k in reviews.RULES:
-                values[k].append(common + r.decision_values[k])
+            for rule in reviews.RULES:
+                values[rule].append(common + r.decision_values[rule])
         else:
             values["adaptive"].append(common + finance.npv(r.cash_flow, rate))
-        start = max(s - 11, 0)
-        feats.append(  # SWITCH_STATE
-            np.column_stack(
-                [
-                    np.broadcast_to(eased, (paths,)),
-                    lic_cf[:, start : s + 1].sum(axis=1),
-                    np.broadcast_to(lic.survival, (paths, months))[:, s],
-                    *reviews.market_signals(payers, np.array([s]), paths, months),
-                ]
-            )
-        )
-        eased_flags.append(np.broadcast_to(eased, (paths,)))
+        del r, q
 
     if not dates:  # no date leaves time to launch: license to the horizon
         if collect:
@@ -446,26 +470,18 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         if collect:
             return SwitchProblem(stop=stop, final=w_never, features=features)
         eligible = np.ones((paths, len(dates)), dtype=bool)
-        if fitted is not None and fitted.switch is not None:
-            adaptive = lsm.apply(fitted.switch, features, eligible)
-        else:
-            adaptive = lsm.cross_fit(stop["adaptive"], w_never, features, eligible)
-        eased_any = np.column_stack(eased_flags) > 0.5
-        committed = np.where(eased_any.any(axis=1), np.argmax(eased_any, axis=1), len(dates))
-        at = {
-            "committed": committed,
-            "adaptive": adaptive,
-            "foresight": lsm.foresight(stop["foresight"], w_never, eligible),
-        }
+        if "adaptive" not in at:  # no fitted switch rule: cross-fitted on these paths
+            at["adaptive"] = lsm.cross_fit(stop["adaptive"], w_never, features, eligible)
+        at["foresight"] = lsm.foresight(stop["foresight"], w_never, eligible)
         decision_values = {k: lsm.realised(stop[k], w_never, at[k]) for k in reviews.RULES}
         if fitted is not None and fitted.fixed_date is not None:  # the simple rule
             simple = np.full(paths, fitted.fixed_date)
             decision_values["simple"] = lsm.realised(stop["adaptive"], w_never, simple)
-        if decision.rule == "fixed":  # the most-likely case's switch month, on every path
-            planned = dates.index(plan.switch) if plan and plan.switch in dates else len(dates)
-            chosen = np.full(paths, planned)
-        else:
-            chosen = at[decision.rule]
+        chosen = main_at if main_at is not None else at[decision.rule]
+    if main_at is None:  # the services' paths that switch to them, now that it is known
+        own = [r.take(np.flatnonzero(chosen == k)) for k, r in enumerate(own)]
+    if not drawn:  # the plan is the choice
+        own_committed = own
 
     legs = (lic, bridge, refunds)
     main = _compose(terms, legs, own, launches, dates, chosen, committed_lines=False)
@@ -477,7 +493,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
         # decision_values and never needs these lines
         committed=_Lazy(
             lambda: ModeResult(
-                **_compose(terms, legs, own, launches, dates, plan, committed_lines=True)
+                **_compose(terms, legs, own_committed, launches, dates, plan, committed_lines=True)
             )
         ),
         switch_month=np.where(
@@ -559,18 +575,23 @@ class _Lazy:
         return self._get().content_amortisation
 
 
-def _start(terms: StagedTerms, s: int, uniforms) -> Terms:
+def _eased(terms: StagedTerms, s: int, uniforms) -> FloatArray:
+    """Whether the rules have eased by the end of switch month ``s`` on each path (1 or
+    0, drawn), or the chance that they have (expected)."""
+    if uniforms is not None:
+        return (easing_month(terms.rules, uniforms, terms.months) <= s).astype(float)
+    return eased_by(terms.rules, s)
+
+
+def _start(terms: StagedTerms, s: int, uniforms, eased: FloatArray | None = None) -> Terms:
     """Terms of the service started after switch month ``s``: its hazards scaled where
     the rules have eased by then (drawn), or by the chance that they have (expected);
-    ``extra["eased"]`` holds that flag or chance."""
-    rules = terms.rules
-    m = rules.easing_hazard_multiplier
-    if uniforms is not None:
-        eased = (easing_month(rules, uniforms, terms.months) <= s).astype(float)
-        factor = np.where(eased > 0, m, 1.0)
-    else:
-        eased = eased_by(rules, s)
-        factor = 1.0 - (1.0 - m) * eased
+    ``extra["eased"]`` holds that flag or chance (``eased``: :func:`_eased`, if known)."""
+    m = terms.rules.easing_hazard_multiplier
+    if eased is None:
+        eased = _eased(terms, s, uniforms)
+    drawn = uniforms is not None
+    factor = np.where(eased > 0, m, 1.0) if drawn else 1.0 - (1.0 - m) * eased
     service = terms.service
     months = service_months(terms.months, s, terms.target_delay)
     q = service.starting(s + 1, service.exposure.scaled(factor), months)
@@ -600,9 +621,10 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
     signed after the switch, and the refund lines of a contract ended by the launch,
     :func:`_refunds`), then the service (switch cost in the set-up line).
 
-    Rows are copied only for the paths that switch, and lines that are zero in both
-    legs stay (1, 1) zeros, so a staged entry that rarely switches costs little more
-    than its licence.
+    ``own[k]`` is the service started at ``dates[k]`` on the paths that switch then
+    (``chosen == k``, in order; :meth:`ModeResult.take`). Rows are copied only for the
+    paths that switch, and lines that are zero in both legs stay (1, 1) zeros, so a
+    staged entry that rarely switches costs little more than its licence.
     """
     months, paths = terms.months, terms.paths
     switch_cost = terms.staged.switch_cost_usd_m
@@ -611,6 +633,9 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
 
     def rows(x):
         return np.broadcast_to(x, full)
+
+    def part(x, idx):  # a service's array on its own paths
+        return np.broadcast_to(x, (idx.size, *np.shape(x)[1:]))
 
     lic, bridge, refunds = legs
     lic_lines, bridge_lines = lic.committed_lines, bridge.committed_lines
@@ -629,8 +654,7 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
     for name in LINE_ITEMS:
         base = lic_lines[name]
         nonzero = bool(np.any(base)) or any(
-            src is not None and np.any(rows(src[name])[idx])
-            for src, idx in zip(srcs, switched, strict=True)
+            src is not None and np.any(src[name]) for src, idx in zip(srcs, switched, strict=True)
         )
         if name == "setup" and any(idx.size for idx in switched):
             nonzero = True
@@ -643,7 +667,7 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
                 if late[k].any():  # the bridge's months
                     bridged = np.where(late[k], rows(bridge_lines[name])[idx], rows(base)[idx])
                     out[idx] = bridged * keep_lic[idx]
-                out[idx] += rows(srcs[k][name])[idx]
+                out[idx] += part(srcs[k][name], idx)
                 if name in refunds:
                     refund = _refund(refunds[name], late[k], launches[k], lic_alive)
                     out[idx] += refund[idx]
@@ -660,16 +684,16 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
         if not idx.size:
             continue
         r = own[k]
-        r_op = rows(r.survival if committed_lines else r.operating)[idx]
+        r_op = part(r.survival if committed_lines else r.operating, idx)
         operating[idx] = np.maximum(operating[idx], r_op)
-        subs[idx] = rows(r.subscribers_m)[idx]
-        adds[idx] = rows(r.gross_adds_m)[idx]
-        mkt[idx] = rows(r.market_m)[idx]
+        subs[idx] = part(r.subscribers_m, idx)
+        adds[idx] = part(r.gross_adds_m, idx)
+        mkt[idx] = part(r.market_m, idx)
         r_amort = r.committed_amortisation if committed_lines else r.content_amortisation
-        amort[idx] = rows(r_amort)[idx]
-        forced[idx] = np.broadcast_to(r.forced_exit, (paths,))[idx]
+        amort[idx] = part(r_amort, idx)
+        forced[idx] = part(r.forced_exit, idx)
         if not committed_lines:
-            last[idx] = np.broadcast_to(r.last_month, (paths,))[idx]
+            last[idx] = part(r.last_month, idx)
     ok = operating > 0
     conditional = {
         k: (v if v.strides == (0, 0) else np.divide(v, operating, out=np.zeros(full), where=ok))
