@@ -278,15 +278,14 @@ class ModeResult:
             decision_values=self.decision_values,
         )
 
-    def take(self, rows: np.ndarray) -> ModeResult:
-        """This result on the paths at positions ``rows`` only: every per-path array
-        (first axis of length ``paths``) indexed, the lines shared by all paths ((1, 1)
-        zeros, a (1, months) line) kept as they are. A staged entry keeps, of each service
-        it may start, only the paths that switch to it (issue 25)."""
-        paths = np.shape(self.operating)[0]
+    def take(self, rows: np.ndarray, paths: int) -> ModeResult:
+        """This result on the paths at positions ``rows`` only, of its ``paths``: every
+        per-path array ((paths, months) or (paths,)) indexed, what all paths share ((1, 1)
+        zeros, a (1, months) line, a number) kept as it is. A staged entry keeps, of each
+        service it may start, only the paths that switch to it (issue 25)."""
 
         def pick(x):
-            if x is None or np.ndim(x) == 0 or np.shape(x)[0] != paths:
+            if x is None or np.ndim(x) not in (1, 2) or np.shape(x)[0] != paths:
                 return x
             return np.asarray(x)[rows]
 
@@ -299,7 +298,7 @@ class ModeResult:
             conditional=picked(self.conditional),
             events=picked(self.events),
             decision_values=picked(self.decision_values),
-            committed=None if self.committed is None else self.committed.take(rows),
+            committed=None if self.committed is None else self.committed.take(rows, paths),
         )
         return ModeResult(**values)
 

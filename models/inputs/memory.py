@@ -24,7 +24,7 @@ one point at a time and keeps only each path's NPV
 are fitted once in the main process and sent to it). Measured in a process holding
 only that: 0.37 GB at 1,000 paths, 0.50 GB at 20,000, 0.52 GB at 100,000 and 1.09 GB at
 500,000 under ``fixed``; 0.48, 0.74 and 1.06 GB at 1,000, 100,000 and 500,000 under
-``adaptive``: the imports (0.3 GB), one chunk of 2,048 paths' monthly arrays, then
+``adaptive``: the imports (0.3 GB), one chunk's monthly arrays (2,048 paths then), then
 about 1.4 kB a path (the drawn inputs, their Latin hypercube and rank-correlation
 copies, the NPVs). :data:`SWEEP_POINT`: 0.6 GB and 1.5 kB a path. (Before issue 19 the
 sweep took 4 kB a path and nothing fixed: a peak at a few thousand paths divided by

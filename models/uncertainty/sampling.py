@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike
 from scipy import linalg, special
 
 from models._arrays import FloatArray
-from models._rng import check_seed, latin_hypercube
+from models._rng import check_seed, latin_hypercube, uniforms
 from models.exceptions import ParameterError
 from models.format import plain, show
 from models.inputs.correlation import (
@@ -173,7 +173,7 @@ def _sample(given, names, distributions, n, seed, method, target) -> pd.DataFram
         return pd.DataFrame(index=pd.RangeIndex(n, name="path"))
     # one (n, k) array throughout, each step in place: at 2,000,000 paths of 56 inputs
     # a copy is 0.9 GB (issue 25)
-    x = latin_hypercube(n, k, rng) if method == "lhs" else rng.random((n, k))
+    x = latin_hypercube(n, k, rng) if method == "lhs" else uniforms(rng, n, k)
     np.maximum(x, U_FLOOR, out=x)
     for j, name in enumerate(names):
         x[:, j] = distributions[name].ppf(x[:, j])

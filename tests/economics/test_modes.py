@@ -175,6 +175,9 @@ def test_the_record_vocabulary_covers_the_modes_record_codes():
 #: (terms.PathValues), and the results, which keep the parameters they came from.
 DOORS = {
     "models.economics.simulation.simulate",
+    "models.economics.simulation.each_mode",
+    "models.economics.simulation._builder",
+    "models.economics.results.discount_rate",
     "models.economics.simulation.path_npv",
     "models.economics.simulation.exit_problems",
     "models.economics.simulation._values",

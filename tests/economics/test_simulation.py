@@ -374,3 +374,51 @@ def test_terms_on_some_paths_subset_every_per_path_value():
     np.testing.assert_array_equal(sub.exposure.exit_hazard_year, q.exposure.exit_hazard_year[idx])
     assert sub.finance.tax_rate == q.finance.tax_rate
     assert sub.horizon.start_month == q.horizon.start_month == 24
+
+
+def test_a_result_taken_on_some_paths_keeps_what_they_share():
+    """``ModeResult.take`` (a staged entry keeps, of each service, the paths that switch
+    to it): per-path arrays indexed, shared lines and numbers kept, the lines then
+    computed on those paths only equal to the full result's rows."""
+    from models.economics import events
+
+    params = validate()
+    paths = 6
+    u = events.uniforms(params.seed, 0, paths, params.months)
+    from models.uncertainty.montecarlo import draw_inputs
+
+    res = simulate(params, draw_inputs(params, 50).iloc[:paths], u)
+    r = res.modes["solo"]
+    rows = np.array([4, 1])
+    part = r.take(rows, paths)
+    assert part.operating.shape == (2, params.months)
+    assert np.array_equal(part.forced_exit, np.broadcast_to(r.forced_exit, (paths,))[rows])
+    for name, line in r.lines.items():
+        assert np.array_equal(
+            np.broadcast_to(part.lines[name], (2, params.months)),
+            np.broadcast_to(line, (paths, params.months))[rows],
+        ), name
+    shared = [k for k, v in r.conditional.items() if np.shape(v)[0] == 1]
+    assert shared, "a line shared by all paths to keep"
+    for k in shared:
+        assert part.conditional[k] is r.conditional[k]
+    assert part.decision_values["adaptive"].shape == (2,)
+    none = r.take(np.array([], dtype=int), paths)
+    assert none.operating.shape == (0, params.months) and none.lines["content"].shape[0] in (0, 1)
+    # the paths are said, not guessed from one array: a shared (1, months) array stays
+    one = simulate(params).modes["solo"]
+    assert one.take(np.array([0]), 1).operating.shape == (1, params.months)
+    assert np.shape(one.take(np.array([0]), 3).operating) == np.shape(one.operating)
+
+
+def test_the_monte_carlo_run_hands_freed_memory_back_between_phases(monkeypatch):
+    from models import _heap
+    from models.uncertainty import montecarlo
+
+    assert _heap.give_back() is True  # glibc: this machine's C library
+    calls = []
+    monkeypatch.setattr(montecarlo, "give_back", lambda: calls.append(1))
+    montecarlo.run(validate(decision_training_paths=200), 20)
+    assert len(calls) == 3  # after the training, the sample and the chunks
+    monkeypatch.setattr(_heap, "_trim", lambda: None)
+    assert _heap.give_back() is False  # a C library without malloc_trim: nothing done

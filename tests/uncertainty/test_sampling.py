@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
+from models import _rng
 from models._rng import latin_hypercube, stream
 from models.exceptions import ParameterError
 from models.inputs.correlation import (
@@ -159,17 +160,32 @@ def test_lhs_puts_exactly_one_draw_in_every_stratum():
 
 
 @pytest.mark.parametrize(("n", "d", "seed"), [(1, 1, 0), (7, 0, 1), (5, 3, 2), (1_000, 56, 3)])
-def test_the_latin_hypercube_is_scipys_bit_for_bit(n, d, seed):
+@pytest.mark.parametrize("at_once", [None, 7])
+def test_the_latin_hypercube_is_scipys_bit_for_bit(n, d, seed, at_once, monkeypatch):
     """One array instead of scipy's three (issue 25), the same points from the same
-    generator, which is left as scipy's engine leaves it (one child spawned)."""
+    generator, which is left as scipy's engine leaves it (one child spawned), whether
+    the uniforms are drawn at once or a few rows at a time (``at_once``)."""
     from scipy.stats import qmc
 
+    if at_once:
+        monkeypatch.setattr(_rng, "VALUES_AT_ONCE", at_once)
     ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
     a = latin_hypercube(n, d, ours)
     b = qmc.LatinHypercube(d=d, rng=theirs).random(n)
     assert a.shape == b.shape == (n, d)
     assert np.array_equal(a, b)
     assert ours.random() == theirs.random()
+    mc = _rng.uniforms(np.random.default_rng(seed), n, d)
+    assert np.array_equal(mc, np.random.default_rng(seed).random((n, d)))
+
+
+@pytest.mark.parametrize("method", ["lhs", "mc"])
+def test_a_samples_columns_are_each_contiguous(method):
+    """As a DataFrame built column by column keeps them: sums over the paths of an
+    input run in the same order as before the sample was drawn in place (issue 25)."""
+    frame = sample(_four(), 300, seed=3, method=method, correlation=TARGET)
+    for name in frame:
+        assert frame[name].to_numpy().flags.c_contiguous, name
 
 
 @settings(max_examples=60, deadline=None)

@@ -429,8 +429,8 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
             )
         r = _service(terms, q, uniforms, how, collect=collect)
         if drawn and not collect:
-            own.append(r if main_at is None else r.take(np.flatnonzero(main_at == k)))
-            own_committed.append(r.take(np.flatnonzero(at["committed"] == k)))
+            own.append(r if main_at is None else r.take(np.flatnonzero(main_at == k), paths))
+            own_committed.append(r.take(np.flatnonzero(at["committed"] == k), paths))
         elif not drawn:
             own.append(r)
         # training the switch keeps only the values (memory, issue 25)
@@ -479,7 +479,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
             decision_values["simple"] = lsm.realised(stop["adaptive"], w_never, simple)
         chosen = main_at if main_at is not None else at[decision.rule]
     if main_at is None:  # the services' paths that switch to them, now that it is known
-        own = [r.take(np.flatnonzero(chosen == k)) for k, r in enumerate(own)]
+        own = [r.take(np.flatnonzero(chosen == k), paths) for k, r in enumerate(own)]
     if not drawn:  # the plan is the choice
         own_committed = own
 
