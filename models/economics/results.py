@@ -303,6 +303,21 @@ class ModeResult:
         return ModeResult(**values)
 
 
+def add_flags(flags: dict[str, Any], entry, result: ModeResult) -> None:
+    """Add to ``flags`` what one mode's drawn events did on each path
+    (:attr:`Results.event_flags`): the crackdowns, the same on every mode's paths
+    (common uniforms, one crackdown hazard), from the first mode that has them, then
+    the flags the mode adds itself (``entry``: its :class:`EntryMode`)."""
+    if "crackdowns" in result.events and "crackdowns" not in flags:
+        paths = np.shape(result.operating)[0]
+        flags["crackdowns"] = np.broadcast_to(result.events["crackdowns"], paths)
+    own = entry.flags(result)
+    clash = sorted(set(own) & set(flags))
+    if clash:
+        raise ValueError(f"entry mode {entry.name!r}: event flag {clash[0]!r} exists already")
+    flags.update(own)
+
+
 def discount_rate(params, draws: pd.DataFrame | None) -> Any:
     """Yearly discount rate of a run: the parameter, or one value per path where drawn."""
     name = "finance_discount_rate_year"
@@ -405,14 +420,7 @@ class Results:
         time while the solo service ran under its exit policy)."""
         flags: dict[str, Any] = {}
         for mode, r in self.modes.items():
-            if "crackdowns" in r.events and "crackdowns" not in flags:
-                # the same on every mode's paths: common uniforms, one crackdown hazard
-                flags["crackdowns"] = np.broadcast_to(r.events["crackdowns"], r.operating.shape[0])
-            own = self.entry_modes[mode].flags(r)
-            clash = sorted(set(own) & set(flags))
-            if clash:
-                raise ValueError(f"entry mode {mode!r}: event flag {clash[0]!r} exists already")
-            flags.update(own)
+            add_flags(flags, self.entry_modes[mode], r)
         return pd.DataFrame(flags) if flags else pd.DataFrame()
 
     @property

@@ -35,7 +35,7 @@ from models._heap import give_back
 from models._rng import stream
 from models.economics import events, finance
 from models.economics.modes import MODES
-from models.economics.results import LINE_ITEMS, discount_rate
+from models.economics.results import LINE_ITEMS, add_flags, discount_rate
 from models.economics.simulation import each_mode, exit_problems
 from models.economics.simulation import path_npv as path_values
 from models.exceptions import ParameterError
@@ -471,15 +471,7 @@ def _chunk(
         if stop:
             out["fan_s"][mode] = subs[:stop].astype(np.float32)
             out["fan_c"][mode] = cum[:stop].astype(np.float32)
-        # the event flags (Results.event_flags): the crackdowns are the same on every
-        # mode's paths (common uniforms), then each mode's own
-        if "crackdowns" in r.events and "crackdowns" not in out["flags"]:
-            out["flags"]["crackdowns"] = np.broadcast_to(r.events["crackdowns"], (paths,))
-        own = entry.flags(r)
-        clash = sorted(set(own) & set(out["flags"]))
-        if clash:
-            raise ValueError(f"entry mode {mode!r}: event flag {clash[0]!r} exists already")
-        out["flags"].update(own)
+        add_flags(out["flags"], entry, r)  # as Results.event_flags
         if entry.may_run_service:  # it may switch to a service of its own
             out["switch"][mode] = (
                 np.full(paths, np.nan)

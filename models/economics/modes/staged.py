@@ -428,12 +428,12 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
                 lines=not collect,  # training the switch reads only the values
             )
         r = _service(terms, q, uniforms, how, collect=collect)
+        # training the switch keeps only the values (memory, issue 25)
         if drawn and not collect:
             own.append(r if main_at is None else r.take(np.flatnonzero(main_at == k), paths))
             own_committed.append(r.take(np.flatnonzero(at["committed"] == k), paths))
         elif not drawn:
             own.append(r)
-        # training the switch keeps only the values (memory, issue 25)
         launch = launches[k]
         # the licence until the launch; a contract signed after the switch bridges
         # to it, paid month by month
@@ -653,9 +653,7 @@ def _compose(terms: Terms, legs, own, launches, dates, chosen, *, committed_line
     lines = {}
     for name in LINE_ITEMS:
         base = lic_lines[name]
-        nonzero = bool(np.any(base)) or any(
-            src is not None and np.any(src[name]) for src, idx in zip(srcs, switched, strict=True)
-        )
+        nonzero = bool(np.any(base)) or any(src is not None and np.any(src[name]) for src in srcs)
         if name == "setup" and any(idx.size for idx in switched):
             nonzero = True
         if not nonzero:
