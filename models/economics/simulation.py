@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from models._arrays import FloatArray
-from models.economics import events, finance
+from models.economics import events, finance, reuse
 from models.economics.modes import MODES
 from models.economics.modes.policy import Decision
 from models.economics.results import ModeResult, Results
@@ -145,20 +145,26 @@ def path_npv(
     Under ``fixed`` no path is valued under the other rules (no review problems, no
     rules needed) and a staged entry builds its service only on the paths that switch
     (:meth:`models.economics.modes.base.EntryMode.npv_fixed`), which makes a sweep point
-    about three times cheaper. Under ``adaptive`` every path must be valued anyway, so
-    this is :func:`simulate` with ``rules`` (fitted on the training paths, or
-    cross-fitted without them), reduced to the NPVs.
+    about three times cheaper; and a mode none of whose inputs changed since an earlier
+    call on the same futures is served from it (:mod:`models.economics.reuse`: a sweep
+    of a partner's terms values licensing once per worker). Under ``adaptive`` every
+    path must be valued anyway, so this is :func:`simulate` with ``rules`` (fitted on
+    the training paths, or cross-fitted without them), reduced to the NPVs.
     """
     if params.decision_rule != "fixed":
         res = simulate(params, draws, uniforms, rules=rules)
         return {mode: finance.npv(r.cash_flow, res.rate) for mode, r in res.modes.items()}
-    values = _values(params, draws, uniforms)
-    out = {}
-    for mode in MODES:
+    values = _values(params, draws, uniforms, recording=True)
+
+    def fixed_npv(mode) -> FloatArray:
         terms = mode.terms(values)
         plan = mode.fixed_plan(terms, mode.terms(values.scenario()))
-        out[mode.name] = mode.npv_fixed(terms, uniforms, plan)
-    return out
+        return mode.npv_fixed(terms, uniforms, plan)
+
+    return {
+        mode.name: reuse.NPV.evaluate(mode.name, values, uniforms, lambda m=mode: fixed_npv(m))
+        for mode in MODES
+    }
 
 
 def exit_problems(
@@ -185,5 +191,7 @@ def exit_problems(
     }
 
 
-def _values(params, draws, uniforms) -> PathValues:
-    return PathValues(params, draws, None if uniforms is None else uniforms.paths)
+def _values(params, draws, uniforms, recording: bool = False) -> PathValues:
+    return PathValues(
+        params, draws, None if uniforms is None else uniforms.paths, recording=recording
+    )

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from models._arrays import column
+from models.economics import reads
 from models.exceptions import ParameterError
 from models.inputs.schema import SPECS
 
@@ -53,10 +54,20 @@ class PathValues:
         parameter's value on that path (integers are rounded).
     paths : int, optional
         Number of paths when there are no draws (common random numbers of events only).
+    recording : bool, optional
+        Whether the groups read from these values note each field read
+        (:mod:`models.economics.reads`; :func:`recording_class`).
     """
 
-    def __init__(self, params, draws: pd.DataFrame | None = None, paths: int | None = None):
+    def __init__(
+        self,
+        params,
+        draws: pd.DataFrame | None = None,
+        paths: int | None = None,
+        recording: bool = False,
+    ):
         self._params = params
+        self.recording = recording
         self._columns: dict[str, np.ndarray] = {}
         self.paths = 1
         if draws is not None:
@@ -99,7 +110,7 @@ class PathValues:
     def scenario(self) -> PathValues:
         """The scenario's own values (no draws), one path: what a plan made at the
         decision date knows."""
-        out = PathValues(self._params)
+        out = PathValues(self._params, recording=self.recording)
         out.go = self.go
         return out
 
@@ -124,8 +135,10 @@ class Group:
 
     @classmethod
     def read(cls, values: PathValues) -> Self:
-        """This group's values on the paths of ``values``."""
-        return cls(*(values.get(name) for name in cls.names()))
+        """This group's values on the paths of ``values`` (of :func:`recording_class`
+        if ``values`` record what is read)."""
+        kind = recording_class(cls) if values.recording else cls
+        return kind(*(values.get(name) for name in cls.names()))
 
     def rows(self, index: np.ndarray, paths: int) -> Self:
         """These values on the paths ``index`` only (columns with one row per path are
@@ -343,6 +356,9 @@ class Exposure:
         def get(name: str | None) -> Value:
             return 0.0 if name is None else values.get(name)
 
+        if values.recording:  # all three, as read (not field by field: few and drawn)
+            reads.note(names.names())
+
         return cls(get(names.launch_delay), get(names.exit_hazard), get(names.suspension_hazard))
 
     def rows(self, index: np.ndarray, paths: int) -> Exposure:
@@ -453,15 +469,19 @@ class Terms:
         write into either raises instead of serving a stale result.
         """
         entries = self.memo.setdefault(fn, [])
-        for seen, result in entries:
+        for seen, result, noted in entries:
             if len(seen) == len(args) and all(map(_same, seen, args)):
+                # what ``fn`` read of its groups when it ran is read again here
+                reads.note(noted)
                 return result
-        result = fn(*args)
+        with reads.recording() as noted:
+            result = fn(*args)
+        reads.note(noted)
         # an array written in place after this would leave a stale result: arguments
         # and results are frozen, so that such a write fails loudly instead
         for a in (*_arrays(args), *_arrays(result if isinstance(result, tuple) else (result,))):
             a.flags.writeable = False
-        entries.append((args, result))
+        entries.append((args, result, frozenset(noted)))
         return result
 
     def __getattr__(self, name: str) -> Group:
@@ -533,13 +553,55 @@ class Terms:
         )
 
 
+#: A field read without noting it (:func:`recording_class`).
+_field = object.__getattribute__
+
+#: The recording subclass of each group class (:func:`recording_class`).
+_RECORDING: dict[type, type] = {}
+
+
+def recording_class(cls: type[Group]) -> type[Group]:
+    """The subclass of the group ``cls`` whose instances note each field read, by its
+    flat parameter name, into the innermost :func:`models.economics.reads.recording`
+    (reading the instance's ``__dict__`` notes every field: a copy or a pickle reads
+    them all). Otherwise the same class: its equality, ``fields``, ``replace`` and
+    :meth:`Group.rows` keep the subclass, so the groups derived from a recorded group
+    record too."""
+    sub = _RECORDING.get(cls)
+    if sub is None:
+        flat = {f.name: f"{cls.PREFIX}_{f.name}" for f in fields(cls)}
+        every = tuple(flat.values())
+
+        def __getattribute__(self, name: str) -> Any:
+            key = flat.get(name)
+            if key is not None:
+                reads.note_one(key)
+            elif name == "__dict__":
+                reads.note(every)
+            return _field(self, name)
+
+        sub = type(
+            cls.__name__,
+            (cls,),
+            {
+                "__getattribute__": __getattribute__,
+                "__module__": cls.__module__,
+                "__qualname__": f"{cls.__qualname__}.recording",
+                "__doc__": f"{cls.__name__}, noting each field read (recording_class).",
+            },
+        )
+        _RECORDING[cls] = sub
+    return sub
+
+
 def _same(a: Any, b: Any) -> bool:
     """Whether two arguments of :meth:`Terms.shared` are the same (see there): the
     same object, equal numbers of one type and sign (0.0 is not -0.0) or text, or
     groups whose fields are."""
     if isinstance(a, Group) or isinstance(b, Group):
+        # compared without noting the fields (the function's own reads are noted)
         return type(a) is type(b) and all(
-            _same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a)
+            _same(_field(a, f.name), _field(b, f.name)) for f in fields(a)
         )
     if a is b:
         return True
@@ -553,7 +615,7 @@ def _arrays(items: tuple) -> list[np.ndarray]:
     out = []
     for x in items:
         if isinstance(x, Group):
-            out += _arrays(tuple(getattr(x, f.name) for f in fields(x)))
+            out += _arrays(tuple(_field(x, f.name) for f in fields(x)))
         elif isinstance(x, np.ndarray):
             out.append(x)
     return out

@@ -1,0 +1,246 @@
+"""A mode's result reused across a sweep's points where nothing it read changed
+(models.economics.reads, models.economics.reuse): what is recorded, and that a reused
+result is always the one a fresh evaluation gives, bit for bit."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from models.economics import events, reads, reuse
+from models.economics.modes import MODES
+from models.economics.terms import Market, PathValues, Terms, recording_class
+from models.exceptions import ParameterError
+from models.inputs.params import validate
+from models.inputs.schema import SPECS
+from models.uncertainty import montecarlo
+
+PATHS = 24
+
+#: A market where every own service starts under the ``fixed`` rule (in the base
+#: scenario none does, and their NPVs are all 0: nothing would move).
+RUNNING = {
+    "market_foreign_premium_share": 0.9,
+    "growth_churn_rate_month": 0.03,
+    "market_svod_payer_share": 0.3,
+    "finance_discount_rate_year": 0.08,
+}
+
+
+@pytest.fixture
+def memo(monkeypatch):
+    """A memo of its own for the test (the process's is left alone)."""
+    fresh = reuse.Results()
+    monkeypatch.setattr(reuse, "NPV", fresh)
+    return fresh
+
+
+@pytest.fixture(scope="module")
+def base():
+    params = validate(decision_rule="fixed", n_paths=PATHS, **RUNNING)
+    npv = _npv(params)
+    assert all(np.any(npv[m] != 0) for m in ("solo", "partner", "license", "staged"))
+    return params
+
+
+def _npv(params) -> dict[str, np.ndarray]:
+    out = montecarlo.path_npv(params, PATHS)
+    return {m: out[m].to_numpy() for m in out.columns}
+
+
+def _fresh(params) -> dict[str, np.ndarray]:
+    saved, reuse.NPV = reuse.NPV, reuse.Results()
+    try:
+        return _npv(params)
+    finally:
+        reuse.NPV = saved
+
+
+def _bitwise(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+# --- what is recorded ------------------------------------------------------------------
+
+
+def test_a_recording_group_notes_the_fields_read_and_a_plain_one_nothing(base):
+    rec = Market.read(PathValues(base, recording=True))
+    plain = Market.read(PathValues(base))
+    assert type(rec) is recording_class(Market) and isinstance(rec, Market)
+    assert type(plain) is Market
+    with reads.recording() as noted:
+        _ = rec.price_elasticity, plain.user_growth_year, rec.names()
+    assert noted == {"market_price_elasticity"}
+    # a copy keeps the class, and reads every field it copies
+    with reads.recording() as noted:
+        changed = dataclasses.replace(rec, price_war_cut=0.5)
+    assert type(changed) is type(rec)
+    assert noted == set(Market.names()) - {"market_price_war_cut"}
+    with reads.recording() as noted:
+        _ = rec.__dict__
+    assert noted == set(Market.names())
+    # outside a recording nothing is noted and nothing fails
+    assert rec.price_elasticity == plain.price_elasticity
+
+
+def test_an_inner_recording_is_not_told_to_the_outer():
+    with reads.recording() as outer:
+        reads.note_one("a")
+        with reads.recording() as inner:
+            reads.note(["b", "c"])
+        assert reads.active()
+    assert outer == {"a"} and inner == {"b", "c"} and not reads.active()
+
+
+def test_a_shared_result_served_to_another_mode_notes_what_it_read(base):
+    values = PathValues(base, recording=True)
+    solo = MODES["solo"].terms(values)
+    licence = MODES["license"].terms(values)
+
+    def growth(mkt: Market, months: int) -> float:
+        return mkt.user_growth_year * months
+
+    with reads.recording() as first:
+        a = solo.shared(growth, solo.market, 12)
+    # the second mode is served the first's result: it notes what the function read,
+    # not every field compared to find it
+    with reads.recording() as second:
+        b = licence.shared(growth, licence.market, 12)
+    assert a == b
+    assert first == second == {"market_user_growth_year"}
+    assert len(values.memo[growth]) == 1
+
+
+def test_terms_of_a_recording_run_are_recorded_and_of_a_plain_run_not(base):
+    terms = MODES["partner"].terms(PathValues(base, recording=True))
+    assert isinstance(terms, Terms)
+    with reads.recording() as noted:
+        _ = terms.partner.revenue_share
+    assert noted == {"partner_revenue_share"}
+    plain = MODES["partner"].terms(PathValues(base))
+    with reads.recording() as noted:
+        _ = plain.partner.revenue_share
+    assert noted == set()
+
+
+# --- what is reused ----------------------------------------------------------------------
+
+
+def test_a_sweep_of_partner_terms_reuses_licensing_and_staying_out_bit_for_bit(base, memo):
+    first = base.replace(partner_revenue_share=0.2, market_foreign_premium_share=0.8)
+    second = base.replace(partner_revenue_share=0.3, market_foreign_premium_share=0.9)
+    _npv(first)
+    assert (memo.hits, memo.misses) == (0, len(MODES))
+    got = _npv(second)
+    # licensing reads neither input, nor does staying out; the own services read both
+    assert memo.hits == 2
+    fresh = _fresh(second)
+    assert all(_bitwise(got[m], fresh[m]) for m in got)
+    old = _npv(first)
+    assert all(not _bitwise(got[m], old[m]) for m in ("solo", "partner", "staged"))
+
+
+def test_an_own_service_is_reused_along_the_axis_it_does_not_read(base, memo):
+    _npv(base.replace(partner_revenue_share=0.2))
+    hits = memo.hits
+    assert hits == 0
+    got = _npv(base.replace(partner_revenue_share=0.5))
+    # solo, licensing and staying out read no partner term (the staged entry's target
+    # is a partner in the base scenario)
+    assert memo.hits - hits == 3
+    fresh = _fresh(base.replace(partner_revenue_share=0.5))
+    assert all(_bitwise(got[m], fresh[m]) for m in got)
+    assert not _bitwise(got["partner"], _npv(base.replace(partner_revenue_share=0.2))["partner"])
+
+
+def test_another_seed_or_horizon_is_not_served(base, memo):
+    _npv(base)
+    _npv(base.replace(seed=base.seed + 1))
+    _npv(base.replace(horizon_years=base.horizon_years - 1))
+    assert memo.hits == 0
+
+
+def test_a_served_result_is_a_fresh_array(base, memo):
+    values = PathValues(base, paths=3, recording=True)
+    u = events.uniforms(base.seed, 0, 3, base.months)
+    a = memo.evaluate("x", values, u, lambda: np.arange(3.0))
+    a[:] = 123.0
+    b = memo.evaluate("x", values, u, lambda: np.zeros(3))
+    assert (memo.hits, memo.misses) == (1, 1)
+    assert b.tolist() == [0.0, 1.0, 2.0]
+    b[:] = 7.0
+    assert memo.evaluate("x", values, u, lambda: np.zeros(3)).tolist() == [0.0, 1.0, 2.0]
+
+
+def test_uniforms_made_by_hand_and_large_runs_are_not_kept(base, memo):
+    values = PathValues(base, paths=3, recording=True)
+    u = events.uniforms(base.seed, 0, 3, base.months)
+    hand = dataclasses.replace(u, origin=None)
+    assert reuse.NPV.evaluate("x", values, hand, lambda: np.zeros(3)) is not None
+    assert memo.misses == 0 and memo.hits == 0
+    small = reuse.Results(max_paths=2)
+    small.evaluate("x", values, u, lambda: np.zeros(3))
+    small.evaluate("x", values, u, lambda: np.zeros(3))
+    assert (small.hits, small.misses) == (0, 0)
+    kept = reuse.Results(entries=1)
+    kept.evaluate("x", values, u, lambda: np.zeros(3))
+    kept.evaluate("x", values, u, lambda: np.ones(3))
+    assert (kept.hits, kept.misses) == (1, 1)
+
+
+def _other(name: str, value):
+    """Another valid value of parameter ``name``: a choice, or a number moved a fifth
+    of the way to a bound (a tenth of its size where unbounded)."""
+    spec = SPECS[name]
+    if spec.choices:
+        return next(c for c in spec.choices if c != value)
+    if spec.type == "int":
+        up = spec.max is None or value + 1 <= spec.max
+        return value + 1 if up else value - 1
+    lo = -math.inf if spec.min is None else spec.min
+    hi = math.inf if spec.max is None else spec.max
+    if math.isfinite(hi) and hi > value:
+        return value + 0.2 * (hi - value)
+    if math.isfinite(lo) and lo < value:
+        return value - 0.2 * (value - lo)
+    return value * 1.1 + 0.01
+
+
+def _read_by_modes() -> list[str]:
+    names = {n for m in MODES for n in m.parameters}
+    return sorted(n for n in names if SPECS[n].type != "pairs")
+
+
+@pytest.mark.parametrize("ad_tier", ["off", "on"])
+def test_every_input_a_mode_reads_moved_alone_is_never_served_stale(base, memo, ad_tier):
+    """Each parameter any mode reads, pinned at its value and then at another, as a
+    sweep's points pin it: every mode's result, served or not, is the fresh one bit for
+    bit; and the memo is not vacuous (most inputs change some mode; modes are served
+    where they read nothing that changed)."""
+    start = base.replace(pricing_ad_tier=ad_tier)
+    moved, served, checked = 0, 0, 0
+    for name in _read_by_modes():
+        value = getattr(start, name)
+        try:
+            before = start.replace(**{name: value})
+            after = start.replace(**{name: _other(name, value)})
+        except ParameterError:
+            continue
+        memo.clear()
+        old = _npv(before)
+        got = _npv(after)
+        fresh = _fresh(after)
+        stale = [m for m in got if not _bitwise(got[m], fresh[m])]
+        assert not stale, f"{name}: {stale} served a stale result"
+        changed = [m for m in got if not _bitwise(old[m], fresh[m])]
+        moved += bool(changed)
+        served += memo.hits
+        # a mode whose result changed cannot have been served
+        assert memo.hits <= len(MODES) - len(changed), name
+        checked += 1
+    assert checked >= 60
+    assert moved >= 0.6 * checked
+    assert served >= checked  # staying out at least, every time
