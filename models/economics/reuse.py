@@ -17,12 +17,19 @@ the ``fixed`` rule reads the scenario's own values). The evaluation being a pure
 of those, with the same branches taken on the same values, it would read the same fields
 and compute the same numbers.
 
-Entries are kept per mode, the most recent first (:data:`ENTRIES`), and only for runs of
-up to :data:`MAX_PATHS` paths, so that a large run keeps no copies.
+The same holds for a part of a mode that is dear and reads few inputs: an own service's
+event-free base (the market, its prices and its content plan, about half of its cost at
+a sweep point) and its events, which a sweep of the partner's terms or of the foreign
+share leaves as they were (:func:`part`). Those are served as they were kept, their
+arrays read-only.
+
+Entries are kept per mode or part, the most recent first, and only for runs of up to
+:data:`MAX_PATHS` paths, so that a large run keeps no copies.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Hashable
@@ -32,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from models.economics import reads
-from models.economics.terms import PathValues
+from models.economics.terms import PathValues, Terms
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +54,15 @@ MAX_PATHS = 10_000
 
 @dataclass(frozen=True)
 class _Entry:
-    shape: Hashable
+    key: Hashable  # compared with ==
+    args: tuple  # compared bit for bit (_identical)
     read: tuple[tuple[str, Any, Any], ...]  # (name, value on the paths, scenario value)
-    result: np.ndarray
+    result: Any
 
 
 def _identical(a: Any, b: Any) -> bool:
-    """Whether two parameter values are the same bit for bit (arrays: shape, type and
-    bytes; numbers and text: type and ``repr``, which tells -0.0 from 0.0 and keeps NaN)."""
+    """Whether two values are the same bit for bit (arrays: shape, type and bytes;
+    numbers and text: type and ``repr``, which tells -0.0 from 0.0 and keeps NaN)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (
             isinstance(a, np.ndarray)
@@ -70,18 +78,27 @@ def _kept(x: Any) -> Any:
     return np.array(x, copy=True) if isinstance(x, np.ndarray) else x
 
 
+def futures(uniforms: Any) -> Hashable | None:
+    """What identifies the uniforms ``uniforms``: their seed, stream, first path, paths and
+    months; None for none; a fresh object (equal to nothing) for uniforms made by hand or
+    subset, which have no origin."""
+    if uniforms is None:
+        return None
+    origin = getattr(uniforms, "origin", None)
+    if origin is None:
+        return object()
+    return (origin, uniforms.paths, uniforms.months)
+
+
 def shape(values: PathValues, uniforms: Any) -> Hashable | None:
     """What a mode's result depends on besides the parameters it reads: the run's shape
     (months, paths, reviews, decision rule, whether the go decision is on the clock)
-    and the futures (the uniforms' seed, stream and first path). None where the
-    uniforms were made by hand (no origin): such a result is not kept."""
-    origin = getattr(uniforms, "origin", None)
-    if origin is None:
+    and the futures (:func:`futures`). None where the uniforms were made by hand (no
+    origin): such a result is not kept."""
+    if getattr(uniforms, "origin", None) is None:
         return None
     return (
-        origin,
-        uniforms.paths,
-        uniforms.months,
+        futures(uniforms),
         values.paths,
         values.months,
         values.review_months,
@@ -90,17 +107,43 @@ def shape(values: PathValues, uniforms: Any) -> Hashable | None:
     )
 
 
-class Results:
-    """Per-path results of each mode, reused while nothing the mode read changes (see the
-    module docstring). Thread-safe: entries are looked up and kept under a lock, and
-    evaluated outside it."""
+def _frozen(x: Any) -> Any:
+    """``x`` with its arrays made read-only, in dataclasses and tuples too (a part
+    served to later points must not be written into)."""
+    if isinstance(x, np.ndarray):
+        x.flags.writeable = False
+    elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+        for f in dataclasses.fields(x):
+            _frozen(getattr(x, f.name))
+    elif isinstance(x, tuple | list):
+        for item in x:
+            _frozen(item)
+    return x
 
-    def __init__(self, entries: int = ENTRIES, max_paths: int = MAX_PATHS) -> None:
+
+class Results:
+    """Results reused while nothing they read changes (see the module docstring), kept
+    per label (a mode, or a mode's part), the most recent first. Thread-safe: entries
+    are looked up and kept under a lock, and evaluated outside it.
+
+    Parameters
+    ----------
+    entries : int
+        Entries kept per label.
+    max_paths : int
+        Largest run whose results are kept.
+    copy : bool
+        Whether a result is an array handed out as a fresh copy each time (a mode's
+        per-path NPVs); otherwise it is kept and served as it is, its arrays read-only.
+    """
+
+    def __init__(self, entries: int = ENTRIES, max_paths: int = MAX_PATHS, copy: bool = True):
         self.entries = entries
         self.max_paths = max_paths
+        self.copy = copy
         self.hits = 0
         self.misses = 0
-        self._kept: dict[str, list[_Entry]] = {}
+        self._kept: dict[Hashable, list[_Entry]] = {}
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -111,46 +154,91 @@ class Results:
 
     def evaluate(
         self,
-        mode: str,
+        label: Hashable,
         values: PathValues,
         uniforms: Any,
-        fn: Callable[[], np.ndarray],
-    ) -> np.ndarray:
-        """``fn()``, the per-path result of ``mode`` on ``values`` (which must record
-        what is read: ``PathValues(..., recording=True)``) and ``uniforms``; served from
-        a kept entry where ``mode`` read the same values in a run of the same shape.
-
-        Returns a fresh array either way (a caller may write to it).
+        fn: Callable[[], Any],
+        key: Hashable = None,
+        args: tuple = (),
+    ) -> Any:
+        """``fn()``, whose result depends on the parameters it reads from ``values``
+        (which must record what is read: ``PathValues(..., recording=True)``), on the run's
+        :func:`shape` and ``uniforms``, on ``key`` (compared with ``==``) and on
+        ``args`` (compared bit for bit); served from a kept entry of ``label`` where all
+        of these are the same. The parameters read are noted to an enclosing recording
+        either way.
         """
-        key = shape(values, uniforms)
-        if key is None or values.paths > self.max_paths or not values.recording:
+        run = shape(values, uniforms) if uniforms is not None else (values.paths, values.months)
+        if (
+            run is None
+            or values.paths > self.max_paths
+            or not values.recording
+            or (uniforms is not None and getattr(uniforms, "origin", None) is None)
+        ):
             return fn()
+        full = (run, futures(uniforms), key)
         scenario = values.scenario()
         with self._lock:
-            kept = list(self._kept.get(mode, ()))
+            kept = list(self._kept.get(label, ()))
         for entry in kept:
-            if entry.shape == key and all(
-                _identical(values.get(name), drawn) and _identical(scenario.get(name), own)
-                for name, drawn, own in entry.read
+            if (
+                entry.key == full
+                and len(entry.args) == len(args)
+                and all(map(_identical, entry.args, args))
+                and all(
+                    _identical(values.get(name), drawn) and _identical(scenario.get(name), own)
+                    for name, drawn, own in entry.read
+                )
             ):
                 with self._lock:
                     self.hits += 1
-                logger.debug("reuse: %s served (%d parameters read)", mode, len(entry.read))
-                return entry.result.copy()
+                reads.note(name for name, _, _ in entry.read)
+                logger.debug("reuse: %s served (%d parameters read)", label, len(entry.read))
+                return entry.result.copy() if self.copy else entry.result
         with reads.recording() as noted:
             result = fn()
+        reads.note(noted)
         entry = _Entry(
-            key,
+            full,
+            tuple(_kept(a) for a in args),
             tuple(
                 (name, _kept(values.get(name)), _kept(scenario.get(name))) for name in sorted(noted)
             ),
-            np.array(result, copy=True),
+            np.array(result, copy=True) if self.copy else _frozen(result),
         )
         with self._lock:
             self.misses += 1
-            self._kept[mode] = [entry, *self._kept.get(mode, [])][: self.entries]
+            self._kept[label] = [entry, *self._kept.get(label, [])][: self.entries]
         return result
 
 
-#: The results kept in this process (a sweep's worker, the what-if's kernel).
+#: Each mode's per-path NPVs kept in this process (a sweep's worker, the what-if's kernel).
 NPV = Results()
+
+#: Parts of modes kept in this process (:func:`part`): an own service's base at 1,000
+#: paths is about 10 MB.
+PARTS = Results(entries=4, copy=False)
+
+
+def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: Any = None) -> Any:
+    """``fn(terms, *args)``, a part of a mode that depends on its ``terms`` and on
+    ``args`` (numbers, arrays, and ``uniforms`` where given) only, served from
+    :data:`PARTS` where it read the same values of the same run before.
+
+    Only terms read straight from recording values are served
+    (:attr:`models.economics.terms.Terms.source`): terms with groups or an exposure
+    replaced, or subset to some paths, or with per-path state attached (a staged
+    entry's), hold values that are not their source's, and are evaluated afresh.
+    """
+    values = terms.source
+    if values is None or terms.extra:
+        return fn(terms, *args)
+    call = args if uniforms is None else (*args, uniforms)
+    return PARTS.evaluate(
+        (terms.mode, name),
+        values,
+        uniforms,
+        lambda: fn(terms, *call),
+        key=terms.horizon,
+        args=args,
+    )

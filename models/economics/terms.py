@@ -348,18 +348,22 @@ class Exposure:
     launch_delay_months: Value
     exit_hazard_year: Value
     suspension_hazard_year: Value
+    #: the parameters they were read from (None where made by hand)
+    names: ExposureNames | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @classmethod
     def read(cls, values: PathValues, names: ExposureNames) -> Exposure:
-        """The exposure named by ``names`` on the paths of ``values``."""
+        """The exposure named by ``names`` on the paths of ``values`` (of a subclass that
+        notes each field read by its parameter's name, if ``values`` record what is
+        read: :func:`recording_class`)."""
 
         def get(name: str | None) -> Value:
             return 0.0 if name is None else values.get(name)
 
-        if values.recording:  # all three, as read (not field by field: few and drawn)
-            reads.note(names.names())
-
-        return cls(get(names.launch_delay), get(names.exit_hazard), get(names.suspension_hazard))
+        kind = _RecordingExposure if values.recording else cls
+        return kind(
+            get(names.launch_delay), get(names.exit_hazard), get(names.suspension_hazard), names
+        )
 
     def rows(self, index: np.ndarray, paths: int) -> Exposure:
         """These values on the paths ``index`` only."""
@@ -432,8 +436,13 @@ class Terms:
         exposure: Exposure | None = None,
         extra: dict[str, Any] | None = None,
         memo: dict[Any, list] | None = None,
+        source: PathValues | None = None,
     ) -> None:
         self.mode = mode
+        #: the values these terms were read from, as they are (None once a group, the
+        #: exposure, the horizon or the paths are changed): what a part served across
+        #: runs compares (:func:`models.economics.reuse.part`)
+        self.source = source
         self.horizon = horizon
         self.exposure = exposure
         self._groups = groups
@@ -456,6 +465,7 @@ class Terms:
             {g.attribute(): g.read(values) for g in groups},
             None if exposure is None else Exposure.read(values, exposure),
             memo=values.memo,
+            source=values,
         )
 
     def shared(self, fn: Any, *args: Any) -> Any:
@@ -592,6 +602,31 @@ def recording_class(cls: type[Group]) -> type[Group]:
         )
         _RECORDING[cls] = sub
     return sub
+
+
+#: An exposure's fields and the attribute of :class:`ExposureNames` naming their parameters.
+_EXPOSURE_NAMES = {
+    "launch_delay_months": "launch_delay",
+    "exit_hazard_year": "exit_hazard",
+    "suspension_hazard_year": "suspension_hazard",
+}
+
+
+class _RecordingExposure(Exposure):
+    """An :class:`Exposure` noting each field read by its parameter's name (a field no
+    parameter holds is 0 and notes nothing)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        attr = _EXPOSURE_NAMES.get(name)
+        if attr is not None:
+            names = _field(self, "names")
+            flat = None if names is None else getattr(names, attr)
+            if flat:
+                reads.note_one(flat)
+        elif name == "__dict__":
+            names = _field(self, "names")
+            reads.note(() if names is None else names.names())
+        return _field(self, name)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -32,9 +32,11 @@ RUNNING = {
 
 @pytest.fixture
 def memo(monkeypatch):
-    """A memo of its own for the test (the process's is left alone)."""
+    """Memos of the test's own (the process's are left alone): the modes' NPVs, returned,
+    and their parts."""
     fresh = reuse.Results()
     monkeypatch.setattr(reuse, "NPV", fresh)
+    monkeypatch.setattr(reuse, "PARTS", reuse.Results(entries=4, copy=False))
     return fresh
 
 
@@ -52,11 +54,13 @@ def _npv(params) -> dict[str, np.ndarray]:
 
 
 def _fresh(params) -> dict[str, np.ndarray]:
-    saved, reuse.NPV = reuse.NPV, reuse.Results()
+    """The NPVs evaluated with nothing kept from before."""
+    saved = reuse.NPV, reuse.PARTS
+    reuse.NPV, reuse.PARTS = reuse.Results(max_paths=0), reuse.Results(max_paths=0)
     try:
         return _npv(params)
     finally:
-        reuse.NPV = saved
+        reuse.NPV, reuse.PARTS = saved
 
 
 def _bitwise(a: np.ndarray, b: np.ndarray) -> bool:
@@ -191,6 +195,51 @@ def test_uniforms_made_by_hand_and_large_runs_are_not_kept(base, memo):
     assert (kept.hits, kept.misses) == (1, 1)
 
 
+def test_an_own_service_s_base_and_events_are_served_across_its_other_inputs(base, memo):
+    _npv(base.replace(market_foreign_premium_share=0.8))
+    parts = reuse.PARTS.hits
+    got = _npv(base.replace(market_foreign_premium_share=0.85))
+    # the own services read the share in their months, not in their base or events
+    assert memo.hits == 2 and reuse.PARTS.hits - parts >= 6
+    fresh = _fresh(base.replace(market_foreign_premium_share=0.85))
+    assert all(_bitwise(got[m], fresh[m]) for m in got)
+    # what is served is read-only: a write into it would change later points
+    kept = [e.result for entries in reuse.PARTS._kept.values() for e in entries]
+    assert kept and all(not e.users.flags.writeable for e in kept if hasattr(e, "users"))
+
+
+def test_a_part_is_evaluated_afresh_for_terms_not_read_as_they_are(base, memo):
+    values = PathValues(base, recording=True)
+    terms = MODES["solo"].terms(values)
+    assert terms.source is values
+    calls = []
+
+    def part(t, x):
+        calls.append(x)
+        return t.market.user_growth_year * x
+
+    for t in (terms, terms):
+        reuse.part(t, "p", part, 2.0)
+    assert len(calls) == 1
+    # a changed group, other paths, per-path state, another horizon: not the source's
+    changed = [
+        terms.replaced(market=dataclasses.replace(terms.market, user_growth_year=0.5)),
+        terms.rows(np.array([0])),
+        terms.starting(12),
+    ]
+    for t in changed:
+        assert t.source is None
+        reuse.part(t, "p", part, 2.0)
+    terms.extra["eased"] = np.zeros(1)
+    reuse.part(terms, "p", part, 2.0)
+    assert len(calls) == 5
+    # the arguments are compared bit for bit
+    del terms.extra["eased"]
+    reuse.part(terms, "p", part, -0.0)
+    reuse.part(terms, "p", part, 0.0)
+    assert len(calls) == 7
+
+
 def _other(name: str, value):
     """Another valid value of parameter ``name``: a choice, or a number moved a fifth
     of the way to a bound (a tenth of its size where unbounded)."""
@@ -230,6 +279,7 @@ def test_every_input_a_mode_reads_moved_alone_is_never_served_stale(base, memo, 
         except ParameterError:
             continue
         memo.clear()
+        reuse.PARTS.clear()
         old = _npv(before)
         got = _npv(after)
         fresh = _fresh(after)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import content, events, finance, market, operating
+from models.economics import content, events, finance, market, operating, reuse
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import (
     ZERO,
@@ -276,10 +276,12 @@ class OwnService(EntryMode):
         mkt_terms, grow, pricing, fin = terms.market, terms.growth, terms.pricing, terms.finance
         launch = self.launch_month(terms)
 
+        # the base and the events read few inputs: served across a sweep's points where
+        # those did not change (models.economics.reuse)
         base = terms.cache.get("base")
         if base is None:
-            base = terms.cache["base"] = self.base(terms, launch)
-        risk = self.risk(terms, launch, uniforms)
+            base = terms.cache["base"] = reuse.part(terms, "base", self.base, launch)
+        risk = reuse.part(terms, "risk", self.risk, launch, uniforms=uniforms)
         c = terms.content
         share = self.revenue_share(terms)
         distress = self.distress_costs(terms) if "distress" in self.events else None
@@ -289,7 +291,7 @@ class OwnService(EntryMode):
         normal = uniforms is not None and (
             "suspension" in self.events or bool(np.any(risk.distress))
         )
-        expected = self.risk(terms, launch, None) if normal else None
+        expected = reuse.part(terms, "risk", self.risk, launch) if normal else None
         churn = grow.churn_rate_month + risk.extra_churn
         p_innov = grow.p_innovation_month * self.reach(terms)
         vat_in = column(1.0 + pricing.vat_rate)
