@@ -23,15 +23,18 @@ a sweep point) and its events, which a sweep of the partner's terms or of the fo
 share leaves as they were (:func:`part`). Those are served as they were kept, their
 arrays read-only.
 
-Entries are kept per mode or part, the most recent first, and only for runs of up to
-:data:`MAX_PATHS` paths, so that a large run keeps no copies.
+Entries are kept per mode or part and per chunk of paths (:attr:`PathValues.origin`), at
+most :data:`ENTRIES` of each and, in all, what fits a budget of bytes, the least
+recently used dropped first.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -43,21 +46,22 @@ from models.economics.terms import PathValues, Terms
 
 logger = logging.getLogger(__name__)
 
-#: Entries kept per mode (a sweep's licence needs one; a grid's own service, one per
-#: value along the other axes that its chunk of points visits).
+#: Entries kept per mode and chunk (a sweep's licence needs one; a grid's own service,
+#: one per value along the other axes that its chunk of points visits).
 ENTRIES = 8
 
-#: Largest run whose results and read values are kept: 56 drawn columns of 10,000 paths
-#: are 4.5 MB an entry.
+#: Largest run whose results are kept (a Monte Carlo chunk is 1,024 paths).
 MAX_PATHS = 10_000
 
 
 @dataclass(frozen=True)
 class _Entry:
+    label: Hashable  # (mode or part, the values' futures)
     key: Hashable  # compared with ==
     args: tuple  # compared bit for bit (_identical)
     read: tuple[tuple[str, Any, Any], ...]  # (name, value on the paths, scenario value)
     result: Any
+    size: int  # bytes
 
 
 def _identical(a: Any, b: Any) -> bool:
@@ -121,15 +125,36 @@ def _frozen(x: Any) -> Any:
     return x
 
 
+def _footprint(x: Any, seen: set[int]) -> int:
+    """Bytes of the arrays in ``x`` (in dataclasses, tuples and lists too), each buffer
+    once: a view counts the array it views, a broadcast view no more than its source."""
+    if isinstance(x, np.ndarray):
+        root = x
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if id(root) in seen:
+            return 0
+        seen.add(id(root))
+        return root.nbytes if root.base is None else 0
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return sum(_footprint(getattr(x, f.name), seen) for f in dataclasses.fields(x))
+    if isinstance(x, tuple | list):
+        return sum(_footprint(item, seen) for item in x)
+    return 0
+
+
 class Results:
     """Results reused while nothing they read changes (see the module docstring), kept
-    per label (a mode, or a mode's part), the most recent first. Thread-safe: entries
-    are looked up and kept under a lock, and evaluated outside it.
+    per label (a mode, or a mode's part) and per futures (a Monte Carlo chunk's
+    uniforms), the least recently used dropped first. Thread-safe: entries are looked
+    up and kept under a lock, and evaluated outside it.
 
     Parameters
     ----------
     entries : int
-        Entries kept per label.
+        Entries kept per label and futures.
+    budget : int
+        Bytes kept in all (results, and the values read and arguments they are keyed on).
     max_paths : int
         Largest run whose results are kept.
     copy : bool
@@ -137,20 +162,35 @@ class Results:
         per-path NPVs); otherwise it is kept and served as it is, its arrays read-only.
     """
 
-    def __init__(self, entries: int = ENTRIES, max_paths: int = MAX_PATHS, copy: bool = True):
+    def __init__(
+        self,
+        entries: int = ENTRIES,
+        budget: int = 64 * 2**20,
+        max_paths: int = MAX_PATHS,
+        copy: bool = True,
+    ):
         self.entries = entries
+        self.budget = budget
         self.max_paths = max_paths
         self.copy = copy
         self.hits = 0
         self.misses = 0
-        self._kept: dict[Hashable, list[_Entry]] = {}
+        self.bytes = 0
+        self._kept: OrderedDict[int, _Entry] = OrderedDict()  # least recently used first
+        self._serial = itertools.count()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         """Forget every entry and the counts."""
         with self._lock:
             self._kept.clear()
-            self.hits = self.misses = 0
+            self.hits = self.misses = self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def _drop(self, serial: int) -> None:
+        self.bytes -= self._kept.pop(serial).size
 
     def evaluate(
         self,
@@ -176,11 +216,13 @@ class Results:
             or (uniforms is not None and getattr(uniforms, "origin", None) is None)
         ):
             return fn()
+        # a chunk's entries do not push out another chunk's
+        label = (label, values.origin)
         full = (run, futures(uniforms), key)
         scenario = values.scenario()
         with self._lock:
-            kept = list(self._kept.get(label, ()))
-        for entry in kept:
+            kept = [(n, e) for n, e in reversed(self._kept.items()) if e.label == label]
+        for serial, entry in kept:
             if (
                 entry.key == full
                 and len(entry.args) == len(args)
@@ -192,32 +234,43 @@ class Results:
             ):
                 with self._lock:
                     self.hits += 1
+                    if serial in self._kept:
+                        self._kept.move_to_end(serial)
                 reads.note(name for name, _, _ in entry.read)
                 logger.debug("reuse: %s served (%d parameters read)", label, len(entry.read))
                 return entry.result.copy() if self.copy else entry.result
         with reads.recording() as noted:
             result = fn()
         reads.note(noted)
-        entry = _Entry(
-            full,
+        keyed = (
             tuple(_kept(a) for a in args),
             tuple(
                 (name, _kept(values.get(name)), _kept(scenario.get(name))) for name in sorted(noted)
             ),
             np.array(result, copy=True) if self.copy else _frozen(result),
         )
+        entry = _Entry(label, full, *keyed, size=_footprint(keyed, set()))
         with self._lock:
             self.misses += 1
-            self._kept[label] = [entry, *self._kept.get(label, [])][: self.entries]
+            serial = next(self._serial)
+            self._kept[serial] = entry
+            self.bytes += entry.size
+            same = [n for n, e in self._kept.items() if e.label == label]
+            for n in same[: max(0, len(same) - self.entries)]:
+                self._drop(n)
+            while self.bytes > self.budget and self._kept:
+                self._drop(next(iter(self._kept)))
         return result
 
 
-#: Each mode's per-path NPVs kept in this process (a sweep's worker, the what-if's kernel).
+#: Each mode's per-path NPVs kept in this process (a sweep's worker, the what-if's
+#: kernel): about 0.3 MB an entry at 1,000 paths, with the values it read.
 NPV = Results()
 
 #: Parts of modes kept in this process (:func:`part`): an own service's base at 1,000
-#: paths is about 10 MB.
-PARTS = Results(entries=4, copy=False)
+#: paths is 14-17 MB, its events 8-11 MB each (drawn, and in expectation), so that the
+#: budget holds two own services' parts for three chunks of 1,024 paths.
+PARTS = Results(entries=4, budget=256 * 2**20, copy=False)
 
 
 def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: Any = None) -> Any:

@@ -193,5 +193,9 @@ def exit_problems(
 
 def _values(params, draws, uniforms, recording: bool = False) -> PathValues:
     return PathValues(
-        params, draws, None if uniforms is None else uniforms.paths, recording=recording
+        params,
+        draws,
+        None if uniforms is None else uniforms.paths,
+        recording=recording,
+        origin=None if uniforms is None else uniforms.origin,
     )

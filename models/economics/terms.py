@@ -57,6 +57,9 @@ class PathValues:
     recording : bool, optional
         Whether the groups read from these values note each field read
         (:mod:`models.economics.reads`; :func:`recording_class`).
+    origin : hashable, optional
+        The futures these values are for (their uniforms' seed, stream and first path),
+        by which results kept across runs are grouped (:mod:`models.economics.reuse`).
     """
 
     def __init__(
@@ -65,9 +68,11 @@ class PathValues:
         draws: pd.DataFrame | None = None,
         paths: int | None = None,
         recording: bool = False,
+        origin: Any = None,
     ):
         self._params = params
         self.recording = recording
+        self.origin = origin
         self._columns: dict[str, np.ndarray] = {}
         self.paths = 1
         if draws is not None:

@@ -36,7 +36,7 @@ def memo(monkeypatch):
     and their parts."""
     fresh = reuse.Results()
     monkeypatch.setattr(reuse, "NPV", fresh)
-    monkeypatch.setattr(reuse, "PARTS", reuse.Results(entries=4, copy=False))
+    monkeypatch.setattr(reuse, "PARTS", reuse.Results(entries=4, budget=2**28, copy=False))
     return fresh
 
 
@@ -204,7 +204,7 @@ def test_an_own_service_s_base_and_events_are_served_across_its_other_inputs(bas
     fresh = _fresh(base.replace(market_foreign_premium_share=0.85))
     assert all(_bitwise(got[m], fresh[m]) for m in got)
     # what is served is read-only: a write into it would change later points
-    kept = [e.result for entries in reuse.PARTS._kept.values() for e in entries]
+    kept = [e.result for e in reuse.PARTS._kept.values()]
     assert kept and all(not e.users.flags.writeable for e in kept if hasattr(e, "users"))
 
 
@@ -238,6 +238,37 @@ def test_a_part_is_evaluated_afresh_for_terms_not_read_as_they_are(base, memo):
     reuse.part(terms, "p", part, -0.0)
     reuse.part(terms, "p", part, 0.0)
     assert len(calls) == 7
+
+
+def test_entries_are_bounded_per_label_and_in_bytes_least_recently_used_first(base):
+    u = events.uniforms(base.seed, 0, 4, base.months)
+    values = PathValues(base, paths=4, recording=True, origin=u.origin)
+    memo = reuse.Results(entries=2, budget=10 * 32)  # ten results of 4 doubles
+
+    def keep(label, x):
+        return memo.evaluate(label, values, u, lambda: np.full(4, x), args=(x,))
+
+    for x in (1.0, 2.0, 3.0):
+        keep("a", x)
+    assert len(memo) == 2 and memo.bytes == 2 * 32  # the results (a number's key: none)
+    keep("a", 2.0)
+    assert memo.hits == 1
+    keep("a", 1.0)  # dropped as the third of "a"
+    assert memo.hits == 1 and memo.misses == 4
+    # over the budget: the least recently used go first, whatever their label
+    memo.budget = 3 * 32
+    keep("b", 9.0)
+    keep("c", 9.0)
+    assert len(memo) == 3 and memo.bytes <= memo.budget
+    keep("a", 1.0)  # the most recent of "a" was used last but one: still kept
+    assert memo.hits == 2
+    # another chunk's futures are another label: they do not push this chunk's out
+    other = PathValues(base, paths=4, recording=True, origin=(base.seed, "events", 1024))
+    memo.budget = 10**6
+    memo.evaluate("a", other, u, lambda: np.zeros(4), args=(5.0,))
+    memo.evaluate("a", other, u, lambda: np.zeros(4), args=(6.0,))
+    keep("a", 1.0)
+    assert memo.hits == 3
 
 
 def _other(name: str, value):
