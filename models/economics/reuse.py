@@ -58,28 +58,22 @@ MAX_PATHS = 10_000
 class _Entry:
     label: Hashable  # (mode or part, the values' futures)
     key: Hashable  # compared with ==
-    args: tuple  # compared bit for bit (_identical)
-    read: tuple[tuple[str, Any, Any], ...]  # (name, value on the paths, scenario value)
+    args: tuple  # fingerprints (_fingerprint)
+    read: tuple[tuple[str, tuple], ...]  # (name, fingerprints on the paths and in the scenario)
     result: Any
     size: int  # bytes
 
 
-def _identical(a: Any, b: Any) -> bool:
-    """Whether two values are the same bit for bit (arrays: shape, type and bytes;
-    numbers and text: type and ``repr``, which tells -0.0 from 0.0 and keeps NaN)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (
-            isinstance(a, np.ndarray)
-            and isinstance(b, np.ndarray)
-            and a.shape == b.shape
-            and a.dtype == b.dtype
-            and a.tobytes() == b.tobytes()
-        )
-    return type(a) is type(b) and repr(a) == repr(b)
+def _fingerprint(x: Any) -> tuple:
+    """What makes two values the same bit for bit: an array's shape, type and bytes; a
+    number's or text's type and ``repr`` (which tells -0.0 from 0.0 and keeps NaN)."""
+    if isinstance(x, np.ndarray):
+        return ("array", x.shape, x.dtype.str, x.tobytes())
+    return (type(x).__name__, repr(x))
 
 
-def _kept(x: Any) -> Any:
-    return np.array(x, copy=True) if isinstance(x, np.ndarray) else x
+def _bytes(fingerprint: tuple) -> int:
+    return len(fingerprint[3]) if fingerprint[0] == "array" else 0
 
 
 def futures(uniforms: Any) -> Hashable | None:
@@ -220,36 +214,44 @@ class Results:
         label = (label, values.origin)
         full = (run, futures(uniforms), key)
         scenario = values.scenario()
+        now: dict[str, tuple] = {}  # each parameter's fingerprints, taken once
+
+        def current(name: str) -> tuple:
+            fp = now.get(name)
+            if fp is None:
+                fp = now[name] = (
+                    _fingerprint(values.get(name)),
+                    _fingerprint(scenario.get(name)),
+                )
+            return fp
+
+        given = tuple(map(_fingerprint, args))
         with self._lock:
             kept = [(n, e) for n, e in reversed(self._kept.items()) if e.label == label]
         for serial, entry in kept:
             if (
                 entry.key == full
-                and len(entry.args) == len(args)
-                and all(map(_identical, entry.args, args))
-                and all(
-                    _identical(values.get(name), drawn) and _identical(scenario.get(name), own)
-                    for name, drawn, own in entry.read
-                )
+                and entry.args == given
+                and all(current(name) == fp for name, fp in entry.read)
             ):
                 with self._lock:
                     self.hits += 1
                     if serial in self._kept:
                         self._kept.move_to_end(serial)
-                reads.note(name for name, _, _ in entry.read)
+                reads.note(name for name, _ in entry.read)
                 logger.debug("reuse: %s served (%d parameters read)", label, len(entry.read))
                 return entry.result.copy() if self.copy else entry.result
         with reads.recording() as noted:
             result = fn()
         reads.note(noted)
-        keyed = (
-            tuple(_kept(a) for a in args),
-            tuple(
-                (name, _kept(values.get(name)), _kept(scenario.get(name))) for name in sorted(noted)
-            ),
-            np.array(result, copy=True) if self.copy else _frozen(result),
+        read = tuple((name, current(name)) for name in sorted(noted))
+        kept_result = np.array(result, copy=True) if self.copy else _frozen(result)
+        size = (
+            sum(map(_bytes, given))
+            + sum(_bytes(a) + _bytes(b) for _, (a, b) in read)
+            + _footprint(kept_result, set())
         )
-        entry = _Entry(label, full, *keyed, size=_footprint(keyed, set()))
+        entry = _Entry(label, full, given, read, kept_result, size)
         with self._lock:
             self.misses += 1
             serial = next(self._serial)
