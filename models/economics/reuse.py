@@ -275,6 +275,13 @@ NPV = Results()
 PARTS = Results(entries=4, budget=256 * 2**20, copy=False)
 
 
+def forget() -> None:
+    """Forget what :data:`NPV` and :data:`PARTS` keep (a full Monte Carlo run does, before
+    its paths' peak)."""
+    NPV.clear()
+    PARTS.clear()
+
+
 def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: Any = None) -> Any:
     """``fn(terms, *args)``, a part of a mode that depends on its ``terms`` and on
     ``args`` (numbers, arrays, and ``uniforms`` where given) only, served from

@@ -33,7 +33,7 @@ import pandas as pd
 
 from models._heap import give_back
 from models._rng import stream
-from models.economics import events, finance
+from models.economics import events, finance, reuse
 from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS, add_flags, discount_rate
 from models.economics.simulation import each_mode, exit_problems
@@ -233,6 +233,9 @@ def run(
     n = check_paths(params.n_paths if n_paths is None else n_paths)
     started = time.perf_counter()
     rules = fit_rules(params, moved) if rules is None else rules
+    # what earlier sweep points or what-if positions kept serves nothing here: hand it
+    # back before the paths' peak (up to 320 MB; models.economics.reuse)
+    reuse.forget()
     give_back()  # what the training freed, before the paths' peak stacks on it
     draws = move(draw_inputs(params, n), moved)
     give_back()  # the sampler's working copies

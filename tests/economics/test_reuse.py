@@ -325,3 +325,10 @@ def test_every_input_a_mode_reads_moved_alone_is_never_served_stale(base, memo, 
     assert checked >= 60
     assert moved >= 0.6 * checked
     assert served >= checked  # staying out at least, every time
+
+
+def test_a_monte_carlo_run_forgets_what_sweep_points_kept(base, memo):
+    _npv(base)
+    assert len(reuse.NPV) == len(MODES) and len(reuse.PARTS) > 0
+    montecarlo.run(base.replace(decision_training_paths=200), 20)
+    assert len(reuse.NPV) == 0 and len(reuse.PARTS) == 0 and reuse.PARTS.bytes == 0
