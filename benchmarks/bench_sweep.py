@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from models.economics import reuse
 from models.runner.sweep_run import run_sweep
 
 SPEC = """
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
         spec = Path(tmp) / "bench.yaml"
         spec.write_text(SPEC.format(points=args.points, paths=args.paths, chunk=args.chunk))
         for label, workers in (("in this process", 0), ("1 Dask worker", 1), ("2 Dask workers", 2)):
+            reuse.forget()
             out = run_sweep(spec, reports_dir=Path(tmp) / label, workers=workers, report=False)
             t = out.timings
             rates[workers] = out.points / t["points"]
@@ -60,6 +62,13 @@ def main(argv: list[str] | None = None) -> None:
                 f"cluster start and warm-up {t.get('cluster', 0.0):4.1f} s, "
                 f"table {t['table']:4.2f} s"
             )
+            if not workers:
+                print(
+                    f"   {'':>16}  served in this process: {reuse.NPV.hits} of "
+                    f"{reuse.NPV.hits + reuse.NPV.misses} modes' NPVs, {reuse.PARTS.hits} of "
+                    f"{reuse.PARTS.hits + reuse.PARTS.misses} own services' bases and events "
+                    "(models/economics/reuse.py)"
+                )
     print(
         f"   speed-up of the points from 1 to 2 workers: {rates[2] / rates[1]:.2f}x (target 1.7x)"
     )

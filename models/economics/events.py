@@ -59,6 +59,7 @@ from models.economics import kernels, partner, regulation
 BLOCK = 1024
 
 _ZERO = np.zeros((1, 1))
+_ZERO.flags.writeable = False  # shared by every result: never written
 
 #: The kinds of event, each drawn from a stream of its own (``easing``: the rules
 #: easing, for a staged entry, :mod:`models.economics.modes.staged`; ``renewal``: a

@@ -69,11 +69,27 @@ def _fingerprint(x: Any) -> tuple:
     number's or text's type and ``repr`` (which tells -0.0 from 0.0 and keeps NaN)."""
     if isinstance(x, np.ndarray):
         return ("array", x.shape, x.dtype.str, x.tobytes())
-    return (type(x).__name__, repr(x))
+    return (type(x), repr(x))
 
 
 def _bytes(fingerprint: tuple) -> int:
     return len(fingerprint[3]) if fingerprint[0] == "array" else 0
+
+
+class Same:
+    """``obj`` in a key, equal only to itself (a mode's ``settings`` are not compared by
+    its ``==``); the key keeps it alive, so its identity is never another's."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
 
 
 def futures(uniforms: Any) -> Hashable | None:
@@ -116,6 +132,9 @@ def _frozen(x: Any) -> Any:
     elif isinstance(x, tuple | list):
         for item in x:
             _frozen(item)
+    elif isinstance(x, dict):
+        for item in x.values():
+            _frozen(item)
     return x
 
 
@@ -134,6 +153,8 @@ def _footprint(x: Any, seen: set[int]) -> int:
         return sum(_footprint(getattr(x, f.name), seen) for f in dataclasses.fields(x))
     if isinstance(x, tuple | list):
         return sum(_footprint(item, seen) for item in x)
+    if isinstance(x, dict):
+        return sum(_footprint(item, seen) for item in x.values())
     return 0
 
 
@@ -292,15 +313,16 @@ def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: 
     replaced, or subset to some paths, or with per-path state attached (a staged
     entry's), hold values that are not their source's, and are evaluated afresh.
     """
+    call = args if uniforms is None else (*args, uniforms)
     values = terms.source
     if values is None or terms.extra:
-        return fn(terms, *args)
-    call = args if uniforms is None else (*args, uniforms)
+        return fn(terms, *call)
     return PARTS.evaluate(
         (terms.mode, name),
         values,
         uniforms,
         lambda: fn(terms, *call),
-        key=terms.horizon,
+        # the object whose method it is (a mode's settings), and the run's horizon
+        key=(Same(getattr(fn, "__self__", fn)), terms.horizon),
         args=args,
     )

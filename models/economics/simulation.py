@@ -162,7 +162,9 @@ def path_npv(
         return mode.npv_fixed(terms, uniforms, plan)
 
     return {
-        mode.name: reuse.NPV.evaluate(mode.name, values, uniforms, lambda m=mode: fixed_npv(m))
+        mode.name: reuse.NPV.evaluate(
+            mode.name, values, uniforms, lambda m=mode: fixed_npv(m), key=reuse.Same(mode)
+        )
         for mode in MODES
     }
 

@@ -595,11 +595,18 @@ def recording_class(cls: type[Group]) -> type[Group]:
                 reads.note(every)
             return _field(self, name)
 
+        def __reduce__(self):
+            # pickled as the plain group (nothing to record where it is unpickled),
+            # having read every field
+            reads.note(every)
+            return (cls, tuple(_field(self, f) for f in flat))
+
         sub = type(
             cls.__name__,
             (cls,),
             {
                 "__getattribute__": __getattribute__,
+                "__reduce__": __reduce__,
                 "__module__": cls.__module__,
                 "__qualname__": f"{cls.__qualname__}.recording",
                 "__doc__": f"{cls.__name__}, noting each field read (recording_class).",

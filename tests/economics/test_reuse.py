@@ -233,6 +233,13 @@ def test_a_part_is_evaluated_afresh_for_terms_not_read_as_they_are(base, memo):
     terms.extra["eased"] = np.zeros(1)
     reuse.part(terms, "p", part, 2.0)
     assert len(calls) == 5
+    # evaluated afresh, a part is still handed its uniforms (a staged entry's service
+    # once ran on events in expectation: the oracle's test found it)
+    u = events.uniforms(base.seed, 0, 1, base.months)
+    handed = []
+    for t in (*changed, terms):
+        reuse.part(t, "u", lambda t, x, uniforms: handed.append(uniforms), 1.0, uniforms=u)
+    assert len(handed) == 4 and all(h is u for h in handed)
     # the arguments are compared bit for bit
     del terms.extra["eased"]
     reuse.part(terms, "p", part, -0.0)
@@ -332,3 +339,37 @@ def test_a_monte_carlo_run_forgets_what_sweep_points_kept(base, memo):
     assert len(reuse.NPV) == len(MODES) and len(reuse.PARTS) > 0
     montecarlo.run(base.replace(decision_training_paths=200), 20)
     assert len(reuse.NPV) == 0 and len(reuse.PARTS) == 0 and reuse.PARTS.bytes == 0
+
+
+def test_a_mode_registered_again_with_other_settings_is_not_served_the_old_one(base, memo):
+    """The sceptical review's finding: results were keyed on a mode's name alone."""
+    from tests.economics.test_modes import _toy
+
+    first = _toy()
+    second = dataclasses.replace(first, settings={**first.settings, "dividend": 40.0})
+    with MODES.added(first):
+        old = _npv(base)[first.name]
+        assert len(reuse.NPV) == len(MODES)
+    assert len(reuse.NPV) == 0  # the registry changed: nothing kept
+    with MODES.added(second):
+        got = _npv(base)[second.name]
+        fresh = _fresh(base)[second.name]
+    assert _bitwise(got, fresh) and not _bitwise(got, old)
+    # and with the registry as it was, the mode object is in the key
+    values = PathValues(base, paths=3, recording=True)
+    u = events.uniforms(base.seed, 0, 3, base.months)
+    assert first == second  # a mode's == does not compare its settings
+    keys = reuse.Same(first), reuse.Same(second)
+    memo.evaluate("stake", values, u, lambda: np.zeros(3), key=keys[0])
+    assert memo.evaluate("stake", values, u, lambda: np.ones(3), key=keys[1]).tolist() == [1.0] * 3
+    assert memo.evaluate("stake", values, u, lambda: np.ones(3), key=keys[0]).tolist() == [0.0] * 3
+
+
+def test_a_recording_group_pickles_as_the_plain_group(base):
+    import pickle
+
+    rec = Market.read(PathValues(base, recording=True))
+    with reads.recording() as noted:
+        back = pickle.loads(pickle.dumps(rec))
+    assert type(back) is Market and back == Market.read(PathValues(base))
+    assert noted == set(Market.names())

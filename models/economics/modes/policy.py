@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 #: A zero line: (1, 1), broadcast to (paths, months) where needed.
 ZERO = np.zeros((1, 1))
+ZERO.flags.writeable = False  # shared by every result: never written
 
 #: Lines that are not conditional cash flows of an operating month.
 OUTSIDE = ("exit_costs", "continuing_value")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from models.economics import reuse
 from models.economics.results import add_lines, remove_lines
 from models.exceptions import ParameterError
 
@@ -48,12 +49,16 @@ class Registry:
                 raise ValueError(f"entry mode {mode.name!r}: flag {min(clash)!r} exists already")
         add_lines(mode.lines, mode.revenue_lines)  # its own lines join every table
         self._modes[mode.name] = mode
+        # results kept across runs are keyed on a mode's name and the modes a staged
+        # entry may switch to, not on the objects: a registry that changes keeps none
+        reuse.forget()
 
     def unregister(self, name: str) -> None:
         """Remove the mode ``name`` (a mode registered for a test or a notebook) and its
         own lines."""
         mode = self._modes.pop(name)
         remove_lines(mode.lines, mode.revenue_lines)
+        reuse.forget()
 
     @contextmanager
     def added(self, mode) -> Iterator[None]:
