@@ -17,6 +17,7 @@ from models.exceptions import ParameterError
 from models.inputs.params import validate
 from models.inputs.schema import SPECS
 from models.uncertainty import montecarlo
+from tests.conftest import PLAN_YARDSTICK
 
 PATHS = 24
 
@@ -373,3 +374,36 @@ def test_a_recording_group_pickles_as_the_plain_group(base):
         back = pickle.loads(pickle.dumps(rec))
     assert type(back) is Market and back == Market.read(PathValues(base))
     assert noted == set(Market.names())
+
+
+def test_points_served_in_turn_are_the_whole_runs_npvs(memo):
+    """Against the Monte Carlo run, which reuses nothing (the reuse tests above compare
+    served with fresh, which would agree were both wrong): a sequence of points, one
+    repeated, where the staged entry switches on every path, so that its services'
+    events are drawn."""
+    start = validate(
+        decision_rule="fixed",
+        n_paths=64,
+        decision_training_paths=200,
+        market_foreign_premium_share=0.4,
+        regulation_easing_hazard_year=0.3,
+        **PLAN_YARDSTICK,
+    )
+    points = [
+        start.replace(partner_revenue_share=0.2),
+        start.replace(partner_revenue_share=0.3),
+        start.replace(partner_revenue_share=0.2),
+    ]
+    served = []
+    for p in points:
+        lean = montecarlo.path_npv(p, 64)
+        served.append((memo.hits, reuse.PARTS.hits))
+        whole = montecarlo.run(p, 64)
+        assert whole.switch_month.notna().all()
+        np.testing.assert_allclose(lean.to_numpy(), whole.npv.to_numpy(), rtol=1e-9, atol=1e-9)
+        montecarlo.path_npv(p, 64)  # run() forgot what was kept: keep it for the next
+    assert served[0] == (0, 0)
+    # solo, licensing and staying out read no partner term; the partner's own parts
+    # (its base and events) do not either
+    assert served[1][0] == served[2][0] == 3
+    assert all(parts > 0 for _, parts in served[1:])
