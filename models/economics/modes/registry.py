@@ -49,8 +49,9 @@ class Registry:
                 raise ValueError(f"entry mode {mode.name!r}: flag {min(clash)!r} exists already")
         add_lines(mode.lines, mode.revenue_lines)  # its own lines join every table
         self._modes[mode.name] = mode
-        # results kept across runs are keyed on a mode's name and the modes a staged
-        # entry may switch to, not on the objects: a registry that changes keeps none
+        # results kept across runs (models.economics.reuse) are keyed on a mode's
+        # object, but a staged entry finds the service it may start by name: a registry
+        # that changes keeps none
         reuse.forget()
 
     def unregister(self, name: str) -> None:
