@@ -15,6 +15,12 @@ Sections:
    draws and uniforms, and the engine's speed-up over it;
 4. the deterministic engine, one path, per horizon.
 
+Sections 1, 3 and 4 run under the sweep workers' allocator setting (:data:`ALLOCATOR`):
+the benchmark starts itself again with it. Under glibc's defaults a builder's time moved
+by up to twice with the state of the heap, not with the code (fresh arrays mapped from
+the system are zeroed page by page; issue 25). Section 2's children run in the default
+environment, as a report's kernel does, so that its memory is what a report's is.
+
 Prints figures and ratios; timings are not asserted anywhere (machines are shared).
 Run with ``make bench``, or ``python benchmarks/bench_model.py --quick`` for a smoke run.
 """
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -43,6 +50,7 @@ from models.economics.modes.policy import Decision
 from models.economics.simulation import simulate
 from models.economics.terms import PathValues
 from models.inputs.params import validate
+from models.runner.sweep_run import WORKER_ENV
 from models.uncertainty import montecarlo
 from tests.oracle import reference
 
@@ -57,6 +65,25 @@ TARGET_OWN_MODE = 20_000_000
 
 #: Paths of section 1's builders: the Monte Carlo chunk when BEFORE_ISSUE_25 was measured.
 MODE_PATHS = 2048
+
+#: glibc's allocation thresholds sections 1, 3 and 4 run under: the sweep workers'.
+ALLOCATOR = {k: v for k, v in WORKER_ENV.items() if k.startswith("MALLOC_")}
+
+#: Where the restarted benchmark finds the allocator's variables as they were.
+_BEFORE = "MARKET_ENTRY_BENCH_ALLOCATOR_BEFORE"
+
+
+def _default_env() -> dict[str, str]:
+    """This process's environment with the allocator's variables as they were before
+    the benchmark set them (what section 2's children run in)."""
+    env = dict(os.environ)
+    before = json.loads(env.pop(_BEFORE, "{}"))
+    for k in ALLOCATOR:
+        if before.get(k) is None:
+            env.pop(k, None)
+        else:
+            env[k] = before[k]
+    return env
 
 
 def timed(fn: Callable[[], Any], repeat: int = 7) -> float:
@@ -208,6 +235,7 @@ def bench_monte_carlo(sizes: list[int]) -> None:
             capture_output=True,
             text=True,
             check=True,
+            env=_default_env(),
         )
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         rows.append(r)
@@ -323,6 +351,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.mc_child is not None:
         _mc_child(args.mc_child)
         return
+    if any(os.environ.get(k) != v for k, v in ALLOCATOR.items()):
+        # glibc reads its thresholds when the process starts: start again with them
+        before = json.dumps({k: os.environ.get(k) for k in ALLOCATOR})
+        env = {**os.environ, **ALLOCATOR, _BEFORE: before}
+        again = sys.argv[1:] if argv is None else list(argv)
+        sys.stdout.flush()
+        os.execve(sys.executable, [sys.executable, os.path.abspath(__file__), *again], env)
 
     big = args.paths or (10_000 if args.quick else 100_000)
     sizes = sorted({max(1, big // 10), big})
@@ -335,7 +370,12 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"market-entry benchmark: {params.months} months, {len(MODES)} modes,"
         f" {len(params.distributions)} uncertain inputs drawn"
-        f"{' (quick)' if args.quick else ''}\n"
+        f"{' (quick)' if args.quick else ''}"
+    )
+    print(
+        "sections 1, 3 and 4 under the sweep workers' allocator setting ("
+        + ", ".join(f"{k}={v}" for k, v in ALLOCATOR.items())
+        + "); section 2 in the default environment, as a report's kernel\n"
     )
     started = time.perf_counter()
     engine_s_per_path = bench_modes(params, chunk, repeat)
