@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import content, events, finance, licence, regulation
+from models.economics import content, events, finance, licence, regulation, reuse
 from models.economics import market as mkt
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import (
@@ -213,7 +213,11 @@ class Licensing(EntryMode):
     ):
         """The licence's lines, events in expectation or drawn (see
         :meth:`models.economics.modes.base.EntryMode.build`)."""
-        cond, risk, cash, steady_cash, steady_kept, prepaid = self.cash_lines(terms, uniforms)
+        # served across a sweep's points where nothing it read changed (a staged entry's
+        # licence leg reads no input of the own services: models.economics.reuse)
+        cond, risk, cash, steady_cash, steady_kept, prepaid = reuse.part(
+            terms, "cash_lines", self.cash_lines, uniforms=uniforms
+        )
         # withholding tax is the final tax: the cash is already after tax; the value
         # beyond the horizon is that of a year of fees earned at today's price, not of
         # the payments that happen to fall in the final year, less the payment at
