@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(
                     f"   {'':>16}  served in this process: {reuse.NPV.hits} of "
                     f"{reuse.NPV.hits + reuse.NPV.misses} modes' NPVs, {reuse.PARTS.hits} of "
-                    f"{reuse.PARTS.hits + reuse.PARTS.misses} own services' bases and events "
-                    "(models/economics/reuse.py)"
+                    f"{reuse.PARTS.hits + reuse.PARTS.misses} parts (own services' bases and "
+                    "events, licences' lines; models/economics/reuse.py)"
                 )
     print(
         f"   speed-up of the points from 1 to 2 workers: {rates[2] / rates[1]:.2f}x (target 1.7x)"
