@@ -105,11 +105,11 @@ def futures(uniforms: Any) -> Hashable | None:
 
 
 def shape(values: PathValues, uniforms: Any) -> Hashable | None:
-    """What a mode's result depends on besides the parameters it reads: the run's shape
+    """What a result depends on besides the parameters it reads: the run's shape
     (months, paths, reviews, decision rule, whether the go decision is on the clock)
-    and the futures (:func:`futures`). None where the uniforms were made by hand (no
-    origin): such a result is not kept."""
-    if getattr(uniforms, "origin", None) is None:
+    and the futures (:func:`futures`; None for a part that draws none). None where the
+    uniforms were made by hand (no origin): such a result is not kept."""
+    if uniforms is not None and getattr(uniforms, "origin", None) is None:
         return None
     return (
         futures(uniforms),
@@ -223,17 +223,12 @@ class Results:
         of these are the same. The parameters read are noted to an enclosing recording
         either way.
         """
-        run = shape(values, uniforms) if uniforms is not None else (values.paths, values.months)
-        if (
-            run is None
-            or values.paths > self.max_paths
-            or not values.recording
-            or (uniforms is not None and getattr(uniforms, "origin", None) is None)
-        ):
+        run = shape(values, uniforms)
+        if run is None or values.paths > self.max_paths or not values.recording:
             return fn()
         # a chunk's entries do not push out another chunk's
         label = (label, values.origin)
-        full = (run, futures(uniforms), key)
+        full = (run, key)
         scenario = values.scenario()
         now: dict[str, tuple] = {}  # each parameter's fingerprints, taken once
 
