@@ -392,9 +392,14 @@ class OwnService(EntryMode):
             risk,
             exit_cost,
             market=ops.market,
-            payers=1.0  # what the reviews watch (a plan does not review)
-            if plan_only
-            else market.published(base.payers, None if uniforms is None else uniforms.market),
+            # what the reviews watch: read only where drawn paths are valued by their reviews
+            # (not for a plan, the most-likely case or a sweep point's fixed plan); the
+            # same for every mode of a run
+            payers=terms.shared(
+                market.published, base.payers, None if uniforms is None else uniforms.market
+            )
+            if how is not None and how.valued
+            else 1.0,
             subscribers=ops.subscribers,
             adds=ops.adds,
             amortisation=base.amortisation,

@@ -379,7 +379,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     lic_alive = np.broadcast_to(lic.survival, (paths, months))
 
     _, payers = terms.shared(market.users_and_payers, terms.licence.market, months)
-    payers = market.published(payers, uniforms.market if drawn else None)
+    payers = terms.shared(market.published, payers, uniforms.market if drawn else None)
     delay = column(terms.service.exposure.launch_delay_months)
     plan: StagedPlan | None = decision.plan if drawn and decision.rule == "fixed" else None
     # what each switch date observes (SWITCH_STATE) and when its service would launch:
