@@ -303,21 +303,26 @@ def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: 
     ``args`` (numbers, arrays, and ``uniforms`` where given) only, served from
     :data:`PARTS` where it read the same values of the same run before.
 
-    Only terms read straight from recording values are served
-    (:attr:`models.economics.terms.Terms.source`): terms with groups or an exposure
-    replaced, or subset to some paths, or with per-path state attached (a staged
-    entry's), hold values that are not their source's, and are evaluated afresh.
+    Only terms whose values are their source's, or derived from them as the terms
+    record, are served (:attr:`models.economics.terms.Terms.source`): terms read straight
+    from recording values, or started later with their hazards scaled (a staged entry's
+    service: the horizon is in the key, and the factor compared with the arguments).
+    Terms with a group replaced, or subset to some paths, or with per-path state
+    attached, are evaluated afresh.
     """
     call = args if uniforms is None else (*args, uniforms)
     values = terms.source
     if values is None or terms.extra:
         return fn(terms, *call)
+    derived = terms.derivation
     return PARTS.evaluate(
-        (terms.mode, name),
+        # a staged entry's services, one per switch date, do not push out the service's
+        (terms.mode, name, terms.horizon.start_month),
         values,
         uniforms,
         lambda: fn(terms, *call),
-        # the object whose method it is (a mode's settings), and the run's horizon
-        key=(Same(getattr(fn, "__self__", fn)), terms.horizon),
-        args=args,
+        # the object whose method it is (a mode's settings), the run's horizon and how
+        # the terms were derived from their source
+        key=(Same(getattr(fn, "__self__", fn)), terms.horizon, tuple(k for k, _ in derived)),
+        args=(*args, *(v for _, v in derived)),
     )

@@ -442,12 +442,17 @@ class Terms:
         extra: dict[str, Any] | None = None,
         memo: dict[Any, list] | None = None,
         source: PathValues | None = None,
+        derivation: tuple = (),
     ) -> None:
         self.mode = mode
-        #: the values these terms were read from, as they are (None once a group, the
-        #: exposure, the horizon or the paths are changed): what a part served across
-        #: runs compares (:func:`models.economics.reuse.part`)
+        #: the values these terms were read from (None once a group or the paths are
+        #: changed): what a part served across runs compares
+        #: (:func:`models.economics.reuse.part`), with :attr:`horizon` and
+        #: :attr:`derivation`
         self.source = source
+        #: how these terms differ from their ``source``'s, besides the horizon: the
+        #: factor of their exposure's hazards (:meth:`starting`), () if none
+        self.derivation = derivation
         self.horizon = horizon
         self.exposure = exposure
         self._groups = groups
@@ -536,17 +541,34 @@ class Terms:
         return self._copy(groups={**self._groups, **groups})
 
     def starting(
-        self, start_month: int, exposure: Exposure | None = None, months: int | None = None
+        self, start_month: int, months: int | None = None, hazard_factor: Value | None = None
     ) -> Terms:
         """These terms for a venture that starts spending in ``start_month`` (a staged
-        entry's own service), with its exposure replaced where given, simulated over
-        ``months`` where given (a staged entry's service runs past the horizon)."""
+        entry's own service), simulated over ``months`` where given (a staged entry's
+        service runs past the horizon), with its exposure's forced-exit and suspension
+        hazards times ``hazard_factor`` where given (:meth:`Exposure.scaled`: the rules
+        easing).
+
+        They keep their :attr:`source`: the horizon and the factor (:attr:`derivation`)
+        are all that differs from it, so that parts of them are served across runs
+        where those are the same too (:func:`models.economics.reuse.part`).
+        """
         horizon = dataclasses.replace(self.horizon, start_month=int(start_month))
         if months is not None:
             horizon = dataclasses.replace(horizon, months=int(months))
-        return self._copy(
-            horizon=horizon,
-            exposure=self.exposure if exposure is None else exposure,
+        exposure, derivation = self.exposure, self.derivation
+        if hazard_factor is not None:
+            exposure = exposure.scaled(hazard_factor)
+            derivation = (*derivation, ("hazard_factor", hazard_factor))
+        return Terms(
+            self.mode,
+            horizon,
+            self._groups,
+            exposure,
+            self.extra,
+            memo=self.memo,
+            source=self.source,
+            derivation=derivation,
         )
 
     def rows(self, index: np.ndarray) -> Terms:

@@ -222,18 +222,31 @@ def test_a_part_is_evaluated_afresh_for_terms_not_read_as_they_are(base, memo):
     for t in (terms, terms):
         reuse.part(t, "p", part, 2.0)
     assert len(calls) == 1
-    # a changed group, other paths, per-path state, another horizon: not the source's
+    # a changed group, other paths, per-path state: not the source's
     changed = [
         terms.replaced(market=dataclasses.replace(terms.market, user_growth_year=0.5)),
         terms.rows(np.array([0])),
-        terms.starting(12),
     ]
     for t in changed:
         assert t.source is None
         reuse.part(t, "p", part, 2.0)
     terms.extra["eased"] = np.zeros(1)
     reuse.part(terms, "p", part, 2.0)
-    assert len(calls) == 5
+    assert len(calls) == 4
+    del terms.extra["eased"]
+    # started later, with its hazards scaled: still its source's, keyed on the horizon
+    # and the factor (a staged entry's service)
+    for start, factor in ((12, None), (12, 0.5), (12, np.array([0.5])), (12, 0.5), (13, 0.5)):
+        later = terms.starting(start, hazard_factor=factor)
+        assert later.source is values
+        reuse.part(later, "p", part, 2.0)
+    # served: the second (12, 0.5); the array factor is not the number's bit for bit
+    assert len(calls) == 8
+    np.testing.assert_array_equal(
+        terms.starting(12, hazard_factor=0.5).exposure.exit_hazard_year,
+        np.asarray(terms.exposure.exit_hazard_year) * 0.5,
+    )
+    changed.append(terms.starting(12))
     # evaluated afresh, a part is still handed its uniforms (a staged entry's service
     # once ran on events in expectation: the oracle's test found it)
     u = events.uniforms(base.seed, 0, 1, base.months)
@@ -242,10 +255,9 @@ def test_a_part_is_evaluated_afresh_for_terms_not_read_as_they_are(base, memo):
         reuse.part(t, "u", lambda t, x, uniforms: handed.append(uniforms), 1.0, uniforms=u)
     assert len(handed) == 4 and all(h is u for h in handed)
     # the arguments are compared bit for bit
-    del terms.extra["eased"]
     reuse.part(terms, "p", part, -0.0)
     reuse.part(terms, "p", part, 0.0)
-    assert len(calls) == 7
+    assert len(calls) == 10
 
 
 def test_entries_are_bounded_per_label_and_in_bytes_least_recently_used_first(base):

@@ -352,7 +352,7 @@ def test_a_harsher_approval_costs_the_own_services_demand():
 
 def test_terms_on_some_paths_subset_every_per_path_value():
     """``Terms.rows`` (a staged entry builds its service only where it switches): draws
-    and per-path state such as ``eased`` follow the rows; scalars stay."""
+    and per-path state a mode attaches follow the rows; scalars stay."""
     from models.economics import events
     from models.economics.modes import MODES, staged
     from models.economics.terms import PathValues
@@ -364,10 +364,11 @@ def test_terms_on_some_paths_subset_every_per_path_value():
     terms = MODES["staged"].terms(values)
     u = events.uniforms(p.seed, 0, 50, p.months)
     q = staged._start(terms, 23, u)
+    q.extra["state"] = np.arange(50.0)
     idx = np.array([3, 7, 41])
     sub = q.rows(idx)
-    assert sub.paths == 3 and sub.extra["eased"].shape == (3,)
-    np.testing.assert_array_equal(sub.extra["eased"], q.extra["eased"][idx])
+    assert sub.paths == 3 and sub.source is None
+    np.testing.assert_array_equal(sub.extra["state"], idx)
     np.testing.assert_array_equal(
         sub.exposure.launch_delay_months, q.exposure.launch_delay_months[idx]
     )

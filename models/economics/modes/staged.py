@@ -238,7 +238,7 @@ class StagedEntry(EntryMode):
     def fixed_plan(self, terms, scenario) -> StagedPlan:
         """The ``fixed`` rule: the most-likely case's switch month on every path (the same
         clock as the other rules), and then the service's own most-likely-case plan."""
-        month = float(build(scenario).switch_month[0])
+        month = float(build(scenario, switch_only=True)[0])
         return StagedPlan(None if np.isnan(month) else int(month), scenario)
 
     def build(self, terms: StagedTerms, uniforms=None, how=None, plan_only=False):
@@ -346,8 +346,17 @@ def _licence(terms: StagedTerms) -> Terms:
     return lic
 
 
-def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = None) -> ModeResult:
+def build(
+    terms: StagedTerms,
+    decision=None,
+    uniforms: events.Uniforms | None = None,
+    switch_only: bool = False,
+) -> ModeResult | np.ndarray:
     """The staged entry's :class:`ModeResult`, events in expectation or drawn.
+
+    With ``switch_only`` (the ``fixed`` rule's plan), only the month it switches at, per
+    path (NaN: it licenses to the horizon), the result's ``switch_month``: its lines
+    are not composed.
 
     ``decision`` is a :class:`~models.economics.modes.policy.Decision` (None in the
     most-likely case). In training (``decision.collect``) it returns, instead, the exit
@@ -379,7 +388,9 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     lic_alive = np.broadcast_to(lic.survival, (paths, months))
 
     _, payers = terms.shared(market.users_and_payers, terms.licence.market, months)
-    payers = terms.shared(market.published, payers, uniforms.market if drawn else None)
+    # what each switch date observes: the published market (drawn paths only; the
+    # most-likely case does not learn)
+    payers = terms.shared(market.published, payers, uniforms.market) if drawn else None
     delay = column(terms.service.exposure.launch_delay_months)
     plan: StagedPlan | None = decision.plan if drawn and decision.rule == "fixed" else None
     # what each switch date observes (SWITCH_STATE) and when its service would launch:
@@ -388,6 +399,8 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
     for s in dates:
         eased_at.append(_eased(terms, s, uniforms))
         launches.append(np.broadcast_to(column(s + 1 + delay)[:, 0], (paths,)))
+        if not drawn:
+            continue
         start = max(s - 11, 0)
         feats.append(
             np.column_stack(
@@ -478,6 +491,11 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
             simple = np.full(paths, fitted.fixed_date)
             decision_values["simple"] = lsm.realised(stop["adaptive"], w_never, simple)
         chosen = main_at if main_at is not None else at[decision.rule]
+    switch_month = np.where(
+        chosen < len(dates), np.asarray([*dates, months], dtype=float)[chosen], np.nan
+    )
+    if switch_only:
+        return switch_month
     if main_at is None:  # the services' paths that switch to them, now that it is known
         own = [r.take(np.flatnonzero(chosen == k), paths) for k, r in enumerate(own)]
     if not drawn:  # the plan is the choice
@@ -496,9 +514,7 @@ def build(terms: StagedTerms, decision=None, uniforms: events.Uniforms | None = 
                 **_compose(terms, legs, own_committed, launches, dates, plan, committed_lines=True)
             )
         ),
-        switch_month=np.where(
-            chosen < len(dates), np.asarray([*dates, months], dtype=float)[chosen], np.nan
-        ),
+        switch_month=switch_month,
     )
 
 
@@ -585,8 +601,8 @@ def _eased(terms: StagedTerms, s: int, uniforms) -> FloatArray:
 
 def _start(terms: StagedTerms, s: int, uniforms, eased: FloatArray | None = None) -> Terms:
     """Terms of the service started after switch month ``s``: its hazards scaled where
-    the rules have eased by then (drawn), or by the chance that they have (expected);
-    ``extra["eased"]`` holds that flag or chance (``eased``: :func:`_eased`, if known)."""
+    the rules have eased by then (drawn), or by the chance that they have (expected)
+    (``eased``: :func:`_eased`, if known)."""
     m = terms.rules.easing_hazard_multiplier
     if eased is None:
         eased = _eased(terms, s, uniforms)
@@ -594,9 +610,7 @@ def _start(terms: StagedTerms, s: int, uniforms, eased: FloatArray | None = None
     factor = np.where(eased > 0, m, 1.0) if drawn else 1.0 - (1.0 - m) * eased
     service = terms.service
     months = service_months(terms.months, s, terms.target_delay)
-    q = service.starting(s + 1, service.exposure.scaled(factor), months)
-    q.extra["eased"] = eased
-    return q
+    return service.starting(s + 1, months, hazard_factor=factor)
 
 
 def _service(terms: StagedTerms, q: Terms, uniforms, how, collect: bool = False):
