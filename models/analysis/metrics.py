@@ -43,11 +43,23 @@ def cvar(values: np.ndarray, tail: float = TAIL) -> float:
     With ``n`` outcomes sorted ascending, the worst ``tail * n`` are averaged, the last
     one with a fractional weight (Rockafellar & Uryasev 2002, for a discrete sample).
     """
-    x = np.sort(np.asarray(values, dtype=float))
-    k = tail * len(x)
+    return float(_cvar_rows(np.asarray(values, dtype=float).reshape(1, -1), tail)[0])
+
+
+def _cvar_rows(x: np.ndarray, tail: float = TAIL) -> np.ndarray:
+    """:func:`cvar` of each row of ``x`` (modes, paths)."""
+    x = np.sort(x, axis=1)
+    k = tail * x.shape[1]
     whole = int(np.floor(k))
-    total = x[:whole].sum() + (k - whole) * (x[whole] if whole < len(x) else 0.0)
-    return float(total / k)
+    last = x[:, whole] if whole < x.shape[1] else 0.0
+    return (x[:, :whole].sum(axis=1) + (k - whole) * last) / k
+
+
+def _by_mode(npv: pd.DataFrame) -> np.ndarray:
+    """The per-path values as one C-contiguous (modes, paths) array: each mode's paths
+    contiguous, so that a reduction over them adds in the same order as over the mode's
+    column alone (numpy's pairwise sum), and every figure is that column's to the bit."""
+    return np.ascontiguousarray(npv.to_numpy(dtype=float).T)
 
 
 def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
@@ -62,22 +74,23 @@ def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
     """
     npv = _check(npv)
     n = len(npv)
-    rows = {}
-    for mode in npv.columns:
-        x = npv[mode].to_numpy(dtype=float)
-        sd = float(np.std(x, ddof=1)) if n > 1 else float("nan")
-        rows[mode] = {
-            "label": MODES.label(mode),
-            "mean": float(x.mean()),
+    x = _by_mode(npv)
+    sd = np.std(x, axis=1, ddof=1) if n > 1 else np.full(len(x), np.nan)
+    low, high = np.quantile(x, [TAIL, 1 - TAIL], axis=1)
+    return pd.DataFrame(
+        {
+            "label": [MODES.label(mode) for mode in npv.columns],
+            "mean": x.mean(axis=1),
             "se": sd / np.sqrt(n),
-            "median": float(np.median(x)),
-            "p5": float(np.quantile(x, TAIL)),
-            "p95": float(np.quantile(x, 1 - TAIL)),
-            "prob_loss": float(np.mean(x < -1e-9)),
-            "cvar5": cvar(x),
+            "median": np.median(x, axis=1),
+            "p5": low,
+            "p95": high,
+            "prob_loss": np.mean(x < -1e-9, axis=1),
+            "cvar5": _cvar_rows(x),
             "sd": sd,
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
+        },
+        index=list(npv.columns),
+    )
 
 
 def ranking(npv: pd.DataFrame) -> list[str]:
@@ -123,21 +136,28 @@ def paired_difference(npv: pd.DataFrame, a: str, b: str) -> tuple[float, float, 
 TIE_USD_M = 1e-9
 
 
+def _best(npv: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The modes from the least committing, and the index among them of the best mode on
+    each path (:func:`best_on_path`)."""
+    columns = list(_check(npv).columns)
+    order = sorted(columns, key=MODES.commitment)
+    values = npv.to_numpy(dtype=float)[:, [columns.index(m) for m in order]]
+    best = np.nanmax(values, axis=1, keepdims=True)
+    return order, np.argmax(values >= best - TIE_USD_M, axis=1)
+
+
 def best_on_path(npv: pd.DataFrame) -> pd.Series:
     """The best mode on each path; values within :data:`TIE_USD_M` of the best are
     ties, which go to the less committing mode."""
-    npv = _check(npv)
-    order = sorted(npv.columns, key=MODES.commitment)
-    values = npv[order].to_numpy(dtype=float)
-    best = np.nanmax(values, axis=1, keepdims=True)
-    first = np.argmax(values >= best - TIE_USD_M, axis=1)
+    order, first = _best(npv)
     return pd.Series(np.asarray(order)[first], index=npv.index)
 
 
 def probability_best(npv: pd.DataFrame) -> pd.Series:
     """Share of paths on which each mode has the highest NPV (sums to 1)."""
-    best = best_on_path(npv)
-    return best.value_counts(normalize=True).reindex(npv.columns, fill_value=0.0)
+    order, first = _best(npv)
+    share = dict(zip(order, np.bincount(first, minlength=len(order)) / len(first), strict=True))
+    return pd.Series([share[m] for m in npv.columns], index=npv.columns, name="proportion")
 
 
 def beat_matrix(npv: pd.DataFrame) -> pd.DataFrame:

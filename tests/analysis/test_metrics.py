@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from models.analysis import metrics
+from models.analysis.metrics import npv_table, probability_best
+from models.economics.modes import MODES
 from models.exceptions import ModelError
 
 
@@ -135,3 +137,52 @@ def test_rounding_does_not_decide_the_best_mode():
     # a real difference still counts
     npv["staged"] = lic + 1e-6
     assert metrics.probability_best(npv)["staged"] == pytest.approx(np.mean(lic + 1e-6 > 0))
+
+
+@pytest.mark.parametrize("n", [1, 2, 19, 20, 21, 1000, 1001])
+def test_the_table_is_each_columns_own_figures_to_the_bit(n):
+    """``npv_table`` and ``probability_best`` work on all modes at once (a sweep point's
+    cost, issue 25); every figure must be what the mode's column alone gives, bit for
+    bit, ties included (a reference computed column by column, as it was)."""
+    rng = np.random.default_rng(n)
+    x = rng.normal(50, 400, size=(n, 5)).round(rng.integers(0, 3))  # rounding: ties
+    x[: n // 3, 3] = x[: n // 3, 2]  # licensing and the staged entry tied
+    npv = pd.DataFrame(x, columns=["partner", "stay_out", "license", "staged", "solo"])
+    table = npv_table(npv)
+    for mode in npv.columns:
+        col = npv[mode].to_numpy()
+        sd = float(np.std(col, ddof=1)) if n > 1 else float("nan")
+        want = {
+            "mean": col.mean(),
+            "se": sd / np.sqrt(n),
+            "median": np.median(col),
+            "p5": np.quantile(col, 0.05),
+            "p95": np.quantile(col, 0.95),
+            "prob_loss": np.mean(col < -1e-9),
+            "cvar5": _cvar_one(col),
+            "sd": sd,
+        }
+        for k, v in want.items():
+            got = table.loc[mode, k]
+            assert (np.isnan(v) and np.isnan(got)) or float(got).hex() == float(v).hex(), (
+                k,
+                got,
+                v,
+            )
+    # the best mode per path, ties to the less committing, counted by value_counts
+    order = sorted(npv.columns, key=MODES.commitment)
+    values = npv[order].to_numpy()
+    first = np.argmax(values >= values.max(axis=1, keepdims=True) - 1e-9, axis=1)
+    counts = pd.Series(np.asarray(order)[first]).value_counts(normalize=True)
+    want = counts.reindex(npv.columns, fill_value=0.0)
+    got = probability_best(npv)
+    assert list(got.index) == list(npv.columns)
+    assert [v.hex() for v in got] == [float(v).hex() for v in want]
+
+
+def _cvar_one(values, tail=0.05):
+    """CVaR of one column, as :func:`cvar` computed it before it took rows."""
+    x = np.sort(values)
+    k = tail * len(x)
+    whole = int(np.floor(k))
+    return (x[:whole].sum() + (k - whole) * (x[whole] if whole < len(x) else 0.0)) / k
