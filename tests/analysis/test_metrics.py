@@ -164,11 +164,8 @@ def test_the_table_is_each_columns_own_figures_to_the_bit(n):
         }
         for k, v in want.items():
             got = table.loc[mode, k]
-            assert (np.isnan(v) and np.isnan(got)) or float(got).hex() == float(v).hex(), (
-                k,
-                got,
-                v,
-            )
+            same = float(got).hex() == float(v).hex()
+            assert same or (np.isnan(v) and np.isnan(got)), (k, got, v)
     # the best mode per path, ties to the less committing, counted by value_counts
     order = sorted(npv.columns, key=MODES.commitment)
     values = npv[order].to_numpy()
