@@ -18,6 +18,7 @@ far point, as the what-if panel found (:mod:`models.analysis.whatif`), so prefer
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pandas as pd
@@ -83,7 +84,15 @@ def warm_up() -> None:
     """Import the engine and run it once on a few paths: what a fresh Dask worker pays
     before its first point (about 1.5 s: imports, the compiled kernels loaded from
     numba's cache), done when the cluster starts so that the points' phase measures
-    points."""
+    points.
+
+    Then the objects alive (some 200,000: the libraries' modules, functions and
+    caches) are moved out of the garbage collector's sight (:func:`gc.freeze`): they
+    live as long as the worker, and a full collection that walked them all cost about
+    100 ms every 40 points or so, 2-3 ms a point (issue 25).
+    """
     from models.inputs.params import validate
 
     evaluate_point(validate(decision_rule="fixed", correlations=[]), 8, None)
+    gc.collect()
+    gc.freeze()

@@ -45,6 +45,7 @@ quick summary, the Monte Carlo run is what the decision metrics use.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
@@ -368,24 +369,19 @@ def expected(
     distress_hazard_year : float or (paths, 1), optional
         The partner's yearly hazard of distress, for a partnership.
     """
-    distress = _ZERO
-    if distress_hazard_year is not None:
-        distress = partner.first_distress_probability(
-            _monthly(distress_hazard_year), np.ones((1, months)), launch
-        )
     common = _expected_exit_and_crackdowns(exposure.exit_hazard_year, rules, launch, months)
     if not can_be_suspended:
-        return ServiceRisk(
-            **common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=distress
+        risk = ServiceRisk(**common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=_ZERO)
+    else:
+        susp_h = _monthly(exposure.suspension_hazard_year)
+        risk = ServiceRisk(
+            **common,
+            dark=regulation.dark_share(susp_h, rules.suspension_months),
+            sub_shock=None,
+            extra_churn=regulation.suspension_churn(susp_h, rules.suspension_sub_loss),
+            distress=_ZERO,
         )
-    susp_h = _monthly(exposure.suspension_hazard_year)
-    return ServiceRisk(
-        **common,
-        dark=regulation.dark_share(susp_h, rules.suspension_months),
-        sub_shock=None,
-        extra_churn=regulation.suspension_churn(susp_h, rules.suspension_sub_loss),
-        distress=distress,
-    )
+    return with_distress(risk, distress_hazard_year, launch, months)
 
 
 def drawn(
@@ -408,19 +404,43 @@ def drawn(
             launch,
         )
     common = _drawn_exit_and_crackdowns(exposure.exit_hazard_year, rules, launch, months, u)
-    distress = _ZERO
-    if distress_hazard_year is not None:
-        first = first_event(u.distress, _monthly(distress_hazard_year), launch)
-        distress = (month_index(months) == column(first)).astype(float)
-        common["drawn"]["partner_distress"] = (first < months).astype(float)
     if not can_be_suspended:
-        return ServiceRisk(
-            **common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=distress
+        risk = ServiceRisk(**common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=_ZERO)
+    else:
+        risk = ServiceRisk(
+            **common,
+            dark=dark,
+            sub_shock=starts * column(rules.suspension_sub_loss),
+            extra_churn=_ZERO,
+            distress=_ZERO,
         )
-    return ServiceRisk(
-        **common,
-        dark=dark,
-        sub_shock=starts * column(rules.suspension_sub_loss),
-        extra_churn=_ZERO,
-        distress=distress,
+    return with_distress(risk, distress_hazard_year, launch, months, u)
+
+
+def with_distress(
+    risk: ServiceRisk,
+    distress_hazard_year: ArrayLike | None,
+    launch: ArrayLike,
+    months: int,
+    u: Uniforms | None = None,
+) -> ServiceRisk:
+    """``risk`` with a partner's distress at ``distress_hazard_year`` (None: ``risk``
+    as it is), drawn from the uniforms ``u`` or, without them, in expectation (the
+    probability of the first distress in each month while operating,
+    :func:`models.economics.partner.first_distress_probability`).
+
+    Apart from the other events, so that a sweep moving only the partner's fragility
+    serves the rest (:meth:`models.economics.modes.service.OwnService.risk`).
+    """
+    if distress_hazard_year is None:
+        return risk
+    hazard = _monthly(distress_hazard_year)
+    if u is None:
+        distress = partner.first_distress_probability(hazard, np.ones((1, months)), launch)
+        return dataclasses.replace(risk, distress=distress)
+    first = first_event(u.distress, hazard, launch)
+    return dataclasses.replace(
+        risk,
+        distress=(month_index(months) == column(first)).astype(float),
+        drawn={**risk.drawn, "partner_distress": (first < months).astype(float)},
     )

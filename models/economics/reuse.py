@@ -230,7 +230,7 @@ class Results:
         label = (label, values.origin)
         full = (run, key)
         scenario = values.scenario()
-        now: dict[str, tuple] = {}  # each parameter's fingerprints, taken once
+        now = values.fingerprints  # each parameter's, taken once for these values
 
         def current(name: str) -> tuple:
             fp = now.get(name)

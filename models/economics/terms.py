@@ -88,7 +88,11 @@ class PathValues:
                 values = draws[name].to_numpy(dtype=float)
                 if spec.type == "int":
                     values = np.rint(values)
-                self._columns[str(name)] = values.reshape(-1, 1)
+                # read-only: results kept across runs are keyed on these values
+                # (:attr:`fingerprints`), which a write in place would leave stale
+                column = values.reshape(-1, 1)
+                column.flags.writeable = False
+                self._columns[str(name)] = column
             self.paths = len(draws)
         if paths is not None and paths != self.paths:
             if self.paths != 1:
@@ -105,6 +109,9 @@ class PathValues:
         #: results of pure functions of these values, shared by every mode's terms read
         #: from them (:meth:`Terms.shared`): the market each mode reads is computed once
         self.memo: dict[Any, list] = {}
+        #: each parameter's fingerprints (on the paths, and in the scenario), taken once
+        #: for every lookup of results kept across runs (:mod:`models.economics.reuse`)
+        self.fingerprints: dict[str, tuple] = {}
 
     def get(self, name: str) -> Value:
         """The value of parameter ``name``: a (paths, 1) column where drawn."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -159,6 +160,35 @@ def test_an_own_service_is_reused_along_the_axis_it_does_not_read(base, memo):
     fresh = _fresh(base.replace(partner_revenue_share=0.5))
     assert all(_bitwise(got[m], fresh[m]) for m in got)
     assert not _bitwise(got["partner"], _npv(base.replace(partner_revenue_share=0.2))["partner"])
+
+
+def test_a_partner_s_other_events_are_served_when_only_its_fragility_moves(base, memo):
+    """The partner's distress is added to its other events, which do not read the
+    partner's hazard: a sweep of the partner's fragility serves the exits, crackdowns
+    and suspensions, and the NPVs are those of a run that keeps nothing."""
+    labels = Counter()
+    real = reuse.PARTS.evaluate
+
+    def counted(label, *args, **kwargs):
+        hits = reuse.PARTS.hits
+        out = real(label, *args, **kwargs)
+        labels[label] += reuse.PARTS.hits - hits
+        return out
+
+    run = base.replace(market_foreign_premium_share=0.9, growth_churn_rate_month=0.03)
+    _npv(run.replace(partner_distress_hazard_year=0.05))
+    reuse.PARTS.evaluate = counted
+    try:
+        got = _npv(run.replace(partner_distress_hazard_year=0.25))
+    finally:
+        reuse.PARTS.evaluate = real
+    # the partner's events (drawn, and in expectation), and its service's in the staged
+    # entry, from the first point
+    assert labels[("partner", "risk", 0)] >= 2
+    fresh = _fresh(run.replace(partner_distress_hazard_year=0.25))
+    assert all(_bitwise(got[m], fresh[m]) for m in got)
+    before = _npv(run.replace(partner_distress_hazard_year=0.05))["partner"]
+    assert not _bitwise(got["partner"], before)
 
 
 def test_another_seed_or_horizon_is_not_served(base, memo):

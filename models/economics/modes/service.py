@@ -252,16 +252,27 @@ class OwnService(EntryMode):
         )
 
     def risk(self, terms: Terms, launch, uniforms=None) -> events.ServiceRisk:
-        """The events of the service (those of :attr:`events`), in expectation or drawn."""
-        kwargs = {
-            "can_be_suspended": "suspension" in self.events,
-            "distress_hazard_year": self.distress_hazard(terms)
-            if "distress" in self.events
-            else None,
-        }
+        """The events of the service (those of :attr:`events`), in expectation or drawn.
+
+        All but a partner's distress are a part served across runs where the inputs
+        they read are the same (:func:`models.economics.reuse.part`); the distress,
+        which reads the partner's fragility alone, is added to them
+        (:func:`models.economics.events.with_distress`)."""
+        risk = reuse.part(terms, "risk", self.exposure_risk, launch, uniforms=uniforms)
+        hazard = self.distress_hazard(terms) if "distress" in self.events else None
+        return events.with_distress(risk, hazard, launch, terms.months, uniforms)
+
+    def exposure_risk(self, terms: Terms, launch, uniforms=None) -> events.ServiceRisk:
+        """The forced exits, crackdowns and (an own service's) suspensions of the
+        service, in expectation or drawn: :meth:`risk` without a partner's distress."""
+        suspended = "suspension" in self.events
         if uniforms is None:
-            return events.expected(terms.exposure, terms.rules, launch, terms.months, **kwargs)
-        return events.drawn(terms.exposure, terms.rules, launch, terms.months, uniforms, **kwargs)
+            return events.expected(
+                terms.exposure, terms.rules, launch, terms.months, can_be_suspended=suspended
+            )
+        return events.drawn(
+            terms.exposure, terms.rules, launch, terms.months, uniforms, can_be_suspended=suspended
+        )
 
     def build(
         self,
@@ -281,7 +292,7 @@ class OwnService(EntryMode):
         base = terms.cache.get("base")
         if base is None:
             base = terms.cache["base"] = reuse.part(terms, "base", self.base, launch)
-        risk = reuse.part(terms, "risk", self.risk, launch, uniforms=uniforms)
+        risk = self.risk(terms, launch, uniforms)
         c = terms.content
         share = self.revenue_share(terms)
         distress = self.distress_costs(terms) if "distress" in self.events else None
@@ -291,7 +302,7 @@ class OwnService(EntryMode):
         normal = uniforms is not None and (
             "suspension" in self.events or bool(np.any(risk.distress))
         )
-        expected = reuse.part(terms, "risk", self.risk, launch) if normal else None
+        expected = self.risk(terms, launch) if normal else None
         churn = grow.churn_rate_month + risk.extra_churn
         p_innov = grow.p_innovation_month * self.reach(terms)
         vat_in = column(1.0 + pricing.vat_rate)
