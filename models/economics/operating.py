@@ -5,13 +5,14 @@ operates, from its event-free base (market, prices, content plan, fixed costs) a
 events (crackdowns, suspensions, a partner's distress). :func:`operate` runs it in two
 steps:
 
-1. **The market** (:func:`potential`): the approved foreign titles that crackdowns left
-   on offer, a recursion over each path's content years
-   (:func:`models.economics.kernels.on_offer`); then closed forms over the whole grid in
-   numpy: the catalogue in foreign-title equivalents
-   (:func:`models.economics.content.title_equivalents`), its draw against the leaders'
-   (:func:`models.economics.market.catalogue_attractiveness`) and the Bass market
-   potential (:func:`models.economics.market.addressable_market`).
+1. **The market** (:func:`potential`): the catalogue's draw (:func:`catalogue_draw`:
+   the approved foreign titles that crackdowns left on offer, a recursion over each
+   path's content years, :func:`models.economics.kernels.on_offer`; then closed forms
+   over the whole grid in numpy, the catalogue in foreign-title equivalents,
+   :func:`models.economics.content.title_equivalents`, and its draw against the
+   leaders', :func:`models.economics.market.catalogue_attractiveness`), which a service
+   may compute apart and keep across runs that change only the market; then the Bass
+   market potential (:func:`models.economics.market.addressable_market`).
 2. **The months** (:func:`months`), one loop over each path's months composing small
    compiled equations, each one copy:
    :func:`models.economics.kernels.bass_step` (subscribers, gross and first-time adds,
@@ -212,50 +213,72 @@ MARKET = (
     "w_original", "reference", "elasticity", "users", "payers", "foreign_share", "price",
 )  # fmt: skip
 
+#: Of them, the inputs of the catalogue's draw (:func:`catalogue_draw`), with ``launch``:
+#: what the content plan and the crackdowns make of the catalogue, whatever the market.
+CATALOGUE = (
+    "approved", "window", "launch", "log_kept", "log_lasting", "domestic", "originals",
+    "w_domestic", "w_original", "reference", "elasticity",
+)  # fmt: skip
 
-def potential(paths: int, n_months: int, grids: dict) -> FloatArray:
-    """The service's Bass market potential, millions, (1 or paths, months), from the
-    grids of :data:`MARKET` and ``launch``: the approved foreign titles crackdowns left
-    on offer (a recursion over each path's content years, compiled:
-    :func:`models.economics.kernels.on_offer`), then closed forms over the grid in numpy
+
+def _draw(paths: int, n_months: int, grids: dict) -> FloatArray:
+    g = grids
+    rows = max(g[k].shape[0] for k in ("approved", "window", "launch", "log_kept", "log_lasting"))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a leaders' catalogue of 0: inf
+        foreign = kernels.on_offer(
+            g["approved"], g["window"], g["launch"], g["log_kept"], g["log_lasting"], rows, n_months
+        )
+        titles = content.title_equivalents(
+            foreign, g["domestic"], g["originals"], g["w_domestic"], g["w_original"]
+        )
+        return market.catalogue_attractiveness(titles, g["reference"], g["elasticity"])
+
+
+def catalogue_draw(paths: int, n_months: int, **arrays) -> FloatArray:
+    """The draw of the service's catalogue against the leaders', a demand multiplier,
+    (1 or paths, months), from the inputs of :data:`CATALOGUE` (as :func:`operate`
+    takes them): the approved foreign titles crackdowns left on offer (a recursion over
+    each path's content years, compiled: :func:`models.economics.kernels.on_offer`),
+    then closed forms over the grid in numpy
     (:func:`models.economics.content.title_equivalents`,
-    :func:`models.economics.market.catalogue_attractiveness`,
-    :func:`models.economics.market.addressable_market`).
+    :func:`models.economics.market.catalogue_attractiveness`).
+
+    Apart from the market it draws (:func:`potential`), so that a service can keep it
+    across runs that change only the market or the prices
+    (:meth:`models.economics.modes.service.OwnService.catalogue_draw`).
 
     numpy's vectorised ``power`` costs 2.6 ns an element on this machine against 11 ns
     for the libm call of a compiled loop: the month's ``pow`` of the catalogue's draw
     cost the loop a third of its time (issue 25).
-    """
-    g = grids
-    rows = max(g[k].shape[0] for k in ("approved", "window", "launch", "log_kept", "log_lasting"))
-    foreign = kernels.on_offer(
-        g["approved"], g["window"], g["launch"], g["log_kept"], g["log_lasting"], rows, n_months
-    )
-    titles = content.title_equivalents(
-        foreign, g["domestic"], g["originals"], g["w_domestic"], g["w_original"]
-    )
-    draw = market.catalogue_attractiveness(titles, g["reference"], g["elasticity"])
-    return market.addressable_market(g["users"], g["payers"], g["foreign_share"], g["price"], draw)
-
-
-def operate(paths: int, n_months: int, *, full: bool, normal: bool, **arrays) -> Operations:
-    """Run :func:`months` on ``arrays`` (every name of :data:`INPUTS`: scalars, per-path
-    columns or (1 or paths, 1 or months) arrays, broadcast views included), in the
-    market of :func:`potential`.
 
     Raises
     ------
     ValueError
-        If an input is missing or unknown, of a shape that does not broadcast to its
-        grid (the kernel does not check bounds), or a launch month is not finite.
+        As :func:`operate`.
     """
-    missing = sorted(set(INPUTS) - set(arrays))
-    extra = sorted(set(arrays) - set(INPUTS))
+    return _draw(paths, n_months, _grids(paths, n_months, arrays, CATALOGUE))
+
+
+def potential(paths: int, n_months: int, grids: dict, draw: FloatArray | None = None) -> FloatArray:
+    """The service's Bass market potential, millions, (1 or paths, months), from the
+    grids of :data:`MARKET` and ``launch``: the catalogue's draw (:func:`catalogue_draw`,
+    unless given) on the market of payers open to a foreign service at its price
+    (:func:`models.economics.market.addressable_market`)."""
+    g = grids
+    if draw is None:
+        draw = _draw(paths, n_months, g)
+    return market.addressable_market(g["users"], g["payers"], g["foreign_share"], g["price"], draw)
+
+
+def _grids(paths: int, n_months: int, arrays: dict, names) -> dict:
+    """``arrays`` of ``names`` as the grids of :data:`INPUTS` (see :func:`operate`)."""
+    missing = sorted(set(names) - set(arrays))
+    extra = sorted(set(arrays) - set(names))
     if missing or extra:
         raise ValueError(f"operate: missing inputs {missing}, unknown inputs {extra}")
     grids = {}
-    for name, kind in INPUTS.items():
-        x = arrays[name]
+    for name in names:
+        kind, x = INPUTS[name], arrays[name]
         if kind == "years":
             a = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
             if a.ndim != 2 or a.shape[0] not in (1, paths) or a.shape[1] < 1:
@@ -267,8 +290,30 @@ def operate(paths: int, n_months: int, *, full: bool, normal: bool, **arrays) ->
         if name == "launch" and not np.all(np.isfinite(a)):
             raise ValueError(f"operate: launch month {a.ravel()[:3]}...: expected finite months")
         grids[name] = a
+    return grids
+
+
+def operate(
+    paths: int, n_months: int, *, full: bool, normal: bool, draw: FloatArray | None = None, **arrays
+) -> Operations:
+    """Run :func:`months` on ``arrays`` (every name of :data:`INPUTS`: scalars, per-path
+    columns or (1 or paths, 1 or months) arrays, broadcast views included), in the
+    market of :func:`potential`; with the catalogue's ``draw`` given
+    (:func:`catalogue_draw`), without the inputs only it reads (:data:`CATALOGUE` but
+    ``launch``).
+
+    Raises
+    ------
+    ValueError
+        If an input is missing or unknown, of a shape that does not broadcast to its
+        grid (the kernel does not check bounds), or a launch month is not finite.
+    """
+    names = [k for k in INPUTS if draw is None or k == "launch" or k not in CATALOGUE]
+    grids = _grids(paths, n_months, arrays, names)
+    if draw is not None:
+        draw = np.asarray(draw, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):  # a leaders' catalogue of 0: inf
-        mkt = potential(paths, n_months, grids)
+        mkt = potential(paths, n_months, grids, draw)
     args = [grid(mkt, paths, n_months)] + [grids[k] for k in INPUTS if k not in MARKET]
     out = months(*args, normal, full, paths, n_months)
     lines = dict(zip(LINES, out[:-1], strict=True))

@@ -230,3 +230,27 @@ def test_a_leaders_catalogue_of_zero_caps_the_market_as_numpy_did():
         want = service_numpy(a, normal=False)
     np.testing.assert_allclose(got.market, want["market"], **TOL)
     np.testing.assert_allclose(got.cash, want["cash"], **TOL)
+
+
+@pytest.mark.parametrize("per_path", [False, True])
+def test_a_draw_given_is_the_one_operate_computes(per_path):
+    """A service keeps its catalogue's draw across runs that change only the market
+    (:meth:`OwnService.catalogue_draw`): given back to ``operate``, every line is the
+    same bit for bit, and ``operate`` then refuses the inputs only the draw reads."""
+    a = inputs(11, "drawn", per_path)
+    whole = operating.operate(PATHS, MONTHS, full=True, normal=True, **a)
+    draw = operating.catalogue_draw(PATHS, MONTHS, **{k: a[k] for k in operating.CATALOGUE})
+    assert np.ptp(draw) > 0
+    rest = {k: v for k, v in a.items() if k == "launch" or k not in operating.CATALOGUE}
+    given = operating.operate(PATHS, MONTHS, full=True, normal=True, draw=draw, **rest)
+    for name in (*operating.LINES, "market"):
+        assert getattr(given, name).tobytes() == getattr(whole, name).tobytes(), name
+    assert all(g.tobytes() == w.tobytes() for g, w in zip(given.normal, whole.normal, strict=True))
+    with pytest.raises(ValueError, match="unknown inputs \\['approved'\\]"):
+        operating.operate(
+            PATHS, MONTHS, full=True, normal=True, draw=draw, approved=a["approved"], **rest
+        )
+    with pytest.raises(ValueError, match="missing inputs \\['log_kept'\\]"):
+        operating.catalogue_draw(
+            PATHS, MONTHS, **{k: a[k] for k in operating.CATALOGUE if k != "log_kept"}
+        )

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models._arrays import FloatArray, column
-from models.economics import content, events, finance, market, operating, reuse
+from models.economics import content, events, finance, market, operating, reads, reuse
 from models.economics.modes.base import EntryMode
 from models.economics.modes.policy import (
     ZERO,
@@ -251,6 +251,46 @@ class OwnService(EntryMode):
             overhead_out=fixed_out + governance_out + setup_out,
         )
 
+    def _base(self, terms: Terms, launch) -> Base:
+        """:meth:`base`, kept on ``terms`` for its plan and drawn passes, and served
+        across runs where the inputs it reads are the same
+        (:func:`models.economics.reuse.part`). What it read is noted again each time it
+        is taken from ``terms``: a result kept across runs that used it must be keyed
+        on those inputs too (a catalogue's draw once missed them and was served stale;
+        the property test in tests/economics/test_reuse.py caught it)."""
+        kept = terms.cache.get("base")
+        if kept is None:
+            with reads.recording() as noted:
+                base = reuse.part(terms, "base", self.base, launch)
+            kept = terms.cache["base"] = (base, frozenset(noted))
+        reads.note(kept[1])
+        return kept[0]
+
+    def catalogue_draw(self, terms: Terms, launch, uniforms=None) -> FloatArray:
+        """The draw of the catalogue on offer against the leaders', a demand multiplier,
+        (1 or paths, months) (:func:`models.economics.operating.catalogue_draw`):
+        crackdowns (events drawn from ``uniforms``, or in expectation) pull foreign
+        titles from the plan's, and the leaders' catalogue grows with the paying market.
+        """
+        base = self._base(terms, launch)
+        risk = reuse.part(terms, "risk", self.exposure_risk, launch, uniforms=uniforms)
+        c = terms.content
+        return operating.catalogue_draw(
+            terms.paths,
+            terms.months,
+            approved=base.plan.approved,
+            window=base.plan.window,
+            launch=base.plan.launch,
+            log_kept=risk.log_kept,
+            log_lasting=risk.log_lasting,
+            domestic=base.plan.domestic,
+            originals=base.plan.originals,
+            w_domestic=c.domestic_title_weight,
+            w_original=c.original_title_weight,
+            reference=base.reference_titles,
+            elasticity=c.demand_elasticity,
+        )
+
     def risk(self, terms: Terms, launch, uniforms=None) -> events.ServiceRisk:
         """The events of the service (those of :attr:`events`), in expectation or drawn.
 
@@ -289,10 +329,10 @@ class OwnService(EntryMode):
 
         # the base and the events read few inputs: served across a sweep's points where
         # those did not change (models.economics.reuse)
-        base = terms.cache.get("base")
-        if base is None:
-            base = terms.cache["base"] = reuse.part(terms, "base", self.base, launch)
+        base = self._base(terms, launch)
         risk = self.risk(terms, launch, uniforms)
+        # the catalogue's draw reads only the base's and the events' inputs
+        draw = reuse.part(terms, "draw", self.catalogue_draw, launch, uniforms=uniforms)
         c = terms.content
         share = self.revenue_share(terms)
         distress = self.distress_costs(terms) if "distress" in self.events else None
@@ -315,19 +355,8 @@ class OwnService(EntryMode):
             # path's exit problem or a sweep point's cash flow)
             full=not plan_only and (how is None or (how.lines and not how.collect)),
             normal=normal,
-            # the catalogue on offer (crackdowns pull foreign titles) draws the market,
-            # against the leaders' catalogue, which grows with the paying market
-            approved=base.plan.approved,
-            window=base.plan.window,
+            draw=draw,
             launch=base.plan.launch,
-            log_kept=risk.log_kept,
-            log_lasting=risk.log_lasting,
-            domestic=base.plan.domestic,
-            originals=base.plan.originals,
-            w_domestic=c.domestic_title_weight,
-            w_original=c.original_title_weight,
-            reference=base.reference_titles,
-            elasticity=c.demand_elasticity,
             users=base.users,
             payers=base.payers,
             foreign_share=mkt_terms.foreign_premium_share,
