@@ -31,6 +31,9 @@ TAIL = 0.05
 def _check(npv: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(npv, pd.DataFrame) or npv.empty:
         raise ModelError("npv: expected a DataFrame with one row per path and one column per mode")
+    if npv.columns.has_duplicates:
+        twice = sorted(map(str, npv.columns[npv.columns.duplicated()].unique()))
+        raise ModelError(f"npv: modes {', '.join(twice)} appear twice; expected one column each")
     if npv.isna().any().any():
         bad = npv.columns[npv.isna().any()].tolist()
         raise ModelError(f"npv: missing values in {', '.join(map(str, bad))}; expected numbers")
@@ -76,7 +79,9 @@ def npv_table(npv: pd.DataFrame) -> pd.DataFrame:
     n = len(npv)
     x = _by_mode(npv)
     sd = np.std(x, axis=1, ddof=1) if n > 1 else np.full(len(x), np.nan)
-    low, high = np.quantile(x, [TAIL, 1 - TAIL], axis=1)
+    # one quantile a call, as for a column alone: a call for both may pick another of
+    # several equal values (0.0 for -0.0: the review found it)
+    low, high = np.quantile(x, TAIL, axis=1), np.quantile(x, 1 - TAIL, axis=1)
     return pd.DataFrame(
         {
             "label": [MODES.label(mode) for mode in npv.columns],

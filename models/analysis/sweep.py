@@ -84,15 +84,21 @@ def warm_up() -> None:
     """Import the engine and run it once on a few paths: what a fresh Dask worker pays
     before its first point (about 1.5 s: imports, the compiled kernels loaded from
     numba's cache), done when the cluster starts so that the points' phase measures
-    points.
-
-    Then the objects alive (some 200,000: the libraries' modules, functions and
-    caches) are moved out of the garbage collector's sight (:func:`gc.freeze`): they
-    live as long as the worker, and a full collection that walked them all cost about
-    100 ms every 40 points or so, 2-3 ms a point (issue 25).
-    """
+    points."""
     from models.inputs.params import validate
 
     evaluate_point(validate(decision_rule="fixed", correlations=[]), 8, None)
+
+
+def freeze_heap() -> None:
+    """Move the objects now alive (some 200,000 after :func:`warm_up`: the libraries'
+    modules, functions and caches) out of the garbage collector's sight
+    (:func:`gc.freeze`): a full collection that walked them all cost about 100 ms every
+    40 points or so, 2-3 ms a point (issue 25).
+
+    For a worker process of the sweep's own cluster only, which ends with the sweep:
+    in a process that lives on (a user's kernel hosting threaded workers, a shared
+    cluster's worker), a reference cycle among the frozen objects would never be freed
+    (the review's finding)."""
     gc.collect()
     gc.freeze()

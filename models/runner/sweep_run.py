@@ -37,7 +37,7 @@ import pandas as pd
 
 from models._files import replaced
 from models._fingerprint import data_hashes, file_hashes, packages
-from models.analysis.sweep import evaluate_chunk, warm_up
+from models.analysis.sweep import evaluate_chunk, freeze_heap, warm_up
 from models.economics.modes import MODES
 from models.exceptions import OutputError, ParameterError, ReportError, SetupError
 from models.format import show
@@ -555,6 +555,8 @@ def _run(
             client, cluster = (remote, None) if remote is not None else _client(workers, None)
             try:
                 client.run(warm_up)  # imports and compiled kernels, before the points' clock
+                if cluster is not None:  # our own worker processes, which end with the sweep
+                    client.run(freeze_heap)
                 timings["cluster"] = time.perf_counter() - t
                 t = time.perf_counter()
                 sweep_f = client.scatter(sweep, broadcast=True)

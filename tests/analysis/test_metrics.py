@@ -139,14 +139,18 @@ def test_rounding_does_not_decide_the_best_mode():
     assert metrics.probability_best(npv)["staged"] == pytest.approx(np.mean(lic + 1e-6 > 0))
 
 
-@pytest.mark.parametrize("n", [1, 2, 19, 20, 21, 1000, 1001])
-def test_the_table_is_each_columns_own_figures_to_the_bit(n):
+@pytest.mark.parametrize("zeros", [False, True])
+@pytest.mark.parametrize("n", [1, 2, 7, 19, 20, 21, 1000, 1001])
+def test_the_table_is_each_columns_own_figures_to_the_bit(n, zeros):
     """``npv_table`` and ``probability_best`` work on all modes at once (a sweep point's
     cost, issue 25); every figure must be what the mode's column alone gives, bit for
-    bit, ties included (a reference computed column by column, as it was)."""
+    bit, ties included (a reference computed column by column, as it was), and zeros of
+    either sign (both quantiles in one call once gave 0.0 for a column's -0.0)."""
     rng = np.random.default_rng(n)
     x = rng.normal(50, 400, size=(n, 5)).round(rng.integers(0, 3))  # rounding: ties
     x[: n // 3, 3] = x[: n // 3, 2]  # licensing and the staged entry tied
+    if zeros:
+        x = rng.choice([-0.0, 0.0, 0.0, -0.0, 1.0, -1.0], size=(n, 5))
     npv = pd.DataFrame(x, columns=["partner", "stay_out", "license", "staged", "solo"])
     table = npv_table(npv)
     for mode in npv.columns:
@@ -175,6 +179,12 @@ def test_the_table_is_each_columns_own_figures_to_the_bit(n):
     got = probability_best(npv)
     assert list(got.index) == list(npv.columns)
     assert [v.hex() for v in got] == [float(v).hex() for v in want]
+
+
+def test_a_mode_given_twice_is_refused():
+    npv = pd.DataFrame(np.zeros((3, 2)), columns=["solo", "solo"])
+    with pytest.raises(ModelError, match="solo appear twice"):
+        npv_table(npv)
 
 
 def _cvar_one(values, tail=0.05):

@@ -205,6 +205,44 @@ def test_a_running_scheduler_gives_the_same_table(spec, tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(out.table), local)
 
 
+def test_a_sweep_freezes_no_heap_but_its_own_workers(spec, tmp_path):
+    """A worker of the sweep's own cluster moves its warm heap out of the garbage
+    collector's sight (``freeze_heap``: 2-3 ms a point); a process that lives on, here a
+    user's kernel whose cluster runs its workers as threads, must not be frozen: a
+    reference cycle in it would never be freed (the review of issue 25 found it)."""
+    import gc
+
+    from dask.distributed import Client, LocalCluster
+
+    frozen = gc.get_freeze_count()
+    run_sweep(spec, reports_dir=tmp_path / "a", workers=0, report=False)
+    assert gc.get_freeze_count() == frozen
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=False,
+            protocol="tcp",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster),
+    ):
+        run_sweep(
+            spec, reports_dir=tmp_path / "b", scheduler=cluster.scheduler_address, report=False
+        )
+    assert gc.get_freeze_count() == frozen
+    from models.runner.sweep_run import _client
+
+    client, cluster = _client(1, None)
+    try:
+        client.run(__import__("models.analysis.sweep", fromlist=["x"]).freeze_heap)
+        counts = client.run(gc.get_freeze_count)
+    finally:
+        client.close()
+        cluster.close()
+    assert all(n > 10_000 for n in counts.values()), counts
+
+
 def test_a_scheduler_that_does_not_answer_is_refused_before_anything_is_written(
     spec, tmp_path, cli, monkeypatch
 ):

@@ -433,11 +433,10 @@ class OwnService(EntryMode):
             exit_cost,
             market=ops.market,
             # what the reviews watch: read only where drawn paths are valued by their reviews
-            # (not for a plan, the most-likely case or a sweep point's fixed plan); the
-            # same for every mode of a run
-            payers=terms.shared(
-                market.published, base.payers, None if uniforms is None else uniforms.market
-            )
+            # (not for a plan, the most-likely case or a sweep point's fixed plan); not
+            # kept for the other modes (Terms.shared would hold it, and a staged entry's
+            # copy per switch date, to the end of a Monte Carlo chunk: +33 MB a chunk)
+            payers=market.published(base.payers, None if uniforms is None else uniforms.market)
             if how is not None and how.valued
             else 1.0,
             subscribers=ops.subscribers,
