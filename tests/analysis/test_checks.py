@@ -102,15 +102,22 @@ def test_a_licence_priced_against_its_buyers_paying_users_fails_its_check(monkey
 
 def test_a_model_where_content_repels_demand_fails_its_check(monkeypatch):
     """More titles draw less: the catalogue's elasticity turned negative where an own
-    service hands it to its compiled months."""
-    real = operating.operate
+    service hands it to the catalogue's draw (``operating.catalogue_draw``, which its
+    compiled months read). Nothing is served from before the change (``reuse``)."""
+    from models.economics import reuse
+
+    real = operating.catalogue_draw
 
     def inverted(*args, **arrays):
         arrays["elasticity"] = -np.asarray(arrays["elasticity"], dtype=float)
         return real(*args, **arrays)
 
-    monkeypatch.setattr(operating, "operate", inverted)
-    assert checks._content_draws_demand(validate()).status == checks.FAILS
+    reuse.forget()
+    monkeypatch.setattr(operating, "catalogue_draw", inverted)
+    try:
+        assert checks._content_draws_demand(validate()).status == checks.FAILS
+    finally:
+        reuse.forget()
 
 
 def test_the_table_says_which_hold():
