@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
         "and --chunk, decision_rule fixed",
     )
     args = parser.parse_args(argv)
+    if args.spec is not None and not args.spec.is_file():
+        parser.error(f"--spec {args.spec}: no such file; expected a sweep file (data/sweeps/)")
     print(
         f"Sweep of {args.points} points x {args.paths} paths (decision_rule fixed), "
         f"chunks of {args.chunk} points, inputs of {args.spec or 'the example sweep'}"

@@ -254,9 +254,9 @@ def catalogue_draw(paths: int, n_months: int, **arrays) -> FloatArray:
     Raises
     ------
     ValueError
-        As :func:`operate`.
+        As :func:`operate`, naming ``catalogue_draw``.
     """
-    return _draw(paths, n_months, _grids(paths, n_months, arrays, CATALOGUE))
+    return _draw(paths, n_months, _grids(paths, n_months, arrays, CATALOGUE, "catalogue_draw"))
 
 
 def potential(paths: int, n_months: int, grids: dict, draw: FloatArray | None = None) -> FloatArray:
@@ -270,12 +270,13 @@ def potential(paths: int, n_months: int, grids: dict, draw: FloatArray | None = 
     return market.addressable_market(g["users"], g["payers"], g["foreign_share"], g["price"], draw)
 
 
-def _grids(paths: int, n_months: int, arrays: dict, names) -> dict:
-    """``arrays`` of ``names`` as the grids of :data:`INPUTS` (see :func:`operate`)."""
+def _grids(paths: int, n_months: int, arrays: dict, names, caller: str = "operate") -> dict:
+    """``arrays`` of ``names`` as the grids of :data:`INPUTS` (see :func:`operate`); an
+    error names the ``caller``."""
     missing = sorted(set(names) - set(arrays))
     extra = sorted(set(arrays) - set(names))
     if missing or extra:
-        raise ValueError(f"operate: missing inputs {missing}, unknown inputs {extra}")
+        raise ValueError(f"{caller}: missing inputs {missing}, unknown inputs {extra}")
     grids = {}
     for name in names:
         kind, x = INPUTS[name], arrays[name]
@@ -283,12 +284,12 @@ def _grids(paths: int, n_months: int, arrays: dict, names) -> dict:
             a = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
             if a.ndim != 2 or a.shape[0] not in (1, paths) or a.shape[1] < 1:
                 raise ValueError(
-                    f"operate: {name} of shape {np.shape(x)}: expected (1 or {paths}, years)"
+                    f"{caller}: {name} of shape {np.shape(x)}: expected (1 or {paths}, years)"
                 )
         else:
             a = grid(column(x) if np.ndim(x) < 2 else x, paths, n_months if kind == "pm" else 1)
         if name == "launch" and not np.all(np.isfinite(a)):
-            raise ValueError(f"operate: launch month {a.ravel()[:3]}...: expected finite months")
+            raise ValueError(f"{caller}: launch month {a.ravel()[:3]}...: expected finite months")
         grids[name] = a
     return grids
 

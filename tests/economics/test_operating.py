@@ -250,7 +250,7 @@ def test_a_draw_given_is_the_one_operate_computes(per_path):
         operating.operate(
             PATHS, MONTHS, full=True, normal=True, draw=draw, approved=a["approved"], **rest
         )
-    with pytest.raises(ValueError, match="missing inputs \\['log_kept'\\]"):
+    with pytest.raises(ValueError, match="catalogue_draw: missing inputs \\['log_kept'\\]"):
         operating.catalogue_draw(
             PATHS, MONTHS, **{k: a[k] for k in operating.CATALOGUE if k != "log_kept"}
         )
