@@ -14,10 +14,12 @@ per month.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from models._arrays import FloatArray, column, month_index
+from models.economics.kernels import _min
 
 
 def online_video_users(
@@ -297,8 +299,35 @@ def addressable_market(
     -------
     ndarray (paths, months)
         Market potential, never above the number of users.
+
+    Each element is :func:`potential`, the one copy of the equation, which an own
+    service's compiled months compute in their loop
+    (:func:`models.economics.operating.months`).
     """
-    wanting = np.asarray(payers_m, dtype=float) * column(foreign_share)
-    wanting = wanting * np.asarray(price_multiplier, dtype=float)
-    wanting = wanting * np.asarray(catalogue_multiplier, dtype=float)
-    return np.minimum(wanting, np.asarray(users_m, dtype=float))
+    users, payers, share, price, draw_ = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (users_m, payers_m)),
+        column(foreign_share),
+        *(np.asarray(x, dtype=float) for x in (price_multiplier, catalogue_multiplier)),
+    )
+    out = np.empty(users.shape)
+    flat = (users, payers, share, price, draw_)
+    _potentials(*(x.ravel() for x in flat), out.ravel())
+    return out
+
+
+@njit(inline="always", cache=True)
+def potential(users, payers, foreign_share, price_multiplier, catalogue_multiplier):
+    """The Bass market potential of one month of one path, millions
+    (:func:`addressable_market`): the ``payers`` open to a foreign service
+    (``foreign_share``), scaled by its price's and its catalogue's multipliers, never
+    above the ``users``."""
+    wanting = payers * foreign_share
+    wanting = wanting * price_multiplier
+    wanting = wanting * catalogue_multiplier
+    return _min(wanting, users)
+
+
+@njit(cache=True)
+def _potentials(users, payers, share, price, draw, out):  # pragma: no cover (compiled)
+    for n in range(out.size):
+        out[n] = potential(users[n], payers[n], share[n], price[n], draw[n])

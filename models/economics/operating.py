@@ -5,16 +5,17 @@ operates, from its event-free base (market, prices, content plan, fixed costs) a
 events (crackdowns, suspensions, a partner's distress). :func:`operate` runs it in two
 steps:
 
-1. **The market** (:func:`potential`): the catalogue's draw (:func:`catalogue_draw`:
-   the approved foreign titles that crackdowns left on offer, a recursion over each
-   path's content years, :func:`models.economics.kernels.on_offer`; then closed forms
-   over the whole grid in numpy, the catalogue in foreign-title equivalents,
-   :func:`models.economics.content.title_equivalents`, and its draw against the
-   leaders', :func:`models.economics.market.catalogue_attractiveness`), which a service
-   may compute apart and keep across runs that change only the market; then the Bass
-   market potential (:func:`models.economics.market.addressable_market`).
+1. **The catalogue's draw** (:func:`catalogue_draw`): the approved foreign titles that
+   crackdowns left on offer (a recursion over each path's content years,
+   :func:`models.economics.kernels.on_offer`); then closed forms over the whole grid in
+   numpy, the catalogue in foreign-title equivalents
+   (:func:`models.economics.content.title_equivalents`) and its draw against the
+   leaders' (:func:`models.economics.market.catalogue_attractiveness`). A service may
+   compute it apart and keep it across runs that change only the market.
 2. **The months** (:func:`months`), one loop over each path's months composing small
-   compiled equations, each one copy:
+   compiled equations, each one copy: the Bass market potential
+   (:func:`models.economics.market.potential`, the payers open to a foreign service at
+   its price, drawn by the catalogue);
    :func:`models.economics.kernels.bass_step` (subscribers, gross and first-time adds,
    :mod:`models.economics.growth`); :func:`money` (revenue, a partner's share,
    marketing, delivery and a partner's distress); and
@@ -72,7 +73,7 @@ def money(subs, adds, first, per_sub, dark, to_net, share, cac, winback, deliver
 # fmt: off
 @njit(cache=True, nogil=True, error_model="numpy")  # x / 0 is inf, as in numpy
 def months(
-    potential, launch,  # the market
+    users, payers, foreign_share, price, draw, launch,  # the market
     p, q, churn, shock,  # subscribers
     per_sub, dark, to_net, share, cac, winback, delivery_per_sub, overhead,  # money
     distress, lost_months, migration, amortisation, content, tax_rate,
@@ -83,7 +84,9 @@ def months(
 
     Writes (paths, months): the month's cash, its pre-tax cash before content, the
     revenue kept, the income tax and the subscribers (which the reviews watch); with
-    ``full``, also the market, gross and first-time adds, gross and billed revenue,
+    ``full``, also the market potential (:func:`models.economics.market.potential`,
+    from the users, the payers, the foreign share, the price's multiplier and the
+    catalogue's ``draw``), gross and first-time adds, gross and billed revenue,
     marketing, delivery and distress lines (else those are (1, 1) zeros).
 
     With ``normal``, also what replacing the final year's drawn one-off events by their
@@ -100,19 +103,23 @@ def months(
     big = (paths, n_months)
     cash, pre, kept, tax = np.empty(big), np.empty(big), np.empty(big), np.empty(big)
     subs = np.empty(big)
-    lines = [np.empty(big) if full else np.zeros((1, 1)) for _ in range(7)]
-    adds, first, gross, billed, marketing, delivery, distressed = lines
+    lines = [np.empty(big) if full else np.zeros((1, 1)) for _ in range(8)]
+    mkt, adds, first, gross, billed, marketing, delivery, distressed = lines
     normal_year = np.zeros((2, paths if normal else 1))
     final = n_months - min(12, n_months)
     for i in range(paths):
         launch_i = _at(launch, i, 0)
         p_i, q_i, c_i, n_i = _at(p, i, 0), _at(q, i, 0), _at(churn, i, 0), _at(normal_churn, i, 0)
+        share_of_payers = _at(foreign_share, i, 0)
         net_i, r_i = _at(to_net, i, 0), _at(tax_rate, i, 0)
         share_i, cac_i, win_i = _at(share, i, 0), _at(cac, i, 0), _at(winback, i, 0)
         loss_i = (_at(lost_months, i, 0), _at(migration, i, 0))
         prev, ever, pool, prev_n, ever_n = 0.0, 0.0, 0.0, 0.0, 0.0
         for t in range(n_months):
-            m = _at(potential, i, t)
+            m = market.potential(
+                _at(users, i, t), _at(payers, i, t), share_of_payers, _at(price, i, t),
+                _at(draw, i, t),
+            )
             launched = t >= launch_i
             s, a, f = bass_step(prev, ever, m, p_i, q_i, c_i, _at(shock, i, t), launched)
             ever, prev = ever + f, s
@@ -126,7 +133,7 @@ def months(
             cash[i, t] = pre_tax + _at(content, i, t) - x
             pre[i, t], kept[i, t], tax[i, t], subs[i, t] = pre_tax, kp, x, s
             if full:
-                adds[i, t], first[i, t] = a, f
+                mkt[i, t], adds[i, t], first[i, t] = m, a, f
                 gross[i, t], billed[i, t], marketing[i, t] = g, b, mk
                 delivery[i, t], distressed[i, t] = dl, ds
             if normal:
@@ -140,19 +147,19 @@ def months(
                     normal_year[0, i] += (kp_n + mk_n + dl_n + ds_n) - (kp + mk + dl + ds)
                     normal_year[1, i] += kp_n - kp
     return (
-        cash, pre, kept, tax, subs, adds, first, gross, billed, marketing, delivery,
+        cash, pre, kept, tax, subs, mkt, adds, first, gross, billed, marketing, delivery,
         distressed, normal_year,
     )
 # fmt: on
 
 # the loop inlines equations from these modules: an edit of one must compile it afresh
-kernels.cache_keyed_on(months, kernels, partner)
+kernels.cache_keyed_on(months, kernels, market, partner)
 
 
 #: The lines :func:`months` writes, in order (then the final year's ``normal``).
 LINES = (
-    "cash", "pre_tax", "kept", "tax", "subscribers", "adds", "first_adds", "gross", "billed",
-    "marketing", "delivery", "distress",
+    "cash", "pre_tax", "kept", "tax", "subscribers", "market", "adds", "first_adds", "gross",
+    "billed", "marketing", "delivery", "distress",
 )  # fmt: skip
 
 
@@ -184,7 +191,8 @@ class Operations:
 #: The inputs of :func:`operate`, each as a grid of (rows, columns): per path and month
 #: ("pm"), per path ("p"), or as given ("years": the content plan's approved titles per
 #: content year, (1 or paths, years)). Those of :data:`MARKET` make the market
-#: (:func:`potential`); the others, in this order, follow it into :func:`months`.
+#: potential (the catalogue's draw, then the market in :func:`months`); the others, in
+#: this order, follow them into :func:`months`.
 INPUTS = {
     **dict.fromkeys(("approved",), "years"),
     **dict.fromkeys(("window", "launch"), "p"),
@@ -206,8 +214,9 @@ INPUTS = {
 }
 
 
-#: The inputs of the market potential (:func:`potential`), computed in numpy before the
-#: loop.
+#: The inputs of the market potential: the catalogue's draw (:func:`catalogue_draw`,
+#: computed in numpy before the loop), then the market it draws
+#: (:func:`models.economics.market.potential`, in :func:`months`).
 MARKET = (
     "approved", "window", "log_kept", "log_lasting", "domestic", "originals", "w_domestic",
     "w_original", "reference", "elasticity", "users", "payers", "foreign_share", "price",
@@ -243,7 +252,7 @@ def catalogue_draw(paths: int, n_months: int, **arrays) -> FloatArray:
     (:func:`models.economics.content.title_equivalents`,
     :func:`models.economics.market.catalogue_attractiveness`).
 
-    Apart from the market it draws (:func:`potential`), so that a service can keep it
+    Apart from the market it draws (in :func:`months`), so that a service can keep it
     across runs that change only the market or the prices
     (:meth:`models.economics.modes.service.OwnService.catalogue_draw`).
 
@@ -257,17 +266,6 @@ def catalogue_draw(paths: int, n_months: int, **arrays) -> FloatArray:
         As :func:`operate`, naming ``catalogue_draw``.
     """
     return _draw(paths, n_months, _grids(paths, n_months, arrays, CATALOGUE, "catalogue_draw"))
-
-
-def potential(paths: int, n_months: int, grids: dict, draw: FloatArray | None = None) -> FloatArray:
-    """The service's Bass market potential, millions, (1 or paths, months), from the
-    grids of :data:`MARKET` and ``launch``: the catalogue's draw (:func:`catalogue_draw`,
-    unless given) on the market of payers open to a foreign service at its price
-    (:func:`models.economics.market.addressable_market`)."""
-    g = grids
-    if draw is None:
-        draw = _draw(paths, n_months, g)
-    return market.addressable_market(g["users"], g["payers"], g["foreign_share"], g["price"], draw)
 
 
 def _grids(paths: int, n_months: int, arrays: dict, names, caller: str = "operate") -> dict:
@@ -299,7 +297,7 @@ def operate(
 ) -> Operations:
     """Run :func:`months` on ``arrays`` (every name of :data:`INPUTS`: scalars, per-path
     columns or (1 or paths, 1 or months) arrays, broadcast views included), in the
-    market of :func:`potential`; with the catalogue's ``draw`` given
+    market of :func:`models.economics.market.potential`; with the catalogue's ``draw`` given
     (:func:`catalogue_draw`), without the inputs only it reads (:data:`CATALOGUE` but
     ``launch``).
 
@@ -311,15 +309,13 @@ def operate(
     """
     names = [k for k in INPUTS if draw is None or k == "launch" or k not in CATALOGUE]
     grids = _grids(paths, n_months, arrays, names)
-    if draw is not None:
-        draw = np.asarray(draw, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):  # a leaders' catalogue of 0: inf
-        mkt = potential(paths, n_months, grids, draw)
-    args = [grid(mkt, paths, n_months)] + [grids[k] for k in INPUTS if k not in MARKET]
+    if draw is None:
+        draw = _draw(paths, n_months, grids)
+    market_in = [grids[k] for k in ("users", "payers", "foreign_share", "price")]
+    args = market_in + [grid(draw, paths, n_months)] + [grids[k] for k in INPUTS if k not in MARKET]
     out = months(*args, normal, full, paths, n_months)
     lines = dict(zip(LINES, out[:-1], strict=True))
     return Operations(
         **lines,
-        market=np.broadcast_to(mkt, (paths, n_months)).copy() if full else np.zeros((1, 1)),
         normal=(out[-1][0], out[-1][1]) if normal else None,
     )

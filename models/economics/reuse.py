@@ -59,7 +59,8 @@ class _Entry:
     label: Hashable  # (mode or part, the values' futures)
     key: Hashable  # compared with ==
     args: tuple  # fingerprints (_fingerprint)
-    read: tuple[tuple[str, tuple], ...]  # (name, fingerprints on the paths and in the scenario)
+    read: tuple[str, ...]  # the parameters read, by name
+    fingerprints: list[tuple]  # theirs, on the paths and in the scenario, in that order
     result: Any
     size: int  # bytes
 
@@ -241,6 +242,13 @@ class Results:
                 )
             return fp
 
+        def currents(names: tuple[str, ...]) -> list[tuple]:
+            # a point compares some 2,000 parameters: looked up in C where all are taken
+            try:
+                return list(map(now.__getitem__, names))
+            except KeyError:
+                return list(map(current, names))
+
         given = tuple(map(_fingerprint, args))
         with self._lock:
             kept = [(n, e) for n, e in reversed(self._kept.items()) if e.label == label]
@@ -248,26 +256,27 @@ class Results:
             if (
                 entry.key == full
                 and entry.args == given
-                and all(current(name) == fp for name, fp in entry.read)
+                and currents(entry.read) == entry.fingerprints
             ):
                 with self._lock:
                     self.hits += 1
                     if serial in self._kept:
                         self._kept.move_to_end(serial)
-                reads.note(name for name, _ in entry.read)
+                reads.note(entry.read)
                 logger.debug("reuse: %s served (%d parameters read)", label, len(entry.read))
                 return entry.result.copy() if self.copy else entry.result
         with reads.recording() as noted:
             result = fn()
         reads.note(noted)
-        read = tuple((name, current(name)) for name in sorted(noted))
+        read = tuple(sorted(noted))
+        fingerprints = currents(read)
         kept_result = np.array(result, copy=True) if self.copy else _frozen(result)
         size = (
             sum(map(_bytes, given))
-            + sum(_bytes(a) + _bytes(b) for _, (a, b) in read)
+            + sum(_bytes(a) + _bytes(b) for a, b in fingerprints)
             + _footprint(kept_result, set())
         )
-        entry = _Entry(label, full, given, read, kept_result, size)
+        entry = _Entry(label, full, given, read, fingerprints, kept_result, size)
         with self._lock:
             self.misses += 1
             serial = next(self._serial)

@@ -127,6 +127,10 @@ class PathValues:
         return out
 
 
+#: Each group class's flat parameter names (:meth:`Group.names`).
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 @dataclass(frozen=True)
 class Group:
     """A typed group of parameters: fields named as the parameters less :attr:`PREFIX`."""
@@ -142,8 +146,12 @@ class Group:
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
-        """The flat parameter names of this group's fields."""
-        return tuple(f"{cls.PREFIX}_{f.name}" for f in fields(cls))
+        """The flat parameter names of this group's fields (taken once per class: a
+        sweep point reads some 70 groups)."""
+        names = _NAMES.get(cls)
+        if names is None:
+            names = _NAMES[cls] = tuple(f"{cls.PREFIX}_{f.name}" for f in fields(cls))
+        return names
 
     @classmethod
     def read(cls, values: PathValues) -> Self:

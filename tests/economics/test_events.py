@@ -177,3 +177,35 @@ def test_a_one_off_in_the_final_year_is_not_capitalised_for_ever(mode):
     # the drawn final year itself is what happened
     cash = r.cash_flow[:, -12:].sum(axis=1)
     assert cash[1] < cash[0]
+
+
+def test_the_partners_distress_looked_up_by_months_since_launch_is_the_equation():
+    """first_distress_probability looks up one hazard's survival by whole months since
+    launch (issue 25): bit for bit ``operating * (1 - h) ** k * h``, and the equation
+    itself where the lookup does not apply (part months, NaN, a hazard per path, a
+    service that does not operate every month)."""
+    from models._arrays import column, month_index
+    from models.economics import partner
+
+    def equation(h, operating, launch):
+        k = month_index(operating.shape[1]) - column(launch)
+        h = column(h)
+        return np.where(k >= 0, operating * (1.0 - h) ** np.maximum(k, 0.0) * h, 0.0)
+
+    rng = np.random.default_rng(25)
+    for case in range(400):
+        months, paths = int(rng.integers(1, 200)), int(rng.integers(2, 300))
+        h = float(rng.choice([rng.uniform(0, 0.05), rng.uniform(0, 1), 0.0, 1.0]))
+        if case % 7 == 0:
+            h = rng.uniform(0, 0.05, size=(paths, 1))  # a hazard per path
+        launch = rng.integers(-5, months + 20, size=(paths, 1)).astype(float)
+        if case % 5 == 0:
+            launch[0, 0] += 0.5  # part of a month
+        if case % 11 == 0:
+            launch[-1, 0] = np.nan
+        operating = np.ones((1, months)) if case % 3 else rng.uniform(0, 1, (1, months))
+        with np.errstate(invalid="ignore"):
+            got = partner.first_distress_probability(h, operating, launch)
+            want = equation(h, operating, launch)
+        assert got.shape == want.shape == (paths, months)
+        assert got.tobytes() == want.tobytes(), case

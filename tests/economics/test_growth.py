@@ -117,3 +117,20 @@ def test_first_time_and_returning_sign_ups():
     # by hand, month 1: the pool holds 10 - S0 (never) and S0 churned (returning)
     h = -np.expm1(-(0.01 + 0.3 * subs[0, 0] / 10.0))
     assert first[0, 1] == pytest.approx(h * (10.0 - first[0, 0]))
+
+
+def test_the_market_potential_is_one_compiled_equation_bit_for_bit_numpys():
+    """addressable_market applies market.potential (the equation the operating months
+    compile) to every element: bit for bit the numpy formula, broadcasting as it did."""
+    rng = np.random.default_rng(4)
+    users = rng.uniform(100, 900, (50, 36))
+    payers = users * rng.uniform(0.05, 0.6, (50, 36))
+    for share, price, draw in [
+        (0.3, 1.2, 0.8),
+        (rng.uniform(0, 1, 50), rng.uniform(0.5, 2, (50, 1)), rng.uniform(0, 3, (50, 36))),
+        (rng.uniform(0, 1, (50, 1)), rng.uniform(0.5, 2, (1, 36)), np.inf),
+        (1.0, 50.0, 1.0),  # capped at the users
+    ]:
+        want = np.minimum(payers * np.reshape(share, (-1, 1)) * price * draw, users)
+        got = addressable_market(users, payers, share, price, draw)
+        assert got.shape == want.shape and got.tobytes() == want.tobytes()
