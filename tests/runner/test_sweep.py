@@ -56,6 +56,36 @@ def test_grid_points_and_table(spec, tmp_path):
     assert m["status"] == "succeeded" and m["points"] == 4 and m["chunks_done"] == 4
 
 
+def test_a_grid_of_whole_and_fractional_inputs_runs_each_point_with_its_own_types(spec, tmp_path):
+    """A row of pandas' made a whole number a float where a fraction varied beside it:
+    every point then failed in the worker (``content_window_years=2.0: expected an
+    integer``) after the file had been validated. Each input now keeps its type, in the
+    point's parameters and in the table; the chunk's table is the points' tables."""
+    from models.analysis import sweep as sw
+
+    spec.write_text(
+        SMALL.replace(
+            "market_foreign_premium_share: {low: 0.1, high: 0.3, steps: 2}",
+            "content_window_years: [2, 3]",
+        )
+    )
+    sweep = load_sweep(spec)
+    assert sweep.point_params(1).content_window_years == 3
+    out = run_sweep(spec, reports_dir=tmp_path / "r", workers=0, report=False)
+    table = pd.read_parquet(out.table)
+    assert table["content_window_years"].dtype == np.int64
+    assert table.groupby("point")["content_window_years"].first().tolist() == [2, 3, 2, 3]
+    chunk = sw.evaluate_chunk(sweep, [0, 3], None)
+    apart = []
+    for i in (0, 3):
+        rows = sw.evaluate_point(sweep.point_params(i), sweep.paths, None)
+        rows.insert(0, "point", i)
+        for name, value in sweep.points.to_dict(orient="records")[i].items():
+            rows[name] = value
+        apart.append(rows)
+    pd.testing.assert_frame_equal(chunk, pd.concat(apart, ignore_index=True), check_exact=True)
+
+
 @pytest.mark.slow
 def test_the_same_table_locally_and_on_two_workers(spec, tmp_path):
     local = pd.read_parquet(
