@@ -19,7 +19,8 @@ from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
 from models._arrays import FloatArray, column, month_index
-from models.economics.kernels import _min
+from models.economics import kernels
+from models.economics.kernels import _min, cache_keyed_on
 
 
 def online_video_users(
@@ -304,14 +305,14 @@ def addressable_market(
     service's compiled months compute in their loop
     (:func:`models.economics.operating.months`).
     """
-    users, payers, share, price, draw_ = np.broadcast_arrays(
+    grids = np.broadcast_arrays(
         *(np.asarray(x, dtype=float) for x in (users_m, payers_m)),
         column(foreign_share),
         *(np.asarray(x, dtype=float) for x in (price_multiplier, catalogue_multiplier)),
     )
-    out = np.empty(users.shape)
-    flat = (users, payers, share, price, draw_)
-    _potentials(*(x.ravel() for x in flat), out.ravel())
+    out = np.empty(grids[0].shape)
+    # copies: numba warns on reading a broadcast view's flags
+    _potentials(*(np.array(x, order="C").ravel() for x in grids), out.ravel())
     return out
 
 
@@ -331,3 +332,7 @@ def potential(users, payers, foreign_share, price_multiplier, catalogue_multipli
 def _potentials(users, payers, share, price, draw, out):  # pragma: no cover (compiled)
     for n in range(out.size):
         out[n] = potential(users[n], payers[n], share[n], price[n], draw[n])
+
+
+# the loop inlines kernels._min: an edit of it must compile the loop afresh
+cache_keyed_on(_potentials, kernels)

@@ -191,8 +191,9 @@ class Operations:
 #: The inputs of :func:`operate`, each as a grid of (rows, columns): per path and month
 #: ("pm"), per path ("p"), or as given ("years": the content plan's approved titles per
 #: content year, (1 or paths, years)). Those of :data:`MARKET` make the market
-#: potential (the catalogue's draw, then the market in :func:`months`); the others, in
-#: this order, follow them into :func:`months`.
+#: potential: the catalogue's draw before the loop, then the market in :func:`months`,
+#: which takes the users, payers, foreign share and price first, then the draw, then
+#: the others in this order.
 INPUTS = {
     **dict.fromkeys(("approved",), "years"),
     **dict.fromkeys(("window", "launch"), "p"),

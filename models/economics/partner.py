@@ -31,16 +31,22 @@ def first_distress_probability(
     """
     t = month_index(operating.shape[1])
     h = column(distress_hazard_month)
-    k = t - column(launch_month)
-    if h.shape[0] == 1 and operating.shape[0] == 1 < k.shape[0] and np.all(operating == 1.0):
+    launch = column(launch_month)
+    k = t - launch
+    if (
+        h.shape[0] == 1
+        and operating.shape[0] == 1 < k.shape[0]
+        and np.all(operating == 1.0)
+        # whole months (not NaN, nor infinite): every month since launch is whole
+        and np.all(np.abs(launch) < 2.0**52)
+        and np.array_equal(launch, np.floor(launch))
+    ):
         lo, hi = k.min(), k.max()
-        if np.isfinite(lo) and np.isfinite(hi):  # not NaN
-            offset = k - lo
-            index = offset.astype(np.intp)
-            if np.array_equal(index, offset):  # whole months
-                since = lo + month_index(int(hi - lo) + 1)
-                table = _first_distress(h, np.ones(since.shape), since)
-                return np.take(table[0], index)
+        if hi - lo < k.size:  # a table no larger than the grid
+            index = (k - lo).astype(np.intp)
+            since = lo + month_index(int(hi - lo) + 1)
+            table = _first_distress(h, np.ones(since.shape), since)
+            return np.take(table[0], index)
     return _first_distress(h, operating, k)
 
 

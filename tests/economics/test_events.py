@@ -182,8 +182,10 @@ def test_a_one_off_in_the_final_year_is_not_capitalised_for_ever(mode):
 def test_the_partners_distress_looked_up_by_months_since_launch_is_the_equation():
     """first_distress_probability looks up one hazard's survival by whole months since
     launch (issue 25): bit for bit ``operating * (1 - h) ** k * h``, and the equation
-    itself where the lookup does not apply (part months, NaN, a hazard per path, a
-    service that does not operate every month)."""
+    itself where the lookup does not apply (part months, even where every path's launch
+    has the same part, the review's case; NaN; a hazard per path; a service that does
+    not operate every month; launches so far apart that a table would outgrow the
+    grid)."""
     from models._arrays import column, month_index
     from models.economics import partner
 
@@ -201,6 +203,10 @@ def test_the_partners_distress_looked_up_by_months_since_launch_is_the_equation(
         launch = rng.integers(-5, months + 20, size=(paths, 1)).astype(float)
         if case % 5 == 0:
             launch[0, 0] += 0.5  # part of a month
+        if case % 13 == 0:  # every launch a hair past a whole month (the review's case)
+            launch += 8.881784197001252e-16 if case % 2 else 0.25
+        if case % 17 == 0:
+            launch[0, 0] = 1e15  # a spread no table should span
         if case % 11 == 0:
             launch[-1, 0] = np.nan
         operating = np.ones((1, months)) if case % 3 else rng.uniform(0, 1, (1, months))

@@ -86,3 +86,35 @@ def test_an_edited_helper_reaches_every_compiled_function_of_the_licence(tmp_pat
     # every one of the three compiled afresh: terms of 3 months, a survival of
     # (1 - 0.5) ** 1, 5 months left of 5
     assert run() == repr([3.0, 0.5, 4.0])
+
+
+MARKET = """
+from models.economics import market
+print(repr(float(market.addressable_market(4.0, 2.0, 0.5, 1.0, 1.0)[0, 0])))
+"""
+
+
+def test_an_edited_helper_reaches_the_market_potential_applied_element_by_element(tmp_path):
+    """``market.addressable_market``'s compiled loop inlines ``kernels._min`` through
+    ``market.potential``: an edit of the helper compiles it afresh (the review of the
+    market potential's move into the operating loop found it served stale)."""
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "models", copy / "models", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    env.pop("NUMBA_CACHE_DIR", None)
+
+    def run():
+        out = subprocess.run(
+            [sys.executable, "-c", MARKET], cwd=copy, env=env, capture_output=True, text=True,
+            check=True,
+        )  # fmt: skip
+        return out.stdout.strip().splitlines()[-1]
+
+    assert run() == repr(1.0)  # min(2 x 0.5, 4)
+    assert run() == repr(1.0)  # from the cache
+    source = copy / "models" / "economics" / "kernels.py"
+    text = source.read_text()
+    old = "    return a if a < b else b\n"
+    assert text.count(old) == 1
+    source.write_text(text.replace(old, "    return (a if a < b else b) / 2.0\n"))
+    assert run() == repr(0.5)
