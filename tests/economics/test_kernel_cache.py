@@ -59,21 +59,29 @@ print(repr([float(k.sum()), float(licence.no_distress(0.5, 3.0, 1.0)),
 """
 
 
-def test_an_edited_helper_reaches_every_compiled_function_of_the_licence(tmp_path):
-    """The licence's compiled functions inline kernels' helpers (``_max``): an edit
-    there reaches the arrays' faces and the scalar equations called from Python, not
-    only the loop (issue 25's review found three served from a stale cache)."""
+def _package_copy(tmp_path: Path, script: str):
+    """A copy of the package (its own numba cache beside its modules) and a function
+    running ``script`` on it in a fresh process, returning its last line printed."""
     copy = tmp_path / "checkout"
     shutil.copytree(ROOT / "models", copy / "models", ignore=shutil.ignore_patterns("__pycache__"))
     env = {**os.environ, "PYTHONPATH": str(copy)}
     env.pop("NUMBA_CACHE_DIR", None)
 
-    def run():
+    def run() -> str:
         out = subprocess.run(
-            [sys.executable, "-c", LICENCE], cwd=copy, env=env, capture_output=True, text=True,
+            [sys.executable, "-c", script], cwd=copy, env=env, capture_output=True, text=True,
             check=True,
         )  # fmt: skip
         return out.stdout.strip().splitlines()[-1]
+
+    return copy, run
+
+
+def test_an_edited_helper_reaches_every_compiled_function_of_the_licence(tmp_path):
+    """The licence's compiled functions inline kernels' helpers (``_max``): an edit
+    there reaches the arrays' faces and the scalar equations called from Python, not
+    only the loop (issue 25's review found three served from a stale cache)."""
+    copy, run = _package_copy(tmp_path, LICENCE)
 
     before = run()
     assert before == repr([6.0, 1.0, 3.0])  # contracts 0, 0, 1, 1, 2, 2
@@ -98,17 +106,7 @@ def test_an_edited_helper_reaches_the_market_potential_applied_element_by_elemen
     """``market.addressable_market``'s compiled loop inlines ``kernels._min`` through
     ``market.potential``: an edit of the helper compiles it afresh (the review of the
     market potential's move into the operating loop found it served stale)."""
-    copy = tmp_path / "checkout"
-    shutil.copytree(ROOT / "models", copy / "models", ignore=shutil.ignore_patterns("__pycache__"))
-    env = {**os.environ, "PYTHONPATH": str(copy)}
-    env.pop("NUMBA_CACHE_DIR", None)
-
-    def run():
-        out = subprocess.run(
-            [sys.executable, "-c", MARKET], cwd=copy, env=env, capture_output=True, text=True,
-            check=True,
-        )  # fmt: skip
-        return out.stdout.strip().splitlines()[-1]
+    copy, run = _package_copy(tmp_path, MARKET)
 
     assert run() == repr(1.0)  # min(2 x 0.5, 4)
     assert run() == repr(1.0)  # from the cache
