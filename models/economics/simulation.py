@@ -34,7 +34,7 @@ from models._arrays import FloatArray
 from models.economics import events, finance, reuse
 from models.economics.modes import MODES
 from models.economics.modes.policy import Decision
-from models.economics.results import ModeResult, Results
+from models.economics.results import ModeResult, Results, discount_rate
 from models.economics.terms import PathValues
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,7 @@ def path_npv(
     draws: pd.DataFrame | None,
     uniforms: events.Uniforms,
     rules: dict[str, Any] | None = None,
+    keep: bool = True,
 ) -> dict[str, FloatArray]:
     """NPV of each drawn path under the ``decision_rule``, per mode, US$ m: the ``npv``
     of :func:`models.uncertainty.montecarlo.run`, built with nothing else.
@@ -145,16 +146,20 @@ def path_npv(
     Under ``fixed`` no path is valued under the other rules (no review problems, no
     rules needed) and a staged entry builds its service only on the paths that switch
     (:meth:`models.economics.modes.base.EntryMode.npv_fixed`), which makes a sweep point
-    about three times cheaper; and a mode none of whose inputs changed since an earlier
-    call on the same futures is served from it (:mod:`models.economics.reuse`: a sweep
-    of a partner's terms values licensing once per worker). Under ``adaptive`` every
-    path must be valued anyway, so this is :func:`simulate` with ``rules`` (fitted on
-    the training paths, or cross-fitted without them), reduced to the NPVs.
+    about three times cheaper; and, with ``keep``, a mode none of whose inputs changed
+    since an earlier call on the same futures is served from it
+    (:mod:`models.economics.reuse`: a sweep of a partner's terms values licensing once
+    per worker). Under ``adaptive`` every path must be valued anyway, so this is
+    :func:`simulate` with ``rules`` (fitted on the training paths, or cross-fitted
+    without them), one mode at a time (:func:`each_mode`), reduced to the NPVs.
     """
     if params.decision_rule != "fixed":
-        res = simulate(params, draws, uniforms, rules=rules)
-        return {mode: finance.npv(r.cash_flow, res.rate) for mode, r in res.modes.items()}
-    values = _values(params, draws, uniforms, recording=True)
+        rate = discount_rate(params, draws)
+        return {
+            mode.name: finance.npv(r.cash_flow, rate)
+            for mode, r in each_mode(params, draws, uniforms, rules)
+        }
+    values = _values(params, draws, uniforms, recording=keep)
 
     def fixed_npv(mode) -> FloatArray:
         terms = mode.terms(values)

@@ -2,7 +2,9 @@
 
 :func:`run` draws ``n_paths`` joint values of the uncertain inputs
 (:attr:`models.inputs.params.Parameters.distributions`, Latin hypercube or plain Monte Carlo,
-rank-correlated by Iman-Conover; :mod:`models.uncertainty.sampling`), then simulates the paths in
+rank-correlated by Iman-Conover; :mod:`models.uncertainty.sampling`; above
+:data:`SAMPLE_BLOCK` paths, in blocks of about equal size, each a hypercube of its own, so
+that :func:`path_npv` holds one block's draws at a time), then simulates the paths in
 chunks of :data:`CHUNK` with events drawn from common random numbers
 (:mod:`models.economics.events`) and keeps, per path, only what the decision needs: the NPV of each
 mode under its exit policy and run to the horizon, the peak funding, the months of a
@@ -12,9 +14,10 @@ paths are accumulated exactly. Monthly arrays therefore stay bounded whatever
 ``n_paths`` is (one chunk's per thread); what grows is about 1 KB per path of drawn
 inputs and per-path outcomes.
 
-Reproducibility: inputs come from the stream ``inputs`` of ``seed`` and events from the
-streams ``events/<block>``, so the same parameters give the same result bit for bit, and
-path ``i``'s events do not depend on how many paths are run.
+Reproducibility: inputs come from the stream ``inputs`` of ``seed`` (``inputs/<k>`` for
+input block ``k`` after the first) and events from the streams ``events/<block>``, so the
+same parameters give the same result bit for bit, and path ``i``'s events do not depend
+on how many paths are run.
 """
 
 from __future__ import annotations
@@ -311,7 +314,7 @@ def run(
 
 
 def path_npv(
-    params, n_paths: int | None = None, rules: dict[str, Any] | None = None
+    params, n_paths: int | None = None, rules: dict[str, Any] | None = None, threads: int = 1
 ) -> pd.DataFrame:
     """The NPV of each path and mode under the ``decision_rule``, US$ m: :attr:`MonteCarlo.npv`
     of :func:`run` with the same arguments (to rounding; a test holds it to 1e-9),
@@ -320,7 +323,9 @@ def path_npv(
     What a sweep keeps of each point (:mod:`models.analysis.sweep`): under ``fixed`` it
     needs no review rules and costs about a third of :func:`run`
     (:func:`models.economics.simulation.path_npv`); under ``adaptive`` the rules are
-    fitted here unless given.
+    fitted here unless given. Memory is bounded whatever the paths: the inputs are
+    drawn one block at a time (:func:`draw_block`), each chunk's modes are built one at a
+    time and reduced to their NPVs, and what grows is the NPVs (40 bytes a path).
 
     Parameters
     ----------
@@ -330,6 +335,9 @@ def path_npv(
         Number of paths; defaults to the ``n_paths`` parameter.
     rules : dict, optional
         Review rules from :func:`fit_rules` (used under ``adaptive`` only).
+    threads : int
+        Chunks simulated side by side (numpy and the compiled loops release the GIL);
+        a sweep's worker, one of a core's, keeps the default 1.
 
     Returns
     -------
@@ -339,16 +347,30 @@ def path_npv(
     n = check_paths(params.n_paths if n_paths is None else n_paths)
     if params.decision_rule != "fixed" and rules is None:
         rules = fit_rules(params)
-    draws = draw_inputs(params, n)
     modes = list(MODES.names())
     out = np.empty((n, len(modes)))
-    for a in range(0, n, CHUNK):
-        b = min(a + CHUNK, n)
+    # what a mode read is kept for the next call on the same futures only where all of
+    # a run's chunks fit in the store (a sweep point); the chunks of a larger run would
+    # push one another out, least recently used first, and never be served
+    keep = n <= reuse.MAX_PATHS
+
+    def one(draws: pd.DataFrame, a: int, b: int, first: int) -> None:
         u = events.uniforms(params.seed, a, b - a, params.months)
-        chunk = draws.iloc[a:b] if draws.shape[1] else None
-        values = path_values(params, chunk, u, rules)
+        chunk = draws.iloc[a - first : b - first] if draws.shape[1] else None
+        values = path_values(params, chunk, u, rules, keep=keep)
         for j, mode in enumerate(modes):
             out[a:b, j] = values[mode]
+
+    for k, (first, end) in enumerate(sample_blocks(n)):
+        draws = draw_block(params, n, k)
+        chunks = [(draws, a, min(a + CHUNK, end), first) for a in range(first, end, CHUNK)]
+        if threads > 1 and len(chunks) > 1:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                list(pool.map(lambda c: one(*c), chunks))  # raises what a chunk raised
+        else:  # a sweep point: no thread to start
+            for chunk in chunks:
+                one(*chunk)
+        del draws, chunks
     return pd.DataFrame(out, columns=modes, index=pd.RangeIndex(n, name="path"))
 
 
@@ -509,22 +531,70 @@ def move(
     return out
 
 
-def draw_inputs(params, n: int, name: str = "inputs") -> pd.DataFrame:
-    """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain),
-    from the stream ``name`` of the seed."""
+#: Most paths drawn in one Latin hypercube. A run of more paths draws its inputs in
+#: blocks of about equal size, each a Latin hypercube of its own (with the correlations
+#: imposed within it) from the stream ``<name>/<block>`` (block 0: ``<name>``), so that
+#: a run that keeps only a few numbers per path holds one block's draws at a time, not
+#: all of them (:func:`path_npv`; at 2,000,000 paths of 56 inputs all the draws are
+#: 0.9 GB, and the sampler's working copies took the peak to 1.5 GB; issue 25). A run
+#: of at most this many paths is one block: its draws are what they were before
+#: blocks existed, bit for bit. 100,000 is 20 times the default ``n_paths``; a block of
+#: 56 inputs is 45 MB.
+SAMPLE_BLOCK = 100_000
+
+
+def sample_blocks(n: int) -> list[tuple[int, int]]:
+    """The blocks of a run of ``n`` paths whose inputs are drawn together, as
+    ``(first path, end)`` pairs: one block up to :data:`SAMPLE_BLOCK` paths, else
+    ``ceil(n / SAMPLE_BLOCK)`` blocks of about equal size, each but the last a whole
+    number of event blocks (:data:`models.economics.events.BLOCK`), so that no chunk of
+    paths straddles two of them."""
+    if n <= SAMPLE_BLOCK:
+        return [(0, n)]
+    count = -(-n // SAMPLE_BLOCK)
+    size = -(-n // count)
+    size = -(-size // events.BLOCK) * events.BLOCK
+    return [(a, min(a + size, n)) for a in range(0, n, size)]
+
+
+def draw_block(params, n: int, block: int, name: str = "inputs") -> pd.DataFrame:
+    """The uncertain inputs of block ``block`` of a run of ``n`` paths
+    (:func:`sample_blocks`), indexed by path (one column each; none if nothing is
+    uncertain), from the stream ``name`` of the seed (block 0) or ``name/block``."""
     dists = params.distributions
     pairs = list(params.correlations) or None
-    linked = {name for a, b, _ in pairs or () for name in (a, b)}
+    linked = {x for p, q, _ in pairs or () for x in (p, q)}
     if pairs and n <= len(linked):
         raise ParameterError(
             f"parameter n_paths={n}: too few paths to impose the correlations on "
             f"{len(linked)} correlated inputs (Iman-Conover reorders them); expected more "
             f"than {len(linked)} paths, or correlations: [] to sample them independently"
         )
-    return sampling.sample(
+    a, b = sample_blocks(n)[block]
+    frame = sampling.sample(
         dists,
-        n,
-        seed=stream(params.seed, name),
+        b - a,
+        seed=stream(params.seed, name if block == 0 else f"{name}/{block}"),
         method=params.sampling_method,
         correlation=pairs if dists else None,
     )
+    if a:
+        frame.index = pd.RangeIndex(a, b, name="path")
+    return frame
+
+
+def draw_inputs(params, n: int, name: str = "inputs") -> pd.DataFrame:
+    """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain),
+    from the stream ``name`` of the seed, drawn block by block (:func:`draw_block`)."""
+    blocks = sample_blocks(n)
+    if len(blocks) == 1 or not params.distributions:
+        return draw_block(params, n, 0, name)
+    x = None
+    for k, (a, b) in enumerate(blocks):
+        frame = draw_block(params, n, k, name)
+        if x is None:
+            columns = frame.columns
+            x = np.empty((n, len(columns)))
+        x[a:b] = frame.to_numpy()
+        del frame
+    return pd.DataFrame(x, columns=columns, index=pd.RangeIndex(n, name="path"), copy=False)

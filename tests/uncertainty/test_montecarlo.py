@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from models.analysis import metrics
+from models.economics import events
 from models.economics.modes import MODES
 from models.economics.results import LINE_ITEMS
 from models.inputs.params import validate
@@ -107,6 +111,72 @@ def test_path_npv_under_the_adaptive_rule_uses_the_given_rules():
     whole = montecarlo.run(p, rules=rules)
     lean = montecarlo.path_npv(p, rules=rules)
     np.testing.assert_allclose(lean.to_numpy(), whole.npv.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("n", [1, 2, 1023, 100_000, 100_001, 150_000, 1_999_999, 2_000_000])
+def test_sample_blocks_cover_the_paths_in_about_equal_blocks(n):
+    blocks = montecarlo.sample_blocks(n)
+    assert blocks[0][0] == 0 and blocks[-1][1] == n
+    assert all(b0 == a1 for (_, b0), (a1, _) in itertools.pairwise(blocks))
+    assert len(blocks) == -(-n // montecarlo.SAMPLE_BLOCK)
+    sizes = [b - a for a, b in blocks]
+    if len(blocks) == 1:
+        assert sizes == [n]  # a run of at most a block draws as it always did
+    else:
+        assert all(size % events.BLOCK == 0 for size in sizes[:-1])  # no chunk straddles
+        assert max(sizes) < montecarlo.SAMPLE_BLOCK + events.BLOCK
+        assert min(sizes) > montecarlo.SAMPLE_BLOCK / 2 - events.BLOCK  # the correlations
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks of 3,072 paths (2,500 rounded up to whole event blocks): a run of 5,000
+    paths draws two, the first of three chunks, the second of two."""
+    monkeypatch.setattr(montecarlo, "SAMPLE_BLOCK", 2500)
+    return validate(n_paths=5000)
+
+
+def test_inputs_are_drawn_block_by_block(small_blocks, monkeypatch):
+    p = small_blocks
+    assert montecarlo.sample_blocks(5000) == [(0, 3072), (3072, 5000)]
+    whole = montecarlo.draw_inputs(p, 5000)
+    first, second = (montecarlo.draw_block(p, 5000, k) for k in (0, 1))
+    assert list(second.index) == list(range(3072, 5000))
+    assert whole.equals(pd.concat([first, second]))
+    # block 0 is what a run of its size draws; block 1 is a hypercube from its own stream
+    assert first.equals(montecarlo.draw_inputs(p, 3072))
+    assert not np.allclose(second.to_numpy()[:100], first.to_numpy()[:100])
+    for block in (first, second):  # each block a Latin hypercube of its own
+        share = block["market_foreign_premium_share"]
+        u = p.distributions["market_foreign_premium_share"].cdf(share)
+        strata = np.floor(np.asarray(u) * len(block)).astype(int)
+        assert sorted(strata) == list(range(len(block)))
+        # and the correlations imposed within it (target 0.6; noise ~ 1 / sqrt(n))
+        rho = block["regulation_exit_hazard_solo_year"].corr(
+            block["regulation_exit_hazard_partner_year"], method="spearman"
+        )
+        assert rho == pytest.approx(0.6, abs=0.05)
+    # the sampler never sees more than a block at once
+    seen = []
+    sample = montecarlo.sampling.sample
+    monkeypatch.setattr(
+        montecarlo.sampling, "sample", lambda d, n, **kw: seen.append(n) or sample(d, n, **kw)
+    )
+    montecarlo.draw_inputs(p, 5000)
+    assert seen == [3072, 1928]
+
+
+def test_path_npv_over_blocks_is_the_runs_npv(small_blocks):
+    """The run draws every block into one frame; path_npv draws one block at a time, on
+    two threads: the same paths, the same NPVs (to 1e-9), whatever the threads."""
+    p = small_blocks.replace(decision_training_paths=1000)
+    rules = montecarlo.fit_rules(p)
+    whole = montecarlo.run(p, rules=rules)
+    lean = montecarlo.path_npv(p, rules=rules, threads=2)
+    np.testing.assert_allclose(lean.to_numpy(), whole.npv.to_numpy(), rtol=1e-9, atol=1e-9)
+    assert lean["license"].std() > 0
+    one = montecarlo.path_npv(p, rules=rules)
+    np.testing.assert_array_equal(one.to_numpy(), lean.to_numpy())
 
 
 def test_cached_uniforms_are_copies():
