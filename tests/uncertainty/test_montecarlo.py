@@ -143,8 +143,11 @@ def test_inputs_are_drawn_block_by_block(small_blocks, monkeypatch):
     first, second = (montecarlo.draw_block(p, 5000, k) for k in (0, 1))
     assert list(second.index) == list(range(3072, 5000))
     assert whole.equals(pd.concat([first, second]))
-    # block 0 is what a run of its size draws; block 1 is a hypercube from its own stream
+    # block 0 is what a run of its size draws in one block; block 1 is a hypercube from
+    # its own stream
+    monkeypatch.setattr(montecarlo, "SAMPLE_BLOCK", 3072)
     assert first.equals(montecarlo.draw_inputs(p, 3072))
+    monkeypatch.setattr(montecarlo, "SAMPLE_BLOCK", 2500)
     assert not np.allclose(second.to_numpy()[:100], first.to_numpy()[:100])
     for block in (first, second):  # each block a Latin hypercube of its own
         share = block["market_foreign_premium_share"]
