@@ -50,9 +50,7 @@ logger = logging.getLogger(__name__)
 #: one per value along the other axes that its chunk of points visits).
 ENTRIES = 8
 
-#: Largest run whose results are kept: a chunk's, and a whole run's in
-#: :func:`models.uncertainty.montecarlo.path_npv` (whose chunks of 1,024 paths would
-#: otherwise push one another out of the budget, least recently used first).
+#: Largest run whose results are kept (a Monte Carlo chunk is 1,024 paths).
 MAX_PATHS = 10_000
 
 

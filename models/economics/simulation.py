@@ -138,7 +138,6 @@ def path_npv(
     draws: pd.DataFrame | None,
     uniforms: events.Uniforms,
     rules: dict[str, Any] | None = None,
-    keep: bool = True,
 ) -> dict[str, FloatArray]:
     """NPV of each drawn path under the ``decision_rule``, per mode, US$ m: the ``npv``
     of :func:`models.uncertainty.montecarlo.run`, built with nothing else.
@@ -146,12 +145,12 @@ def path_npv(
     Under ``fixed`` no path is valued under the other rules (no review problems, no
     rules needed) and a staged entry builds its service only on the paths that switch
     (:meth:`models.economics.modes.base.EntryMode.npv_fixed`), which makes a sweep point
-    about three times cheaper; and, with ``keep``, a mode none of whose inputs changed
-    since an earlier call on the same futures is served from it
-    (:mod:`models.economics.reuse`: a sweep of a partner's terms values licensing once
-    per worker). Under ``adaptive`` every path must be valued anyway, so this is
-    :func:`simulate` with ``rules`` (fitted on the training paths, or cross-fitted
-    without them), one mode at a time (:func:`each_mode`), reduced to the NPVs.
+    about three times cheaper; and a mode none of whose inputs changed since an earlier
+    call on the same futures is served from it (:mod:`models.economics.reuse`: a sweep
+    of a partner's terms values licensing once per worker). Under ``adaptive`` every
+    path must be valued anyway, so this is :func:`simulate` with ``rules`` (fitted on
+    the training paths, or cross-fitted without them), one mode at a time
+    (:func:`each_mode`), reduced to the NPVs.
     """
     if params.decision_rule != "fixed":
         rate = discount_rate(params, draws)
@@ -159,7 +158,7 @@ def path_npv(
             mode.name: finance.npv(r.cash_flow, rate)
             for mode, r in each_mode(params, draws, uniforms, rules)
         }
-    values = _values(params, draws, uniforms, recording=keep)
+    values = _values(params, draws, uniforms, recording=True)
 
     def fixed_npv(mode) -> FloatArray:
         terms = mode.terms(values)

@@ -349,15 +349,11 @@ def path_npv(
         rules = fit_rules(params)
     modes = list(MODES.names())
     out = np.empty((n, len(modes)))
-    # what a mode read is kept for the next call on the same futures only where all of
-    # a run's chunks fit in the store (a sweep point); the chunks of a larger run would
-    # push one another out, least recently used first, and never be served
-    keep = n <= reuse.MAX_PATHS
 
     def one(draws: pd.DataFrame, a: int, b: int, first: int) -> None:
         u = events.uniforms(params.seed, a, b - a, params.months)
         chunk = draws.iloc[a - first : b - first] if draws.shape[1] else None
-        values = path_values(params, chunk, u, rules, keep=keep)
+        values = path_values(params, chunk, u, rules)
         for j, mode in enumerate(modes):
             out[a:b, j] = values[mode]
 
@@ -532,28 +528,29 @@ def move(
 
 
 #: Most paths drawn in one Latin hypercube. A run of more paths draws its inputs in
-#: blocks of about equal size, each a Latin hypercube of its own (with the correlations
-#: imposed within it) from the stream ``<name>/<block>`` (block 0: ``<name>``), so that
-#: a run that keeps only a few numbers per path holds one block's draws at a time, not
-#: all of them (:func:`path_npv`; at 2,000,000 paths of 56 inputs all the draws are
-#: 0.9 GB, and the sampler's working copies took the peak to 1.5 GB; issue 25). A run
-#: of at most this many paths is one block: its draws are what they were before
-#: blocks existed, bit for bit. 100,000 is 20 times the default ``n_paths``; a block of
-#: 56 inputs is 45 MB.
+#: blocks of about equal size and at most this many paths, each a Latin hypercube of
+#: its own (with the correlations imposed within it) from the stream ``<name>/<block>``
+#: (block 0: ``<name>``), so that a run that keeps only a few numbers per path holds
+#: one block's draws at a time, not all of them (:func:`path_npv`; at 2,000,000 paths
+#: of 56 inputs all the draws are 0.9 GB, and the sampler's working copies took the
+#: peak to 1.5 GB; issue 25). A run of at most this many paths is one block: its draws
+#: are what they were before blocks existed, bit for bit. 100,000 is 20 times the
+#: default ``n_paths``; a block of 56 inputs is 45 MB.
 SAMPLE_BLOCK = 100_000
 
 
 def sample_blocks(n: int) -> list[tuple[int, int]]:
     """The blocks of a run of ``n`` paths whose inputs are drawn together, as
-    ``(first path, end)`` pairs: one block up to :data:`SAMPLE_BLOCK` paths, else
-    ``ceil(n / SAMPLE_BLOCK)`` blocks of about equal size, each but the last a whole
-    number of event blocks (:data:`models.economics.events.BLOCK`), so that no chunk of
-    paths straddles two of them."""
+    ``(first path, end)`` pairs: one block up to :data:`SAMPLE_BLOCK` paths, else as
+    few blocks of about equal size as hold at most :data:`SAMPLE_BLOCK` paths each
+    and, all but the last, a whole number of event blocks
+    (:data:`models.economics.events.BLOCK`), so that no chunk of paths straddles two."""
     if n <= SAMPLE_BLOCK:
         return [(0, n)]
-    count = -(-n // SAMPLE_BLOCK)
-    size = -(-n // count)
-    size = -(-size // events.BLOCK) * events.BLOCK
+    whole = max(events.BLOCK, SAMPLE_BLOCK // events.BLOCK * events.BLOCK)
+    count = -(-n // whole)
+    even = -(-n // count)  # at most whole, a multiple of events.BLOCK
+    size = -(-even // events.BLOCK) * events.BLOCK  # and so is this
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
@@ -564,13 +561,14 @@ def draw_block(params, n: int, block: int, name: str = "inputs") -> pd.DataFrame
     dists = params.distributions
     pairs = list(params.correlations) or None
     linked = {x for p, q, _ in pairs or () for x in (p, q)}
-    if pairs and n <= len(linked):
+    a, b = sample_blocks(n)[block]
+    if pairs and b - a <= len(linked):
+        where = "" if b - a == n else f" ({b - a} of them in input block {block})"
         raise ParameterError(
-            f"parameter n_paths={n}: too few paths to impose the correlations on "
+            f"parameter n_paths={n}{where}: too few paths to impose the correlations on "
             f"{len(linked)} correlated inputs (Iman-Conover reorders them); expected more "
             f"than {len(linked)} paths, or correlations: [] to sample them independently"
         )
-    a, b = sample_blocks(n)[block]
     frame = sampling.sample(
         dists,
         b - a,
@@ -587,8 +585,10 @@ def draw_inputs(params, n: int, name: str = "inputs") -> pd.DataFrame:
     """The uncertain inputs of ``n`` paths (one column each; none if nothing is uncertain),
     from the stream ``name`` of the seed, drawn block by block (:func:`draw_block`)."""
     blocks = sample_blocks(n)
-    if len(blocks) == 1 or not params.distributions:
+    if len(blocks) == 1:
         return draw_block(params, n, 0, name)
+    if not params.distributions:  # nothing uncertain: no column, a row per path
+        return pd.DataFrame(index=pd.RangeIndex(n, name="path"))
     x = None
     for k, (a, b) in enumerate(blocks):
         frame = draw_block(params, n, k, name)
