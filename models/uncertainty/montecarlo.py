@@ -549,8 +549,8 @@ def sample_blocks(n: int) -> list[tuple[int, int]]:
         return [(0, n)]
     whole = max(events.BLOCK, SAMPLE_BLOCK // events.BLOCK * events.BLOCK)
     count = -(-n // whole)
-    even = -(-n // count)  # at most whole, a multiple of events.BLOCK
-    size = -(-even // events.BLOCK) * events.BLOCK  # and so is this
+    even = -(-n // count)  # at most whole
+    size = -(-even // events.BLOCK) * events.BLOCK  # whole event blocks, at most whole
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
