@@ -29,6 +29,16 @@ about 1.4 kB a path (the drawn inputs, their Latin hypercube and rank-correlatio
 copies, the NPVs). :data:`SWEEP_POINT`: 0.6 GB and 1.5 kB a path. (Before issue 19 the
 sweep took 4 kB a path and nothing fixed: a peak at a few thousand paths divided by
 the paths, which put a point of 1,000 paths at 4 MB and one of 1,000,000 at 4 GB.)
+
+**Fitting the review rules** (:func:`models.uncertainty.montecarlo.fit_rules`, in a
+report's kernel and in a sweep's main process). The training paths' exit problems are
+kept until the fit: each path's state at every review, per service. Measured in a fresh
+process at the 15-year default horizon (issue 25): 1.24 GB with the default 8,000
+training paths (17 s) and 2.21 GB with 32,000 (35 s), so about 41 kB a training path:
+:data:`RULES`, 0.9 GB and 42 kB a path. At the parameter's maximum, 1,000,000 paths,
+that is 43 GB. The fit comes before the paths and frees its problems, so a report's
+peak is the larger of the two estimates, not their sum
+(:func:`models.runner.resources.check_memory`).
 """
 
 from __future__ import annotations
@@ -62,6 +72,10 @@ class Footprint:
 
 #: The main report (``market-entry run``): see the module docstring.
 REPORT = Footprint(base=7.9e9, per_path=5e3)
+
+#: Fitting the review rules, per training path (``decision_training_paths``): see the
+#: module docstring.
+RULES = Footprint(base=0.9e9, per_path=42e3)
 
 #: One sweep point in a worker (``market-entry sweep``): see the module docstring.
 SWEEP_POINT = Footprint(base=0.6e9, per_path=1.5e3)

@@ -11,14 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.exceptions import ParameterError
-from models.inputs.memory import REPORT
+from models.inputs.memory import REPORT, RULES
 
 _MEMINFO = Path("/proc/meminfo")
 
 
-def memory_needed(n_paths: int) -> float:
-    """Estimated peak memory of a report with ``n_paths`` paths (bytes)."""
-    return REPORT.need(n_paths)
+def memory_needed(n_paths: int, training_paths: int = 0) -> float:
+    """Estimated peak memory of a report with ``n_paths`` paths whose review rules are
+    fitted on ``training_paths`` paths (bytes): the larger of the two phases' peaks."""
+    return max(REPORT.need(n_paths), RULES.need(training_paths) if training_paths else 0.0)
 
 
 def memory_available() -> float | None:
@@ -32,29 +33,39 @@ def memory_available() -> float | None:
     return None
 
 
-def check_memory(n_paths: int, available: float | None = None) -> None:
+def check_memory(n_paths: int, available: float | None = None, training_paths: int = 0) -> None:
     """Refuse a run that would not fit in memory (before anything is written).
 
     Raises
     ------
     ParameterError
-        Naming ``n_paths``, the memory it needs, what is available and the largest
-        ``n_paths`` that fits.
+        Naming ``n_paths`` (or ``decision_training_paths``, where fitting the review
+        rules is what does not fit), the memory it needs, what is available and the
+        largest value that fits.
     """
     available = memory_available() if available is None else available
     if available is None:
         return
-    need = memory_needed(n_paths)
-    if need > available:
-        fits = REPORT.most_paths(available) // 1000 * 1000
-        expected = (
-            f"expected at most about {fits:,} paths on this machine"
-            if fits > 0
-            else f"expected a machine with at least {REPORT.need(1000) / 1e9:,.1f} GB free, "
-            "whatever the paths"
-        )
+    need = memory_needed(n_paths, training_paths)
+    if need <= available:
+        return
+    if training_paths and RULES.need(training_paths) > available:
+        fits = RULES.most_paths(available) // 1000 * 1000
         raise ParameterError(
-            f"parameter n_paths={n_paths:,}: a report this size needs about "
-            f"{need / 1e9:,.1f} GB of memory and {available / 1e9:,.1f} GB is available; "
-            f"{expected}"
+            f"parameter decision_training_paths={training_paths:,}: fitting the review "
+            f"rules on this many paths needs about {need / 1e9:,.1f} GB of memory and "
+            f"{available / 1e9:,.1f} GB is available; expected at most about {fits:,} "
+            "training paths on this machine"
         )
+    fits = REPORT.most_paths(available) // 1000 * 1000
+    expected = (
+        f"expected at most about {fits:,} paths on this machine"
+        if fits > 0
+        else f"expected a machine with at least {REPORT.need(1000) / 1e9:,.1f} GB free, "
+        "whatever the paths"
+    )
+    raise ParameterError(
+        f"parameter n_paths={n_paths:,}: a report this size needs about "
+        f"{need / 1e9:,.1f} GB of memory and {available / 1e9:,.1f} GB is available; "
+        f"{expected}"
+    )

@@ -50,11 +50,12 @@ def run_parameters(
     ------
     ScenarioFileError, ParameterError
         One line naming the file or parameter, the value and what was expected
-        (including an ``n_paths`` too large for the memory available).
+        (including an ``n_paths`` or ``decision_training_paths`` too large for the
+        memory available).
     """
     if params is None:
         params = load(Path(scenario) if scenario is not None else DEFAULT_SCENARIO, overrides)
-    check_memory(int(params.n_paths))
+    check_memory(int(params.n_paths), training_paths=int(params.decision_training_paths))
     _check_draws(params)
     return params
 

@@ -379,6 +379,25 @@ def test_a_run_too_large_for_the_memory_is_refused_up_front(tmp_path, monkeypatc
     assert not (tmp_path / "r").exists()
 
 
+def test_review_rules_too_large_for_the_memory_are_refused_up_front(tmp_path, monkeypatch, cli):
+    """Fitting the rules keeps each training path's exit problems: about 42 kB a path
+    (models/inputs/memory.py), 43 GB at the parameter's maximum."""
+    assert memory_needed(5_000, 1_000_000) > 40e9
+    assert memory_needed(5_000, 8_000) == memory_needed(5_000)  # the report's peak binds
+    with pytest.raises(ParameterError, match=r"decision_training_paths=1,000,000: .* at most"):
+        check_memory(5_000, available=20e9, training_paths=1_000_000)
+    check_memory(5_000, available=9e9, training_paths=100_000)  # 5.1 GB: the report binds
+    monkeypatch.setattr(resources, "memory_available", lambda: 20e9)
+    ran = cli(
+        "run", SCENARIO, "--reports", tmp_path / "r", "-p", "decision_training_paths", "1000000"
+    )
+    assert ran.returncode == 2, ran.stderr
+    assert "decision_training_paths=1,000,000: fitting the review rules" in ran.stderr
+    assert "expected at most about 454,000 training paths" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert not (tmp_path / "r").exists()
+
+
 # -- hostile command lines -------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ def tiny(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "NOTEBOOKS", books)
     # the tiny notebook needs no memory to speak of: not the report's 7.9 GB, which a
     # shared machine may not have free
-    monkeypatch.setattr(validation, "check_memory", lambda n_paths: None)
+    monkeypatch.setattr(validation, "check_memory", lambda n_paths, **_: None)
     return tmp_path / "reports"
 
 
