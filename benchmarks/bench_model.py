@@ -198,6 +198,19 @@ def bench_modes(params, paths: int, repeat: int) -> float:
 # --- 2. the full Monte Carlo run -----------------------------------------------------------
 
 
+def _in_fresh_process(flag: str, n: int) -> dict[str, Any]:
+    """Run this benchmark's child ``flag`` (``--mc-child``, ``--npv-child``) on ``n``
+    paths in a fresh process, in the default environment; return the JSON it printed."""
+    proc = subprocess.run(
+        [sys.executable, __file__, flag, str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_default_env(),
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def _mc_child(n: int) -> None:
     """In a fresh process: time one run, then trace a second one; print JSON."""
     params = validate()
@@ -233,14 +246,7 @@ def bench_monte_carlo(sizes: list[int]) -> None:
     )
     rows = []
     for n in sizes:
-        proc = subprocess.run(
-            [sys.executable, __file__, "--mc-child", str(n)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=_default_env(),
-        )
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r = _in_fresh_process("--mc-child", n)
         rows.append(r)
         print(
             f"   {n:>9,} {r['months']:>7} {r['seconds']:>8.2f}"
@@ -297,14 +303,7 @@ def bench_npv_paths(n: int) -> None:
         f" {montecarlo.SAMPLE_BLOCK:,} paths\n    at a time, modes reduced one at a time,"
         f" {montecarlo.WORKERS} threads), {n:,} paths, in a fresh process"
     )
-    proc = subprocess.run(
-        [sys.executable, __file__, "--npv-child", str(n)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=_default_env(),
-    )
-    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r = _in_fresh_process("--npv-child", n)
     pm = n * r["months"]
     before = ", ".join(f"{v / 1e9:.1f} GB at {k}" for k, v in BEFORE_2M_BYTES.items())
     print(
