@@ -33,6 +33,29 @@ def memory_available() -> float | None:
     return None
 
 
+def check_training_memory(training_paths: int, available: float | None = None) -> None:
+    """Refuse a fit of the review rules on ``training_paths`` paths that would not fit
+    in memory (:data:`models.inputs.memory.RULES`): a report's and a sweep's, whose main
+    process fits the rules before any point runs.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``decision_training_paths``, the memory the fit needs, what is available
+        and the most training paths that fit.
+    """
+    available = memory_available() if available is None else available
+    if available is None or RULES.need(training_paths) <= available:
+        return
+    fits = RULES.most_paths(available) // 1000 * 1000
+    raise ParameterError(
+        f"parameter decision_training_paths={training_paths:,}: fitting the review "
+        f"rules on this many paths needs about {RULES.need(training_paths) / 1e9:,.1f} GB "
+        f"of memory and {available / 1e9:,.1f} GB is available; expected at most about "
+        f"{fits:,} training paths on this machine"
+    )
+
+
 def check_memory(n_paths: int, available: float | None = None, training_paths: int = 0) -> None:
     """Refuse a run that would not fit in memory (before anything is written).
 
@@ -40,23 +63,17 @@ def check_memory(n_paths: int, available: float | None = None, training_paths: i
     ------
     ParameterError
         Naming ``n_paths`` (or ``decision_training_paths``, where fitting the review
-        rules is what does not fit), the memory it needs, what is available and the
-        largest value that fits.
+        rules is what does not fit: :func:`check_training_memory`), the memory it
+        needs, what is available and the largest value that fits.
     """
     available = memory_available() if available is None else available
     if available is None:
         return
-    need = memory_needed(n_paths, training_paths)
+    if training_paths:
+        check_training_memory(training_paths, available)
+    need = REPORT.need(n_paths)
     if need <= available:
         return
-    if training_paths and RULES.need(training_paths) > available:
-        fits = RULES.most_paths(available) // 1000 * 1000
-        raise ParameterError(
-            f"parameter decision_training_paths={training_paths:,}: fitting the review "
-            f"rules on this many paths needs about {need / 1e9:,.1f} GB of memory and "
-            f"{available / 1e9:,.1f} GB is available; expected at most about {fits:,} "
-            "training paths on this machine"
-        )
     fits = REPORT.most_paths(available) // 1000 * 1000
     expected = (
         f"expected at most about {fits:,} paths on this machine"

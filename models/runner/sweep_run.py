@@ -45,6 +45,7 @@ from models.inputs.scenario import slug
 from models.inputs.sweep_spec import Sweep, load_sweep
 from models.runner.files import check_writable, reports_folder, write_atomic
 from models.runner.index import update_index
+from models.runner.resources import check_training_memory
 from models.uncertainty import montecarlo
 
 log = logging.getLogger(__name__)
@@ -302,7 +303,8 @@ def run_sweep(
     Raises
     ------
     ScenarioFileError, ParameterError, OutputError
-        Before anything runs (a bad sweep file, a resume folder of another sweep).
+        Before anything runs (a bad sweep file, review rules whose fit would not fit in
+        memory, a resume folder of another sweep).
     ReportError
         If a chunk fails; the chunks done are kept for ``resume``.
     """
@@ -311,6 +313,8 @@ def run_sweep(
     if scheduler is not None:
         check_address(scheduler)  # before the sweep file's validation, which takes a while
     sweep = load_sweep(sweep_file, overrides)
+    if sweep.needs_rules:  # fitted here, in the main process, before any point runs
+        check_training_memory(int(sweep.base.decision_training_paths))
     spec_digest = _digest(sweep)
     if resume is not None:
         run_dir, manifest = _resumed(Path(resume), spec_digest)

@@ -140,6 +140,36 @@ def test_bad_sweep_files_are_refused_in_one_line(spec, tmp_path, cli, edit, frag
     assert fragment in ran.stderr and not (tmp_path / "r").exists()
 
 
+def test_review_rules_too_large_for_the_memory_stop_a_sweep_before_its_folder(
+    spec, tmp_path, cli, monkeypatch
+):
+    """A sweep under ``adaptive`` fits its rules in the main process, on the base's
+    ``decision_training_paths``: 42 kB a path (models/inputs/memory.py), so 1,000,000 of
+    them need 43 GB. Refused before the folder, as a report is; under ``fixed`` nothing
+    is fitted and nothing refused."""
+    from models.runner import resources
+    from models.uncertainty import montecarlo
+
+    monkeypatch.setattr(resources, "memory_available", lambda: 20e9)
+    spec.write_text(
+        SMALL.replace("decision_training_paths: 1000", "decision_training_paths: 1000000")
+    )
+    assert not load_sweep(spec).needs_rules
+    ran = cli("sweep", spec, "--reports", tmp_path / "fixed", "--workers", "0", "--no-report")
+    assert ran.returncode == 0, ran.stderr
+    spec.write_text(spec.read_text().replace("decision_rule: fixed", "decision_rule: adaptive"))
+
+    def fit(*_):  # what the sweep would otherwise try, and the machine not survive
+        raise AssertionError("the rules were fitted on 1,000,000 training paths")
+
+    monkeypatch.setattr(montecarlo, "fit_rules", fit)
+    ran = cli("sweep", spec, "--reports", tmp_path / "r", "--workers", "0")
+    assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+    assert "decision_training_paths=1,000,000: fitting the review rules" in ran.stderr
+    assert "expected at most about 454,000 training paths" in ran.stderr
+    assert not (tmp_path / "r").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
