@@ -321,20 +321,32 @@ def _drawn_exit_and_crackdowns(
 ) -> dict:
     """Forced exit and content crackdowns drawn from the common uniforms."""
     exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
-    exit_month = column(first_event(u.exit, exit_h, launch))
-    t = month_index(months)
-    crackdowns = np.cumsum(u.crackdown < column(_monthly(rules.crackdown_hazard_year)), axis=1)
+    paths = u.exit.shape[0]
+    alive, exit_at = kernels.drawn_exit(
+        kernels.grid(u.exit, paths, months),
+        kernels.grid(exit_h, paths, months),
+        kernels.grid(column(launch), paths, 1),
+        paths,
+        months,
+    )
+    loss = column(rules.crackdown_catalogue_loss)
+    lasting = loss * column(rules.crackdown_persistence)
+    count, log_kept, log_lasting = kernels.crackdowns(
+        kernels.grid(u.crackdown, paths, months),
+        kernels.grid(column(_monthly(rules.crackdown_hazard_year)), paths, 1),
+        kernels.grid(_log_keep(1.0 - loss), paths, 1),
+        kernels.grid(_log_keep(1.0 - lasting), paths, 1),
+        paths,
+        months,
+    )
     return {
-        "alive": (t <= exit_month).astype(float),
-        "exit_at": (t == exit_month).astype(float),
+        "alive": alive,
+        "exit_at": exit_at,
         "exit_hazard": exit_h,
-        "catalogue": (1.0 - column(rules.crackdown_catalogue_loss)) ** crackdowns,
-        "log_kept": crackdowns * _log_keep(1.0 - column(rules.crackdown_catalogue_loss)),
-        "log_lasting": crackdowns
-        * _log_keep(
-            1.0 - column(rules.crackdown_catalogue_loss) * column(rules.crackdown_persistence)
-        ),
-        "drawn": {"crackdowns": crackdowns[:, -1].astype(float)},
+        "catalogue": (1.0 - loss) ** count,
+        "log_kept": log_kept,
+        "log_lasting": log_lasting,
+        "drawn": {"crackdowns": count[:, -1].copy()},
     }
 
 

@@ -186,6 +186,59 @@ def suspensions(u, hazard, duration, start, paths, months):  # pragma: no cover 
     return dark, starts
 
 
+@njit(cache=True, nogil=True)
+def survival(hazard, paths, months):  # pragma: no cover (compiled)
+    """Probability of still operating during each month, given end-of-month hazards
+    (see :func:`models.economics.regulation.survival`): the running product of
+    ``1 - hazard`` over the months before, in numpy's order, so the same bits."""
+    alive = np.empty((paths, months))
+    for i in range(paths):
+        still = 1.0
+        for t in range(months):
+            alive[i, t] = still
+            still = still * (1.0 - _at(hazard, i, t))
+    return alive
+
+
+@njit(cache=True, nogil=True)
+def drawn_exit(u, hazard, start, paths, months):  # pragma: no cover (compiled)
+    """A forced exit drawn per path (see
+    :func:`models.economics.events.first_event`): the first month from ``start`` on
+    where ``u < hazard``; ``(alive, exit_at)``, 1 up to and including that month and 1
+    in it (all 1 and all 0 on a path without one)."""
+    alive = np.empty((paths, months))
+    exit_at = np.zeros((paths, months))
+    for i in range(paths):
+        s0 = _at(start, i, 0)
+        gone = False
+        for t in range(months):
+            alive[i, t] = 0.0 if gone else 1.0
+            if not gone and _at(u, i, t) < _at(hazard, i, t) and t >= s0:
+                exit_at[i, t] = 1.0
+                gone = True
+    return alive, exit_at
+
+
+@njit(cache=True, nogil=True)
+def crackdowns(u, hazard, log_keep, log_lasting, paths, months):  # pragma: no cover
+    """Content crackdowns drawn per path and month (``u < hazard``), counted so far:
+    ``(count, count * log_keep, count * log_lasting)``, the count as a float (see
+    :func:`models.economics.events.drawn`)."""
+    count = np.empty((paths, months))
+    kept = np.empty((paths, months))
+    lasting = np.empty((paths, months))
+    for i in range(paths):
+        h, k, la = _at(hazard, i, 0), _at(log_keep, i, 0), _at(log_lasting, i, 0)
+        n = 0
+        for t in range(months):
+            if _at(u, i, t) < h:
+                n += 1
+            count[i, t] = n
+            kept[i, t] = n * k
+            lasting[i, t] = n * la
+    return count, kept, lasting
+
+
 @njit(inline="always", cache=True)
 def log_cut_before(log_kept, log_lasting, i, start, months):
     """What the crackdowns before month ``start`` took of titles first on offer then,

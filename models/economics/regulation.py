@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column, month_index
+from models.economics import kernels
 
 
 def monthly_hazard(probability_per_year: ArrayLike) -> FloatArray:
@@ -36,9 +37,15 @@ def hazard_schedule(hazard_month: ArrayLike, launch_month: ArrayLike, months: in
 
 
 def survival(hazard: FloatArray) -> FloatArray:
-    """Probability of still operating during each month, given end-of-month hazards."""
-    shifted = np.concatenate([np.zeros((hazard.shape[0], 1)), hazard[:, :-1]], axis=1)
-    return np.cumprod(1.0 - shifted, axis=1)
+    """Probability of still operating during each month, given end-of-month hazards:
+    the product of ``1 - hazard`` over the months before (compiled,
+    :func:`models.economics.kernels.survival`).
+
+    >>> survival(np.array([[0.5, 0.5, 0.0]])).tolist()
+    [[1.0, 0.5, 0.25]]
+    """
+    paths, months = np.shape(hazard)
+    return kernels.survival(kernels.grid(hazard, paths, months), paths, months)
 
 
 def dark_share(suspension_hazard_month: ArrayLike, suspension_months: ArrayLike) -> FloatArray:

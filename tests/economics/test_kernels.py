@@ -78,6 +78,34 @@ def suspensions_numpy(u, hazard_month, duration_months, start):
     return dark, starts
 
 
+def exit_and_crackdowns_numpy(
+    exit_hazard_month, launch, loss, persistence, crackdown_h, u_exit, u_crack
+):
+    """Forced exit and crackdowns drawn, and survival in expectation: the numpy passes of
+    events._drawn_exit_and_crackdowns and regulation.survival before issue 25 compiled
+    them (a cumulative product and a cumulative sum along the months)."""
+    months = u_exit.shape[1]
+    t = month_index(months)
+    exit_h = np.where(t >= column(launch), column(exit_hazard_month), 0.0)
+    hit = (u_exit < exit_h) & (t >= column(launch))
+    exit_month = column(np.where(hit.any(axis=1), np.argmax(hit, axis=1), months).astype(float))
+    count = np.cumsum(u_crack < column(crackdown_h), axis=1)
+
+    def log_keep(share):
+        return np.maximum(np.log(np.maximum(column(share), 1e-300)), -50.0)
+
+    shifted = np.concatenate([np.zeros((exit_h.shape[0], 1)), exit_h[:, :-1]], axis=1)
+    return {
+        "alive": (t <= exit_month).astype(float),
+        "exit_at": (t == exit_month).astype(float),
+        "catalogue": (1.0 - column(loss)) ** count,
+        "log_kept": count * log_keep(1.0 - column(loss)),
+        "log_lasting": count * log_keep(1.0 - column(loss) * column(persistence)),
+        "crackdowns": count[:, -1].astype(float),
+        "survival": np.cumprod(1.0 - shifted, axis=1),
+    }
+
+
 def kept_since_numpy(log_kept, start, log_lasting=None):
     """Share of titles first on offer in month ``start`` that crackdowns leave on offer
     in month ``t``, (rows, months): events.kept_since's numpy passes before issue 25
@@ -287,6 +315,50 @@ def test_on_offer_refuses_approved_titles_of_another_shape():
     plan = _plan(True)
     with pytest.raises(ValueError, match="yearly amounts of shape"):
         foreign_on_offer(plan, np.zeros((PATHS + 1, MONTHS)))
+
+
+@pytest.mark.parametrize("per_path_inputs", [False, True])
+def test_exit_and_crackdown_kernels_give_the_numpy_passes_bits(per_path_inputs):
+    """Same bits, not 1e-9: the loops multiply and add in the order of numpy's cumprod
+    and cumsum, and the catalogue's power stays numpy's (a compiled pow differs in the
+    last bit), so a review deciding on the catalogue decides as before."""
+    from types import SimpleNamespace
+
+    from models.economics import events, regulation
+
+    own = np.random.default_rng(25)  # not the module's: the tests after it draw as before
+    u_exit, u_crack = own.random((PATHS, MONTHS)), own.random((PATHS, MONTHS))
+
+    def per_path(low, high):
+        return own.uniform(low, high, size=(PATHS, 1))
+
+    if per_path_inputs:
+        h, launch = per_path(0.0, 0.3), np.rint(per_path(-2, 30))
+        launch[1] = 7.5  # a launch between months
+        h[2] = np.nan  # propagates as numpy's comparisons do: never an exit
+        loss, persistence, crack = per_path(0, 1), per_path(0, 1), per_path(0, 0.5)
+        loss[3] = 1.0  # the whole catalogue: the log floor
+    else:
+        h, launch, loss, persistence, crack = 0.05, 4, 0.3, 0.5, 0.1
+    yearly = lambda m: 1.0 - (1.0 - column(m)) ** 12.0  # noqa: E731 (months back to years)
+    rules = SimpleNamespace(
+        crackdown_hazard_year=yearly(crack),
+        crackdown_catalogue_loss=loss,
+        crackdown_persistence=persistence,
+    )
+    got = events._drawn_exit_and_crackdowns(
+        yearly(h), rules, launch, MONTHS, SimpleNamespace(exit=u_exit, crackdown=u_crack)
+    )
+    # the hazards went through years and back: the numpy passes are given the same ones
+    want = exit_and_crackdowns_numpy(
+        events._monthly(yearly(h)), launch, loss, persistence, events._monthly(yearly(crack)),
+        u_exit, u_crack,
+    )  # fmt: skip
+    for name in ("alive", "exit_at", "catalogue", "log_kept", "log_lasting"):
+        np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+    np.testing.assert_array_equal(got["drawn"]["crackdowns"], want["crackdowns"])
+    np.testing.assert_array_equal(regulation.survival(got["exit_hazard"]), want["survival"])
+    assert 0 < got["exit_at"].sum() < PATHS and got["drawn"]["crackdowns"].max() > 1
 
 
 def test_a_zero_length_suspension_counts_but_darkens_nothing():
