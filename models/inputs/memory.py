@@ -22,13 +22,18 @@ refuses paths that would not fit in a worker's :data:`WORKER_BUDGET`). A worker 
 one point at a time and keeps only each path's NPV
 (:func:`models.uncertainty.montecarlo.path_npv`; the review rules, under ``adaptive``,
 are fitted once in the main process and sent to it). Measured in a process holding
-only that: 0.37 GB at 1,000 paths, 0.50 GB at 20,000, 0.52 GB at 100,000 and 1.09 GB at
-500,000 under ``fixed``; 0.48, 0.74 and 1.06 GB at 1,000, 100,000 and 500,000 under
-``adaptive``: the imports (0.3 GB), one chunk's monthly arrays (2,048 paths then), then
-about 1.4 kB a path (the drawn inputs, their Latin hypercube and rank-correlation
-copies, the NPVs). :data:`SWEEP_POINT`: 0.6 GB and 1.5 kB a path. (Before issue 19 the
-sweep took 4 kB a path and nothing fixed: a peak at a few thousand paths divided by
-the paths, which put a point of 1,000 paths at 4 MB and one of 1,000,000 at 4 GB.)
+only that, under the workers' allocator settings: 0.37 GB at 1,000 paths, 0.50 GB at
+20,000 and 0.52 GB at 100,000 under ``fixed``; 0.48 and 0.74 GB at 1,000 and 100,000
+under ``adaptive`` (issue 19). Since issue 25 a point draws its inputs a block of at
+most 100,000 paths at a time, so above that only the NPVs (40 bytes a path) and the
+outcomes' bookkeeping grow: 0.99 GB at 500,000 paths and 1.15 GB at 2,000,000 under
+``fixed`` (97 s and 309 s); 0.84 GB and 0.91 GB under ``adaptive`` (188 s and 901 s,
+beside other work) (``/usr/bin/time``, fresh processes). :data:`SWEEP_POINT`: 1.0 GB
+and 150 bytes a path, 1.3 GB at the most paths a sweep file allows, so that no point
+is refused on a worker's 2 GB now; the check stays for a smaller budget. (Issue 19's
+estimate, 0.6 GB and 1.5 kB a path, charged every path its drawn inputs and refused a
+point of 1,000,000 paths that needs 1.1 GB. Before issue 19 the sweep took 4 kB a path
+and nothing fixed.)
 
 **Fitting the review rules** (:func:`models.uncertainty.montecarlo.fit_rules`, in a
 report's kernel and in a sweep's main process). The training paths' exit problems are
@@ -78,7 +83,7 @@ REPORT = Footprint(base=7.9e9, per_path=5e3)
 RULES = Footprint(base=0.9e9, per_path=42e3)
 
 #: One sweep point in a worker (``market-entry sweep``): see the module docstring.
-SWEEP_POINT = Footprint(base=0.6e9, per_path=1.5e3)
+SWEEP_POINT = Footprint(base=1.0e9, per_path=150.0)
 
 #: Memory a sweep worker may use for its point (bytes); a local cluster starts one
 #: single-threaded worker per core.
