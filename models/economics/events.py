@@ -320,8 +320,14 @@ def _drawn_exit_and_crackdowns(
     exit_hazard_year: ArrayLike, rules, launch: ArrayLike, months: int, u: Uniforms
 ) -> dict:
     """Forced exit and content crackdowns drawn from the common uniforms."""
+    paths = np.shape(u.exit)[0] if np.ndim(u.exit) == 2 else -1
+    if paths < 1 or np.shape(u.exit) != (paths, months) or np.shape(u.crackdown) != (paths, months):
+        # the kernels would take a row of uniforms for a column of paths (review)
+        raise ValueError(
+            f"uniforms of shapes {np.shape(u.exit)} (exit) and {np.shape(u.crackdown)} "
+            f"(crackdown): expected (paths, {months}) each"
+        )
     exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
-    paths = u.exit.shape[0]
     alive, exit_at = kernels.drawn_exit(
         kernels.grid(u.exit, paths, months),
         kernels.grid(exit_h, paths, months),

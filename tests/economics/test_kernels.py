@@ -361,6 +361,21 @@ def test_exit_and_crackdown_kernels_give_the_numpy_passes_bits(per_path_inputs):
     assert 0 < got["exit_at"].sum() < PATHS and got["drawn"]["crackdowns"].max() > 1
 
 
+@pytest.mark.parametrize("shapes", [((6,), (6,)), ((3, 5), (3, 4)), ((3, 4), (1, 4))])
+def test_uniforms_of_another_shape_are_refused_not_read_as_paths(shapes):
+    """Found in review: a row of uniforms (6,) became six paths of one uniform each."""
+    from types import SimpleNamespace
+
+    from models.economics import events
+
+    rules = SimpleNamespace(
+        crackdown_hazard_year=0.5, crackdown_catalogue_loss=0.3, crackdown_persistence=0.5
+    )
+    u = SimpleNamespace(exit=np.zeros(shapes[0]), crackdown=np.zeros(shapes[1]))
+    with pytest.raises(ValueError, match=r"uniforms of shapes .*: expected \(paths, 4\) each"):
+        events._drawn_exit_and_crackdowns(0.5, rules, 0, 4, u)
+
+
 def test_a_zero_length_suspension_counts_but_darkens_nothing():
     u = np.zeros((2, 6))
     dark, starts = suspensions(u, 0.5, 0.0, 0)
