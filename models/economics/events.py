@@ -227,11 +227,22 @@ def _monthly(yearly: ArrayLike) -> FloatArray:
 def first_event(u: FloatArray, hazard: ArrayLike, start: ArrayLike) -> FloatArray:
     """Month of the first event at or after ``start`` (``months`` if none), per path.
 
-    An event happens in month ``t`` when ``u[t] < hazard[t]``.
+    An event happens in month ``t`` when ``u[t] < hazard[t]``. Compiled
+    (:func:`models.economics.kernels.first_event`): a path's search stops at its first
+    event.
+
+    >>> u = np.array([[0.9, 0.01, 0.02], [0.9, 0.9, 0.9]])
+    >>> first_event(u, 0.05, 0).tolist(), first_event(u, 0.05, 2).tolist()
+    ([1.0, 3.0], [2.0, 3.0])
     """
-    months = u.shape[1]
-    hit = (u < hazard) & (month_index(months) >= column(start))
-    return np.where(hit.any(axis=1), np.argmax(hit, axis=1), months).astype(float)
+    paths, months = np.shape(u)
+    return kernels.first_event(
+        kernels.grid(u, paths, months),
+        kernels.grid(hazard, paths, months),
+        kernels.grid(column(start), paths, 1),
+        paths,
+        months,
+    )
 
 
 #: The smallest share a crackdown leaves, in logarithms: a loss of the whole catalogue
@@ -328,13 +339,7 @@ def _drawn_exit_and_crackdowns(
             f"(crackdown): expected (paths, {months}) each"
         )
     exit_h = regulation.hazard_schedule(_monthly(exit_hazard_year), launch, months)
-    alive, exit_at = kernels.drawn_exit(
-        kernels.grid(u.exit, paths, months),
-        kernels.grid(exit_h, paths, months),
-        kernels.grid(column(launch), paths, 1),
-        paths,
-        months,
-    )
+    alive, exit_at = kernels.until(first_event(u.exit, exit_h, launch), paths, months)
     loss = column(rules.crackdown_catalogue_loss)
     lasting = loss * column(rules.crackdown_persistence)
     count, log_kept, log_lasting = kernels.crackdowns(

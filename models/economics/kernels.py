@@ -206,21 +206,33 @@ def survival(hazard, paths, months):  # pragma: no cover (compiled)
 
 
 @njit(cache=True, nogil=True)
-def drawn_exit(u, hazard, start, paths, months):  # pragma: no cover (compiled)
-    """A forced exit drawn per path (see
-    :func:`models.economics.events.first_event`): the first month from ``start`` on
-    where ``u < hazard``; ``(alive, exit_at)``, 1 up to and including that month and 1
-    in it (all 1 and all 0 on a path without one)."""
+def first_event(u, hazard, start, paths, months):  # pragma: no cover (compiled)
+    """Month of the first event at or after ``start`` per path, ``months`` if none (see
+    :func:`models.economics.events.first_event`): the first ``t`` where
+    ``u[t] < hazard[t]``, a float."""
+    first = np.empty(paths)
+    for i in range(paths):
+        s0 = _at(start, i, 0)
+        first[i] = months
+        for t in range(months):
+            if _at(u, i, t) < _at(hazard, i, t) and t >= s0:
+                first[i] = t
+                break
+    return first
+
+
+@njit(cache=True, nogil=True)
+def until(month, paths, months):  # pragma: no cover (compiled)
+    """``(alive, exit_at)`` of a service that ends in ``month`` per path: 1 up to and
+    including that month, and 1 in it (all 1 and all 0 where it is ``months``)."""
     alive = np.empty((paths, months))
     exit_at = np.zeros((paths, months))
     for i in range(paths):
-        s0 = _at(start, i, 0)
-        gone = False
+        m = month[i]
         for t in range(months):
-            alive[i, t] = 0.0 if gone else 1.0
-            if not gone and _at(u, i, t) < _at(hazard, i, t) and t >= s0:
+            alive[i, t] = 1.0 if t <= m else 0.0
+            if t == m:
                 exit_at[i, t] = 1.0
-                gone = True
     return alive, exit_at
 
 
