@@ -2,8 +2,11 @@
 
 A run whose estimated peak (:data:`models.inputs.memory.REPORT`, whose module states
 the measurements behind it) exceeds the memory available now (``MemAvailable`` in
-``/proc/meminfo``) is refused with the largest size that fits. Elsewhere than Linux the
-check is skipped.
+``/proc/meminfo``) is refused with the largest size that fits; so is a fit of the
+review rules (:data:`models.inputs.memory.RULES`) that would not fit, in a report and in
+a sweep's main process. The fit comes before the paths and frees its problems, so each
+estimate is checked on its own, not their sum. Elsewhere than Linux the check is
+skipped.
 """
 
 from __future__ import annotations
@@ -14,12 +17,6 @@ from models.exceptions import ParameterError
 from models.inputs.memory import REPORT, RULES
 
 _MEMINFO = Path("/proc/meminfo")
-
-
-def memory_needed(n_paths: int, training_paths: int = 0) -> float:
-    """Estimated peak memory of a report with ``n_paths`` paths whose review rules are
-    fitted on ``training_paths`` paths (bytes): the larger of the two phases' peaks."""
-    return max(REPORT.need(n_paths), RULES.need(training_paths) if training_paths else 0.0)
 
 
 def memory_available() -> float | None:

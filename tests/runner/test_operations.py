@@ -26,9 +26,10 @@ from models.exceptions import (
     RunLockedError,
     RunTimeoutError,
 )
+from models.inputs.memory import REPORT, RULES
 from models.runner import files, index, lock, resources, retention, status
 from models.runner import run as runner
-from models.runner.resources import check_memory, memory_needed
+from models.runner.resources import check_memory
 from tests.conftest import CLI, ROOT, run_cli, tree
 
 SCENARIO = ROOT / "data" / "scenarios" / "base.yaml"
@@ -370,7 +371,7 @@ def test_a_run_too_large_for_the_memory_is_refused_up_front(tmp_path, monkeypatc
     with pytest.raises(ParameterError, match=r"expected a machine with at least 7.9 GB free"):
         check_memory(5_000, available=3e9)  # a report's fixed part alone does not fit
     check_memory(100_000, available=9e9)
-    assert memory_needed(20_000) > 7.82e9  # the measured peak (models/inputs/memory.py)
+    assert REPORT.need(20_000) > 7.82e9  # the measured peak (models/inputs/memory.py)
     # the largest run the schema allows, on a machine with 12 GB free
     monkeypatch.setattr(resources, "memory_available", lambda: 12e9)
     ran = cli("run", SCENARIO, "--reports", tmp_path / "r", "-p", "n_paths", "2000000")
@@ -382,8 +383,8 @@ def test_a_run_too_large_for_the_memory_is_refused_up_front(tmp_path, monkeypatc
 def test_review_rules_too_large_for_the_memory_are_refused_up_front(tmp_path, monkeypatch, cli):
     """Fitting the rules keeps each training path's exit problems: about 42 kB a path
     (models/inputs/memory.py), 43 GB at the parameter's maximum."""
-    assert memory_needed(5_000, 1_000_000) > 40e9
-    assert memory_needed(5_000, 8_000) == memory_needed(5_000)  # the report's peak binds
+    assert RULES.need(1_000_000) > 40e9
+    assert RULES.need(8_000) < REPORT.need(5_000)  # the report's peak binds
     with pytest.raises(ParameterError, match=r"decision_training_paths=1,000,000: .* at most"):
         check_memory(5_000, available=20e9, training_paths=1_000_000)
     check_memory(5_000, available=9e9, training_paths=100_000)  # 5.1 GB: the report binds
