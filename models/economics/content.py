@@ -135,10 +135,10 @@ def in_window(purchases: FloatArray, window_years: ArrayLike) -> FloatArray:
 
 
 def _rows(per_year: FloatArray, *per_path: ArrayLike) -> tuple[np.ndarray, int]:
-    """``per_year`` as a C-contiguous float array and the rows it and the ``per_path``
-    numbers or columns broadcast to (each may be one row). Refused: another shape, no
+    """``per_year`` as a read-only, C-contiguous float array and the rows it and the
+    ``per_path`` numbers or columns broadcast to (each may be one row). Refused: another shape, no
     years, and a month that is not finite (the compiled passes do not check bounds)."""
-    per_year = np.ascontiguousarray(per_year, dtype=np.float64)
+    per_year = kernels.frozen(per_year)
     if per_year.ndim != 2 or per_year.shape[1] == 0:
         raise ValueError(f"yearly amounts of shape {per_year.shape}: expected (rows, years >= 1)")
     rows = max(per_year.shape[0], *(np.shape(x)[0] if np.ndim(x) else 1 for x in per_path))

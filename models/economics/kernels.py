@@ -21,9 +21,9 @@ Inputs are 2-D float arrays of shape (1 or paths, 1 or months): a scalar or a pe
 column is not copied to a full array (:func:`grid` makes them so, and refuses any other
 shape: the kernels do not check bounds); :func:`_at` reads row 0 or column 0 where an
 axis has length one, and ``min`` and ``max`` propagate NaN as numpy's do. The first call
-of each kernel compiles
-it (about a second), and numba caches the machine code beside this module, so later
-processes (a sweep's Dask workers) load it instead.
+of each kernel compiles it (about a second; the operating months about 3 s), once, since
+every input it reads is read-only (:func:`frozen`), and numba caches the machine code
+beside this module, so later processes (a sweep's Dask workers) load it instead.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def cache_keyed_on(dispatcher, *modules: ModuleType) -> None:
 
 
 def grid(x: ArrayLike, paths: int, months: int) -> np.ndarray:
-    """``x`` as a C-contiguous 2-D float64 array of shape (1 or paths, 1 or months).
+    """``x`` as a read-only, C-contiguous 2-D float64 array of shape (1 or paths, 1 or
+    months) (:func:`frozen`).
 
     A scalar becomes (1, 1) and a 1-D array a column (paths, 1); a broadcast view
     (stride 0 on an axis) is reduced to its one row or column, so nothing is copied to
@@ -87,7 +88,31 @@ def grid(x: ArrayLike, paths: int, months: int) -> np.ndarray:
         a = a[:1]
     if a.shape[1] > 1 and a.strides[1] == 0:
         a = a[:, :1]
-    return np.ascontiguousarray(a)
+    return frozen(a)
+
+
+def frozen(x: ArrayLike) -> np.ndarray:
+    """``x`` as a read-only, C-contiguous float64 array: a view of it where it is one
+    already (nothing is copied), else a copy.
+
+    Every array a kernel reads comes through here (:func:`grid` does it), so that numba
+    compiles each kernel once. numba types a writeable array and a read-only one apart,
+    and an input came either way: a broadcast view or a slice of one is read-only, a
+    fresh array is not. :func:`models.economics.operating.months`, whose twenty inputs
+    each came both ways, had been compiled for 90 of their combinations, at about 3 s
+    each in a process whose disk cache did not have them yet (a fresh checkout, a new
+    environment, an edit of an equation); issue 25.
+
+    >>> a = np.zeros((2, 3))
+    >>> b = frozen(a)
+    >>> b.flags.writeable, a.flags.writeable, np.shares_memory(a, b)
+    (False, True, True)
+    """
+    a = np.ascontiguousarray(x, dtype=np.float64)
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
 
 
 @njit(inline="always", cache=True)

@@ -321,7 +321,7 @@ def schedule(n_months: int, *, distress_month: ArrayLike | None = None, **inputs
     if set(inputs) != set(INPUTS):
         missing, unknown = sorted(set(INPUTS) - set(inputs)), sorted(set(inputs) - set(INPUTS))
         raise TypeError(f"licence.schedule: missing inputs {missing}, unknown inputs {unknown}")
-    shocks = np.ascontiguousarray(np.atleast_2d(inputs.pop("shocks")), dtype=np.float64)
+    shocks = kernels.frozen(np.atleast_2d(inputs.pop("shocks")))
     drawn = distress_month is not None
     arrays = {**inputs, "distress_month": distress_month if drawn else 0.0}
     rows = max(shocks.shape[0], *(np.shape(x)[0] if np.ndim(x) else 1 for x in arrays.values()))

@@ -280,7 +280,7 @@ def _grids(paths: int, n_months: int, arrays: dict, names, caller: str = "operat
     for name in names:
         kind, x = INPUTS[name], arrays[name]
         if kind == "years":
-            a = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
+            a = kernels.frozen(x)
             if a.ndim != 2 or a.shape[0] not in (1, paths) or a.shape[1] < 1:
                 raise ValueError(
                     f"{caller}: {name} of shape {np.shape(x)}: expected (1 or {paths}, years)"

@@ -116,3 +116,37 @@ def test_an_edited_helper_reaches_the_market_potential_applied_element_by_elemen
     assert text.count(old) == 1
     source.write_text(text.replace(old, "    return (a if a < b else b) / 2.0\n"))
     assert run() == repr(0.5)
+
+
+ONCE = """
+import pkgutil, importlib
+from numba.core.registry import CPUDispatcher
+import models.economics as economics
+from models.economics.simulation import simulate
+from models.inputs.params import validate
+from models.uncertainty import montecarlo
+p = validate(n_paths=300, decision_rule="adaptive", decision_training_paths=1000)
+simulate(p)
+montecarlo.run(p)
+montecarlo.path_npv(p.replace(decision_rule="fixed"), 300)
+for m in pkgutil.walk_packages(economics.__path__, "models.economics."):
+    module = importlib.import_module(m.name)
+    for name, f in vars(module).items():
+        if isinstance(f, CPUDispatcher) and f.__module__ == module.__name__:
+            print(f"{module.__name__}.{name}", len(f.signatures))
+"""
+
+
+def test_each_kernel_is_compiled_for_one_signature():
+    """numba types a read-only array and a writeable one apart; before every input went
+    through kernels.frozen, one report run compiled operating.months for seven of its
+    inputs' combinations (90 in a developer's cache), each about 3 s in a process whose
+    disk cache did not have it yet."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", ONCE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    counts = {name: int(n) for name, n in (line.split() for line in out.stdout.splitlines())}
+    assert counts["models.economics.operating.months"] == 1  # the run used it
+    assert sum(counts.values()) >= 15  # the kernels the run used were counted
+    assert {k: n for k, n in counts.items() if n > 1} == {}

@@ -265,7 +265,7 @@ def with_exit_policy(
     ) = kernels.policy_lines(
         kernels.grid(alive, paths, months),
         kernels.grid(exit_at, paths, months),
-        np.ascontiguousarray(np.broadcast_to(last, (paths,)), dtype=np.float64),
+        kernels.frozen(np.broadcast_to(last, (paths,))),
         kernels.grid(launch_path, paths, 1),
         start,
         kernels.grid(column(exit_cost), paths, 1),

@@ -95,7 +95,7 @@ def switch_months(
     before the horizon (it is simulated for :data:`SERVICE_RUN_YEARS` all the same).
 
     >>> from types import SimpleNamespace
-    >>> switch_months(SimpleNamespace(license_exclusivity="non_exclusive"), 6, 36, 18, 60)
+    >>> switch_months(SimpleNamespace(license_exclusivity="non_exclusive"), 6, 36, 18, 72)
     [17, 29]
     """
     every = int(term_months) if staged.license_exclusivity == "exclusive" else 12
