@@ -8,14 +8,17 @@ the base scenario, the 2-core machine of the README; issue 19 unless said otherw
 refuses a run that would not fit in the memory available). Its kernel fits the review
 rules, runs the Monte Carlo paths (:func:`models.uncertainty.montecarlo.run`), the
 analysis (tornado; Sobol, whose N (k + 2) input sets run in one call; deal zone; value
-of information) and writes every future's outcomes. Measured at the 15-year default
-horizon (issue 20): 7.64 GB at 5,000 paths (127 s) and 7.82 GB at 20,000 (854 s,
-beside another job): a fixed part that has grown fourfold since issue 19, whose phase
-is not yet found (``decision.analyse`` alone: 3.60 GB at 20,000 paths before issue 20's
-last changes, 5.53 GB after). :data:`REPORT`: 7.9 GB and 5 kB a path; the part per path
-is issue 19's 3.1 kB (measured at 10 years: 1.80 GB at 20,000 paths, 1.96 GB at
-100,000, 3.22 GB at 500,000 and 7.81 GB at 2,000,000) times 1.5 for the longer
-horizon, rounded up, not measured again above 20,000 paths.
+of information; the model checks) and the what-if panel's design, and writes every
+future's outcomes. Measured again in issue 25 through ``market-entry run`` (the kernel's
+peak resident set, ``VmHWM``, polled every 0.5 s, which ``/usr/bin/time`` confirmed;
+15-year default horizon, the kernel's ``MALLOC_ARENA_MAX=2``): 1.62 and 1.79 GB at
+5,000 paths (two runs, 148-157 s), 1.86 GB at 100,000 (180 s) and 6.75 GB at 1,000,000
+(994 s). Up to about 100,000 paths a fixed phase sets the peak; above, the paths do, at
+about 5.4 kB each. :data:`REPORT`: 2.0 GB and 5.5 kB a path (12.9 GB at the 2,000,000
+paths the schema allows). Issue 20 had measured 7.64 GB at 5,000 paths and 7.82 GB at
+20,000, before the kernel's allocation pools were capped and issue 25 bounded the
+Monte Carlo's chunks; that estimate (7.9 GB and 5 kB a path) refused a report on any
+machine with less than 8 GB free.
 
 **A sweep point** (``market-entry sweep``; :func:`models.inputs.sweep_spec.load_sweep`
 refuses paths that would not fit in a worker's :data:`WORKER_BUDGET`). A worker holds
@@ -76,7 +79,7 @@ class Footprint:
 
 
 #: The main report (``market-entry run``): see the module docstring.
-REPORT = Footprint(base=7.9e9, per_path=5e3)
+REPORT = Footprint(base=2.0e9, per_path=5.5e3)
 
 #: Fitting the review rules, per training path (``decision_training_paths``): see the
 #: module docstring.

@@ -8,10 +8,10 @@ import pytest
 from models.inputs.memory import REPORT, SWEEP_POINT, WORKER_BUDGET, Footprint
 
 #: Peak resident sets measured (paths -> bytes): the main report through
-#: `market-entry run` (issue 20, 15 years), and path_npv in a process holding only a
-#: sweep point (issue 19 up to 100,000 paths; issue 25 above, once the inputs were
-#: drawn a block at a time).
-REPORT_PEAKS = {5_000: 7.64e9, 20_000: 7.82e9}
+#: `market-entry run` (issue 25, 15 years; the higher of two runs at 5,000), and
+#: path_npv in a process holding only a sweep point (issue 19 up to 100,000 paths;
+#: issue 25 above, once the inputs were drawn a block at a time).
+REPORT_PEAKS = {5_000: 1.79e9, 100_000: 1.86e9, 1_000_000: 6.75e9}
 POINT_PEAKS = {
     "fixed": {1_000: 0.37e9, 20_000: 0.50e9, 100_000: 0.52e9, 500_000: 0.99e9, 2_000_000: 1.15e9},
     "adaptive": {1_000: 0.48e9, 100_000: 0.74e9, 500_000: 0.84e9, 2_000_000: 0.91e9},
@@ -20,7 +20,8 @@ POINT_PEAKS = {
 
 @pytest.mark.parametrize(("n", "peak"), REPORT_PEAKS.items())
 def test_the_report_estimate_covers_its_measurements(n, peak):
-    assert peak <= REPORT.need(n) <= 1.25 * peak + 0.1e9
+    # a straight line above a fixed phase's peak (to 100,000 paths) and the paths' (above)
+    assert peak <= REPORT.need(n) <= 1.4 * peak
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def tiny(tmp_path, monkeypatch):
     reports folder."""
     books = tiny_notebooks(tmp_path / "notebooks", PRINT_PREVIOUS)
     monkeypatch.setattr(runner, "NOTEBOOKS", books)
-    # the tiny notebook needs no memory to speak of: not the report's 7.9 GB, which a
+    # the tiny notebook needs no memory to speak of: not the report's 2 GB and more, which a
     # shared machine may not have free
     monkeypatch.setattr(validation, "check_memory", lambda n_paths, **_: None)
     return tmp_path / "reports"
