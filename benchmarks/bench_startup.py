@@ -1,9 +1,19 @@
-"""Benchmark of the command's start-up: how long ``market-entry`` takes before it does
-anything, for the calls a user or a scheduler makes first.
+"""Benchmark of the start-up: how long ``market-entry`` takes before it does anything,
+for the calls a user or a scheduler makes first, and what the compiled loops cost the
+first model run in an environment whose numba cache is empty.
 
 Each command runs ``--repeat`` times in a fresh process (the import cost is the point);
 the median wall time is printed with the share of it spent importing, read from
 ``python -X importtime`` (the cumulative time of the top-level package imported).
+
+The first model run (:data:`FIRST_RUN`: the most-likely case, a Monte Carlo of 300
+paths with its review rules, a sweep point's ``path_npv``) runs in a fresh process
+with an empty numba cache (``NUMBA_CACHE_DIR``: a fresh checkout, a new environment),
+then again on the cache it filled; the difference is compilation, printed with the
+signatures compiled (one per kernel since issue 25 made every input read-only:
+:func:`models.economics.kernels.frozen`). Measured twice each, old and new alternated,
+beside other work: 44.2 and 44.3 s cold with 35 signatures at 567c5e4, 22.6 and 23.5 s
+with 16 after it.
 
 Prints figures; nothing is asserted (machines are shared). Run with ``make bench``.
 """
@@ -11,8 +21,10 @@ Prints figures; nothing is asserted (machines are shared). Run with ``make bench
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from statistics import median
@@ -57,6 +69,41 @@ def import_seconds(args: list[str]) -> float:
     return total / 1e6
 
 
+#: The first model run, timed in a fresh process: it prints the signatures compiled.
+FIRST_RUN = """
+import pkgutil, importlib
+from numba.core.registry import CPUDispatcher
+import models.economics as economics
+from models.economics.simulation import simulate
+from models.inputs.params import validate
+from models.uncertainty import montecarlo
+p = validate(n_paths=300, decision_rule="adaptive", decision_training_paths=1000)
+simulate(p)
+montecarlo.run(p)
+montecarlo.path_npv(p.replace(decision_rule="fixed"), 300)
+count = 0
+for m in pkgutil.walk_packages(economics.__path__, "models.economics."):
+    for f in vars(importlib.import_module(m.name)).values():
+        if isinstance(f, CPUDispatcher) and f.__module__ == m.name:
+            count += len(f.signatures)
+print(count)
+"""
+
+
+def first_run(cache: str) -> tuple[float, int]:
+    """Wall time of :data:`FIRST_RUN` in a fresh process with numba's cache in
+    ``cache``, s, and the signatures it used."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - t0
+    if out.returncode:
+        raise SystemExit(f"the first model run failed:\n{out.stderr}")
+    return seconds, int(out.stdout.split()[-1])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median)")
@@ -68,6 +115,15 @@ def main(argv: list[str] | None = None) -> None:
     print(
         "   Before the layers (issue 8) `check nope.yaml` took 3.1 s and a valid `check` 2.7 s:\n"
         "   scipy, pydantic and nbconvert were imported before the file was read."
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        cold, signatures = first_run(cache)
+        warm, _ = first_run(cache)
+    print(
+        "First model run (most-likely case, 300 Monte Carlo paths with their rules, a\n"
+        "sweep point's path_npv), fresh process:\n"
+        f"   empty numba cache  {cold:6.1f} s ({signatures} signatures compiled)\n"
+        f"   its cache filled   {warm:6.1f} s (compiling: {cold - warm:.1f} s)"
     )
 
 
