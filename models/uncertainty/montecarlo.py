@@ -172,23 +172,26 @@ class MonteCarlo:
         """Drawn inputs and event flags side by side, one row per path (for EVPPI)."""
         return pd.concat([self.draws.reset_index(drop=True), self.flags], axis=1)
 
-    def to_df(self) -> pd.DataFrame:
+    def to_df(self, paths: slice | None = None) -> pd.DataFrame:
         """Per-path outcomes, tidy: one row per path and mode (US$ m, months, millions).
 
         Columns: ``path``, ``mode``, ``npv_usd_m`` (under the decision rule),
         ``npv_committed_usd_m`` (run to the horizon), ``npv_adaptive_usd_m``,
         ``npv_foresight_usd_m``, ``peak_funding_usd_m``,
         ``forced_exit_month`` and ``leave_month`` (NaN if none), ``subscribers_end_m``.
+        ``paths``: the rows of those paths only (a slice of positions), so that a
+        writer can go a block of paths at a time.
         """
+        rows = slice(None) if paths is None else paths
         frames = {
-            "npv_usd_m": self.npv,
-            "npv_committed_usd_m": self.npv_committed,
-            "npv_adaptive_usd_m": self.npv_adaptive,
-            "npv_foresight_usd_m": self.npv_foresight,
-            "peak_funding_usd_m": self.peak_funding,
-            "forced_exit_month": self.forced_exit_month,
-            "leave_month": self.leave_month,
-            "subscribers_end_m": self.subscribers_end,
+            "npv_usd_m": self.npv.iloc[rows],
+            "npv_committed_usd_m": self.npv_committed.iloc[rows],
+            "npv_adaptive_usd_m": self.npv_adaptive.iloc[rows],
+            "npv_foresight_usd_m": self.npv_foresight.iloc[rows],
+            "peak_funding_usd_m": self.peak_funding.iloc[rows],
+            "forced_exit_month": self.forced_exit_month.iloc[rows],
+            "leave_month": self.leave_month.iloc[rows],
+            "subscribers_end_m": self.subscribers_end.iloc[rows],
         }
         long = {k: v.stack() for k, v in frames.items()}  # noqa: PD013 (keeps NaN)
         out = pd.DataFrame(long).rename_axis(["path", "mode"]).reset_index()
