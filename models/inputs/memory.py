@@ -13,9 +13,13 @@ future's outcomes. Measured again in issue 25 through ``market-entry run`` (the 
 peak resident set, ``VmHWM``, polled every 0.5 s, which ``/usr/bin/time`` confirmed;
 15-year default horizon, the kernel's ``MALLOC_ARENA_MAX=2``): 1.62 and 1.79 GB at
 5,000 paths (two runs, 148-157 s), 1.86 GB at 100,000 (180 s) and 6.75 GB at 1,000,000
-(994 s). Up to about 100,000 paths a fixed phase sets the peak; above, the paths do, at
-about 5.4 kB each. :data:`REPORT`: 2.0 GB and 5.5 kB a path (12.9 GB at the 2,000,000
-paths the schema allows). Issue 20 had measured 7.64 GB at 5,000 paths and 7.82 GB at
+(994 s), most of it the rows of ``outcomes.parquet`` built whole, each path's inputs
+repeated on its five rows, and their Arrow copy (about 5.5 kB a path;
+:mod:`models.analysis.outcomes`). Once that file was written a block of paths at a
+time: **2.90 GB at 1,000,000 paths** (705 s). Up to about 100,000 paths a fixed phase
+sets the peak (the model checks'); above, the paths do, at about 1.2 kB each.
+:data:`REPORT`: 2.0 GB and 1.2 kB a path (4.4 GB at the 2,000,000 paths the schema
+allows, extrapolated). Issue 20 had measured 7.64 GB at 5,000 paths and 7.82 GB at
 20,000, before the kernel's allocation pools were capped and issue 25 bounded the
 Monte Carlo's chunks; that estimate (7.9 GB and 5 kB a path) refused a report on any
 machine with less than 8 GB free.
@@ -79,7 +83,7 @@ class Footprint:
 
 
 #: The main report (``market-entry run``): see the module docstring.
-REPORT = Footprint(base=2.0e9, per_path=5.5e3)
+REPORT = Footprint(base=2.0e9, per_path=1.2e3)
 
 #: Fitting the review rules, per training path (``decision_training_paths``): see the
 #: module docstring.
