@@ -77,7 +77,7 @@ def save_outcomes(decision, folder: str | os.PathLike) -> Path | None:
     try:
         with replaced(path) as tmp:
             _write(decision, tmp)
-    except (OSError, ImportError) as exc:
+    except (OSError, ImportError, ValueError) as exc:  # ValueError: a block Arrow refused
         raise OutputError(f"outcomes {path}: cannot be written ({exc})") from None
     log.info("per-path outcomes saved to %s", path)
     return path

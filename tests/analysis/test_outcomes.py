@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from models.analysis import outcomes
+from models.exceptions import OutputError
 from models.inputs.params import validate
 from models.uncertainty import montecarlo
 
@@ -38,3 +40,20 @@ def test_a_block_holds_its_paths_rows(decision):
     whole = mc.to_df()
     expected = whole[whole["path"].between(100, 149)].reset_index(drop=True)
     pd.testing.assert_frame_equal(part, expected)
+
+
+def test_a_block_that_cannot_be_written_leaves_the_earlier_file(decision, tmp_path, monkeypatch):
+    """A block whose columns Arrow types otherwise than the first block's (an object
+    column empty at first, text later: not a run's all-float inputs) is refused as an
+    OutputError mid-write, and the earlier file is left as it was, with no temporary."""
+    mc = decision.mc
+    draws = mc.draws.copy()
+    draws["note"] = pd.Series([None] * 100 + ["x"] * (len(draws) - 100), dtype=object)
+    odd = SimpleNamespace(params=decision.params, mc=dataclasses.replace(mc, draws=draws))
+    earlier = tmp_path / outcomes.FILE
+    earlier.write_bytes(b"an earlier run's file")
+    monkeypatch.setattr(outcomes, "BLOCK", 100)
+    with pytest.raises(OutputError, match=r"outcomes .*outcomes.parquet: cannot be written"):
+        outcomes.save_outcomes(odd, tmp_path)
+    assert earlier.read_bytes() == b"an earlier run's file"
+    assert [p.name for p in tmp_path.iterdir()] == [outcomes.FILE]
