@@ -9,7 +9,8 @@ rows). Read it with ``pandas.read_parquet``; US$ m, months from the start, milli
 The file is written a block of :data:`BLOCK` paths at a time (one row group each), so
 that its rows, which repeat each path's inputs on the path's five rows, are never all
 in memory: built whole, they and their Arrow copy took about 5.5 kB a path, most of a
-report's peak above 100,000 paths (6.75 GB at 1,000,000; issue 25).
+report's peak above 100,000 paths (6.75 GB at 1,000,000; 2.90 GB written in blocks;
+issue 25).
 """
 
 from __future__ import annotations
