@@ -162,7 +162,7 @@ def answer(
     """
     p = params.replace(**values, decision_training_paths=training_paths)
     rules = montecarlo.fit_rules(p) if p.decision_rule == "adaptive" else None
-    npv = montecarlo.path_npv(p, n_paths, rules=rules)
+    npv = montecarlo.path_npv(p, n_paths, rules=rules, threads=montecarlo.WORKERS)
     table = metrics.npv_table(npv)
     ml = drivers.expected_npv(p)
     out: dict[str, float] = {}

@@ -21,8 +21,19 @@ KERNEL = "market-entry"
 #: phase of a report (the Monte Carlo's chunks, the review rules' training, Sobol, the
 #: model checks) runs on new threads, so the kernel held gigabytes it no longer used: a
 #: report of 5,000 paths peaked at 5.98 GB resident, 2.8 GB of it freed but held, and
-#: at 3.01 GB with two pools, in about the same time (issue 25, measured).
-KERNEL_ENV = {"MALLOC_ARENA_MAX": "2"}
+#: at 3.01 GB with two pools, in about the same time (issue 25, measured). And numpy's
+#: BLAS on one thread, as in a sweep's workers: the review rules' regressions
+#: (:func:`models.economics.lsm.fit`, some 900 least-squares fits of a few thousand rows
+#: each per fit) took 1.45 s on OpenBLAS's two threads against 0.92 s on one at the
+#: model checks' 4,096 training paths (the same bits); a report of 5,000 paths took
+#: 123.5 s and 3 min 16 s of CPU, against 116.1 s and 2 min 25 s, every output the same
+#: (issue 25, measured).
+KERNEL_ENV = {
+    "MALLOC_ARENA_MAX": "2",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
 
 
 def check_kernel(name: str = KERNEL) -> None:

@@ -63,6 +63,29 @@ WORKERS = min(2, os.cpu_count() or 1)
 #: Paths whose monthly subscribers and cumulative cash are kept for the fan charts.
 FAN_PATHS = 10_000
 
+#: Fewest paths in a chunk split so that each thread has one (:func:`split`): below it a
+#: chunk's fixed cost (its terms and bases, each mode's Python between the compiled
+#: passes) outweighs the second thread.
+MIN_SPLIT = 128
+
+
+def split(first: int, end: int, threads: int) -> list[tuple[int, int]]:
+    """Paths ``first .. end - 1`` in chunks of at most :data:`CHUNK`, and so that each of
+    ``threads`` threads has one where there are fewer paths than ``threads`` chunks
+    (down to :data:`MIN_SPLIT` paths a chunk), as ``(first, end)`` pairs.
+
+    A what-if position's 1,000 training paths and 500 futures were one chunk each, on
+    one thread (issue 25). The paths do not depend on the chunking (named streams per
+    block of :data:`models.economics.events.BLOCK`), so neither does any per-path result.
+
+    >>> split(0, 1000, 2), split(0, 3000, 2)[-1], split(0, 200, 2)
+    ([(0, 500), (500, 1000)], (2048, 3000), [(0, 200)])
+    """
+    n = end - first
+    pieces = max(1, min(threads, n // MIN_SPLIT))
+    size = min(CHUNK, -(-n // pieces))
+    return [(a, min(a + size, end)) for a in range(first, end, size)]
+
 
 @dataclass(frozen=True)
 class MonteCarlo:
@@ -362,7 +385,7 @@ def path_npv(
 
     for k, (first, end) in enumerate(sample_blocks(n)):
         draws = draw_block(params, n, k)
-        chunks = [(draws, a, min(a + CHUNK, end), first) for a in range(first, end, CHUNK)]
+        chunks = [(draws, a, b, first) for a, b in split(first, end, threads)]
         if threads > 1 and len(chunks) > 1:
             with ThreadPoolExecutor(max_workers=threads) as pool:
                 list(pool.map(lambda c: one(*c), chunks))  # raises what a chunk raised
@@ -405,22 +428,20 @@ def fit_rules(
     n = int(params.decision_training_paths)
     started = time.perf_counter()
     draws = move(draw_inputs(params, n, name="training/inputs"), moved)
-    # chunks of whole blocks, small enough that every thread has one: the paths do not
-    # depend on the chunking (named streams per block), so neither do the rules
-    step = min(CHUNK, events.BLOCK * max(1, -(-n // (WORKERS * events.BLOCK))))
-    starts = list(range(0, n, step))
+    # each thread a chunk: the rules are fitted on the chunks' exit problems joined in
+    # order, the same whatever the chunking
+    chunks = split(0, n, WORKERS)
 
-    def problems(a: int, fitted: dict[str, Any]) -> dict:
-        b = min(a + step, n)
+    def problems(a: int, b: int, fitted: dict[str, Any]) -> dict:
         u = events.uniforms(params.seed, a, b - a, params.months, name="training/events")
         chunk = draws.iloc[a:b] if draws.shape[1] else None
         return exit_problems(params, chunk, u, fitted)
 
     rules: dict[str, Any] = {}
     pending: dict[str, Any] = dict.fromkeys(MODES.names())
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(starts))) as pool:
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(chunks))) as pool:
         while pending:
-            parts = list(pool.map(lambda a, f=dict(pending): problems(a, f), starts))
+            parts = list(pool.map(lambda c, f=dict(pending): problems(*c, f), chunks))
             for name in list(pending):
                 got = [part[name] for part in parts]
                 if got[0] is None:  # complete

@@ -195,6 +195,68 @@ def test_path_npv_over_blocks_is_the_runs_npv(small_blocks, rule):
     np.testing.assert_array_equal(one.to_numpy(), lean.to_numpy())
 
 
+@pytest.mark.parametrize(
+    ("first", "end", "threads"),
+    [
+        (0, 1000, 2),
+        (0, 1, 2),
+        (0, 200, 2),
+        (0, 3000, 2),
+        (4096, 5000, 2),
+        (0, 5000, 1),
+        (0, 700, 3),
+    ],
+)
+def test_split_gives_each_thread_a_chunk(first, end, threads):
+    chunks = montecarlo.split(first, end, threads)
+    assert chunks[0][0] == first and chunks[-1][1] == end
+    assert all(b0 == a1 for (_, b0), (a1, _) in itertools.pairwise(chunks))
+    sizes = [b - a for a, b in chunks]
+    assert max(sizes) <= montecarlo.CHUNK
+    if end - first >= threads * montecarlo.MIN_SPLIT:
+        assert len(chunks) >= threads  # no thread idle
+        assert min(sizes) >= montecarlo.MIN_SPLIT - threads
+    else:
+        assert len(chunks) == 1  # too few paths to pay for a second chunk
+
+
+def test_small_runs_use_both_threads_and_give_the_same_answers(monkeypatch):
+    """A what-if position's 1,000 training paths and 500 futures (issue 25): split so that
+    each thread has a chunk, with the rules and NPVs of one chunk, bit for bit."""
+    import pickle
+
+    p = validate(n_paths=500, decision_rule="adaptive", decision_training_paths=1000)
+    seen: list[int] = []
+    problems = montecarlo.exit_problems
+    monkeypatch.setattr(
+        montecarlo,
+        "exit_problems",
+        lambda params, chunk, u, fitted: (
+            seen.append(u.crackdown.shape[0]) or problems(params, chunk, u, fitted)
+        ),
+    )
+    split = montecarlo.fit_rules(p)
+    assert seen[:2] == [500, 500]  # two chunks, one a thread
+    monkeypatch.setattr(montecarlo, "WORKERS", 1)
+    seen.clear()
+    whole = montecarlo.fit_rules(p)
+    assert seen[:1] == [1000]
+    assert pickle.dumps(split) == pickle.dumps(whole)
+    one = montecarlo.path_npv(p, rules=whole)
+    values = montecarlo.path_values
+    monkeypatch.setattr(
+        montecarlo,
+        "path_values",
+        lambda params, chunk, u, rules: seen.append(u.crackdown.shape[0])
+        or values(params, chunk, u, rules),
+    )
+    seen.clear()
+    two = montecarlo.path_npv(p, rules=whole, threads=2)
+    assert sorted(seen) == [250, 250]
+    np.testing.assert_array_equal(one.to_numpy(), two.to_numpy())
+    assert two["license"].std() > 0
+
+
 def test_cached_uniforms_are_copies():
     """The uniform blocks are kept between calls (issue 12); what a caller gets is its own."""
     from models.economics import events
