@@ -247,8 +247,9 @@ def test_small_runs_use_both_threads_and_give_the_same_answers(monkeypatch):
     monkeypatch.setattr(
         montecarlo,
         "path_values",
-        lambda params, chunk, u, rules: seen.append(u.crackdown.shape[0])
-        or values(params, chunk, u, rules),
+        lambda params, chunk, u, rules: (
+            seen.append(u.crackdown.shape[0]) or values(params, chunk, u, rules)
+        ),
     )
     seen.clear()
     two = montecarlo.path_npv(p, rules=whole, threads=2)
