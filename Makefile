@@ -76,7 +76,8 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # the kernels start with glibc's allocation pools capped at 2 unless the caller's
 # environment sets MALLOC_ARENA_MAX (as a report's kernel: models/runner/kernel.py)
 lab: install
-	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} \
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} \
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1} \
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) \
 	  $(if $(IP),--ip=$(IP)) $(if $(NO_BROWSER),--no-browser) \
 	  $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) $(ALLOW_ROOT) $(LAB_ARGS)

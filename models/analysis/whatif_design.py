@@ -56,12 +56,13 @@ log = logging.getLogger(__name__)
 #: error of about 4.5 % of its spread (1 / sqrt(500)), and on common random numbers the
 #: change from the start to the nearest position along a slider less (:attr:`Design.noise_`:
 #: at most US$0.8 m in the base case, against US$2.1 m for a mean; standard errors); the
-#: Monte Carlo run of a position costs about 0.5 s.
+#: Monte Carlo run of a position costs about 0.2 s (on one thread; two chunks on two).
 N_PATHS = 500
 
-#: Training paths of the review rules fitted at each position: 1,000 fit in about 1.5 s on
-#: this project's 2-core machine (``benchmarks/bench_whatif_offline.py``); the live
-#: panel's 2,000 would double the design's time for a rule within a standard error.
+#: Training paths of the review rules fitted at each position: 1,000 fit in about 0.7 s on
+#: this project's 2-core machine (issue 25; ``benchmarks/bench_whatif_offline.py``); the
+#: live panel's 2,000 would nearly double the design's time for a rule within a standard
+#: error.
 TRAINING_PATHS = 1_000
 
 #: Positions along each slider at most (the ends and evenly spaced points between).
@@ -295,7 +296,8 @@ def build(
     progress: Callable[[int, int], None] | None = None,
 ) -> Design:
     """Run the full model at the design's and the held-out positions and fit the
-    surrogate (about 2 s a position on this project's 2-core machine).
+    surrogate (about 0.9 s a position on this project's 2-core machine: 45 s for the
+    base case's 51 positions in a report of 5,000 paths, issue 25).
 
     Parameters
     ----------

@@ -17,9 +17,15 @@ peak resident set, ``VmHWM``, polled every 0.5 s, which ``/usr/bin/time`` confir
 repeated on its five rows, and their Arrow copy (about 5.5 kB a path;
 :mod:`models.analysis.outcomes`). Once that file was written a block of paths at a
 time: **2.90 GB at 1,000,000 paths** (705 s). Up to about 100,000 paths a fixed phase
-sets the peak (the model checks'); above, the paths do, at about 1.2 kB each.
-:data:`REPORT`: 2.0 GB and 1.2 kB a path (4.4 GB at the 2,000,000 paths the schema
-allows, extrapolated). Issue 20 had measured 7.64 GB at 5,000 paths and 7.82 GB at
+set the peak: the model checks, two side by side, each fitting its rules on 4,096
+training paths in two threads. Run one at a time, the report peaked at 1.27 GB at
+5,000 paths (124 s); with the kernel's BLAS on one thread too
+(:data:`models.runner.kernel.KERNEL_ENV`), at 1.34 GB at 100,000 (423 s, beside other
+work) and **2.77 GB at 1,000,000** (383 s). Above 100,000 paths the paths set the peak,
+at about 1.6 kB each.
+:data:`REPORT`: 1.3 GB and 1.6 kB a path (4.5 GB at the 2,000,000 paths the schema
+allows, extrapolated; it was 2.0 GB and 1.2 kB a path before the checks ran one at a
+time). Issue 20 had measured 7.64 GB at 5,000 paths and 7.82 GB at
 20,000, before the kernel's allocation pools were capped and issue 25 bounded the
 Monte Carlo's chunks; that estimate (7.9 GB and 5 kB a path) refused a report on any
 machine with less than 8 GB free.
@@ -83,7 +89,7 @@ class Footprint:
 
 
 #: The main report (``market-entry run``): see the module docstring.
-REPORT = Footprint(base=2.0e9, per_path=1.2e3)
+REPORT = Footprint(base=1.3e9, per_path=1.6e3)
 
 #: Fitting the review rules, per training path (``decision_training_paths``): see the
 #: module docstring.

@@ -12,7 +12,7 @@ from models.inputs.memory import REPORT, SWEEP_POINT, WORKER_BUDGET, Footprint
 #: once outcomes.parquet was written in blocks, 100,000 before, an upper bound), and
 #: path_npv in a process holding only a sweep point (issue 19 up to 100,000 paths;
 #: issue 25 above, once the inputs were drawn a block at a time).
-REPORT_PEAKS = {5_000: 1.79e9, 100_000: 1.86e9, 1_000_000: 2.90e9}
+REPORT_PEAKS = {5_000: 1.27e9, 100_000: 1.34e9, 1_000_000: 2.77e9}
 POINT_PEAKS = {
     "fixed": {1_000: 0.37e9, 20_000: 0.50e9, 100_000: 0.52e9, 500_000: 0.99e9, 2_000_000: 1.15e9},
     "adaptive": {1_000: 0.48e9, 100_000: 0.74e9, 500_000: 0.84e9, 2_000_000: 0.91e9},

@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from models.runner.kernel import KERNEL_ENV
 from tests.conftest import ROOT
 
 
@@ -36,8 +37,12 @@ def test_lab_options_pass_through():
     ):
         assert flag in command
     assert ("--allow-root" in command) == (os.getuid() == 0)
-    # the kernels' allocation pools capped unless the caller's environment says otherwise
+    # the kernels' allocation pools capped and numpy's BLAS on one thread, as a report's
+    # kernel (models.runner.kernel.KERNEL_ENV), unless the caller's environment says
+    # otherwise
     assert command.startswith("MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} ")
+    for name, value in KERNEL_ENV.items():
+        assert f"{name}=${{{name}:-{value}}} " in command.split("jupyter lab")[0]
     plain = next(x for x in _dry_run().splitlines() if "jupyter lab" in x)
     assert "--port=8888" in plain and "--no-browser" not in plain and "token" not in plain
 
