@@ -25,7 +25,7 @@ identities between modes (a partner on neutral terms is solo; a staged entry tha
 cannot switch is licensing; staying out is worth nothing) are checked path by path.
 
 The checks run :data:`CHECK_PATHS` futures each, with rules fitted on the report's
-training paths up to :data:`CHECK_TRAINING` (about 2.5 s a check on two cores, one
+training paths up to :data:`CHECK_TRAINING` (about 2 s a check on two cores, one
 check at a time: :func:`model_checks`).
 
 Three invariants of the decisions come first, on the scenario's own futures: foresight
@@ -615,10 +615,13 @@ def model_checks(params) -> list[Check]:
     """Run every check on ``params``' futures; see the module docstring.
 
     One check at a time, each on the engine's threads (its review rules' training
-    chunks side by side): two checks side by side, each on two threads, took 62 s and
-    1.67 GB at the base case's 22 checks, against 51 s and 1.07 GB one after another
-    (the engine's Python between its compiled passes holds the GIL, so four threads on
-    two cores mostly waited; issue 25, measured)."""
+    chunks side by side). Two checks side by side held two fits of the rules at once,
+    the report's highest fixed peak: at the base case's 22 checks (5,000-path
+    parameters, numpy's BLAS on one thread as in a report's kernel), 39 s and 1.70 GB
+    side by side, 49 s and 1.34 GB side by side with each fit on one thread, and 45-46 s
+    and 1.07 GB one at a time (issue 25, measured; the same checks each way). With
+    BLAS on two threads, side by side took 62-66 s: its threads and the fits' fought
+    for the two cores."""
     before = _run(params)
     relations = [r.check(params, before) for r in RELATIONS]
     demand = _content_draws_demand(params)

@@ -72,11 +72,13 @@ MIN_SPLIT = 128
 def split(first: int, end: int, threads: int) -> list[tuple[int, int]]:
     """Paths ``first .. end - 1`` in chunks of at most :data:`CHUNK`, and so that each of
     ``threads`` threads has one where there are fewer paths than ``threads`` chunks
-    (down to :data:`MIN_SPLIT` paths a chunk), as ``(first, end)`` pairs.
+    (every chunk but the last of at least :data:`MIN_SPLIT` paths), as ``(first, end)``
+    pairs.
 
     A what-if position's 1,000 training paths and 500 futures were one chunk each, on
     one thread (issue 25). The paths do not depend on the chunking (named streams per
-    block of :data:`models.economics.events.BLOCK`), so neither does any per-path result.
+    block of :data:`models.economics.events.BLOCK`), and a path is valued on its own
+    inputs (``tests/economics/test_simulation.py``), so neither does any per-path result.
 
     >>> split(0, 1000, 2), split(0, 3000, 2)[-1], split(0, 200, 2)
     ([(0, 500), (500, 1000)], (2048, 3000), [(0, 200)])

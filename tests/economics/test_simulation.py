@@ -423,3 +423,41 @@ def test_the_monte_carlo_run_hands_freed_memory_back_between_phases(monkeypatch)
     assert len(calls) == 3  # after the training, the sample and the chunks
     monkeypatch.setattr(_heap, "_trim", lambda: None)
     assert _heap.give_back() is False  # a C library without malloc_trim: nothing done
+
+
+@pytest.mark.parametrize("rule", ["fixed", "adaptive"])
+def test_a_paths_value_does_not_depend_on_the_paths_beside_it(rule):
+    """Each path is valued on its own inputs: alone or beside a path with longer content
+    windows, the same cash flows, bit for bit. (Issue 25's review: an own service's
+    continuing value averaged content over the longest window of the chunk of paths, so
+    a path's value moved with the chunking once the domestic window was shorter than a
+    drawn foreign one.)"""
+    from models.economics import events
+    from models.uncertainty import montecarlo
+
+    p = validate(
+        content_domestic_window_years=2,
+        decision_rule=rule,
+        decision_training_paths=300,
+        correlations=[],
+    )
+    rules = montecarlo.fit_rules(p) if rule == "adaptive" else None
+    draws = montecarlo.draw_inputs(p, 2)
+    draws["content_window_years"] = [2.0, 5.0]
+
+    def first_path(d):
+        """Path 0's cash flow and its continuing value run to the horizon, per own mode."""
+        u = events.uniforms(p.seed, 0, len(d), p.months)
+        res = simulate(p, d, u, rules=rules)
+        return {
+            m: np.concatenate([r.cash_flow[0], np.ravel(r.committed_continuing_value[0])])
+            for m, r in res.modes.items()
+            if m in ("solo", "partner")
+        }
+
+    both, alone = first_path(draws), first_path(draws.iloc[:1])
+    for mode in ("solo", "partner"):
+        np.testing.assert_array_equal(both[mode], alone[mode])
+    # a longer window does change the path's value: the test can tell them apart
+    longer = first_path(draws.iloc[:1].assign(content_window_years=5.0))
+    assert not np.array_equal(longer["solo"], alone["solo"])

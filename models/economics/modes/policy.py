@@ -67,15 +67,32 @@ def empty_lines() -> dict[str, FloatArray]:
     return dict.fromkeys(LINE_ITEMS, ZERO)
 
 
-def steady_year(x, months: int, years: int = 1) -> FloatArray:
+def steady_year(x, months: int, years=1) -> FloatArray:
     """A yearly amount at the horizon, per path: the sum of ``x`` over the last
     ``years`` years divided by ``years`` (one year: the final year's sum; more: the
     average year of a cycle, for amounts paid in lumps, such as content bought for
-    windows of several years)."""
-    years = max(1, min(int(years), months // 12 or 1))
+    windows of several years). ``years`` is whole years, one for every row or one per
+    path (paths,), each within 1 and the horizon's years.
+
+    >>> x = np.arange(48.0).reshape(1, 48)
+    >>> steady_year(x, 48, 2).tolist(), steady_year(x, 48, np.array([1, 2, 1])).tolist()
+    ([426.0], [498.0, 426.0, 498.0])
+    """
+    top = months // 12 or 1
     rows = np.shape(x)[0] if np.ndim(x) == 2 else 1
-    full = np.broadcast_to(x, (rows, months))
-    return full[:, max(months - 12 * years, 0) :].sum(axis=1) / years
+    if np.size(years) == 1:
+        years = max(1, min(int(np.ravel(years)[0]), top))
+        full = np.broadcast_to(x, (rows, months))
+        return full[:, max(months - 12 * years, 0) :].sum(axis=1) / years
+    # a cycle per path: each path's own (issue 25's review: the longest of a chunk of
+    # paths made a path's value depend on the paths beside it)
+    per_path = np.clip(np.asarray(years, dtype=np.int64).ravel(), 1, top)
+    full = np.broadcast_to(x, (per_path.size, months))
+    out = np.empty(per_path.size)
+    for y in np.unique(per_path):
+        these = per_path == y
+        out[these] = full[these, max(months - 12 * int(y), 0) :].sum(axis=1) / y
+    return out
 
 
 def final_year(x, months: int) -> FloatArray:
@@ -93,7 +110,7 @@ def terminal_value(
     revenue: FloatArray,
     exit_cost: Value,
     finance_terms,
-    cycle: tuple[FloatArray, FloatArray, int] | None = None,
+    cycle: tuple[FloatArray, FloatArray, int | np.ndarray] | None = None,
     exit_hazard: FloatArray | None = None,
     events_normal: tuple[FloatArray, FloatArray] | None = None,
 ) -> FloatArray:
@@ -105,10 +122,11 @@ def terminal_value(
     ``cycle`` = (cash, expense, years): a lumpy amount (content paid for each content
     year, negative) and its expense (amortisation, positive), already inside
     ``pre_tax_cash`` and ``taxable``, replaced by their average over the last ``years``
-    years, so that the value does not depend on where the horizon falls in the cycle of
-    purchases (issue 20). ``finance_terms`` is the mode's
-    :class:`models.economics.terms.Finance`. ``exit_hazard`` is the monthly hazard of a
-    forced exit (paths or 1, months), whose final month goes on beyond the horizon.
+    years (whole years, or one per path: :func:`steady_year`), so that the value does
+    not depend on where the horizon falls in the cycle of purchases (issue 20).
+    ``finance_terms`` is the mode's :class:`models.economics.terms.Finance`.
+    ``exit_hazard`` is the monthly hazard of a forced exit (paths or 1, months), whose
+    final month goes on beyond the horizon.
     ``events_normal`` = (cash, revenue), per path, US$ m a year: what replacing the
     final year's drawn one-off events (a suspension, a partner's distress) by their
     expectation adds to its pre-tax cash (and profit) and to its revenue, so that a
@@ -122,6 +140,7 @@ def terminal_value(
         lumpy, expense, years = cycle
         cash = cash - steady_year(lumpy, months) + steady_year(lumpy, months, years)
         profit = profit + steady_year(expense, months) - steady_year(expense, months, years)
+        rows = max(rows, np.size(cash), np.size(profit))
     cash, profit = np.broadcast_to(cash, (rows,)), np.broadcast_to(profit, (rows,))
     if events_normal is not None:
         cash, profit = cash + events_normal[0], profit + events_normal[0]

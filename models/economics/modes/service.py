@@ -390,8 +390,9 @@ class OwnService(EntryMode):
         )
         cash, pre_tax, kept, tax = ops.cash, ops.pre_tax, ops.kept, ops.tax
         exit_cost = terms.rules.exit_cost_usd_m
-        # content is bought for windows of several years: at its average over a cycle
-        cycle = int(max(np.max(c.window_years), np.max(c.domestic_window_years)))
+        # content is bought for windows of several years: at its average over a cycle,
+        # each path's longest window (whole years)
+        cycle = np.trunc(np.maximum(column(c.window_years), column(c.domestic_window_years)))
         terminal = terminal_value(
             months,
             pre_tax + base.content_out,
