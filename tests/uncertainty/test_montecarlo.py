@@ -228,14 +228,19 @@ def test_small_runs_use_both_threads_and_give_the_same_answers(monkeypatch):
     p = validate(n_paths=500, decision_rule="adaptive", decision_training_paths=1000)
     monkeypatch.setattr(montecarlo, "WORKERS", 2)  # as on this project's 2-core machine
     seen: list[int] = []
-    problems = montecarlo.exit_problems
-    monkeypatch.setattr(
-        montecarlo,
-        "exit_problems",
-        lambda params, chunk, u, fitted: (
-            seen.append(u.crackdown.shape[0]) or problems(params, chunk, u, fitted)
-        ),
-    )
+
+    def count_paths(name: str) -> None:
+        """Record the paths of each chunk that ``montecarlo.<name>`` is called on."""
+        inner = getattr(montecarlo, name)
+        monkeypatch.setattr(
+            montecarlo,
+            name,
+            lambda params, chunk, u, extra: (
+                seen.append(u.crackdown.shape[0]) or inner(params, chunk, u, extra)
+            ),
+        )
+
+    count_paths("exit_problems")
     split = montecarlo.fit_rules(p)
     assert seen[:2] == [500, 500]  # two chunks, one a thread
     monkeypatch.setattr(montecarlo, "WORKERS", 1)
@@ -244,14 +249,7 @@ def test_small_runs_use_both_threads_and_give_the_same_answers(monkeypatch):
     assert seen[:1] == [1000]
     assert pickle.dumps(split) == pickle.dumps(whole)
     one = montecarlo.path_npv(p, rules=whole)
-    values = montecarlo.path_values
-    monkeypatch.setattr(
-        montecarlo,
-        "path_values",
-        lambda params, chunk, u, rules: (
-            seen.append(u.crackdown.shape[0]) or values(params, chunk, u, rules)
-        ),
-    )
+    count_paths("path_values")
     seen.clear()
     two = montecarlo.path_npv(p, rules=whole, threads=2)
     assert sorted(seen) == [250, 250]
