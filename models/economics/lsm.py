@@ -18,17 +18,27 @@ Carlo Methods in Financial Engineering*, s. 8.6). The result is a lower bound on
 value of the best rule: any rule is feasible. :func:`foresight` is the upper bound, the
 best date chosen knowing each path's whole future.
 
-The functions are pure numpy and know nothing of the venture: the simulation
+The functions know nothing of the venture: the simulation
 (:mod:`models.economics.simulation`) builds the values and features from its arrays
-(:mod:`models.economics.reviews`), and the tests price an American put with them.
+(:mod:`models.economics.reviews`), and the tests price an American put with them. The
+loops over the dates of :func:`fit`, :func:`prune` and :func:`apply` are compiled
+(numba, releasing the GIL, so that a run's modes fit their rules side by side): in numpy
+each date cost about 0.3 ms of overheads on arrays of a few thousand rows, a third of a
+rule's fit. They compute what the numpy loops did, in the same order: the means, spreads
+and sums are numpy's to the last bit (:func:`_sum` is numpy's pairwise summation); the
+regression and its fitted values run on numba's LAPACK and BLAS (scipy's OpenBLAS, not
+numpy's), which may round the last bits of a coefficient differently. The numpy loops
+are the oracle in ``tests/oracle/lsm_numpy.py`` (issue 25).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numba import njit
 
 from models._arrays import FloatArray
 
@@ -93,19 +103,22 @@ class StoppingRule:
         """Fitted gain from going on at date ``k`` (per unit of the regression's scale),
         one per row of ``features`` (paths, features); ``+inf`` where no fit exists or
         the date never stops, ``-inf`` where it always does (:attr:`action`)."""
-        act = self.action[k] if self.action else "fit"
-        if act == "always":
-            return np.full(features.shape[0], -np.inf)
-        if self.coef[k] is None or act == "never":
-            return np.full(features.shape[0], np.inf)
-        x = (features[:, self.kept[k]] - self.centre[k]) / self.scale[k]
-        if self.lo:
-            x = np.clip(x, self.lo[k], self.hi[k])
-        x = basis(x)
-        return x @ self.coef[k]
+        x = np.ascontiguousarray(features, dtype=np.float64)
+        rows = np.arange(x.shape[0])
+        return _gains(k, rows, x, *_packed(self, x.shape[1]))
 
 
-def basis(x: FloatArray) -> FloatArray:
+#: The machine epsilon of float64: :func:`numpy.linalg.lstsq`'s default cut-off of
+#: singular values is it times the larger side of the design (``rcond=None``).
+_EPS = float(np.finfo(np.float64).eps)
+
+#: Codes of a date's action in the compiled loops (:attr:`StoppingRule.action`).
+_FIT, _NEVER, _ALWAYS = 0, 1, 2
+_ACTIONS = {"fit": _FIT, "never": _NEVER, "always": _ALWAYS}
+
+
+@njit(cache=True, nogil=True)
+def basis(x: FloatArray) -> FloatArray:  # pragma: no cover (compiled)
     """Regression basis of standardised features (paths, f): a constant, each feature,
     its square, and the products of the first three features with each other.
 
@@ -114,12 +127,176 @@ def basis(x: FloatArray) -> FloatArray:
     value of subscribers depend on their trend.
     """
     paths, f = x.shape
-    cols = [np.ones((paths, 1)), x, x**2]
     lead = min(f, 3)
-    for i in range(lead):
-        for j in range(i + 1, lead):
-            cols.append((x[:, i] * x[:, j])[:, None])
-    return np.hstack(cols)
+    out = np.empty((paths, 1 + 2 * f + lead * (lead - 1) // 2))
+    for r in range(paths):
+        out[r, 0] = 1.0
+        for j in range(f):
+            out[r, 1 + j] = x[r, j]
+            out[r, 1 + f + j] = x[r, j] * x[r, j]
+        col = 1 + 2 * f
+        for i in range(lead):
+            for j in range(i + 1, lead):
+                out[r, col] = x[r, i] * x[r, j]
+                col += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _block(a, first, n):  # pragma: no cover (compiled)
+    """numpy's sum of a block of at most 128 floats ``a[first:first + n]``: in order
+    below 8, else eight running sums added pairwise, then the rest in order."""
+    if n < 8:
+        res = 0.0
+        for i in range(first, first + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[first], a[first + 1], a[first + 2], a[first + 3]
+    r4, r5, r6, r7 = a[first + 4], a[first + 5], a[first + 6], a[first + 7]
+    i = 8
+    while i < n - (n % 8):
+        j = first + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[first + i]
+        i += 1
+    return res
+
+
+@njit(cache=True, nogil=True)
+def _sum(a, first, n):  # pragma: no cover (compiled)
+    """``np.sum(a[first:first + n])`` of a 1-D float array, bit for bit: numpy's pairwise
+    summation (``pairwise_sum`` in numpy's ``loops_utils.h``): blocks of at most 128
+    (:func:`_block`), a longer run split in two halves (the first a multiple of 8) whose
+    sums are added. So a mean or a spread is numpy's to the last bit, and a decision on
+    it the same. numpy recurses; here a stack of the halves does it (numba's disk cache
+    cannot load a recursive function called from another)."""
+    if n <= 128:
+        return _block(a, first, n)
+    start, size = np.empty(64, np.int64), np.empty(64, np.int64)
+    left, state = np.empty(64), np.zeros(64, np.int64)  # 0 new, 1 in its left, 2 its right
+    top, start[0], size[0] = 0, first, n
+    while True:
+        if size[top] > 128 and state[top] == 0:  # split: its left half first
+            half = size[top] // 2
+            half -= half % 8
+            state[top] = 1
+            top += 1
+            start[top], size[top], state[top] = start[top - 1], half, 0
+            continue
+        value = _block(a, start[top], size[top])
+        while True:  # hand the sum up to the halves' parents
+            if top == 0:
+                return value
+            top -= 1
+            if state[top] == 1:  # its left half done: on to its right half
+                left[top], state[top] = value, 2
+                half = size[top] // 2
+                half -= half % 8
+                top += 1
+                start[top], size[top], state[top] = start[top - 1] + half, size[top - 1] - half, 0
+                break
+            value = left[top] + value
+
+
+@njit(cache=True, nogil=True)
+def _mean_sd(a, ddof):  # pragma: no cover (compiled)
+    """``a.mean()`` and ``a.std(ddof=ddof)`` of a 1-D float array, as numpy computes them
+    (:func:`_sum`)."""
+    n = a.size
+    mean = _sum(a, 0, n) / n
+    sq = np.empty(n)
+    for i in range(n):
+        d = a[i] - mean
+        sq[i] = d * d
+    return mean, math.sqrt(_sum(sq, 0, n) / max(n - ddof, 0))
+
+
+@njit(cache=True, nogil=True)
+def _standardise(f, tol):  # pragma: no cover (compiled)
+    """Column means and spreads of ``f`` (rows, features) as numpy's ``mean(axis=0)`` and
+    ``std(axis=0)`` compute them (row after row; one column, pairwise), and which
+    columns varied."""
+    n, m = f.shape
+    centre, spread = np.zeros(m), np.zeros(m)
+    if m == 1:  # one contiguous column: numpy sums it pairwise
+        centre[0], spread[0] = _mean_sd(f[:, 0].copy(), 0)
+        return centre, spread, spread > tol * (1.0 + np.abs(centre))
+    for r in range(n):
+        for j in range(m):
+            centre[j] += f[r, j]
+    centre = centre / n
+    for r in range(n):
+        for j in range(m):
+            d = f[r, j] - centre[j]
+            spread[j] += d * d
+    spread = np.sqrt(spread / n)
+    return centre, spread, spread > tol * (1.0 + np.abs(centre))
+
+
+@njit(cache=True, nogil=True)
+def _backward(
+    stop_value, final_value, features, eligible, scale, scaled, min_paths, tie
+):  # pragma: no cover (compiled)
+    """The backward induction of :func:`fit`, compiled: per date (padded arrays), the
+    coefficients and their number, the features' centres, spreads and which varied, the
+    standardised features' range, the paths eligible, the share of variance explained,
+    and whether a regression was fitted."""
+    dates = stop_value.shape[1]
+    nf = features.shape[2]
+    width = 1 + 2 * nf + 3
+    coef, ncoef = np.zeros((dates, width)), np.zeros(dates, np.int64)
+    centres, spreads = np.zeros((dates, nf)), np.zeros((dates, nf))
+    varied = np.zeros((dates, nf), np.bool_)
+    lo, hi = np.zeros((dates, nf)), np.zeros((dates, nf))
+    n_fit, r2 = np.zeros(dates, np.int64), np.full(dates, np.nan)
+    fitted_at = np.zeros(dates, np.bool_)
+    value = final_value.copy()
+    for k in range(dates - 1, -1, -1):
+        rows = np.flatnonzero(eligible[:, k])
+        n = rows.size
+        n_fit[k] = n
+        if n < min_paths:
+            continue
+        y, f = np.empty(n), np.empty((n, nf))
+        for r in range(n):
+            i = rows[r]
+            y[r] = (value[i] - stop_value[i, k]) / (scale[i, k] if scaled else 1.0)
+            f[r] = features[i, k]
+        centre, spread, keep = _standardise(f, 1e-12)
+        cols = np.flatnonzero(keep)
+        x = np.empty((n, cols.size))
+        for r in range(n):
+            for j in range(cols.size):
+                x[r, j] = (f[r, cols[j]] - centre[cols[j]]) / spread[cols[j]]
+        design = basis(x)
+        beta = np.linalg.lstsq(design, y, _EPS * max(n, design.shape[1]))[0]
+        fitted = design @ beta
+        y_mean, _ = _mean_sd(y, 0)
+        dev, res = np.empty(n), np.empty(n)
+        for r in range(n):
+            dev[r] = (y[r] - y_mean) * (y[r] - y_mean)
+            res[r] = (y[r] - fitted[r]) * (y[r] - fitted[r])
+        total = _sum(dev, 0, n)
+        r2[k] = 1.0 - _sum(res, 0, n) / total if total > 0 else 1.0
+        for r in range(n):
+            if fitted[r] < -tie:
+                value[rows[r]] = stop_value[rows[r], k]
+        coef[k, : beta.size], ncoef[k] = beta, beta.size
+        centres[k], spreads[k], varied[k] = centre, spread, keep
+        for j in range(cols.size):
+            lo[k, j], hi[k, j] = np.min(x[:, j]), np.max(x[:, j])
+        fitted_at[k] = True
+    return coef, ncoef, centres, spreads, varied, lo, hi, n_fit, r2, fitted_at
 
 
 def fit(
@@ -146,52 +323,118 @@ def fit(
         Positive factor dividing the gains before the regression (e.g. the discount
         factor of the date, so that gains are in money of that date). Decisions are
         unchanged by it; the fit is better conditioned.
+
     Returns
     -------
     StoppingRule
+
+    Notes
+    -----
+    The induction is one compiled loop over the dates (:func:`_backward`, numba,
+    releasing the GIL so that several rules fit at once), with numpy's arithmetic in
+    numpy's order: each date's means and spreads are numpy's to the last bit; the
+    regression is LAPACK's ``gelsd`` at :func:`numpy.linalg.lstsq`'s default cut-off
+    (machine epsilon times the larger side), through numba's LAPACK (scipy's OpenBLAS),
+    so a coefficient, a fitted value or the :math:`R^2` may differ from numpy's in the
+    last bits (``tests/economics/test_lsm.py`` holds them to 1e-9 of the numpy loop in
+    ``tests/oracle/lsm_numpy.py``). In Python the loop spent about 0.3 ms a date in
+    numpy's overheads on arrays of a few thousand rows, a third of a rule's fit
+    (issue 25).
     """
-    paths, dates = stop_value.shape
-    value = np.asarray(final_value, dtype=float).copy()
-    coefs, centres, scales, kept, n_fit, r2 = [], [], [], [], [], []
-    los, his = [], []
-    for k in range(dates - 1, -1, -1):
-        ok = eligible[:, k]
-        n = int(ok.sum())
-        if n < MIN_PATHS:
-            coefs.append(None), centres.append(None), scales.append(None), kept.append(None)
-            n_fit.append(n), r2.append(np.nan)
-            los.append(None), his.append(None)
-            continue
-        s = 1.0 if scale is None else scale[ok, k]
-        y = (value[ok] - stop_value[ok, k]) / s
-        f = features[ok, k, :]
-        centre, spread = f.mean(axis=0), f.std(axis=0)
-        varied = np.flatnonzero(spread > 1e-12 * (1.0 + np.abs(centre)))
-        x = (f[:, varied] - centre[varied]) / spread[varied]
-        design = basis(x)
-        beta, *_ = np.linalg.lstsq(design, y, rcond=None)
-        fitted = design @ beta
-        total = float(np.sum((y - y.mean()) ** 2))
-        r2.append(1.0 - float(np.sum((y - fitted) ** 2)) / total if total > 0 else 1.0)
-        stop = ok.copy()
-        stop[ok] = fitted < -_TIE
-        value = np.where(stop, stop_value[:, k], value)
-        coefs.append(beta), centres.append(centre[varied]), scales.append(spread[varied])
-        kept.append(varied), n_fit.append(n)
-        los.append(x.min(axis=0)), his.append(x.max(axis=0))
-    rev = slice(None, None, -1)
-    rule = StoppingRule(
-        coef=tuple(coefs[rev]),
-        centre=tuple(centres[rev]),
-        scale=tuple(scales[rev]),
-        kept=tuple(kept[rev]),
-        lo=tuple(los[rev]),
-        hi=tuple(his[rev]),
-        n_fit=tuple(n_fit[rev]),
-        r2=tuple(r2[rev]),
+    paths, dates = np.shape(stop_value)
+    stop = np.ascontiguousarray(stop_value, dtype=np.float64)
+    feats = np.ascontiguousarray(features, dtype=np.float64)
+    ok = np.ascontiguousarray(eligible, dtype=np.bool_)
+    s = np.ones((1, 1)) if scale is None else np.ascontiguousarray(scale, dtype=np.float64)
+    coef, ncoef, centre, spread, varied, lo, hi, n_fit, r2, fitted = _backward(
+        stop,
+        np.array(final_value, dtype=np.float64),
+        feats,
+        ok,
+        s,
+        scale is not None,
+        MIN_PATHS,
+        _TIE,
     )
-    log.debug("stopping rule fitted on %d paths over %d dates", paths, dates)
-    return rule
+    none = (None,) * dates
+    kept = [np.flatnonzero(v) for v in varied]
+    if dates:
+        log.debug("stopping rule fitted on %d paths over %d dates", paths, dates)
+
+    def per_date(make):
+        return tuple(make(k) if fitted[k] else None for k in range(dates))
+
+    return StoppingRule(
+        coef=per_date(lambda k: coef[k, : ncoef[k]].copy()) if dates else none,
+        centre=per_date(lambda k: centre[k][varied[k]]),
+        scale=per_date(lambda k: spread[k][varied[k]]),
+        kept=per_date(lambda k: kept[k]),
+        lo=per_date(lambda k: lo[k, : kept[k].size].copy()),
+        hi=per_date(lambda k: hi[k, : kept[k].size].copy()),
+        n_fit=tuple(int(n) for n in n_fit),
+        r2=tuple(float(x) for x in r2),
+    )
+
+
+def _packed(rule: StoppingRule, features: int):
+    """``rule`` as the padded arrays of the compiled loops (:func:`_gains`): per date, the
+    action's code, whether a regression exists, its coefficients and their number, the
+    features it reads, their centres, spreads and range."""
+    dates = rule.dates
+    width = 1 + 2 * features + 3
+    coef, ncoef = np.zeros((dates, width)), np.zeros(dates, np.int64)
+    kept, nkept = np.zeros((dates, features), np.int64), np.zeros(dates, np.int64)
+    centre, spread = np.zeros((dates, features)), np.ones((dates, features))
+    lo, hi = np.full((dates, features), -np.inf), np.full((dates, features), np.inf)
+    action = np.array([_ACTIONS[a] for a in rule.action] if rule.action else [_FIT] * dates)
+    has = np.array([c is not None for c in rule.coef], dtype=np.bool_)
+    for k in np.flatnonzero(has):
+        c, m = rule.coef[k], len(rule.kept[k])
+        coef[k, : c.size], ncoef[k] = c, c.size
+        kept[k, :m], nkept[k] = rule.kept[k], m
+        centre[k, :m], spread[k, :m] = rule.centre[k], rule.scale[k]
+        if rule.lo:
+            lo[k, :m], hi[k, :m] = rule.lo[k], rule.hi[k]
+    return action, has, coef, ncoef, kept, nkept, centre, spread, lo, hi, bool(rule.lo)
+
+
+@njit(cache=True, nogil=True)
+def _gains(
+    k, rows, features, action, has, coef, ncoef, kept, nkept, centre, spread, lo, hi, clip
+):  # pragma: no cover (compiled)
+    """:meth:`StoppingRule.gain` at date ``k`` on the rows ``rows`` of ``features``
+    (paths, f: what each path observes at ``k``), the rule packed by :func:`_packed`."""
+    n = rows.size
+    if action[k] == _ALWAYS:
+        return np.full(n, -np.inf)
+    if not has[k] or action[k] == _NEVER:
+        return np.full(n, np.inf)
+    m = nkept[k]
+    x = np.empty((n, m))
+    for r in range(n):
+        for j in range(m):
+            v = (features[rows[r], kept[k, j]] - centre[k, j]) / spread[k, j]
+            if clip:  # np.clip: the larger of v and lo, then the smaller of it and hi
+                v = max(v, lo[k, j]) if v == v else v
+                v = min(v, hi[k, j]) if v == v else v
+            x[r, j] = v
+    return basis(x) @ coef[k, : ncoef[k]]
+
+
+@njit(cache=True, nogil=True)
+def _apply(features, eligible, tie, packed):  # pragma: no cover (compiled)
+    """:func:`apply`, compiled."""
+    paths, dates = eligible.shape
+    stop_at = np.full(paths, dates)
+    for k in range(dates):
+        live = np.flatnonzero(eligible[:, k] & (stop_at == dates))
+        if live.size == 0:
+            continue
+        gain = _gains(k, live, features[:, k], *packed)
+        for r in range(live.size):
+            if gain[r] < -tie:
+                stop_at[live[r]] = k
+    return stop_at
 
 
 def apply(rule: StoppingRule, features: FloatArray, eligible: np.ndarray) -> np.ndarray:
@@ -204,18 +447,16 @@ def apply(rule: StoppingRule, features: FloatArray, eligible: np.ndarray) -> np.
     features : ndarray (paths, dates, f)
     eligible : bool ndarray (paths, dates)
     """
-    paths, dates = eligible.shape
+    dates = np.shape(eligible)[1]
     if dates != rule.dates:
         raise ValueError(f"rule fitted for {rule.dates} dates, applied to {dates}")
-    stop_at = np.full(paths, dates)
-    for k in range(dates):
-        live = eligible[:, k] & (stop_at == dates)
-        if not live.any():
-            continue
-        gain = rule.gain(k, features[live, k, :])
-        idx = np.flatnonzero(live)[gain < -_TIE]
-        stop_at[idx] = k
-    return stop_at
+    feats = np.ascontiguousarray(features, dtype=np.float64)
+    return _apply(
+        feats,
+        np.ascontiguousarray(eligible, dtype=np.bool_),
+        _TIE,
+        _packed(rule, feats.shape[2]),
+    )
 
 
 def foresight(stop_value: FloatArray, final_value: FloatArray, eligible: np.ndarray) -> np.ndarray:
@@ -238,6 +479,42 @@ def realised(stop_value: FloatArray, final_value: FloatArray, stop_at: np.ndarra
     return np.take_along_axis(padded, np.minimum(stop_at, dates).reshape(-1, 1), axis=1)[:, 0]
 
 
+@njit(cache=True, nogil=True)
+def _prune(
+    stop_value, final_value, features, eligible, significance, tie, packed
+):  # pragma: no cover (compiled)
+    """The actions :func:`prune` chooses per date (codes of :data:`_ACTIONS`), compiled;
+    each candidate's mean gain and its standard error are numpy's to the last bit
+    (:func:`_mean_sd`)."""
+    dates = stop_value.shape[1]
+    value = final_value.copy()
+    actions = np.full(dates, _NEVER)
+    for k in range(dates - 1, -1, -1):
+        rows = np.flatnonzero(eligible[:, k])
+        n = rows.size
+        if n < 2:
+            continue
+        fitted = np.zeros(n, np.bool_)
+        if packed[1][k]:  # a regression at k
+            fitted = _gains(k, rows, features[:, k], *packed) < -tie
+        best, best_mean = _NEVER, 0.0
+        gain = np.empty(n)
+        for code in (_FIT, _ALWAYS):
+            for r in range(n):
+                stop = fitted[r] if code == _FIT else True
+                gain[r] = stop_value[rows[r], k] - value[rows[r]] if stop else 0.0
+            mean, sd = _mean_sd(gain, 1)
+            se = sd / math.sqrt(n)
+            if mean - significance * se > 0 and mean > best_mean:
+                best, best_mean = code, mean
+        actions[k] = best
+        if best != _NEVER:
+            for r in range(n):
+                if best == _ALWAYS or fitted[r]:
+                    value[rows[r]] = stop_value[rows[r], k]
+    return actions
+
+
 def prune(
     rule: StoppingRule,
     stop_value: FloatArray,
@@ -257,30 +534,20 @@ def prune(
     stopping, or one whose observations say little) thereby does no worse than never
     stopping, up to the validation sample's error, and a stop must earn its keep on
     paths the regression has not seen. (Out-of-sample model selection; Glasserman
-    2004, s. 8.6.)
+    2004, s. 8.6.) One compiled loop over the dates (:func:`_prune`).
     """
-    value = np.asarray(final_value, dtype=float).copy()
-    actions = ["never"] * rule.dates
-    for k in range(rule.dates - 1, -1, -1):
-        ok = eligible[:, k]
-        if ok.sum() < 2:
-            continue
-        fitted = np.zeros_like(ok)
-        if rule.coef[k] is not None:
-            fitted[ok] = rule.gain(k, features[ok, k, :]) < -_TIE
-        candidates = {"fit": fitted, "always": ok}
-        best, best_mean = "never", 0.0
-        for name, stop in candidates.items():
-            # what stopping here adds over going on, on each validation path
-            gain = np.where(stop, stop_value[:, k] - value, 0.0)[ok]
-            mean = float(gain.mean())
-            se = float(gain.std(ddof=1) / np.sqrt(len(gain)))
-            if mean - SIGNIFICANCE * se > 0 and mean > best_mean:
-                best, best_mean = name, mean
-        actions[k] = best
-        if best != "never":
-            value = np.where(candidates[best], stop_value[:, k], value)
-    return replace(rule, action=tuple(actions))
+    feats = np.ascontiguousarray(features, dtype=np.float64)
+    codes = _prune(
+        np.ascontiguousarray(stop_value, dtype=np.float64),
+        np.array(final_value, dtype=np.float64),
+        feats,
+        np.ascontiguousarray(eligible, dtype=np.bool_),
+        SIGNIFICANCE,
+        _TIE,
+        _packed(rule, feats.shape[2]),
+    )
+    names = {code: name for name, code in _ACTIONS.items()}
+    return replace(rule, action=tuple(names[int(c)] for c in codes))
 
 
 def replace_action(rule: StoppingRule, k: int, action: str) -> StoppingRule:

@@ -149,3 +149,88 @@ def test_pruning_keeps_a_rule_that_pays_and_drops_one_fitted_on_noise():
     )
     assert always.action == ("always", "always")
     assert np.all(lsm.apply(always, np.zeros((5, 2, 1)), np.ones((5, 2), dtype=bool)) == 0)
+
+
+# --- the compiled loops against the numpy ones they replaced (tests/oracle/lsm_numpy.py)
+
+
+def random_problem(rng, paths, dates, features, scaled):
+    """An exit problem of random values with what the reviews' have: features that do
+    not vary (a launch month every path shares), one that repeats another (a rank-
+    deficient design), dates with too few eligible paths to fit, and gains scaled or not."""
+    stop = rng.normal(0.0, 100.0, (paths, dates))
+    final = rng.normal(20.0, 150.0, paths)
+    f = rng.normal(0.0, 1.0, (paths, dates, features)) * rng.uniform(0.01, 1e3, features)
+    f += rng.normal(0.0, 1e3, features)
+    if features > 2:
+        f[:, :, 2] = 7.0  # constant: not varied
+    if features > 3:
+        f[:, :, 3] = f[:, :, 0]  # a repeat: the design has less than full rank
+    eligible = rng.uniform(size=(paths, dates)) < rng.uniform(0.002, 1.0, dates)
+    eligible[:, -1] = rng.uniform(size=paths) < 0.9  # the last date: enough to fit
+    scale = rng.uniform(0.1, 1.0, (paths, dates)) if scaled else None
+    return stop, final, f, eligible, scale
+
+
+#: What the compiled fit may differ from numpy's by: its regression and fitted values
+#: run on scipy's LAPACK and BLAS (numba's), numpy's on its own OpenBLAS (0.3.30 and 0.3.31
+#: here), which may round the last bits differently; everything else is the same bits.
+LAST_BITS = {"rtol": 1e-9, "atol": 1e-12}
+
+
+def same_rule(a, b):
+    """Whether two rules are the same: every field bit for bit (dtypes and shapes too),
+    but the coefficients and the R^2 to :data:`LAST_BITS`."""
+    for name in a.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        assert len(x) == len(y), name
+        for k, (u, v) in enumerate(zip(x, y, strict=True)):
+            if isinstance(u, np.ndarray):
+                assert u.dtype == v.dtype and u.shape == v.shape, (name, k)
+                if name == "coef":
+                    np.testing.assert_allclose(u, v, **LAST_BITS, err_msg=f"{name} {k}")
+                else:
+                    assert np.array_equal(u, v, equal_nan=True), (name, k)
+            elif isinstance(u, float) and np.isnan(u):
+                assert isinstance(v, float) and np.isnan(v), (name, k)
+            elif name == "r2":
+                assert type(u) is type(v) and u == pytest.approx(v, rel=1e-9, abs=1e-12)
+            else:
+                assert type(u) is type(v) and u == v, (name, k, u, v)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_compiled_fit_prune_and_apply_are_the_numpy_loops(seed):
+    from tests.oracle import lsm_numpy
+
+    rng = np.random.default_rng(seed)
+    paths = int(rng.integers(40, 3000))
+    dates = int(rng.integers(1, 14))
+    shape = (paths, dates, int(rng.integers(1, 11)), bool(seed % 2))
+    train = random_problem(rng, *shape)
+    check = random_problem(rng, *shape)
+    rule = lsm.fit(*train[:4], scale=train[4])
+    same_rule(rule, lsm_numpy.fit(*train[:4], scale=train[4]))
+    assert rule.coef[-1] is not None  # something was fitted
+    pruned = lsm.prune(rule, *check[:4])
+    same_rule(pruned, lsm_numpy.prune(rule, *check[:4]))
+    for r in (rule, pruned, lsm.replace_action(pruned, 0, "always")):
+        assert np.array_equal(lsm.apply(r, *check[2:4]), lsm_numpy.apply(r, *check[2:4]))
+        k = dates - 1
+        rows = check[2][:, k, :]
+        np.testing.assert_allclose(r.gain(k, rows), lsm_numpy.gain(r, k, rows), **LAST_BITS)
+
+
+def test_the_basis_and_the_sums_are_numpys():
+    from tests.oracle import lsm_numpy
+
+    rng = np.random.default_rng(5)
+    for f in range(0, 7):
+        x = rng.normal(size=(50, f))
+        assert np.array_equal(lsm.basis(x), lsm_numpy.basis(x))
+    # pairwise summation: short runs, blocks of 128 and the halving above them
+    for n in [*range(1, 300), 1000, 1023, 4097, 65_537]:
+        a = rng.normal(size=n) * 10.0 ** rng.uniform(-6, 6, n)
+        assert lsm._sum(a, 0, n) == np.sum(a), n
+        mean, sd = lsm._mean_sd(a, 1 if n > 1 else 0)
+        assert mean == a.mean() and sd == a.std(ddof=1 if n > 1 else 0), n
