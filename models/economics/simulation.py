@@ -96,12 +96,14 @@ def each_mode(
     draws: pd.DataFrame | None = None,
     uniforms: events.Uniforms | None = None,
     rules: dict[str, Any] | None = None,
+    started: bool = False,
 ) -> Iterator[tuple[Any, ModeResult]]:
     """The modes of :func:`simulate` built one at a time, in the registry's order, as
     ``(entry mode, result)`` pairs (the same results, bit for bit): a caller that reduces
     each result before the next is built holds one mode's monthly arrays at a time,
-    not five (the Monte Carlo chunk, :func:`models.uncertainty.montecarlo.run`)."""
-    run = _builder(params, draws, uniforms, rules, started=False)
+    not five (the Monte Carlo chunk, :func:`models.uncertainty.montecarlo.run`; the
+    drivers' NPVs, :func:`models.analysis.drivers.npv_by_mode`)."""
+    run = _builder(params, draws, uniforms, rules, started)
     for mode in MODES:
         yield mode, run(mode)
 

@@ -28,6 +28,33 @@ def test_npv_by_mode_matches_single_runs(params):
         assert many.iloc[i].to_numpy() == pytest.approx(one.iloc[0].to_numpy())
 
 
+def test_a_rows_npv_does_not_depend_on_its_chunk_or_thread(monkeypatch):
+    # own services that run to the horizon (cheap content and platform), with foreign
+    # windows that differ by row above a domestic one of 2 years: a chunk-level aggregate
+    # of them (as the content cycle was before b8466f8) would move a row's continuing
+    # value with its neighbours'
+    params = validate(
+        content_rights_usd_m_per_title=0.05,
+        content_originals_usd_m_year=0.0,
+        content_domestic_title_usd_m=0.01,
+        content_domestic_window_years=2,
+        finance_fixed_usd_m_year=5.0,
+    )
+    frame = pd.DataFrame(
+        {
+            "content_window_years": [5, 2, 3, 5, 2, 4, 2],
+            "license_fee_usd_m_per_title": np.linspace(0.2, 2.0, 7),
+        }
+    )
+    monkeypatch.setattr(drivers, "WORKERS", 1)
+    whole = drivers.npv_by_mode(params, frame)
+    monkeypatch.setattr(drivers, "ROWS", 3)  # chunks of 3, 3 and 1 rows
+    monkeypatch.setattr(drivers, "WORKERS", 2)
+    pd.testing.assert_frame_equal(drivers.npv_by_mode(params, frame), whole, check_exact=True)
+    assert (whole["solo"] > 0).sum() >= 3  # the services ran to the horizon on some rows
+    assert whole["solo"].nunique() == 4 and whole["license"].nunique() == 7  # and moved
+
+
 def test_tornado(params):
     table = drivers.tornado(params, "license", "stay_out")
     assert set(table["input"]) == set(params.distributions)
