@@ -7,6 +7,10 @@ Sections:
    to 32,000 training paths: seconds, and the adaptive mean NPV of each mode on the
    same 20,000 reported paths (the default, 8,000, should sit where the means have
    settled to within their standard error);
+1b. the regressions alone (least-squares Monte Carlo, :func:`models.economics.lsm.fit_held_out`,
+   then :func:`~models.economics.lsm.apply`) on the exit problems of 4,096 training
+   paths, every mode's (a staged entry's per switch date): the compiled loops against
+   the numpy loops they replaced (``tests/oracle/lsm_numpy.py``), and the ratio;
 2. the Monte Carlo run (rules fitted, five modes, reviews) at 2, 10,000 and 100,000
    paths, each in a fresh process: seconds, of which the fixed cost of fitting;
 3. the main report end to end (``market-entry run --notebook entry_decision``) at 2
@@ -30,7 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from models.economics import events, lsm
 from models.economics.modes import MODES
+from models.economics.simulation import exit_problems
 from models.inputs.params import validate
 from models.inputs.path_count import MIN_PATHS
 from models.uncertainty import montecarlo
@@ -96,6 +102,38 @@ def bench_monte_carlo(sizes: list[int]) -> None:
     )
 
 
+def bench_regressions(n: int, repeat: int) -> None:
+    from tests.oracle import lsm_numpy
+
+    print(f"\n1b. The regressions alone, on the exit problems of {n:,} training paths")
+    params = validate(decision_training_paths=n)
+    draws = montecarlo.draw_inputs(params, n, name="training/inputs")
+    u = events.uniforms(params.seed, 0, n, params.months, name="training/events")
+    problems = []
+    for part in exit_problems(params, draws, u).values():
+        problems += [] if part is None else list(part.values())
+    args = [(p.stop_value, p.final_value, p.features, p.eligible, p.scale) for p in problems]
+    dates = sum(a[0].shape[1] for a in args)
+
+    def run(fit, prune, apply) -> float:
+        t0 = time.perf_counter()
+        for stop, final, features, eligible, scale in args:
+            half = stop.shape[0] // 2
+            rule = fit(stop[:half], final[:half], features[:half], eligible[:half], scale[:half])
+            rule = prune(rule, stop[half:], final[half:], features[half:], eligible[half:])
+            apply(rule, features, eligible)
+        return time.perf_counter() - t0
+
+    compiled = min(run(lsm.fit, lsm.prune, lsm.apply) for _ in range(repeat))
+    numpy = min(run(lsm_numpy.fit, lsm_numpy.prune, lsm_numpy.apply) for _ in range(repeat))
+    print(
+        f"   {len(args)} problems, {dates} review dates: numpy loops {numpy:.2f} s,"
+        f" compiled {compiled:.2f} s, x{numpy / compiled:.2f}"
+        "\n   (fit on half the paths, pruned on the other half, applied to all: best of"
+        f" {repeat}; one thread; each date's lstsq, LAPACK's gelsd, is in both)"
+    )
+
+
 def _report(n: int, reports: Path) -> float:
     cmd = [
         str(BIN / "market-entry"),
@@ -136,10 +174,12 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     if args.quick:
         bench_training([2_000, 8_000], 2_000)
+        bench_regressions(1_024, 2)
         bench_monte_carlo([MIN_PATHS, 10_000])
         bench_report(10_000)
     else:
         bench_training([2_000, 4_000, 8_000, 16_000, 32_000], 20_000)
+        bench_regressions(4_096, 5)
         bench_monte_carlo([MIN_PATHS, 10_000, 100_000])
         bench_report(100_000)
     print(f"\nbenchmark done in {time.perf_counter() - started:.0f} s")

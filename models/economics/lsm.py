@@ -103,9 +103,58 @@ class StoppingRule:
         """Fitted gain from going on at date ``k`` (per unit of the regression's scale),
         one per row of ``features`` (paths, features); ``+inf`` where no fit exists or
         the date never stops, ``-inf`` where it always does (:attr:`action`)."""
+        if not -self.dates <= k < self.dates:  # the compiled loop does not check bounds
+            raise IndexError(f"date {k} of a rule with {self.dates} dates")
         x = np.ascontiguousarray(features, dtype=np.float64)
-        rows = np.arange(x.shape[0])
-        return _gains(k, rows, x, *_packed(self, x.shape[1]))
+        if x.ndim != 2:
+            raise ValueError(f"features of shape {x.shape}: expected (paths, features)")
+        _check_kept(self, x.shape[1])
+        return _gains(k % self.dates, np.arange(x.shape[0]), x, *_packed(self, x.shape[1]))
+
+
+def _check_kept(rule: StoppingRule, features: int) -> None:
+    """That ``rule`` reads no feature beyond the ``features`` given."""
+    needed = max((int(k.max()) + 1 for k in rule.kept if k is not None and k.size), default=0)
+    if needed > features:
+        raise ValueError(f"rule reads {needed} features, given {features}")
+
+
+def _arrays(features, eligible, stop_value=None, final_value=None, scale=None, rule=None):
+    """The arrays of an optimal-stopping problem as the compiled loops read them
+    (C-ordered float64, a bool mask), their shapes checked against each other: the
+    loops do not check bounds, so a mismatch would read past an array's end.
+
+    Raises
+    ------
+    ValueError
+        Naming the array whose shape does not fit: ``features`` (paths, dates, f),
+        ``eligible``, ``stop_value`` and ``scale`` (paths, dates), ``final_value``
+        (paths,); or a ``rule`` fitted for other dates or more features.
+    """
+    feats = np.ascontiguousarray(features, dtype=np.float64)
+    ok = np.ascontiguousarray(eligible, dtype=np.bool_)
+    if feats.ndim != 3 or ok.shape != feats.shape[:2]:
+        raise ValueError(
+            f"features of shape {feats.shape} and eligible of shape {ok.shape}: expected"
+            " (paths, dates, features) and (paths, dates)"
+        )
+    out = [feats, ok]
+    for name, x, shape in (
+        ("stop_value", stop_value, ok.shape),
+        ("final_value", final_value, ok.shape[:1]),
+        ("scale", scale, ok.shape),
+    ):
+        if x is None:
+            continue
+        a = np.ascontiguousarray(x, dtype=np.float64)
+        if a.shape != shape:
+            raise ValueError(f"{name} of shape {a.shape}: expected {shape}")
+        out.append(a)
+    if rule is not None:
+        if ok.shape[1] != rule.dates:
+            raise ValueError(f"rule fitted for {rule.dates} dates, applied to {ok.shape[1]}")
+        _check_kept(rule, feats.shape[2])
+    return out
 
 
 #: The machine epsilon of float64: :func:`numpy.linalg.lstsq`'s default cut-off of
@@ -208,7 +257,7 @@ def _sum(a, first, n):  # pragma: no cover (compiled)
             value = left[top] + value
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _mean_sd(a, ddof):  # pragma: no cover (compiled)
     """``a.mean()`` and ``a.std(ddof=ddof)`` of a 1-D float array, as numpy computes them
     (:func:`_sum`)."""
@@ -221,7 +270,7 @@ def _mean_sd(a, ddof):  # pragma: no cover (compiled)
     return mean, math.sqrt(_sum(sq, 0, n) / max(n - ddof, 0))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _standardise(f, tol):  # pragma: no cover (compiled)
     """Column means and spreads of ``f`` (rows, features) as numpy's ``mean(axis=0)`` and
     ``std(axis=0)`` compute them (row after row; one column, pairwise), and which
@@ -243,7 +292,7 @@ def _standardise(f, tol):  # pragma: no cover (compiled)
     return centre, spread, spread > tol * (1.0 + np.abs(centre))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _backward(
     stop_value, final_value, features, eligible, scale, scaled, min_paths, tie
 ):  # pragma: no cover (compiled)
@@ -328,6 +377,14 @@ def fit(
     -------
     StoppingRule
 
+    Raises
+    ------
+    ValueError
+        If the arrays' shapes do not fit each other (:func:`_arrays`).
+    numpy.linalg.LinAlgError
+        If a gain to regress is not finite (a NaN or infinite value on an eligible
+        path; numpy's loop gave that date NaN coefficients, so that it never stopped).
+
     Notes
     -----
     The induction is one compiled loop over the dates (:func:`_backward`, numba,
@@ -341,17 +398,14 @@ def fit(
     numpy's overheads on arrays of a few thousand rows, a third of a rule's fit
     (issue 25).
     """
-    paths, dates = np.shape(stop_value)
-    stop = np.ascontiguousarray(stop_value, dtype=np.float64)
-    feats = np.ascontiguousarray(features, dtype=np.float64)
-    ok = np.ascontiguousarray(eligible, dtype=np.bool_)
-    s = np.ones((1, 1)) if scale is None else np.ascontiguousarray(scale, dtype=np.float64)
+    feats, ok, stop, final, *scaled = _arrays(features, eligible, stop_value, final_value, scale)
+    paths, dates = stop.shape
     coef, ncoef, centre, spread, varied, lo, hi, n_fit, r2, fitted = _backward(
         stop,
-        np.array(final_value, dtype=np.float64),
+        final,
         feats,
         ok,
-        s,
+        scaled[0] if scaled else np.ones((1, 1)),
         scale is not None,
         MIN_PATHS,
         _TIE,
@@ -398,7 +452,7 @@ def _packed(rule: StoppingRule, features: int):
     return action, has, coef, ncoef, kept, nkept, centre, spread, lo, hi, bool(rule.lo)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _gains(
     k, rows, features, action, has, coef, ncoef, kept, nkept, centre, spread, lo, hi, clip
 ):  # pragma: no cover (compiled)
@@ -447,16 +501,8 @@ def apply(rule: StoppingRule, features: FloatArray, eligible: np.ndarray) -> np.
     features : ndarray (paths, dates, f)
     eligible : bool ndarray (paths, dates)
     """
-    dates = np.shape(eligible)[1]
-    if dates != rule.dates:
-        raise ValueError(f"rule fitted for {rule.dates} dates, applied to {dates}")
-    feats = np.ascontiguousarray(features, dtype=np.float64)
-    return _apply(
-        feats,
-        np.ascontiguousarray(eligible, dtype=np.bool_),
-        _TIE,
-        _packed(rule, feats.shape[2]),
-    )
+    feats, ok = _arrays(features, eligible, rule=rule)
+    return _apply(feats, ok, _TIE, _packed(rule, feats.shape[2]))
 
 
 def foresight(stop_value: FloatArray, final_value: FloatArray, eligible: np.ndarray) -> np.ndarray:
@@ -536,16 +582,8 @@ def prune(
     paths the regression has not seen. (Out-of-sample model selection; Glasserman
     2004, s. 8.6.) One compiled loop over the dates (:func:`_prune`).
     """
-    feats = np.ascontiguousarray(features, dtype=np.float64)
-    codes = _prune(
-        np.ascontiguousarray(stop_value, dtype=np.float64),
-        np.array(final_value, dtype=np.float64),
-        feats,
-        np.ascontiguousarray(eligible, dtype=np.bool_),
-        SIGNIFICANCE,
-        _TIE,
-        _packed(rule, feats.shape[2]),
-    )
+    feats, ok, stop, final = _arrays(features, eligible, stop_value, final_value, rule=rule)
+    codes = _prune(stop, final.copy(), feats, ok, SIGNIFICANCE, _TIE, _packed(rule, feats.shape[2]))
     names = {code: name for name, code in _ACTIONS.items()}
     return replace(rule, action=tuple(names[int(c)] for c in codes))
 

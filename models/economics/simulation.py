@@ -180,6 +180,7 @@ def exit_problems(
     draws: pd.DataFrame | None,
     uniforms: events.Uniforms,
     fitted: dict[str, Any] | None = None,
+    previous: dict[str, dict | None] | None = None,
 ) -> dict[str, dict | None]:
     """The exit problems of drawn training paths still to fit, per mode
     (:meth:`models.economics.modes.base.EntryMode.training`): nothing else is built.
@@ -188,13 +189,17 @@ def exit_problems(
     nothing yet); without it, every mode, nothing fitted. A mode whose rules are
     complete gives None. The problems of successive chunks of training paths are
     concatenated by the mode's :meth:`~models.economics.modes.base.EntryMode.fit`
-    (:func:`models.uncertainty.montecarlo.fit_rules`).
+    (:func:`models.uncertainty.montecarlo.fit_rules`). ``previous`` is what this gave
+    on the same paths at the stage before, per mode (a staged entry values its switch
+    on its services' problems instead of building them again).
     """
     values = _values(params, draws, uniforms)
     if fitted is None:
         fitted = dict.fromkeys(MODES.names())
     return {
-        name: MODES[name].training(MODES[name].terms(values), uniforms, so_far)
+        name: MODES[name].training(
+            MODES[name].terms(values), uniforms, so_far, (previous or {}).get(name)
+        )
         for name, so_far in fitted.items()
     }
 

@@ -44,6 +44,8 @@ def test_a_rows_npv_does_not_depend_on_its_chunk_or_thread(monkeypatch):
         {
             "content_window_years": [5, 2, 3, 5, 2, 4, 2],
             "license_fee_usd_m_per_title": np.linspace(0.2, 2.0, 7),
+            # each row its own rate: a chunk must discount its rows at theirs
+            "finance_discount_rate_year": [0.08, 0.12, 0.1, 0.15, 0.09, 0.11, 0.13],
         }
     )
     monkeypatch.setattr(drivers, "WORKERS", 1)
@@ -52,7 +54,7 @@ def test_a_rows_npv_does_not_depend_on_its_chunk_or_thread(monkeypatch):
     monkeypatch.setattr(drivers, "WORKERS", 2)
     pd.testing.assert_frame_equal(drivers.npv_by_mode(params, frame), whole, check_exact=True)
     assert (whole["solo"] > 0).sum() >= 3  # the services ran to the horizon on some rows
-    assert whole["solo"].nunique() == 4 and whole["license"].nunique() == 7  # and moved
+    assert whole["solo"].nunique() == 7 and whole["license"].nunique() == 7  # and moved
 
 
 def test_tornado(params):

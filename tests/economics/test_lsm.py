@@ -155,17 +155,26 @@ def test_pruning_keeps_a_rule_that_pays_and_drops_one_fitted_on_noise():
 
 
 def random_problem(rng, paths, dates, features, scaled):
-    """An exit problem of random values with what the reviews' have: features that do
-    not vary (a launch month every path shares), one that repeats another (a rank-
-    deficient design), dates with too few eligible paths to fit, and gains scaled or not."""
-    stop = rng.normal(0.0, 100.0, (paths, dates))
+    """An exit problem of random values with what the reviews' have: dates where stopping
+    pays on some paths (by the first feature), on every path, or never; a last date where
+    the gain from going on is exactly 0 (a tie, which goes on); features that do not vary
+    (a launch month every path shares), that barely vary (kept at a spread of 1e-10 of
+    their level) and that repeat another (a rank-deficient design); dates with too few
+    eligible paths to fit; and gains scaled or not."""
     final = rng.normal(20.0, 150.0, paths)
     f = rng.normal(0.0, 1.0, (paths, dates, features)) * rng.uniform(0.01, 1e3, features)
     f += rng.normal(0.0, 1e3, features)
+    z = (f[:, :, 0] - f[:, :, 0].mean()) / (f[:, :, 0].std() + 1e-300)
+    kind = rng.integers(0, 3, dates)  # 0 noise, 1 pays where z is low, 2 pays everywhere
+    stop = rng.normal(0.0, 100.0, (paths, dates))
+    stop += np.where(kind == 1, 60.0 - 120.0 * z, 0.0) + np.where(kind == 2, 400.0, 0.0)
+    stop[:, -1] = final  # a tie at the last date
     if features > 2:
         f[:, :, 2] = 7.0  # constant: not varied
     if features > 3:
         f[:, :, 3] = f[:, :, 0]  # a repeat: the design has less than full rank
+    if features > 4:
+        f[:, :, 4] = 5.0 + 5e-10 * rng.normal(size=(paths, dates))  # varied, barely
     eligible = rng.uniform(size=(paths, dates)) < rng.uniform(0.002, 1.0, dates)
     eligible[:, -1] = rng.uniform(size=paths) < 0.9  # the last date: enough to fit
     scale = rng.uniform(0.1, 1.0, (paths, dates)) if scaled else None
@@ -234,3 +243,52 @@ def test_the_basis_and_the_sums_are_numpys():
         assert lsm._sum(a, 0, n) == np.sum(a), n
         mean, sd = lsm._mean_sd(a, 1 if n > 1 else 0)
         assert mean == a.mean() and sd == a.std(ddof=1 if n > 1 else 0), n
+
+
+def test_the_random_problems_exercise_every_choice_of_prune():
+    """The oracle test means something only where prune chooses: across its seeds, each
+    of the regression, stopping everywhere and never stopping is chosen somewhere."""
+    chosen = set()
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        shape = (int(rng.integers(40, 3000)), int(rng.integers(1, 14)))
+        shape = (*shape, int(rng.integers(1, 11)), bool(seed % 2))
+        train, check = random_problem(rng, *shape), random_problem(rng, *shape)
+        chosen |= set(lsm.prune(lsm.fit(*train[:4], scale=train[4]), *check[:4]).action)
+    assert chosen == {"fit", "always", "never"}
+
+
+def test_the_cut_off_of_small_singular_values_is_numpys():
+    """A feature that all but repeats another (1e-11 apart) leaves a direction of the
+    design with a singular value just above lstsq's default cut-off (machine epsilon
+    times the larger side): kept, as numpy keeps it, it makes coefficients of about
+    1e13, which a cut-off of 1e-10 would drop."""
+    from tests.oracle import lsm_numpy
+
+    rng = np.random.default_rng(231)
+    stop, final, f, eligible, _ = random_problem(rng, 800, 3, 2, False)
+    f[:, :, 1] = f[:, :, 0] + 1e-11 * np.abs(f[:, :, 0]).mean() * rng.normal(size=(800, 3))
+    ours, theirs = lsm.fit(stop, final, f, eligible), lsm_numpy.fit(stop, final, f, eligible)
+    k = next(k for k, c in enumerate(theirs.coef) if c is not None)
+    assert np.max(np.abs(theirs.coef[k])) > 1e6  # the near-null direction was kept
+    np.testing.assert_allclose(ours.coef[k], theirs.coef[k], rtol=1e-6)
+
+
+def test_arrays_that_do_not_fit_are_refused():
+    """The compiled loops do not check bounds: shapes are checked before them."""
+    rng = np.random.default_rng(0)
+    stop, final, f, eligible, _ = random_problem(rng, 200, 4, 3, False)
+    rule = lsm.fit(stop, final, f, eligible)
+    with pytest.raises(ValueError, match="features of shape"):
+        lsm.fit(stop, final, f[:100], eligible)
+    with pytest.raises(ValueError, match="final_value of shape"):
+        lsm.fit(stop, final[:50], f, eligible)
+    with pytest.raises(ValueError, match="stop_value of shape"):
+        lsm.prune(rule, stop[:50], final, f, eligible)
+    with pytest.raises(ValueError, match="rule reads 2 features, given 1"):
+        lsm.apply(rule, f[:, :, :1], eligible)
+    with pytest.raises(ValueError, match="fitted for 4 dates"):
+        lsm.apply(rule, f[:, :2], eligible[:, :2])
+    with pytest.raises(IndexError, match="date 4 of a rule with 4 dates"):
+        rule.gain(4, f[:, 3])
+    assert np.array_equal(rule.gain(-1, f[:, 3]), rule.gain(3, f[:, 3]))

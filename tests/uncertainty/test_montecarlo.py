@@ -235,8 +235,8 @@ def test_small_runs_use_both_threads_and_give_the_same_answers(monkeypatch):
         monkeypatch.setattr(
             montecarlo,
             name,
-            lambda params, chunk, u, extra: (
-                seen.append(u.crackdown.shape[0]) or inner(params, chunk, u, extra)
+            lambda params, chunk, u, *extra: (
+                seen.append(u.crackdown.shape[0]) or inner(params, chunk, u, *extra)
             ),
         )
 

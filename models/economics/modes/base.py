@@ -79,6 +79,10 @@ class EntryMode:
         The zero baseline (staying out): nothing spent, nothing earned.
     reviewed : bool
         Whether it has an exit decision of its own at the reviews.
+    trains_on_previous : bool
+        Whether its training's next stage reads what the stage before gave on the same
+        paths (:meth:`training`'s ``previous``: a staged entry values its switch on its
+        services' exit problems), so that those are kept until then.
     cost : int
         Relative cost of building it (the engine builds the dearest first).
     noun : str, optional
@@ -126,6 +130,7 @@ class EntryMode:
     may_run_service: bool = False
     baseline: bool = False
     reviewed: bool = True
+    trains_on_previous: bool = False
     cost: int = 1
     noun: str | None = None
     dash: str = "solid"
@@ -219,9 +224,13 @@ class EntryMode:
 
     # -- the reviews ---------------------------------------------------------------------
 
-    def training(self, terms: Terms, uniforms: Uniforms, fitted: Any) -> dict | None:
+    def training(
+        self, terms: Terms, uniforms: Uniforms, fitted: Any, previous: dict | None = None
+    ) -> dict | None:
         """The exit problems of training paths still to fit, given what is fitted so far
         (``fitted``, None at first); None when the mode's rules are complete.
+        ``previous`` is what this method gave on the same paths at the stage before
+        (None at the first), for a mode that can build on it.
 
         By default one :class:`~models.economics.reviews.ExitProblem` (key ``""``),
         fitted in one stage; a staged entry fits its services' rules, then its switch.
@@ -231,10 +240,15 @@ class EntryMode:
         how = Decision(rule=terms.horizon.decision_rule, collect=True)
         return {"": self.build(terms, uniforms, how)}
 
-    def fit(self, parts: list[dict], fitted: Any) -> Any:
-        """Fit the rule from the problems of :meth:`training` on successive chunks of
-        training paths (least-squares Monte Carlo, :func:`models.economics.reviews.fit_rule`)."""
-        return reviews.fit_rule(reviews.concat([part[""] for part in parts]))
+    def join(self, parts: list[dict]) -> Any:
+        """The problems of :meth:`training` on successive chunks of training paths, as
+        one (what :meth:`fit` takes)."""
+        return reviews.concat([part[""] for part in parts])
+
+    def fit(self, joined: Any, fitted: Any) -> Any:
+        """Fit the rule on the problems :meth:`join` joined (least-squares Monte Carlo,
+        :func:`models.economics.reviews.fit_rule`), given what is fitted so far."""
+        return reviews.fit_rule(joined)
 
     # -- for the reports ------------------------------------------------------------------
 

@@ -202,6 +202,7 @@ class StagedEntry(EntryMode):
     # the licence's events, the easing, and those of the service it may start
     events: tuple[str, ...] = ("exit", "suspension", "crackdown", "distress", "easing")
     may_run_service: bool = True
+    trains_on_previous: bool = True
     twin: str | None = "license"
 
     @property
@@ -251,25 +252,35 @@ class StagedEntry(EntryMode):
     def planned_cash_flow(self, terms, uniforms, plan):
         return planned_cash_flow(terms, plan, uniforms)
 
-    def training(self, terms: StagedTerms, uniforms, fitted):
+    def training(self, terms: StagedTerms, uniforms, fitted, previous=None):
         """First the review rules of the services it may start (one exit problem per
-        switch month), then, with those, its switch."""
+        switch month), then, with those, its switch: valued from the services' exit
+        problems of the first stage on the same paths (``previous``) where given, else
+        by building the services again."""
         rule = terms.horizon.decision_rule
         if fitted is None:
             return build(terms, Decision(rule=rule, collect=True), uniforms)
         if fitted.switch is not None:
             return None
-        problem = build(terms, Decision(rule=rule, fitted=fitted, collect=True), uniforms)
+        how = Decision(rule=rule, fitted=fitted, collect=True)
+        problem = build(terms, how, uniforms, trained=previous)
         return None if problem is None else {"switch": problem}
 
-    def fit(self, parts, fitted):
+    def join(self, parts):
+        """The switch's problems joined; the services' left in their chunks, each joined
+        as it is fitted (one service's copy at a time, not four)."""
+        if "switch" in parts[0]:
+            return SwitchProblem.concat([part["switch"] for part in parts])
+        return list(parts)
+
+    def fit(self, joined, fitted):
         if fitted is None:
             services = {
-                month: reviews.fit_rule(reviews.concat([part[month] for part in parts]))
-                for month in parts[0]
+                month: reviews.fit_rule(reviews.concat([part[month] for part in joined]))
+                for month in joined[0]
             }
             return SwitchRule(switch=None, months=tuple(services), services=services)
-        problem = SwitchProblem.concat([part["switch"] for part in parts])
+        problem = joined
         values = np.column_stack([problem.stop["adaptive"], problem.final]).mean(axis=0)
         return SwitchRule(
             switch=fit_switch(problem),
@@ -351,6 +362,7 @@ def build(
     decision=None,
     uniforms: events.Uniforms | None = None,
     switch_only: bool = False,
+    trained: dict | None = None,
 ) -> ModeResult | np.ndarray:
     """The staged entry's :class:`ModeResult`, events in expectation or drawn.
 
@@ -361,7 +373,11 @@ def build(
     ``decision`` is a :class:`~models.economics.modes.policy.Decision` (None in the
     most-likely case). In training (``decision.collect``) it returns, instead, the exit
     problems of the services it may start (``{month: ExitProblem}``) or, once their
-    rules are fitted (``decision.fitted``), the :class:`SwitchProblem`.
+    rules are fitted (``decision.fitted``), the :class:`SwitchProblem`; with the
+    services' exit problems on these paths (``trained``, as it returned them), each
+    service is valued on its problem under its rule
+    (:func:`models.economics.reviews.decide`, what its build would do) instead of being
+    built again: the same values, bit for bit, at a third of the cost (issue 25).
     """
     months, paths = terms.months, terms.paths
     drawn = uniforms is not None
@@ -440,7 +456,12 @@ def build(
                 fitted=None if fitted is None else fitted.services.get(s),
                 lines=not collect,  # training the switch reads only the values
             )
-        r = _service(terms, q, uniforms, how, collect=collect)
+        if collect and trained is not None:  # valued on the problem it gave before
+            r = None
+            worth = reviews.decide(trained[s], how.fitted, q.months).npv
+        else:
+            r = _service(terms, q, uniforms, how, collect=collect)
+            worth = r.decision_values
         # training the switch keeps only the values (memory, issue 25)
         if drawn and not collect:
             own.append(r if main_at is None else r.take(np.flatnonzero(main_at == k), paths))
@@ -461,7 +482,7 @@ def build(
         common = before - switch_pv
         if drawn:
             for rule in reviews.RULES:
-                values[rule].append(common + r.decision_values[rule])
+                values[rule].append(common + worth[rule])
         else:
             values["adaptive"].append(common + finance.npv(r.cash_flow, rate))
         del r, q
