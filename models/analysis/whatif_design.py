@@ -296,7 +296,7 @@ def build(
     progress: Callable[[int, int], None] | None = None,
 ) -> Design:
     """Run the full model at the design's and the held-out positions and fit the
-    surrogate (about 0.9 s a position on this project's 2-core machine: 45 s for the
+    surrogate (about 0.66 s a position on this project's 2-core machine: 34 s for the
     base case's 51 positions in a report of 5,000 paths, issue 25).
 
     Parameters

@@ -22,7 +22,9 @@ training paths in two threads. Run one at a time, the report peaked at 1.27 GB a
 5,000 paths (124 s); with the kernel's BLAS on one thread too
 (:data:`models.runner.kernel.KERNEL_ENV`), at 1.34 GB at 100,000 (423 s, beside other
 work) and **2.77 GB at 1,000,000** (383 s). Above 100,000 paths the paths set the peak,
-at about 1.6 kB each.
+at about 1.6 kB each. With the review rules' fits compiled and a staged entry's switch
+valued on its services' first-pass problems (issue 25), 1.14 GB at 5,000 paths (103 s);
+the estimate was left as it was, the larger runs not measured again.
 :data:`REPORT`: 1.3 GB and 1.6 kB a path (4.5 GB at the 2,000,000 paths the schema
 allows, extrapolated; it was 2.0 GB and 1.2 kB a path before the checks ran one at a
 time). Issue 20 had measured 7.64 GB at 5,000 paths and 7.82 GB at
@@ -52,7 +54,8 @@ and nothing fixed.)
 report's kernel and in a sweep's main process). The training paths' exit problems are
 kept until the fit: each path's state at every review, per service. Measured in a fresh
 process at the 15-year default horizon (issue 25): 1.24 GB with the default 8,000
-training paths (17 s) and 2.21 GB with 32,000 (35 s), so about 41 kB a training path:
+training paths (17 s) and 2.21 GB with 32,000 (35 s), so about 41 kB a training path
+(since each mode's chunks are let go once joined, 1.02 GB and 2.20 GB, ``ru_maxrss``):
 :data:`RULES`, 0.9 GB and 42 kB a path. At the parameter's maximum, 1,000,000 paths,
 that is 43 GB. The fit comes before the paths and frees its problems, so a report's
 peak is the larger of the two estimates, not their sum

@@ -449,7 +449,7 @@ def panel(decision, *, n_paths: int = whatif.N_PATHS, folder: Path = SCENARIOS) 
     """The what-if panel of ``decision`` (a :class:`models.analysis.decision.Decision`):
     :func:`models.analysis.whatif.controls` as sliders, evaluated by
     :class:`models.analysis.whatif.WhatIf`; and, unless ``whatif_positions`` is 0, the
-    offline what-if's design (:func:`models.analysis.whatif_design.build`, about 0.9 s a
+    offline what-if's design (:func:`models.analysis.whatif_design.build`, about 0.66 s a
     position), which the exported HTML shows in its place."""
     controls = whatif.controls(decision)
     params = decision.params

@@ -185,8 +185,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         "sliders offline; one more along each slider and a tenth more anywhere (at least 3) "
         "are run and held out to measure the interpolation's error. 0 leaves the report's "
         "what-if as a table of the sliders' inputs; otherwise at least 12.",
-        "model setting: about 0.9 s a position on a 2-core machine, so 40 (and 11 held out "
-        "in the base case) add about 45 s to the main report (issue 25); in the base case the "
+        "model setting: about 0.66 s a position on a 2-core machine, so 40 (and 11 held out "
+        "in the base case) add about 34 s to the main report (issue 25); in the base case the "
         "interpolation then stays within the error the report states at held-out "
         "positions (benchmarks/bench_whatif_offline.py); raise it for a final run",
         min=0,
