@@ -6,6 +6,7 @@ Sections:
 1. the vectorised engine on one chunk of paths with drawn inputs and events, timed per
    mode's builder (:meth:`models.economics.modes.base.EntryMode.build`: the plan with
    events in expectation, then the run with drawn events), in path-months per second;
+   and each own service on both cores, two chunks built at once (:func:`bench_both_cores`);
 2. the full Monte Carlo run (:func:`models.uncertainty.montecarlo.run`, all modes) at ``N / 10`` and
    ``N`` paths, each in a fresh process: seconds, path-months per second, the peak of
    traced allocations (:mod:`tracemalloc`, in a second, traced run) and the growth of
@@ -39,6 +40,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -178,6 +180,7 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             f"   {m.name:<10} {'':>10} {t * 1e3:>11.1f} {t * 1e3:>11.1f}"
             f" {_rate(paths * months, t)} {ratio:>10}   {note}"
         )
+    bench_both_cores(params, paths, rules, repeat)
     t_u = timed(lambda: events.uniforms(params.seed, 0, paths, months), repeat)
     print(f"   {'uniforms':<10} {'':>10} {'':>11} {t_u * 1e3:>11.1f}")
     t_sim = timed(lambda: simulate(params, draws, u, rules=rules), repeat)
@@ -193,6 +196,36 @@ def bench_modes(params, paths: int, repeat: int) -> float:
         f"\n   one Monte Carlo chunk with its reductions (_chunk) {t_chunk * 1e3:.1f} ms"
     )
     return t_sim / paths
+
+
+def bench_both_cores(params, paths: int, rules, repeat: int) -> None:
+    """Each own service's builder (plan + drawn) on two chunks of ``paths`` at once, one
+    a thread, as the Monte Carlo run uses the machine: path-months a second of the
+    machine, against one chunk after the other (issue 25's target counts both cores)."""
+    months = params.months
+    draws = montecarlo.draw_inputs(params, 2 * paths)
+    values, uniforms = [], []
+    for a in (0, paths):
+        values.append(PathValues(params, draws.iloc[a : a + paths] if draws.shape[1] else None))
+        uniforms.append(events.uniforms(params.seed, a, paths, months))
+    print("   both cores: two chunks built at once, one a thread (the Monte Carlo's way)")
+    for m in (m for m in MODES if m.runs_service):
+        how = Decision(rule="adaptive", fitted=rules.get(m.name))
+
+        def build(k: int, m=m, how=how) -> None:
+            terms = m.terms(values[k])
+            m.build(terms, plan_only=True)
+            m.build(terms, uniforms[k], how)
+
+        one = timed(lambda b=build: (b(0), b(1)), repeat)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            two = timed(lambda b=build: list(pool.map(b, (0, 1))), repeat)
+        pm = 2 * paths * months
+        print(
+            f"   {m.name:<10} one after the other {_rate(pm, one).strip()}, side by side"
+            f" {_rate(pm, two).strip()} path-months/s (x{one / two:.2f};"
+            f" {pm / two / TARGET_OWN_MODE:.0%} of target)"
+        )
 
 
 # --- 2. the full Monte Carlo run -----------------------------------------------------------
