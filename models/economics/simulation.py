@@ -188,10 +188,13 @@ def exit_problems(
     ``fitted`` maps the modes still in training to what each has fitted so far (None:
     nothing yet); without it, every mode, nothing fitted. A mode whose rules are
     complete gives None. The problems of successive chunks of training paths are
-    concatenated by the mode's :meth:`~models.economics.modes.base.EntryMode.fit`
-    (:func:`models.uncertainty.montecarlo.fit_rules`). ``previous`` is what this gave
-    on the same paths at the stage before, per mode (a staged entry values its switch
-    on its services' problems instead of building them again).
+    joined by the mode's :meth:`~models.economics.modes.base.EntryMode.join` (a staged
+    entry's services' by its ``fit``, one at a time) and fitted
+    (:func:`models.uncertainty.montecarlo.fit_rules`). ``previous`` maps a mode to what
+    this gave for it on the same paths at the stage before, where the mode reads it
+    (:attr:`~models.economics.modes.base.EntryMode.trains_on_previous`: a staged entry
+    values its switch on its services' problems instead of building them again); None
+    or a missing mode: nothing.
     """
     values = _values(params, draws, uniforms)
     if fitted is None:

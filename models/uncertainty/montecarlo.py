@@ -426,8 +426,10 @@ def fit_rules(
     applied to paths they have never seen and the values carry no foresight
     (:mod:`models.economics.reviews`). Their number does not grow with ``n_paths``.
     They are simulated in chunks, keeping only each mode's exit problem (a few numbers
-    per path and review), so memory stays bounded; each mode's are joined, the chunks'
-    copies let go, and its rules fitted, one mode after another. A mode fits in as many
+    per path and review), so memory stays bounded; each mode's are joined and its rules
+    fitted, one mode after another, and the chunks' copies let go but for a mode whose
+    next stage reads them (:attr:`~models.economics.modes.base.EntryMode.trains_on_previous`;
+    they go with the stage after). A mode fits in as many
     passes as it needs (:meth:`models.economics.modes.base.EntryMode.training`): one
     for an own service or a licence; two for the staged entry, whose switch is valued
     with the rules of the services it would start (:mod:`models.economics.modes.staged`),

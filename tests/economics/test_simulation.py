@@ -461,3 +461,38 @@ def test_a_paths_value_does_not_depend_on_the_paths_beside_it(rule):
     # a longer window does change the path's value: the test can tell them apart
     longer = first_path(draws.iloc[:1].assign(content_window_years=5.0))
     assert not np.array_equal(longer["solo"], alone["solo"])
+
+
+def test_the_staged_switch_valued_on_its_services_first_pass_problems_is_the_rebuilt_one():
+    """In training, a staged entry's switch values each service it may start on the exit
+    problem that service gave in the first pass on the same paths (``previous``) instead
+    of building it again (issue 25): the switch problem is the same, bit for bit, on
+    values that move from path to path (the rules alone would not tell: the services'
+    adaptive values are often 0 everywhere, and the switch rule reads only those)."""
+    from models.economics import events
+    from models.economics.simulation import exit_problems
+    from models.uncertainty import montecarlo
+
+    p = validate(decision_training_paths=400)
+    draws = montecarlo.draw_inputs(p, 400, name="training/inputs")
+    staged = MODES["staged"]
+
+    def problems(a, b, fitted, previous):
+        u = events.uniforms(p.seed, a, b - a, p.months, name="training/events")
+        got = exit_problems(p, draws.iloc[a:b], u, {"staged": fitted}, {"staged": previous})
+        return got["staged"]
+
+    chunks = [(0, 200), (200, 400)]
+    first = [problems(a, b, None, None) for a, b in chunks]
+    assert len(first[0]) >= 2  # services at several switch dates
+    fitted = staged.fit(staged.join(first), None)
+    for (a, b), previous in zip(chunks, first, strict=True):
+        shortcut = problems(a, b, fitted, previous)["switch"]
+        rebuilt = problems(a, b, fitted, None)["switch"]
+        for rule in shortcut.stop:
+            np.testing.assert_array_equal(shortcut.stop[rule], rebuilt.stop[rule])
+        np.testing.assert_array_equal(shortcut.final, rebuilt.final)
+        np.testing.assert_array_equal(shortcut.features, rebuilt.features)
+        assert shortcut.stop["committed"].std(axis=0).min() > 0  # the values moved
+    with pytest.raises(ValueError, match="200 paths"):  # another chunk's size: refused
+        problems(0, 150, fitted, first[0])

@@ -82,7 +82,8 @@ class EntryMode:
     trains_on_previous : bool
         Whether its training's next stage reads what the stage before gave on the same
         paths (:meth:`training`'s ``previous``: a staged entry values its switch on its
-        services' exit problems), so that those are kept until then.
+        services' exit problems), so that :func:`models.uncertainty.montecarlo.fit_rules`
+        keeps those, per chunk, to the next stage; other modes' are let go once joined.
     cost : int
         Relative cost of building it (the engine builds the dearest first).
     noun : str, optional

@@ -457,6 +457,12 @@ def build(
                 lines=not collect,  # training the switch reads only the values
             )
         if collect and trained is not None:  # valued on the problem it gave before
+            if trained[s].stop_value.shape[0] != paths:
+                raise ValueError(
+                    f"the service's exit problem at switch month {s} has"
+                    f" {trained[s].stop_value.shape[0]} paths, these terms {paths}:"
+                    " expected the problem of the same paths"
+                )
             r = None
             worth = reviews.decide(trained[s], how.fitted, q.months).npv
         else:
