@@ -22,7 +22,7 @@ The functions know nothing of the venture: the simulation
 (:mod:`models.economics.simulation`) builds the values and features from its arrays
 (:mod:`models.economics.reviews`), and the tests price an American put with them. The
 loops over the dates of :func:`fit`, :func:`prune` and :func:`apply` are compiled
-(numba, releasing the GIL, so that a run's modes fit their rules side by side): in numpy
+(numba, releasing the GIL): in numpy
 each date cost about 0.3 ms of overheads on arrays of a few thousand rows, a third of a
 rule's fit. They compute what the numpy loops did, in the same order: the means, spreads
 and sums are numpy's to the last bit (:func:`_sum` is numpy's pairwise summation); the
@@ -388,7 +388,7 @@ def fit(
     Notes
     -----
     The induction is one compiled loop over the dates (:func:`_backward`, numba,
-    releasing the GIL so that several rules fit at once), with numpy's arithmetic in
+    releasing the GIL), with numpy's arithmetic in
     numpy's order: each date's means and spreads are numpy's to the last bit; the
     regression is LAPACK's ``gelsd`` at :func:`numpy.linalg.lstsq`'s default cut-off
     (machine epsilon times the larger side), through numba's LAPACK (scipy's OpenBLAS),
@@ -410,7 +410,6 @@ def fit(
         MIN_PATHS,
         _TIE,
     )
-    none = (None,) * dates
     kept = [np.flatnonzero(v) for v in varied]
     if dates:
         log.debug("stopping rule fitted on %d paths over %d dates", paths, dates)
@@ -419,7 +418,7 @@ def fit(
         return tuple(make(k) if fitted[k] else None for k in range(dates))
 
     return StoppingRule(
-        coef=per_date(lambda k: coef[k, : ncoef[k]].copy()) if dates else none,
+        coef=per_date(lambda k: coef[k, : ncoef[k]].copy()),
         centre=per_date(lambda k: centre[k][varied[k]]),
         scale=per_date(lambda k: spread[k][varied[k]]),
         kept=per_date(lambda k: kept[k]),
@@ -583,7 +582,7 @@ def prune(
     2004, s. 8.6.) One compiled loop over the dates (:func:`_prune`).
     """
     feats, ok, stop, final = _arrays(features, eligible, stop_value, final_value, rule=rule)
-    codes = _prune(stop, final.copy(), feats, ok, SIGNIFICANCE, _TIE, _packed(rule, feats.shape[2]))
+    codes = _prune(stop, final, feats, ok, SIGNIFICANCE, _TIE, _packed(rule, feats.shape[2]))
     names = {code: name for name, code in _ACTIONS.items()}
     return replace(rule, action=tuple(names[int(c)] for c in codes))
 

@@ -434,9 +434,9 @@ def fit_rules(
     for an own service or a licence; two for the staged entry, whose switch is valued
     with the rules of the services it would start (:mod:`models.economics.modes.staged`),
     on those services' exit problems of the first pass, kept for it, instead of building
-    the services again: the same rules, bit for bit, and most of the time saved (issue
-    25: 2.17 to about 1.4 s at 4,096 training paths, with the fits' loops compiled,
-    :mod:`models.economics.lsm`).
+    the services again: the same switch problem, bit for bit, and most of the time saved
+    (issue 25: 2.28 to 1.61 s at 4,096 training paths and 4.40 to 2.94 s at 8,000, with
+    the fits' loops compiled, :mod:`models.economics.lsm`).
     """
     n = int(params.decision_training_paths)
     started = time.perf_counter()
@@ -455,7 +455,7 @@ def fit_rules(
     # each chunk's problems of the stage before, for a mode whose next stage reads them
     # (a staged entry values its switch on its services' problems)
     parts: list[dict] = [{} for _ in chunks]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(chunks))) as pool:
         while pending:
             stage = dict(pending)
             parts = list(pool.map(lambda c, p, f=stage: problems(*c, f, p), chunks, parts))
