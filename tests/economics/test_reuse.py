@@ -451,3 +451,55 @@ def test_points_served_in_turn_are_the_whole_runs_npvs(memo):
     # (its base and events) do not either
     assert served[1][0] == served[2][0] == 3
     assert all(parts > 0 for _, parts in served[1:])
+
+
+@pytest.mark.parametrize("mode", ["solo", "partner"])
+def test_a_build_s_events_are_computed_once_in_it_served_read_only_and_let_go(mode, monkeypatch):
+    """A drawn build of an own service reads its drawn events twice (its lines, the
+    catalogue's draw) and its events in expectation once (the continuing value's); a
+    plan's build reads those in expectation twice. Each is computed once for the build,
+    read-only, and let go with it."""
+    params = validate(n_paths=PATHS, **RUNNING)
+    service = MODES[mode]
+    computed: Counter = Counter()
+    made = []
+    real = type(service).exposure_risk
+
+    def counted(self, terms, launch, uniforms=None):
+        computed["drawn" if uniforms is not None else "expected"] += 1
+        made.append(real(self, terms, launch, uniforms))
+        return made[-1]
+
+    monkeypatch.setattr(type(service), "exposure_risk", counted)
+    u = events.uniforms(params.seed, 0, PATHS, params.months)
+    terms = service.terms(PathValues(params, montecarlo.draw_inputs(params, PATHS)))
+    plan = service.build(terms, plan_only=True)
+    assert computed == {"expected": 1}
+    drawn = service.build(terms, u)
+    assert computed == {"expected": 2, "drawn": 1}
+    assert "exposure" not in terms.cache
+    for risk in made:
+        with pytest.raises(ValueError, match="read-only"):
+            risk.log_kept[...] = 0.0
+    # outside a build, each read is computed afresh
+    launch = service.launch_month(terms)
+    service.risk(terms, launch, u)
+    service.risk(terms, launch)
+    assert computed == {"expected": 3, "drawn": 2}
+    # the same results as builds that compute their events at each read
+    monkeypatch.setattr(type(service), "_exposure", type(service).exposure_risk)
+    fresh = service.terms(PathValues(params, montecarlo.draw_inputs(params, PATHS)))
+    assert _bitwise(np.asarray(service.build(fresh, plan_only=True)), np.asarray(plan))
+    again = service.build(fresh, u)
+    assert computed == {"expected": 6, "drawn": 4}
+    compared = 0
+    for f in dataclasses.fields(drawn):
+        a, b = getattr(again, f.name), getattr(drawn, f.name)
+        pairs = [(a[k], b[k]) for k in b] if isinstance(b, dict) else [(a, b)]
+        assert (not isinstance(b, dict)) or a.keys() == b.keys(), f.name
+        for x, y in pairs:
+            if isinstance(y, np.ndarray):
+                assert _bitwise(np.asarray(x), y), f.name
+                compared += 1
+    # on lines that move from path to path
+    assert compared > 20 and np.ptp(drawn.conditional["subscription_revenue"].sum(axis=1)) > 0

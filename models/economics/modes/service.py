@@ -90,6 +90,15 @@ def price_and_revenue(pricing: Pricing) -> tuple[FloatArray, FloatArray]:
     return price, realise * price
 
 
+def _same_month(a, b) -> bool:
+    """Whether two launch months (numbers, or (paths, 1) columns) are the same."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
+    return a == b
+
+
 @dataclass(frozen=True)
 class OwnService(EntryMode):
     """An own subscription service (see the module docstring); alone as it stands."""
@@ -273,7 +282,7 @@ class OwnService(EntryMode):
         titles from the plan's, and the leaders' catalogue grows with the paying market.
         """
         base = self._base(terms, launch)
-        risk = reuse.part(terms, "risk", self.exposure_risk, launch, uniforms=uniforms)
+        risk = self._exposure(terms, launch, uniforms)
         c = terms.content
         return operating.catalogue_draw(
             terms.paths,
@@ -298,9 +307,41 @@ class OwnService(EntryMode):
         they read are the same (:func:`models.economics.reuse.part`); the distress,
         which reads the partner's fragility alone, is added to them
         (:func:`models.economics.events.with_distress`)."""
-        risk = reuse.part(terms, "risk", self.exposure_risk, launch, uniforms=uniforms)
+        risk = self._exposure(terms, launch, uniforms)
         hazard = self.distress_hazard(terms) if "distress" in self.events else None
         return events.with_distress(risk, hazard, launch, terms.months, uniforms)
+
+    def _exposure(self, terms: Terms, launch, uniforms=None) -> events.ServiceRisk:
+        """:meth:`exposure_risk` as a part served across runs (:func:`models.economics.reuse.part`),
+        and within a :meth:`build` computed once for the same ``launch`` and
+        ``uniforms`` (the same object, or None: in expectation).
+
+        A build reads the events it runs on twice (its lines and the catalogue's draw),
+        and with drawn events reads them once more in expectation (the continuing
+        value's): its own service's events are computed twice instead of three times in
+        a drawn pass, and once instead of twice in a plan's (issue 25). They are let go
+        with the build: kept on the terms for the plan's and the drawn passes alike, a
+        chunk of training paths holds every service's events until its exit problems
+        are all built (``fit_rules`` at 32,000 training paths peaked at 2.29 GB instead
+        of 2.19, above :data:`models.inputs.memory.RULES`). What is served is made
+        read-only, so that a write into it cannot change what the next reader is
+        served; what it read is noted again each time, as :meth:`_base` does.
+        """
+        kept = terms.cache.get("exposure")
+        if kept is None:  # outside a build
+            return reuse.part(terms, "risk", self.exposure_risk, launch, uniforms=uniforms)
+        for seen, drawn_from, risk, noted in kept:
+            if drawn_from is uniforms and _same_month(seen, launch):
+                reads.note(noted)
+                return risk
+        with reads.recording() as noted:
+            risk = reuse.part(terms, "risk", self.exposure_risk, launch, uniforms=uniforms)
+        for a in (*vars(risk).values(), *risk.drawn.values()):
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        kept.append((launch, uniforms, risk, frozenset(noted)))
+        reads.note(noted)
+        return risk
 
     def exposure_risk(self, terms: Terms, launch, uniforms=None) -> events.ServiceRisk:
         """The forced exits, crackdowns and (an own service's) suspensions of the
@@ -323,6 +364,19 @@ class OwnService(EntryMode):
     ):
         """The service's lines, events in expectation or drawn from ``uniforms`` and
         decided ``how`` (see :meth:`models.economics.modes.base.EntryMode.build`)."""
+        # the events this build reads, each computed once for it (_exposure)
+        outer = terms.cache.get("exposure")
+        terms.cache["exposure"] = []
+        try:
+            return self._build(terms, uniforms, how, plan_only)
+        finally:
+            if outer is None:
+                del terms.cache["exposure"]
+            else:
+                terms.cache["exposure"] = outer
+
+    def _build(self, terms: Terms, uniforms, how: Decision | None, plan_only: bool):
+        """:meth:`build`'s work."""
         months, paths = terms.months, terms.paths
         mkt_terms, grow, pricing, fin = terms.market, terms.growth, terms.pricing, terms.finance
         launch = self.launch_month(terms)
