@@ -402,8 +402,10 @@ class Exposure:
 class Horizon:
     """The run's shape: ``months`` simulated, ``paths``, the month the venture starts
     spending (``start_month``: 0, or a staged entry's switch), the months between reviews,
-    the ``decision_rule``, and whether the go decision is on the clock (``go``; False:
-    every mode taken as started, for the drivers' margins)."""
+    the ``decision_rule``, whether the go decision is on the clock (``go``; False:
+    every mode taken as started, for the drivers' margins), and the months over which
+    the market is computed where they are more than ``months`` (``market_months``; 0:
+    ``months``; :attr:`Terms.market_months`)."""
 
     months: int
     paths: int
@@ -411,6 +413,7 @@ class Horizon:
     decision_rule: str
     start_month: int = 0
     go: bool = True
+    market_months: int = 0
 
     @classmethod
     def read(cls, values: PathValues) -> Horizon:
@@ -540,6 +543,35 @@ class Terms:
         """Paths simulated."""
         return self.horizon.paths
 
+    @property
+    def market_months(self) -> int:
+        """Months over which the market is computed (:meth:`first_months`): :attr:`months`,
+        or more for a staged entry's services (:meth:`starting`)."""
+        return max(self.horizon.market_months, self.months)
+
+    def first_months(self, x: Any) -> Any:
+        """``x``, an array over :attr:`market_months` or a tuple of them, over
+        :attr:`months` only: the same read-only view of its first months each time
+        (:meth:`shared`), so that what is computed from it is shared in turn. Arrays of
+        one column, or over :attr:`months` already, are returned as they are.
+
+        A staged entry's services run over months of their own (180 to 276 in the
+        shipped settings), and each computed its market, leaders' catalogue, price and
+        cost indices over them (issue 25). Computed once over the longest and cut, the
+        first months are the same numbers: each is a function of the month, not of how
+        many months follow (tests/economics/test_terms.py).
+        """
+        if isinstance(x, tuple):
+            return tuple(self.first_months(a) for a in x)
+        if np.ndim(x) < 2 or np.shape(x)[1] in (1, self.months):
+            return x
+        if np.shape(x)[1] != self.market_months:
+            raise ValueError(
+                f"first_months: an array of shape {np.shape(x)}: expected (rows, 1),"
+                f" (rows, {self.months}) or (rows, {self.market_months})"
+            )
+        return self.shared(_first_months, x, self.months)
+
     def _copy(self, **changes: Any) -> Terms:
         """A copy with some of its parts replaced, and an empty cache."""
         return Terms(
@@ -556,13 +588,19 @@ class Terms:
         return self._copy(groups={**self._groups, **groups})
 
     def starting(
-        self, start_month: int, months: int | None = None, hazard_factor: Value | None = None
+        self,
+        start_month: int,
+        months: int | None = None,
+        hazard_factor: Value | None = None,
+        market_months: int | None = None,
     ) -> Terms:
         """These terms for a venture that starts spending in ``start_month`` (a staged
         entry's own service), simulated over ``months`` where given (a staged entry's
         service runs past the horizon), with its exposure's forced-exit and suspension
         hazards times ``hazard_factor`` where given (:meth:`Exposure.scaled`: the rules
-        easing).
+        easing), and its market computed over ``market_months`` where given (the
+        longest of a staged entry's services, which they all share:
+        :meth:`first_months`).
 
         They keep their :attr:`source`: the horizon and the factor (:attr:`derivation`)
         are all that differs from it, so that parts of them are served across runs
@@ -571,6 +609,8 @@ class Terms:
         horizon = dataclasses.replace(self.horizon, start_month=int(start_month))
         if months is not None:
             horizon = dataclasses.replace(horizon, months=int(months))
+        if market_months is not None:
+            horizon = dataclasses.replace(horizon, market_months=int(market_months))
         exposure, derivation = self.exposure, self.derivation
         if hazard_factor is not None:
             exposure = exposure.scaled(hazard_factor)
@@ -692,6 +732,11 @@ def _same(a: Any, b: Any) -> bool:
     if type(a) is not type(b) or not isinstance(a, int | float | str):
         return False
     return a == b and (not isinstance(a, float) or math.copysign(1.0, a) == math.copysign(1.0, b))
+
+
+def _first_months(x: np.ndarray, months: int) -> np.ndarray:
+    """The first ``months`` of ``x``, (rows, months), a view (:meth:`Terms.first_months`)."""
+    return x[:, :months]
 
 
 def _arrays(items: tuple) -> list[np.ndarray]:

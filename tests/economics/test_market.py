@@ -232,3 +232,98 @@ def test_every_mode_of_a_run_reads_one_market_computed_once(monkeypatch):
         solo.shared(record, x)
     assert [repr(x) for x in seen] == ["0.0", "-0.0", "0", "True", "np.float64(0.0)", "0.5"]
     assert not np.allclose(moved[1], payers)
+
+
+#: A paying market still growing past the horizon, whose leaders raise their prices
+#: once it levels off (around month 212), with a service keeping pace with their
+#: catalogue: every shared piece of the market moves month by month.
+GROWING = {
+    "market_foreign_premium_share": 0.9,
+    "market_svod_payer_share": 0.1,
+    "market_payer_headroom": 2.0,
+    "market_payer_diffusion_rate_year": 0.3,
+    "pricing_reference_price_maturity": 0.995,
+    "pricing_reference_price_growth_year": 0.05,
+    "content_keep_pace_share": 0.5,
+    "finance_discount_rate_year": 0.08,
+}
+
+
+@pytest.mark.parametrize("mode", ["solo", "partner"])
+def test_services_over_months_of_their_own_share_one_market_and_read_the_same_numbers(
+    mode, monkeypatch
+):
+    """A staged entry's services run over months of their own (Terms.starting) and
+    share one market computed over the longest's (``market_months``): each reads the
+    first months of it (Terms.first_months), the same numbers, bit for bit, as a
+    service that computes its market over its own months; the users and payers are
+    computed once for both services instead of once each."""
+    from dataclasses import fields
+
+    from models.economics import reuse
+    from models.economics.modes import MODES
+    from models.uncertainty import montecarlo
+
+    monkeypatch.setattr(reuse, "NPV", reuse.Results(max_paths=0))
+    monkeypatch.setattr(reuse, "PARTS", reuse.Results(max_paths=0))
+    p = validate(**GROWING)
+    paths, shorter, longest = 24, 200, 276
+    draws = montecarlo.draw_inputs(p, paths)
+    calls = []
+    real = market.users_and_payers
+    monkeypatch.setattr(market, "users_and_payers", lambda m, n: calls.append(n) or real(m, n))
+    service = MODES[mode]
+    shared = service.terms(PathValues(p, draws))
+    mature = market.maturity_month(
+        shared.market.svod_payer_share,
+        shared.market.payer_headroom,
+        shared.market.payer_diffusion_rate_year,
+        shared.pricing.reference_price_maturity,
+        longest,
+    )
+    # the leaders' prices start rising after the first service's months, within the
+    # longest's: the cut must not move them
+    assert np.all((mature >= shorter) & (mature < longest - 24))
+    compared = 0
+    for start, months in ((41, shorter), (113, longest)):
+        u = events.uniforms(p.seed, 0, paths, months)
+        q = shared.starting(start, months, market_months=longest)
+        alone = service.terms(PathValues(p, draws)).starting(start, months)
+        assert q.market_months == longest and alone.market_months == months
+        # the event-free base, with the content plan's years after the service's months
+        # (bought past its end, at its last month's market), is the same too
+        launch = service.launch_month(alone)
+        plans = [service.base(t, launch).plan for t in (q, alone)]
+        for f in fields(plans[1]):
+            x, y = getattr(plans[0], f.name), getattr(plans[1], f.name)
+            for one, other in [(x[k], y[k]) for k in y] if isinstance(y, dict) else [(x, y)]:
+                assert np.asarray(one).tobytes() == np.asarray(other).tobytes(), f.name
+                compared += 1
+        for uniforms in (None, u):
+            a, b = service.build(q, uniforms), service.build(alone, uniforms)
+            for f in fields(b):
+                x, y = getattr(a, f.name), getattr(b, f.name)
+                pairs = [(x[k], y[k]) for k in y] if isinstance(y, dict) else [(x, y)]
+                for one, other in pairs:
+                    if isinstance(other, np.ndarray):
+                        one = np.asarray(one)
+                        assert one.shape == other.shape, f.name
+                        assert one.tobytes() == other.tobytes(), f.name
+                        compared += 1
+            # on numbers that move from path to path and month to month
+            revenue = b.conditional["subscription_revenue"]
+            assert np.ptp(revenue.sum(axis=1)) > 0 and np.ptp(revenue[0, -24:]) > 0
+    assert compared > 40
+    # the shared services computed their market once, over the longest's months
+    assert calls.count(longest) == 2 and calls.count(shorter) == 1, calls  # one alone
+    assert calls[0] == longest
+    # what a service reads is a read-only view of the market's first months
+    users, payers = shared.shared(market.users_and_payers, shared.market, longest)
+    q = shared.starting(41, shorter, market_months=longest)
+    first = q.first_months((users, payers))
+    assert first[1].base is payers and first[1].shape == (paths, shorter)
+    assert q.first_months(payers) is first[1]  # the same view: what reads it is shared
+    with pytest.raises(ValueError, match="read-only"):
+        first[1][0, 0] = 0.0
+    with pytest.raises(ValueError, match=rf"shape \({paths}, 250\).*\(rows, {longest}\)"):
+        q.first_months(np.zeros((paths, 250)))

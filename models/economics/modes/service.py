@@ -91,12 +91,12 @@ def price_and_revenue(pricing: Pricing) -> tuple[FloatArray, FloatArray]:
 
 
 def _same_month(a, b) -> bool:
-    """Whether two launch months (numbers, or (paths, 1) columns) are the same."""
+    """Whether two launch months are the same: the same object (a build works out its
+    launch once and hands it to every reader), or equal numbers. Columns that are
+    not the same object are taken as different: their events are computed again."""
     if a is b:
         return True
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
-    return a == b
+    return not isinstance(a, np.ndarray) and not isinstance(b, np.ndarray) and a == b
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,9 @@ class OwnService(EntryMode):
     def content_plan(self, terms: Terms, launch, payers=None, leaders=None) -> content.ContentPlan:
         """The service's content (:func:`models.economics.content.content_plan`), rights
         and domestic titles priced on the paying market ``payers`` (millions, (paths,
-        months); None: at month 0's market) and purchases keeping pace with the leaders'
-        catalogue ``leaders`` (:meth:`leaders_catalogue` of ``payers`` if None;
+        months) or over :attr:`Terms.market_months`; None: at month 0's market) and
+        purchases keeping pace with the leaders' catalogue ``leaders``
+        (:meth:`leaders_catalogue` of ``payers`` if None, over the same months;
         :func:`models.economics.content.pace_index`)."""
         c = terms.content
         price, pace = 1.0, 1.0
@@ -167,6 +168,7 @@ class OwnService(EntryMode):
             if leaders is None:
                 leaders = self.leaders_catalogue(terms, payers)
             pace = terms.shared(content.pace_index, leaders, c.keep_pace_share)
+            price, pace = terms.first_months((price, pace))
         return content.content_plan(
             c,
             terms.rules,
@@ -203,8 +205,11 @@ class OwnService(EntryMode):
         set-up costs: everything that no event changes."""
         months = terms.months
         mkt, pricing, fin = terms.market, terms.pricing, terms.finance
-        # the market is the same for every mode of a run: computed once (Terms.shared)
-        users, payers = terms.shared(market.users_and_payers, mkt, months)
+        # the market is the same for every mode of a run: computed once (Terms.shared),
+        # over the market's months (a staged entry's services share the longest's) and
+        # cut to the service's (Terms.first_months)
+        over = terms.market_months
+        users_over, payers_over = terms.shared(market.users_and_payers, mkt, over)
         list_price, revenue_cny = price_and_revenue(pricing)
         # the leaders raise their prices once the paying market levels off; the streamer
         # passes on its share of the rises to its own price and to what it collects
@@ -215,24 +220,26 @@ class OwnService(EntryMode):
             mkt.payer_headroom,
             mkt.payer_diffusion_rate_year,
             pricing.reference_price_maturity,
-            months,
+            over,
         )
-        level = terms.shared(
-            market.price_index, pricing.reference_price_growth_year, months, mature
+        level = terms.shared(market.price_index, pricing.reference_price_growth_year, over, mature)
+        leaders_over = self.leaders_catalogue(terms, payers_over)
+        plan = self.content_plan(terms, launch, payers_over, leaders_over)
+        # the costs other than content: the same for every own service of a run
+        costs = terms.shared(finance.cost_index, fin.cost_inflation_year, over)
+        users, payers, level, leaders, costs = terms.first_months(
+            (users_over, payers_over, level, leaders_over, costs)
         )
         followed = level ** column(pricing.follow_share)
         reference = market.reference_price(
             pricing.reference_price_cny_month, mkt.price_war_cut, launch, months, level
         )
         price = market.price_factor(list_price * followed, reference, mkt.price_elasticity)
-        leaders = self.leaders_catalogue(terms, payers)
-        plan = self.content_plan(terms, launch, payers, leaders)
         amort = content.amortise(plan.cash, terms.content.amortisation_months)
         t = np.arange(months).reshape(1, -1)
         start = terms.horizon.start_month
         # the local team seeks the licence and prepares the launch: fixed costs from the
         # start (month 0, or a staged entry's switch)
-        costs = finance.cost_index(fin.cost_inflation_year, months)  # other than content
         fixed_out = -column(fin.fixed_usd_m_year) / 12.0 * column(self.tech_cost_share(terms))
         fixed_out = fixed_out * costs
         governance = self.governance_year(terms)
@@ -364,16 +371,13 @@ class OwnService(EntryMode):
     ):
         """The service's lines, events in expectation or drawn from ``uniforms`` and
         decided ``how`` (see :meth:`models.economics.modes.base.EntryMode.build`)."""
-        # the events this build reads, each computed once for it (_exposure)
-        outer = terms.cache.get("exposure")
+        # the events this build reads, each computed once for it (_exposure), and let go
+        # with it (a build within a build on the same terms would only lose the memo)
         terms.cache["exposure"] = []
         try:
             return self._build(terms, uniforms, how, plan_only)
         finally:
-            if outer is None:
-                del terms.cache["exposure"]
-            else:
-                terms.cache["exposure"] = outer
+            terms.cache.pop("exposure", None)
 
     def _build(self, terms: Terms, uniforms, how: Decision | None, plan_only: bool):
         """:meth:`build`'s work."""

@@ -637,7 +637,10 @@ def _start(terms: StagedTerms, s: int, uniforms, eased: FloatArray | None = None
     factor = np.where(eased > 0, m, 1.0) if drawn else 1.0 - (1.0 - m) * eased
     service = terms.service
     months = service_months(terms.months, s, terms.target_delay)
-    return service.starting(s + 1, months, hazard_factor=factor)
+    # the services share one market, over the months of the last one's (the longest)
+    dates = _dates(terms)
+    longest = service_months(terms.months, dates[-1], terms.target_delay) if dates else months
+    return service.starting(s + 1, months, hazard_factor=factor, market_months=longest)
 
 
 def _service(terms: StagedTerms, q: Terms, uniforms, how, collect: bool = False):
