@@ -317,7 +317,10 @@ def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: 
     from recording values, or started later with their hazards scaled (a staged entry's
     service: the horizon is in the key, and the factor compared with the arguments).
     Terms with a group replaced, or subset to some paths, or with per-path state
-    attached, are evaluated afresh.
+    attached, are evaluated afresh. The months over which the market was computed
+    (:attr:`models.economics.terms.Terms.market_months`) are not in the key: they change
+    no number a part holds (:meth:`models.economics.terms.Terms.first_months`), and a
+    staged entry's service keeps its parts where only the last switch date moved.
     """
     call = args if uniforms is None else (*args, uniforms)
     values = terms.source
@@ -332,6 +335,10 @@ def part(terms: Terms, name: str, fn: Callable[..., Any], *args: Any, uniforms: 
         lambda: fn(terms, *call),
         # the object whose method it is (a mode's settings), the run's horizon and how
         # the terms were derived from their source
-        key=(Same(getattr(fn, "__self__", fn)), terms.horizon, tuple(k for k, _ in derived)),
+        key=(
+            Same(getattr(fn, "__self__", fn)),
+            dataclasses.replace(terms.horizon, market_months=0),
+            tuple(k for k, _ in derived),
+        ),
         args=(*args, *(v for _, v in derived)),
     )

@@ -327,3 +327,22 @@ def test_services_over_months_of_their_own_share_one_market_and_read_the_same_nu
         first[1][0, 0] = 0.0
     with pytest.raises(ValueError, match=rf"shape \({paths}, 250\).*\(rows, {longest}\)"):
         q.first_months(np.zeros((paths, 250)))
+
+
+def test_a_staged_entry_s_services_past_the_horizon_share_the_longest_s_market():
+    """The services over the horizon's months read the run's market (the one solo's and
+    the partnership's read); those that run past it share one over the longest's
+    months. Over the longest's for all, a fixed plan's single service at the horizon
+    computed a market of its own (+14 MB a chunk of 1,024 paths)."""
+    from models.economics.modes import MODES, staged
+
+    p = validate(**GROWING)
+    terms = MODES["staged"].terms(PathValues(p))
+    dates = staged._dates(terms)
+    months = [staged.service_months(p.months, s, terms.target_delay) for s in dates]
+    assert months[0] == p.months and months[-1] > months[-2] > p.months  # both kinds
+    for s, m in zip(dates, months, strict=True):
+        for uniforms in (None, events.uniforms(p.seed, 0, 1, p.months)):
+            q = staged._start(terms, s, uniforms)
+            assert q.months == m and q.horizon.start_month == s + 1
+            assert q.market_months == (m if m == p.months else months[-1]), s

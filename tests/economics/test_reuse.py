@@ -272,6 +272,12 @@ def test_a_part_is_evaluated_afresh_for_terms_not_read_as_they_are(base, memo):
         reuse.part(later, "p", part, 2.0)
     # served: the second (12, 0.5); the array factor is not the number's bit for bit
     assert len(calls) == 8
+    # the months a staged entry's services compute their market over change no number
+    # a part holds (Terms.first_months): served across them
+    longer = terms.starting(12, hazard_factor=0.5, market_months=base.months + 96)
+    assert longer.market_months == base.months + 96
+    reuse.part(longer, "p", part, 2.0)
+    assert len(calls) == 8
     np.testing.assert_array_equal(
         terms.starting(12, hazard_factor=0.5).exposure.exit_hazard_year,
         np.asarray(terms.exposure.exit_hazard_year) * 0.5,
