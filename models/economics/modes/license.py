@@ -171,11 +171,9 @@ class Licensing(EntryMode):
             months,
             terms.content.cost_inflation_year,
         )
-        overhead = (
-            -column(lic.overhead_usd_m_year)
-            / 12.0
-            * finance.cost_index(terms.finance.cost_inflation_year, months)
-        )
+        # the cost index is the own services' too: computed once a run (Terms.shared)
+        costs = terms.shared(finance.cost_index, terms.finance.cost_inflation_year, months)
+        overhead = -column(lic.overhead_usd_m_year) / 12.0 * costs
 
         def net(received):
             return self.net(terms, received)
