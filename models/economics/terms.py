@@ -546,7 +546,7 @@ class Terms:
     @property
     def market_months(self) -> int:
         """Months over which the market is computed (:meth:`first_months`): :attr:`months`,
-        or more for a staged entry's services (:meth:`starting`)."""
+        or more for a staged entry's services past the horizon (:meth:`starting`)."""
         return max(self.horizon.market_months, self.months)
 
     def first_months(self, x: Any) -> Any:
@@ -559,7 +559,7 @@ class Terms:
         shipped settings), and each computed its market, leaders' catalogue, price and
         cost indices over them (issue 25). Computed once over the longest and cut, the
         first months are the same numbers: each is a function of the month, not of how
-        many months follow (tests/economics/test_terms.py).
+        many months follow (tests/economics/test_market.py).
         """
         if isinstance(x, tuple):
             return tuple(self.first_months(a) for a in x)
@@ -598,9 +598,8 @@ class Terms:
         entry's own service), simulated over ``months`` where given (a staged entry's
         service runs past the horizon), with its exposure's forced-exit and suspension
         hazards times ``hazard_factor`` where given (:meth:`Exposure.scaled`: the rules
-        easing), and its market computed over ``market_months`` where given (the
-        longest of a staged entry's services, which they all share:
-        :meth:`first_months`).
+        easing), and its market computed over ``market_months`` where given (a staged
+        entry's services past the horizon share the longest's: :meth:`first_months`).
 
         They keep their :attr:`source`: the horizon and the factor (:attr:`derivation`)
         are all that differs from it, so that parts of them are served across runs
