@@ -168,9 +168,9 @@ def bench_modes(params, paths: int, repeat: int) -> float:
         times = []
         for _ in range(repeat):
             # fresh values, as a Monte Carlo chunk has them when this mode is built: the
-            # run's market computed by the modes before it (a plan of the first), what
-            # only this mode reads not (a staged entry's services past the horizon
-            # compute theirs; on shared values it was timed once, then served)
+            # run's market already computed (by a plan of the first mode, untimed), but
+            # not what only this mode computes (the market of a staged entry's services
+            # past the horizon: on values shared by the repeats, only the first paid it)
             fresh = PathValues(params, draws)
             planned[0].build(planned[0].terms(fresh), plan_only=True)
             t0 = time.perf_counter()
