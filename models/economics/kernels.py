@@ -382,6 +382,21 @@ def yearly_paid(per_year, first, growth, paths, months):  # pragma: no cover (co
 
 
 @njit(cache=True, nogil=True)
+def straight_line(cash, n, paths, months):  # pragma: no cover (compiled)
+    """Straight-line amortisation over ``n`` months (see
+    :func:`models.economics.content.amortise`): each month's running sum of ``cash``
+    less the sum ``n`` months before, over ``n``, added and subtracted in the order of
+    numpy's ``cumsum`` and lagged difference, so the same bits in one pass."""
+    out = np.empty((paths, months))
+    running = np.empty(months)
+    for i in range(paths):
+        for t in range(months):
+            running[t] = cash[i, t] if t == 0 else running[t - 1] + cash[i, t]
+            out[i, t] = (running[t] - (running[t - n] if t >= n else 0.0)) / n
+    return out
+
+
+@njit(cache=True, nogil=True)
 def yearly_to_monthly(per_year, first, paths, months):  # pragma: no cover (compiled)
     """A per-content-year quantity as a monthly one, 0 before ``first`` (see
     :func:`models.economics.content.by_month`)."""

@@ -237,3 +237,22 @@ def test_amortisation_spreads_each_payment():
     tail = np.zeros((1, 10))
     tail[0, 5] = 10.0
     assert amortise(tail, 10).sum() == pytest.approx(5.0)  # half beyond the horizon
+
+
+@pytest.mark.parametrize("n", [1, 7, 12, 30, 31, 45])
+def test_the_compiled_amortisation_is_numpy_s_bit_for_bit(n):
+    """kernels.straight_line against the numpy passes it replaced (issue 25): the
+    running sum less the lagged one, over n, the same bits, a window longer than the
+    horizon included; payments of either sign, and -0.0."""
+    rng = np.random.default_rng(n)
+    cash = np.where(rng.random((9, 31)) < 0.2, rng.normal(0.0, 50.0, (9, 31)), 0.0)
+    cash[0, 0] = -0.0
+    c = np.cumsum(cash, axis=1)
+    lagged = np.zeros_like(c)
+    if n < c.shape[1]:
+        lagged[:, n:] = c[:, :-n]
+    want = (c - lagged) / n
+    got = amortise(cash, n)
+    assert got.tobytes() == want.tobytes()
+    with pytest.raises(ValueError, match="amortise"):
+        amortise(cash, 0)

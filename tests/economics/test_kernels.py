@@ -270,7 +270,7 @@ def _plan(per_path_inputs: bool, years: int = 8) -> ContentPlan:
     else:
         window, launch = np.array([[3.0]]), np.array([[5.0]])
     zeros = np.zeros((1, MONTHS))
-    return ContentPlan({}, zeros, zeros, zeros, zeros, approved, window, launch)
+    return ContentPlan({}, zeros, zeros, zeros, approved, window, launch)
 
 
 @pytest.mark.parametrize("per_path_inputs", [False, True])
@@ -446,7 +446,7 @@ def test_a_launch_that_is_not_finite_is_refused_not_wrapped():
     month (found in review); the launch is refused, and the kernel floors as a float."""
     plan = _plan(False)
     plan = ContentPlan(
-        {}, *(np.zeros((1, 1)),) * 4, plan.approved, plan.window, np.array([[np.nan]])
+        {}, *(np.zeros((1, 1)),) * 3, plan.approved, plan.window, np.array([[np.nan]])
     )
     with pytest.raises(ValueError, match="expected finite months"):
         foreign_on_offer(plan, np.zeros((1, MONTHS)))
@@ -458,7 +458,7 @@ def test_a_window_drawn_alone_sets_the_rows():
     before and after the kernel, through analysis.leaders.range_ends)."""
     plan = _plan(False)
     window = np.array([[1.0], [2.0], [3.0]])
-    plan = ContentPlan({}, *(np.zeros((1, 1)),) * 4, plan.approved, window, plan.launch)
+    plan = ContentPlan({}, *(np.zeros((1, 1)),) * 3, plan.approved, window, plan.launch)
     got = foreign_on_offer(plan, np.zeros((1, MONTHS)))
     assert got.shape == (3, MONTHS)
     assert got[0, 5 + 12] == plan.approved[0, 1]  # one year on offer: the second year's only

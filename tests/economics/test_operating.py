@@ -23,7 +23,6 @@ def service_numpy(a: dict, normal: bool):
     plan = ContentPlan(
         yearly={},
         cash=None,
-        foreign=None,
         domestic=a["domestic"],
         originals=a["originals"],
         approved=a["approved"],
