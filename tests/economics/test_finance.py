@@ -14,6 +14,7 @@ from models.economics.finance import (
     payback_month,
     peak_funding,
 )
+from models.economics.modes.policy import final_year, steady_year, year_at_horizon
 from models.economics.regulation import dark_share, hazard_schedule, monthly_hazard, survival
 
 
@@ -168,3 +169,15 @@ def test_abandonment_refuses_no_months_and_a_fractional_start():
         abandonment(np.zeros((2, 0)), 0.0, 0.0, 0.0, [])
     with pytest.raises(ValueError, match="whole start month"):
         abandonment(np.zeros((1, 6)), 0.0, 0.0, 0.0, [3], start_month=3.5)
+
+
+@pytest.mark.parametrize("months", [6, 12, 13, 180])
+def test_the_final_year_given_alone_is_summed_as_over_every_month(months):
+    """policy.year_at_horizon: an own service hands the continuing value its lines over
+    the final year only (issue 25); the sum is steady_year's over every month, bit for
+    bit, and a horizon of a year or less is read as it is."""
+    x = np.random.default_rng(months).normal(0.0, 100.0, (7, months))
+    whole = steady_year(x, months)
+    assert year_at_horizon(x, months).tobytes() == whole.tobytes()
+    assert year_at_horizon(final_year(x, months), months).tobytes() == whole.tobytes()
+    assert year_at_horizon(np.ascontiguousarray(x[:, -12:]), months).tobytes() == whole.tobytes()

@@ -95,6 +95,16 @@ def steady_year(x, months: int, years=1) -> FloatArray:
     return out
 
 
+def year_at_horizon(x, months: int) -> FloatArray:
+    """The final year's sum of ``x``, per path: :func:`steady_year` of one year, or of
+    ``x`` given as that year only, (rows, 12) of a longer horizon (:func:`final_year`:
+    an own service adds its lines over the final year alone, not over every month)."""
+    width = min(12, months)
+    if np.ndim(x) == 2 and np.shape(x)[1] == width != months:
+        return np.asarray(x, dtype=float).sum(axis=1)
+    return steady_year(x, months)
+
+
 def final_year(x, months: int) -> FloatArray:
     """The last 12 months of ``x``, (rows, 12): a read-only view, ``x`` broadcast to
     ``months`` columns first (a (1, 1) zero stays one row)."""
@@ -118,6 +128,8 @@ def terminal_value(
     operating), US$ m per path: the final 12 months' cash and profit, with lumpy
     amounts at their average over a whole cycle, paying tax at the full rate on the
     profit (losses carried forward do not last for ever) (:func:`finance.continuing_value`).
+    ``pre_tax_cash``, ``taxable`` and ``revenue`` are (rows, months), or their final
+    year only, (rows, 12) (:func:`year_at_horizon`).
 
     ``cycle`` = (cash, expense, years): a lumpy amount (content paid for each content
     year, negative) and its expense (amortisation, positive), already inside
@@ -134,8 +146,8 @@ def terminal_value(
     """
     f = finance_terms
     rows = max(np.shape(pre_tax_cash)[0], np.shape(taxable)[0])
-    cash = steady_year(pre_tax_cash, months)
-    profit = steady_year(taxable, months)
+    cash = year_at_horizon(pre_tax_cash, months)
+    profit = year_at_horizon(taxable, months)
     if cycle is not None:
         lumpy, expense, years = cycle
         cash = cash - steady_year(lumpy, months) + steady_year(lumpy, months, years)
@@ -147,7 +159,7 @@ def terminal_value(
     normalised = cash - column(f.tax_rate)[:, 0] * np.maximum(profit, 0.0)
 
     def year(x):
-        return np.broadcast_to(steady_year(x, months), (rows,))
+        return np.broadcast_to(year_at_horizon(x, months), (rows,))
 
     hazard_year = 0.0
     if exit_hazard is not None:

@@ -39,6 +39,7 @@ from models.economics.modes.policy import (
     ZERO,
     Decision,
     empty_lines,
+    final_year,
     terminal_value,
     with_exit_policy,
 )
@@ -451,11 +452,13 @@ class OwnService(EntryMode):
         # content is bought for windows of several years: at its average over a cycle,
         # each path's longest window (whole years)
         cycle = np.trunc(np.maximum(column(c.window_years), column(c.domestic_window_years)))
+        # the continuing value reads the final year only: its lines are added there
+        pre_year = final_year(pre_tax, months)
         terminal = terminal_value(
             months,
-            pre_tax + base.content_out,
-            pre_tax - base.amortisation,
-            kept,
+            pre_year + final_year(base.content_out, months),
+            pre_year - final_year(base.amortisation, months),
+            final_year(kept, months),
             exit_cost,
             fin,
             cycle=(base.content_out, base.amortisation, cycle),
