@@ -393,18 +393,41 @@ def expected(
         The partner's yearly hazard of distress, for a partnership.
     """
     common = _expected_exit_and_crackdowns(exposure.exit_hazard_year, rules, launch, months)
-    if not can_be_suspended:
-        risk = ServiceRisk(**common, dark=_ZERO, sub_shock=None, extra_churn=_ZERO, distress=_ZERO)
-    else:
-        susp_h = _monthly(exposure.suspension_hazard_year)
-        risk = ServiceRisk(
-            **common,
-            dark=regulation.dark_share(susp_h, rules.suspension_months),
-            sub_shock=None,
-            extra_churn=regulation.suspension_churn(susp_h, rules.suspension_sub_loss),
-            distress=_ZERO,
-        )
+    dark, extra_churn = expected_suspensions(exposure, rules, can_be_suspended=can_be_suspended)
+    risk = ServiceRisk(**common, dark=dark, sub_shock=None, extra_churn=extra_churn, distress=_ZERO)
     return with_distress(risk, distress_hazard_year, launch, months)
+
+
+def expected_suspensions(
+    exposure, rules, *, can_be_suspended: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Suspensions in expectation, as :func:`expected` has them: ``(dark, extra_churn)``,
+    the share of each month spent dark and the extra monthly churn
+    (:func:`models.economics.regulation.dark_share`,
+    :func:`models.economics.regulation.suspension_churn`), (1 or paths, 1) each; zeros
+    for a mode that cannot be suspended.
+
+    Apart from the exits and crackdowns, which cost most of :func:`expected`: a drawn
+    service's final year is normalised to these alone (issue 25: a drawn build computed
+    all of its events in expectation again for them, 3 ms of an own service's 40).
+    """
+    if not can_be_suspended:
+        return _ZERO, _ZERO
+    susp_h = _monthly(exposure.suspension_hazard_year)
+    return (
+        regulation.dark_share(susp_h, rules.suspension_months),
+        regulation.suspension_churn(susp_h, rules.suspension_sub_loss),
+    )
+
+
+def expected_distress(
+    distress_hazard_year: ArrayLike, launch: ArrayLike, months: int
+) -> FloatArray:
+    """A partner's distress in expectation, as :func:`with_distress` has it without
+    uniforms: the probability of its first distress in each month while operating,
+    (paths, months) (:func:`models.economics.partner.first_distress_probability`)."""
+    hazard = _monthly(distress_hazard_year)
+    return partner.first_distress_probability(hazard, np.ones((1, months)), launch)
 
 
 def drawn(
@@ -457,11 +480,10 @@ def with_distress(
     """
     if distress_hazard_year is None:
         return risk
-    hazard = _monthly(distress_hazard_year)
     if u is None:
-        distress = partner.first_distress_probability(hazard, np.ones((1, months)), launch)
+        distress = expected_distress(distress_hazard_year, launch, months)
         return dataclasses.replace(risk, distress=distress)
-    first = first_event(u.distress, hazard, launch)
+    first = first_event(u.distress, _monthly(distress_hazard_year), launch)
     return dataclasses.replace(
         risk,
         distress=(month_index(months) == column(first)).astype(float),

@@ -324,10 +324,11 @@ class OwnService(EntryMode):
         and within a :meth:`build` computed once for the same ``launch`` and
         ``uniforms`` (the same object, or None: in expectation).
 
-        A build reads the events it runs on twice (its lines and the catalogue's draw),
-        and with drawn events reads them once more in expectation (the continuing
-        value's): its own service's events are computed twice instead of three times in
-        a drawn pass, and once instead of twice in a plan's (issue 25). They are let go
+        A build reads the events it runs on twice (its lines and the catalogue's draw):
+        they are computed once (issue 25). With drawn events, the continuing value's
+        final year reads the suspensions and a partner's distress in expectation, not
+        all of its events again (:func:`models.economics.events.expected_suspensions`).
+        They are let go
         with the build: kept on the terms for the plan's and the drawn passes alike, a
         chunk of training paths holds every service's events until its exit problems
         are all built (``fit_rules`` at 32,000 training paths peaked at 2.29 GB instead
@@ -401,7 +402,16 @@ class OwnService(EntryMode):
         normal = uniforms is not None and (
             "suspension" in self.events or bool(np.any(risk.distress))
         )
-        expected = self.risk(terms, launch) if normal else None
+        # of the events in expectation, the normal run reads the suspensions and the
+        # distress alone (not the exits and crackdowns: events.expected_suspensions)
+        normal_dark, normal_churn, normal_distress = 0.0, 0.0, 0.0
+        if normal:
+            normal_dark, normal_churn = events.expected_suspensions(
+                terms.exposure, terms.rules, can_be_suspended="suspension" in self.events
+            )
+            if distress is not None:
+                hazard = self.distress_hazard(terms)
+                normal_distress = events.expected_distress(hazard, launch, months)
         churn = grow.churn_rate_month + risk.extra_churn
         p_innov = grow.p_innovation_month * self.reach(terms)
         vat_in = column(1.0 + pricing.vat_rate)
@@ -442,10 +452,9 @@ class OwnService(EntryMode):
             tax_rate=fin.tax_rate,
             # the final year with suspensions and distress in expectation, for the
             # continuing value (a one-off is not a new normal)
-            normal_churn=grow.churn_rate_month
-            + (0.0 if expected is None else expected.extra_churn),
-            normal_dark=0.0 if expected is None else expected.dark,
-            normal_distress=0.0 if expected is None or distress is None else expected.distress,
+            normal_churn=grow.churn_rate_month + normal_churn,
+            normal_dark=normal_dark,
+            normal_distress=normal_distress,
         )
         cash, pre_tax, kept, tax = ops.cash, ops.pre_tax, ops.kept, ops.tax
         exit_cost = terms.rules.exit_cost_usd_m
