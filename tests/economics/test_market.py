@@ -346,3 +346,27 @@ def test_a_staged_entry_s_services_past_the_horizon_share_the_longest_s_market()
             q = staged._start(terms, s, uniforms)
             assert q.months == m and q.horizon.start_month == s + 1
             assert q.market_months == (m if m == p.months else months[-1]), s
+
+
+def test_the_published_market_is_computed_once_a_chunk_over_the_horizon(monkeypatch):
+    """Solo, the partnership, a staged entry's switch and its service at the horizon
+    read the same published market of the same drawn paths: it is computed once for
+    them (Terms.shared; four times before, issue 25). A staged service past the horizon
+    computes its own, over its months, and each is computed once."""
+    from models.economics.simulation import simulate
+    from models.uncertainty import montecarlo
+
+    widths = []
+    real = market.published
+
+    def counted(payers, *args):
+        widths.append(np.shape(payers)[1])
+        return real(payers, *args)
+
+    monkeypatch.setattr(market, "published", counted)
+    p = validate(n_paths=64)
+    u = events.uniforms(p.seed, 0, 64, p.months)
+    simulate(p, montecarlo.draw_inputs(p, 64), u)
+    assert widths.count(p.months) == 1
+    past = [w for w in widths if w != p.months]
+    assert past and min(past) > p.months and len(set(past)) == len(past)
