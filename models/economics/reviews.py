@@ -270,11 +270,13 @@ def market_signals(payers, reviews, paths: int, months: int) -> list[FloatArray]
     ([[0.0, 0.25]], [[0.0, 0.25]])
     """
     p = np.broadcast_to(np.asarray(payers, dtype=float), (paths, months))
-    at = np.asarray(reviews) + 1
-    padded = np.concatenate([p[:, :1], p], axis=1)  # before month 0: month 0's market
-    year_ago = padded[:, np.maximum(at - 12, 0)]
-    now = padded[:, at]
-    base = np.where(padded[:, :1] > 0, padded[:, :1], 1.0)
+    at = np.asarray(reviews)
+    # at the end of month ``at`` (-1: before month 0, month 0's market), and a year
+    # before; only the columns read are gathered (a padded copy of the whole grid cost
+    # a drawn build about 1 ms; issue 25)
+    now = p[:, np.maximum(at, 0)]
+    year_ago = p[:, np.maximum(at - 12, 0)]
+    base = np.where(p[:, :1] > 0, p[:, :1], 1.0)
     return [now / base - 1.0, now / np.where(year_ago > 0, year_ago, 1.0) - 1.0]
 
 

@@ -165,3 +165,27 @@ def test_no_months_is_refused_and_a_late_start_is_a_month():
     assert walk.reviews[0] == 0 and walk.stop_value[0, 0] == pytest.approx(-0.99, abs=0.01)
     stop, *_ = values_numpy(cash, one, zero, 0.0, 0.0, 0.1, 3.0, walk.reviews, 0.5, 4.0)
     np.testing.assert_allclose(walk.stop_value, stop, **TOL)
+
+
+def _market_signals_padded(payers, at, paths, months):
+    """reviews.market_signals before issue 25 gathered only the columns it reads: a
+    copy of the grid padded with month 0's market before it."""
+    p = np.broadcast_to(np.asarray(payers, dtype=float), (paths, months))
+    at = np.asarray(at) + 1
+    padded = np.concatenate([p[:, :1], p], axis=1)
+    year_ago = padded[:, np.maximum(at - 12, 0)]
+    now = padded[:, at]
+    base = np.where(padded[:, :1] > 0, padded[:, :1], 1.0)
+    return [now / base - 1.0, now / np.where(year_ago > 0, year_ago, 1.0) - 1.0]
+
+
+@pytest.mark.parametrize("months", [1, 5, 12, 13, 40, 180])
+@pytest.mark.parametrize("rows", ["paths", "one row", "one column"])
+def test_the_market_signals_gather_what_the_padded_grid_gave_bit_for_bit(months, rows):
+    rng = np.random.default_rng(months)
+    shape = {"paths": (7, months), "one row": (1, months), "one column": (7, 1)}[rows]
+    payers = rng.choice([0.0, 1.0, 2.5], size=shape) * rng.random(shape)  # zeros too
+    at = np.unique([-1, 0, months - 1, *rng.integers(-1, months, 6)])
+    got = reviews.market_signals(payers, at, 7, months)
+    want = _market_signals_padded(payers, at, 7, months)
+    assert [g.tobytes() for g in got] == [w.tobytes() for w in want]
