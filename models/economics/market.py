@@ -185,6 +185,18 @@ def published(
     return figures[:, at]
 
 
+def published_from(payers_m: FloatArray, uniforms=None) -> FloatArray:
+    """:func:`published`, off by the errors of ``uniforms``' market stream (a
+    :class:`models.economics.events.Uniforms`; None: exact figures).
+
+    What the modes share through :meth:`models.economics.terms.Terms.shared`, keyed on
+    the uniforms object rather than on its array: the memo makes the arrays it is keyed
+    on read-only, and a caller's uniforms stay the caller's to write
+    (:func:`models.economics.events.uniforms`; found in review, issue 25).
+    """
+    return published(payers_m, None if uniforms is None else uniforms.market)
+
+
 def price_factor(price: ArrayLike, reference_price: ArrayLike, elasticity: ArrayLike) -> FloatArray:
     """Demand multiplier of a constant-elasticity demand curve.
 

@@ -352,7 +352,8 @@ def test_the_published_market_is_computed_once_a_chunk_over_the_horizon(monkeypa
     """Solo, the partnership, a staged entry's switch and its service at the horizon
     read the same published market of the same drawn paths: it is computed once for
     them (Terms.shared; four times before, issue 25). A staged service past the horizon
-    computes its own, over its months, and each is computed once."""
+    computes its own, over its months, and each is computed once. The caller's
+    uniforms stay writeable (events.uniforms)."""
     from models.economics.simulation import simulate
     from models.uncertainty import montecarlo
 
@@ -370,3 +371,6 @@ def test_the_published_market_is_computed_once_a_chunk_over_the_horizon(monkeypa
     assert widths.count(p.months) == 1
     past = [w for w in widths if w != p.months]
     assert past and min(past) > p.months and len(set(past)) == len(past)
+    # keyed on the uniforms object: the caller's uniforms are left writeable (the memo
+    # makes the arrays it is keyed on read-only; found in review)
+    assert all(getattr(u, k).flags.writeable for k in events.KINDS if getattr(u, k) is not None)

@@ -296,10 +296,9 @@ class OwnService(EntryMode):
         months and uniforms of its own, compute theirs and do not keep it: kept to the
         end of a chunk, a copy per switch date cost +33 MB.
         """
-        errors = None if uniforms is None else uniforms.market
         if terms.horizon.market_months:  # a market of its own, past the horizon
-            return market.published(base.payers, errors)
-        return terms.shared(market.published, base.payers, errors)
+            return market.published_from(base.payers, uniforms)
+        return terms.shared(market.published_from, base.payers, uniforms)
 
     def catalogue_draw(self, terms: Terms, launch, uniforms=None) -> FloatArray:
         """The draw of the catalogue on offer against the leaders', a demand multiplier,

@@ -406,7 +406,7 @@ def build(
     _, payers = terms.shared(market.users_and_payers, terms.licence.market, months)
     # what each switch date observes: the published market (drawn paths only; the
     # most-likely case does not learn), the services' at the horizon (Terms.shared)
-    payers = terms.shared(market.published, payers, uniforms.market) if drawn else None
+    payers = terms.shared(market.published_from, payers, uniforms) if drawn else None
     delay = column(terms.service.exposure.launch_delay_months)
     plan: StagedPlan | None = decision.plan if drawn and decision.rule == "fixed" else None
     # what each switch date observes (SWITCH_STATE) and when its service would launch:
