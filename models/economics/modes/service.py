@@ -345,11 +345,10 @@ class OwnService(EntryMode):
         they are computed once (issue 25). With drawn events, the continuing value's
         final year reads the suspensions and a partner's distress in expectation, not
         all of its events again (:func:`models.economics.events.expected_suspensions`).
-        They are let go
-        with the build: kept on the terms for the plan's and the drawn passes alike, a
-        chunk of training paths holds every service's events until its exit problems
-        are all built (``fit_rules`` at 32,000 training paths peaked at 2.29 GB instead
-        of 2.19, above :data:`models.inputs.memory.RULES`). What is served is made
+        They are let go with the build: kept on the terms for the plan's and the drawn
+        passes alike, a chunk of training paths holds every service's events until its
+        exit problems are all built (``fit_rules`` at 32,000 training paths peaked at
+        2.29 GB instead of 2.19, above :data:`models.inputs.memory.RULES`). What is served is made
         read-only, so that a write into it cannot change what the next reader is
         served; what it read is noted again each time, as :meth:`_base` does.
         """
