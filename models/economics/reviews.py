@@ -244,8 +244,11 @@ def observe(
         at,
         paths,
         months,
+        len(STATE),
     )
-    return np.concatenate([own, np.stack(market_signals(payers, at, paths, months), axis=2)], 2)
+    for k, signal in enumerate(market_signals(payers, at, paths, months), start=8):
+        own[:, :, k] = signal
+    return own
 
 
 def _series(paths: int, months: int, **series) -> None:
