@@ -39,13 +39,16 @@ def service_numpy(a: dict, normal: bool):
     shock = np.broadcast_to(a["shock"], (PATHS, MONTHS))
     subs, adds, first = bass_numpy(mkt, a["p"], a["q"], a["churn"], a["launch"], shock)
 
+    vat_in = column(1.0 + a["vat"])
+    to_net = (1.0 - column(a["fee"])) / vat_in
+
     def money(subs, adds, first, dark, distress):
         gross = subs * a["per_sub"]
         billed = gross * (1.0 - dark)
-        net = billed * column(a["to_net"])
+        net = billed * to_net
         kept = net + net * -column(a["share"])
         marketing = -(first * column(a["cac"]) + (adds - first) * column(a["winback"])) * (
-            a["per_sub"] * column(a["to_net"])
+            a["per_sub"] * to_net
         )
         delivery = subs * -a["delivery_per_sub"]
         loss = distress * (column(a["lost_months"]) * kept + column(a["migration"]))
@@ -66,7 +69,10 @@ def service_numpy(a: dict, normal: bool):
         "adds": adds,
         "first_adds": first,
         "gross": gross,
-        "billed": billed,
+        "suspension_loss": billed - gross,
+        "vat": billed * -(column(a["vat"]) / vat_in),
+        "payment_fees": billed * -(column(a["fee"]) / vat_in),
+        "partner_share": (billed * to_net) * -column(a["share"]),
         "marketing": marketing,
         "delivery": delivery,
         "distress": distress,
@@ -132,7 +138,7 @@ def inputs(seed: int, events: str, per_path: bool) -> dict:
         "shock": shock,
         "per_sub": full(2.0, 4.0, rows),
         "dark": dark,
-        "to_net": col(0.85, 0.95),
+        "vat": col(0.05, 0.15),
         "share": col(0.0, 0.4),
         "cac": col(1.0, 6.0),
         "winback": col(0.5, 2.0),
@@ -147,6 +153,7 @@ def inputs(seed: int, events: str, per_path: bool) -> dict:
         "normal_churn": col(0.03, 0.09),
         "normal_dark": np.full((1, MONTHS), 0.02),
         "normal_distress": full(0.0, 0.01),
+        "fee": col(0.0, 0.03),  # drawn last: the draws before are those of earlier tests
     }
 
 
@@ -174,7 +181,7 @@ def test_only_the_lines_asked_for_are_written():
     lean = operating.operate(PATHS, MONTHS, full=False, normal=False, **a)
     for name in ("cash", "pre_tax", "kept", "tax", "subscribers"):
         np.testing.assert_array_equal(getattr(lean, name), getattr(full, name))
-    for name in ("market", "adds", "gross", "marketing", "distress"):
+    for name in ("market", "adds", "gross", "vat", "partner_share", "marketing", "distress"):
         assert getattr(lean, name).shape == (1, 1) and getattr(full, name).shape == (PATHS, MONTHS)
     assert lean.normal is None
 

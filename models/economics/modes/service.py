@@ -430,8 +430,6 @@ class OwnService(EntryMode):
                 normal_distress = events.expected_distress(hazard, launch, months)
         churn = grow.churn_rate_month + risk.extra_churn
         p_innov = grow.p_innovation_month * self.reach(terms)
-        vat_in = column(1.0 + pricing.vat_rate)
-        to_net = (1.0 - column(pricing.payment_fee_rate)) / vat_in
         # the month by month recursion of the operating service, one compiled pass
         ops = operating.operate(
             paths,
@@ -453,7 +451,8 @@ class OwnService(EntryMode):
             # revenue, conditional on operating: net = billed (1 - fee) / (1 + VAT)
             per_sub=base.revenue_per_sub,
             dark=risk.dark,
-            to_net=to_net,
+            vat=pricing.vat_rate,
+            fee=pricing.payment_fee_rate,
             share=0.0 if share is None else share,
             # acquisition and win-back costs in months of a subscriber's net revenue
             cac=grow.cac_months,
@@ -493,13 +492,13 @@ class OwnService(EntryMode):
 
         cond = empty_lines()
         if not plan_only:
-            gross, billed = ops.gross, ops.billed
-            cond["subscription_revenue"] = gross
-            cond["suspension_loss"] = billed - gross
-            cond["vat"] = billed * -(column(pricing.vat_rate) / vat_in)
-            cond["payment_fees"] = billed * -(column(pricing.payment_fee_rate) / vat_in)
+            # the revenue's waterfall, written by the months' loop (operating.money)
+            cond["subscription_revenue"] = ops.gross
+            cond["suspension_loss"] = ops.suspension_loss
+            cond["vat"] = ops.vat
+            cond["payment_fees"] = ops.payment_fees
             if share is not None:
-                cond["partner_share"] = (billed * to_net) * -column(share)
+                cond["partner_share"] = ops.partner_share
             cond["content"] = base.content_out
             cond["marketing"] = ops.marketing
             if self.serves_subscribers():
