@@ -6,7 +6,8 @@ Sections:
 1. the vectorised engine on one chunk of paths with drawn inputs and events, timed per
    mode's builder (:meth:`models.economics.modes.base.EntryMode.build`: the plan with
    events in expectation, then the run with drawn events), in path-months per second;
-   and each own service on both cores, two chunks built at once (:func:`bench_both_cores`);
+   and each own service on both cores, two chunks built at once (:func:`bench_both_cores`):
+   that builder, and the drawn run alone on fresh values, as a Monte Carlo chunk builds it;
 2. the full Monte Carlo run (:func:`models.uncertainty.montecarlo.run`, all modes) at ``N / 10`` and
    ``N`` paths, each in a fresh process: seconds, path-months per second, the peak of
    traced allocations (:mod:`tracemalloc`, in a second, traced run) and the growth of
@@ -210,17 +211,32 @@ def bench_modes(params, paths: int, repeat: int) -> float:
 
 
 def bench_both_cores(params, paths: int, rules, repeat: int) -> None:
-    """Each own service's builder (plan + drawn) on two chunks of ``paths`` at once, one
-    a thread, as the Monte Carlo run uses the machine: path-months a second of the
-    machine, against one chunk after the other (issue 25's target counts both cores)."""
+    """Each own service on two chunks of ``paths`` at once, one a thread, as the Monte
+    Carlo run uses the machine: path-months a second of the machine, against one chunk
+    after the other (issue 25's target counts both cores). Two measures:
+
+    - the builder of the table above (the plan of every path, then the drawn run), on
+      values kept across the repeats (the run's market computed once);
+    - what a Monte Carlo chunk builds of the mode: its drawn run alone, on fresh values
+      (the base is built by the run: a chunk's paths are new), whose run's market an
+      other service's plan has computed, untimed (the modes built before it in a chunk
+      computed it). The Monte Carlo builds no plan of every path: the ``fixed`` rule's
+      plan is the most-likely case's, one path
+      (:meth:`models.economics.modes.base.EntryMode.fixed_plan`).
+    """
     months = params.months
     draws = montecarlo.draw_inputs(params, 2 * paths)
-    values, uniforms = [], []
-    for a in (0, paths):
-        values.append(PathValues(params, draws.iloc[a : a + paths] if draws.shape[1] else None))
-        uniforms.append(events.uniforms(params.seed, a, paths, months))
+    uniforms = [events.uniforms(params.seed, a, paths, months) for a in (0, paths)]
+
+    def fresh(k: int) -> PathValues:
+        rows = draws.iloc[k * paths : (k + 1) * paths]
+        return PathValues(params, rows if draws.shape[1] else None)
+
+    values = [fresh(0), fresh(1)]
+    own = [m for m in MODES if m.runs_service]
+    pm = 2 * paths * months
     print("   both cores: two chunks built at once, one a thread (the Monte Carlo's way)")
-    for m in (m for m in MODES if m.runs_service):
+    for m in own:
         how = Decision(rule="adaptive", fitted=rules.get(m.name))
 
         def build(k: int, m=m, how=how) -> None:
@@ -231,11 +247,40 @@ def bench_both_cores(params, paths: int, rules, repeat: int) -> None:
         one = timed(lambda b=build: (b(0), b(1)), repeat)
         with ThreadPoolExecutor(max_workers=2) as pool:
             two = timed(lambda b=build: list(pool.map(b, (0, 1))), repeat)
-        pm = 2 * paths * months
         print(
-            f"   {m.name:<10} one after the other {_rate(pm, one).strip()}, side by side"
-            f" {_rate(pm, two).strip()} path-months/s (x{one / two:.2f};"
+            f"   {m.name:<10} plan + drawn: one after the other {_rate(pm, one).strip()},"
+            f" side by side {_rate(pm, two).strip()} path-months/s (x{one / two:.2f};"
             f" {pm / two / TARGET_OWN_MODE:.0%} of target)"
+        )
+    for m in own:
+        how = Decision(rule="adaptive", fitted=rules.get(m.name))
+        other = next(o for o in own if o is not m)
+
+        def chunk(k: int, other=other) -> PathValues:
+            v = fresh(k)
+            other.build(other.terms(v), plan_only=True)  # the run's market, untimed
+            return v
+
+        def drawn(v: PathValues, k: int, m=m, how=how) -> None:
+            m.build(m.terms(v), uniforms[k], how)
+
+        one, two = [], []
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for _ in range(repeat):
+                v = [chunk(0), chunk(1)]
+                t0 = time.perf_counter()
+                drawn(v[0], 0)
+                drawn(v[1], 1)
+                one.append(time.perf_counter() - t0)
+                v = [chunk(0), chunk(1)]
+                t0 = time.perf_counter()
+                list(pool.map(drawn, v, (0, 1)))
+                two.append(time.perf_counter() - t0)
+        one_s, two_s = median(one), median(two)
+        print(
+            f"   {m.name:<10} as a chunk builds it: one after the other"
+            f" {_rate(pm, one_s).strip()}, side by side {_rate(pm, two_s).strip()}"
+            f" path-months/s (x{one_s / two_s:.2f}; {pm / two_s / TARGET_OWN_MODE:.0%} of target)"
         )
 
 
