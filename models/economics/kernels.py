@@ -515,6 +515,24 @@ def review_state(
 
 
 @njit(cache=True, nogil=True)
+def first_below(features, eligible, go, threshold, never):  # pragma: no cover (compiled)
+    """The simple rule's stop (:func:`models.economics.reviews.simple_stop`), (paths,):
+    the first eligible review after launch (months since launch, feature 4, above 0)
+    with subscribers (feature 0) below ``threshold``; ``never`` if none; the go date
+    (0) where ``go`` is False."""
+    paths, dates = eligible.shape
+    out = np.empty(paths, dtype=np.int64)
+    for i in range(paths):
+        first = never
+        for k in range(dates):
+            if features[i, k, 4] > 0 and features[i, k, 0] < threshold and eligible[i, k]:
+                first = k
+                break
+        out[i] = first if go[i] else 0
+    return out
+
+
+@njit(cache=True, nogil=True)
 def policy_lines(
     alive, exit_at, last, launch, start, exit_cost, walk_away, terminal, amortisation, paths, months
 ):  # pragma: no cover (compiled)

@@ -292,3 +292,47 @@ def test_arrays_that_do_not_fit_are_refused():
     with pytest.raises(IndexError, match="date 4 of a rule with 4 dates"):
         rule.gain(4, f[:, 3])
     assert np.array_equal(rule.gain(-1, f[:, 3]), rule.gain(3, f[:, 3]))
+
+
+def _foresight_numpy(stop_value, final_value, eligible):
+    """lsm.foresight's numpy passes before issue 25 compiled it (a column per date)."""
+    paths, dates = stop_value.shape
+    best = np.asarray(final_value, dtype=float).copy()
+    at = np.full(paths, dates)
+    for k in range(dates - 1, -1, -1):
+        better = eligible[:, k] & (stop_value[:, k] > best + lsm._TIE)
+        best = np.where(better, stop_value[:, k], best)
+        at = np.where(better, k, at)
+    return at
+
+
+def _realised_numpy(stop_value, final_value, stop_at):
+    paths, dates = stop_value.shape
+    final = np.broadcast_to(np.asarray(final_value, dtype=float), (paths,))
+    padded = np.column_stack([stop_value, final])
+    return np.take_along_axis(padded, np.minimum(stop_at, dates).reshape(-1, 1), axis=1)[:, 0]
+
+
+@pytest.mark.parametrize("dates", [0, 1, 7, 31])
+@pytest.mark.parametrize("final_kind", ["paths", "number"])
+def test_the_compiled_foresight_and_realised_values_are_numpy_s_bit_for_bit(dates, final_kind):
+    """Ties within the tolerance, NaN, dates not eligible, a final value per path or one
+    number, and a transposed (strided) grid: the same stops and values as the numpy
+    passes they replaced."""
+    rng = np.random.default_rng(dates)
+    paths = 257
+    stop = np.round(rng.normal(0.0, 3.0, (dates, paths)), 1).T  # strided, ties
+    stop[rng.random(stop.shape) < 0.02] = np.nan
+    final = np.round(rng.normal(0.0, 3.0, paths), 1) if final_kind == "paths" else 4.0
+    if final_kind == "paths" and dates:  # within the tolerance of a stop: not better
+        final[:5] = stop[:5, 0] - lsm._TIE / 2
+    eligible = rng.random((paths, dates)) < 0.8
+    got = lsm.foresight(stop, final, eligible)
+    want = _foresight_numpy(stop, final, eligible)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert dates == 0 or 0 < (got < dates).mean() < 1  # some stop, some never
+    for at in (got, np.minimum(rng.integers(0, dates + 3, paths), dates + 2)):
+        value = lsm.realised(stop, final, at)
+        assert value.tobytes() == _realised_numpy(stop, final, at).tobytes()
+    with pytest.raises(ValueError, match="realised: stop date index -1"):
+        lsm.realised(stop, final, np.full(paths, -1))

@@ -189,3 +189,34 @@ def test_the_market_signals_gather_what_the_padded_grid_gave_bit_for_bit(months,
     got = reviews.market_signals(payers, at, 7, months)
     want = _market_signals_padded(payers, at, 7, months)
     assert [g.tobytes() for g in got] == [w.tobytes() for w in want]
+
+
+def _simple_stop_numpy(problem, go, threshold_m):
+    """reviews.simple_stop's numpy passes before issue 25 compiled them."""
+    subs = problem.features[:, :, 0]
+    launched = problem.features[:, :, 4] > 0
+    below = launched & (subs < threshold_m) & problem.eligible
+    first = np.where(below.any(axis=1), np.argmax(below, axis=1), len(problem.reviews))
+    return np.where(go, first, 0)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.3, 0.6, np.inf])
+def test_the_simple_rule_stops_where_numpy_s_passes_stopped(threshold):
+    """The compiled simple rule (kernels.first_below) against the numpy passes it
+    replaced: features with NaN, paths not launched, reviews not eligible, go False."""
+    rng = np.random.default_rng(int(threshold * 10) if np.isfinite(threshold) else 99)
+    paths, dates = 301, 13
+    features = rng.random((paths, dates, len(reviews.STATE)))
+    features[:, :, 4] = np.where(rng.random((paths, dates)) < 0.3, 0.0, features[:, :, 4])
+    features[rng.random((paths, dates)) < 0.02, 0] = np.nan
+    eligible = rng.random((paths, dates)) < 0.85
+    problem = reviews.ExitProblem.__new__(reviews.ExitProblem)
+    object.__setattr__(problem, "features", features)
+    object.__setattr__(problem, "eligible", eligible)
+    object.__setattr__(problem, "reviews", np.arange(dates))
+    go = rng.random(paths) < 0.9
+    got = reviews.simple_stop(problem, go, threshold)
+    want = _simple_stop_numpy(problem, go, threshold)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+    if 0 < threshold < 1:
+        assert len(np.unique(got)) > 3  # stops at several reviews, at the go date, never
