@@ -25,7 +25,7 @@ catalogue keeps its place against theirs and its spend grows as theirs. Both
 elasticities are net of content inflation, which every price carries on top
 (:func:`payments`), so the leaders' catalogue in titles does not shrink with it.
 
-What is on offer draws demand (:func:`catalogue_titles`, then
+What is on offer draws demand (:func:`title_equivalents`, then
 :func:`models.economics.market.catalogue_attractiveness`); what is bought is paid up front
 each content year and amortised straight-line. Money in US$ millions, titles as counts.
 """
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from numpy.typing import ArrayLike
 
 from models._arrays import FloatArray, column
@@ -473,30 +474,15 @@ def foreign_on_offer(
     )
 
 
-def title_equivalents(
-    foreign: ArrayLike,
-    domestic: ArrayLike,
-    originals: ArrayLike,
-    w_domestic: ArrayLike,
-    w_original: ArrayLike,
-) -> FloatArray:
-    """A catalogue in foreign-title equivalents, (paths, months): foreign titles on
-    offer, plus domestic titles and originals at their weights (per path: a number or a
-    (paths, 1) column) (:func:`catalogue_titles`)."""
-    titles = np.asarray(foreign, dtype=float) + column(w_domestic) * np.asarray(domestic)
-    return titles + column(w_original) * np.asarray(originals)
-
-
-def catalogue_titles(
-    plan: ContentPlan, foreign: ArrayLike, domestic_weight: ArrayLike, original_weight
-) -> FloatArray:
-    """The catalogue's draw in foreign-title equivalents, (paths, months): approved
-    foreign titles still on offer after crackdowns (``foreign``,
-    :func:`foreign_on_offer`), plus domestic titles and originals at their weights
-    (:func:`title_equivalents` in every month)."""
-    return title_equivalents(
-        foreign, plan.domestic, plan.originals, domestic_weight, original_weight
-    )
+@njit(inline="always", cache=True)
+def title_equivalents(foreign, domestic, originals, w_domestic, w_original):
+    """A catalogue in foreign-title equivalents in one month of one path: the foreign
+    titles on offer (:func:`foreign_on_offer`), plus domestic titles and originals at
+    their weights (``content_domestic_title_weight``, ``content_original_title_weight``).
+    Compiled into the catalogue's pass (:func:`models.economics.operating.catalogue_draw`).
+    """
+    titles = foreign + w_domestic * domestic
+    return titles + w_original * originals
 
 
 def yearly_payments(

@@ -8,7 +8,6 @@ import pytest
 from models.economics.content import (
     amortise,
     by_month,
-    catalogue_titles,
     content_plan,
     domestic_purchases,
     foreign_on_offer,
@@ -19,6 +18,7 @@ from models.economics.content import (
     pace_index,
     payments,
     reedit_cost_usd,
+    title_equivalents,
     yearly_payments,
 )
 from models.economics.modes import MODES
@@ -89,7 +89,7 @@ def test_content_plan_by_hand():
     assert plan.foreign[0, 17] == 0 and plan.foreign[0, 18] == 5 and plan.foreign[0, 30] == 10
     assert plan.domestic[0, 18] == 10 and plan.domestic[0, 30] == 20
     assert plan.originals[0, 18] == 2 and plan.originals[0, 42] == 6
-    draw = catalogue_titles(plan, plan.foreign * 0.5, 0.25, 3.0)
+    draw = title_equivalents(plan.foreign * 0.5, plan.domestic, plan.originals, 0.25, 3.0)
     assert draw[0, 30] == pytest.approx(10 * 0.5 + 0.25 * 20 + 3.0 * 4)
     # a crackdown halving what is on offer in month 24 hits only the titles on offer
     # then (the launch year's 5, on offer since month 18)

@@ -350,12 +350,18 @@ def test_the_engine_calls_the_equations_the_tests_test(monkeypatch):
     a["users"] = np.full_like(a["users"], 1e9)  # never capped by the users
     before = operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market
     draw = market.catalogue_attractiveness
-    monkeypatch.setattr(market, "catalogue_attractiveness", lambda *x: 2.0 * draw(*x))
+    monkeypatch.setattr(market, "catalogue_attractiveness", lambda *x, **k: 2.0 * draw(*x, **k))
     twice = operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market
     np.testing.assert_allclose(twice, 2.0 * before, rtol=1e-15)
-    monkeypatch.setattr(content, "title_equivalents", lambda *x: np.zeros((1, 1)))
-    nothing = operating.operate(PATHS, MONTHS, full=True, normal=False, **a).market
-    np.testing.assert_array_equal(nothing, 0.0)  # no catalogue draws no one
+    # the catalogue's pass composes the content module's title equivalents and the
+    # market module's ratio (compiled in: called from Python, the same numbers)
+    one = [np.array([[x]]) for x in (4.0, 2.0, 0.5, 3.0)]  # (1, 1) grids
+    got = operating.catalogue_ratios(np.array([[5.0, -50.0]]), *one, np.full((1, 2), 10.0), 1, 2)
+    titles = content.title_equivalents(np.array([[5.0, -50.0]]), 4.0, 2.0, 0.5, 3.0)
+    assert titles.tolist() == [[13.0, -42.0]]
+    assert got.tolist() == [[market.catalogue_ratio(13.0, 10.0), 0.0]] == [[1.3, 0.0]]
+    ratios = inspect.getsource(operating.catalogue_ratios.py_func)
+    assert "content.title_equivalents(" in ratios and "market.catalogue_ratio(" in ratios
     source = inspect.getsource(operating)
     for restated in ("foreign_share * price", "** elasticity", "w_domestic * domestic"):
         assert restated not in source
