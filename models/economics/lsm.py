@@ -41,6 +41,7 @@ import numpy as np
 from numba import njit
 
 from models._arrays import FloatArray
+from models.economics import kernels
 
 log = logging.getLogger(__name__)
 
@@ -526,7 +527,9 @@ def foresight(stop_value: FloatArray, final_value: FloatArray, eligible: np.ndar
     date cost a drawn build about 1 ms at 2,048 paths (issue 25)."""
     paths = stop_value.shape[0]
     final = np.broadcast_to(np.asarray(final_value, dtype=float), (paths,))
-    return _foresight(stop_value, final, np.asarray(eligible, dtype=np.bool_), _TIE)
+    # read-only and C-contiguous, as every kernel's input (kernels.frozen): one signature
+    f = kernels.frozen
+    return kernels.own_dtype(_foresight(f(stop_value), f(final), f(eligible, bool), _TIE))
 
 
 @njit(cache=True, nogil=True)
@@ -549,7 +552,8 @@ def realised(stop_value: FloatArray, final_value: FloatArray, stop_at: np.ndarra
     at = np.broadcast_to(np.asarray(stop_at, dtype=np.int64), (paths,))
     if at.size and at.min() < 0:
         raise ValueError(f"realised: stop date index {at.min()}: expected 0 or more")
-    return _realised(np.asarray(stop_value, dtype=float), final, at)
+    f = kernels.frozen
+    return kernels.own_dtype(_realised(f(stop_value), f(final), f(at, np.int64)))
 
 
 @njit(cache=True, nogil=True)

@@ -248,7 +248,7 @@ def observe(
     )
     for k, signal in enumerate(market_signals(payers, at, paths, months), start=8):
         own[:, :, k] = signal
-    return own
+    return kernels.own_dtype(own)
 
 
 def _series(paths: int, months: int, **series) -> None:
@@ -402,10 +402,13 @@ def simple_stop(problem: ExitProblem, go: np.ndarray, threshold_m: float) -> np.
     fewer than ``threshold_m`` million subscribers (``dates``: never)."""
     # subscribers (feature 0) and months since launch (4), in one compiled pass per
     # path (numpy's passes over strided features cost a drawn build 0.8 ms; issue 25)
-    go = np.broadcast_to(np.asarray(go, dtype=np.bool_), (problem.features.shape[0],))
-    return kernels.first_below(
-        problem.features, problem.eligible, go, float(threshold_m), len(problem.reviews)
-    )
+    go = np.broadcast_to(np.asarray(go, dtype=bool), (problem.features.shape[0],))
+    f = kernels.frozen
+    first = kernels.first_below(
+        f(problem.features), f(problem.eligible, bool), f(go, bool), float(threshold_m),
+        len(problem.reviews),
+    )  # fmt: skip
+    return kernels.own_dtype(first)
 
 
 def simple_threshold(problem: ExitProblem, stopping: lsm.StoppingRule) -> float:
