@@ -479,7 +479,7 @@ def title_equivalents(foreign, domestic, originals, w_domestic, w_original):
     """A catalogue in foreign-title equivalents in one month of one path: the foreign
     titles on offer (:func:`foreign_on_offer`), plus domestic titles and originals at
     their weights (``content_domestic_title_weight``, ``content_original_title_weight``).
-    Compiled into the catalogue's pass (:func:`models.economics.operating.catalogue_draw`).
+    Inlined into the catalogue's pass (:func:`models.economics.operating.catalogue_ratios`).
     """
     titles = foreign + w_domestic * domestic
     return titles + w_original * originals

@@ -549,7 +549,10 @@ def realised(stop_value: FloatArray, final_value: FloatArray, stop_at: np.ndarra
     the values once a rule)."""
     paths = stop_value.shape[0]
     final = np.broadcast_to(np.asarray(final_value, dtype=float), (paths,))
-    at = np.broadcast_to(np.asarray(stop_at, dtype=np.int64), (paths,))
+    at = np.asarray(stop_at)
+    if at.dtype.kind not in "iu":  # a float would be truncated without a word
+        raise ValueError(f"realised: stop date indexes of dtype {at.dtype}: expected integers")
+    at = np.broadcast_to(at.astype(np.int64, copy=False), (paths,))
     if at.size and at.min() < 0:
         raise ValueError(f"realised: stop date index {at.min()}: expected 0 or more")
     f = kernels.frozen

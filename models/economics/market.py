@@ -274,8 +274,10 @@ def catalogue_ratio(titles, reference_titles):
     below 0) per title of the reference catalogue, which may move month by month (the
     leaders' catalogue grows with the paying market,
     :func:`models.economics.content.leaders_catalogue_index`). A reference of 0 gives
-    inf (under numpy's error model, as the catalogue's pass compiles it)."""
-    return _max(titles, 0.0) / reference_titles
+    inf (under numpy's error model, as the catalogue's pass compiles it); a NaN passes
+    through as it came, as numpy's ``maximum`` passes it (``_max`` makes its own)."""
+    kept = titles if titles != titles else _max(titles, 0.0)
+    return kept / reference_titles
 
 
 def catalogue_attractiveness(

@@ -336,3 +336,5 @@ def test_the_compiled_foresight_and_realised_values_are_numpy_s_bit_for_bit(date
         assert value.tobytes() == _realised_numpy(stop, final, at).tobytes()
     with pytest.raises(ValueError, match="realised: stop date index -1"):
         lsm.realised(stop, final, np.full(paths, -1))
+    with pytest.raises(ValueError, match="realised: stop date indexes of dtype float64"):
+        lsm.realised(stop, final, np.full(paths, 1.7))

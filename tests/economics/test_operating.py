@@ -260,3 +260,34 @@ def test_a_draw_given_is_the_one_operate_computes(per_path):
         operating.catalogue_draw(
             PATHS, MONTHS, **{k: a[k] for k in operating.CATALOGUE if k != "log_kept"}
         )
+
+
+@pytest.mark.parametrize("per_path", [False, True])
+def test_the_catalogue_s_draw_is_numpy_s_bit_for_bit(per_path):
+    """The catalogue's pass (operating.catalogue_ratios, then numpy's power in place)
+    against the numpy passes it replaced, byte for byte: a NaN (domestic titles without
+    end at no weight) keeps numpy's sign, negative titles count as none, a leaders'
+    catalogue of 0 gives inf, and an elasticity of 0 or below."""
+    from models.economics import kernels
+
+    a = inputs(12, "drawn", per_path)
+    rows = PATHS if per_path else 1
+    a["domestic"] = a["domestic"].copy()
+    a["domestic"][:, 7] = np.inf
+    a["w_domestic"] = np.where(np.arange(rows).reshape(-1, 1) % 3 == 0, 0.0, a["w_domestic"])
+    a["originals"] = a["originals"] - 40.0  # some months' titles below 0
+    a["reference"] = a["reference"].copy()
+    a["reference"][:, 9] = 0.0
+    a["elasticity"] = np.linspace(-0.5, 0.6, rows).reshape(-1, 1)
+    got = operating.catalogue_draw(PATHS, MONTHS, **{k: a[k] for k in operating.CATALOGUE})
+    g = {k: kernels.grid(a[k], PATHS, MONTHS) for k in ("launch", "log_kept", "log_lasting")}
+    foreign = kernels.on_offer(
+        kernels.frozen(a["approved"]), kernels.grid(a["window"], PATHS, 1), g["launch"],
+        g["log_kept"], g["log_lasting"], PATHS, MONTHS,
+    )  # fmt: skip
+    with np.errstate(divide="ignore", invalid="ignore"):  # inf x 0, x / 0, 0 ** -e
+        titles = foreign + column(a["w_domestic"]) * a["domestic"]
+        titles = titles + column(a["w_original"]) * a["originals"]
+        want = (np.maximum(titles, 0.0) / a["reference"]) ** column(a["elasticity"])
+    assert np.isnan(want).any() and np.isinf(want).any() and (want == 0).any()
+    assert got.shape == want.shape and got.tobytes() == want.tobytes()
