@@ -481,20 +481,23 @@ def review_values(
 
 @njit(cache=True, nogil=True)
 def review_state(
-    cash, subscribers, catalogue, dark, distress, launch, dates, paths, months, width
+    cash, subscribers, catalogue, dark, distress, launch, dates, market, paths, months
 ):  # pragma: no cover (compiled)
-    """The state a review observes (the first eight of
-    :data:`models.economics.reviews.STATE`, the market's signals apart) at each
-    decision month, (paths, dates, ``width``): subscribers and their change over the
+    """The state a review observes (:data:`models.economics.reviews.STATE`) at each
+    decision month, (paths, dates, 8 + signals): subscribers and their change over the
     last quarter, the cash of the last quarter and so far, months since launch, the
-    share of the catalogue on offer, months dark so far, and whether the partner is in
-    distress; the columns from the ninth on are zeros, for the caller to fill (the
-    market's signals: written in place, not joined by a copy of the whole state, which
-    cost a drawn build 1.5 ms; issue 25). Before month 0 (-1): no subscribers, no cash,
-    the whole catalogue.
+    share of the catalogue on offer, months dark so far, whether the partner is in
+    distress, then the market's ``signals`` as given, (signals, 1 or paths, dates)
+    (:func:`models.economics.reviews.market_signals`). Before month 0 (-1): no
+    subscribers, no cash, the whole catalogue.
+
+    Written row by row: joining the market's signals to the state afterwards (a copy of
+    the whole state, then writes down its columns, a cache line an element) cost a
+    drawn build 1.5 ms, then 0.9 ms (issue 25).
     """
     n = dates.shape[0]
-    out = np.zeros((paths, n, max(width, 8)))
+    signals = market.shape[0]
+    out = np.zeros((paths, n, 8 + signals))
     subs_at = np.zeros(months + 1)
     cash_at = np.zeros(months + 1)
     for i in range(paths):
@@ -520,6 +523,8 @@ def review_state(
                 out[i, j, 5] = _at(catalogue, i, c - 1) if c > 0 else 1.0
                 out[i, j, 6] = cum_dark
                 out[i, j, 7] = _min(cum_distress, 1.0)
+                for k in range(signals):
+                    out[i, j, 8 + k] = market[k, i if market.shape[1] > 1 else 0, j]
                 j += 1
     return out
 

@@ -224,9 +224,9 @@ def observe(
     cash, subscribers, catalogue, dark, distress, launch, reviews, payers=1.0
 ) -> FloatArray:
     """The state (:data:`STATE`) at each decision month (-1: before month 0, when
-    nothing has happened yet), (paths, dates, features): the path's own state from one
-    compiled pass over its months (:func:`models.economics.kernels.review_state`), then
-    the market's signals (:func:`market_signals`)."""
+    nothing has happened yet), (paths, dates, features): the path's own state and the
+    market's signals (:func:`market_signals`), written by one compiled pass over its
+    months (:func:`models.economics.kernels.review_state`)."""
     paths, months = np.shape(cash)
     at = np.asarray(reviews, dtype=np.int64)
     if at.size and (at[0] < -1 or at[-1] > months - 1 or np.any(np.diff(at) <= 0)):
@@ -242,12 +242,10 @@ def observe(
         grid(distress, paths, months),
         grid(column(launch), paths, 1),
         at,
+        kernels.frozen(np.stack(market_signals(payers, at, paths, months))),
         paths,
         months,
-        len(STATE),
     )
-    for k, signal in enumerate(market_signals(payers, at, paths, months), start=8):
-        own[:, :, k] = signal
     return kernels.own_dtype(own)
 
 
