@@ -8,6 +8,7 @@ Sections:
    events in expectation, then the run with drawn events), in path-months per second;
    and each own service on both cores, two chunks built at once (:func:`bench_both_cores`):
    that builder, and the drawn run alone on fresh values, as a Monte Carlo chunk builds it;
+   and where that drawn run spends its time, phase by phase (:func:`bench_phases`);
 2. the full Monte Carlo run (:func:`models.uncertainty.montecarlo.run`, all modes) at ``N / 10`` and
    ``N`` paths, each in a fresh process: seconds, path-months per second, the peak of
    traced allocations (:mod:`tracemalloc`, in a second, traced run) and the growth of
@@ -33,6 +34,7 @@ Run with ``make bench``, or ``python benchmarks/bench_model.py --quick`` for a s
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -193,6 +195,7 @@ def bench_modes(params, paths: int, repeat: int) -> float:
             f" {_rate(paths * months, t)} {ratio:>10}   {note}"
         )
     bench_both_cores(params, paths, rules, repeat)
+    bench_phases(params, paths, rules, max(repeat, 11))
     t_u = timed(lambda: events.uniforms(params.seed, 0, paths, months), repeat)
     print(f"   {'uniforms':<10} {'':>10} {'':>11} {t_u * 1e3:>11.1f}")
     t_sim = timed(lambda: simulate(params, draws, u, rules=rules), repeat)
@@ -282,6 +285,82 @@ def bench_both_cores(params, paths: int, rules, repeat: int) -> None:
             f" {_rate(pm, one_s).strip()}, side by side {_rate(pm, two_s).strip()}"
             f" path-months/s (x{one_s / two_s:.2f}; {pm / two_s / TARGET_OWN_MODE:.0%} of target)"
         )
+
+
+#: The phases of an own service's drawn run that :func:`bench_phases` times: (module,
+#: attribute, what it is). Where a caller reads a function by name from its own module,
+#: that name is timed (``service.terminal_value``).
+PHASES = (
+    ("models.economics.modes.service", "OwnService.base", "the base (content, prices, costs)"),
+    ("models.economics.content", "content_plan", "  of which the content plan"),
+    ("models.economics.events", "drawn", "the drawn events"),
+    ("models.economics.operating", "catalogue_draw", "the catalogue's draw"),
+    ("models.economics.operating", "operate", "the operating months"),
+    ("models.economics.modes.service", "terminal_value", "the continuing value"),
+    ("models.economics.market", "published_from", "the published market (once a chunk)"),
+    ("models.economics.reviews", "exit_problem", "the exit problem (values, state)"),
+    ("models.economics.reviews", "decide", "the reviews' choices"),
+    ("models.economics.kernels", "policy_lines", "the policy's lines"),
+)
+
+
+def bench_phases(params, paths: int, rules, repeat: int) -> None:
+    """Where an own service's drawn run spends its time, as a Monte Carlo chunk builds
+    it (fresh values, the run's market computed untimed): the median of each phase of
+    :data:`PHASES`, timed by ``perf_counter`` around the call (about a microsecond a
+    call). A line profiler overstated numpy's small passes three to five times here
+    (issue 25, stop 52): measure a phase this way before cutting it."""
+    months = params.months
+    draws, u = _drawn_inputs(params, paths)
+    spent: dict[str, float] = {}
+    undo = []
+
+    def timed_phase(owner, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def phase(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, name, phase)
+        undo.append((owner, name, inner))
+
+    for module, attribute, label in PHASES:
+        owner = importlib.import_module(module)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        timed_phase(owner, name, label)
+    try:
+        for m in (m for m in MODES if m.runs_service):
+            other = next(o for o in MODES if o.runs_service and o is not m)
+            how = Decision(rule="adaptive", fitted=rules.get(m.name))
+            totals, phases = [], {label: [] for _, _, label in PHASES}
+            for _ in range(repeat):
+                values = PathValues(params, draws)
+                other.build(other.terms(values), plan_only=True)  # the run's market
+                spent.clear()
+                t0 = time.perf_counter()
+                m.build(m.terms(values), u, how)
+                totals.append(time.perf_counter() - t0)
+                for label in phases:
+                    phases[label].append(spent.get(label, 0.0))
+            total = median(totals)
+            print(
+                f"   {m.name}: where a drawn run's {total * 1e3:.1f} ms go"
+                f" ({paths:,} paths x {months} months, medians of {repeat})"
+            )
+            for label, times in phases.items():
+                t = median(times)
+                print(f"     {label:<42} {t * 1e3:6.2f} ms {t / total:6.1%}")
+            rest = total - sum(median(v) for k, v in phases.items() if not k.startswith(" "))
+            print(f"     {'the rest':<42} {rest * 1e3:6.2f} ms {rest / total:6.1%}")
+    finally:
+        for owner, name, inner in reversed(undo):
+            setattr(owner, name, inner)
 
 
 # --- 2. the full Monte Carlo run -----------------------------------------------------------
