@@ -491,9 +491,9 @@ def review_state(
     (:func:`models.economics.reviews.market_signals`). Before month 0 (-1): no
     subscribers, no cash, the whole catalogue.
 
-    Written row by row: joining the market's signals to the state afterwards (a copy of
-    the whole state, then writes down its columns, a cache line an element) cost a
-    drawn build 1.5 ms, then 0.9 ms (issue 25).
+    Written row by row: joining the market's signals to the state afterwards was a copy
+    of the whole state, then writes down its columns, a cache line an element (issue
+    25).
     """
     n = dates.shape[0]
     signals = market.shape[0]

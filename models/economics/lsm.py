@@ -523,8 +523,8 @@ def foresight(stop_value: FloatArray, final_value: FloatArray, eligible: np.ndar
     """Date index of the best stop knowing each path's future (``dates``: never stop):
     the upper bound of every rule on the same dates (ties: the later choice).
 
-    One compiled pass per path (:func:`_foresight`): numpy passes over a column per
-    date cost a drawn build about 1 ms at 2,048 paths (issue 25)."""
+    One compiled pass per path (:func:`_foresight`), where numpy took passes over a
+    column per date (issue 25)."""
     paths = stop_value.shape[0]
     final = np.broadcast_to(np.asarray(final_value, dtype=float), (paths,))
     # read-only and C-contiguous, as every kernel's input (kernels.frozen): one signature

@@ -105,8 +105,7 @@ def months(
     catalogue's ``draw``), gross and first-time adds, and the lines from gross revenue
     down (:func:`money`: suspension loss, VAT, payment fees, a partner's share,
     marketing, delivery and distress; else those are (1, 1) zeros). The lines from
-    gross revenue were numpy passes over the billed revenue after the loop, 1.4 ms a
-    drawn build at 2,048 paths (issue 25).
+    gross revenue were numpy passes over the billed revenue after the loop (issue 25).
 
     With ``normal``, also what replacing the final year's drawn one-off events by their
     expectation adds to that year (2, paths), US$ m: to its cash before overheads,
@@ -262,7 +261,7 @@ def catalogue_ratios(
     titles on offer, domestic titles and originals in foreign-title equivalents
     (:func:`models.economics.content.title_equivalents`) per reference title
     (:func:`models.economics.market.catalogue_ratio`). One pass, where numpy's took
-    five and their temporaries (1.3 ms a build at 2,048 paths; issue 25)."""
+    five and their temporaries (issue 25)."""
     out = np.empty((rows, n_months))
     for i in range(rows):
         w_d, w_o = _at(w_domestic, i, 0), _at(w_original, i, 0)

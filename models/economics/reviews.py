@@ -399,7 +399,7 @@ def simple_stop(problem: ExitProblem, go: np.ndarray, threshold_m: float) -> np.
     (``go`` False: stop at the go date), else at the first review after launch with
     fewer than ``threshold_m`` million subscribers (``dates``: never)."""
     # subscribers (feature 0) and months since launch (4), in one compiled pass per
-    # path (numpy's passes over strided features cost a drawn build 0.8 ms; issue 25)
+    # path (numpy took passes over the strided features; issue 25)
     go = np.broadcast_to(np.asarray(go, dtype=bool), (problem.features.shape[0],))
     f = kernels.frozen
     first = kernels.first_below(
