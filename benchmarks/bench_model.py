@@ -213,6 +213,16 @@ def bench_modes(params, paths: int, repeat: int) -> float:
     return t_sim / paths
 
 
+def _as_a_chunk_has_them(params, draws, mode) -> PathValues:
+    """Fresh values of ``draws`` as a Monte Carlo chunk has them when it builds ``mode``:
+    the run's market computed, untimed, by another own service's plan (the modes built
+    before it in a chunk computed it), nothing of ``mode``'s own."""
+    values = PathValues(params, draws if draws is not None and draws.shape[1] else None)
+    other = next(o for o in MODES if o.runs_service and o is not mode)
+    other.build(other.terms(values), plan_only=True)
+    return values
+
+
 def bench_both_cores(params, paths: int, rules, repeat: int) -> None:
     """Each own service on two chunks of ``paths`` at once, one a thread, as the Monte
     Carlo run uses the machine: path-months a second of the machine, against one chunk
@@ -257,12 +267,9 @@ def bench_both_cores(params, paths: int, rules, repeat: int) -> None:
         )
     for m in own:
         how = Decision(rule="adaptive", fitted=rules.get(m.name))
-        other = next(o for o in own if o is not m)
 
-        def chunk(k: int, other=other) -> PathValues:
-            v = fresh(k)
-            other.build(other.terms(v), plan_only=True)  # the run's market, untimed
-            return v
+        def chunk(k: int, m=m) -> PathValues:
+            return _as_a_chunk_has_them(params, draws.iloc[k * paths : (k + 1) * paths], m)
 
         def drawn(v: PathValues, k: int, m=m, how=how) -> None:
             m.build(m.terms(v), uniforms[k], how)
@@ -336,12 +343,10 @@ def bench_phases(params, paths: int, rules, repeat: int) -> None:
         timed_phase(owner, name, label)
     try:
         for m in (m for m in MODES if m.runs_service):
-            other = next(o for o in MODES if o.runs_service and o is not m)
             how = Decision(rule="adaptive", fitted=rules.get(m.name))
             totals, phases = [], {label: [] for _, _, label in PHASES}
             for _ in range(repeat):
-                values = PathValues(params, draws)
-                other.build(other.terms(values), plan_only=True)  # the run's market
+                values = _as_a_chunk_has_them(params, draws, m)
                 spent.clear()
                 t0 = time.perf_counter()
                 m.build(m.terms(values), u, how)
